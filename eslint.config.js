@@ -1,0 +1,42 @@
+// Layer boundaries are enforced here, not by memory (see ../shared/STYLE.md and the README's architecture).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noElectron = { name: 'electron', message: 'This layer must run under plain Node: no electron import.' };
+const nodeBuiltins = {
+  group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'worker_threads', 'http', 'net'],
+  message: 'src/shared is pure TypeScript: no Node built-ins.',
+};
+const mainFromRenderer = {
+  group: ['**/main/**', '**/main', '../main/*', '**/cli/**', '**/web/**'],
+  message: 'The renderer talks only to the contract in src/shared.',
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.native/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']", message: 'No focused tests.' },
+      ],
+    },
+  },
+  {
+    files: ['src/main/storage/**/*.ts', 'src/cli/**/*.ts', 'src/web/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }] },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [nodeBuiltins] }] },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [mainFromRenderer, nodeBuiltins] }] },
+  },
+);

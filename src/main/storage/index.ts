@@ -1,0 +1,5 @@
+/** The storage engine's public surface. Never imports electron: usable from Node, workers, the CLI and tests. */
+export { Vault, type VaultOptions } from './vault';
+export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, type KeySpec, type KdfParams } from './keys';
+export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
+export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';

@@ -1,0 +1,193 @@
+/**
+ * Document model shared by the engine, the service, both transports, the CLI and the UI.
+ * Pure types and constants: no node:*, no DOM, no electron.
+ */
+
+/** Limits enforced on every input. `maxContentBytes` can be lowered or raised per vault. */
+export const LIMITS = {
+  idMinChars: 1,
+  idMaxChars: 200,
+  titleMaxChars: 255,
+  typeMaxChars: 64,
+  tagMaxChars: 64,
+  tagsMax: 64,
+  metadataMaxBytes: 64 * 1024,
+  commentMaxChars: 1024,
+  defaultMaxContentBytes: 16 * 1024 * 1024,
+  bulkMaxItems: 100_000,
+  listMaxLimit: 1000,
+} as const;
+
+/** A document as stored: the newest version of its content plus bookkeeping. Times are ms since the epoch. */
+export interface Document {
+  readonly id: string;
+  readonly title: string;
+  readonly content: string;
+  readonly type: string;
+  readonly tags: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: number;
+  /** UTF-8 byte length of `content`. */
+  readonly size: number;
+  /** SHA-256 of the UTF-8 content, lowercase hex. */
+  readonly checksum: string;
+}
+
+/** A document without its content, as lists return it. */
+export type DocumentSummary = Omit<Document, 'content'>;
+
+/** Input to create or put a document. Only `id` and `content` are required. */
+export interface DocumentInput {
+  readonly id: string;
+  readonly content: string;
+  readonly title?: string;
+  readonly type?: string;
+  readonly tags?: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Fields an update may change; absent fields keep their value. */
+export interface DocumentPatch {
+  readonly content?: string;
+  readonly title?: string;
+  readonly type?: string;
+  readonly tags?: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of every write. */
+export interface WriteOptions {
+  /** Fail with `Conflict` unless the document is at this version (0 = must not exist). */
+  readonly expectedVersion?: number;
+  /** Stored with the version, shown in history. */
+  readonly comment?: string;
+}
+
+/** One stored version of a document (content excluded; read it with `getVersion`). */
+export interface VersionInfo {
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly type: string;
+  readonly tags: readonly string[];
+  readonly size: number;
+  readonly checksum: string;
+  /** When this version was written. */
+  readonly createdAt: number;
+  readonly comment: string | null;
+}
+
+/** Sort keys of `list`. */
+export type SortKey = 'updated' | 'created' | 'title';
+
+/** Query of `list` / `count`. Filters combine with AND. */
+export interface ListQuery {
+  readonly type?: string;
+  readonly tag?: string;
+  /** Matches `metadata.author`. */
+  readonly author?: string;
+  readonly sort?: SortKey;
+  readonly order?: 'asc' | 'desc';
+  /** Page size, 1..LIMITS.listMaxLimit, default 100. */
+  readonly limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  readonly cursor?: string;
+}
+
+/** One page of `list`. */
+export interface ListPage {
+  readonly items: readonly DocumentSummary[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+  /** Documents matching the filters, across all pages. */
+  readonly total: number;
+}
+
+/** Per-item outcome of a bulk call. */
+export type BulkItemResult<T> =
+  | { readonly id: string; readonly status: 'ok'; readonly value: T }
+  | { readonly id: string; readonly status: 'error'; readonly error: { readonly kind: string; readonly message: string } }
+  /** The item was valid but the call rolled back because another item failed. */
+  | { readonly id: string; readonly status: 'rolledBack' };
+
+/** Result of a bulk write: all items committed, or none. */
+export interface BulkResult<T> {
+  readonly committed: boolean;
+  readonly items: readonly BulkItemResult<T>[];
+}
+
+/** Memory presets, after the seed design's 2/4/6/8 GB RAM modes. */
+export const MEMORY_MODES = ['baseline', 'standard', 'enhanced', 'performance'] as const;
+/** One of {@link MEMORY_MODES}. */
+export type MemoryMode = (typeof MEMORY_MODES)[number];
+
+/** A problem found by `verify`. */
+export interface VerifyProblem {
+  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'Sqlite';
+  readonly id?: string;
+  readonly version?: number;
+  readonly message: string;
+}
+
+/** Report of `verify`. */
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly documents: number;
+  readonly versions: number;
+  readonly problems: readonly VerifyProblem[];
+  readonly durationMs: number;
+}
+
+/** Progress of a long operation. */
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+  readonly phase?: string;
+}
+
+/** Latency summary of one operation kind, microseconds. */
+export interface OpStats {
+  readonly count: number;
+  readonly errors: number;
+  readonly p50Us: number;
+  readonly p95Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+}
+
+/** Cache counters from lru-cache. */
+export interface CacheStats {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+}
+
+/** What `stats()` returns. Cheap enough to poll every second. */
+export interface VaultStats {
+  readonly path: string;
+  readonly encrypted: boolean;
+  readonly cipher: string | null;
+  readonly memoryMode: MemoryMode;
+  readonly schemaVersion: number;
+  readonly documents: number;
+  readonly versions: number;
+  /** Sum of the current versions' content bytes. */
+  readonly contentBytes: number;
+  /** Sum of every version's content bytes. */
+  readonly historyBytes: number;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly fileBytes: number;
+  readonly walBytes: number;
+  readonly pageSize: number;
+  readonly pageCount: number;
+  readonly freelistCount: number;
+  readonly cache: CacheStats;
+  readonly ops: Readonly<Record<string, OpStats>>;
+  readonly openedAt: number;
+}
