@@ -1,0 +1,287 @@
+/**
+ * The app's side of the contract: one object per vault path that implements every channel on top of
+ * the storage layer, holds the key only while unlocked, and emits push events. Transport-agnostic and
+ * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/main/handlers.ts.
+ */
+import { existsSync } from 'node:fs';
+import type { ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
+import { DocvaultError, isDocvaultError } from '../shared/errors';
+import { deriveRawKeyHex, vaultStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
+
+/**
+ * Where a remembered key lives (Electron: safeStorage under userData). Keys are 64 hex characters;
+ * implementations encrypt them at rest with the OS keychain and refuse to store them in clear.
+ */
+export interface KeyStore {
+  /** True when keys can be stored safely on this machine now. */
+  available(): Promise<boolean>;
+  has(vaultPath: string): Promise<boolean>;
+  load(vaultPath: string): Promise<string | undefined>;
+  save(vaultPath: string, rawKeyHex: string): Promise<void>;
+  forget(vaultPath: string): Promise<void>;
+}
+
+/** Options of {@link DocvaultBackend}. */
+export interface BackendOptions extends StoreOptions {
+  readonly vaultPath: string;
+  /** How stores are opened; defaults to the Vault adapter. */
+  readonly storeFactory?: StoreFactory;
+  /** Absent in the web twin: "remember on this device" is an Electron feature. */
+  readonly keyStore?: KeyStore;
+  /** Stats tick period while someone listens, ms. Default 1000. */
+  readonly statsIntervalMs?: number;
+}
+
+type Handler<C extends keyof ChannelInputs> = (input: ChannelInputs[C]) => Promise<ChannelOutputs[C]>;
+
+/** Implements every channel of the contract. See src/shared/contract.ts for what each does. */
+export class DocvaultBackend {
+  #path: string;
+  #store: Store | undefined;
+  /** Serializes open/close so a lock cannot race an unlock. */
+  #lifecycle: Promise<unknown> = Promise.resolve();
+  readonly #opts: BackendOptions;
+  readonly #factory: StoreFactory;
+  readonly #listeners = new Set<(e: PushEvent) => void>();
+  #ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(opts: BackendOptions) {
+    this.#opts = opts;
+    this.#path = opts.vaultPath;
+    this.#factory = opts.storeFactory ?? vaultStoreFactory;
+  }
+
+  /** Path of the current vault file. */
+  get vaultPath(): string {
+    return this.#path;
+  }
+
+  /** True while a store is open. */
+  get isUnlocked(): boolean {
+    return this.#store !== undefined;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /** Subscribes to push events; returns the unsubscribe function. */
+  subscribe(listener: (e: PushEvent) => void): () => void {
+    this.#listeners.add(listener);
+    this.#updateTicker();
+    return () => {
+      this.#listeners.delete(listener);
+      this.#updateTicker();
+    };
+  }
+
+  #emit(e: PushEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(e);
+      } catch {
+        // A broken listener (closed window, dropped connection) must not fail the call that emitted.
+      }
+    }
+  }
+
+  #updateTicker(): void {
+    const want = this.#store !== undefined && this.#listeners.size > 0;
+    if (want && this.#ticker === undefined) {
+      this.#ticker = setInterval(() => void this.#tick(), this.#opts.statsIntervalMs ?? 1000);
+      this.#ticker.unref?.();
+    } else if (!want && this.#ticker !== undefined) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
+  }
+
+  async #tick(): Promise<void> {
+    const store = this.#store;
+    if (store === undefined) return;
+    try {
+      const s = await store.stats();
+      this.#emit({ event: 'stats.tick', data: { documents: s.documents, versions: s.versions, contentBytes: s.contentBytes, fileBytes: s.fileBytes, walBytes: s.walBytes } });
+    } catch {
+      // Locked between the check and the call: the next tick stops.
+    }
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lifecycle.then(fn, fn);
+    this.#lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  #open(): Store {
+    const s = this.#store;
+    if (s === undefined) throw new DocvaultError('Closed', 'The vault is locked: unlock it first');
+    return s;
+  }
+
+  async #setStore(store: Store | undefined): Promise<VaultStatus> {
+    const old = this.#store;
+    this.#store = store;
+    if (old !== undefined && old !== store) await old.close();
+    this.#updateTicker();
+    const status = await this.status();
+    this.#emit({ event: 'vault.changed', data: status });
+    return status;
+  }
+
+  /** The vault's state. Never throws for a missing or locked vault. */
+  async status(): Promise<VaultStatus> {
+    const ks = this.#opts.keyStore;
+    const canRemember = ks !== undefined && (await ks.available().catch(() => false));
+    return {
+      state: this.#store !== undefined ? 'unlocked' : existsSync(this.#path) ? 'locked' : 'missing',
+      path: this.#path,
+      canRemember,
+      remembered: canRemember && ks !== undefined ? await ks.has(this.#path).catch(() => false) : false,
+    };
+  }
+
+  /** Creates a new vault at the current path and keeps it open. `AlreadyExists` if a file is there. */
+  create(passphrase: string, remember = false): Promise<VaultStatus> {
+    return this.#serial(async () => {
+      const store = await this.#factory.create(this.#path, { passphrase }, this.#opts);
+      if (remember) await this.#remember(passphrase);
+      return this.#setStore(store);
+    });
+  }
+
+  /** Opens the vault with its passphrase. `WrongKey` leaves the vault locked. */
+  unlock(passphrase: string, remember = false): Promise<VaultStatus> {
+    return this.#serial(async () => {
+      if (this.#store !== undefined) await this.#setStore(undefined);
+      const raw = remember && (await this.#canRemember()) ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
+      const store =
+        raw !== undefined
+          ? await this.#factory.open(this.#path, { rawKey: raw }, this.#opts)
+          : await this.#factory.open(this.#path, { passphrase }, this.#opts);
+      if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
+      return this.#setStore(store);
+    });
+  }
+
+  /**
+   * Opens the vault with the key remembered on this device, if any. Returns false when there is none
+   * or it no longer fits (then it is forgotten, and the user types the passphrase).
+   */
+  unlockRemembered(): Promise<boolean> {
+    return this.#serial(async () => {
+      const ks = this.#opts.keyStore;
+      if (ks === undefined || this.#store !== undefined || !existsSync(this.#path)) return this.#store !== undefined;
+      const raw = await ks.load(this.#path).catch(() => undefined);
+      if (raw === undefined) return false;
+      try {
+        await this.#setStore(await this.#factory.open(this.#path, { rawKey: raw }, this.#opts));
+        return true;
+      } catch (err) {
+        if (isDocvaultError(err, 'WrongKey') || isDocvaultError(err, 'Invalid')) await ks.forget(this.#path);
+        return false;
+      }
+    });
+  }
+
+  /** Closes the store and forgets the key held in memory. */
+  lock(): Promise<VaultStatus> {
+    return this.#serial(() => this.#setStore(undefined));
+  }
+
+  /** Forgets the remembered key of the current vault. */
+  async forget(): Promise<VaultStatus> {
+    await this.#opts.keyStore?.forget(this.#path);
+    const status = await this.status();
+    this.#emit({ event: 'vault.changed', data: status });
+    return status;
+  }
+
+  /** Switches to another vault file (Open vault… / New vault…): locks the current one first. */
+  switchTo(path: string): Promise<VaultStatus> {
+    return this.#serial(async () => {
+      const old = this.#store;
+      this.#store = undefined;
+      await old?.close();
+      this.#path = path;
+      return this.#setStore(undefined);
+    });
+  }
+
+  /** Closes the store for good (app quit). */
+  async close(): Promise<void> {
+    await this.#serial(async () => {
+      const old = this.#store;
+      this.#store = undefined;
+      this.#updateTicker();
+      await old?.close();
+    });
+    this.#listeners.clear();
+  }
+
+  async #canRemember(): Promise<boolean> {
+    return this.#opts.keyStore !== undefined && (await this.#opts.keyStore.available().catch(() => false));
+  }
+
+  async #remember(passphrase: string): Promise<void> {
+    if (!(await this.#canRemember())) return;
+    const raw = await deriveRawKeyHex(this.#path, passphrase);
+    if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
+  }
+
+  // ------------------------------------------------------------------ channels
+
+  /** Every channel's implementation, keyed by channel name. */
+  readonly channels: { [C in keyof ChannelInputs]: Handler<C> } = {
+    'vault.status': () => this.status(),
+    'vault.create': (i) => this.create(i.passphrase, i.remember ?? false),
+    'vault.unlock': (i) => this.unlock(i.passphrase, i.remember ?? false),
+    'vault.lock': () => this.lock(),
+    'vault.forget': () => this.forget(),
+    'vault.stats': () => this.#open().stats(),
+    'vault.verify': async () => {
+      const started = Date.now();
+      return this.#open().verify((p) => {
+        if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
+      });
+    },
+    'doc.get': (i) => this.#open().get(i.id),
+    'doc.create': async (i) => {
+      const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });
+      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'created', version: doc.version } });
+      return doc;
+    },
+    'doc.update': async (i) => {
+      const doc = await this.#open().update(i.id, i.patch, { expectedVersion: i.expectedVersion, ...(i.comment === undefined ? {} : { comment: i.comment }) });
+      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'updated', version: doc.version } });
+      return doc;
+    },
+    'doc.put': async (i) => {
+      const doc = await this.#open().put(i.document, {
+        ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
+        ...(i.comment === undefined ? {} : { comment: i.comment }),
+      });
+      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: doc.version === 1 ? 'created' : 'updated', version: doc.version } });
+      return doc;
+    },
+    'doc.delete': async (i) => {
+      await this.#open().delete(i.id, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
+      this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'deleted', version: null } });
+      return null;
+    },
+    'doc.list': (i) => this.#open().list(i),
+    'doc.count': (i) => this.#open().count(i),
+    'doc.versions': (i) => this.#open().versions(i.id),
+    'doc.getVersion': (i) => this.#open().getVersion(i.id, i.version),
+    'doc.restore': async (i) => {
+      const doc = await this.#open().restore(i.id, i.version, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
+      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'restored', version: doc.version } });
+      return doc;
+    },
+    'doc.bulkPut': async (i) => {
+      const r = await this.#open().bulkPut(i.documents, i.comment === undefined ? undefined : { comment: i.comment });
+      if (r.committed) this.#emit({ event: 'docs.changed', data: { count: r.items.length } });
+      return r;
+    },
+  };
+}

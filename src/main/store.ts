@@ -1,0 +1,109 @@
+/**
+ * The async storage API the backend runs on, and how to open one. Today this adapts the synchronous
+ * {@link Vault}; the async StorageService (src/main/storage/service, worker threads) has the same
+ * method names returning promises and can replace the adapter in {@link vaultStoreFactory} alone.
+ * No electron import: the web twin and the tests use this under plain Node.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Vault, type VaultOptions } from './storage';
+import { KDF_PROFILES, deriveKey, profileOfSalt, type KeySpec } from './storage/keys';
+import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
+
+/** The engine's methods the app uses, as promises. */
+export interface Store {
+  get(id: string): Promise<Document>;
+  create(input: DocumentInput, opts?: WriteOptions): Promise<Document>;
+  update(id: string, patch: DocumentPatch, opts?: WriteOptions): Promise<Document>;
+  put(input: DocumentInput, opts?: WriteOptions): Promise<Document>;
+  delete(id: string, opts?: WriteOptions): Promise<void>;
+  list(query?: ListQuery): Promise<ListPage>;
+  count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>): Promise<number>;
+  versions(id: string): Promise<VersionInfo[]>;
+  getVersion(id: string, version: number): Promise<Document>;
+  restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>): Promise<Document>;
+  bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): Promise<BulkResult<Document>>;
+  stats(): Promise<VaultStats>;
+  verify(onProgress?: (p: Progress) => void): Promise<VerifyReport>;
+  close(): Promise<void>;
+}
+
+/** Options the app passes when it opens a store. */
+export interface StoreOptions {
+  /** KDF profile of new passphrase vaults. Only tests lower it (see docs/app.md). */
+  readonly kdfProfile?: number;
+  /**
+   * Path of an Electron-ABI build of better-sqlite3 (`.native/electron-<v>/better_sqlite3.node`).
+   * Passed to the engine as `nativeBinding` once the engine accepts that option (see docs/app.md).
+   */
+  readonly nativeBinding?: string;
+}
+
+/** Opens and creates stores. */
+export interface StoreFactory {
+  create(path: string, key: KeySpec, opts: StoreOptions): Promise<Store>;
+  open(path: string, key: KeySpec, opts: StoreOptions): Promise<Store>;
+}
+
+/** Wraps a synchronous Vault; each call runs to completion on the calling thread. */
+class VaultStore implements Store {
+  readonly #v: Vault;
+  constructor(v: Vault) {
+    this.#v = v;
+  }
+  async get(id: string) { return this.#v.get(id); }
+  async create(input: DocumentInput, opts?: WriteOptions) { return this.#v.create(input, opts); }
+  async update(id: string, patch: DocumentPatch, opts?: WriteOptions) { return this.#v.update(id, patch, opts); }
+  async put(input: DocumentInput, opts?: WriteOptions) { return this.#v.put(input, opts); }
+  async delete(id: string, opts?: WriteOptions) { this.#v.delete(id, opts); }
+  async list(query?: ListQuery) { return this.#v.list(query); }
+  async count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>) { return this.#v.count(query); }
+  async versions(id: string) { return this.#v.versions(id); }
+  async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
+  async restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>) { return this.#v.restore(id, version, opts); }
+  async bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkPut(inputs, opts); }
+  async stats() { return this.#v.stats(); }
+  async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }
+  async close() { this.#v.close(); }
+}
+
+function vaultOptions(key: KeySpec, opts: StoreOptions): VaultOptions {
+  const base: VaultOptions = {
+    key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
+  };
+  // Forward-compatible: the engine ignores the field until it supports it (see docs/app.md, "Engine change").
+  return opts.nativeBinding === undefined ? base : ({ ...base, nativeBinding: opts.nativeBinding } as VaultOptions);
+}
+
+/** Opens stores as synchronous Vaults behind the async {@link Store} interface. */
+export const vaultStoreFactory: StoreFactory = {
+  async create(path, key, opts) {
+    return new VaultStore(await Vault.create(path, vaultOptions(key, opts)));
+  },
+  async open(path, key, opts) {
+    return new VaultStore(await Vault.open(path, vaultOptions(key, opts)));
+  },
+};
+
+/**
+ * Derives the raw key of a docvault passphrase vault (the key SQLCipher is keyed with), so it can be
+ * remembered on this device and later open the vault without the passphrase. Undefined when the vault's
+ * header names no docvault KDF profile (a foreign SQLCipher file keyed with its own PBKDF2).
+ */
+export async function deriveRawKeyHex(path: string, passphrase: string): Promise<string | undefined> {
+  const header = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const profile = profileOfSalt(header);
+  const params = profile === undefined ? undefined : KDF_PROFILES[profile];
+  if (params === undefined) return undefined;
+  const key = await deriveKey(passphrase, header, params);
+  try {
+    return key.toString('hex');
+  } finally {
+    key.fill(0);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The one API contract between the UI and the app: every channel with its request and response
+ * types, the push events, and the result envelope. Both transports are built from this file — IPC
+ * (src/main/ipc.ts + src/preload) and loopback HTTP (src/web) — so they cannot drift.
+ *
+ * Pure types and constants (no zod here: the sandboxed preload bundles this file and must stay tiny;
+ * the input schemas live in ./schemas.ts and are checked against these types at compile time).
+ */
+import type { SerializedError } from './errors';
+import type {
+  Document,
+  DocumentInput,
+  DocumentPatch,
+  ListPage,
+  ListQuery,
+  Progress,
+  VaultStats,
+  VerifyReport,
+  VersionInfo,
+  BulkResult,
+} from './types';
+
+/** Where the vault stands, as the UI needs to know it. Never carries key material. */
+export interface VaultStatus {
+  /** `missing`: no vault file at `path` yet (offer "create"); `locked`: file exists, no key; `unlocked`: open. */
+  readonly state: 'missing' | 'locked' | 'unlocked';
+  /** Absolute path of the vault file. */
+  readonly path: string;
+  /** True when this app can remember the key on this device (Electron with an OS keychain). */
+  readonly canRemember: boolean;
+  /** True when a remembered key is stored for this vault. */
+  readonly remembered: boolean;
+}
+
+/** Request body of every channel. `{}` for channels without parameters. */
+export interface ChannelInputs {
+  'vault.status': Record<string, never>;
+  /** Creates a new vault at the current path with this passphrase (the UI asks for it twice). */
+  'vault.create': { readonly passphrase: string; readonly remember?: boolean };
+  'vault.unlock': { readonly passphrase: string; readonly remember?: boolean };
+  /** Closes the store and forgets the key held in memory (a remembered key stays remembered). */
+  'vault.lock': Record<string, never>;
+  /** Deletes the remembered key of this vault, if any. */
+  'vault.forget': Record<string, never>;
+  'doc.get': { readonly id: string };
+  'doc.create': { readonly document: DocumentInput; readonly comment?: string };
+  /** `expectedVersion` is required: the UI always says which version it edited, so a concurrent write is a `Conflict`. */
+  'doc.update': { readonly id: string; readonly patch: DocumentPatch; readonly expectedVersion: number; readonly comment?: string };
+  'doc.put': { readonly document: DocumentInput; readonly expectedVersion?: number; readonly comment?: string };
+  'doc.delete': { readonly id: string; readonly expectedVersion?: number };
+  'doc.list': ListQuery;
+  'doc.count': Pick<ListQuery, 'type' | 'tag' | 'author'>;
+  'doc.versions': { readonly id: string };
+  'doc.getVersion': { readonly id: string; readonly version: number };
+  'doc.restore': { readonly id: string; readonly version: number; readonly expectedVersion?: number };
+  /** Creates or updates many documents in one transaction (import, seeding); all or nothing. */
+  'doc.bulkPut': { readonly documents: readonly DocumentInput[]; readonly comment?: string };
+  'vault.stats': Record<string, never>;
+  'vault.verify': Record<string, never>;
+}
+
+/** Response value of every channel (inside the {@link Result} envelope). */
+export interface ChannelOutputs {
+  'vault.status': VaultStatus;
+  'vault.create': VaultStatus;
+  'vault.unlock': VaultStatus;
+  'vault.lock': VaultStatus;
+  'vault.forget': VaultStatus;
+  'doc.get': Document;
+  'doc.create': Document;
+  'doc.update': Document;
+  'doc.put': Document;
+  'doc.delete': null;
+  'doc.list': ListPage;
+  'doc.count': number;
+  'doc.versions': VersionInfo[];
+  'doc.getVersion': Document;
+  'doc.restore': Document;
+  'doc.bulkPut': BulkResult<Document>;
+  'vault.stats': VaultStats;
+  'vault.verify': VerifyReport;
+}
+
+/** Name of a request/response channel. */
+export type Channel = keyof ChannelInputs & keyof ChannelOutputs;
+
+/** Every channel, in a stable order (the preload and the HTTP client are generated from this list). */
+export const CHANNELS = [
+  'vault.status',
+  'vault.create',
+  'vault.unlock',
+  'vault.lock',
+  'vault.forget',
+  'vault.stats',
+  'vault.verify',
+  'doc.get',
+  'doc.create',
+  'doc.update',
+  'doc.put',
+  'doc.delete',
+  'doc.list',
+  'doc.count',
+  'doc.versions',
+  'doc.getVersion',
+  'doc.restore',
+  'doc.bulkPut',
+] as const satisfies readonly Channel[];
+
+/**
+ * Names kept for channels that later issues add (diff, backup, import/export, search, benchmark).
+ * Not implemented: a call returns `Invalid` "unknown channel" until they are.
+ */
+export const RESERVED_CHANNELS = [
+  'doc.diff',
+  'backup.create',
+  'backup.restore',
+  'backup.list',
+  'data.import',
+  'data.export',
+  'search.query',
+  'bench.run',
+  'bench.trials',
+] as const;
+
+/** True when `name` is an implemented channel. */
+export function isChannel(name: string): name is Channel {
+  return (CHANNELS as readonly string[]).includes(name);
+}
+
+/** The wire envelope of every result: errors cross as data with a `kind`, never as thrown strings. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+
+/** What a document change was. */
+export type ChangeKind = 'created' | 'updated' | 'deleted' | 'restored';
+
+/** Push events, main → renderer. */
+export interface PushEvents {
+  /** A document was written or deleted (by this window, another window or tab, or the CLI through the app). */
+  'doc.changed': { readonly id: string; readonly change: ChangeKind; readonly version: number | null };
+  /** Many documents changed at once (bulk); the UI reloads its list. */
+  'docs.changed': { readonly count: number };
+  /** The vault was created, opened, locked, or another file was chosen. */
+  'vault.changed': VaultStatus;
+  /** Every second while unlocked and someone listens. */
+  'stats.tick': Pick<VaultStats, 'documents' | 'versions' | 'contentBytes' | 'fileBytes' | 'walBytes'>;
+  /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
+  'progress': Progress & { readonly op: string };
+}
+
+/** Name of a push event. */
+export type PushEventName = keyof PushEvents;
+
+/** Every push event name. */
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'progress'] as const satisfies readonly PushEventName[];
+
+/** One push event on the wire. */
+export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];
+
+/** IPC channel name carrying push events (one channel, the event name inside). */
+export const PUSH_IPC_CHANNEL = 'docvault:event';
+
+/** IPC channel name of a request channel. */
+export function ipcChannelName(channel: Channel): string {
+  return `docvault:${channel}`;
+}
+
+/**
+ * The API the renderer sees, whichever transport carries it: `window.docvault` (Electron preload) or
+ * the HTTP client (web twin). Each call resolves to a {@link Result}; it never rejects for a server-side error.
+ */
+export interface DocvaultApi {
+  readonly transport: 'ipc' | 'http';
+  invoke<C extends Channel>(channel: C, input: ChannelInputs[C]): Promise<Result<ChannelOutputs[C]>>;
+  /** Subscribes to push events; returns the unsubscribe function. */
+  subscribe(listener: (event: PushEvent) => void): () => void;
+}
+
+/** HTTP details of the web twin, shared by its server and the renderer's client. */
+export const HTTP = {
+  /** Prefix of request channels: `POST /api/<channel>`. */
+  apiPrefix: '/api/',
+  /** Push events as a server-sent-event stream read with fetch (so the token stays in a header). */
+  eventsPath: '/events',
+  /** Header carrying the per-launch token. */
+  tokenHeader: 'x-docvault-token',
+  /** URL fragment parameter through which the page receives the token (fragments are never sent to servers). */
+  tokenFragment: 'token',
+} as const;
+
+/** Progress of a long call is announced only when the call takes longer than this (ms). */
+export const PROGRESS_AFTER_MS = 1000;

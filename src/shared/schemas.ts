@@ -1,0 +1,107 @@
+/**
+ * zod schemas of every channel's input. Both transports (IPC and HTTP) parse with these before
+ * anything reaches the storage layer. The field rules are the engine's own validators from
+ * ./validation.ts, so every door applies the same limits and reports the same error kinds.
+ */
+import { z } from 'zod';
+import type { Channel, ChannelInputs } from './contract';
+import { DocvaultError, isDocvaultError, type ErrorKind } from './errors';
+import { LIMITS } from './types';
+import {
+  validateId,
+  validateMetadata,
+  validateTags,
+  validateTitle,
+  validateType,
+  validateVersion,
+  utf8Length,
+} from './validation';
+
+/** Longest passphrase accepted (characters). The KDF does not care; this only bounds the work. */
+export const PASSPHRASE_MAX_CHARS = 1024;
+
+/** Runs one of the shared validators inside zod, keeping its message and error kind. */
+function check<T>(validator: (value: T) => unknown) {
+  return (value: T, ctx: z.RefinementCtx): void => {
+    try {
+      validator(value);
+    } catch (err) {
+      if (!isDocvaultError(err)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message, params: { kind: err.kind } });
+    }
+  };
+}
+
+const id = z.string().superRefine(check((v: string) => validateId(v)));
+const version = z.number().superRefine(check((v: number) => validateVersion(v)));
+const expectedVersion = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const comment = z.string().max(LIMITS.commentMaxChars);
+const title = z.string().superRefine(check(validateTitle));
+const type = z.string().superRefine(check(validateType));
+const tags = z.array(z.string()).max(LIMITS.tagsMax).superRefine(check(validateTags));
+const metadata = z.record(z.string(), z.unknown()).superRefine(check(validateMetadata));
+/** Content: any well-formed string. The vault's own byte limit is applied by the engine (kind `TooLarge`). */
+const content = z.string().superRefine((v, ctx) => {
+  if (!v.isWellFormed()) ctx.addIssue({ code: 'custom', message: 'content: must be valid Unicode (lone surrogate found)' });
+  // A hard ceiling far above any vault's limit, so a transport never hands the engine something absurd.
+  else if (v.length > 4 * LIMITS.defaultMaxContentBytes && utf8Length(v) > 4 * LIMITS.defaultMaxContentBytes)
+    ctx.addIssue({ code: 'custom', message: 'content: too large', params: { kind: 'TooLarge' } });
+});
+const passphrase = z.string().min(1, 'passphrase: must not be empty').max(PASSPHRASE_MAX_CHARS);
+const empty = z.strictObject({});
+
+const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
+const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
+const filters = {
+  type: type.optional(),
+  tag: z.string().superRefine(check((t: string) => validateTags([t]))).optional(),
+  author: z.string().min(1).max(LIMITS.titleMaxChars).optional(),
+};
+
+/** The input schema of every channel; `satisfies` keeps each in step with {@link ChannelInputs}. */
+export const INPUT_SCHEMAS = {
+  'vault.status': empty,
+  'vault.create': z.strictObject({ passphrase, remember: z.boolean().optional() }),
+  'vault.unlock': z.strictObject({ passphrase, remember: z.boolean().optional() }),
+  'vault.lock': empty,
+  'vault.forget': empty,
+  'vault.stats': empty,
+  'vault.verify': empty,
+  'doc.get': z.strictObject({ id }),
+  'doc.create': z.strictObject({ document: documentInput, comment: comment.optional() }),
+  'doc.update': z.strictObject({ id, patch: documentPatch, expectedVersion, comment: comment.optional() }),
+  'doc.put': z.strictObject({ document: documentInput, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
+  'doc.delete': z.strictObject({ id, expectedVersion: expectedVersion.optional() }),
+  'doc.list': z.strictObject({
+    ...filters,
+    sort: z.enum(['updated', 'created', 'title']).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: z.number().int().min(1).max(LIMITS.listMaxLimit).optional(),
+    cursor: z.string().max(2048).optional(),
+  }),
+  'doc.count': z.strictObject(filters),
+  'doc.versions': z.strictObject({ id }),
+  'doc.getVersion': z.strictObject({ id, version }),
+  'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional() }),
+  'doc.bulkPut': z.strictObject({ documents: z.array(documentInput).max(LIMITS.bulkMaxItems), comment: comment.optional() }),
+} as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
+
+/**
+ * Parses the input of `channel`. Throws a {@link DocvaultError}: `Invalid` (or the validator's own kind,
+ * e.g. `TooLarge`) naming the first bad field.
+ */
+export function parseInput<C extends Channel>(channel: C, raw: unknown): ChannelInputs[C] {
+  const schema = INPUT_SCHEMAS[channel] as unknown as z.ZodType<ChannelInputs[C]>;
+  const r = schema.safeParse(raw ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const params = issue !== undefined && 'params' in issue ? (issue.params as { kind?: ErrorKind } | undefined) : undefined;
+  const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `;
+  // Validator messages already start with their field name; zod's own do not.
+  const message = issue === undefined ? 'invalid input' : params?.kind !== undefined || issue.code === 'custom' ? issue.message : where + issue.message;
+  return failInput(channel, params?.kind ?? 'Invalid', message);
+}
+
+function failInput(channel: string, kind: ErrorKind, message: string): never {
+  throw new DocvaultError(kind, `${channel}: ${message}`, { channel });
+}
