@@ -799,8 +799,9 @@ export class Vault {
   }
 
   /** Writes version `version` of a document and points its head at it. Returns the new document. */
-  #writeVersion(doc: number | undefined, id: string, createdAt: number, version: number, v: NewVersion, comment: string | null, tagsChanged: boolean): Document {
+  #writeVersion(doc: number | undefined, id: string, docCreatedAt: number | undefined, version: number, v: NewVersion, comment: string | null, tagsChanged: boolean): Document {
     const updatedAt = this.#clock();
+    const createdAt = docCreatedAt ?? updatedAt;
     const checksum = sha256Hex(v.content);
     const metadata = JSON.parse(v.metadataJson) as Record<string, unknown>;
     const author = typeof metadata['author'] === 'string' ? (metadata['author'] as string) : null;
@@ -874,7 +875,7 @@ export class Vault {
       });
     }
     const v = this.#resolve(undefined, { content: input.content, title: input.title, type: input.type, tags: input.tags, metadata: input.metadata ?? {} });
-    return this.#writeVersion(undefined, id, this.#clock(), 1, v, opts?.comment ?? null, true);
+    return this.#writeVersion(undefined, id, undefined, 1, v, opts?.comment ?? null, true);
   }
 
   /** Reads the current head of `id` with its content, verified, for building the next version on it. */

@@ -1,0 +1,137 @@
+/**
+ * Integrity: rows changed by a connection that has the page key but not the HMAC key are caught on
+ * read (even when cached before the change) and by verify(); other documents stay readable.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Vault } from '../../src/main/storage';
+import type { Progress } from '../../src/shared/types';
+import { makeVault } from '../helpers/tmp';
+import { withRawConnection } from '../helpers/tamper';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function setup(opts: Parameters<typeof makeVault>[0] = {}) {
+  const made = makeVault(opts);
+  cleanups.push(made.cleanup);
+  for (let i = 0; i < 5; i++) made.vault.create({ id: `d${i}`, content: `content ${i}`, title: `t${i}` });
+  made.vault.update('d1', { content: 'content 1 v2' });
+  return made;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function errorOf(fn: () => unknown): { kind: string; details?: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (err) {
+    return err as { kind: string; details?: Record<string, unknown> };
+  }
+  return { kind: 'no error' };
+}
+
+describe('integrity', () => {
+  it('catches content rewritten by another connection, even when the document was cached before', async () => {
+    const { vault, path, key } = setup();
+    expect(vault.get('d2').content).toBe('content 2'); // now cached
+    withRawConnection(path, key, (db) =>
+      db.prepare("UPDATE versions SET content = 'forged' WHERE doc = (SELECT doc FROM documents WHERE id = 'd2')").run(),
+    );
+    await sleep(5); // past the external-change check interval (1 ms by default)
+    const err = errorOf(() => vault.get('d2'));
+    expect(err.kind).toBe('Integrity');
+    expect(err.details).toEqual({ id: 'd2', version: 1 });
+    // Every other document stays readable.
+    expect(vault.get('d0').content).toBe('content 0');
+    expect(vault.get('d1').content).toBe('content 1 v2');
+  });
+
+  it('catches it immediately after refresh() and in bulkGet per item', () => {
+    const { vault, path, key } = setup();
+    vault.get('d3');
+    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET title = 'forged title' WHERE id = 'd3'").run());
+    vault.refresh();
+    expect(errorOf(() => vault.get('d3')).kind).toBe('Integrity');
+    const results = vault.bulkGet(['d0', 'd3', 'nope']);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'error', 'error']);
+    expect(results[1]?.status === 'error' && results[1].error.kind).toBe('Integrity');
+    expect(results[2]?.status === 'error' && results[2].error.kind).toBe('NotFound');
+    expect(errorOf(() => vault.list()).kind).toBe('Integrity');
+  });
+
+  it('catches a head rolled back to an older version and a version moved to another document', () => {
+    const { vault, path, key } = setup();
+    withRawConnection(path, key, (db) => {
+      db.prepare("UPDATE documents SET version = 1 WHERE id = 'd1'").run();
+      db.pragma('foreign_keys = OFF');
+      db.prepare("DELETE FROM versions WHERE doc = (SELECT doc FROM documents WHERE id = 'd4') AND version = 1").run();
+      db.prepare(
+        "UPDATE versions SET doc = (SELECT doc FROM documents WHERE id = 'd4') WHERE doc = (SELECT doc FROM documents WHERE id = 'd0') AND version = 1",
+      ).run();
+    });
+    vault.refresh();
+    expect(errorOf(() => vault.get('d1')).kind).toBe('Integrity');
+    expect(errorOf(() => vault.getVersion('d4', 1))).toMatchObject({ kind: 'Integrity', details: { id: 'd4', version: 1 } });
+    expect(errorOf(() => vault.versions('d4')).kind).toBe('Integrity');
+    expect(errorOf(() => vault.get('d0')).kind).toBe('Integrity');
+  });
+
+  it('refuses to build a new version on tampered content', () => {
+    const { vault, path, key } = setup();
+    withRawConnection(path, key, (db) =>
+      db.prepare("UPDATE versions SET content = 'forged' WHERE doc = (SELECT doc FROM documents WHERE id = 'd2')").run(),
+    );
+    vault.refresh();
+    expect(errorOf(() => vault.update('d2', { title: 'new title' })).kind).toBe('Integrity');
+    expect(errorOf(() => vault.restore('d2', 1)).kind).toBe('Integrity');
+  });
+
+  it('verify() reports every bad version and head, with progress', () => {
+    const { vault, path, key } = setup();
+    expect(vault.verify()).toMatchObject({ ok: true, documents: 5, versions: 6, problems: [] });
+    withRawConnection(path, key, (db) => {
+      db.prepare("UPDATE versions SET content = 'x' WHERE version = 1 AND doc = (SELECT doc FROM documents WHERE id = 'd1')").run();
+      db.prepare("UPDATE versions SET comment = 'sneaky' WHERE doc = (SELECT doc FROM documents WHERE id = 'd3')").run();
+      db.prepare("UPDATE documents SET type = 'evil' WHERE id = 'd4'").run();
+    });
+    const progress: Progress[] = [];
+    const report = vault.verify((p) => progress.push(p));
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'Checksum', id: 'd1', version: 1 }),
+        expect.objectContaining({ kind: 'Integrity', id: 'd3', version: 1 }),
+        expect.objectContaining({ kind: 'Head', id: 'd4' }),
+      ]),
+    );
+    expect(report.problems).toHaveLength(3);
+    expect(progress.at(-1)).toMatchObject({ done: 11, total: 11, phase: 'done' });
+  });
+
+  it('in an unencrypted vault the tags still catch corruption', async () => {
+    const { vault, path } = setup({ key: { encryption: false } });
+    vault.get('d0');
+    withRawConnection(path, undefined, (db) =>
+      db.prepare("UPDATE versions SET content = 'bit rot' WHERE doc = (SELECT doc FROM documents WHERE id = 'd0')").run(),
+    );
+    await sleep(5);
+    expect(errorOf(() => vault.get('d0')).kind).toBe('Integrity');
+    expect(vault.verify().ok).toBe(false);
+  });
+
+  it('tags are keyed by the vault key: a vault copied and rekeyed by an attacker fails verification', () => {
+    const { vault, path, key } = setup();
+    vault.close();
+    const other = '11'.repeat(32);
+    withRawConnection(path, key, (db) => {
+      db.pragma('journal_mode = DELETE');
+      db.rekey(Buffer.from(`x'${other}'`));
+    });
+    const reopened = Vault.openSync(path, { key: { rawKey: other } });
+    try {
+      expect(errorOf(() => reopened.get('d0')).kind).toBe('Integrity');
+    } finally {
+      reopened.close();
+    }
+  });
+});
