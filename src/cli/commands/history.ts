@@ -1,0 +1,35 @@
+/** `docvault history`: lists the versions of a document. */
+import { arg, type Command } from '../command';
+import { formatBytes, isoTime, plural, renderTable, toJson } from '../format';
+
+/** `history`: a table of every version of a document, oldest first. */
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'list the versions of a document',
+  usage: 'ID',
+  description: 'Prints every version of document ID, oldest first: number, time written (UTC), size, SHA-256 prefix, title, comment.',
+  options: {},
+  usesVault: true,
+  args: ['ID'],
+  async run(ctx) {
+    const id = arg(ctx, 0);
+    const vault = await ctx.openVault();
+    const versions = vault.versions(id);
+    if (ctx.json) {
+      ctx.out(toJson(versions));
+      return 0;
+    }
+    ctx.out(
+      renderTable(versions, [
+        { header: 'VERSION', align: 'right', value: (v) => String(v.version) },
+        { header: 'WRITTEN', value: (v) => isoTime(v.createdAt) },
+        { header: 'SIZE', align: 'right', value: (v) => formatBytes(v.size) },
+        { header: 'SHA256', value: (v) => v.checksum.slice(0, 12) },
+        { header: 'TITLE', value: (v) => v.title },
+        { header: 'COMMENT', value: (v) => v.comment ?? '' },
+      ]),
+    );
+    ctx.out(`${plural(versions.length, 'version')}\n`);
+    return 0;
+  },
+};

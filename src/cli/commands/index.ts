@@ -1,0 +1,31 @@
+/** Every `docvault` command, in the order `docvault --help` lists them. */
+import type { Command } from '../command';
+import { diffCommand } from './diff';
+import { getCommand } from './get';
+import { historyCommand } from './history';
+import { initCommand } from './init';
+import { lsCommand } from './ls';
+import { putCommand } from './put';
+import { restoreCommand } from './restore';
+import { rmCommand } from './rm';
+import { statsCommand } from './stats';
+import { verifyCommand } from './verify';
+
+/** The command table. */
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  putCommand,
+  getCommand,
+  lsCommand,
+  rmCommand,
+  historyCommand,
+  diffCommand,
+  restoreCommand,
+  verifyCommand,
+  statsCommand,
+];
+
+/** The command called `name`, or undefined. */
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,84 @@
+/** `docvault ls`: lists documents. */
+import { LIMITS, type DocumentSummary, type ListQuery, type SortKey } from '../../shared/types';
+import { stringOpt, usageError, wholeOpt } from '../args';
+import type { Command } from '../command';
+import { formatBytes, isoTime, plural, renderTable, toJson } from '../format';
+
+const SORTS: readonly SortKey[] = ['updated', 'created', 'title'];
+
+/** `ls`: a table of documents (all of them, or one page with `--limit`). */
+export const lsCommand: Command = {
+  name: 'ls',
+  summary: 'list documents',
+  usage: '[--type T] [--tag T] [--limit N [--cursor C]] [--sort updated|created|title] [--order asc|desc]',
+  description: [
+    'Prints a table of documents (id, version, last update in UTC, size of the current version, title) and a total.',
+    `Without --limit, lists every match. With --limit N (1..${LIMITS.listMaxLimit}), prints one page and, if there is more,`,
+    'the --cursor to pass for the next page (same filters and sort). Newest first by default.',
+  ].join('\n'),
+  options: {
+    type: { type: 'string', value: 'T', help: 'only documents of type T' },
+    tag: { type: 'string', value: 'T', help: 'only documents tagged T' },
+    limit: { type: 'string', value: 'N', help: `page size, 1..${LIMITS.listMaxLimit}` },
+    cursor: { type: 'string', value: 'C', help: 'start after the page that printed this cursor' },
+    sort: { type: 'string', value: 'KEY', help: 'updated (default), created or title' },
+    order: { type: 'string', value: 'DIR', help: 'asc or desc (default: desc, asc for title)' },
+  },
+  usesVault: true,
+  args: [],
+  async run(ctx) {
+    const limit = wholeOpt(ctx.values, 'limit', 'ls', 1);
+    if (limit !== undefined && limit > LIMITS.listMaxLimit) throw usageError(`--limit: at most ${LIMITS.listMaxLimit}, got ${limit}`, 'ls');
+    const sort = stringOpt(ctx.values, 'sort');
+    if (sort !== undefined && !(SORTS as readonly string[]).includes(sort)) throw usageError(`--sort: one of ${SORTS.join(', ')}, got '${sort}'`, 'ls');
+    const order = stringOpt(ctx.values, 'order');
+    if (order !== undefined && order !== 'asc' && order !== 'desc') throw usageError(`--order: asc or desc, got '${order}'`, 'ls');
+    const type = stringOpt(ctx.values, 'type');
+    const tag = stringOpt(ctx.values, 'tag');
+    const cursor = stringOpt(ctx.values, 'cursor');
+    const query: ListQuery = {
+      ...(type !== undefined ? { type } : {}),
+      ...(tag !== undefined ? { tag } : {}),
+      ...(sort !== undefined ? { sort: sort as SortKey } : {}),
+      ...(order !== undefined ? { order } : {}),
+    };
+    const vault = await ctx.openVault();
+    const items: DocumentSummary[] = [];
+    let total: number;
+    let nextCursor: string | null = null;
+    if (limit !== undefined) {
+      const page = vault.list({ ...query, limit, ...(cursor !== undefined ? { cursor } : {}) });
+      items.push(...page.items);
+      total = page.total;
+      nextCursor = page.nextCursor;
+    } else {
+      // Every page. Keyset cursors keep the walk correct even if another process writes meanwhile.
+      let c = cursor;
+      for (;;) {
+        const page = vault.list({ ...query, limit: LIMITS.listMaxLimit, ...(c !== undefined ? { cursor: c } : {}) });
+        items.push(...page.items);
+        total = page.total;
+        if (page.nextCursor === null) break;
+        c = page.nextCursor;
+      }
+    }
+    if (ctx.json) {
+      ctx.out(toJson({ items, nextCursor, total }));
+      return 0;
+    }
+    if (items.length > 0)
+      ctx.out(
+        renderTable(items, [
+          { header: 'ID', value: (d) => d.id },
+          { header: 'VERSION', align: 'right', value: (d) => String(d.version) },
+          { header: 'UPDATED', value: (d) => isoTime(d.updatedAt) },
+          { header: 'SIZE', align: 'right', value: (d) => formatBytes(d.size) },
+          { header: 'TITLE', value: (d) => d.title },
+        ]),
+      );
+    if (nextCursor !== null) ctx.out(`${items.length} of ${plural(total, 'document')}; next page: --cursor ${nextCursor}\n`);
+    else if (items.length === total) ctx.out(`${plural(total, 'document')}\n`);
+    else ctx.out(`${items.length} of ${plural(total, 'document')}\n`);
+    return 0;
+  },
+};

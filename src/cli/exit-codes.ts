@@ -1,0 +1,62 @@
+/**
+ * The CLI's exit codes: the one place that maps an error kind to a process exit status.
+ * Scripts key on these numbers, so they are stable: change a mapping only with a major version.
+ */
+import type { ErrorKind } from '../shared/errors';
+
+/** Exit statuses of `docvault`, by meaning. */
+export const EXIT = {
+  ok: 0,
+  /** Internal error or a kind with no code of its own. */
+  internal: 1,
+  /** Bad usage or input: unknown option, missing argument, invalid value. */
+  invalid: 2,
+  notFound: 3,
+  /** The write lost a race (stale `--expected-version`) or the target already exists. */
+  conflict: 4,
+  /** Wrong passphrase or key, or the file is not a vault. */
+  key: 5,
+  /** Integrity check failed (a read, or `verify` found problems). */
+  integrity: 6,
+  tooLarge: 7,
+  /** Busy or timed out: retrying later may succeed. */
+  busy: 8,
+} as const;
+
+/** Exit status for each error kind. A `Record` over every kind, so a new kind cannot be forgotten. */
+export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, number>> = {
+  WrongKey: EXIT.key,
+  NotAVault: EXIT.key,
+  Closed: EXIT.internal,
+  NotFound: EXIT.notFound,
+  AlreadyExists: EXIT.conflict,
+  Conflict: EXIT.conflict,
+  Invalid: EXIT.invalid,
+  TooLarge: EXIT.tooLarge,
+  Integrity: EXIT.integrity,
+  Overloaded: EXIT.busy,
+  Timeout: EXIT.busy,
+  Aborted: EXIT.internal,
+  WorkerCrashed: EXIT.internal,
+  Unauthorized: EXIT.internal,
+  RateLimited: EXIT.busy,
+  Internal: EXIT.internal,
+};
+
+/** The exit status for an error kind. */
+export function exitCodeFor(kind: ErrorKind): number {
+  return EXIT_CODE_BY_KIND[kind];
+}
+
+/** The table printed by `docvault --help` and documented in docs/cli.md. */
+export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
+  [EXIT.ok, 'success'],
+  [EXIT.internal, 'Internal (unexpected error)'],
+  [EXIT.invalid, 'Invalid: bad usage, option or value'],
+  [EXIT.notFound, 'NotFound: no such vault, document, version or file'],
+  [EXIT.conflict, 'Conflict / AlreadyExists: stale --expected-version, or the target exists'],
+  [EXIT.key, 'WrongKey / NotAVault: wrong passphrase or key, or not a vault'],
+  [EXIT.integrity, 'Integrity: altered data found (by a read, or by verify)'],
+  [EXIT.tooLarge, 'TooLarge: content over the size limit'],
+  [EXIT.busy, 'Overloaded / Timeout: the vault is busy; try again'],
+];
