@@ -56,9 +56,10 @@ export function parseCommandArgs(args: readonly string[], specs: OptionSpecs, co
     const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
     return { values: values as ParsedValues, positionals };
   } catch (err) {
-    // parseArgs' messages are multi-line and mention `--` tricks; keep the first line.
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'bad arguments';
-    throw usageError(first.replace(/\.$/, ''), command);
+    // parseArgs' messages run on with advice about `--`; keep the first sentence.
+    const text = err instanceof Error ? err.message : String(err);
+    const first = text.split(/\.(?:\s|$)/)[0] ?? 'bad arguments';
+    throw usageError(first, command);
   }
 }
 
