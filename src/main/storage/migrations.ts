@@ -39,7 +39,9 @@ export const MIGRATIONS: readonly Migration[] = [
           author     TEXT,
           size       INTEGER NOT NULL,
           checksum   TEXT    NOT NULL,
-          head_mac   BLOB    NOT NULL
+          head_mac   BLOB    NOT NULL,
+          -- rowid of the current version in versions: a get is one id lookup plus one rowid lookup.
+          head       INTEGER
         ) STRICT;
         CREATE INDEX documents_updated ON documents (updated_at, doc);
         CREATE INDEX documents_created ON documents (created_at, doc);

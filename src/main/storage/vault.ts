@@ -221,7 +221,7 @@ function prepareStatements(db: Database.Database, ro: boolean) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     getCurrent: db.prepare(
-      `SELECT ${headCols}, v.content FROM documents d LEFT JOIN versions v ON v.doc = d.doc AND v.version = d.version WHERE d.id = ?`,
+      `SELECT ${headCols}, v.content FROM documents d LEFT JOIN versions v ON v.rowid = d.head AND v.doc = d.doc AND v.version = d.version WHERE d.id = ?`,
     ),
     getHead: db.prepare(`SELECT ${headCols} FROM documents d WHERE d.id = ?`),
     exists: db.prepare('SELECT 1 FROM documents WHERE id = ?').pluck(),
@@ -239,12 +239,13 @@ function prepareStatements(db: Database.Database, ro: boolean) {
           ),
           updateDoc: db.prepare(
             `UPDATE documents SET updated_at = @updatedAt, version = @version, title = @title, type = @type, tags = @tags,
-             metadata = @metadata, author = @author, size = @size, checksum = @checksum, head_mac = @headMac WHERE doc = @doc`,
+             metadata = @metadata, author = @author, size = @size, checksum = @checksum, head_mac = @headMac, head = @head WHERE doc = @doc`,
           ),
           insertVersion: db.prepare(
             `INSERT INTO versions (doc, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
              VALUES (@doc, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
           ),
+          setHead: db.prepare('UPDATE documents SET head = ? WHERE doc = ?'),
           deleteTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
           insertTag: db.prepare('INSERT INTO document_tags (tag, doc) VALUES (?, ?)'),
           deleteVersions: db.prepare('DELETE FROM versions WHERE doc = ?'),
@@ -494,7 +495,7 @@ export class Vault {
     return db;
   }
 
-  #w<K extends 'insertDoc' | 'updateDoc' | 'insertVersion' | 'deleteTags' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
+  #w<K extends 'insertDoc' | 'updateDoc' | 'setHead' | 'insertVersion' | 'deleteTags' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
     name: K,
   ): Database.Statement {
     const s = (this.#stmts as Record<string, Database.Statement | undefined>)[name];
@@ -831,17 +832,8 @@ export class Vault {
       checksum,
     });
     const head = { id, createdAt, updatedAt, version, title: v.title, type: v.type, tags: v.tagsJson, metadata: v.metadataJson, author, size: v.size, checksum, headMac: hmac };
-    let docKey: number;
-    if (doc === undefined) {
-      const inserted = this.#w('insertDoc').pluck().get(head) as number | undefined;
-      if (inserted === undefined) throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
-      docKey = inserted;
-    } else {
-      docKey = doc;
-      this.#w('updateDoc').run({ ...head, doc });
-    }
-    this.#w('insertVersion').run({
-      doc: docKey,
+    const versionRow = {
+      doc: doc ?? 0,
       version,
       createdAt: updatedAt,
       mac,
@@ -853,7 +845,20 @@ export class Vault {
       tags: v.tagsJson,
       metadata: v.metadataJson,
       content: v.content,
-    });
+    };
+    let docKey: number;
+    if (doc === undefined) {
+      const inserted = this.#w('insertDoc').pluck().get(head) as number | undefined;
+      if (inserted === undefined) throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
+      docKey = inserted;
+      versionRow.doc = docKey;
+      const headRowid = this.#w('insertVersion').run(versionRow).lastInsertRowid;
+      this.#w('setHead').run(headRowid, docKey);
+    } else {
+      docKey = doc;
+      const headRowid = this.#w('insertVersion').run(versionRow).lastInsertRowid;
+      this.#w('updateDoc').run({ ...head, doc, head: headRowid });
+    }
     if (tagsChanged) {
       if (doc !== undefined) this.#w('deleteTags').run(docKey);
       const insertTag = this.#w('insertTag');
@@ -1146,7 +1151,7 @@ export class Vault {
           .prepare(
             `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac,
                     (SELECT max(version) FROM versions WHERE doc = d.doc) AS newest, v.checksum AS v_checksum
-             FROM documents d LEFT JOIN versions v ON v.doc = d.doc AND v.version = d.version`,
+             FROM documents d LEFT JOIN versions v ON v.rowid = d.head AND v.doc = d.doc AND v.version = d.version`,
           )
           .iterate() as IterableIterator<HeadRow & { newest: number | null; v_checksum: string | null }>;
         for (const row of heads) {
