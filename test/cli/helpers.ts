@@ -1,0 +1,130 @@
+/**
+ * Runs the real `docvault` command (node bin/docvault.mjs) in a child process. Builds the bundle
+ * first if it is missing or older than the sources, under a lock so parallel test files build once.
+ * Every run checks that no registered secret appears in its output.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+/** Repository root. */
+export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'docvault.mjs');
+const BUNDLE = join(ROOT, 'out', 'node', 'cli.mjs');
+const SOURCES = ['src/cli', 'src/shared', 'src/main/storage'].map((d) => join(ROOT, d));
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function isFresh(): boolean {
+  return existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= Math.max(...SOURCES.map(newestSource));
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Makes sure out/node/cli.mjs exists and is newer than the sources (runs scripts/build-node.mjs if not). */
+export function ensureBuilt(): void {
+  if (isFresh()) return;
+  const lock = join(tmpdir(), 'docvault-cli-test-build.lock');
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (i > 600) throw new Error(`could not take ${lock}; remove it if no test run is building`);
+      sleep(100);
+    }
+  }
+  try {
+    if (isFresh()) return;
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-node.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building the CLI failed (node scripts/build-node.mjs):\n${r.stderr}`);
+  } finally {
+    rmdirSync(lock);
+  }
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing after the build`);
+}
+
+/** Outcome of one run. */
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutBytes: Buffer;
+}
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly input?: string | Buffer;
+  readonly cwd?: string;
+}
+
+const secrets = new Set<string>();
+
+/** Registers a secret that must never appear in any output of the CLI. */
+export function secret(value: string): string {
+  secrets.add(value);
+  if (/^[0-9a-f]+$/i.test(value)) {
+    secrets.add(value.toLowerCase());
+    secrets.add(value.toUpperCase());
+  }
+  return value;
+}
+
+/** Runs `docvault args...` with a clean environment (no DOCVAULT_* from the caller). */
+export function run(args: readonly string[], opts: RunOptions = {}): RunResult {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOCVAULT_') && k !== 'NO_COLOR') env[k] = v;
+  Object.assign(env, opts.env);
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env,
+    input: opts.input ?? '',
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error !== undefined) throw r.error;
+  const result = { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
+  for (const s of secrets) {
+    expect(result.stdout, `secret leaked to stdout of: docvault ${args.join(' ')}`).not.toContain(s);
+    expect(result.stderr, `secret leaked to stderr of: docvault ${args.join(' ')}`).not.toContain(s);
+  }
+  return result;
+}
+
+/** Runs and expects success; returns stdout. */
+export function ok(args: readonly string[], opts: RunOptions = {}): string {
+  const r = run(args, opts);
+  expect(r.code, `exit status of docvault ${args.join(' ')} (stderr: ${r.stderr})`).toBe(0);
+  return r.stdout;
+}
+
+/** Runs and expects failure with `kind` and exit `code`: one stderr line starting with `Kind:`. */
+export function fails(args: readonly string[], kind: string, code: number, opts: RunOptions = {}): RunResult {
+  const r = run(args, opts);
+  expect(r.code, `exit status of docvault ${args.join(' ')} (stderr: ${r.stderr})`).toBe(code);
+  const lines = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning:'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^${kind}: \\S`));
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  return r;
+}
+
+/** A directory under the system temp dir, removed by the returned function. */
+export function scratch(): { dir: string; cleanup: () => void } {
+  const dir = join(tmpdir(), `docvault-cli-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(dir, { recursive: true });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
