@@ -1,0 +1,11 @@
+/**
+ * The benchmark as a library: trials as data, drivers, runTrial. The runner script (scripts/bench.mjs)
+ * runs each trial × driver × size in a fresh process through bench/child.ts; the in-app benchmark panel
+ * can call {@link runTrial} directly with a progress callback and an AbortSignal.
+ */
+export { TRIALS, SIZES, trialByName, type Trial, type SizeName, type OpKind } from './trials';
+export { DRIVERS, driverByName } from './drivers';
+export { runTrial, seedStore, machineInfo, type RunTrialOptions } from './run';
+export { DEFAULT_TIMING, median, spreadPercent } from './measure';
+export { renderMarkdown, checkTargets, formatRate, TARGETS, type Target } from './report';
+export type * from './types';

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Runs the benchmark: bundles bench/ with esbuild into out/bench, seeds one store per driver × size
+// (each in its own process), then runs every trial × driver × size in a fresh `node` process on a fresh
+// copy of that store, collects one JSON line from each, and writes JSON + a Markdown table.
+//
+//   npm run bench                          10k documents × 1 KB (< 5 min on 2 cores)
+//   npm run bench:full                     10k/100k documents × 1 KB/10 KB
+//   npm run bench -- --quick               tiny sizes and short runs (a smoke test)
+//   npm run bench -- --trial get-hot,save --driver docvault,raw
+//   npm run bench -- --json FILE --md FILE  (default bench/results/latest.json / latest.md)
+//   npm run bench -- --publish             also write the table to bench/RESULTS.md (committed)
+//   npm run bench -- --docs 100000 --bytes 1024   one custom size
+//   npm run bench -- --runs 7 --run-ms 500 --warmup-ms 300
+//   npm run bench -- --profile             node --cpu-prof for every trial child (bench/results/profiles)
+import { build } from 'esbuild';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values: args } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    md: { type: 'string' },
+    publish: { type: 'boolean', default: false },
+    trial: { type: 'string', multiple: true },
+    driver: { type: 'string', multiple: true },
+    docs: { type: 'string' },
+    bytes: { type: 'string' },
+    runs: { type: 'string' },
+    'run-ms': { type: 'string' },
+    'warmup-ms': { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+});
+
+if (args.help) {
+  const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//'));
+  console.log(head.map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- bundle
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const outdir = join(root, 'out/bench');
+await build({
+  entryPoints: { index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  external: [...Object.keys(pkg.dependencies ?? {}), 'pouchdb-node', 'leveldown', 'electron'],
+  outExtension: { '.js': '.mjs' },
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
+const childPath = join(outdir, 'child.mjs');
+
+// ---------------------------------------------------------------- what to run
+const list = (xs) => (xs ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+let trials, drivers;
+try {
+  trials = list(args.trial).length > 0 ? list(args.trial).map((n) => lib.trialByName(n)) : [...lib.TRIALS];
+  drivers = list(args.driver).length > 0 ? list(args.driver).map((n) => lib.driverByName(n)) : [...lib.DRIVERS];
+} catch (err) {
+  console.error(err.message);
+  process.exit(2);
+}
+
+/** [{label, docs, docBytes, sizeName|undefined}] */
+let sizes;
+if (args.docs !== undefined || args.bytes !== undefined) {
+  const docs = Number(args.docs ?? 10_000);
+  const docBytes = Number(args.bytes ?? 1024);
+  if (!Number.isSafeInteger(docs) || docs < 1 || !Number.isSafeInteger(docBytes) || docBytes < 16) {
+    console.error('--docs must be a positive integer and --bytes an integer ≥ 16');
+    process.exit(2);
+  }
+  sizes = [{ docs, docBytes, sizeName: undefined }];
+} else if (args.quick) sizes = [{ docs: 200, docBytes: 1024, sizeName: undefined }];
+else if (args.full) sizes = Object.entries(lib.SIZES).map(([sizeName, s]) => ({ ...s, sizeName }));
+else sizes = [{ ...lib.SIZES['10k×1KB'], sizeName: '10k×1KB' }];
+
+const timing = args.quick ? { warmupMs: 20, runMs: 50, runs: 3, minOps: 2 } : { ...lib.DEFAULT_TIMING };
+if (args.runs !== undefined) timing.runs = Number(args.runs);
+if (args['run-ms'] !== undefined) timing.runMs = Number(args['run-ms']);
+if (args['warmup-ms'] !== undefined) timing.warmupMs = Number(args['warmup-ms']);
+
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
+  if (dirty !== '') commit += '+dirty';
+} catch {
+  // not a git checkout
+}
+
+// ---------------------------------------------------------------- children
+const profileDir = join(root, 'bench/results/profiles');
+if (args.profile) mkdirSync(profileDir, { recursive: true });
+
+function runChild(job, label) {
+  return new Promise((resolvePromise, reject) => {
+    const nodeArgs = args.profile && job.mode === 'trial' ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${label.replace(/[^\w.+-]+/g, '_')}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...nodeArgs, childPath, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('@@bench '));
+      if (code === 0 && line !== undefined) resolvePromise(JSON.parse(line.slice('@@bench '.length)));
+      else reject(new Error(`${label}: child exited with ${code}\n${err.trim()}`));
+    });
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'docvault-bench-'));
+const cleanup = () => {
+  if (!args.keep) rmSync(work, { recursive: true, force: true });
+};
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+const t0 = Date.now();
+const records = [];
+const failures = [];
+const log = (s) => process.stderr.write(`${s}\n`);
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+try {
+  for (const size of sizes) {
+    const sizeTrials = trials.filter((t) => size.sizeName === undefined || t.sizes.includes(size.sizeName));
+    const templates = new Map();
+    for (const driver of drivers) {
+      for (const trial of sizeTrials) {
+        const base = { trial: trial.name, driver: driver.name, docs: size.docs, docBytes: size.docBytes };
+        const label = `${trial.name} ${driver.name} ${size.docs}×${size.docBytes}`;
+        if (driver.unsupported(trial.name) !== undefined) {
+          // Skipped records need no process: build them in-process through the same function.
+          records.push(await lib.runTrial(trial.name, driver.name, { ...base, dir: join(work, 'unused'), commit }));
+          continue;
+        }
+        const key = `${driver.name}/${trial.seed}`;
+        let template = templates.get(key);
+        if (template === undefined) {
+          template = join(work, `seed-${driver.name}-${trial.seed}-${size.docs}-${size.docBytes}`);
+          log(`[${elapsed()}] seed ${key} ${size.docs}×${size.docBytes} …`);
+          const m = await runChild({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
+          log(`[${elapsed()}]   seeded in ${(m.seedMs / 1000).toFixed(1)} s`);
+          templates.set(key, template);
+        }
+        const dir = join(work, `run-${records.length}`);
+        try {
+          const rec = await runChild({ mode: 'trial', ...base, dir, template, timing, commit }, label);
+          records.push(rec);
+          log(`[${elapsed()}] ${label}: ${lib.formatRate(rec.opsPerSec)} ${rec.unit}/s ±${rec.spread.toFixed(0)}%  rss ${rec.peakRssMb} MiB`);
+        } catch (err) {
+          failures.push(err.message);
+          log(`[${elapsed()}] ${label}: FAILED\n${err.message}`);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      for (const [k, dir] of templates) if (k.startsWith(`${driver.name}/`)) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  cleanup();
+}
+
+// ---------------------------------------------------------------- results
+const context = [];
+if (args.quick) context.push('**Quick run** (tiny sizes, short runs): a smoke test, not a measurement.');
+const md = lib.renderMarkdown(records, { context });
+const resultsDir = join(root, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+const jsonPath = resolve(args.json ?? join(resultsDir, 'latest.json'));
+const mdPath = resolve(args.md ?? (args.json !== undefined ? jsonPath.replace(/\.json$/, '') + '.md' : join(resultsDir, 'latest.md')));
+writeFileSync(jsonPath, JSON.stringify(records, null, 2) + '\n');
+writeFileSync(mdPath, md);
+if (args.publish) writeFileSync(join(root, 'bench/RESULTS.md'), md);
+console.log(md);
+log(`wrote ${jsonPath} and ${mdPath}${args.publish ? ' and bench/RESULTS.md' : ''} in ${elapsed()}`);
+if (failures.length > 0) {
+  log(`${failures.length} trial(s) failed:\n${failures.join('\n')}`);
+  process.exit(1);
+}
