@@ -511,12 +511,12 @@ export class Vault {
     this.#syncDataVersion();
   }
 
-  #syncDataVersion(): void {
+  #syncDataVersion(): boolean {
     const v = this.#stmts.dataVersion.get() as number;
-    if (v !== this.#dataVersion) {
-      this.#dataVersion = v;
-      this.#cache.clear();
-    }
+    if (v === this.#dataVersion) return false;
+    this.#dataVersion = v;
+    this.#cache.clear();
+    return true;
   }
 
   /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones. */
@@ -1217,11 +1217,14 @@ export class Vault {
     };
   }
 
-  /** Drops the cache now if another connection changed the vault (reads do this on their own, throttled). */
-  refresh(): void {
+  /**
+   * Drops the cache now if another connection changed the vault (reads do this on their own, throttled).
+   * Returns whether it did (the async service's writer uses this to tell the main thread's cache).
+   */
+  refresh(): boolean {
     this.#conn();
     this.#lastExternalCheck = now();
-    this.#syncDataVersion();
+    return this.#syncDataVersion();
   }
 
   /** True until {@link Vault.close}. */
