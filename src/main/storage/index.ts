@@ -3,3 +3,4 @@ export { Vault, type VaultOptions } from './vault';
 export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, type KeySpec, type KdfParams } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
+export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';

@@ -1,0 +1,103 @@
+/**
+ * The storage worker protocol: what the main thread and a storage worker say to each other.
+ * Every message is a discriminated union member (`t`); every call carries a sequence number that its
+ * result echoes. Errors travel in their wire form ({@link SerializedError}) so their `kind` survives.
+ * Shared by the service (main thread) and the worker entry; type-only apart from the method lists.
+ */
+import type { SerializedError } from '../../../shared/errors';
+import type { MemoryMode, Progress, VaultStats } from '../../../shared/types';
+import type { MemoryTuning } from '../memory-modes';
+import type { Vault } from '../vault';
+
+/** Engine methods a reader serves (read-only connection). */
+export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify'] as const;
+/** Engine methods only the writer serves; they run inside a group commit. */
+export const WRITE_METHODS = ['create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete'] as const;
+
+/** A read method name. */
+export type ReadMethod = (typeof READ_METHODS)[number];
+/** A write method name. */
+export type WriteMethod = (typeof WRITE_METHODS)[number];
+/** Every engine method the service forwards. */
+export type EngineMethod = ReadMethod | WriteMethod;
+
+/** One write inside {@link StorageService.batch}: an engine write method and its arguments. */
+export type BatchOp = { [K in WriteMethod]: { readonly op: K; readonly args: Parameters<Vault[K]> } }[WriteMethod];
+
+/** The result of one {@link BatchOp}, by its method. */
+export type BatchOpResult<O extends BatchOp> = ReturnType<Vault[O['op']]>;
+
+/** Results of a batch, position by position. */
+export type BatchResults<T extends readonly BatchOp[]> = { -readonly [I in keyof T]: T[I] extends BatchOp ? BatchOpResult<T[I]> : never };
+
+/** How a worker keys its connection. The raw key travels once, in `workerData`; it is never logged. */
+export type WorkerKey =
+  | { readonly rawKey: Uint8Array }
+  /** A SQLCipher passphrase for a vault not made by docvault (SQLCipher's own PBKDF2 runs in the worker). */
+  | { readonly sqlcipherPassphrase: string }
+  | { readonly encryption: false };
+
+/** `workerData` of a storage worker. */
+export interface WorkerInit {
+  readonly role: 'reader' | 'writer';
+  /** Name in logs and stats, e.g. `reader-1`. */
+  readonly name: string;
+  readonly path: string;
+  readonly key: WorkerKey;
+  /** Writer only: create the vault (raw key or plain) instead of opening it. */
+  readonly create: boolean;
+  readonly memoryMode: MemoryMode;
+  readonly tuning: Partial<MemoryTuning>;
+  readonly maxContentBytes: number | undefined;
+  readonly durability: 'full' | 'normal';
+  /** Writer only: how often to look for commits by other processes (`PRAGMA data_version`). */
+  readonly externalCheckMs: number;
+  /**
+   * Int32Array over a SharedArrayBuffer: slot 0 is bumped (Atomics) by the writer when another process
+   * changed the vault, so the main thread notices with one atomic load and no message.
+   */
+  readonly signal: SharedArrayBuffer;
+  /** Calls slower than this are logged to stderr. */
+  readonly slowCallMs: number;
+}
+
+/** One call as sent to a worker. */
+export interface WireCall {
+  readonly seq: number;
+  readonly method: EngineMethod | 'batch';
+  readonly args: readonly unknown[];
+  /** verify only: send `progress` messages. */
+  readonly progress?: boolean;
+}
+
+/** The outcome of one call, timed in the worker. */
+export type WireResult =
+  | { readonly seq: number; readonly ok: true; readonly result: unknown; readonly durationMs: number }
+  | { readonly seq: number; readonly ok: false; readonly error: SerializedError; readonly durationMs: number };
+
+/** Main thread -> worker. */
+export type ToWorker =
+  /** Reader: run these calls, each on its own. */
+  | { readonly t: 'calls'; readonly calls: readonly WireCall[] }
+  /** Writer: run these writes in one transaction, each under its own savepoint; reply after the commit. */
+  | { readonly t: 'commit'; readonly calls: readonly WireCall[] }
+  /** Writer: the engine's stats. */
+  | { readonly t: 'stats'; readonly seq: number }
+  /** Writer: look for outside changes now. */
+  | { readonly t: 'refresh'; readonly seq: number }
+  /** Close the connection (checkpoint on the writer), then reply `closed` and exit. */
+  | { readonly t: 'close' }
+  /** Tests only: block the thread for `ms` (a slow query), or die. */
+  | { readonly t: '__stall'; readonly ms: number }
+  | { readonly t: '__crash' };
+
+/** Worker -> main thread. */
+export type FromWorker =
+  | { readonly t: 'ready' }
+  /** The worker could not open the vault; it exits after this. */
+  | { readonly t: 'fatal'; readonly error: SerializedError }
+  | { readonly t: 'results'; readonly results: readonly WireResult[]; readonly commit?: { readonly size: number; readonly durationMs: number } }
+  | { readonly t: 'progress'; readonly seq: number; readonly progress: Progress }
+  | { readonly t: 'stats'; readonly seq: number; readonly stats: VaultStats }
+  | { readonly t: 'refreshed'; readonly seq: number; readonly changed: boolean }
+  | { readonly t: 'closed' };

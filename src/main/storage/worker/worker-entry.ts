@@ -1,0 +1,214 @@
+/**
+ * A storage worker thread: one vault connection, driven by the protocol in ./protocol.
+ * A reader opens the vault read-only and answers calls one by one; the writer owns the only write
+ * connection and commits each group of writes it is sent in one transaction, every write under its own
+ * savepoint, replying only after the commit (so every acknowledged write is durable).
+ * Bundled by scripts/build-node.mjs into out/node/storage-worker.mjs.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { DocvaultError, isDocvaultError, isErrorKind, serializeError, type ErrorKind } from '../../../shared/errors';
+import type { BulkResult, Progress } from '../../../shared/types';
+import { Vault, type VaultOptions } from '../vault';
+import { logIfSlow, logLine } from './log';
+import { READ_METHODS, WRITE_METHODS, type BatchOp, type FromWorker, type ToWorker, type WireCall, type WireResult, type WorkerInit } from './protocol';
+
+const READS: ReadonlySet<string> = new Set(READ_METHODS);
+const WRITES: ReadonlySet<string> = new Set(WRITE_METHODS);
+
+/**
+ * Errors that belong to one write and leave the transaction usable: that write's savepoint rolls back
+ * and the rest of its group commits. Any other error aborts the group, which is then retried write by write.
+ */
+const FAILS_ALONE: ReadonlySet<ErrorKind> = new Set(['Conflict', 'NotFound', 'AlreadyExists', 'Invalid', 'TooLarge', 'Integrity']);
+
+/** Thrown inside a group to abort it (a write failed in a way that may have broken the transaction). */
+class GroupAbort extends Error {}
+
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (port === null) throw new Error('storage worker: must run as a worker thread');
+const signal = new Int32Array(init.signal);
+
+function post(msg: FromWorker): void {
+  port?.postMessage(msg);
+}
+
+async function openVault(): Promise<Vault> {
+  const reader = init.role === 'reader';
+  const base: Omit<VaultOptions, 'key'> = {
+    memoryMode: init.memoryMode,
+    // The main thread owns the document cache; a worker's own cache is kept minimal.
+    tuning: { ...init.tuning, cacheEntries: 1, cacheBytes: 0, existsEntries: 1 },
+    maxContentBytes: init.maxContentBytes,
+    durability: init.durability,
+    readonly: reader,
+    // A reader must see a commit the moment the main thread has acknowledged it.
+    externalCheckMs: 0,
+  };
+  const k = init.key;
+  if ('rawKey' in k) {
+    try {
+      const opts: VaultOptions = { ...base, key: { rawKey: k.rawKey } };
+      return init.create ? Vault.createSync(init.path, opts) : Vault.openSync(init.path, opts);
+    } finally {
+      k.rawKey.fill(0);
+    }
+  }
+  if ('sqlcipherPassphrase' in k) return Vault.open(init.path, { ...base, key: { passphrase: k.sqlcipherPassphrase } });
+  const opts: VaultOptions = { ...base, key: { encryption: false } };
+  return init.create ? Vault.createSync(init.path, opts) : Vault.openSync(init.path, opts);
+}
+
+function invoke(vault: Vault, method: string, args: readonly unknown[]): unknown {
+  const fn = (vault as unknown as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') throw new DocvaultError('Invalid', `Unknown storage method ${method}`);
+  return (fn as (...a: unknown[]) => unknown).apply(vault, args as unknown[]);
+}
+
+function isBulkResult(r: unknown): r is BulkResult<unknown> {
+  return typeof r === 'object' && r !== null && 'committed' in r && 'items' in r;
+}
+
+/** `batch`: every op in one savepoint; the first failure (including a bulk op that did not commit) undoes all. */
+function runBatch(vault: Vault, ops: unknown): unknown[] {
+  if (!Array.isArray(ops)) throw new DocvaultError('Invalid', 'batch: expected an array of { op, args }', { field: 'ops' });
+  return vault.transaction(() =>
+    ops.map((raw: unknown, index) => {
+      const op = raw as Partial<BatchOp> | null;
+      if (typeof op !== 'object' || op === null || typeof op.op !== 'string' || !WRITES.has(op.op) || !Array.isArray(op.args))
+        throw new DocvaultError('Invalid', `batch op ${index}: expected { op: <write method>, args: [...] }`, { index });
+      let result: unknown;
+      try {
+        result = invoke(vault, op.op, op.args);
+      } catch (err) {
+        if (!isDocvaultError(err)) throw err;
+        throw new DocvaultError(err.kind, `batch op ${index} (${op.op}): ${err.message}`, { ...err.details, index, op: op.op });
+      }
+      if (isBulkResult(result) && !result.committed) {
+        const bad = result.items.find((i) => i.status === 'error');
+        const kind = bad?.status === 'error' && isErrorKind(bad.error.kind) ? bad.error.kind : 'Invalid';
+        const why = bad?.status === 'error' ? `item "${bad.id}": ${bad.error.message}` : 'an item failed';
+        throw new DocvaultError(kind, `batch op ${index} (${op.op}): ${why}`, { index, op: op.op });
+      }
+      return result;
+    }),
+  );
+}
+
+function runWrite(vault: Vault, call: WireCall): unknown {
+  if (call.method === 'batch') return runBatch(vault, call.args[0]);
+  if (!WRITES.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not a write`);
+  return invoke(vault, call.method, call.args);
+}
+
+function timed(call: WireCall, fn: () => unknown): WireResult {
+  const t0 = performance.now();
+  try {
+    const result = fn();
+    const durationMs = performance.now() - t0;
+    logIfSlow(init.name, call.method, durationMs, init.slowCallMs);
+    return { seq: call.seq, ok: true, result, durationMs };
+  } catch (err) {
+    const durationMs = performance.now() - t0;
+    logIfSlow(init.name, `${call.method} (failed)`, durationMs, init.slowCallMs);
+    return { seq: call.seq, ok: false, error: serializeError(err), durationMs };
+  }
+}
+
+/** Group commit: one transaction, one savepoint per write, one reply after the commit. */
+function commitGroup(vault: Vault, calls: readonly WireCall[]): void {
+  const t0 = performance.now();
+  let results: WireResult[] = [];
+  try {
+    vault.transaction(() => {
+      results = [];
+      for (const call of calls) {
+        const r = timed(call, () => runWrite(vault, call));
+        if (!r.ok && !FAILS_ALONE.has(r.error.kind)) throw new GroupAbort();
+        results.push(r);
+      }
+    });
+  } catch {
+    // Nothing of the group was committed (an I/O error, a full disk, a failed commit). Retry each write in its
+    // own transaction so that only the writes that really fail, fail.
+    results = calls.map((call) => timed(call, () => vault.transaction(() => runWrite(vault, call))));
+  }
+  const durationMs = performance.now() - t0;
+  logIfSlow(init.name, `group commit of ${calls.length} writes`, durationMs, init.slowCallMs);
+  post({ t: 'results', results, commit: { size: calls.length, durationMs } });
+}
+
+function answerReads(vault: Vault, calls: readonly WireCall[]): void {
+  const results = calls.map((call) =>
+    timed(call, () => {
+      if (!READS.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not served by a reader`);
+      if (call.method === 'verify' && call.progress === true)
+        return vault.verify((progress: Progress) => post({ t: 'progress', seq: call.seq, progress }));
+      return invoke(vault, call.method, call.args);
+    }),
+  );
+  post({ t: 'results', results });
+}
+
+function stall(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+async function main(): Promise<void> {
+  let vault: Vault;
+  try {
+    vault = await openVault();
+  } catch (err) {
+    post({ t: 'fatal', error: serializeError(err) });
+    port?.close();
+    return;
+  }
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const lookOutside = (): boolean => {
+    // The writer's connection sees only other connections' commits in data_version: a change is from outside.
+    const changed = vault.refresh();
+    if (changed) Atomics.add(signal, 0, 1);
+    return changed;
+  };
+  if (init.role === 'writer' && init.externalCheckMs > 0) timer = setInterval(lookOutside, init.externalCheckMs);
+
+  port?.on('message', (msg: ToWorker) => {
+    switch (msg.t) {
+      case 'calls':
+        answerReads(vault, msg.calls);
+        break;
+      case 'commit':
+        commitGroup(vault, msg.calls);
+        break;
+      case 'stats':
+        post({ t: 'stats', seq: msg.seq, stats: vault.stats() });
+        break;
+      case 'refresh':
+        post({ t: 'refreshed', seq: msg.seq, changed: lookOutside() });
+        break;
+      case 'close':
+        if (timer !== undefined) clearInterval(timer);
+        try {
+          vault.close();
+        } catch (err) {
+          logLine(init.name, `close failed: ${serializeError(err).message}`);
+        }
+        post({ t: 'closed' });
+        port.close();
+        break;
+      case '__stall':
+        stall(msg.ms);
+        break;
+      case '__crash':
+        process.exit(70);
+        break;
+      default: {
+        const never: never = msg;
+        logLine(init.name, `unknown message ${String((never as { t?: unknown }).t)}`);
+      }
+    }
+  });
+  post({ t: 'ready' });
+}
+
+void main();
