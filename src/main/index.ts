@@ -1,0 +1,185 @@
+/**
+ * Electron main: one window, sandboxed and isolated, talking to the backend only through src/main/ipc.ts.
+ * Lifecycle: single instance, vault under userData by default, Open/New vault with native dialogs,
+ * Lock, optional remembered key (safeStorage), clean close of the store on quit.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, type MenuItemConstructorOptions } from 'electron';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DocvaultBackend } from './backend';
+import { createHandler } from './handlers';
+import { pushToAll, registerIpc, type PushTarget } from './ipc';
+import { SafeStorageKeyStore } from './key-store';
+import { nativeBindingFor } from './native';
+import { DEFAULT_VAULT_FILE } from './paths';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** out/main → project root (holds .native/). */
+const appRoot = join(here, '..', '..');
+const rendererIndex = join(here, '..', 'renderer', 'index.html');
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const log = (line: string): void => void process.stderr.write(`docvault: ${line}\n`);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void main();
+}
+
+interface Settings {
+  lastVault?: string;
+}
+
+function settingsFile(): string {
+  return join(app.getPath('userData'), 'settings.json');
+}
+
+function readSettings(): Settings {
+  try {
+    return JSON.parse(readFileSync(settingsFile(), 'utf8')) as Settings;
+  } catch {
+    return {};
+  }
+}
+
+function writeSettings(s: Settings): void {
+  mkdirSync(dirname(settingsFile()), { recursive: true, mode: 0o700 });
+  writeFileSync(settingsFile(), JSON.stringify(s), { mode: 0o600 });
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const userData = app.getPath('userData');
+  const last = readSettings().lastVault;
+  const vaultPath = process.env.DOCVAULT_VAULT ?? (last !== undefined && existsSync(last) ? last : join(userData, DEFAULT_VAULT_FILE));
+  const nativeBinding = nativeBindingFor(appRoot);
+  if (nativeBinding === undefined) log('no Electron build of better-sqlite3 in .native/; opening a vault will fail (see docs/app.md)');
+  const keyStore = new SafeStorageKeyStore(join(userData, 'remembered-keys.json'), safeStorage);
+  const backend = new DocvaultBackend({ vaultPath, keyStore, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  const windows = new Set<PushTarget>();
+  backend.subscribe((e) => pushToAll(windows, e));
+  registerIpc(ipcMain, createHandler(backend, log), { fileIndex: pathToFileURL(rendererIndex).href, ...(devUrl === undefined ? {} : { devOrigin: devUrl }) }, log);
+
+  hardenSessions();
+  await backend.unlockRemembered();
+
+  let win: BrowserWindow | undefined;
+  const createWindow = (): void => {
+    win = new BrowserWindow({
+      width: 1200,
+      height: 800,
+      minWidth: 720,
+      minHeight: 480,
+      show: false,
+      title: 'docvault',
+      webPreferences: {
+        preload: join(here, '..', 'preload', 'index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: true,
+      },
+    });
+    const contents = win.webContents;
+    windows.add(contents);
+    win.on('closed', () => {
+      windows.delete(contents);
+      win = undefined;
+    });
+    win.once('ready-to-show', () => win?.show());
+    if (devUrl !== undefined) void win.loadURL(devUrl);
+    else void win.loadFile(rendererIndex);
+  };
+
+  const chooseVault = async (mode: 'open' | 'new'): Promise<void> => {
+    const parent = win ?? BrowserWindow.getFocusedWindow() ?? undefined;
+    const opts = { title: mode === 'open' ? 'Open vault' : 'New vault', filters: [{ name: 'docvault vault', extensions: ['dvault'] }] };
+    let path: string | undefined;
+    if (mode === 'open') {
+      const r = parent === undefined ? await dialog.showOpenDialog({ ...opts, properties: ['openFile'] }) : await dialog.showOpenDialog(parent, { ...opts, properties: ['openFile'] });
+      path = r.canceled ? undefined : r.filePaths[0];
+    } else {
+      const r = parent === undefined ? await dialog.showSaveDialog({ ...opts, defaultPath: join(userData, 'new.dvault') }) : await dialog.showSaveDialog(parent, { ...opts, defaultPath: join(userData, 'new.dvault') });
+      path = r.canceled ? undefined : r.filePath;
+      if (path !== undefined && existsSync(path)) {
+        await dialog.showMessageBox({ type: 'warning', message: 'A file already exists there. docvault never overwrites a file: choose another name.' });
+        return;
+      }
+    }
+    if (path === undefined) return;
+    await backend.switchTo(path);
+    writeSettings({ ...readSettings(), lastVault: path });
+    await backend.unlockRemembered();
+  };
+
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'New vault…', click: () => void chooseVault('new') },
+        { label: 'Open vault…', accelerator: 'CmdOrCtrl+O', click: () => void chooseVault('open') },
+        { type: 'separator' },
+        { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => void backend.lock() },
+        { label: 'Forget remembered key', click: () => void backend.forget() },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const])] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+
+  app.on('second-instance', () => {
+    if (win === undefined) createWindow();
+    else {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let closing = false;
+  app.on('before-quit', (e) => {
+    if (closing) return;
+    e.preventDefault();
+    closing = true;
+    // Checkpoint and close the vault before the process goes: no WAL left behind, key wiped.
+    void backend.close().finally(() => app.quit());
+  });
+
+  createWindow();
+}
+
+/** Every webContents: no navigation, no new windows, no webviews, no permissions. */
+function hardenSessions(): void {
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (ev) => ev.preventDefault());
+    contents.on('will-redirect', (ev) => ev.preventDefault());
+    contents.on('will-attach-webview', (ev) => ev.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  // The dev server sends no CSP of its own; the built page carries it in a meta tag.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'" +
+            (devUrl !== undefined ? ' ws:' : '') +
+            "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ],
+      },
+    });
+  });
+}

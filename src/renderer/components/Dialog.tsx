@@ -1,0 +1,71 @@
+/** A modal dialog: focus moves into it, Escape cancels, the rest of the page is inert while it is open. */
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/** Props of {@link Dialog}. */
+export interface DialogProps {
+  readonly title: string;
+  readonly children: ReactNode;
+  readonly actions: ReactNode;
+  readonly onCancel: () => void;
+  readonly wide?: boolean;
+  readonly testId?: string;
+}
+
+/** A modal dialog. */
+export function Dialog({ title, children, actions, onCancel, wide, testId }: DialogProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    el?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onCancel();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onCancel]);
+  return (
+    <div className="backdrop">
+      <div ref={ref} className={wide === true ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+        <h2>{title}</h2>
+        <div className="dialog-body">{children}</div>
+        <div className="dialog-actions">{actions}</div>
+      </div>
+    </div>
+  );
+}
+
+/** Props of {@link ConfirmDialog}. */
+export interface ConfirmProps {
+  readonly title: string;
+  readonly message: string;
+  readonly confirmLabel: string;
+  readonly danger?: boolean;
+  readonly onConfirm: () => void;
+  readonly onCancel: () => void;
+}
+
+/** Yes/no confirmation; the safe choice has the focus. */
+export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm, onCancel }: ConfirmProps) {
+  return (
+    <Dialog
+      title={title}
+      onCancel={onCancel}
+      testId="confirm-dialog"
+      actions={
+        <>
+          <button type="button" onClick={onCancel} data-autofocus>
+            Cancel
+          </button>
+          <button type="button" className={danger === true ? 'danger' : 'primary'} onClick={onConfirm}>
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <p>{message}</p>
+    </Dialog>
+  );
+}

@@ -1,0 +1,21 @@
+/** An error shown by kind: a title, a hint for what to do, the detail from the server. */
+import type { SerializedError } from '../../shared/errors';
+import { describeError } from '../errors';
+
+/** Shows one error; renders nothing for undefined. */
+export function ErrorMessage({ error, onDismiss }: { error: SerializedError | undefined; onDismiss?: () => void }) {
+  if (error === undefined) return null;
+  const d = describeError(error);
+  return (
+    <div className="error" role="alert" data-kind={error.kind}>
+      <strong>{d.title}</strong>
+      {d.hint !== undefined && <span> — {d.hint}</span>}
+      <div className="detail">{d.detail}</div>
+      {onDismiss !== undefined && (
+        <button type="button" className="link" onClick={onDismiss} aria-label="Dismiss">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}
