@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, fails, ok, run, scratch, secret } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let n = 0;
+
+beforeAll(() => {
+  ensureBuilt();
+  ({ dir, cleanup } = scratch());
+});
+afterAll(() => cleanup());
+
+function newVault(): { vault: string; key: string; hex: string; args: (...a: string[]) => string[] } {
+  const vault = join(dir, `m${++n}.dvault`);
+  const key = join(dir, `m${n}.key`);
+  ok(['init', '--vault', vault, '--key-file', key]);
+  const hex = secret(readFileSync(key, 'utf8').trim());
+  return { vault, key, hex, args: (...a) => [...a, '--vault', vault, '--key-file', key] };
+}
+
+/** Alters stored content behind docvault's back, as an attacker with the key (or a disk fault) could. */
+function tamper(vault: string, hex: string, sql: string): void {
+  const db = new Database(vault);
+  try {
+    db.pragma("cipher='sqlcipher'");
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${hex}'"`);
+    db.prepare(sql).run();
+  } finally {
+    db.close();
+  }
+}
+
+describe('verify', () => {
+  it('reports OK and exits 0 on a sound vault', () => {
+    const { args } = newVault();
+    ok(args('put', '--id', 'a'), { input: 'one' });
+    ok(args('put', '--id', 'a'), { input: 'two' });
+    ok(args('put', '--id', 'b'), { input: 'three' });
+    const r = run(args('verify'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK: 2 documents, 3 versions verified in \d+ ms\n$/);
+    expect(r.stderr).toBe(''); // no progress indicator when stderr is not a terminal
+    const report = JSON.parse(ok(args('verify', '--json')));
+    expect(report).toMatchObject({ ok: true, documents: 2, versions: 3, problems: [] });
+  });
+
+  it('exits 6 with an Integrity line when content was altered, and reads of it fail too', () => {
+    const { vault, hex, args } = newVault();
+    ok(args('put', '--id', 'victim'), { input: 'original' });
+    ok(args('put', '--id', 'victim'), { input: 'original, edited' });
+    ok(args('put', '--id', 'bystander'), { input: 'fine' });
+    tamper(vault, hex, "UPDATE versions SET content = 'forged' WHERE version = 1 AND doc = (SELECT doc FROM documents WHERE id = 'victim')");
+
+    const r = fails(args('verify'), 'Integrity', 6);
+    expect(r.stderr).toBe('Integrity: verify found 1 problem\n');
+    expect(r.stdout).toMatch(/^FAILED: 1 problem in 2 documents, 3 versions\n {2}Checksum victim@v1: content checksum mismatch\n$/);
+
+    const json = run(args('verify', '--json'));
+    expect(json.code).toBe(6);
+    const report = JSON.parse(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([{ kind: 'Checksum', id: 'victim', version: 1, message: 'content checksum mismatch' }]);
+
+    fails(args('get', 'victim', '--version', '1'), 'Integrity', 6);
+    fails(args('diff', 'victim', '1', '2'), 'Integrity', 6);
+    expect(ok(args('get', 'victim'))).toBe('original, edited');
+    expect(ok(args('get', 'bystander'))).toBe('fine');
+  });
+
+  it('catches an altered current version and a forged title', () => {
+    const { vault, hex, args } = newVault();
+    ok(args('put', '--id', 'x', '--title', 'Real'), { input: 'data' });
+    tamper(vault, hex, "UPDATE documents SET title = 'Fake' WHERE id = 'x'");
+    fails(args('get', 'x'), 'Integrity', 6);
+    fails(args('ls'), 'Integrity', 6);
+    const report = JSON.parse(run(args('verify', '--json')).stdout);
+    expect(report.problems.map((p: { kind: string; id: string }) => `${p.kind}:${p.id}`)).toEqual(['Head:x']);
+  });
+});
+
+describe('stats', () => {
+  it('prints counts and sizes, and the full object with --json', () => {
+    const { vault, args } = newVault();
+    ok(args('put', '--id', 'a', '--type', 'memo'), { input: '12345' });
+    ok(args('put', '--id', 'a'), { input: '1234567890' });
+    ok(args('put', '--id', 'b', '--type', 'note'), { input: 'xyz' });
+    const text = ok(args('stats'));
+    expect(text).toContain(`vault       ${vault}\n`);
+    expect(text).toMatch(/^encryption {2}sqlcipher4/m);
+    expect(text).toContain('documents   2\n');
+    expect(text).toContain('versions    3\n');
+    expect(text).toContain('content     13 B current, 18 B with history\n');
+    expect(text).toContain('by type     memo: 1, note: 1\n');
+    expect(text).toMatch(/^file {8}\d+(\.\d)? KiB \(\d+ pages of \d+ B, \d+ free\), WAL /m);
+    const s = JSON.parse(ok(args('stats', '--json')));
+    expect(s).toMatchObject({ path: vault, encrypted: true, documents: 2, versions: 3, contentBytes: 13, historyBytes: 18, byType: { memo: 1, note: 1 } });
+    expect(s.fileBytes).toBeGreaterThan(0);
+    expect(s.cache).toEqual(expect.objectContaining({ maxBytes: expect.any(Number) }));
+  });
+
+  it('on a plain vault says so', () => {
+    const vault = join(dir, 'plain.dvault');
+    ok(['init', '--vault', vault, '--no-encryption']);
+    expect(ok(['stats', '--vault', vault])).toMatch(/^encryption {2}none \(plain vault\)$/m);
+    expect(JSON.parse(ok(['stats', '--vault', vault, '--json'])).encrypted).toBe(false);
+  });
+});
