@@ -76,11 +76,14 @@ export function makeDoc(n: number, bytes: number, id = docId(n)): BenchDoc {
   return { id, title: `Document ${n}`, type: 'note', tags: ['bench', `group-${n % 16}`], content: contentFor(n, bytes) };
 }
 
-/** The `count` documents a store is seeded with. */
-export function seedDocs(count: number, bytes: number): BenchDoc[] {
-  const out: BenchDoc[] = new Array<BenchDoc>(count);
-  for (let i = 0; i < count; i++) out[i] = makeDoc(i, bytes);
-  return out;
+/** Documents a store is seeded with, `batch` at a time (never all in memory: 100k × 10 KB is 1 GB). */
+export function* seedBatches(count: number, bytes: number, batch = 1000): Generator<BenchDoc[]> {
+  for (let start = 0; start < count; start += batch) {
+    const end = Math.min(count, start + batch);
+    const out = new Array<BenchDoc>(end - start);
+    for (let i = start; i < end; i++) out[i - start] = makeDoc(i, bytes);
+    yield out;
+  }
 }
 
 /** The content of each version of the history document: version k edits a few lines of version k − 1. */

@@ -6,7 +6,6 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { seedDocs } from './data';
 import { driverByName } from './drivers';
 import { DEFAULT_TIMING, measure, median, spreadPercent, throwIfAborted } from './measure';
 import { makeOp } from './ops';
@@ -53,7 +52,7 @@ export async function seedStore(driverName: string, seed: SeedKind, opts: { docs
   const driver = driverByName(driverName);
   mkdirSync(opts.dir, { recursive: true });
   if (existsSync(join(opts.dir, MANIFEST))) throw new Error(`${opts.dir} already holds a seeded store`);
-  const manifest = await driver.seed(opts.dir, seed, seedDocs(opts.docs, opts.docBytes), opts.docBytes);
+  const manifest = await driver.seed(opts.dir, seed, { docs: opts.docs, docBytes: opts.docBytes });
   writeFileSync(join(opts.dir, MANIFEST), JSON.stringify(manifest, null, 2), { mode: 0o600 });
   return manifest;
 }

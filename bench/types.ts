@@ -80,8 +80,8 @@ export interface BenchDriver {
   unsupported(trial: string): string | undefined;
   /** Notes that apply to `trial` on this driver (durability differences, wrappers…). */
   caveats(trial: string): string[];
-  /** Builds a store in `dir` (empty or absent) with `docs` documents of `docBytes` bytes. */
-  seed(dir: string, kind: SeedKind, docs: readonly BenchDoc[], docBytes: number): Promise<StoreManifest>;
+  /** Builds a store in `dir` (empty or absent) with `docs` documents of `docBytes` bytes (see `seedBatches`). */
+  seed(dir: string, kind: SeedKind, size: { readonly docs: number; readonly docBytes: number }): Promise<StoreManifest>;
   /** Opens the store in `dir`. */
   open(dir: string, manifest: StoreManifest, opts?: OpenOptions): Promise<DriverSession>;
   /** Opens the store in `dir` with its raw key (or as normally opened), then closes it (open trial). */

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Vault, type VaultOptions } from '../../src/main/storage';
-import { HISTORY_ID, historyVersions } from '../data';
+import { HISTORY_ID, historyVersions, seedBatches } from '../data';
 import { unifiedDiffText } from '../diff';
 import type { BenchDoc, BenchDriver, DriverSession, OpenOptions, StoreManifest } from '../types';
 
@@ -17,9 +17,9 @@ function keyOf(m: StoreManifest): VaultOptions['key'] {
   return { rawKey: m.rawKey };
 }
 
-function fillVault(vault: Vault, docs: readonly BenchDoc[]): void {
-  for (let i = 0; i < docs.length; i += BATCH) {
-    const r = vault.bulkCreate(docs.slice(i, i + BATCH));
+function fillVault(vault: Vault, docs: number, docBytes: number): void {
+  for (const batch of seedBatches(docs, docBytes, BATCH)) {
+    const r = vault.bulkCreate(batch);
     if (!r.committed) throw new Error('docvault seed: a batch did not commit');
   }
   const versions = historyVersions();
@@ -89,7 +89,7 @@ export const docvaultDriver: BenchDriver = {
     if (trial === 'save-concurrent') return ['sync engine called through an async wrapper: calls are serialized (the worker-thread service is not built yet)'];
     return [];
   },
-  async seed(dir, kind, docs, docBytes) {
+  async seed(dir, kind, { docs, docBytes }) {
     const t0 = performance.now();
     const path = join(dir, FILE);
     const rawKey = randomBytes(32).toString('hex');
@@ -100,14 +100,14 @@ export const docvaultDriver: BenchDriver = {
       vault = await Vault.create(path, { key: { passphrase } });
     } else vault = Vault.createSync(path, { key: { rawKey } });
     try {
-      fillVault(vault, docs);
+      fillVault(vault, docs, docBytes);
     } finally {
       vault.close();
     }
     return {
       driver: 'docvault',
       seed: kind,
-      docs: docs.length,
+      docs,
       docBytes,
       ...(passphrase === undefined ? { rawKey } : { passphrase }),
       historyId: HISTORY_ID,

@@ -6,7 +6,7 @@
  */
 import PouchDB from 'pouchdb-node';
 import { join } from 'node:path';
-import { HISTORY_ID, historyVersions } from '../data';
+import { HISTORY_ID, historyVersions, seedBatches } from '../data';
 import { unifiedDiffText } from '../diff';
 import type { BenchDoc, BenchDriver, DriverSession, StoreManifest } from '../types';
 
@@ -107,11 +107,11 @@ export const pouchdbDriver: BenchDriver = {
     if (trial === 'open-key') out.push('unencrypted: open = leveldb open + info() + close');
     return out;
   },
-  async seed(dir, kind, docs, docBytes) {
+  async seed(dir, kind, { docs, docBytes }) {
     const t0 = performance.now();
     const db = openPouch(dir);
     try {
-      for (let i = 0; i < docs.length; i += BATCH) await db.bulkDocs(docs.slice(i, i + BATCH).map(toStored));
+      for (const batch of seedBatches(docs, docBytes, BATCH)) await db.bulkDocs(batch.map(toStored));
       const versions = historyVersions();
       let rev: string | undefined;
       for (const content of versions) {
@@ -127,7 +127,7 @@ export const pouchdbDriver: BenchDriver = {
     } finally {
       await db.close();
     }
-    const manifest: StoreManifest = { driver: 'pouchdb', seed: kind, docs: docs.length, docBytes, historyId: HISTORY_ID, seedMs: performance.now() - t0 };
+    const manifest: StoreManifest = { driver: 'pouchdb', seed: kind, docs, docBytes, historyId: HISTORY_ID, seedMs: performance.now() - t0 };
     return manifest;
   },
   async open(dir) {

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MEMORY_PRESETS } from '../../src/main/storage';
+import { seedBatches } from '../data';
 import type { BenchDoc, BenchDriver, DriverSession, SeedKind, StoreManifest } from '../types';
 
 const FILE = 'bench.db';
@@ -124,7 +125,7 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
       if (trial === 'open-passphrase') return ["SQLCipher 4's own KDF (PBKDF2-SHA512, 256k iterations), not Argon2id"];
       return [];
     },
-    async seed(dir, kind: SeedKind, docs, docBytes) {
+    async seed(dir, kind: SeedKind, { docs, docBytes }) {
       const t0 = performance.now();
       const keying =
         kind === 'docs-passphrase' ? { passphrase: `bench passphrase ${randomBytes(6).toString('hex')}` } : { rawKey: randomBytes(32).toString('hex') };
@@ -135,12 +136,12 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
         const batch = db.transaction((slice: readonly BenchDoc[]) => {
           for (const d of slice) insert.run(d.id, d.content);
         });
-        for (let i = 0; i < docs.length; i += BATCH) batch.immediate(docs.slice(i, i + BATCH));
+        for (const slice of seedBatches(docs, docBytes, BATCH)) batch.immediate(slice);
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         db.close();
       }
-      return { driver: name, seed: kind, docs: docs.length, docBytes, ...(encrypted ? keying : {}), seedMs: performance.now() - t0 };
+      return { driver: name, seed: kind, docs, docBytes, ...(encrypted ? keying : {}), seedMs: performance.now() - t0 };
     },
     async open(dir, manifest) {
       return new SqliteSession(openDb(join(dir, FILE), encrypted, manifest, 'key', false));
