@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const noElectron = { name: 'electron', message: 'This layer must run under plain Node: no electron import.' };
+const noElectronSubpaths = { group: ['electron/*'], message: noElectron.message };
 const nodeBuiltins = {
   group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'worker_threads', 'http', 'net'],
   message: 'src/shared is pure TypeScript: no Node built-ins.',
@@ -29,14 +30,14 @@ export default tseslint.config(
   },
   {
     files: ['src/main/storage/**/*.ts', 'src/cli/**/*.ts', 'src/web/**/*.ts', 'bench/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths] }] },
   },
   {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [nodeBuiltins] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, nodeBuiltins] }] },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [mainFromRenderer, nodeBuiltins] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, mainFromRenderer, nodeBuiltins] }] },
   },
 );
