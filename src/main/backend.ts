@@ -233,19 +233,19 @@ export class DocvaultBackend {
 
   /** Every channel's implementation, keyed by channel name. */
   readonly channels: { [C in keyof ChannelInputs]: Handler<C> } = {
-    'vault.status': () => this.status(),
-    'vault.create': (i) => this.create(i.passphrase, i.remember ?? false),
-    'vault.unlock': (i) => this.unlock(i.passphrase, i.remember ?? false),
-    'vault.lock': () => this.lock(),
-    'vault.forget': () => this.forget(),
-    'vault.stats': () => this.#open().stats(),
+    'vault.status': async () => this.status(),
+    'vault.create': async (i) => this.create(i.passphrase, i.remember ?? false),
+    'vault.unlock': async (i) => this.unlock(i.passphrase, i.remember ?? false),
+    'vault.lock': async () => this.lock(),
+    'vault.forget': async () => this.forget(),
+    'vault.stats': async () => this.#open().stats(),
     'vault.verify': async () => {
       const started = Date.now();
       return this.#open().verify((p) => {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
     },
-    'doc.get': (i) => this.#open().get(i.id),
+    'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });
       this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'created', version: doc.version } });
@@ -269,10 +269,10 @@ export class DocvaultBackend {
       this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'deleted', version: null } });
       return null;
     },
-    'doc.list': (i) => this.#open().list(i),
-    'doc.count': (i) => this.#open().count(i),
-    'doc.versions': (i) => this.#open().versions(i.id),
-    'doc.getVersion': (i) => this.#open().getVersion(i.id, i.version),
+    'doc.list': async (i) => this.#open().list(i),
+    'doc.count': async (i) => this.#open().count(i),
+    'doc.versions': async (i) => this.#open().versions(i.id),
+    'doc.getVersion': async (i) => this.#open().getVersion(i.id, i.version),
     'doc.restore': async (i) => {
       const doc = await this.#open().restore(i.id, i.version, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
       this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'restored', version: doc.version } });
