@@ -48,7 +48,7 @@ export async function makeService(worker: () => string, opts: Partial<ServiceOpt
   const { dir, cleanup } = tempDir('docvault-svc-');
   const key = hexKey();
   const path = join(dir, 'svc.dvault');
-  const service = await StorageService.create(path, { key: { rawKey: key }, workerPath: worker(), durability: 'normal', ...opts });
+  const service = await StorageService.create(path, { key: { rawKey: key }, workerPath: worker(), ...opts });
   return {
     service,
     path,

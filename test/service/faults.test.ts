@@ -1,0 +1,134 @@
+/**
+ * Workers killed under load: the calls they held fail with WorkerCrashed, the service restarts them,
+ * nothing acknowledged is lost and the vault verifies.
+ */
+import { describe, expect, it } from 'vitest';
+import { isDocvaultError } from '../../src/shared/errors';
+import { Vault } from '../../src/main/storage/vault';
+import { kindOf, makeService, sleep, useWorkerBundle } from './helpers';
+
+const worker = useWorkerBundle();
+
+describe('worker crashes', () => {
+  it('a reader and the writer killed mid-load: typed errors, recovery, nothing acknowledged lost', async () => {
+    const ctx = await makeService(worker, { readers: 2 });
+    const s = ctx.service;
+    const ids = Array.from({ length: 16 }, (_, i) => `k-${i}`);
+    await s.bulkCreate(ids.map((id) => ({ id, content: 'seed' })));
+
+    const acked = new Map<string, string>(); // "id@version" -> content
+    const crashedWrites = new Set<string>(); // contents of writes that failed WorkerCrashed
+    const otherErrors: string[] = [];
+    let crashedCalls = 0;
+    let okAfterCrash = 0;
+    let crashed = false;
+    let stop = false;
+
+    const caller = async (c: number): Promise<void> => {
+      for (let n = 0; !stop; n++) {
+        const id = ids[(c + n) % ids.length] as string;
+        const content = `${c}:${n}`;
+        try {
+          if (n % 3 === 0) {
+            await s.getVersion(id, 1);
+          } else {
+            const d = await s.update(id, { content });
+            acked.set(`${id}@${d.version}`, content);
+          }
+          if (crashed) okAfterCrash++;
+        } catch (err) {
+          if (isDocvaultError(err, 'WorkerCrashed')) {
+            crashedCalls++;
+            if (n % 3 !== 0) crashedWrites.add(content);
+          } else otherErrors.push(String(err));
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 32 }, (_, c) => caller(c)));
+
+    const until = async (cond: () => boolean): Promise<void> => {
+      for (let i = 0; i < 3000 && !cond(); i++) await sleep(5);
+    };
+    await until(() => acked.size >= 100);
+    s.__testing.crash('writer', 0, 'terminate');
+    s.__testing.crash('reader', 1, 'terminate');
+    crashed = true;
+    await until(() => okAfterCrash >= 200);
+    // A second round with the threads blocked first, so that each surely holds calls when it dies.
+    s.__testing.stall('writer', 0, 400);
+    s.__testing.stall('reader', 0, 400);
+    await sleep(50);
+    s.__testing.crash('writer', 0, 'terminate');
+    s.__testing.crash('reader', 0, 'exit');
+    const mark = okAfterCrash;
+    await until(() => okAfterCrash >= mark + 200);
+    // The `exit` message waits behind the stall; keep the load on until both restarts are done.
+    const restartsDone = async (): Promise<boolean> => {
+      const w = (await s.stats()).service.workers;
+      return w.filter((x) => x.role === 'reader').reduce((n, x) => n + x.restarts, 0) === 2 && w.every((x) => x.ready);
+    };
+    for (let i = 0; i < 600 && !(await restartsDone()); i++) await sleep(10);
+    stop = true;
+    await load;
+
+    expect(otherErrors).toEqual([]);
+    expect(crashedCalls).toBeGreaterThan(0);
+    expect(okAfterCrash).toBeGreaterThanOrEqual(400);
+    const st = await s.stats();
+    const restarts = Object.fromEntries(st.service.workers.map((w) => [w.name, w.restarts]));
+    expect(restarts['writer']).toBe(2);
+    expect((restarts['reader-1'] ?? 0) + (restarts['reader-2'] ?? 0)).toBe(2);
+    expect(st.service.rejected.crashed).toBe(crashedCalls);
+    expect((await s.verify()).ok).toBe(true);
+    // Reads after the crashes see every acknowledged write.
+    for (const [key, content] of acked) {
+      const [id, version] = key.split('@') as [string, string];
+      expect((await s.getVersion(id, Number(version))).content).toBe(content);
+    }
+    await s.close();
+
+    const v = Vault.openSync(ctx.path, { key: { rawKey: ctx.key } });
+    try {
+      expect(v.verify().ok).toBe(true);
+      for (const id of ids) {
+        for (const info of v.versions(id)) {
+          if (info.version === 1) continue;
+          const content = v.getVersion(id, info.version).content;
+          const ack = acked.get(`${id}@${info.version}`);
+          // Each stored version is an acknowledged write, or one whose caller was told WorkerCrashed (outcome unknown).
+          if (ack !== undefined) expect(content).toBe(ack);
+          else expect(crashedWrites.has(content), `${id}@${info.version} = ${content}`).toBe(true);
+        }
+      }
+      for (const key of acked.keys()) {
+        const [id, version] = key.split('@') as [string, string];
+        expect(v.getVersion(id, Number(version)).content).toBe(acked.get(key));
+      }
+    } finally {
+      v.close();
+      await ctx.cleanup();
+    }
+  });
+
+  it('a worker that cannot be restarted fails every call with WorkerCrashed instead of hanging', async () => {
+    const ctx = await makeService(worker, { readers: 1, maxRestarts: 1 });
+    const s = ctx.service;
+    await s.create({ id: 'x', content: 'x' });
+    // Take the vault away, then kill the writer: it cannot reopen.
+    const { renameSync } = await import('node:fs');
+    renameSync(ctx.path, ctx.path + '.moved');
+    s.__testing.stall('writer', 0, 300);
+    const held = s.update('x', { content: 'y' });
+    await sleep(50);
+    s.__testing.crash('writer');
+    expect(await kindOf(held)).toBe('WorkerCrashed');
+    let kind = await kindOf(s.update('x', { content: 'z' }));
+    for (let i = 0; i < 200 && kind !== 'WorkerCrashed'; i++) {
+      await sleep(10);
+      kind = await kindOf(s.update('x', { content: 'z' }));
+    }
+    expect(kind).toBe('WorkerCrashed');
+    renameSync(ctx.path + '.moved', ctx.path);
+    await ctx.cleanup();
+  });
+});
