@@ -49,7 +49,7 @@ declare namespace PouchDB {
     get(id: string, options?: { rev?: string; revs_info?: boolean }): Promise<Existing<T>>;
     put(doc: T & { _id: string; _rev?: string }): Promise<Response>;
     bulkDocs(docs: (T & { _id: string; _rev?: string })[]): Promise<(Response | Error)[]>;
-    allDocs(options?: { keys?: string[]; include_docs?: boolean; limit?: number }): Promise<AllDocsResponse<T>>;
+    allDocs(options?: { key?: string; keys?: string[]; include_docs?: boolean; limit?: number; startkey?: string; endkey?: string; descending?: boolean }): Promise<AllDocsResponse<T>>;
     query(view: string, options?: { descending?: boolean; limit?: number }): Promise<QueryResponse>;
     info(): Promise<{ doc_count: number; update_seq: number | string }>;
     close(): Promise<void>;
