@@ -1,0 +1,74 @@
+/** The CLI's `main` called in-process with fake streams: terminal-only behaviour (progress, colour). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/io';
+import { Vault } from '../../src/main/storage';
+import { hexKey } from '../helpers/tmp';
+import { scratch } from './helpers';
+
+let dir: string;
+let cleanup: () => void;
+let vaultPath: string;
+let keyFile: string;
+const key = hexKey();
+
+beforeAll(() => {
+  ({ dir, cleanup } = scratch());
+  vaultPath = join(dir, 'tty.dvault');
+  keyFile = join(dir, 'k.key');
+  writeFileSync(keyFile, key, { mode: 0o600 });
+  const v = Vault.createSync(vaultPath, { key: { rawKey: key } });
+  try {
+    v.put({ id: 'doc', content: 'one\ntwo\n' });
+    v.put({ id: 'doc', content: 'one\nthree\n' });
+  } finally {
+    v.close();
+  }
+});
+afterAll(() => cleanup());
+
+function fakeIo(opts: { tty: boolean; env?: Record<string, string> }): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdin: Readable.from([]),
+    stdout: { isTTY: opts.tty, write: (s: string) => (out += s) },
+    stderr: { isTTY: opts.tty, write: (s: string) => (err += s) },
+    env: { DOCVAULT_VAULT: vaultPath, ...opts.env },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('main() in-process', () => {
+  it('verify shows progress on a terminal stderr and clears it', async () => {
+    const io = fakeIo({ tty: true });
+    expect(await main(['verify', '--key-file', keyFile], io)).toBe(0);
+    expect(io.err()).toMatch(/^\rVerifying \w* ?\d+\/3/);
+    expect(io.err().endsWith('\r\x1b[K')).toBe(true);
+    expect(io.out()).toMatch(/^OK: 1 document, 2 versions/);
+  });
+
+  it('diff colours a terminal stdout, unless NO_COLOR is set', async () => {
+    const tty = fakeIo({ tty: true });
+    expect(await main(['diff', 'doc', '1', '2', '--key-file', keyFile], tty)).toBe(0);
+    expect(tty.out()).toContain('\x1b[31m-two\x1b[0m');
+    expect(tty.out()).toContain('\x1b[32m+three\x1b[0m');
+    const noColor = fakeIo({ tty: true, env: { NO_COLOR: '1' } });
+    expect(await main(['diff', 'doc', '1', '2', '--key-file', keyFile], noColor)).toBe(0);
+    expect(noColor.out()).not.toContain('\x1b');
+    expect(noColor.out()).toContain('\n-two\n+three\n');
+  });
+
+  it('returns the exit status instead of throwing, and closes the vault after an error', async () => {
+    const io = fakeIo({ tty: false });
+    expect(await main(['get', 'missing', '--key-file', keyFile], io)).toBe(3);
+    expect(io.err()).toBe('NotFound: No document "missing"\n');
+    // Closed properly: an open connection would still hold its WAL file.
+    expect(existsSync(`${vaultPath}-wal`)).toBe(false);
+    expect(existsSync(vaultPath)).toBe(true);
+  });
+});
