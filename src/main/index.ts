@@ -21,6 +21,11 @@ const rendererIndex = join(here, '..', 'renderer', 'index.html');
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const log = (line: string): void => void process.stderr.write(`docvault: ${line}\n`);
 
+// Tests (test/e2e/electron.spec.ts) run the app in a throwaway profile.
+if (process.env.DOCVAULT_USER_DATA !== undefined) app.setPath('userData', process.env.DOCVAULT_USER_DATA);
+/** Test only: the light KDF for new vaults (see docs/app.md). Never set for real data. */
+const testKdfProfile = process.env.DOCVAULT_TEST_KDF_PROFILE !== undefined ? Number(process.env.DOCVAULT_TEST_KDF_PROFILE) : undefined;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -56,7 +61,12 @@ async function main(): Promise<void> {
   const nativeBinding = nativeBindingFor(appRoot);
   if (nativeBinding === undefined) log('no Electron build of better-sqlite3 in .native/; opening a vault will fail (see docs/app.md)');
   const keyStore = new SafeStorageKeyStore(join(userData, 'remembered-keys.json'), safeStorage);
-  const backend = new DocvaultBackend({ vaultPath, keyStore, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  const backend = new DocvaultBackend({
+    vaultPath,
+    keyStore,
+    ...(nativeBinding === undefined ? {} : { nativeBinding }),
+    ...(testKdfProfile === undefined ? {} : { kdfProfile: testKdfProfile }),
+  });
   const windows = new Set<PushTarget>();
   backend.subscribe((e) => pushToAll(windows, e));
   registerIpc(ipcMain, createHandler(backend, log), { fileIndex: pathToFileURL(rendererIndex).href, ...(devUrl === undefined ? {} : { devOrigin: devUrl }) }, log);
