@@ -12,6 +12,8 @@
 //   npm run bench -- --docs 100000 --bytes 1024   one custom size
 //   npm run bench -- --runs 7 --run-ms 500 --warmup-ms 300
 //   npm run bench -- --profile             node --cpu-prof for every trial child (bench/results/profiles)
+//   npm run bench -- --note 'quiet machine'   a line of context printed above the table
+//   npm run bench -- --keep                keep the temp stores (their path is printed)
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     'warmup-ms': { type: 'string' },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    note: { type: 'string', multiple: true },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
@@ -67,6 +70,7 @@ await build({
 });
 const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
 const childPath = join(outdir, 'child.mjs');
+const { formatRate } = lib;
 
 // ---------------------------------------------------------------- what to run
 const list = (xs) => (xs ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
@@ -128,9 +132,11 @@ function runChild(job, label) {
   });
 }
 
+const log = (s) => process.stderr.write(`${s}\n`);
 const work = mkdtempSync(join(tmpdir(), 'docvault-bench-'));
 const cleanup = () => {
-  if (!args.keep) rmSync(work, { recursive: true, force: true });
+  if (args.keep) log(`kept the stores in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 };
 process.on('SIGINT', () => {
   cleanup();
@@ -140,7 +146,6 @@ process.on('SIGINT', () => {
 const t0 = Date.now();
 const records = [];
 const failures = [];
-const log = (s) => process.stderr.write(`${s}\n`);
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
 try {
   for (const size of sizes) {
@@ -160,15 +165,22 @@ try {
         if (template === undefined) {
           template = join(work, `seed-${driver.name}-${trial.seed}-${size.docs}-${size.docBytes}`);
           log(`[${elapsed()}] seed ${key} ${size.docs}×${size.docBytes} …`);
-          const m = await runChild({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
-          log(`[${elapsed()}]   seeded in ${(m.seedMs / 1000).toFixed(1)} s`);
+          try {
+            const m = await runChild({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
+            log(`[${elapsed()}]   seeded in ${(m.seedMs / 1000).toFixed(1)} s (${formatRate((size.docs * 1000) / m.seedMs)} docs/s)`);
+          } catch (err) {
+            failures.push(err.message);
+            log(`[${elapsed()}] seed ${key}: FAILED\n${err.message}`);
+            template = null;
+          }
           templates.set(key, template);
         }
+        if (template === null) continue;
         const dir = join(work, `run-${records.length}`);
         try {
           const rec = await runChild({ mode: 'trial', ...base, dir, template, timing, commit }, label);
           records.push(rec);
-          log(`[${elapsed()}] ${label}: ${lib.formatRate(rec.opsPerSec)} ${rec.unit}/s ±${rec.spread.toFixed(0)}%  rss ${rec.peakRssMb} MiB`);
+          log(`[${elapsed()}] ${label}: ${formatRate(rec.opsPerSec)} ${rec.unit}/s ±${rec.spread.toFixed(0)}%  rss ${rec.peakRssMb} MiB`);
         } catch (err) {
           failures.push(err.message);
           log(`[${elapsed()}] ${label}: FAILED\n${err.message}`);
@@ -176,7 +188,7 @@ try {
           rmSync(dir, { recursive: true, force: true });
         }
       }
-      for (const [k, dir] of templates) if (k.startsWith(`${driver.name}/`)) rmSync(dir, { recursive: true, force: true });
+      for (const [k, dir] of templates) if (dir !== null && k.startsWith(`${driver.name}/`) && !args.keep) rmSync(dir, { recursive: true, force: true });
     }
   }
 } finally {
@@ -186,6 +198,7 @@ try {
 // ---------------------------------------------------------------- results
 const context = [];
 if (args.quick) context.push('**Quick run** (tiny sizes, short runs): a smoke test, not a measurement.');
+for (const n of args.note ?? []) context.push(`**Note:** ${n}`);
 const md = lib.renderMarkdown(records, { context });
 const resultsDir = join(root, 'bench/results');
 mkdirSync(resultsDir, { recursive: true });
