@@ -92,6 +92,8 @@ async function main(): Promise<void> {
         allowRunningInsecureContent: false,
         webviewTag: false,
         spellcheck: true,
+        // Middle-click opens links in new windows, around setWindowOpenHandler in old versions: off.
+        disableBlinkFeatures: 'Auxclick',
       },
     });
     const contents = win.webContents;
