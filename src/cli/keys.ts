@@ -88,6 +88,8 @@ export function writeNewKeyFile(path: string): ResolvedKey {
   try {
     writeFileSync(path, `${hex}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DocvaultError('NotFound', `key file ${path}: its directory does not exist`, undefined, { cause: err });
     throw fsError(err, `key file ${path}`);
   }
   // Validate what we wrote the same way the engine will read it.

@@ -71,4 +71,24 @@ describe('main() in-process', () => {
     expect(existsSync(`${vaultPath}-wal`)).toBe(false);
     expect(existsSync(vaultPath)).toBe(true);
   });
+
+  it('reports an unexpected error as one Internal line; DOCVAULT_DEBUG adds the stack', async () => {
+    const broken = (env: Record<string, string>): CliIo & { err: () => string } => {
+      const io = fakeIo({ tty: false, env });
+      return {
+        ...io,
+        stdout: {
+          write: () => {
+            throw new Error('stdout went away');
+          },
+        },
+      };
+    };
+    const quiet = broken({});
+    expect(await main(['--version'], quiet)).toBe(1);
+    expect(quiet.err()).toBe('Internal: stdout went away\n');
+    const debug = broken({ DOCVAULT_DEBUG: '1' });
+    expect(await main(['--version'], debug)).toBe(1);
+    expect(debug.err()).toMatch(/^Internal: stdout went away\nError: stdout went away\n\s+at /);
+  });
 });

@@ -113,6 +113,13 @@ describe('init', () => {
     fails(['init', '--vault', fresh(), '--no-encryption', '--key-file', keyFile()], 'Invalid', 2);
   });
 
+  it('a new key file in a missing directory is NotFound, and no vault is made', () => {
+    const vault = fresh();
+    const r = fails(['init', '--vault', vault, '--key-file', join(dir, 'no-such-dir', 'k.key')], 'NotFound', 3);
+    expect(r.stderr).toContain('directory does not exist');
+    expect(existsSync(vault)).toBe(false);
+  });
+
   it('warns about a key file readable by others', () => {
     const vault = fresh();
     const key = keyFile();
