@@ -150,9 +150,27 @@ const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
 try {
   for (const size of sizes) {
     const sizeTrials = trials.filter((t) => size.sizeName === undefined || t.sizes.includes(size.sizeName));
+    // Seed every store this size needs first, then run each trial on every driver back to back, so the
+    // figures a ratio compares are taken minutes apart at most, whatever else the machine is doing.
     const templates = new Map();
-    for (const driver of drivers) {
+    for (const driver of drivers)
       for (const trial of sizeTrials) {
+        const key = `${driver.name}/${trial.seed}`;
+        if (driver.unsupported(trial.name) !== undefined || templates.has(key)) continue;
+        let template = join(work, `seed-${driver.name}-${trial.seed}-${size.docs}-${size.docBytes}`);
+        log(`[${elapsed()}] seed ${key} ${size.docs}×${size.docBytes} …`);
+        try {
+          const m = await runChild({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
+          log(`[${elapsed()}]   seeded in ${(m.seedMs / 1000).toFixed(1)} s (${formatRate((size.docs * 1000) / m.seedMs)} docs/s)`);
+        } catch (err) {
+          failures.push(err.message);
+          log(`[${elapsed()}] seed ${key}: FAILED\n${err.message}`);
+          template = null;
+        }
+        templates.set(key, template);
+      }
+    for (const trial of sizeTrials)
+      for (const driver of drivers) {
         const base = { trial: trial.name, driver: driver.name, docs: size.docs, docBytes: size.docBytes };
         const label = `${trial.name} ${driver.name} ${size.docs}×${size.docBytes}`;
         if (driver.unsupported(trial.name) !== undefined) {
@@ -160,22 +178,8 @@ try {
           records.push(await lib.runTrial(trial.name, driver.name, { ...base, dir: join(work, 'unused'), commit }));
           continue;
         }
-        const key = `${driver.name}/${trial.seed}`;
-        let template = templates.get(key);
-        if (template === undefined) {
-          template = join(work, `seed-${driver.name}-${trial.seed}-${size.docs}-${size.docBytes}`);
-          log(`[${elapsed()}] seed ${key} ${size.docs}×${size.docBytes} …`);
-          try {
-            const m = await runChild({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
-            log(`[${elapsed()}]   seeded in ${(m.seedMs / 1000).toFixed(1)} s (${formatRate((size.docs * 1000) / m.seedMs)} docs/s)`);
-          } catch (err) {
-            failures.push(err.message);
-            log(`[${elapsed()}] seed ${key}: FAILED\n${err.message}`);
-            template = null;
-          }
-          templates.set(key, template);
-        }
-        if (template === null) continue;
+        const template = templates.get(`${driver.name}/${trial.seed}`);
+        if (template === null || template === undefined) continue;
         const dir = join(work, `run-${records.length}`);
         try {
           const rec = await runChild({ mode: 'trial', ...base, dir, template, timing, commit }, label);
@@ -188,8 +192,7 @@ try {
           rmSync(dir, { recursive: true, force: true });
         }
       }
-      for (const [k, dir] of templates) if (dir !== null && k.startsWith(`${driver.name}/`) && !args.keep) rmSync(dir, { recursive: true, force: true });
-    }
+    if (!args.keep) for (const dir of templates.values()) if (dir !== null) rmSync(dir, { recursive: true, force: true });
   }
 } finally {
   cleanup();
