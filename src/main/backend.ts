@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
-import { deriveRawKeyHex, vaultStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
+import { deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
 /**
  * Where a remembered key lives (Electron: safeStorage under userData). Keys are 64 hex characters;
@@ -24,7 +24,7 @@ export interface KeyStore {
 /** Options of {@link DocvaultBackend}. */
 export interface BackendOptions extends StoreOptions {
   readonly vaultPath: string;
-  /** How stores are opened; defaults to the Vault adapter. */
+  /** How stores are opened; default: the StorageService (worker threads). */
   readonly storeFactory?: StoreFactory;
   /** Absent in the web twin: "remember on this device" is an Electron feature. */
   readonly keyStore?: KeyStore;
@@ -48,7 +48,7 @@ export class DocvaultBackend {
   constructor(opts: BackendOptions) {
     this.#opts = opts;
     this.#path = opts.vaultPath;
-    this.#factory = opts.storeFactory ?? vaultStoreFactory;
+    this.#factory = opts.storeFactory ?? serviceStoreFactory;
   }
 
   /** Path of the current vault file. */

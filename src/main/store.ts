@@ -1,11 +1,12 @@
 /**
- * The async storage API the backend runs on, and how to open one. Today this adapts the synchronous
- * {@link Vault}; the async StorageService (src/main/storage/service, worker threads) has the same
- * method names returning promises and can replace the adapter in {@link vaultStoreFactory} alone.
+ * The async storage API the backend runs on, and how to open one: the StorageService (engine on worker
+ * threads, {@link serviceStoreFactory}, the default) or the synchronous {@link Vault} behind the same
+ * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Vault, type VaultOptions } from './storage';
+import { StorageService, type ServiceOptions } from './storage/service';
 import { KDF_PROFILES, deriveKey, profileOfSalt, type KeySpec } from './storage/keys';
 import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
 
@@ -81,6 +82,24 @@ export const vaultStoreFactory: StoreFactory = {
   },
   async open(path, key, opts) {
     return new VaultStore(await Vault.open(path, vaultOptions(key, opts)));
+  },
+};
+
+function serviceOptions(key: KeySpec, opts: StoreOptions): ServiceOptions {
+  const base: ServiceOptions = {
+    key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
+  };
+  // Forward-compatible, as in vaultOptions: ignored until the service passes it to its workers.
+  return opts.nativeBinding === undefined ? base : ({ ...base, nativeBinding: opts.nativeBinding } as ServiceOptions);
+}
+
+/** Opens stores as {@link StorageService}s: reads on a reader pool, writes group-committed on one writer thread. */
+export const serviceStoreFactory: StoreFactory = {
+  async create(path, key, opts) {
+    return StorageService.create(path, serviceOptions(key, opts));
+  },
+  async open(path, key, opts) {
+    return StorageService.open(path, serviceOptions(key, opts));
   },
 };
 

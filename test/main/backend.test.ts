@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DocvaultBackend, type KeyStore } from '../../src/main/backend';
+import { serviceStoreFactory, vaultStoreFactory } from '../../src/main/store';
 import type { PushEvent } from '../../src/shared/contract';
 import { isDocvaultError } from '../../src/shared/errors';
 import { tempDir } from '../helpers/tmp';
@@ -19,10 +20,13 @@ let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 describe('DocvaultBackend', () => {
-  it('create, lock, wrong key, unlock', async () => {
+  it.each([
+    ['StorageService', serviceStoreFactory],
+    ['Vault adapter', vaultStoreFactory],
+  ])('create, lock, wrong key, unlock (%s)', async (_name, storeFactory) => {
     const t = tempDir();
     cleanup = t.cleanup;
-    const b = new DocvaultBackend({ vaultPath: join(t.dir, 'v.dvault'), kdfProfile: 2 });
+    const b = new DocvaultBackend({ vaultPath: join(t.dir, 'v.dvault'), kdfProfile: 2, storeFactory });
     const events: PushEvent[] = [];
     b.subscribe((e) => events.push(e));
     expect((await b.status()).state).toBe('missing');
