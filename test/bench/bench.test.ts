@@ -3,7 +3,7 @@
  * in-process through runTrial, the same function the runner's child processes and the in-app panel use.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DRIVERS, TRIALS, renderMarkdown, runTrial, type BenchRecord, type TrialProgress } from '../../bench';
+import { DRIVERS, TRIALS, renderMarkdown, runTrial, seedStore, type BenchRecord, type TrialProgress } from '../../bench';
 import { tempDir } from '../helpers/tmp';
 
 const tmp = tempDir('docvault-bench-test-');
@@ -62,6 +62,17 @@ describe('runTrial', () => {
     expect(r.opsPerSec).toBeNull();
     expect(r.spread).toBeNull();
     expect(r.skipped).toMatch(/no versions/);
+  });
+
+  it('runs from a seeded template (as the runner does), copying it and leaving it untouched', async () => {
+    const template = dir();
+    const manifest = await seedStore('docvault', 'docs', { docs: tiny.docs, docBytes: tiny.docBytes, dir: template });
+    expect(manifest).toMatchObject({ driver: 'docvault', seed: 'docs', docs: tiny.docs, docBytes: tiny.docBytes });
+    const progress: string[] = [];
+    const r = await runTrial('save', 'docvault', { ...tiny, dir: dir(), template, commit: 'test', onProgress: (p) => progress.push(p.phase) });
+    expect(r.opsPerSec).toBeGreaterThan(0);
+    expect(progress).not.toContain('seed');
+    await expect(runTrial('get-hot', 'raw', { ...tiny, dir: dir(), template })).rejects.toThrow(/holds docvault\/docs/);
   });
 
   it('renders the records as a Markdown table', () => {
