@@ -280,6 +280,8 @@ export class Vault {
   #dataVersion = 0;
   #cachedGets = 0;
   #cachedExists = 0;
+  /** Depth of transactions this object opened (see `#counted`). */
+  #txDepth = 0;
   readonly #stmts: Statements;
 
   private constructor(path: string, db: Database.Database, macKey: Buffer, encrypted: boolean, opts: VaultOptions) {
@@ -537,12 +539,27 @@ export class Vault {
   #write<T>(fn: () => T): T {
     const db = this.#conn();
     if (this.readonly) throw new DocvaultError('Invalid', 'This vault connection is read-only');
-    return db.transaction(fn).immediate();
+    return db.transaction(this.#counted(fn)).immediate();
+  }
+
+  /**
+   * Wraps a transaction body so `#txDepth` says whether we are inside one. Cheaper than asking SQLite
+   * (`db.inTransaction` is a native call), which matters on the cache-hit path.
+   */
+  #counted<T>(fn: () => T): () => T {
+    return () => {
+      this.#txDepth++;
+      try {
+        return fn();
+      } finally {
+        this.#txDepth--;
+      }
+    };
   }
 
   /** After a write to `id`: cache the new state, or forget it while a transaction may still roll back. */
   #afterWrite(id: string, doc: Document | null): void {
-    if (this.#conn().inTransaction) {
+    if (this.#txDepth > 0) {
       this.#cache.invalidate(id);
       return;
     }
@@ -615,7 +632,7 @@ export class Vault {
   /** The current version of `id`. Throws `NotFound`, or `Integrity` if the stored bytes were altered. */
   get(id: string): Document {
     this.#conn();
-    if (!this.#conn().inTransaction) {
+    if (this.#txDepth === 0) {
       this.#checkExternal();
       const hit = this.#cache.get(id);
       if (hit !== undefined) {
@@ -627,14 +644,14 @@ export class Vault {
       validateId(id);
       const doc = this.#readCurrent(id);
       if (doc === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
-      return this.#conn().inTransaction ? doc : this.#cache.set(doc);
+      return this.#txDepth > 0 ? doc : this.#cache.set(doc);
     });
   }
 
   /** Whether a document with `id` exists. */
   exists(id: string): boolean {
-    const db = this.#conn();
-    if (!db.inTransaction) {
+    this.#conn();
+    if (this.#txDepth === 0) {
       this.#checkExternal();
       const known = this.#cache.exists(id);
       if (known !== undefined) {
@@ -645,7 +662,7 @@ export class Vault {
     return this.#op('exists', () => {
       validateId(id);
       const present = this.#stmts.exists.get(id) !== undefined;
-      if (!db.inTransaction) this.#cache.setExists(id, present);
+      if (this.#txDepth === 0) this.#cache.setExists(id, present);
       return present;
     });
   }
@@ -1053,7 +1070,7 @@ export class Vault {
     validateBulk(ids, 'ids');
     const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
     const missing: number[] = [];
-    const inTx = db.inTransaction;
+    const inTx = this.#txDepth > 0;
     if (!inTx) this.#checkExternal();
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as string;
@@ -1065,21 +1082,23 @@ export class Vault {
     if (missing.length === 0) return out;
     return this.#op('bulkGet', () => {
       // One read transaction: the misses come from one consistent snapshot.
-      db.transaction(() => {
-        for (const i of missing) {
-          const id = ids[i] as string;
-          try {
-            validateId(id);
-            const doc = this.#readCurrent(id);
-            if (doc === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
-            out[i] = { id, status: 'ok', value: doc };
-          } catch (err) {
-            if (!isDocvaultError(err)) throw err;
-            out[i] = { id: String(id), status: 'error', error: { kind: err.kind, message: err.message } };
+      db.transaction(
+        this.#counted(() => {
+          for (const i of missing) {
+            const id = ids[i] as string;
+            try {
+              validateId(id);
+              const doc = this.#readCurrent(id);
+              if (doc === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
+              out[i] = { id, status: 'ok', value: doc };
+            } catch (err) {
+              if (!isDocvaultError(err)) throw err;
+              out[i] = { id: String(id), status: 'error', error: { kind: err.kind, message: err.message } };
+            }
           }
-        }
-      }).deferred();
-      if (!db.inTransaction)
+        }),
+      ).deferred();
+      if (!inTx)
         for (const i of missing) {
           const r = out[i];
           if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: this.#cache.set(r.value) };
@@ -1099,13 +1118,15 @@ export class Vault {
   transaction<T>(fn: () => T): T {
     const db = this.#conn();
     if (this.readonly) throw new DocvaultError('Invalid', 'This vault connection is read-only');
-    const wrapped = db.transaction(() => {
-      const r = fn();
-      if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
-      return r;
-    });
+    const wrapped = db.transaction(
+      this.#counted(() => {
+        const r = fn();
+        if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
+        return r;
+      }),
+    );
     try {
-      return db.inTransaction ? wrapped() : wrapped.immediate();
+      return this.#txDepth > 0 ? wrapped() : wrapped.immediate();
     } catch (err) {
       throw mapSqliteError(err, 'transaction');
     }
@@ -1128,7 +1149,7 @@ export class Vault {
         done++;
         if (onProgress !== undefined && (done % 1000 === 0 || done === total)) onProgress({ done, total, phase });
       };
-      db.transaction(() => {
+      db.transaction(this.#counted(() => {
         const rows = db
           .prepare(
             `SELECT d.id, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata, v.content
@@ -1165,7 +1186,7 @@ export class Vault {
           }
           tick('documents');
         }
-      }).deferred();
+      })).deferred();
       for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
         if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
       for (const fk of db.pragma('foreign_key_check') as { table: string; rowid: number }[])
