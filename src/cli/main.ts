@@ -63,7 +63,17 @@ export function mainHelp(): string {
 /** `docvault <command> --help`. */
 export function commandHelp(command: Command): string {
   const usage = `Usage: docvault ${command.name}${command.usage === '' ? '' : ` ${command.usage}`}${command.usesVault ? ' [--vault FILE] [key option]' : ''}`;
-  return [`${usage}`, '', command.description, '', 'Options:', ...renderOptions(optionsOf(command)), ''].join('\n');
+  return [
+    usage,
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...renderOptions(optionsOf(command)),
+    '',
+    "Environment variables and exit statuses: see 'docvault --help'.",
+    '',
+  ].join('\n');
 }
 
 /** One line, secrets replaced, control characters flattened. */

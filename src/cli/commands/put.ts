@@ -15,7 +15,7 @@ export function summaryOf(doc: Document): DocumentSummary {
 export const putCommand: Command = {
   name: 'put',
   summary: 'create a document or write its next version',
-  usage: '--id ID [--title T] [--type T] [--tag T]... [--comment C] [--expected-version N] [--file FILE]',
+  usage: '--id ID [--title T] [--type T] [--tag T]... [--clear-tags] [--comment C] [--expected-version N] [--file FILE]',
   description: [
     'Writes the content of FILE (or of stdin when --file is absent or "-") as a new version of document ID,',
     'creating the document if it does not exist. Content must be UTF-8 text; it is stored byte for byte.',
