@@ -33,6 +33,8 @@ describe('init', () => {
     const hex = readFileSync(key, 'utf8').trim();
     secret(hex);
     expect(hex).toMatch(/^[0-9a-f]{64}$/);
+    // The run that generated the key must not have shown it either (it ran before the key was registered).
+    expect(r.stdout + r.stderr).not.toContain(hex);
     expect(statSync(key).mode & 0o777).toBe(0o600);
     expect(r.stderr).toContain(`Wrote a new random key to ${key}`);
     expect(r.stdout).toContain('encrypted');
@@ -40,6 +42,15 @@ describe('init', () => {
     expect(readFileSync(vault).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
     ok(['put', '--vault', vault, '--key-file', key, '--id', 'a'], { input: 'x' });
     expect(ok(['get', 'a', '--vault', vault, '--key-file', key])).toBe('x');
+  });
+
+  it('--json reports a generated key file without the key', () => {
+    const key = join(dir, 'generated-json.key');
+    const r = run(['init', '--vault', fresh(), '--key-file', key, '--json']);
+    expect(r.code).toBe(0);
+    const hex = secret(readFileSync(key, 'utf8').trim());
+    expect(JSON.parse(r.stdout)).toMatchObject({ encrypted: true, keySource: 'key-file', keyFile: key, keyGenerated: true, kdfProfile: null });
+    expect(r.stdout + r.stderr).not.toContain(hex);
   });
 
   it('uses an existing key file as it is', () => {
