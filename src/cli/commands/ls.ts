@@ -52,7 +52,7 @@ export const lsCommand: Command = {
       total = page.total;
       nextCursor = page.nextCursor;
     } else {
-      // Every page. Keyset cursors keep the walk correct even if another process writes meanwhile.
+      // Every page. Keyset cursors never fail or repeat a page if another process writes meanwhile.
       let c = cursor;
       for (;;) {
         const page = vault.list({ ...query, limit: LIMITS.listMaxLimit, ...(c !== undefined ? { cursor: c } : {}) });
