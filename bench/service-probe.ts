@@ -24,6 +24,7 @@ const { values } = parseArgs({
     durability: { type: 'string', default: 'full' },
     readers: { type: 'string' },
     only: { type: 'string' },
+    'commits-in-flight': { type: 'string' },
   },
 });
 const DOCS = Number(values.docs);
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'docvault-probe-'));
   const path = join(dir, 'probe.dvault');
   const rawKey = randomBytes(32).toString('hex');
-  const base: ServiceOptions = { key: { rawKey }, durability, ...(values.readers !== undefined ? { readers: Number(values.readers) } : {}) };
+  const base: ServiceOptions = { key: { rawKey }, durability, ...(values.readers !== undefined ? { readers: Number(values.readers) } : {}),
+    ...(values['commits-in-flight'] !== undefined ? { maxCommitsInFlight: Number(values['commits-in-flight']) } : {}),
+  };
   const results: Record<string, unknown> = { docs: DOCS, bytes: BYTES, seconds: SECONDS, durability };
   try {
     let s = await StorageService.create(path, base);

@@ -95,6 +95,7 @@ const DEFAULTS = {
   maxPendingReads: 10_000,
   maxPendingWrites: 10_000,
   maxGroupCommit: 1_000,
+  maxCommitsInFlight: 2,
   maxReaderInFlight: 256,
   timeoutMs: 30_000,
   externalCheckMs: 10,
@@ -175,7 +176,8 @@ export class StorageService implements StorageCalls {
   #pendingWrites = 0;
   #queuedReads = 0;
   #queuedWrites = 0;
-  #commitInFlight = false;
+  /** Groups handed to the writer and not yet answered (the next one waits in its port while one commits). */
+  #commitsInFlight = 0;
   #readPumpScheduled = false;
   #writePumpScheduled = false;
   #seq = 0;
@@ -204,6 +206,7 @@ export class StorageService implements StorageCalls {
       maxPendingReads: opts.maxPendingReads ?? DEFAULTS.maxPendingReads,
       maxPendingWrites: opts.maxPendingWrites ?? DEFAULTS.maxPendingWrites,
       maxGroupCommit: Math.max(1, opts.maxGroupCommit ?? DEFAULTS.maxGroupCommit),
+      maxCommitsInFlight: Math.max(1, opts.maxCommitsInFlight ?? DEFAULTS.maxCommitsInFlight),
       maxReaderInFlight: Math.max(1, opts.maxReaderInFlight ?? DEFAULTS.maxReaderInFlight),
       timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
       externalCheckMs: opts.externalCheckMs ?? DEFAULTS.externalCheckMs,
@@ -650,11 +653,15 @@ export class StorageService implements StorageCalls {
     for (const [slot, calls] of batches) this.#post(slot, calls, (c) => ({ t: 'calls', calls: c }));
   }
 
-  /** Sends everything queued (up to `maxGroupCommit`) to the writer as one group, when it is not committing. */
+  /**
+   * Sends everything queued (up to `maxGroupCommit`) to the writer as one group. Up to `maxCommitsInFlight`
+   * groups are out at once, so the next group is already waiting in the writer's port while one commits
+   * (the writer runs them one after the other; it never idles for the round trip).
+   */
   #pumpWrites(): void {
     this.#writePumpScheduled = false;
     const writer = this.#writer;
-    if (this.#commitInFlight || writer.state !== 'ready' || this.#writeQueue.length === 0) return;
+    if (this.#commitsInFlight >= this.#limits.maxCommitsInFlight || writer.state !== 'ready' || this.#writeQueue.length === 0) return;
     const calls: WireCall[] = [];
     while (calls.length < this.#limits.maxGroupCommit) {
       const p = this.#writeQueue.shift();
@@ -666,9 +673,9 @@ export class StorageService implements StorageCalls {
       calls.push({ seq: p.seq, method: p.method, args: p.args });
     }
     if (calls.length === 0) return;
-    this.#commitInFlight = true;
+    this.#commitsInFlight++;
     if (!this.#post(writer, calls, (c) => ({ t: 'commit', calls: c }))) {
-      this.#commitInFlight = false;
+      this.#commitsInFlight--;
       this.#pumpWrites();
     }
   }
@@ -741,7 +748,7 @@ export class StorageService implements StorageCalls {
           this.#commitMicros.recordValue(Math.max(1, Math.round(msg.commit.durationMs * 1000)));
           const bucket = sizeBucket(msg.commit.size);
           this.#groupBuckets.set(bucket, (this.#groupBuckets.get(bucket) ?? 0) + 1);
-          this.#commitInFlight = false;
+          this.#commitsInFlight--;
           this.#pumpWrites();
         } else this.#pumpReads();
         this.#maybeDrained();
@@ -1033,7 +1040,7 @@ export class StorageService implements StorageCalls {
     const held = [...slot.inFlight.values()];
     slot.inFlight.clear();
     if (slot.role === 'writer') {
-      this.#commitInFlight = false;
+      this.#commitsInFlight = 0;
       // Its last group may or may not have committed: forget everything rather than guess.
       this.#dropCache();
       for (const c of this.#control.values()) c.reject(new DocvaultError('WorkerCrashed', `The storage writer stopped (exit code ${code})`, { worker: slot.name }));

@@ -45,6 +45,8 @@ export interface ServiceOptions {
   readonly maxPendingWrites?: number;
   /** Most writes in one group commit. Default 1,000. */
   readonly maxGroupCommit?: number;
+  /** Groups handed to the writer at once: 2 lets the next group wait in its port while one commits. Default 2. */
+  readonly maxCommitsInFlight?: number;
   /** Most calls handed to one reader at once; the rest wait in the main thread. Default 256. */
   readonly maxReaderInFlight?: number;
   /** Default per-call timeout in ms; 0 = none. Default 30,000 (`verify` has none unless asked). */
