@@ -35,8 +35,12 @@ export interface Document {
   readonly checksum: string;
 }
 
-/** A document without its content, as lists return it. */
-export type DocumentSummary = Omit<Document, 'content'>;
+/**
+ * A document without its content, as lists return it. `integrityFailed` is set when the stored summary
+ * failed its integrity check: the entry is still listed (so one altered document does not hide the
+ * others) with its fields as stored and untrusted; reading it raises `Integrity`.
+ */
+export type DocumentSummary = Omit<Document, 'content'> & { readonly integrityFailed?: true };
 
 /** Input to create or put a document. Only `id` and `content` are required. */
 export interface DocumentInput {

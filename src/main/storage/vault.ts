@@ -744,8 +744,14 @@ export class Vault {
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       const items: DocumentSummary[] = page.map((row) => {
-        this.#checkHead(row);
-        return {
+        let failed = false;
+        try {
+          this.#checkHead(row);
+        } catch (err) {
+          if (!isDocvaultError(err, 'Integrity')) throw err;
+          failed = true;
+        }
+        const summary: DocumentSummary = {
           id: row.id,
           title: row.title,
           type: row.type,
@@ -757,6 +763,7 @@ export class Vault {
           size: row.size,
           checksum: row.checksum,
         };
+        return failed ? { ...summary, integrityFailed: true } : summary;
       });
       const last = page[page.length - 1];
       const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.created_at : last.updated_at, last.doc) : null;
