@@ -1,12 +1,12 @@
 /** The app: transport check, unlock/create, then the vault (list + editor). */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PushEvents, VaultStatus } from '../shared/contract';
-import type { ListQuery, SortKey } from '../shared/types';
+import type { ListQuery, SortKey, VerifyReport } from '../shared/types';
 import type { SerializedError } from '../shared/errors';
 import { connect } from './api';
 import { CallError } from './errors';
 import { ApiProvider, useApi, usePushEvents } from './state';
-import { ConfirmDialog } from './components/Dialog';
+import { ConfirmDialog, Dialog } from './components/Dialog';
 import { DocumentList } from './components/DocumentList';
 import { Editor, type EditorHandle } from './components/Editor';
 import { ErrorMessage } from './components/ErrorMessage';
@@ -92,6 +92,7 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
   const [pending, setPending] = useState<(() => void) | undefined>(undefined);
   const [findText, setFindText] = useState('');
   const [error, setError] = useState<SerializedError | undefined>(undefined);
+  const [report, setReport] = useState<VerifyReport | undefined>(undefined);
   const dirty = useRef(false);
   const editor = useRef<EditorHandle>(null);
   const findRef = useRef<HTMLInputElement>(null);
@@ -131,6 +132,12 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
       call('vault.lock', {}).then(onStatus).catch((err: unknown) => setError(err instanceof CallError ? err.error : undefined));
     });
   }, [guard, call, onStatus]);
+
+  const verify = useCallback(() => {
+    call('vault.verify', {}, 'Verifying every version')
+      .then(setReport)
+      .catch((err: unknown) => setError(err instanceof CallError ? err.error : { kind: 'Internal', message: String(err) }));
+  }, [call]);
 
   const newDoc = useCallback(() => guard(() => setSelection({ kind: 'new', n: Date.now() })), [guard]);
 
@@ -208,6 +215,9 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
             {stats.documents.toLocaleString()} documents · {stats.versions.toLocaleString()} versions · {(stats.fileBytes / 1024 / 1024).toFixed(1)} MB
           </span>
         )}
+        <button type="button" onClick={verify} title="Check every stored version against its signature">
+          Verify
+        </button>
         <button type="button" onClick={lock} title="Lock (Ctrl+Shift+L)">
           Lock
         </button>
@@ -268,6 +278,27 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
           onDeleted={onDeleted}
           onDirtyChange={onDirtyChange}
         />
+      )}
+      {report !== undefined && (
+        <Dialog title="Integrity check" onCancel={() => setReport(undefined)} actions={<button onClick={() => setReport(undefined)} data-autofocus>Close</button>} testId="verify-dialog">
+          <p className={report.ok ? 'notice' : 'error'}>
+            {report.ok
+              ? `All ${report.versions.toLocaleString()} versions of ${report.documents.toLocaleString()} documents match their signatures.`
+              : `${report.problems.length} problem(s) found in ${report.versions.toLocaleString()} versions.`}
+          </p>
+          {report.problems.length > 0 && (
+            <ul className="problems">
+              {report.problems.slice(0, 100).map((p, i) => (
+                <li key={i}>
+                  {p.kind}
+                  {p.id !== undefined && ` · ${p.id}`}
+                  {p.version !== undefined && ` v${p.version}`}: {p.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="muted small">Took {Math.round(report.durationMs)} ms.</p>
+        </Dialog>
       )}
       {pending !== undefined && (
         <ConfirmDialog

@@ -135,6 +135,55 @@ test('a conflict from a second tab opens a dialog with both versions', async ({ 
   await other.close();
 });
 
+test('unsaved changes are guarded', async ({ page }) => {
+  await page.goto(twin.server.url);
+  await page.getByTestId('doc-row').filter({ hasText: 'Flat lease' }).click();
+  const editor = page.getByTestId('editor');
+  await editor.getByLabel('Content').fill('A change I have not saved');
+  await page.getByTestId('doc-row').filter({ hasText: 'Passport' }).click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(confirm).toContainText('Discard unsaved changes?');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(editor.getByLabel('Content')).toHaveValue('A change I have not saved');
+  await page.getByTestId('doc-row').filter({ hasText: 'Passport' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Discard changes' }).click();
+  await expect(editor.locator('input[name="id"]')).toHaveValue('passport');
+  expect((await twin.call('doc.get', { id: 'lease' })).content).toBe('Lease signed 2024-01-01. Deposit 1200.');
+});
+
+test('find by id with Ctrl+F, and a readable NotFound', async ({ page }) => {
+  await page.goto(twin.server.url);
+  await expect(page.getByTestId('count')).toContainText('3 documents');
+  await page.keyboard.press('Control+f');
+  const find = page.getByLabel('Find by id');
+  await expect(find).toBeFocused();
+  await find.fill('no-such-doc');
+  await find.press('Enter');
+  await expect(page.getByRole('alert')).toHaveAttribute('data-kind', 'NotFound');
+  await find.fill('tax-2025');
+  await find.press('Enter');
+  await expect(page.getByTestId('editor').locator('input[name="id"]')).toHaveValue('tax-2025');
+});
+
+test('verify reports every version intact', async ({ page }) => {
+  await page.goto(twin.server.url);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  const dialog = page.getByTestId('verify-dialog');
+  await expect(dialog).toContainText('match their signatures');
+  await expect(dialog).toContainText('of 3 documents');
+  await page.keyboard.press('Escape');
+});
+
+test.describe('dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+  test('follows the OS', async ({ page }) => {
+    await page.goto(twin.server.url);
+    await page.getByTestId('doc-row').filter({ hasText: 'Flat lease' }).click();
+    await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(23, 25, 29)');
+    await shot(page, '06-dark');
+  });
+});
+
 test('delete asks first', async ({ page }) => {
   await page.goto(twin.server.url);
   await page.getByTestId('doc-row').filter({ hasText: 'Passport' }).click();
