@@ -24,6 +24,12 @@ export class Fifo<T> {
     return item;
   }
 
+  /** Keeps only the items for which `keep` is true, in order. */
+  retain(keep: (item: T) => boolean): void {
+    this.#items = (this.#items.slice(this.#head) as T[]).filter(keep);
+    this.#head = 0;
+  }
+
   /** Removes and returns every item. */
   drain(): T[] {
     const out = this.#items.slice(this.#head) as T[];

@@ -174,6 +174,8 @@ export class StorageService implements StorageCalls {
   readonly #writeQueue = new Fifo<Pending>();
   #pendingReads = 0;
   #pendingWrites = 0;
+  /** Calls that expired while queued: skipped when pumped, compacted away when they pile up. */
+  #deadQueued = 0;
   #queuedReads = 0;
   #queuedWrites = 0;
   /** Groups handed to the writer and not yet answered (the next one waits in its port while one commits). */
@@ -316,15 +318,14 @@ export class StorageService implements StorageCalls {
 
   /** The current version of `id`, from the cache when possible. See `Vault.get`. */
   get(id: string): Promise<Document> {
-    if (this.#state === 'open') {
-      this.#checkSignal();
-      const hit = this.#cache.get(id);
-      if (hit !== undefined) {
-        this.#hitGets++;
-        return Promise.resolve(hit);
-      }
+    if (this.#state !== 'open' || this.#broken !== undefined || typeof id !== 'string') return this.#call('get', [id], undefined) as Promise<Document>;
+    this.#checkSignal();
+    const hit = this.#cache.get(id);
+    if (hit !== undefined) {
+      this.#hitGets++;
+      return Promise.resolve(hit);
     }
-    return this.#call('get', [id], undefined) as Promise<Document>;
+    return this.#accept('get', [id], undefined, [id]) as Promise<Document>;
   }
 
   /** Whether `id` exists, from the cache when known. See `Vault.exists`. */
@@ -921,6 +922,12 @@ export class StorageService implements StorageCalls {
         this.#pendingReads--;
         this.#queuedReads--;
         this.#forget(p);
+      }
+      // A stalled worker with callers that time out and retry must not grow the queues without bound.
+      if (++this.#deadQueued > 1024 && this.#deadQueued > this.#queuedReads + this.#queuedWrites) {
+        this.#readQueue.retain((q) => q.state === 'queued');
+        this.#writeQueue.retain((q) => q.state === 'queued');
+        this.#deadQueued = 0;
       }
     }
     if (kind === 'Timeout') this.#rejected.timeout++;
