@@ -160,6 +160,23 @@ describe('StorageService faults at the edges', () => {
     }
   });
 
+  it('Overloaded for reads too: a stalled reader holds a bounded number of calls', async () => {
+    const ctx = await makeService(worker, { readers: 1, maxPendingReads: 6, maxReaderInFlight: 2 });
+    const s = ctx.service;
+    try {
+      await s.create({ id: 'r', content: 'x' });
+      s.__testing.stall('reader', 0, 500);
+      const calls = Array.from({ length: 50 }, () => s.getVersion('r', 1));
+      const kinds = await Promise.all(calls.map((c) => kindOf(c)));
+      expect(kinds.filter((k) => k === 'resolved').length).toBe(6);
+      expect(kinds.filter((k) => k === 'Overloaded').length).toBe(44);
+      const st = await s.stats();
+      expect(st.service.queues).toMatchObject({ queuedReads: 0, pendingReads: 0 });
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
   it('Timeout and Aborted, for queued and for running calls', async () => {
     const ctx = await makeService(worker, { readers: 1 });
     const s = ctx.service;
