@@ -37,7 +37,8 @@ describe('integrity', () => {
     withRawConnection(path, key, (db) =>
       db.prepare("UPDATE versions SET content = 'forged' WHERE doc = (SELECT doc FROM documents WHERE id = 'd2')").run(),
     );
-    await sleep(5); // past the external-change check interval (1 ms by default)
+    // The next event-loop turn (here: after a bare await, no timer) looks for outside changes.
+    await Promise.resolve();
     const err = errorOf(() => vault.get('d2'));
     expect(err.kind).toBe('Integrity');
     expect(err.details).toEqual({ id: 'd2', version: 1 });

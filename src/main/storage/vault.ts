@@ -75,9 +75,11 @@ export interface VaultOptions {
   /** Open read-only (reader threads). */
   readonly readonly?: boolean;
   /**
-   * How often (ms) cached reads ask SQLite whether another connection or process changed the vault
-   * (`PRAGMA data_version`, ~2 µs). Writes through this object keep the cache exact at once; a change from
-   * outside is seen by the next read at most this long after it. Default 1.
+   * When cached reads ask SQLite whether another connection or process changed the vault (`PRAGMA
+   * data_version`, ~2 µs, dearer than a cache hit). `0` (default): at the first read of every event-loop
+   * turn, so a synchronous run of reads sees one state and any change from outside is seen after the next
+   * `await` or event; `N > 0`: at most every N ms as well. Writes through this object keep the cache
+   * exact at once, whatever this says. `refresh()` checks now.
    */
   readonly externalCheckMs?: number;
   /** Clock, ms since the epoch. For tests. */
@@ -277,6 +279,11 @@ export class Vault {
   readonly #externalCheckMs: number;
   readonly #openedAt: number;
   #lastExternalCheck = 0;
+  /** Set at the first cached read of an event-loop turn; cleared by a microtask when the turn ends. */
+  #turnChecked = false;
+  readonly #endTurn = (): void => {
+    this.#turnChecked = false;
+  };
   #dataVersion = 0;
   #cachedGets = 0;
   #cachedExists = 0;
@@ -294,7 +301,7 @@ export class Vault {
     this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
     this.readonly = opts.readonly ?? false;
     this.#clock = opts.now ?? Date.now;
-    this.#externalCheckMs = opts.externalCheckMs ?? 1;
+    this.#externalCheckMs = opts.externalCheckMs ?? 0;
     this.#cache = new DocumentCache(this.tuning.cacheEntries, this.tuning.cacheBytes, this.tuning.existsEntries);
     this.#stmts = prepareStatements(db, this.readonly);
     this.#dataVersion = this.#stmts.dataVersion.get() as number;
@@ -505,11 +512,16 @@ export class Vault {
     return s;
   }
 
-  /** Drops the cache if another connection committed since we last looked (throttled, see `externalCheckMs`). */
+  /** Drops the cache if another connection committed since this turn began (see `externalCheckMs`). */
   #checkExternal(): void {
-    const t = now();
-    if (t - this.#lastExternalCheck < this.#externalCheckMs) return;
-    this.#lastExternalCheck = t;
+    if (this.#turnChecked) return;
+    this.#turnChecked = true;
+    queueMicrotask(this.#endTurn);
+    if (this.#externalCheckMs > 0) {
+      const t = now();
+      if (t - this.#lastExternalCheck < this.#externalCheckMs) return;
+      this.#lastExternalCheck = t;
+    }
     this.#syncDataVersion();
   }
 
