@@ -122,6 +122,7 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION): number 
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION)
     throw new DocvaultError('NotAVault', `This vault has schema version ${current}; this docvault knows up to ${SCHEMA_VERSION}. Update docvault.`, {
+      reason: 'newerSchema',
       schemaVersion: current,
     });
   for (const m of MIGRATIONS) {

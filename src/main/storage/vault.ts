@@ -462,7 +462,8 @@ export class Vault {
       } else {
         Vault.#tuneReader(db, opts, keying.encrypted);
         const v = db.pragma('user_version', { simple: true }) as number;
-        if (v !== SCHEMA_VERSION) throw new DocvaultError('NotAVault', `Vault schema ${v} needs migrating by a writer first`);
+        if (v !== SCHEMA_VERSION)
+          throw new DocvaultError('NotAVault', `Vault schema ${v} needs migrating by a writer first`, { reason: 'needsMigration', schemaVersion: v });
       }
       const vaultId = db.prepare("SELECT value FROM meta WHERE key = 'vault_id'").pluck().get() as Buffer;
       let macKey: Buffer;
