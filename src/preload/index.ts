@@ -4,7 +4,7 @@
  * ipcRenderer itself. Bundled to CommonJS by electron-vite (a sandboxed preload cannot load ES modules).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, PUSH_IPC_CHANNEL, ipcChannelName, isChannel, type DocvaultApi, type PushEvent, type Result } from '../shared/contract';
+import { PUSH_IPC_CHANNEL, ipcChannelName, isChannel, type DocvaultApi, type PushEvent, type Result } from '../shared/contract';
 
 const api: DocvaultApi = {
   transport: 'ipc',
@@ -23,6 +23,3 @@ const api: DocvaultApi = {
 };
 
 contextBridge.exposeInMainWorld('docvault', api);
-
-/** For type tests: the channels this preload exposes. */
-export const exposedChannels = CHANNELS;

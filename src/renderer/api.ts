@@ -3,7 +3,7 @@
  * the web twin's HTTP client with the token handed over in the URL fragment. Everything above this file
  * sees only {@link DocvaultApi} from the shared contract.
  */
-import { CHANNELS, HTTP, type Channel, type ChannelInputs, type ChannelOutputs, type DocvaultApi, type PushEvent, type Result } from '../shared/contract';
+import { HTTP, type Channel, type ChannelInputs, type ChannelOutputs, type DocvaultApi, type PushEvent, type Result } from '../shared/contract';
 
 declare global {
   interface Window {
@@ -106,6 +106,3 @@ export function connect(): DocvaultApi | undefined {
   const token = takeToken();
   return token === undefined ? undefined : httpApi(token);
 }
-
-/** Every channel the renderer may call (re-exported for the UI's own checks). */
-export { CHANNELS };

@@ -4,7 +4,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DocumentSummary, ListQuery } from '../../shared/types';
+import { LIMITS, type DocumentSummary, type ListQuery } from '../../shared/types';
 import { CallError } from '../errors';
 import { useApi } from '../state';
 import type { SerializedError } from '../../shared/errors';
@@ -30,12 +30,15 @@ function useDocPages(query: ListQuery, generation: number) {
   const key = JSON.stringify(query);
   const keyRef = useRef(key);
   keyRef.current = key;
+  const loaded = useRef({ key, count: 0 });
 
   useEffect(() => {
     let live = true;
     inflight.current = 'first';
     setState((s) => ({ ...s, loading: true }));
-    call('doc.list', { ...query, limit: PAGE })
+    // A reload of the same query (after a change) fetches as many rows as were shown, so the view does not flash.
+    const limit = loaded.current.key === key ? Math.min(LIMITS.listMaxLimit, Math.max(PAGE, loaded.current.count)) : PAGE;
+    call('doc.list', { ...query, limit })
       .then((page) => {
         if (live) setState({ items: [...page.items], nextCursor: page.nextCursor, total: page.total, loading: false, error: undefined });
       })
@@ -66,6 +69,7 @@ function useDocPages(query: ListQuery, generation: number) {
       });
   }, [state.nextCursor, call]);
 
+  loaded.current = { key, count: state.items.length };
   return { ...state, loadMore };
 }
 
