@@ -25,6 +25,7 @@ const { values } = parseArgs({
     readers: { type: 'string' },
     only: { type: 'string' },
     'commits-in-flight': { type: 'string' },
+    'read-batch': { type: 'string' },
   },
 });
 const DOCS = Number(values.docs);
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   const rawKey = randomBytes(32).toString('hex');
   const base: ServiceOptions = { key: { rawKey }, durability, ...(values.readers !== undefined ? { readers: Number(values.readers) } : {}),
     ...(values['commits-in-flight'] !== undefined ? { maxCommitsInFlight: Number(values['commits-in-flight']) } : {}),
+    ...(values['read-batch'] !== undefined ? { maxReadBatch: Number(values['read-batch']) } : {}),
   };
   const results: Record<string, unknown> = { docs: DOCS, bytes: BYTES, seconds: SECONDS, durability };
   try {

@@ -97,6 +97,7 @@ const DEFAULTS = {
   maxGroupCommit: 1_000,
   maxCommitsInFlight: 2,
   maxReaderInFlight: 256,
+  maxReadBatch: 16,
   timeoutMs: 30_000,
   externalCheckMs: 10,
   slowCallMs: 40,
@@ -210,6 +211,7 @@ export class StorageService implements StorageCalls {
       maxGroupCommit: Math.max(1, opts.maxGroupCommit ?? DEFAULTS.maxGroupCommit),
       maxCommitsInFlight: Math.max(1, opts.maxCommitsInFlight ?? DEFAULTS.maxCommitsInFlight),
       maxReaderInFlight: Math.max(1, opts.maxReaderInFlight ?? DEFAULTS.maxReaderInFlight),
+      maxReadBatch: Math.max(1, opts.maxReadBatch ?? DEFAULTS.maxReadBatch),
       timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
       externalCheckMs: opts.externalCheckMs ?? DEFAULTS.externalCheckMs,
       slowCallMs: opts.slowCallMs ?? DEFAULTS.slowCallMs,
@@ -631,12 +633,16 @@ export class StorageService implements StorageCalls {
     });
   }
 
-  /** Hands queued reads to the least-loaded readers, one message per reader. */
+  /**
+   * Hands queued reads to the least-loaded readers, at most `maxReadBatch` calls per message: a reader then
+   * has its next chunk waiting while the answers to the previous one travel back (and free more callers).
+   */
   #pumpReads(): void {
     this.#readPumpScheduled = false;
     if (this.#readQueue.length === 0) return;
     const batches = new Map<Slot, WireCall[]>();
     const cap = this.#limits.maxReaderInFlight;
+    const chunk = this.#limits.maxReadBatch;
     for (;;) {
       let best: Slot | undefined;
       for (const s of this.#readerSlots) if (s.state === 'ready' && (best === undefined || s.inFlight.size < best.inFlight.size)) best = s;
@@ -650,6 +656,10 @@ export class StorageService implements StorageCalls {
       let calls = batches.get(best);
       if (calls === undefined) batches.set(best, (calls = []));
       calls.push(p.method === 'verify' ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });
+      if (calls.length >= chunk) {
+        this.#post(best, calls, (c) => ({ t: 'calls', calls: c }));
+        batches.delete(best);
+      }
     }
     for (const [slot, calls] of batches) this.#post(slot, calls, (c) => ({ t: 'calls', calls: c }));
   }

@@ -47,6 +47,8 @@ export interface ServiceOptions {
   readonly maxGroupCommit?: number;
   /** Groups handed to the writer at once: 2 lets the next group wait in its port while one commits. Default 2. */
   readonly maxCommitsInFlight?: number;
+  /** Most reads in one message to a reader (smaller chunks keep readers busy while answers travel back). Default 16. */
+  readonly maxReadBatch?: number;
   /** Most calls handed to one reader at once; the rest wait in the main thread. Default 256. */
   readonly maxReaderInFlight?: number;
   /** Default per-call timeout in ms; 0 = none. Default 30,000 (`verify` has none unless asked). */
