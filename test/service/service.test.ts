@@ -98,6 +98,20 @@ describe('StorageService basics', () => {
     expect((await s.get('g2')).content).toBe('2');
   });
 
+  it('a cache hit never crosses a thread; a write leaves its result in the cache', async () => {
+    const s = ctx.service;
+    const readerCalls = async (): Promise<number> => (await s.stats()).service.workers.filter((w) => w.role === 'reader').reduce((n, w) => n + w.completed, 0);
+    await s.create({ id: 'hit', content: 'h1' });
+    const before = await readerCalls();
+    for (let i = 0; i < 100; i++) expect((await s.get('hit')).content).toBe('h1');
+    expect(await s.exists('hit')).toBe(true);
+    expect((await s.bulkGet(['hit', 'hit']))[1]).toMatchObject({ status: 'ok' });
+    await s.update('hit', { content: 'h2' });
+    expect((await s.get('hit')).content).toBe('h2');
+    expect(await readerCalls()).toBe(before);
+    expect(Object.isFrozen(await s.get('hit'))).toBe(true);
+  });
+
   it('verify reports progress through the thread boundary', async () => {
     const seen: number[] = [];
     const report = await ctx.service.verify((p) => seen.push(p.done));
