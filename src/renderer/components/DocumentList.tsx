@@ -53,12 +53,13 @@ function useDocPages(query: ListQuery, generation: number) {
     };
   }, [key, generation, call]); // `key` stands for `query`
 
-  const loadMore = useCallback(() => {
+  /** Fetches the next page; `far` (the view is well past what is loaded) asks for the largest page. */
+  const loadMore = useCallback((far: boolean) => {
     const cursor = state.nextCursor;
     if (cursor === null || inflight.current !== undefined) return;
     inflight.current = cursor;
     const forKey = keyRef.current;
-    call('doc.list', { ...(JSON.parse(forKey) as ListQuery), limit: PAGE, cursor })
+    call('doc.list', { ...(JSON.parse(forKey) as ListQuery), limit: far ? LIMITS.listMaxLimit : PAGE, cursor })
       .then((page) => {
         if (keyRef.current !== forKey) return;
         setState((s) => (s.nextCursor !== cursor ? s : { ...s, items: [...s.items, ...page.items], nextCursor: page.nextCursor, total: page.total }));
@@ -97,7 +98,7 @@ export function DocumentList({ query, generation, selectedId, onSelect, onTotal 
   useEffect(() => onTotal?.(total), [total, onTotal]);
   // Fetch the next page while the view is within a page of what is loaded (repeats until covered).
   useEffect(() => {
-    if (nextCursor !== null && lastIndex >= items.length - PAGE / 2) loadMore();
+    if (nextCursor !== null && lastIndex >= items.length - PAGE / 2) loadMore(lastIndex > items.length + PAGE);
   }, [lastIndex, items.length, nextCursor, loadMore]);
 
   const onKeyDown = (e: React.KeyboardEvent): void => {
