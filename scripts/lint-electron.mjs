@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run lint:electron [dir]`: Electronegativity over src/ (or dir) (offline: the release-list check, which needs the
 // network, is excluded; the translation fetch gives up after 1 s). Fails on any HIGH-severity finding
-// and prints the others as a summary. The full report goes to test-results/electronegativity.csv.
+// and prints the others as a summary. The full report goes to out/reports/electronegativity.csv.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
-const out = join(root, 'test-results', 'electronegativity.csv');
+const out = join(root, 'out', 'reports', 'electronegativity.csv');
 mkdirSync(dirname(out), { recursive: true });
 const bin = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
 const input = process.argv[2] ?? join(root, 'src');
@@ -31,4 +31,4 @@ if (high.length > 0) {
   process.stderr.write(`lint:electron: ${high.length} HIGH-severity finding(s); see ${out}\n`);
   process.exit(1);
 }
-process.stdout.write(`lint:electron: no HIGH-severity findings (${findings.length} lower; report in test-results/electronegativity.csv)\n`);
+process.stdout.write(`lint:electron: no HIGH-severity findings (${findings.length} lower; report in out/reports/electronegativity.csv)\n`);
