@@ -12,6 +12,14 @@ const worker = useWorkerBundle();
 describe('worker crashes', () => {
   it('a reader and the writer killed mid-load: typed errors, recovery, nothing acknowledged lost', async () => {
     const ctx = await makeService(worker, { readers: 2 });
+    try {
+      await crashUnderLoad(ctx);
+    } finally {
+      if (ctx.service.isOpen) await ctx.cleanup();
+    }
+  });
+
+  async function crashUnderLoad(ctx: Awaited<ReturnType<typeof makeService>>): Promise<void> {
     const s = ctx.service;
     const ids = Array.from({ length: 16 }, (_, i) => `k-${i}`);
     await s.bulkCreate(ids.map((id) => ({ id, content: 'seed' })));
@@ -108,10 +116,18 @@ describe('worker crashes', () => {
       v.close();
       await ctx.cleanup();
     }
-  });
+  }
 
   it('a worker that cannot be restarted fails every call with WorkerCrashed instead of hanging', async () => {
     const ctx = await makeService(worker, { readers: 1, maxRestarts: 1 });
+    try {
+      await unrestartable(ctx);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  async function unrestartable(ctx: Awaited<ReturnType<typeof makeService>>): Promise<void> {
     const s = ctx.service;
     await s.create({ id: 'x', content: 'x' });
     // Take the vault away, then kill the writer: it cannot reopen.
@@ -129,6 +145,5 @@ describe('worker crashes', () => {
     }
     expect(kind).toBe('WorkerCrashed');
     renameSync(ctx.path + '.moved', ctx.path);
-    await ctx.cleanup();
-  });
+  }
 });
