@@ -30,7 +30,8 @@ export function ApiProvider({ api, children }: { api: DocvaultApi; children: Rea
   useEffect(
     () =>
       api.subscribe((e) => {
-        if (e.event === 'progress') setBusy((b) => (b === undefined ? { label: e.data.op, progress: e.data } : { ...b, progress: e.data }));
+        // Progress only fills in the indicator of a call already shown as slow; it never opens one by itself.
+        if (e.event === 'progress') setBusy((b) => (b === undefined ? b : { ...b, progress: e.data }));
       }),
     [api],
   );
