@@ -187,4 +187,21 @@ describe('web twin', () => {
     expect(JSON.parse((await api(server, 'vault.unlock', { passphrase: 'correct horse battery' })).body)).toMatchObject({ ok: true });
     expect(JSON.parse((await api(server, 'doc.get', { id: 'a' })).body)).toMatchObject({ ok: true, value: { content: 'hello' } });
   });
+
+  it('streams push events to a client holding the token', async () => {
+    const res = await fetch(`${server.origin.replace(/\/$/, '')}${HTTP.eventsPath}`, { headers: { [HTTP.tokenHeader]: server.token } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await api(server, 'doc.put', { document: { id: 'evented', content: 'x' } });
+    let text = '';
+    while (!text.includes('"doc.changed"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await reader.cancel();
+    const line = text.split('\n').find((l) => l.includes('"doc.changed"')) ?? '';
+    expect(JSON.parse(line.slice('data: '.length))).toEqual({ event: 'doc.changed', data: { id: 'evented', change: 'created', version: 1 } });
+  });
 });
