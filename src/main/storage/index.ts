@@ -1,6 +1,6 @@
 /** The storage engine's public surface. Never imports electron: usable from Node, workers, the CLI and tests. */
 export { Vault, type VaultOptions } from './vault';
-export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, type KeySpec, type KdfParams } from './keys';
+export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, resolveKey, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';

@@ -10,6 +10,7 @@
  */
 import { hashRaw } from '@node-rs/argon2';
 import { hkdfSync, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { DocvaultError } from '../../shared/errors';
 
 /** Argon2id parameters. */
@@ -100,4 +101,64 @@ export function deriveMacKey(vaultKey: Uint8Array, vaultId: Uint8Array): Buffer 
 /** Overwrites key material in place (best effort: JS strings cannot be wiped). */
 export function wipe(buf: Uint8Array | undefined): void {
   buf?.fill(0);
+}
+
+/** The first 16 bytes of a plain (unencrypted) SQLite file. */
+export const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Reads the first 16 bytes of a vault file (the SQLCipher salt, or the plain SQLite header) after the
+ * checks every open makes: `NotFound` when there is no file, `NotAVault` when it is empty, unreadable or
+ * not a whole number of pages (truncated).
+ */
+export function readVaultHeader(path: string): Buffer {
+  if (!existsSync(path)) throw new DocvaultError('NotFound', `No vault at ${path}`, { path });
+  const header = Buffer.alloc(16);
+  let size: number;
+  let fd: number | undefined;
+  try {
+    size = statSync(path).size;
+    fd = openSync(path, 'r');
+    readSync(fd, header, 0, 16, 0);
+  } catch (err) {
+    throw new DocvaultError('NotAVault', `Cannot read ${path}: ${(err as Error).message}`, { path });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (size === 0) throw new DocvaultError('NotAVault', `${path} is empty: not a vault`, { path });
+  if (size < 512 || size % 512 !== 0)
+    throw new DocvaultError('NotAVault', `${path} is not a vault, or is truncated (${size} bytes is not a whole number of pages)`, { path });
+  return header;
+}
+
+/** What a {@link KeySpec} resolves to for an existing vault: what SQLCipher is keyed with. */
+export type ResolvedKey =
+  | { readonly rawKey: Buffer }
+  /** A vault made by stock SQLCipher with a passphrase: SQLCipher's own KDF (PBKDF2) applies. */
+  | { readonly sqlcipherPassphrase: string }
+  | { readonly encryption: false };
+
+/**
+ * Resolves `key` for the existing vault at `path`: checks the file, refuses a key for a plain vault and
+ * no key for an encrypted one (`WrongKey`), and stretches a passphrase with the KDF profile named in the
+ * vault header. The one place that turns a passphrase into a key: `Vault.open`, the storage service and
+ * the app's "remember on this device" all use it. Wipe a returned `rawKey` when done.
+ */
+export async function resolveKey(path: string, key: KeySpec): Promise<ResolvedKey> {
+  const header = readVaultHeader(path);
+  const plain = header.equals(SQLITE_HEADER);
+  if ('encryption' in key) {
+    if (key.encryption !== false) throw new DocvaultError('Invalid', 'key: use { encryption: false } for a plain vault', { field: 'key' });
+    if (!plain) throw new DocvaultError('WrongKey', 'This vault is encrypted: a passphrase or key is needed');
+    return { encryption: false };
+  }
+  if (plain) throw new DocvaultError('WrongKey', 'This vault is not encrypted: open it without a passphrase or key');
+  if ('rawKey' in key) return { rawKey: parseRawKey(key.rawKey) };
+  if (typeof key.passphrase !== 'string' || key.passphrase.length === 0)
+    throw new DocvaultError('Invalid', 'passphrase: must not be empty', { field: 'passphrase' });
+  const profile = profileOfSalt(header);
+  if (profile === undefined) return { sqlcipherPassphrase: key.passphrase };
+  const params = KDF_PROFILES[profile];
+  if (params === undefined) throw new DocvaultError('NotAVault', 'Unknown key-derivation profile in vault header');
+  return { rawKey: await deriveKey(key.passphrase, header, params) };
 }

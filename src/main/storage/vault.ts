@@ -4,7 +4,7 @@
  * StorageService puts it on worker threads. Never imports electron.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
@@ -49,9 +49,12 @@ import {
   deriveMacKey,
   newVaultSalt,
   parseRawKey,
-  profileOfSalt,
+  SQLITE_HEADER,
+  readVaultHeader,
+  resolveKey,
   wipe,
   type KeySpec,
+  type ResolvedKey,
 } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { SCHEMA_VERSION, migrate } from './migrations';
@@ -145,8 +148,6 @@ interface NewVersion {
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
 const ROLLBACK = Symbol('rollback');
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-
 const SORT_COLUMNS = { updated: 'updated_at', created: 'created_at', title: 'title' } as const;
 
 function now(): number {
@@ -168,17 +169,6 @@ function mapSqliteError(err: unknown, context: string): DocvaultError {
   return new DocvaultError('Internal', `${context}: ${msg}`, undefined, { cause: err });
 }
 
-function readHeader(path: string): { size: number; header: Buffer } {
-  const size = statSync(path).size;
-  const header = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, header, 0, 16, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return { size, header };
-}
 
 function removeVaultFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
@@ -379,57 +369,32 @@ export class Vault {
 
   /** Opens an existing vault. With a passphrase, runs the vault's KDF (about 0.2 s by default). */
   static async open(path: string, opts: VaultOptions): Promise<Vault> {
-    if ('passphrase' in opts.key) {
-      const { header } = Vault.#checkFile(path);
-      if (header.subarray(0, 16).equals(SQLITE_HEADER))
-        throw new DocvaultError('WrongKey', 'This vault is not encrypted: open it without a passphrase (no-encryption)');
-      const profile = profileOfSalt(header);
-      if (profile === undefined) {
-        // Not made by docvault with a passphrase: try SQLCipher's own passphrase KDF (PBKDF2), as stock SQLCipher would.
-        return Vault.#openKeyed(path, opts, { encrypted: true, rawKey: undefined }, Buffer.from(opts.key.passphrase, 'utf8'));
-      }
-      const params = KDF_PROFILES[profile];
-      if (params === undefined) throw new DocvaultError('NotAVault', 'Unknown key-derivation profile in vault header');
-      const key = await deriveKey(opts.key.passphrase, header, params);
-      try {
-        return Vault.#openKeyed(path, opts, { encrypted: true, rawKey: key });
-      } finally {
-        wipe(key);
-      }
-    }
-    return Vault.openSync(path, opts);
+    return Vault.#openResolved(path, opts, await resolveKey(path, opts.key));
   }
 
   /** Opens a vault with a raw key or an unencrypted one; takes milliseconds. */
   static openSync(path: string, opts: VaultOptions): Vault {
     if ('passphrase' in opts.key) throw new DocvaultError('Invalid', 'A passphrase needs the KDF: use Vault.open()');
-    const { header } = Vault.#checkFile(path);
+    // Without a passphrase, resolveKey finishes synchronously: no KDF runs.
+    const header = readVaultHeader(path);
     const plain = header.equals(SQLITE_HEADER);
     if ('rawKey' in opts.key) {
-      if (plain) throw new DocvaultError('WrongKey', 'This vault is not encrypted: open it without a key (no-encryption)');
-      const key = parseRawKey(opts.key.rawKey);
-      try {
-        return Vault.#openKeyed(path, opts, { encrypted: true, rawKey: key });
-      } finally {
-        wipe(key);
-      }
+      if (plain) throw new DocvaultError('WrongKey', 'This vault is not encrypted: open it without a passphrase or key');
+      return Vault.#openResolved(path, opts, { rawKey: parseRawKey(opts.key.rawKey) });
     }
     if (!plain) throw new DocvaultError('WrongKey', 'This vault is encrypted: a passphrase or key is needed');
-    return Vault.#openKeyed(path, opts, { encrypted: false, rawKey: undefined });
+    return Vault.#openResolved(path, opts, { encryption: false });
   }
 
-  static #checkFile(path: string): { size: number; header: Buffer } {
-    if (!existsSync(path)) throw new DocvaultError('NotFound', `No vault at ${path}`, { path });
-    let info: { size: number; header: Buffer };
+  static #openResolved(path: string, opts: VaultOptions, key: ResolvedKey): Vault {
+    if ('encryption' in key) return Vault.#openKeyed(path, opts, { encrypted: false, rawKey: undefined });
+    if ('sqlcipherPassphrase' in key)
+      return Vault.#openKeyed(path, opts, { encrypted: true, rawKey: undefined }, Buffer.from(key.sqlcipherPassphrase, 'utf8'));
     try {
-      info = readHeader(path);
-    } catch (err) {
-      throw new DocvaultError('NotAVault', `Cannot read ${path}: ${(err as Error).message}`, { path });
+      return Vault.#openKeyed(path, opts, { encrypted: true, rawKey: key.rawKey });
+    } finally {
+      wipe(key.rawKey);
     }
-    if (info.size === 0) throw new DocvaultError('NotAVault', `${path} is empty: not a vault`, { path });
-    if (info.size < 512 || info.size % 512 !== 0)
-      throw new DocvaultError('NotAVault', `${path} is not a vault, or is truncated (${info.size} bytes is not a whole number of pages)`, { path });
-    return info;
   }
 
   static #openKeyed(path: string, opts: VaultOptions, keying: Keying, sqlcipherPassphrase?: Buffer): Vault {
