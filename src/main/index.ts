@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, type M
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { UiCommand } from '../shared/contract';
 import { DocvaultBackend } from './backend';
 import { createHandler } from './handlers';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
 
   let win: BrowserWindow | undefined;
   const createWindow = (): void => {
-    win = new BrowserWindow({
+    const w = new BrowserWindow({
       width: 1200,
       height: 800,
       minWidth: 720,
@@ -96,15 +97,28 @@ async function main(): Promise<void> {
         disableBlinkFeatures: 'Auxclick',
       },
     });
-    const contents = win.webContents;
+    win = w;
+    const contents = w.webContents;
     windows.add(contents);
-    win.on('closed', () => {
+    w.on('closed', () => {
       windows.delete(contents);
       win = undefined;
     });
-    win.once('ready-to-show', () => win?.show());
-    if (devUrl !== undefined) void win.loadURL(devUrl);
-    else void win.loadFile(rendererIndex);
+    w.once('ready-to-show', () => w.show());
+    // The page blocks unloading while an edit is unsaved; Electron shows no prompt of its own, so ask here.
+    contents.on('will-prevent-unload', (e) => {
+      const choice = dialog.showMessageBoxSync(w, {
+        type: 'question',
+        buttons: ['Discard changes', 'Keep editing'],
+        defaultId: 1,
+        cancelId: 1,
+        message: 'Discard unsaved changes?',
+        detail: 'The document you are editing has changes that are not saved.',
+      });
+      if (choice === 0) e.preventDefault();
+    });
+    if (devUrl !== undefined) void w.loadURL(devUrl);
+    else void w.loadFile(rendererIndex);
   };
 
   const chooseVault = async (mode: 'open' | 'new'): Promise<void> => {
@@ -128,6 +142,13 @@ async function main(): Promise<void> {
     await backend.unlockRemembered();
   };
 
+  /** Menu commands go to the window, so the renderer's guards apply; with no window, Lock locks directly. */
+  const command = (c: UiCommand): void => {
+    const target = win ?? BrowserWindow.getFocusedWindow() ?? undefined;
+    if (target !== undefined) pushToAll([target.webContents], { event: 'ui.command', data: { command: c } });
+    else if (c === 'lock') void backend.lock();
+  };
+
   const template: MenuItemConstructorOptions[] = [
     {
       label: 'File',
@@ -135,7 +156,11 @@ async function main(): Promise<void> {
         { label: 'New vault…', click: () => void chooseVault('new') },
         { label: 'Open vault…', accelerator: 'CmdOrCtrl+O', click: () => void chooseVault('open') },
         { type: 'separator' },
-        { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => void backend.lock() },
+        { label: 'New document', accelerator: 'CmdOrCtrl+N', click: () => command('new') },
+        { label: 'Save', accelerator: 'CmdOrCtrl+S', click: () => command('save') },
+        { label: 'Find by id', accelerator: 'CmdOrCtrl+F', click: () => command('find') },
+        { type: 'separator' },
+        { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => command('lock') },
         { label: 'Forget remembered key', click: () => void backend.forget() },
         { type: 'separator' },
         { role: 'quit' },

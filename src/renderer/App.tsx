@@ -1,8 +1,8 @@
 /** The app: transport check, unlock/create, then the vault (list + editor). */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { PushEvents, VaultStatus } from '../shared/contract';
+import type { PushEvents, UiCommand, VaultStatus } from '../shared/contract';
+import { assertNever, type SerializedError } from '../shared/errors';
 import type { ListQuery, SortKey, VerifyReport } from '../shared/types';
-import type { SerializedError } from '../shared/errors';
 import { connect } from './api';
 import { CallError } from './errors';
 import { ApiProvider, useApi, usePushEvents } from './state';
@@ -118,6 +118,7 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
   usePushEvents((e) => {
     if (e.event === 'stats.tick') setStats(e.data);
     else if (e.event === 'doc.changed' || e.event === 'docs.changed') reloadSoon();
+    else if (e.event === 'ui.command') runCommand(e.data.command);
   });
 
   /** Runs `action` now, or after the user agrees to drop unsaved changes. */
@@ -141,10 +142,23 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
 
   const newDoc = useCallback(() => guard(() => setSelection({ kind: 'new', n: Date.now() })), [guard]);
 
+  const runCommand = useCallback(
+    (c: UiCommand) => {
+      if (c === 'lock') lock();
+      else if (c === 'new') newDoc();
+      else if (c === 'save') editor.current?.save();
+      else if (c === 'find') findRef.current?.focus();
+      else assertNever(c, 'command');
+    },
+    [lock, newDoc],
+  );
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const mod = e.ctrlKey || e.metaKey;
       const k = e.key.toLowerCase();
+      // In Electron the app menu owns these accelerators and sends them back as `ui.command`.
+      if (window.docvault !== undefined && mod && !e.shiftKey && ['s', 'f', 'n', 'l'].includes(k)) return;
       if (mod && !e.shiftKey && k === 's') {
         e.preventDefault();
         editor.current?.save();
@@ -154,7 +168,7 @@ function VaultScreen({ status, onStatus }: { status: VaultStatus; onStatus: (s: 
       } else if ((mod && !e.shiftKey && k === 'n') || (e.altKey && k === 'n')) {
         e.preventDefault();
         newDoc();
-      } else if ((mod && e.shiftKey && k === 'l') || (mod && !e.shiftKey && k === 'l' && window.docvault !== undefined)) {
+      } else if (mod && e.shiftKey && k === 'l') {
         e.preventDefault();
         lock();
       }

@@ -145,13 +145,21 @@ export interface PushEvents {
   'stats.tick': Pick<VaultStats, 'documents' | 'versions' | 'contentBytes' | 'fileBytes' | 'walBytes'>;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
   'progress': Progress & { readonly op: string };
+  /**
+   * A menu command for the window (Electron only). The renderer runs it as if the user had pressed the
+   * shortcut, so its guards apply (e.g. Lock asks before dropping unsaved changes).
+   */
+  'ui.command': { readonly command: UiCommand };
 }
+
+/** Commands the app menu sends to the focused window. */
+export type UiCommand = 'lock' | 'new' | 'save' | 'find';
 
 /** Name of a push event. */
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'progress'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

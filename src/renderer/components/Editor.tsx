@@ -2,7 +2,7 @@
  * View and edit one document. Saves say which version they edited (`expectedVersion`), so a save after
  * someone else's is a `Conflict`: a dialog shows both versions and the user chooses, nothing is overwritten silently.
  */
-import { useCallback, useEffect, useImperativeHandle, useState, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { Document, VersionInfo } from '../../shared/types';
 import type { SerializedError } from '../../shared/errors';
 import { CallError } from '../errors';
@@ -67,6 +67,7 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
   const [loadError, setLoadError] = useState<SerializedError | undefined>(undefined);
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saving, setSaving] = useState(false);
+  const savingRef = useRef(false);
   const [conflict, setConflict] = useState<Document | undefined>(undefined);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [changedElsewhere, setChangedElsewhere] = useState(false);
@@ -111,7 +112,9 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
 
   const save = useCallback(
     async (expectedVersion?: number) => {
-      if (saving) return;
+      // A ref, not state: two saves in the same tick (button + shortcut) must not both go out.
+      if (savingRef.current) return;
+      savingRef.current = true;
       setSaving(true);
       setError(undefined);
       try {
@@ -138,10 +141,11 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
           }
         } else setError(e);
       } finally {
+        savingRef.current = false;
         setSaving(false);
       }
     },
-    [saving, id, call, draft, base, onSaved],
+    [id, call, draft, base, onSaved],
   );
 
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
