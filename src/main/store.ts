@@ -4,10 +4,7 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { Vault, type VaultOptions } from './storage';
-import { StorageService, type ServiceOptions } from './storage/service';
-import { KDF_PROFILES, deriveKey, profileOfSalt, type KeySpec } from './storage/keys';
+import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type VaultOptions } from './storage';
 import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
 
 /** The engine's methods the app uses, as promises. */
@@ -104,25 +101,17 @@ export const serviceStoreFactory: StoreFactory = {
 };
 
 /**
- * Derives the raw key of a docvault passphrase vault (the key SQLCipher is keyed with), so it can be
- * remembered on this device and later open the vault without the passphrase. Undefined when the vault's
- * header names no docvault KDF profile (a foreign SQLCipher file keyed with its own PBKDF2).
+ * The raw key of a docvault passphrase vault (the key SQLCipher is keyed with), so it can be remembered on
+ * this device and later open the vault without the passphrase. Uses the engine's own `resolveKey` (one
+ * KDF run). Undefined for a vault keyed by stock SQLCipher's own passphrase KDF, whose raw key is not
+ * known. Throws `WrongKey`/`NotFound`/`NotAVault` as opening would.
  */
 export async function deriveRawKeyHex(path: string, passphrase: string): Promise<string | undefined> {
-  const header = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
+  const resolved = await resolveKey(path, { passphrase });
+  if (!('rawKey' in resolved)) return undefined;
   try {
-    readSync(fd, header, 0, 16, 0);
+    return resolved.rawKey.toString('hex');
   } finally {
-    closeSync(fd);
-  }
-  const profile = profileOfSalt(header);
-  const params = profile === undefined ? undefined : KDF_PROFILES[profile];
-  if (params === undefined) return undefined;
-  const key = await deriveKey(passphrase, header, params);
-  try {
-    return key.toString('hex');
-  } finally {
-    key.fill(0);
+    resolved.rawKey.fill(0);
   }
 }
