@@ -31,6 +31,9 @@ export const TARGETS: readonly Target[] = [
   { label: 'bulk-save (1,000) ≥ 3× pouchdb', trial: 'bulk-save-1000', kind: 'vs', value: 3, peer: 'pouchdb' },
 ];
 
+/** docvault's own drivers; every other driver is a peer. */
+const OURS: readonly string[] = ['docvault', 'service'];
+
 /** 3 significant digits with k/M. */
 export function formatRate(x: number): string {
   if (x >= 1e6) return `${(x / 1e6).toPrecision(3)}M`;
@@ -109,10 +112,12 @@ export function renderMarkdown(records: readonly BenchRecord[], opts: { title?: 
     if (any === undefined) continue;
     const find = (trial: string, driver: string): BenchRecord | undefined => rs.find((r) => r.trial === trial && r.driver === driver);
     out.push(`## ${any.docs.toLocaleString('en-US')} documents × ${formatBytes(any.docBytes)}`, '');
-    const peers = drivers.filter((d) => d !== 'docvault');
+    // Ratios: the engine against each peer; the service (the same engine behind worker threads) against the engine.
+    const pairs: [string, string][] = drivers.filter((d) => !OURS.includes(d)).map((p): [string, string] => ['docvault', p]);
+    if (drivers.includes('service') && drivers.includes('docvault')) pairs.push(['service', 'docvault']);
     out.push(
-      `| trial | ${drivers.join(' | ')} | ${peers.map((p) => `docvault / ${p}`).join(' | ')} | seed report |`,
-      `|---|${drivers.map(() => '--:').join('|')}|${peers.map(() => '--:').join('|')}|--:|`,
+      `| trial | ${drivers.join(' | ')} | ${pairs.map(([a, b]) => `${a} / ${b}`).join(' | ')} | seed report |`,
+      `|---|${drivers.map(() => '--:').join('|')}|${pairs.map(() => '--:').join('|')}|--:|`,
     );
     for (const t of TRIALS) {
       if (!rs.some((r) => r.trial === t.name)) continue;
@@ -123,7 +128,7 @@ export function renderMarkdown(records: readonly BenchRecord[], opts: { title?: 
         if (r.opsPerSec === null) return '';
         return `${formatRate(r.opsPerSec)} ±${(r.spread ?? 0).toFixed(0)}%`;
       });
-      const ratios = peers.map((p) => ratio(find(t.name, 'docvault'), find(t.name, p)));
+      const ratios = pairs.map(([a, b]) => ratio(find(t.name, a), find(t.name, b)));
       const seed = t.seedFigure === undefined ? '–' : `${formatRate(t.seedFigure.value)} ${footnote(`seed report, ${t.name}: ${t.seedFigure.label}`)}`;
       out.push(`| ${t.name} | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${seed} |`);
     }

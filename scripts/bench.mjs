@@ -69,6 +69,11 @@ await build({
   logLevel: 'warning',
 });
 const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
+
+/** The `service` driver runs the engine from out/node/storage-worker.mjs: rebuild it from src/ so it is not stale. */
+function buildWorkerBundle() {
+  execFileSync(process.execPath, [join(root, 'scripts/build-node.mjs')], { cwd: root, stdio: 'inherit' });
+}
 const childPath = join(outdir, 'child.mjs');
 const { formatRate } = lib;
 
@@ -82,6 +87,8 @@ try {
   console.error(err.message);
   process.exit(2);
 }
+
+if (drivers.some((d) => d.name === 'service')) buildWorkerBundle();
 
 /** [{label, docs, docBytes, sizeName|undefined}] */
 let sizes;

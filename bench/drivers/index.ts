@@ -5,10 +5,11 @@
 import type { BenchDriver } from '../types';
 import { docvaultDriver } from './docvault';
 import { pouchdbDriver } from './pouchdb';
+import { serviceDriver } from './service';
 import { plainDriver, rawDriver } from './sqlite';
 
 /** Every driver, in the column order of the results table. */
-export const DRIVERS: readonly BenchDriver[] = [docvaultDriver, rawDriver, plainDriver, pouchdbDriver];
+export const DRIVERS: readonly BenchDriver[] = [docvaultDriver, serviceDriver, rawDriver, plainDriver, pouchdbDriver];
 
 /** The driver called `name`; throws with the list of known names otherwise. */
 export function driverByName(name: string): BenchDriver {
