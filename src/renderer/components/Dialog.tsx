@@ -1,4 +1,4 @@
-/** A modal dialog: focus moves into it, Escape cancels, the rest of the page is inert while it is open. */
+/** A modal dialog: focus moves into it and stays there (Tab cycles), Escape cancels. */
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** Props of {@link Dialog}. */
@@ -14,18 +14,38 @@ export interface DialogProps {
 /** A modal dialog. */
 export function Dialog({ title, children, actions, onCancel, wide, testId }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest onCancel, so the effect below runs once: re-running it on every parent render (stats ticks
+  // arrive every second) would pull the focus back to the default button.
+  const cancel = useRef(onCancel);
+  useEffect(() => {
+    cancel.current = onCancel;
+  });
   useEffect(() => {
     const el = ref.current;
     el?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') {
         e.preventDefault();
-        onCancel();
+        cancel.current();
+      } else if (e.key === 'Tab' && el !== null) {
+        // Keep Tab inside the dialog: the page behind it is not usable while it is open.
+        const focusable = [...el.querySelectorAll<HTMLElement>('button, input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter((f) => !f.hasAttribute('disabled'));
+        const first = focusable[0];
+        const last = focusable[focusable.length - 1];
+        if (first === undefined || last === undefined) return;
+        const inside = el.contains(document.activeElement);
+        if (e.shiftKey && (document.activeElement === first || !inside)) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+          e.preventDefault();
+          first.focus();
+        }
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onCancel]);
+  }, []);
   return (
     <div className="backdrop">
       <div ref={ref} className={wide === true ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
