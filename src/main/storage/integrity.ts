@@ -11,7 +11,7 @@
  * numbers as decimal strings, null as length 0xFFFFFFFF. Unambiguous and independent of JSON key order
  * because the stored JSON texts themselves are hashed.
  */
-import { createHash, createHmac, timingSafeEqual, type Hmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Fields of a stored version, as stored. */
 export interface VersionFields {
@@ -42,54 +42,85 @@ export interface HeadFields {
   readonly checksum: string;
 }
 
-const len = Buffer.alloc(4);
 const NULL_LEN = 0xffffffff;
 
-function field(h: Hmac, value: string | number | null | Uint8Array): void {
-  if (value === null) {
-    len.writeUInt32BE(NULL_LEN, 0);
-    h.update(len);
-    return;
+/**
+ * Builds the encoded fields in one reused scratch buffer, so a tag is one `Hmac.update` instead of two
+ * per field (the update calls dominated list() and get() in profiles). Same bytes as field-by-field.
+ */
+class Encoder {
+  #buf = Buffer.allocUnsafe(4096);
+  #pos = 0;
+
+  start(domain: string): this {
+    this.#pos = 0;
+    this.#ensure(domain.length * 3);
+    this.#pos += this.#buf.write(domain, this.#pos, 'utf8');
+    return this;
   }
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : typeof value === 'number' ? Buffer.from(String(value)) : value;
-  len.writeUInt32BE(bytes.length, 0);
-  h.update(len);
-  h.update(bytes);
+
+  field(value: string | number | null): this {
+    if (value === null) {
+      this.#ensure(4);
+      this.#pos = this.#buf.writeUInt32BE(NULL_LEN, this.#pos);
+      return this;
+    }
+    const text = typeof value === 'number' ? String(value) : value;
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    this.#ensure(4 + text.length * 3);
+    const n = this.#buf.write(text, this.#pos + 4, 'utf8');
+    this.#buf.writeUInt32BE(n, this.#pos);
+    this.#pos += 4 + n;
+    return this;
+  }
+
+  mac(key: Uint8Array): Buffer {
+    return createHmac('sha256', key).update(this.#buf.subarray(0, this.#pos)).digest();
+  }
+
+  #ensure(extra: number): void {
+    if (this.#pos + extra <= this.#buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#pos + extra));
+    this.#buf.copy(next, 0, 0, this.#pos);
+    this.#buf = next;
+  }
 }
+
+const enc = new Encoder();
 
 /** The tag of one version. */
 export function versionMac(key: Uint8Array, f: VersionFields): Buffer {
-  const h = createHmac('sha256', key);
-  h.update('docvault/v1/version\0');
-  field(h, f.id);
-  field(h, f.version);
-  field(h, f.docCreatedAt);
-  field(h, f.createdAt);
-  field(h, f.title);
-  field(h, f.type);
-  field(h, f.tags);
-  field(h, f.metadata);
-  field(h, f.size);
-  field(h, f.checksum);
-  field(h, f.comment);
-  return h.digest();
+  return enc
+    .start('docvault/v1/version\0')
+    .field(f.id)
+    .field(f.version)
+    .field(f.docCreatedAt)
+    .field(f.createdAt)
+    .field(f.title)
+    .field(f.type)
+    .field(f.tags)
+    .field(f.metadata)
+    .field(f.size)
+    .field(f.checksum)
+    .field(f.comment)
+    .mac(key);
 }
 
 /** The tag of a document head. */
 export function headMac(key: Uint8Array, f: HeadFields): Buffer {
-  const h = createHmac('sha256', key);
-  h.update('docvault/v1/head\0');
-  field(h, f.id);
-  field(h, f.version);
-  field(h, f.createdAt);
-  field(h, f.updatedAt);
-  field(h, f.title);
-  field(h, f.type);
-  field(h, f.tags);
-  field(h, f.metadata);
-  field(h, f.size);
-  field(h, f.checksum);
-  return h.digest();
+  return enc
+    .start('docvault/v1/head\0')
+    .field(f.id)
+    .field(f.version)
+    .field(f.createdAt)
+    .field(f.updatedAt)
+    .field(f.title)
+    .field(f.type)
+    .field(f.tags)
+    .field(f.metadata)
+    .field(f.size)
+    .field(f.checksum)
+    .mac(key);
 }
 
 /** Constant-time tag comparison. */

@@ -277,6 +277,8 @@ export class Vault {
   #dataVersion = 0;
   #cachedGets = 0;
   #cachedExists = 0;
+  /** list/count statements by SQL text: the filters and sorts make a small, bounded set of shapes. */
+  readonly #dynamic = new Map<string, Database.Statement>();
   /** Depth of transactions this object opened (see `#counted`). */
   #txDepth = 0;
   readonly #stmts: Statements;
@@ -716,9 +718,7 @@ export class Vault {
       const sql =
         `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac ` +
         `FROM documents d ${conds.length > 0 ? 'WHERE ' + conds.join(' AND ') : ''} ORDER BY d.${col} ${dir}, d.doc ${dir} LIMIT ?`;
-      const rows = this.#conn()
-        .prepare(sql)
-        .all(...pageParams, limit + 1) as HeadRow[];
+      const rows = this.#prepared(sql).all(...pageParams, limit + 1) as HeadRow[];
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       const items: DocumentSummary[] = page.map((row) => {
@@ -758,6 +758,17 @@ export class Vault {
     });
   }
 
+  /** A statement for `sql`, prepared once per connection (list and count build a few dozen shapes at most). */
+  #prepared(sql: string, pluck = false): Database.Statement {
+    let stmt = this.#dynamic.get(sql);
+    if (stmt === undefined) {
+      stmt = this.#conn().prepare(sql);
+      if (pluck) stmt.pluck();
+      this.#dynamic.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   #filters(q: ListQuery): { where: string[]; params: (string | number)[] } {
     const where: string[] = [];
     const params: (string | number)[] = [];
@@ -778,10 +789,7 @@ export class Vault {
 
   #countWhere(where: string[], params: (string | number)[]): number {
     if (where.length === 0) return (this.#stmts.totals.get() as { documents: number }).documents;
-    return this.#conn()
-      .prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`)
-      .pluck()
-      .get(...params) as number;
+    return this.#prepared(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`, true).get(...params) as number;
   }
 
   // ---------------------------------------------------------------- writing
