@@ -31,7 +31,7 @@ export interface StoreOptions {
   readonly kdfProfile?: number;
   /**
    * Path of an Electron-ABI build of better-sqlite3 (`.native/electron-<v>/better_sqlite3.node`).
-   * Passed to the engine as `nativeBinding` once the engine accepts that option (see docs/app.md).
+   * Path of the Electron-ABI `better_sqlite3.node`, passed to the engine as `nativeBinding` (see docs/app.md).
    */
   readonly nativeBinding?: string;
 }
@@ -68,8 +68,7 @@ function vaultOptions(key: KeySpec, opts: StoreOptions): VaultOptions {
   const base: VaultOptions = {
     key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
   };
-  // Forward-compatible: the engine ignores the field until it supports it (see docs/app.md, "Engine change").
-  return opts.nativeBinding === undefined ? base : ({ ...base, nativeBinding: opts.nativeBinding } as VaultOptions);
+  return opts.nativeBinding === undefined ? base : { ...base, nativeBinding: opts.nativeBinding };
 }
 
 /** Opens stores as synchronous Vaults behind the async {@link Store} interface. */
@@ -86,8 +85,7 @@ function serviceOptions(key: KeySpec, opts: StoreOptions): ServiceOptions {
   const base: ServiceOptions = {
     key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
   };
-  // Forward-compatible, as in vaultOptions: ignored until the service passes it to its workers.
-  return opts.nativeBinding === undefined ? base : ({ ...base, nativeBinding: opts.nativeBinding } as ServiceOptions);
+  return opts.nativeBinding === undefined ? base : { ...base, nativeBinding: opts.nativeBinding };
 }
 
 /** Opens stores as {@link StorageService}s: reads on a reader pool, writes group-committed on one writer thread. */
@@ -107,11 +105,11 @@ export const serviceStoreFactory: StoreFactory = {
  * known. Throws `WrongKey`/`NotFound`/`NotAVault` as opening would.
  */
 export async function deriveRawKeyHex(path: string, passphrase: string): Promise<string | undefined> {
-  const resolved = await resolveKey(path, { passphrase });
-  if (!('rawKey' in resolved)) return undefined;
+  const key = await resolveKey(path, { passphrase });
+  if (!('rawKey' in key)) return undefined;
   try {
-    return resolved.rawKey.toString('hex');
+    return key.rawKey.toString('hex');
   } finally {
-    resolved.rawKey.fill(0);
+    key.rawKey.fill(0);
   }
 }

@@ -87,6 +87,11 @@ export interface VaultOptions {
   readonly externalCheckMs?: number;
   /** Clock, ms since the epoch. For tests. */
   readonly now?: () => number;
+  /**
+   * Path of a `better_sqlite3.node` to load instead of node_modules' build: Electron's main process
+   * passes its Electron-ABI build here (node_modules keeps the Node-ABI build for tests and the CLI).
+   */
+  readonly nativeBinding?: string;
 }
 
 /** What `open` learned about how the vault is keyed. */
@@ -339,7 +344,7 @@ export class Vault {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     let db: Database.Database | undefined;
     try {
-      db = new Database(path);
+      db = new Database(path, opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding });
       chmodSync(path, 0o600);
       if (keying.encrypted && keying.rawKey !== undefined && salt !== undefined) {
         db.pragma("cipher = 'sqlcipher'");
@@ -403,7 +408,11 @@ export class Vault {
     let db: Database.Database | undefined;
     try {
       // Nothing below writes to the file until the key is proven right, so a failed open leaves it byte-identical.
-      db = new Database(path, { fileMustExist: true, readonly: opts.readonly ?? false });
+      db = new Database(path, {
+        fileMustExist: true,
+        readonly: opts.readonly ?? false,
+        ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
+      });
       if (keying.encrypted) {
         db.pragma("cipher = 'sqlcipher'");
         db.pragma('legacy = 4');

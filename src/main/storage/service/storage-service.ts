@@ -252,6 +252,7 @@ export class StorageService implements StorageCalls {
         tuning: opts.tuning,
         maxContentBytes: opts.maxContentBytes,
         durability: opts.durability,
+        ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
       });
       vault.close();
       return StorageService.#start(path, opts, false);
@@ -998,6 +999,7 @@ export class StorageService implements StorageCalls {
         externalCheckMs: this.#limits.externalCheckMs,
         signal: this.#signalBuffer,
         slowCallMs: this.#limits.slowCallMs,
+        nativeBinding: this.#opts.nativeBinding,
       };
       let worker: Worker;
       try {

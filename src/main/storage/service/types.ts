@@ -59,6 +59,8 @@ export interface ServiceOptions {
   readonly slowCallMs?: number;
   /** Path of the bundled worker (out/node/storage-worker.mjs). Default: found next to this module or in the repo. */
   readonly workerPath?: string;
+  /** Path of a `better_sqlite3.node` for the workers and the creating connection (Electron's ABI build). */
+  readonly nativeBinding?: string;
   /** Failed restarts in a row before a crashed worker is given up (every call then fails `WorkerCrashed`). Default 3. */
   readonly maxRestarts?: number;
 }

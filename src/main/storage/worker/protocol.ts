@@ -59,6 +59,8 @@ export interface WorkerInit {
   readonly signal: SharedArrayBuffer;
   /** Calls slower than this are logged to stderr. */
   readonly slowCallMs: number;
+  /** Path of a `better_sqlite3.node` to load instead of node_modules' build (Electron). */
+  readonly nativeBinding: string | undefined;
 }
 
 /** One call as sent to a worker. */

@@ -45,6 +45,7 @@ async function openVault(): Promise<Vault> {
     // A reader looks for new commits once per batch (see answerReads), not on every read; the writer never
     // reads through its cache.
     externalCheckMs: Number.MAX_SAFE_INTEGER,
+    ...(init.nativeBinding === undefined ? {} : { nativeBinding: init.nativeBinding }),
   };
   const k = init.key;
   if ('rawKey' in k) {
