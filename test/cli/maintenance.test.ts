@@ -77,7 +77,9 @@ describe('verify', () => {
     ok(args('put', '--id', 'x', '--title', 'Real'), { input: 'data' });
     tamper(vault, hex, "UPDATE documents SET title = 'Fake' WHERE id = 'x'");
     fails(args('get', 'x'), 'Integrity', 6);
-    fails(args('ls'), 'Integrity', 6);
+    // ls still lists it, marked, and fails with the integrity status.
+    const listed = fails(args('ls'), 'Integrity', 6);
+    expect(listed.stdout).toMatch(/^! x\s/m);
     const report = JSON.parse(run(args('verify', '--json')).stdout);
     expect(report.problems.map((p: { kind: string; id: string }) => `${p.kind}:${p.id}`)).toEqual(['Head:x']);
   });

@@ -135,7 +135,14 @@ export function DocumentList({ query, generation, selectedId, onSelect, onTotal 
                 <span className="muted">Loading…</span>
               ) : (
                 <>
-                  <div className="row-title">{d.title !== '' ? d.title : <span className="muted">{d.id}</span>}</div>
+                  <div className="row-title">
+                    {d.integrityFailed === true && (
+                      <span className="pill integrity" title="This entry failed its integrity check: it may have been altered outside docvault. Run Verify.">
+                        altered?
+                      </span>
+                    )}
+                    {d.title !== '' ? d.title : <span className="muted">{d.id}</span>}
+                  </div>
                   <div className="row-meta muted">
                     {d.type !== '' && <span className="pill">{d.type}</span>}
                     {d.tags.slice(0, 3).map((t) => (
