@@ -29,6 +29,18 @@ export default tseslint.config(
     },
   },
   {
+    // GitHub Desktop's rule: raw IPC only in the wrappers. ipcMain is handled in src/main/ipc.ts (index.ts
+    // only hands the object over); ipcRenderer only in src/preload.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/ipc.ts', 'src/main/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Raw IPC belongs in src/main/ipc.ts (and src/preload).' }] },
+      ],
+    },
+  },
+  {
     files: ['src/main/storage/**/*.ts', 'src/cli/**/*.ts', 'src/web/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths] }] },
   },

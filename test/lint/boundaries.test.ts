@@ -18,6 +18,13 @@ describe('layer boundaries', () => {
     expect(await restricted('src/main/ipc-fixture.ts', "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n")).toHaveLength(0);
   });
 
+  it('keeps raw IPC in the wrappers', async () => {
+    const code = "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n";
+    expect(await restricted('src/main/backend-fixture.ts', code)).toHaveLength(1);
+    expect(await restricted('src/main/ipc.ts', code)).toHaveLength(0);
+    expect(await restricted('src/main/backend-fixture.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(0);
+  });
+
   it('forbids Node built-ins in src/shared', async () => {
     expect(await restricted('src/shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n")).toHaveLength(1);
     expect(await restricted('src/shared/x.ts', "import { createHash } from 'crypto';\nexport const a = createHash;\n")).toHaveLength(1);
