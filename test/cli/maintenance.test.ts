@@ -54,7 +54,7 @@ describe('verify', () => {
     ok(args('put', '--id', 'victim'), { input: 'original' });
     ok(args('put', '--id', 'victim'), { input: 'original, edited' });
     ok(args('put', '--id', 'bystander'), { input: 'fine' });
-    tamper(vault, hex, "UPDATE versions SET content = 'forged' WHERE version = 1 AND doc = (SELECT doc FROM documents WHERE id = 'victim')");
+    tamper(vault, hex, "UPDATE versions SET content = 'forged' WHERE version = 1 AND vid >> 24 = (SELECT doc FROM documents WHERE id = 'victim')");
 
     const r = fails(args('verify'), 'Integrity', 6);
     expect(r.stderr).toBe('Integrity: verify found 1 problem\n');

@@ -35,7 +35,7 @@ describe('integrity', () => {
     const { vault, path, key } = setup();
     expect(vault.get('d2').content).toBe('content 2'); // now cached
     withRawConnection(path, key, (db) =>
-      db.prepare("UPDATE versions SET content = 'forged' WHERE doc = (SELECT doc FROM documents WHERE id = 'd2')").run(),
+      db.prepare("UPDATE versions SET content = 'forged' WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd2')").run(),
     );
     // The next event-loop turn (here: after a bare await, no timer) looks for outside changes.
     await Promise.resolve();
@@ -68,9 +68,9 @@ describe('integrity', () => {
     withRawConnection(path, key, (db) => {
       db.prepare("UPDATE documents SET version = 1 WHERE id = 'd1'").run();
       db.pragma('foreign_keys = OFF');
-      db.prepare("DELETE FROM versions WHERE doc = (SELECT doc FROM documents WHERE id = 'd4') AND version = 1").run();
+      db.prepare("DELETE FROM versions WHERE vid = (SELECT doc FROM documents WHERE id = 'd4') * 16777216 + 1").run();
       db.prepare(
-        "UPDATE versions SET doc = (SELECT doc FROM documents WHERE id = 'd4') WHERE doc = (SELECT doc FROM documents WHERE id = 'd0') AND version = 1",
+        "UPDATE versions SET vid = (SELECT doc FROM documents WHERE id = 'd4') * 16777216 + 1 WHERE vid = (SELECT doc FROM documents WHERE id = 'd0') * 16777216 + 1",
       ).run();
     });
     vault.refresh();
@@ -83,7 +83,7 @@ describe('integrity', () => {
   it('refuses to build a new version on tampered content', () => {
     const { vault, path, key } = setup();
     withRawConnection(path, key, (db) =>
-      db.prepare("UPDATE versions SET content = 'forged' WHERE doc = (SELECT doc FROM documents WHERE id = 'd2')").run(),
+      db.prepare("UPDATE versions SET content = 'forged' WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd2')").run(),
     );
     vault.refresh();
     expect(errorOf(() => vault.update('d2', { title: 'new title' })).kind).toBe('Integrity');
@@ -94,8 +94,8 @@ describe('integrity', () => {
     const { vault, path, key } = setup();
     expect(vault.verify()).toMatchObject({ ok: true, documents: 5, versions: 6, problems: [] });
     withRawConnection(path, key, (db) => {
-      db.prepare("UPDATE versions SET content = 'x' WHERE version = 1 AND doc = (SELECT doc FROM documents WHERE id = 'd1')").run();
-      db.prepare("UPDATE versions SET comment = 'sneaky' WHERE doc = (SELECT doc FROM documents WHERE id = 'd3')").run();
+      db.prepare("UPDATE versions SET content = 'x' WHERE version = 1 AND vid >> 24 = (SELECT doc FROM documents WHERE id = 'd1')").run();
+      db.prepare("UPDATE versions SET comment = 'sneaky' WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd3')").run();
       db.prepare("UPDATE documents SET type = 'evil' WHERE id = 'd4'").run();
     });
     const progress: Progress[] = [];
@@ -116,7 +116,7 @@ describe('integrity', () => {
     const { vault, path } = setup({ key: { encryption: false } });
     vault.get('d0');
     withRawConnection(path, undefined, (db) =>
-      db.prepare("UPDATE versions SET content = 'bit rot' WHERE doc = (SELECT doc FROM documents WHERE id = 'd0')").run(),
+      db.prepare("UPDATE versions SET content = 'bit rot' WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd0')").run(),
     );
     await sleep(5);
     expect(errorOf(() => vault.get('d0')).kind).toBe('Integrity');

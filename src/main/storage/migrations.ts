@@ -20,12 +20,13 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'documents, versions, tags, totals',
+    name: 'documents, versions, tags, counters',
     up: (db) =>
       db.exec(`
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT;
 
-        -- The head of each document: the newest version's summary, what lists read.
+        -- The head of each document: the newest version's summary, what lists read. Rowids (doc) are
+        -- handed out in creation order (max + 1), so "sort by created" is ORDER BY doc, with no index.
         CREATE TABLE documents (
           doc        INTEGER PRIMARY KEY,
           id         TEXT    NOT NULL UNIQUE,
@@ -39,31 +40,31 @@ export const MIGRATIONS: readonly Migration[] = [
           author     TEXT,
           size       INTEGER NOT NULL,
           checksum   TEXT    NOT NULL,
-          head_mac   BLOB    NOT NULL,
-          -- rowid of the current version in versions: a get is one id lookup plus one rowid lookup.
-          head       INTEGER
+          head_mac   BLOB    NOT NULL
         ) STRICT;
         CREATE INDEX documents_updated ON documents (updated_at, doc);
-        CREATE INDEX documents_created ON documents (created_at, doc);
         CREATE INDEX documents_title   ON documents (title, doc);
         CREATE INDEX documents_type    ON documents (type, updated_at);
         CREATE INDEX documents_author  ON documents (author) WHERE author IS NOT NULL;
 
-        -- Every version ever written, version 1 included, with its full content.
+        -- Every version ever written, version 1 included, with its full content. The key is
+        -- doc * 2^24 + version: reading a version is one rowid lookup, a document's history is one rowid
+        -- range, and no second index has to be written with every save. Content is the last column, so
+        -- reading the others never walks its overflow pages.
         CREATE TABLE versions (
-          doc        INTEGER NOT NULL REFERENCES documents (doc) ON DELETE CASCADE,
+          vid        INTEGER PRIMARY KEY,
           version    INTEGER NOT NULL,
           created_at INTEGER NOT NULL,
+          mac        BLOB    NOT NULL,
+          size       INTEGER NOT NULL,
+          checksum   TEXT    NOT NULL,
+          comment    TEXT,
           title      TEXT    NOT NULL,
           type       TEXT    NOT NULL,
           tags       TEXT    NOT NULL,
           metadata   TEXT    NOT NULL,
           content    TEXT    NOT NULL,
-          size       INTEGER NOT NULL,
-          checksum   TEXT    NOT NULL,
-          comment    TEXT,
-          mac        BLOB    NOT NULL,
-          UNIQUE (doc, version)
+          CHECK (version BETWEEN 1 AND 16777215 AND (vid & 16777215) = version)
         ) STRICT;
 
         -- Current tags, for filtering.
@@ -74,42 +75,48 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX document_tags_doc ON document_tags (doc);
 
-        -- Running totals kept by triggers, so stats() never scans.
-        CREATE TABLE totals (
-          one           INTEGER PRIMARY KEY CHECK (one = 1),
-          documents     INTEGER NOT NULL,
-          versions      INTEGER NOT NULL,
-          content_bytes INTEGER NOT NULL,
-          history_bytes INTEGER NOT NULL
-        ) STRICT;
-        INSERT INTO totals VALUES (1, 0, 0, 0, 0);
-        CREATE TABLE type_counts (type TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+        -- Running totals kept by triggers, so stats() never scans. One small table, so a save
+        -- touches one page for all of them: documents, versions, content_bytes, history_bytes, type:<t>.
+        CREATE TABLE counters (key TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+        INSERT INTO counters VALUES ('documents', 0), ('versions', 0), ('content_bytes', 0), ('history_bytes', 0);
 
         CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
-          UPDATE totals SET documents = documents + 1, content_bytes = content_bytes + new.size;
-          INSERT INTO type_counts VALUES (new.type, 1) ON CONFLICT (type) DO UPDATE SET n = n + 1;
+          UPDATE counters SET n = n + CASE key WHEN 'documents' THEN 1 ELSE new.size END WHERE key IN ('documents', 'content_bytes');
+          INSERT INTO counters VALUES ('type:' || new.type, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
         END;
         CREATE TRIGGER documents_au AFTER UPDATE OF size, type ON documents BEGIN
-          UPDATE totals SET content_bytes = content_bytes - old.size + new.size;
-          UPDATE type_counts SET n = n - 1 WHERE type = old.type AND old.type IS NOT new.type;
-          INSERT INTO type_counts SELECT new.type, 1 WHERE old.type IS NOT new.type
-            ON CONFLICT (type) DO UPDATE SET n = n + 1;
-          DELETE FROM type_counts WHERE n = 0;
+          UPDATE counters SET n = n - old.size + new.size WHERE key = 'content_bytes' AND old.size IS NOT new.size;
+          UPDATE counters SET n = n - 1 WHERE key = 'type:' || old.type AND old.type IS NOT new.type;
+          INSERT INTO counters SELECT 'type:' || new.type, 1 WHERE old.type IS NOT new.type
+            ON CONFLICT (key) DO UPDATE SET n = n + 1;
+          DELETE FROM counters WHERE key = 'type:' || old.type AND n = 0;
         END;
         CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
-          UPDATE totals SET documents = documents - 1, content_bytes = content_bytes - old.size;
-          UPDATE type_counts SET n = n - 1 WHERE type = old.type;
-          DELETE FROM type_counts WHERE n = 0;
+          UPDATE counters SET n = n - CASE key WHEN 'documents' THEN 1 ELSE old.size END WHERE key IN ('documents', 'content_bytes');
+          UPDATE counters SET n = n - 1 WHERE key = 'type:' || old.type;
+          DELETE FROM counters WHERE key = 'type:' || old.type AND n = 0;
         END;
         CREATE TRIGGER versions_ai AFTER INSERT ON versions BEGIN
-          UPDATE totals SET versions = versions + 1, history_bytes = history_bytes + new.size;
+          UPDATE counters SET n = n + CASE key WHEN 'versions' THEN 1 ELSE new.size END WHERE key IN ('versions', 'history_bytes');
         END;
         CREATE TRIGGER versions_ad AFTER DELETE ON versions BEGIN
-          UPDATE totals SET versions = versions - 1, history_bytes = history_bytes - old.size;
+          UPDATE counters SET n = n - CASE key WHEN 'versions' THEN 1 ELSE old.size END WHERE key IN ('versions', 'history_bytes');
         END;
       `),
   },
 ];
+
+/** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */
+export const VERSION_BITS = 24;
+/** Highest version number a document can reach (2^24 - 1). */
+export const MAX_VERSION = 2 ** VERSION_BITS - 1;
+/** Highest document rowid whose version keys stay below 2^53 (exact in JavaScript numbers). */
+export const MAX_DOC = 2 ** (53 - VERSION_BITS) - 1;
+
+/** The key of version `version` of document `doc`. */
+export function versionKey(doc: number, version: number): number {
+  return doc * 2 ** VERSION_BITS + version;
+}
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -57,7 +57,7 @@ import {
   type ResolvedKey,
 } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
-import { SCHEMA_VERSION, migrate } from './migrations';
+import { MAX_DOC, MAX_VERSION, SCHEMA_VERSION, VERSION_BITS, migrate, versionKey } from './migrations';
 import { OpRecorder } from './op-stats';
 
 /** Options of {@link Vault.create} and {@link Vault.open}. */
@@ -153,7 +153,8 @@ interface NewVersion {
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
 const ROLLBACK = Symbol('rollback');
 
-const SORT_COLUMNS = { updated: 'updated_at', created: 'created_at', title: 'title' } as const;
+/** Sort columns of list(). Creation order is rowid order (see migrations.ts), so `created` needs no index. */
+const SORT_COLUMNS = { updated: 'updated_at', created: 'doc', title: 'title' } as const;
 
 function now(): number {
   return performance.now();
@@ -211,21 +212,24 @@ function integrityError(id: string, version: number, what: string): DocvaultErro
   });
 }
 
+/** `versions.vid` of version `v` of document `d`, in SQL (see migrations.ts: doc * 2^24 + version). */
+const VID = (d: string, v: string): string => `(${d} * ${2 ** VERSION_BITS} + ${v})`;
+
 /** Prepared statements, made once per connection. */
 function prepareStatements(db: Database.Database, ro: boolean) {
   const headCols = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac';
   const versionCols = 'd.id, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    getCurrent: db.prepare(
-      `SELECT ${headCols}, v.content FROM documents d LEFT JOIN versions v ON v.rowid = d.head AND v.doc = d.doc AND v.version = d.version WHERE d.id = ?`,
-    ),
+    getCurrent: db.prepare(`SELECT ${headCols}, v.content FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
     getHead: db.prepare(`SELECT ${headCols} FROM documents d WHERE d.id = ?`),
     exists: db.prepare('SELECT 1 FROM documents WHERE id = ?').pluck(),
-    getVersion: db.prepare(`SELECT ${versionCols}, v.content FROM versions v JOIN documents d ON d.doc = v.doc WHERE d.id = ? AND v.version = ?`),
-    listVersions: db.prepare(`SELECT ${versionCols} FROM versions v JOIN documents d ON d.doc = v.doc WHERE d.id = ? ORDER BY v.version`),
-    totals: db.prepare('SELECT documents, versions, content_bytes, history_bytes FROM totals'),
-    typeCounts: db.prepare('SELECT type, n FROM type_counts'),
+    getVersion: db.prepare(`SELECT ${versionCols}, v.content FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '@version')} WHERE d.id = @id`),
+    listVersions: db.prepare(
+      `SELECT ${versionCols} FROM documents d JOIN versions v ON v.vid BETWEEN ${VID('d.doc', '1')} AND ${VID('d.doc', String(MAX_VERSION))} WHERE d.id = ? ORDER BY v.vid`,
+    ),
+    counters: db.prepare('SELECT key, n FROM counters'),
+    documentCount: db.prepare("SELECT n FROM counters WHERE key = 'documents'").pluck(),
     ...(ro
       ? undefined
       : {
@@ -236,19 +240,39 @@ function prepareStatements(db: Database.Database, ro: boolean) {
           ),
           updateDoc: db.prepare(
             `UPDATE documents SET updated_at = @updatedAt, version = @version, title = @title, type = @type, tags = @tags,
-             metadata = @metadata, author = @author, size = @size, checksum = @checksum, head_mac = @headMac, head = @head WHERE doc = @doc`,
+             metadata = @metadata, author = @author, size = @size, checksum = @checksum, head_mac = @headMac WHERE doc = @doc`,
           ),
           insertVersion: db.prepare(
-            `INSERT INTO versions (doc, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
-             VALUES (@doc, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
+            `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
+             VALUES (@vid, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
           ),
-          setHead: db.prepare('UPDATE documents SET head = ? WHERE doc = ?'),
           deleteTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
           insertTag: db.prepare('INSERT INTO document_tags (tag, doc) VALUES (?, ?)'),
-          deleteVersions: db.prepare('DELETE FROM versions WHERE doc = ?'),
+          deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
           deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
         }),
   };
+}
+
+/** The vault-wide counters kept by triggers. */
+interface Counters {
+  documents: number;
+  versions: number;
+  contentBytes: number;
+  historyBytes: number;
+  byType: Record<string, number>;
+}
+
+function readCounters(stmt: Database.Statement): Counters {
+  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {} };
+  for (const { key, n } of stmt.all() as { key: string; n: number }[]) {
+    if (key === 'documents') c.documents = n;
+    else if (key === 'versions') c.versions = n;
+    else if (key === 'content_bytes') c.contentBytes = n;
+    else if (key === 'history_bytes') c.historyBytes = n;
+    else if (key.startsWith('type:')) c.byType[key.slice(5)] = n;
+  }
+  return c;
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -481,7 +505,7 @@ export class Vault {
     return db;
   }
 
-  #w<K extends 'insertDoc' | 'updateDoc' | 'setHead' | 'insertVersion' | 'deleteTags' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
+  #w<K extends 'insertDoc' | 'updateDoc' | 'insertVersion' | 'deleteTags' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
     name: K,
   ): Database.Statement {
     const s = (this.#stmts as Record<string, Database.Statement | undefined>)[name];
@@ -661,7 +685,7 @@ export class Vault {
     return this.#op('getVersion', () => {
       validateId(id);
       validateVersion(version);
-      const row = this.#stmts.getVersion.get(id, version) as VersionRowWithContent | undefined;
+      const row = this.#stmts.getVersion.get({ id, version }) as VersionRowWithContent | undefined;
       if (row === undefined) {
         if (this.#stmts.exists.get(id) === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
         throw new DocvaultError('NotFound', `Document "${id}" has no version ${version}`, { id, version });
@@ -753,7 +777,7 @@ export class Vault {
         return failed ? { ...summary, integrityFailed: true } : summary;
       });
       const last = page[page.length - 1];
-      const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.created_at : last.updated_at, last.doc) : null;
+      const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.doc : last.updated_at, last.doc) : null;
       return { items, nextCursor, total };
     });
   }
@@ -797,7 +821,7 @@ export class Vault {
   }
 
   #countWhere(where: string[], params: (string | number)[]): number {
-    if (where.length === 0) return (this.#stmts.totals.get() as { documents: number }).documents;
+    if (where.length === 0) return this.#stmts.documentCount.get() as number;
     return this.#prepared(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`, true).get(...params) as number;
   }
 
@@ -851,8 +875,10 @@ export class Vault {
       checksum,
     });
     const head = { id, createdAt, updatedAt, version, title: v.title, type: v.type, tags: v.tagsJson, metadata: v.metadataJson, author, size: v.size, checksum, headMac: hmac };
+    if (version > MAX_VERSION)
+      throw new DocvaultError('TooLarge', `Document "${id}" has reached the most versions a document can have (${MAX_VERSION})`, { id, limit: MAX_VERSION });
     const versionRow = {
-      doc: doc ?? 0,
+      vid: 0,
       version,
       createdAt: updatedAt,
       mac,
@@ -869,15 +895,14 @@ export class Vault {
     if (doc === undefined) {
       const inserted = this.#w('insertDoc').pluck().get(head) as number | undefined;
       if (inserted === undefined) throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
+      if (inserted > MAX_DOC) throw new DocvaultError('TooLarge', `The vault has reached the most documents it can hold (${MAX_DOC})`, { limit: MAX_DOC });
       docKey = inserted;
-      versionRow.doc = docKey;
-      const headRowid = this.#w('insertVersion').run(versionRow).lastInsertRowid;
-      this.#w('setHead').run(headRowid, docKey);
     } else {
       docKey = doc;
-      const headRowid = this.#w('insertVersion').run(versionRow).lastInsertRowid;
-      this.#w('updateDoc').run({ ...head, doc, head: headRowid });
+      this.#w('updateDoc').run({ ...head, doc });
     }
+    versionRow.vid = versionKey(docKey, version);
+    this.#w('insertVersion').run(versionRow);
     if (tagsChanged) {
       if (doc !== undefined) this.#w('deleteTags').run(docKey);
       const insertTag = this.#w('insertTag');
@@ -960,7 +985,7 @@ export class Vault {
         actual: head.version,
       });
     this.#w('deleteTags').run(head.doc);
-    this.#w('deleteVersions').run(head.doc);
+    this.#w('deleteVersions').run(head.doc, head.doc);
     this.#w('deleteDoc').run(head.doc);
   }
 
@@ -1142,7 +1167,7 @@ export class Vault {
       const db = this.#conn();
       const t0 = now();
       const problems: VerifyProblem[] = [];
-      const totals = this.#stmts.totals.get() as { documents: number; versions: number };
+      const totals = readCounters(this.#stmts.counters);
       const total = totals.versions + totals.documents;
       let done = 0;
       let versions = 0;
@@ -1155,13 +1180,18 @@ export class Vault {
         const rows = db
           .prepare(
             `SELECT d.id, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata, v.content
-             FROM versions v JOIN documents d ON d.doc = v.doc ORDER BY v.doc, v.version`,
+             FROM versions v LEFT JOIN documents d ON d.doc = v.vid >> ${VERSION_BITS} ORDER BY v.vid`,
           )
-          .iterate() as IterableIterator<VersionRowWithContent>;
+          .iterate() as IterableIterator<VersionRowWithContent & { id: string | null }>;
         for (const row of rows) {
           versions++;
+          if (row.id === null) {
+            problems.push({ kind: 'Head', version: row.version, message: `version ${row.version} belongs to no document` });
+            tick('versions');
+            continue;
+          }
           try {
-            this.#checkVersion(row);
+            this.#checkVersion(row as VersionRowWithContent);
             if (sha256Hex(row.content) !== row.checksum) problems.push({ kind: 'Checksum', id: row.id, version: row.version, message: 'content checksum mismatch' });
             else if (Buffer.byteLength(row.content, 'utf8') !== row.size)
               problems.push({ kind: 'Checksum', id: row.id, version: row.version, message: 'size mismatch' });
@@ -1173,8 +1203,9 @@ export class Vault {
         const heads = db
           .prepare(
             `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac,
-                    (SELECT max(version) FROM versions WHERE doc = d.doc) AS newest, v.checksum AS v_checksum
-             FROM documents d LEFT JOIN versions v ON v.rowid = d.head AND v.doc = d.doc AND v.version = d.version`,
+                    (SELECT max(vid) & ${MAX_VERSION} FROM versions WHERE vid BETWEEN ${VID('d.doc', '1')} AND ${VID('d.doc', String(MAX_VERSION))}) AS newest,
+                    v.checksum AS v_checksum
+             FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')}`,
           )
           .iterate() as IterableIterator<HeadRow & { newest: number | null; v_checksum: string | null }>;
         for (const row of heads) {
@@ -1201,9 +1232,7 @@ export class Vault {
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */
   stats(): VaultStats {
     const db = this.#conn();
-    const totals = this.#stmts.totals.get() as { documents: number; versions: number; content_bytes: number; history_bytes: number };
-    const byType: Record<string, number> = {};
-    for (const r of this.#stmts.typeCounts.all() as { type: string; n: number }[]) byType[r.type] = r.n;
+    const totals = readCounters(this.#stmts.counters);
     const fileSize = (p: string): number => {
       try {
         return statSync(p).size;
@@ -1226,9 +1255,9 @@ export class Vault {
       schemaVersion: db.pragma('user_version', { simple: true }) as number,
       documents: totals.documents,
       versions: totals.versions,
-      contentBytes: totals.content_bytes,
-      historyBytes: totals.history_bytes,
-      byType,
+      contentBytes: totals.contentBytes,
+      historyBytes: totals.historyBytes,
+      byType: totals.byType,
       fileBytes: fileSize(this.path),
       walBytes: fileSize(this.path + '-wal'),
       pageSize: db.pragma('page_size', { simple: true }) as number,
