@@ -35,7 +35,7 @@ function main() {
       );
       return 1;
     }
-    if (!run('apt-get', ['update']) || !run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'])) {
+    if (!run('apt-get', ['update']) || !run('apt-get', ['install', '-y', 'chromium'])) {
       process.stderr.write('ensure-chromium: apt-get could not install chromium (see the output above).\n');
       return 1;
     }
