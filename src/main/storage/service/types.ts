@@ -2,11 +2,9 @@
  * Public types of the StorageService. The async API is derived from the engine's synchronous one
  * (Signal Desktop's `ClientInterfaceWrap`), so the two cannot drift.
  */
-import type { KeySpec } from '../keys';
-import type { MemoryTuning } from '../memory-modes';
-import type { Vault } from '../vault';
+import type { Vault, VaultOptions } from '../vault';
 import type { BatchOp, BatchResults, EngineMethod } from '../worker/protocol';
-import type { CacheStats, MemoryMode, OpStats, VaultStats } from '../../../shared/types';
+import type { CacheStats, OpStats, VaultStats } from '../../../shared/types';
 
 /** The asynchronous form of a synchronous interface: same parameters, results wrapped in a Promise. */
 export type AsyncOf<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
@@ -25,18 +23,13 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options of {@link StorageService.create} / {@link StorageService.open}. */
-export interface ServiceOptions {
-  /** Passphrase, raw key, or `{ encryption: false }`. A passphrase is stretched once, in the main thread. */
-  readonly key: KeySpec;
-  /** Memory preset, default `standard`. Chooses cache sizes and the number of readers. */
-  readonly memoryMode?: MemoryMode;
-  /** Overrides of the preset's values. */
-  readonly tuning?: Partial<MemoryTuning>;
-  /** Largest content accepted, bytes. Default 16 MiB. */
-  readonly maxContentBytes?: number;
-  /** `full` (default): fsync per group commit. `normal`: survives a crash of docvault, not a power cut. */
-  readonly durability?: 'full' | 'normal';
+/**
+ * Options of {@link StorageService.create} / {@link StorageService.open}. The vault options mean what they
+ * mean for the engine (see `VaultOptions`); here a passphrase is stretched once, in the main thread, the
+ * memory mode also picks the number of readers, `durability: 'full'` fsyncs once per group commit, and
+ * `nativeBinding` reaches every worker.
+ */
+export interface ServiceOptions extends Pick<VaultOptions, 'key' | 'memoryMode' | 'tuning' | 'maxContentBytes' | 'durability' | 'nativeBinding'> {
   /** Reader threads. Default: the preset's `readers`, capped by `os.availableParallelism()`. */
   readonly readers?: number;
   /** Reads waiting or running at once before new ones fail with `Overloaded`. Default 10,000. */
@@ -59,8 +52,6 @@ export interface ServiceOptions {
   readonly slowCallMs?: number;
   /** Path of the bundled worker (out/node/storage-worker.mjs). Default: found next to this module or in the repo. */
   readonly workerPath?: string;
-  /** Path of a `better_sqlite3.node` for the workers and the creating connection (Electron's ABI build). */
-  readonly nativeBinding?: string;
   /** Failed restarts in a row before a crashed worker is given up (every call then fails `WorkerCrashed`). Default 3. */
   readonly maxRestarts?: number;
 }
