@@ -67,13 +67,14 @@ export const MIGRATIONS: readonly Migration[] = [
           CHECK (version BETWEEN 1 AND 16777215 AND (vid & 16777215) = version)
         ) STRICT;
 
-        -- Current tags, for filtering.
+        -- Current tags, for filtering. Rows are removed by (tag, doc) from the head's own tag list, so
+        -- no second index on doc is written with every save (verify() checks for orphans instead of
+        -- a foreign key, whose cascade would need that index).
         CREATE TABLE document_tags (
           tag TEXT    NOT NULL,
-          doc INTEGER NOT NULL REFERENCES documents (doc) ON DELETE CASCADE,
+          doc INTEGER NOT NULL,
           PRIMARY KEY (tag, doc)
         ) STRICT, WITHOUT ROWID;
-        CREATE INDEX document_tags_doc ON document_tags (doc);
 
         -- Running totals kept by triggers, so stats() never scans. One small table, so a save
         -- touches one page for all of them: documents, versions, content_bytes, history_bytes, type:<t>.

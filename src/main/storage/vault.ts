@@ -246,7 +246,7 @@ function prepareStatements(db: Database.Database, ro: boolean) {
             `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
              VALUES (@vid, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
           ),
-          deleteTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
+          deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
           insertTag: db.prepare('INSERT INTO document_tags (tag, doc) VALUES (?, ?)'),
           deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
           deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
@@ -481,7 +481,6 @@ export class Vault {
     const t = tuningFor(opts.memoryMode ?? 'standard', opts.tuning);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
     db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
@@ -505,7 +504,7 @@ export class Vault {
     return db;
   }
 
-  #w<K extends 'insertDoc' | 'updateDoc' | 'insertVersion' | 'deleteTags' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
+  #w<K extends 'insertDoc' | 'updateDoc' | 'insertVersion' | 'deleteTag' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
     name: K,
   ): Database.Statement {
     const s = (this.#stmts as Record<string, Database.Statement | undefined>)[name];
@@ -843,7 +842,15 @@ export class Vault {
   }
 
   /** Writes version `version` of a document and points its head at it. Returns the new document. */
-  #writeVersion(doc: number | undefined, id: string, docCreatedAt: number | undefined, version: number, v: NewVersion, comment: string | null, tagsChanged: boolean): Document {
+  #writeVersion(
+    doc: number | undefined,
+    id: string,
+    docCreatedAt: number | undefined,
+    version: number,
+    v: NewVersion,
+    comment: string | null,
+    oldTagsJson: string | undefined,
+  ): Document {
     const updatedAt = this.#clock();
     const createdAt = docCreatedAt ?? updatedAt;
     const checksum = sha256Hex(v.content);
@@ -903,12 +910,29 @@ export class Vault {
     }
     versionRow.vid = versionKey(docKey, version);
     this.#w('insertVersion').run(versionRow);
-    if (tagsChanged) {
-      if (doc !== undefined) this.#w('deleteTags').run(docKey);
+    if (oldTagsJson !== v.tagsJson) {
+      if (oldTagsJson !== undefined) this.#deleteTags(oldTagsJson, docKey);
       const insertTag = this.#w('insertTag');
       for (const t of v.tags) insertTag.run(t, docKey);
     }
     return { id, title: v.title, content: v.content, type: v.type, tags: [...v.tags], metadata, createdAt, updatedAt, version, size: v.size, checksum };
+  }
+
+  /**
+   * Removes a document's tag rows, named by the tag list stored in its head. A head whose list does not
+   * parse (altered outside docvault) falls back to a scan, so a damaged document can still be deleted.
+   */
+  #deleteTags(tagsJson: string, doc: number): void {
+    let tags: unknown;
+    try {
+      tags = JSON.parse(tagsJson);
+    } catch {
+      tags = undefined;
+    }
+    if (Array.isArray(tags) && tags.every((t) => typeof t === 'string')) {
+      const del = this.#w('deleteTag');
+      for (const t of tags as string[]) del.run(t, doc);
+    } else this.#conn().prepare('DELETE FROM document_tags WHERE doc = ?').run(doc);
   }
 
   #createOne(input: DocumentInput, opts: WriteOptions | undefined): Document {
@@ -924,7 +948,7 @@ export class Vault {
       });
     }
     const v = this.#resolve(undefined, { content: input.content, title: input.title, type: input.type, tags: input.tags, metadata: input.metadata ?? {} });
-    return this.#writeVersion(undefined, id, undefined, 1, v, opts?.comment ?? null, true);
+    return this.#writeVersion(undefined, id, undefined, 1, v, opts?.comment ?? null, undefined);
   }
 
   /** Reads the current head of `id` with its content, verified, for building the next version on it. */
@@ -961,8 +985,7 @@ export class Vault {
         actual: row.version,
       });
     const v = this.#resolve(base, patch);
-    const tagsChanged = v.tagsJson !== row.tags;
-    return this.#writeVersion(row.doc, id, row.created_at, row.version + 1, v, opts?.comment ?? null, tagsChanged);
+    return this.#writeVersion(row.doc, id, row.created_at, row.version + 1, v, opts?.comment ?? null, row.tags);
   }
 
   #putOne(input: DocumentInput, opts: WriteOptions | undefined): Document {
@@ -984,7 +1007,7 @@ export class Vault {
         expected: opts.expectedVersion,
         actual: head.version,
       });
-    this.#w('deleteTags').run(head.doc);
+    this.#deleteTags(head.tags, head.doc);
     this.#w('deleteVersions').run(head.doc, head.doc);
     this.#w('deleteDoc').run(head.doc);
   }
@@ -1222,8 +1245,11 @@ export class Vault {
       })).deferred();
       for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
         if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
-      for (const fk of db.pragma('foreign_key_check') as { table: string; rowid: number }[])
-        problems.push({ kind: 'Sqlite', message: `dangling row ${fk.rowid} in ${fk.table}` });
+      for (const t of db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL').all() as {
+        tag: string;
+        doc: number;
+      }[])
+        problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no document (row ${t.doc})` });
       onProgress?.({ done: total, total, phase: 'done' });
       return { ok: problems.length === 0, documents, versions, problems, durationMs: now() - t0 };
     });
