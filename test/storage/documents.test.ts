@@ -235,5 +235,16 @@ describe('list and count', () => {
     expect(vault.stats().byType).toEqual({ note: 13, report: 12 });
     vault.update('doc-01', { type: 'note' });
     expect(vault.stats().byType).toEqual({ note: 14, report: 11 });
+    // Index columns an update changes are re-indexed; the ones it leaves alone keep their entries.
+    vault.update('doc-02', { metadata: { author: 'cid' } });
+    expect(vault.count({ author: 'ann' })).toBe(9);
+    expect(vault.count({ author: 'cid' })).toBe(1);
+    vault.update('doc-02', { content: 'content only' });
+    expect(vault.count({ author: 'cid' })).toBe(1);
+    vault.update('doc-02', { title: 'AAA first' });
+    expect(vault.list({ sort: 'title', limit: 1 }).items[0]?.id).toBe('doc-02');
+    vault.update('doc-02', { metadata: {} });
+    expect(vault.count({ author: 'cid' })).toBe(0);
+    expect(vault.verify().ok).toBe(true);
   });
 });

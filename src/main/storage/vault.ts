@@ -114,6 +114,7 @@ interface HeadRow {
   size: number;
   checksum: string;
   head_mac: Buffer;
+  author: string | null;
 }
 
 interface HeadWithContent extends HeadRow {
@@ -217,7 +218,7 @@ const VID = (d: string, v: string): string => `(${d} * ${2 ** VERSION_BITS} + ${
 
 /** Prepared statements, made once per connection. */
 function prepareStatements(db: Database.Database, ro: boolean) {
-  const headCols = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac';
+  const headCols = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author';
   const versionCols = 'd.id, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -237,10 +238,6 @@ function prepareStatements(db: Database.Database, ro: boolean) {
             `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac)
              VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac)
              ON CONFLICT (id) DO NOTHING RETURNING doc`,
-          ),
-          updateDoc: db.prepare(
-            `UPDATE documents SET updated_at = @updatedAt, version = @version, title = @title, type = @type, tags = @tags,
-             metadata = @metadata, author = @author, size = @size, checksum = @checksum, head_mac = @headMac WHERE doc = @doc`,
           ),
           insertVersion: db.prepare(
             `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
@@ -504,7 +501,7 @@ export class Vault {
     return db;
   }
 
-  #w<K extends 'insertDoc' | 'updateDoc' | 'insertVersion' | 'deleteTag' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
+  #w<K extends 'insertDoc' | 'insertVersion' | 'deleteTag' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
     name: K,
   ): Database.Statement {
     const s = (this.#stmts as Record<string, Database.Statement | undefined>)[name];
@@ -748,7 +745,7 @@ export class Vault {
       }
       const dir = order === 'desc' ? 'DESC' : 'ASC';
       const sql =
-        `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac ` +
+        `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author ` +
         `FROM documents d ${conds.length > 0 ? 'WHERE ' + conds.join(' AND ') : ''} ORDER BY d.${col} ${dir}, d.doc ${dir} LIMIT ?`;
       const rows = this.#prepared(sql).all(...pageParams, limit + 1) as HeadRow[];
       const more = rows.length > limit;
@@ -841,18 +838,14 @@ export class Vault {
     };
   }
 
-  /** Writes version `version` of a document and points its head at it. Returns the new document. */
-  #writeVersion(
-    doc: number | undefined,
-    id: string,
-    docCreatedAt: number | undefined,
-    version: number,
-    v: NewVersion,
-    comment: string | null,
-    oldTagsJson: string | undefined,
-  ): Document {
+  /**
+   * Writes a version of document `id` and points its head at it: version 1 of a new document when `old`
+   * is undefined, else the version after `old` (the current head, already verified). Returns the new document.
+   */
+  #writeVersion(id: string, old: HeadRow | undefined, v: NewVersion, comment: string | null): Document {
     const updatedAt = this.#clock();
-    const createdAt = docCreatedAt ?? updatedAt;
+    const createdAt = old?.created_at ?? updatedAt;
+    const version = (old?.version ?? 0) + 1;
     const checksum = sha256Hex(v.content);
     const metadata = JSON.parse(v.metadataJson) as Record<string, unknown>;
     const author = typeof metadata['author'] === 'string' ? (metadata['author'] as string) : null;
@@ -899,19 +892,24 @@ export class Vault {
       content: v.content,
     };
     let docKey: number;
-    if (doc === undefined) {
+    if (old === undefined) {
       const inserted = this.#w('insertDoc').pluck().get(head) as number | undefined;
       if (inserted === undefined) throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
       if (inserted > MAX_DOC) throw new DocvaultError('TooLarge', `The vault has reached the most documents it can hold (${MAX_DOC})`, { limit: MAX_DOC });
       docKey = inserted;
     } else {
-      docKey = doc;
-      this.#w('updateDoc').run({ ...head, doc });
+      docKey = old.doc;
+      // SET only the indexed columns that changed: an unchanged title or author then costs no index write.
+      const sets = ['updated_at = @updatedAt', 'version = @version', 'tags = @tags', 'metadata = @metadata', 'size = @size', 'checksum = @checksum', 'head_mac = @headMac'];
+      if (v.title !== old.title) sets.push('title = @title');
+      if (v.type !== old.type) sets.push('type = @type');
+      if (author !== old.author) sets.push('author = @author');
+      this.#prepared(`UPDATE documents SET ${sets.join(', ')} WHERE doc = @doc`).run({ ...head, doc: docKey });
     }
     versionRow.vid = versionKey(docKey, version);
     this.#w('insertVersion').run(versionRow);
-    if (oldTagsJson !== v.tagsJson) {
-      if (oldTagsJson !== undefined) this.#deleteTags(oldTagsJson, docKey);
+    if (old?.tags !== v.tagsJson) {
+      if (old !== undefined) this.#deleteTags(old.tags, docKey);
       const insertTag = this.#w('insertTag');
       for (const t of v.tags) insertTag.run(t, docKey);
     }
@@ -948,7 +946,7 @@ export class Vault {
       });
     }
     const v = this.#resolve(undefined, { content: input.content, title: input.title, type: input.type, tags: input.tags, metadata: input.metadata ?? {} });
-    return this.#writeVersion(undefined, id, undefined, 1, v, opts?.comment ?? null, undefined);
+    return this.#writeVersion(id, undefined, v, opts?.comment ?? null);
   }
 
   /** Reads the current head of `id` with its content, verified, for building the next version on it. */
@@ -985,7 +983,7 @@ export class Vault {
         actual: row.version,
       });
     const v = this.#resolve(base, patch);
-    return this.#writeVersion(row.doc, id, row.created_at, row.version + 1, v, opts?.comment ?? null, row.tags);
+    return this.#writeVersion(id, row, v, opts?.comment ?? null);
   }
 
   #putOne(input: DocumentInput, opts: WriteOptions | undefined): Document {
