@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { StorageService, type ServiceOptions } from '../src/main/storage';
 import type { DocumentInput } from '../src/shared/types';
+import { prng } from './data';
 
 const { values } = parseArgs({
   options: {
@@ -38,18 +39,6 @@ const want = (name: string): boolean => only === undefined || only.includes(name
 const filler = 'lorem ipsum dolor sit amet vault document version integrity cipher page ledger record '.repeat(Math.ceil(BYTES / 80) + 1);
 function doc(id: string, n: number): DocumentInput {
   return { id, title: `Document ${n}`, type: 'note', tags: ['probe'], content: (n + ' ' + filler).slice(0, BYTES) };
-}
-
-/** Small deterministic PRNG (a plain LCG's low bits repeat too soon for uniform ids). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Runs `callers` closed loops of `op` for `seconds`; returns ops/s and the event-loop delay p99 meanwhile. */
@@ -121,7 +110,7 @@ async function main(): Promise<void> {
     // get-cold: a document cache far below the data, ids uniform over every document.
     s = await StorageService.open(path, { ...base, tuning: { cacheEntries: 1000, cacheBytes: 2 * 1024 * 1024 } });
     if (want('get-cold')) {
-      const rnd = mulberry32(12345);
+      const rnd = prng(12345);
       const next = (): string => `d-${Math.floor(rnd() * DOCS)}`;
       for (const callers of [1, 64]) {
         const r = await closedLoop(callers, SECONDS, () => s.get(next()));
@@ -134,7 +123,7 @@ async function main(): Promise<void> {
 
     if (want('mixed')) {
       // Full load: 64 writers and 64 cold readers at once; what the main thread's event loop feels.
-      const rnd = mulberry32(777);
+      const rnd = prng(777);
       const r = await closedLoop(128, SECONDS, (c, n) => {
         if (c < 64) return s.update(`d-${(c * 131 + n) % DOCS}`, { content: `mixed ${c} ${n} ${filler}`.slice(0, BYTES) });
         return s.get(`d-${Math.floor(rnd() * DOCS)}`);
