@@ -8,12 +8,12 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { UiCommand } from '../shared/contract';
-import { DocvaultBackend } from './backend';
-import { createHandler } from './handlers';
+import { DocvaultBackend } from '../app/backend';
+import { createHandler } from '../app/handlers';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
 import { SafeStorageKeyStore } from './key-store';
 import { nativeBindingFor } from './native';
-import { DEFAULT_VAULT_FILE } from './paths';
+import { DEFAULT_VAULT_FILE } from '../app/paths';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** out/main → project root (holds .native/). */
