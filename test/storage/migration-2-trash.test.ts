@@ -1,6 +1,6 @@
 /** Migration 2 (the Trash), from the committed schema-1 vault: data intact, verify clean, the Trash works after. */
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { Vault, migrate } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
 import { SCHEMA1_IDS, copySchema1 } from '../helpers/fixture';
