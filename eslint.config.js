@@ -8,6 +8,7 @@ const nodeBuiltins = {
   group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'worker_threads', 'http', 'net'],
   message: 'src/shared is pure TypeScript: no Node built-ins.',
 };
+const testOnly = { group: ['**/service/testing', './testing'], message: 'Test-only fault injection: tests import it, src/ never does.' };
 const mainFromRenderer = {
   group: ['**/main/**', '**/main', '../main/*', '**/cli/**', '**/web/**'],
   message: 'The renderer talks only to the contract in src/shared.',
@@ -36,20 +37,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Raw IPC belongs in src/main/ipc.ts (and src/preload).' }] },
+        {
+          paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Raw IPC belongs in src/main/ipc.ts (and src/preload).' }],
+          patterns: [testOnly],
+        },
       ],
     },
   },
   {
     files: ['src/main/storage/**/*.ts', 'src/cli/**/*.ts', 'src/web/**/*.ts', 'bench/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, testOnly] }] },
   },
   {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, nodeBuiltins] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, nodeBuiltins, testOnly] }] },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, mainFromRenderer, nodeBuiltins] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, mainFromRenderer, nodeBuiltins, testOnly] }] },
   },
 );
