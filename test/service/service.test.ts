@@ -175,6 +175,31 @@ describe('StorageService basics', () => {
   });
 });
 
+describe('StorageService opening', () => {
+  it('answers from the writer until a reader has started; verify waits for a reader', async () => {
+    const ctx = await makeService(worker, { readers: 1 });
+    const s = ctx.service;
+    try {
+      const faults = workerFaults(s);
+      // open() resolved with the writer alone; the reader starts after the writer's first answer.
+      expect(faults.allReady()).toBe(false);
+      const verified = s.verify();
+      const [n, page] = await Promise.all([s.count(), s.list()]);
+      expect(n).toBe(0);
+      expect(page.items).toEqual([]);
+      const load = (await s.stats()).service.workers;
+      expect(load.find((w) => w.role === 'writer')?.completed).toBe(2);
+      expect((await verified).ok).toBe(true);
+      await waitFor('the reader started', () => faults.allReady());
+      const after = (await s.stats()).service.workers;
+      expect(after.find((w) => w.role === 'reader')?.completed).toBe(1);
+      expect(after.find((w) => w.role === 'writer')?.completed).toBe(2);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+});
+
 describe('StorageService faults at the edges', () => {
   it('Overloaded when too many writes wait, and nothing else is lost', async () => {
     const ctx = await makeService(worker, { maxPendingWrites: 8 });

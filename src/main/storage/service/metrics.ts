@@ -3,8 +3,8 @@
  * sizes and durations, the calling thread's event-loop delay, and calls rejected by kind.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import * as hdr from 'hdr-histogram-js';
 import type { CacheStats, OpStats, VaultStats } from '../../../shared/types';
+import { buildHistogram } from '../histogram';
 import { OpRecorder } from '../op-stats';
 import type { ServiceCounters, ServiceStats, WorkerLoad } from './types';
 
@@ -27,8 +27,8 @@ export class ServiceMetrics {
   readonly #hits = { get: 0, exists: 0 };
   readonly #rejected: Record<Rejection, number> = { overloaded: 0, timeout: 0, aborted: 0, crashed: 0 };
   #externalChanges = 0;
-  readonly #groupSizes = hdr.build({ useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 1_000_000, numberOfSignificantValueDigits: 2 });
-  readonly #commitMicros = hdr.build({ useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2 });
+  readonly #groupSizes = buildHistogram(1, 1_000_000, 2);
+  readonly #commitMicros = buildHistogram(1, 3_600_000_000, 2);
   readonly #groupBuckets = new Map<string, number>();
   #commits = 0;
   #groupedWrites = 0;
