@@ -117,7 +117,8 @@ describe('StorageService basics', () => {
     const s = ctx.service;
     await s.bulkCreate(Array.from({ length: 30 }, (_, i) => ({ id: `vp-${i}`, content: `v ${i}` })));
     await s.update('vp-0', { content: 'v 0, second version' });
-    const documents = await s.count();
+    // verify covers current documents and those in the Trash.
+    const documents = (await s.count()) + (await s.listTrash()).total;
     const seen: { done: number; total: number }[] = [];
     const report = await s.verify((p) => seen.push({ done: p.done, total: p.total }));
     expect(report.ok).toBe(true);

@@ -261,6 +261,26 @@ export class StorageService implements StorageCalls {
     return this.#typed('restore', a);
   }
 
+  /** See `Vault.listTrash`. */
+  listTrash(...a: Parameters<Vault['listTrash']>): Promise<ReturnType<Vault['listTrash']>> {
+    return this.#typed('listTrash', a);
+  }
+
+  /** See `Vault.undelete`. Settles after its group commit. */
+  undelete(...a: Parameters<Vault['undelete']>): Promise<Document> {
+    return this.#typed('undelete', a);
+  }
+
+  /** See `Vault.purge`. Settles after its group commit. */
+  purge(...a: Parameters<Vault['purge']>): Promise<void> {
+    return this.#typed('purge', a);
+  }
+
+  /** See `Vault.emptyTrash`. Settles after its group commit. */
+  emptyTrash(...a: Parameters<Vault['emptyTrash']>): Promise<number> {
+    return this.#typed('emptyTrash', a);
+  }
+
   /** See `Vault.bulkCreate`. */
   bulkCreate(...a: Parameters<Vault['bulkCreate']>): Promise<BulkResult<Document>> {
     return this.#typed('bulkCreate', a);

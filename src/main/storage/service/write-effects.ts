@@ -74,6 +74,18 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
       return result;
     },
   },
+  // Back from the trash as the current version: cache it.
+  undelete: { ids: oneId, committed: cacheDocument },
+  // A trashed document is never cached (its delete left "absent"); purging it keeps that true.
+  purge: {
+    ids: oneId,
+    committed: (cache, result, ids) => {
+      gone(cache, ids);
+      return result;
+    },
+  },
+  // Touches only trashed documents, which the cache already holds as absent: no ids, nothing to change.
+  emptyTrash: { ids: () => [], committed: (_cache, purged) => purged },
   bulkCreate: { ids: manyInputs, committed: cacheBulk },
   bulkPut: { ids: manyInputs, committed: cacheBulk },
   bulkDelete: {
