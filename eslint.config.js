@@ -41,4 +41,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Test-only fault injection (src/main/storage/service/testing.ts): tests import it, src/ never does.
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/service/testing', './testing'], message: 'Test-only fault injection: tests import it, src/ never does.' }] },
+      ],
+    },
+  },
 );

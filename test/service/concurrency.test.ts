@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isDocvaultError } from '../../src/shared/errors';
 import type { Document } from '../../src/shared/types';
 import { Vault } from '../../src/main/storage/vault';
+import { prng } from '../../bench/data';
 import { makeService, useWorkerBundle } from './helpers';
 
 const worker = useWorkerBundle();
@@ -14,17 +15,6 @@ const CALLERS = 64;
 const SHARED = 24;
 const RUN_MS = 2500;
 
-/** Small seeded PRNG so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('64 concurrent callers', () => {
   it('keep every acknowledged write, see their own writes, and leave a clean vault', async () => {
@@ -48,7 +38,7 @@ describe('64 concurrent callers', () => {
     const deadline = Date.now() + RUN_MS;
 
     const caller = async (c: number): Promise<void> => {
-      const rand = rng(c + 1);
+      const rand = prng(c + 1);
       const seen = new Map<string, number>();
       const mine: string[] = [];
       let n = 0;
@@ -57,6 +47,26 @@ describe('64 concurrent callers', () => {
         if (version < last) problems.push(`caller ${c}: ${what} of ${id} went back from version ${last} to ${version}`);
         seen.set(id, Math.max(last, version));
       };
+      const update = async (sid: string, expected: number, content: string): Promise<void> => {
+        try {
+          const d = await s.update(sid, { content }, { expectedVersion: expected });
+          record(d);
+          if (d.version !== expected + 1) problems.push(`update of ${sid} at ${expected} produced version ${d.version}`);
+          see(sid, d.version, 'update');
+          const again = await s.get(sid);
+          if (again.version < d.version) problems.push(`caller ${c} wrote ${sid} v${d.version} but then read v${again.version}`);
+          see(sid, again.version, 'get after write');
+        } catch (err) {
+          if (!isDocvaultError(err, 'Conflict')) throw err;
+          conflicts.push({ id: sid, expected });
+          const actual = Number(err.details?.['actual']);
+          if (!(actual > expected)) problems.push(`conflict on ${sid}: expected ${expected}, actual ${actual}`);
+          see(sid, actual, 'conflict');
+        }
+      };
+      // Every caller starts by updating the same document from its seed version at once: one of them wins
+      // and every other one must get Conflict (so the load surely contains conflicts to check).
+      await update(shared[0] as string, 1, `${c}:race`);
       while (Date.now() < deadline) {
         n++;
         ops++;
@@ -66,23 +76,7 @@ describe('64 concurrent callers', () => {
           const d = await s.get(sid);
           see(sid, d.version, 'get');
         } else if (r < 0.6) {
-          const expected = seen.get(sid) ?? (await s.get(sid)).version;
-          const content = `${c}:${n}`;
-          try {
-            const d = await s.update(sid, { content }, { expectedVersion: expected });
-            record(d);
-            if (d.version !== expected + 1) problems.push(`update of ${sid} at ${expected} produced version ${d.version}`);
-            see(sid, d.version, 'update');
-            const again = await s.get(sid);
-            if (again.version < d.version) problems.push(`caller ${c} wrote ${sid} v${d.version} but then read v${again.version}`);
-            see(sid, again.version, 'get after write');
-          } catch (err) {
-            if (!isDocvaultError(err, 'Conflict')) throw err;
-            conflicts.push({ id: sid, expected });
-            const actual = Number(err.details?.['actual']);
-            if (!(actual > expected)) problems.push(`conflict on ${sid}: expected ${expected}, actual ${actual}`);
-            see(sid, actual, 'conflict');
-          }
+          await update(sid, seen.get(sid) ?? (await s.get(sid)).version, `${c}:${n}`);
         } else if (r < 0.7) {
           const d = await s.put({ id: sid, content: `${c}:${n}:put` });
           record(d);
@@ -132,6 +126,9 @@ describe('64 concurrent callers', () => {
 
     expect(problems).toEqual([]);
     expect(ops).toBeGreaterThan(CALLERS);
+    // The opening race alone gives CALLERS - 1 conflicts; the checks below then have something to check.
+    expect(conflicts.filter((x) => x.id === shared[0] && x.expected === 1)).toHaveLength(CALLERS - 1);
+    expect(conflicts.length).toBeGreaterThanOrEqual(CALLERS - 1);
     expect(report.ok).toBe(true);
     expect(stats.service.groupCommit.maxSize).toBeGreaterThan(1);
 

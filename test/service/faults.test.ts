@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { isDocvaultError } from '../../src/shared/errors';
 import { Vault } from '../../src/main/storage/vault';
-import { kindOf, makeService, sleep, useWorkerBundle } from './helpers';
+import { workerFaults } from '../../src/main/storage/service/testing';
+import { kindOf, makeService, useWorkerBundle, waitFor } from './helpers';
 
 const worker = useWorkerBundle();
 
@@ -28,14 +29,16 @@ describe('worker crashes', () => {
     const crashedWrites = new Set<string>(); // contents of writes that failed WorkerCrashed
     const otherErrors: string[] = [];
     let crashedCalls = 0;
-    let okAfterCrash = 0;
-    let crashed = false;
+    /** Calls that succeeded after the first crash, and after the second. */
+    const okAfter = [0, 0];
+    let phase = -1;
     let stop = false;
 
     const caller = async (c: number): Promise<void> => {
       for (let n = 0; !stop; n++) {
         const id = ids[(c + n) % ids.length] as string;
         const content = `${c}:${n}`;
+        const startedIn = phase;
         try {
           if (n % 3 === 0) {
             await s.getVersion(id, 1);
@@ -43,7 +46,8 @@ describe('worker crashes', () => {
             const d = await s.update(id, { content });
             acked.set(`${id}@${d.version}`, content);
           }
-          if (crashed) okAfterCrash++;
+          // Counted only for calls made after the crash, so they were served by the restarted threads.
+          if (startedIn >= 0 && startedIn === phase) okAfter[phase] = (okAfter[phase] ?? 0) + 1;
         } catch (err) {
           if (isDocvaultError(err, 'WorkerCrashed')) {
             crashedCalls++;
@@ -52,36 +56,32 @@ describe('worker crashes', () => {
         }
       }
     };
+    const faults = workerFaults(s);
+    await waitFor('every worker started', () => faults.allReady());
     const load = Promise.all(Array.from({ length: 32 }, (_, c) => caller(c)));
 
-    const until = async (cond: () => boolean): Promise<void> => {
-      for (let i = 0; i < 3000 && !cond(); i++) await sleep(5);
-    };
-    await until(() => acked.size >= 100);
-    s.__testing.crash('writer', 0, 'terminate');
-    s.__testing.crash('reader', 1, 'terminate');
-    crashed = true;
-    await until(() => okAfterCrash >= 200);
+    await waitFor('100 acknowledged writes before the first crash', () => acked.size >= 100);
+    faults.crash('writer', 0, 'terminate');
+    faults.crash('reader', 1, 'terminate');
+    phase = 0;
+    await waitFor('200 calls served after the first crash', () => (okAfter[0] ?? 0) >= 200);
     // A second round with the threads blocked first, so that each surely holds calls when it dies.
-    s.__testing.stall('writer', 0, 400);
-    s.__testing.stall('reader', 0, 400);
-    await sleep(50);
-    s.__testing.crash('writer', 0, 'terminate');
-    s.__testing.crash('reader', 0, 'exit');
-    const mark = okAfterCrash;
-    await until(() => okAfterCrash >= mark + 200);
+    await Promise.all([faults.stall('writer', 0, 400), faults.stall('reader', 0, 400)]);
+    await waitFor('the stalled writer and reader hold calls', () => faults.inFlight('writer') > 0 && faults.inFlight('reader', 0) > 0);
+    faults.crash('writer', 0, 'terminate');
+    faults.crash('reader', 0, 'exit');
+    phase = 1;
+    await waitFor('200 calls served after the second crash', () => (okAfter[1] ?? 0) >= 200);
     // The `exit` message waits behind the stall; keep the load on until both restarts are done.
-    const restartsDone = async (): Promise<boolean> => {
+    await waitFor('both readers restarted', async () => {
       const w = (await s.stats()).service.workers;
       return w.filter((x) => x.role === 'reader').reduce((n, x) => n + x.restarts, 0) === 2 && w.every((x) => x.ready);
-    };
-    for (let i = 0; i < 600 && !(await restartsDone()); i++) await sleep(10);
+    });
     stop = true;
     await load;
 
     expect(otherErrors).toEqual([]);
     expect(crashedCalls).toBeGreaterThan(0);
-    expect(okAfterCrash).toBeGreaterThanOrEqual(400);
     const st = await s.stats();
     const restarts = Object.fromEntries(st.service.workers.map((w) => [w.name, w.restarts]));
     expect(restarts['writer']).toBe(2);
@@ -133,16 +133,15 @@ describe('worker crashes', () => {
     // Take the vault away, then kill the writer: it cannot reopen.
     const { renameSync } = await import('node:fs');
     renameSync(ctx.path, ctx.path + '.moved');
-    s.__testing.stall('writer', 0, 300);
+    const faults = workerFaults(s);
+    await faults.stall('writer', 0, 300);
     const held = s.update('x', { content: 'y' });
-    await sleep(50);
-    s.__testing.crash('writer');
+    await waitFor('the writer holds the update', () => faults.inFlight('writer') > 0);
+    faults.crash('writer');
     expect(await kindOf(held)).toBe('WorkerCrashed');
+    // The restarts fail (no vault); then every call fails at once instead of waiting.
     let kind = await kindOf(s.update('x', { content: 'z' }));
-    for (let i = 0; i < 200 && kind !== 'WorkerCrashed'; i++) {
-      await sleep(10);
-      kind = await kindOf(s.update('x', { content: 'z' }));
-    }
+    await waitFor('the writer is given up', async () => (kind = await kindOf(s.update('x', { content: 'z' }))) === 'WorkerCrashed');
     expect(kind).toBe('WorkerCrashed');
     renameSync(ctx.path + '.moved', ctx.path);
   }

@@ -4,7 +4,8 @@ import { StorageService } from '../../src/main/storage';
 import { Vault } from '../../src/main/storage/vault';
 import type { Document } from '../../src/shared/types';
 import { hexKey, tempDir } from '../helpers/tmp';
-import { kindOf, makeService, sleep, useWorkerBundle } from './helpers';
+import { workerFaults } from '../../src/main/storage/service/testing';
+import { kindOf, makeService, useWorkerBundle, waitFor } from './helpers';
 
 const worker = useWorkerBundle();
 
@@ -112,24 +113,44 @@ describe('StorageService basics', () => {
     expect(Object.isFrozen(await s.get('hit'))).toBe(true);
   });
 
-  it('verify reports progress through the thread boundary', async () => {
-    const seen: number[] = [];
-    const report = await ctx.service.verify((p) => seen.push(p.done));
+  it('verify reports progress through the thread boundary and covers every document', async () => {
+    const s = ctx.service;
+    await s.bulkCreate(Array.from({ length: 30 }, (_, i) => ({ id: `vp-${i}`, content: `v ${i}` })));
+    await s.update('vp-0', { content: 'v 0, second version' });
+    // verify covers current documents and those in the Trash.
+    const documents = (await s.count()) + (await s.listTrash()).total;
+    const seen: { done: number; total: number }[] = [];
+    const report = await s.verify((p) => seen.push({ done: p.done, total: p.total }));
     expect(report.ok).toBe(true);
+    // Not an empty pass: the report counts what is in the vault (this test's documents at least).
+    expect(report.documents).toBe(documents);
+    expect(report.documents).toBeGreaterThanOrEqual(30);
+    expect(report.versions).toBeGreaterThanOrEqual(31);
     expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p.done <= p.total)).toBe(true);
   });
 
   it('stats add queues, per-worker load, group-commit sizes and event-loop delay', async () => {
-    const st = await ctx.service.stats();
-    expect(st.documents).toBeGreaterThan(0);
-    expect(st.service.readers).toBe(ctx.service.readers);
-    expect(st.service.workers.map((w) => w.role)).toEqual(['writer', ...Array.from({ length: ctx.service.readers }, () => 'reader')]);
-    expect(st.service.queues).toMatchObject({ queuedReads: 0, queuedWrites: 0 });
-    expect(st.service.groupCommit.commits).toBeGreaterThan(0);
-    expect(Object.keys(st.service.groupCommit.histogram).length).toBeGreaterThan(0);
-    expect(st.service.eventLoopDelayMs.max).toBeGreaterThanOrEqual(0);
-    expect(st.cache.hits).toBeGreaterThan(0);
-    expect(st.ops['get']?.count).toBeGreaterThan(0);
+    const s = ctx.service;
+    const before = await s.stats();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => s.create({ id: `st-${i}`, content: String(i) })));
+    expect((await s.get('st-0')).content).toBe('0');
+    // Block this thread for a known time: the event-loop monitor must see at least most of it.
+    const until = performance.now() + 60;
+    while (performance.now() < until);
+    await waitFor('the event-loop monitor records the block', async () => (await s.stats()).service.eventLoopDelayMs.max >= 40);
+    const st = await s.stats();
+    expect(st.documents).toBe(before.documents + 10);
+    expect(st.service.readers).toBe(s.readers);
+    expect(st.service.workers.map((w) => w.role)).toEqual(['writer', ...Array.from({ length: s.readers }, () => 'reader')]);
+    expect(st.service.queues).toMatchObject({ queuedReads: 0, queuedWrites: 0, pendingReads: 0, pendingWrites: 0 });
+    expect(st.service.groupCommit.commits).toBeGreaterThan(before.service.groupCommit.commits);
+    expect(st.service.groupCommit.writes).toBe(before.service.groupCommit.writes + 10);
+    expect(Object.values(st.service.groupCommit.histogram).reduce((a, b) => a + b, 0)).toBe(st.service.groupCommit.commits);
+    expect(st.service.eventLoopDelayMs.p50).toBeLessThanOrEqual(st.service.eventLoopDelayMs.max);
+    expect(st.cache.hits).toBe(before.cache.hits + 1);
+    expect(st.ops['get']?.count).toBe((before.ops['get']?.count ?? 0) + 1);
+    expect(st.ops['create']?.count).toBe((before.ops['create']?.count ?? 0) + 10);
   });
 
   it('sees a change made by another process (another connection) and drops its cache', async () => {
@@ -144,16 +165,38 @@ describe('StorageService basics', () => {
       other.update('ext', { content: 'v3' });
       // Without refresh(): the writer's periodic check flags it; wait for it (bounded), do not time it.
       let doc: Document = await s.get('ext');
-      for (let i = 0; i < 500 && doc.content !== 'v3'; i++) {
-        await sleep(10);
-        doc = await s.get('ext');
-      }
+      await waitFor('the outside change reaches the cache', async () => (doc = await s.get('ext')).content === 'v3');
       expect(doc.content).toBe('v3');
       expect((await s.stats()).service.externalChanges).toBeGreaterThanOrEqual(2);
       // And our own write on top of theirs builds on v3.
       expect((await s.update('ext', { title: 't' }, { expectedVersion: 3 })).version).toBe(4);
     } finally {
       other.close();
+    }
+  });
+});
+
+describe('StorageService opening', () => {
+  it('answers from the writer until a reader has started; verify waits for a reader', async () => {
+    const ctx = await makeService(worker, { readers: 1 });
+    const s = ctx.service;
+    try {
+      const faults = workerFaults(s);
+      // open() resolved with the writer alone; the reader starts after the writer's first answer.
+      expect(faults.allReady()).toBe(false);
+      const verified = s.verify();
+      const [n, page] = await Promise.all([s.count(), s.list()]);
+      expect(n).toBe(0);
+      expect(page.items).toEqual([]);
+      const load = (await s.stats()).service.workers;
+      expect(load.find((w) => w.role === 'writer')?.completed).toBe(2);
+      expect((await verified).ok).toBe(true);
+      await waitFor('the reader started', () => faults.allReady());
+      const after = (await s.stats()).service.workers;
+      expect(after.find((w) => w.role === 'reader')?.completed).toBe(1);
+      expect(after.find((w) => w.role === 'writer')?.completed).toBe(2);
+    } finally {
+      await ctx.cleanup();
     }
   });
 });
@@ -179,7 +222,9 @@ describe('StorageService faults at the edges', () => {
     const s = ctx.service;
     try {
       await s.create({ id: 'r', content: 'x' });
-      s.__testing.stall('reader', 0, 500);
+      const faults = workerFaults(s);
+      await waitFor('the reader started', () => faults.allReady());
+      await faults.stall('reader', 0, 500);
       const calls = Array.from({ length: 50 }, () => s.getVersion('r', 1));
       const kinds = await Promise.all(calls.map((c) => kindOf(c)));
       expect(kinds.filter((k) => k === 'resolved').length).toBe(6);
@@ -196,8 +241,9 @@ describe('StorageService faults at the edges', () => {
     const s = ctx.service;
     try {
       await s.create({ id: 't', content: 'x' });
-      s.__testing.stall('reader', 0, 1500);
-      s.__testing.stall('writer', 0, 1500);
+      const faults = workerFaults(s);
+      await waitFor('the reader started', () => faults.allReady());
+      await Promise.all([faults.stall('reader', 0, 1500), faults.stall('writer', 0, 1500)]);
       expect(await kindOf(s.with({ timeoutMs: 50 }).getVersion('t', 1))).toBe('Timeout');
       expect(await kindOf(s.with({ timeoutMs: 50 }).update('t', { content: 'late' }))).toBe('Timeout');
       const ac = new AbortController();

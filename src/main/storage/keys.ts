@@ -8,7 +8,6 @@
  * database with the raw key. No sidecar file can be lost, no salt is fixed, and stock SQLCipher 4 opens
  * the vault with `PRAGMA key = "x'<64 hex>'"`.
  */
-import { hashRaw } from '@node-rs/argon2';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { DocvaultError } from '../../shared/errors';
@@ -83,6 +82,8 @@ export function profileOfSalt(salt: Uint8Array): number | undefined {
 export async function deriveKey(passphrase: string, salt: Uint8Array, params: KdfParams): Promise<Buffer> {
   if (typeof passphrase !== 'string' || passphrase.length === 0)
     throw new DocvaultError('Invalid', 'passphrase: must not be empty', { field: 'passphrase' });
+  // Loaded on first use: a storage worker keyed with a raw key never needs the native Argon2 module.
+  const { hashRaw } = await import('@node-rs/argon2');
   return hashRaw(passphrase, {
     algorithm: 2, // Algorithm.Argon2id (a const enum, not importable under verbatimModuleSyntax)
     memoryCost: params.memoryKiB,

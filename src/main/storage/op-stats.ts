@@ -2,13 +2,14 @@
  * Per-operation counters and latency histograms (HdrHistogram, microseconds, 2 significant digits).
  * Cache hits are counted but not timed: timing costs more than the hit itself.
  */
-import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { buildHistogram } from './histogram';
 import type { OpStats } from '../../shared/types';
 
 interface Entry {
   count: number;
   errors: number;
-  hist: hdr.Histogram;
+  hist: Histogram;
 }
 
 /** Latency and count recorder keyed by operation name. */
@@ -21,7 +22,7 @@ export class OpRecorder {
       e = {
         count: 0,
         errors: 0,
-        hist: hdr.build({ bitBucketSize: 64, useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2 }),
+        hist: buildHistogram(1, 3_600_000_000, 2, 64),
       };
       this.#ops.set(op, e);
     }

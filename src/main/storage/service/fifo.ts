@@ -12,6 +12,12 @@ export class Fifo<T> {
     this.#items.push(item);
   }
 
+  /** Puts `items` back at the front, in their order (ahead of everything waiting). */
+  unshift(items: readonly T[]): void {
+    this.#items = [...items, ...(this.#items.slice(this.#head) as T[])];
+    this.#head = 0;
+  }
+
   /** The oldest item, removed; undefined when empty. */
   shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined;

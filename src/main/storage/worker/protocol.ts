@@ -89,7 +89,7 @@ export type ToWorker =
   | { readonly t: 'refresh'; readonly seq: number }
   /** Close the connection (checkpoint on the writer), then reply `closed` and exit. */
   | { readonly t: 'close' }
-  /** Tests only: block the thread for `ms` (a slow query), or die. */
+  /** Tests only: block the thread for `ms` (a slow query; `stalling` is posted first), or die. */
   | { readonly t: '__stall'; readonly ms: number }
   | { readonly t: '__crash' };
 
@@ -102,4 +102,6 @@ export type FromWorker =
   | { readonly t: 'progress'; readonly seq: number; readonly progress: Progress }
   | { readonly t: 'stats'; readonly seq: number; readonly stats: VaultStats }
   | { readonly t: 'refreshed'; readonly seq: number; readonly changed: boolean }
+  /** Tests only: the worker received `__stall` and is about to block. */
+  | { readonly t: 'stalling' }
   | { readonly t: 'closed' };

@@ -140,10 +140,13 @@ function commitGroup(vault: Vault, calls: readonly WireCall[]): void {
   post({ t: 'results', results, commit: { size: calls.length, durationMs } });
 }
 
-function answerReads(vault: Vault, calls: readonly WireCall[]): void {
-  // Every write acknowledged before this batch was sent is committed: look once, so no read below can be
-  // answered from a stale entry of this connection's (tiny) cache. Each statement reads the newest snapshot anyway.
-  vault.refresh();
+/**
+ * Answers reads. On a reader, and on the writer until a reader has started (the main thread then sends it
+ * reads too). `look` looks for new commits first: every write acknowledged before this batch was sent is
+ * committed, so no read below can be answered from a stale entry of this connection's (tiny) cache.
+ */
+function answerReads(vault: Vault, calls: readonly WireCall[], look: () => boolean): void {
+  look();
   const results = calls.map((call) =>
     timed(call, () => {
       if (!READS.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not served by a reader`);
@@ -180,7 +183,8 @@ async function main(): Promise<void> {
   port?.on('message', (msg: ToWorker) => {
     switch (msg.t) {
       case 'calls':
-        answerReads(vault, msg.calls);
+        // On the writer, a commit from outside seen here must still reach the main thread's cache.
+        answerReads(vault, msg.calls, init.role === 'writer' ? lookOutside : () => vault.refresh());
         break;
       case 'commit':
         commitGroup(vault, msg.calls);
@@ -202,6 +206,7 @@ async function main(): Promise<void> {
         port.close();
         break;
       case '__stall':
+        post({ t: 'stalling' });
         stall(msg.ms);
         break;
       case '__crash':

@@ -1,0 +1,66 @@
+/** Reading one document: its current version, one version, its history. Every row read from disk is verified. */
+import { DocvaultError } from '../../../shared/errors';
+import type { Document, VersionInfo } from '../../../shared/types';
+import { sha256Hex } from '../integrity';
+import {
+  checkHead,
+  checkVersion,
+  documentOf,
+  integrityError,
+  notFound,
+  versionDocumentOf,
+  versionInfoOf,
+  type HeadWithContent,
+  type VersionRow,
+  type VersionRowWithContent,
+} from './rows';
+import type { ReadContext } from './statements';
+
+/** The head of `id` with its current content, unverified; undefined when there is no such id. */
+export function readCurrentRow(ctx: ReadContext, id: string): HeadWithContent | undefined {
+  return ctx.r.getCurrent.get(id) as HeadWithContent | undefined;
+}
+
+/** Verifies a head and its current content (tag, presence, checksum) and returns the document. */
+export function verifyCurrent(ctx: ReadContext, row: HeadWithContent): Document {
+  checkHead(ctx.macKey, row);
+  if (row.content === null) throw integrityError(row.id, row.version, 'the current version is missing');
+  if (sha256Hex(row.content) !== row.checksum) throw integrityError(row.id, row.version, 'content checksum mismatch');
+  return documentOf(row, row.content);
+}
+
+/** The verified current version of a live `id`; `NotFound` when absent or in the Trash. */
+export function readCurrent(ctx: ReadContext, id: string): Document {
+  const row = readCurrentRow(ctx, id);
+  if (row === undefined || row.trashed_at !== null) throw notFound(id, row !== undefined);
+  return verifyCurrent(ctx, row);
+}
+
+/** Whether `id` is a live document (a trashed one does not exist for readers). */
+export function isLive(ctx: ReadContext, id: string): boolean {
+  return ctx.r.state.get(id) === null;
+}
+
+/** Version `version` of a live `id`, verified. */
+export function readVersion(ctx: ReadContext, id: string, version: number): Document {
+  const row = ctx.r.getVersion.get({ id, version }) as VersionRowWithContent | undefined;
+  if (row === undefined) {
+    const state = ctx.r.state.get(id) as number | null | undefined;
+    if (state !== null) throw notFound(id, state !== undefined);
+    throw new DocvaultError('NotFound', `Document "${id}" has no version ${version}`, { id, version });
+  }
+  if (row.trashed_at !== null) throw notFound(id, true);
+  checkVersion(ctx.macKey, row);
+  if (sha256Hex(row.content) !== row.checksum) throw integrityError(id, version, 'content checksum mismatch');
+  return versionDocumentOf(row);
+}
+
+/** Every version of a live `id`, oldest first, each verified (content excluded). */
+export function readHistory(ctx: ReadContext, id: string): VersionInfo[] {
+  const rows = ctx.r.listVersions.all(id) as VersionRow[];
+  if (rows.length === 0 || rows[0]?.trashed_at !== null) throw notFound(id, rows.length > 0);
+  return rows.map((row) => {
+    checkVersion(ctx.macKey, row);
+    return versionInfoOf(row);
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * The row codec: what a head or version row holds, the columns that read it, how it maps to the API's
+ * types, and which stored fields its integrity tag covers. Written once here; every read, write and
+ * verify goes through it.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { DocvaultError, isDocvaultError } from '../../../shared/errors';
+import type { Document, DocumentSummary, VersionInfo } from '../../../shared/types';
+import { headMac, macEqual, versionMac, type HeadFields, type VersionFields } from '../integrity';
+
+/** A document's head row (table `documents`), as read. */
+export interface HeadRow {
+  doc: number;
+  id: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  title: string;
+  type: string;
+  tags: string;
+  metadata: string;
+  size: number;
+  checksum: string;
+  head_mac: Buffer;
+  author: string | null;
+  /** Null while live; when it was moved to the Trash. */
+  trashed_at: number | null;
+}
+
+/** A head row with its current version's content (null when that version row is missing). */
+export interface HeadWithContent extends HeadRow {
+  content: string | null;
+}
+
+/** A version row (table `versions`) joined with the fields of its document that its tag covers. */
+export interface VersionRow {
+  id: string;
+  /** The document's: versions of a trashed document are not served. */
+  trashed_at: number | null;
+  doc_created_at: number;
+  version: number;
+  created_at: number;
+  mac: Buffer;
+  size: number;
+  checksum: string;
+  comment: string | null;
+  title: string;
+  type: string;
+  tags: string;
+  metadata: string;
+}
+
+/** A version row with its content. */
+export interface VersionRowWithContent extends VersionRow {
+  content: string;
+}
+
+/** Columns of {@link HeadRow}, table alias `d`. */
+export const HEAD_COLUMNS = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at';
+/** Columns of {@link VersionRow}, aliases `d` (documents) and `v` (versions). */
+export const VERSION_COLUMNS =
+  'd.id, d.trashed_at, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
+
+/** The fields of a head row its tag covers. */
+export function headFieldsOf(row: HeadRow): HeadFields {
+  return {
+    id: row.id,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    title: row.title,
+    type: row.type,
+    tags: row.tags,
+    metadata: row.metadata,
+    size: row.size,
+    checksum: row.checksum,
+  };
+}
+
+/** The fields of a version row its tag covers. */
+export function versionFieldsOf(row: VersionRow): VersionFields {
+  return {
+    id: row.id,
+    version: row.version,
+    docCreatedAt: row.doc_created_at,
+    createdAt: row.created_at,
+    title: row.title,
+    type: row.type,
+    tags: row.tags,
+    metadata: row.metadata,
+    size: row.size,
+    checksum: row.checksum,
+    comment: row.comment,
+  };
+}
+
+/** `Integrity` for one version of one document. */
+export function integrityError(id: string, version: number, what: string): DocvaultError {
+  return new DocvaultError('Integrity', `Document "${id}" version ${version} failed its integrity check (${what}); it may have been altered outside docvault`, {
+    id,
+    version,
+  });
+}
+
+/** Throws `Integrity` unless the head row's tag matches its fields. */
+export function checkHead(macKey: Uint8Array, row: HeadRow): void {
+  if (!macEqual(headMac(macKey, headFieldsOf(row)), row.head_mac)) throw integrityError(row.id, row.version, 'document record tag mismatch');
+}
+
+/** Throws `Integrity` unless the version row's tag matches its fields. */
+export function checkVersion(macKey: Uint8Array, row: VersionRow): void {
+  if (!macEqual(versionMac(macKey, versionFieldsOf(row)), row.mac)) throw integrityError(row.id, row.version, 'version tag mismatch');
+}
+
+/** The document a verified head and its verified content make. */
+export function documentOf(row: HeadRow, content: string): Document {
+  return {
+    id: row.id,
+    title: row.title,
+    content,
+    type: row.type,
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+    size: row.size,
+    checksum: row.checksum,
+  };
+}
+
+/** The document a verified version row makes (`updatedAt` is that version's time). */
+export function versionDocumentOf(row: VersionRowWithContent): Document {
+  return {
+    id: row.id,
+    title: row.title,
+    content: row.content,
+    type: row.type,
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.doc_created_at,
+    updatedAt: row.created_at,
+    version: row.version,
+    size: row.size,
+    checksum: row.checksum,
+  };
+}
+
+/** A verified version row as history shows it. */
+export function versionInfoOf(row: VersionRow): VersionInfo {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    type: row.type,
+    tags: JSON.parse(row.tags) as string[],
+    size: row.size,
+    checksum: row.checksum,
+    createdAt: row.created_at,
+    comment: row.comment,
+  };
+}
+
+/** A head row as a list entry; one whose tag fails is listed, marked `integrityFailed`, not thrown. */
+export function summaryOf(macKey: Uint8Array, row: HeadRow): DocumentSummary {
+  let failed = false;
+  try {
+    checkHead(macKey, row);
+  } catch (err) {
+    if (!isDocvaultError(err, 'Integrity')) throw err;
+    failed = true;
+  }
+  const summary: DocumentSummary = {
+    id: row.id,
+    title: row.title,
+    type: row.type,
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+    size: row.size,
+    checksum: row.checksum,
+  };
+  return failed ? { ...summary, integrityFailed: true } : summary;
+}
+
+/** The vault-wide totals (table `counters`), of live documents, and the Trash's count. */
+export interface Counters {
+  documents: number;
+  versions: number;
+  contentBytes: number;
+  historyBytes: number;
+  byType: Record<string, number>;
+  trashed: number;
+}
+
+/** Reads the `counters` table with `SELECT key, n FROM counters`. */
+export function readCounters(stmt: Database.Statement): Counters {
+  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {}, trashed: 0 };
+  for (const { key, n } of stmt.all() as { key: string; n: number }[]) {
+    if (key === 'documents') c.documents = n;
+    else if (key === 'versions') c.versions = n;
+    else if (key === 'content_bytes') c.contentBytes = n;
+    else if (key === 'history_bytes') c.historyBytes = n;
+    else if (key === 'trash_documents') c.trashed = n;
+    else if (key.startsWith('type:')) c.byType[key.slice(5)] = n;
+  }
+  return c;
+}
+
+/** `NotFound` for `id`; for a trashed document, says where it is (details.trashed). */
+export function notFound(id: string, trashed: boolean): DocvaultError {
+  return trashed
+    ? new DocvaultError('NotFound', `Document "${id}" is in the Trash; undelete it to use it`, { id, trashed: true })
+    : new DocvaultError('NotFound', `No document "${id}"`, { id });
+}
+
+/** `AlreadyExists` for an id whose document is in the Trash: a create never overwrites it. */
+export function trashedExists(id: string): DocvaultError {
+  return new DocvaultError('AlreadyExists', `A document "${id}" is in the Trash; undelete or purge it first`, { id, reason: 'trashed' });
+}

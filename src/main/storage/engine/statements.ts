@@ -1,0 +1,64 @@
+/** The fixed statements of a connection, prepared once: reads on any connection, writes only on a {@link WritableDB}. */
+import { MAX_VERSION } from '../migrations';
+import { HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
+import type { StatementCache} from './db';
+import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
+
+/** Statements every connection has. */
+export function prepareReads(db: ReadableDB) {
+  return {
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
+    getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
+    /** undefined: no such id; null: live; a number: in the Trash since then. */
+    state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
+    getVersion: db.prepare(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '@version')} WHERE d.id = @id`),
+    listVersions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.id = ? ORDER BY v.vid`),
+    counters: db.prepare('SELECT key, n FROM counters'),
+    documentCount: db.prepare("SELECT n FROM counters WHERE key = 'documents'").pluck(),
+    typeCount: db.prepare('SELECT n FROM counters WHERE key = ?').pluck(),
+  };
+}
+
+/** Statements only a writer has. */
+export function prepareWrites(db: WritableDB) {
+  return {
+    insertDoc: db.prepare(
+      `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac)
+       VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac)
+       ON CONFLICT (id) DO NOTHING RETURNING doc`,
+    ).pluck(),
+    insertVersion: db.prepare(
+      `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
+       VALUES (@vid, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
+    ),
+    deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
+    deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
+    insertTag: db.prepare('INSERT INTO document_tags (tag, doc) VALUES (?, ?)'),
+    deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
+    deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
+    setTrashed: db.prepare('UPDATE documents SET trashed_at = ? WHERE doc = ?'),
+    trashedDocs: db.prepare('SELECT doc, id FROM documents WHERE trashed_at IS NOT NULL'),
+  };
+}
+
+/** A connection's fixed read statements. */
+export type ReadStatements = ReturnType<typeof prepareReads>;
+/** A writer's fixed write statements. */
+export type WriteStatements = ReturnType<typeof prepareWrites>;
+
+/** What read functions need: a connection, its statements, the tag key. */
+export interface ReadContext {
+  readonly db: ReadableDB;
+  readonly r: ReadStatements;
+  readonly sql: StatementCache;
+  readonly macKey: Uint8Array;
+}
+
+/** What write functions need besides: a writable connection and its write statements. */
+export interface WriteContext extends ReadContext {
+  readonly db: WritableDB;
+  readonly w: WriteStatements;
+  readonly clock: () => number;
+  readonly maxContentBytes: number;
+}

@@ -1,0 +1,213 @@
+/**
+ * Writes: a new version and its head, create/update/put, the Trash (trash, undelete, purge). Every
+ * function takes a {@link WriteContext}, whose connection is a `WritableDB`: a reader's cannot be passed.
+ * Callers run them inside a transaction.
+ */
+import { DocvaultError } from '../../../shared/errors';
+import type { Document, DocumentInput, DocumentPatch, WriteOptions } from '../../../shared/types';
+import {
+  assertInputObject,
+  assertPatchObject,
+  validateContent,
+  validateId,
+  validateMetadata,
+  validateTags,
+  validateTitle,
+  validateType,
+  validateWriteOptions,
+} from '../../../shared/validation';
+import { headMac, sha256Hex, versionMac } from '../integrity';
+import { MAX_DOC, MAX_VERSION, versionKey } from '../migrations';
+import { readCurrentRow, verifyCurrent } from './reads';
+import { notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
+import type { WriteContext } from './statements';
+
+/** A validated, fully resolved version about to be written. */
+interface NewVersion {
+  title: string;
+  type: string;
+  tags: readonly string[];
+  tagsJson: string;
+  metadataJson: string;
+  content: string;
+  size: number;
+}
+
+function conflict(id: string, actual: number, expected: number): DocvaultError {
+  return new DocvaultError('Conflict', `Document "${id}" is at version ${actual}, not ${expected}`, { id, expected, actual });
+}
+
+function resolve(ctx: WriteContext, base: NewVersion | undefined, patch: DocumentPatch): NewVersion {
+  const content = patch.content ?? base?.content ?? '';
+  const size = patch.content !== undefined || base === undefined ? validateContent(content, ctx.maxContentBytes) : base.size;
+  const tags = patch.tags !== undefined ? validateTags(patch.tags) : (base?.tags ?? []);
+  return {
+    title: patch.title !== undefined ? validateTitle(patch.title) : (base?.title ?? ''),
+    type: patch.type !== undefined ? validateType(patch.type) : (base?.type ?? ''),
+    tags,
+    tagsJson: patch.tags !== undefined || base === undefined ? JSON.stringify(tags) : base.tagsJson,
+    metadataJson: patch.metadata !== undefined ? validateMetadata(patch.metadata) : (base?.metadataJson ?? '{}'),
+    content,
+    size,
+  };
+}
+
+/**
+ * Writes a version of document `id` and points its head at it: version 1 of a new document when `old`
+ * is undefined, else the version after `old` (the current head, already verified). Returns the new document.
+ */
+function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v: NewVersion, comment: string | null): Document {
+  const updatedAt = ctx.clock();
+  const createdAt = old?.created_at ?? updatedAt;
+  const version = (old?.version ?? 0) + 1;
+  if (version > MAX_VERSION)
+    throw new DocvaultError('TooLarge', `Document "${id}" has reached the most versions a document can have (${MAX_VERSION})`, { id, limit: MAX_VERSION });
+  const checksum = sha256Hex(v.content);
+  const metadata = JSON.parse(v.metadataJson) as Record<string, unknown>;
+  const author = typeof metadata['author'] === 'string' ? (metadata['author'] as string) : null;
+  const fields = { id, version, title: v.title, type: v.type, tags: v.tagsJson, metadata: v.metadataJson, size: v.size, checksum };
+  const mac = versionMac(ctx.macKey, { ...fields, docCreatedAt: createdAt, createdAt: updatedAt, comment });
+  const hmac = headMac(ctx.macKey, { ...fields, createdAt, updatedAt });
+  const head = { ...fields, createdAt, updatedAt, author, headMac: hmac };
+  let docKey: number;
+  if (old === undefined) {
+    const inserted = ctx.w.insertDoc.get(head) as number | undefined;
+    if (inserted === undefined) {
+      if (ctx.r.state.get(id) !== null) throw trashedExists(id);
+      throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
+    }
+    if (inserted > MAX_DOC) throw new DocvaultError('TooLarge', `The vault has reached the most documents it can hold (${MAX_DOC})`, { limit: MAX_DOC });
+    docKey = inserted;
+  } else {
+    docKey = old.doc;
+    // SET only the indexed columns that changed: an unchanged title or author then costs no index write.
+    const sets = ['updated_at = @updatedAt', 'version = @version', 'tags = @tags', 'metadata = @metadata', 'size = @size', 'checksum = @checksum', 'head_mac = @headMac'];
+    if (v.title !== old.title) sets.push('title = @title');
+    if (v.type !== old.type) sets.push('type = @type');
+    if (author !== old.author) sets.push('author = @author');
+    ctx.sql.get(`UPDATE documents SET ${sets.join(', ')} WHERE doc = @doc`).run({ ...head, doc: docKey });
+  }
+  ctx.w.insertVersion.run({
+    vid: versionKey(docKey, version),
+    version,
+    createdAt: updatedAt,
+    mac,
+    size: v.size,
+    checksum,
+    comment,
+    title: v.title,
+    type: v.type,
+    tags: v.tagsJson,
+    metadata: v.metadataJson,
+    content: v.content,
+  });
+  if (old?.tags !== v.tagsJson) {
+    if (old !== undefined) deleteTags(ctx, old.tags, docKey);
+    for (const t of v.tags) ctx.w.insertTag.run(t, docKey);
+  }
+  return { id, title: v.title, content: v.content, type: v.type, tags: [...v.tags], metadata, createdAt, updatedAt, version, size: v.size, checksum };
+}
+
+/**
+ * Removes a document's tag rows, named by the tag list stored in its head. A head whose list does not
+ * parse (altered outside docvault) falls back to a scan, so a damaged document can still be purged.
+ */
+function deleteTags(ctx: WriteContext, tagsJson: string, doc: number): void {
+  let tags: unknown;
+  try {
+    tags = JSON.parse(tagsJson);
+  } catch {
+    tags = undefined;
+  }
+  if (Array.isArray(tags) && tags.every((t) => typeof t === 'string')) for (const t of tags as string[]) ctx.w.deleteTag.run(t, doc);
+  else ctx.w.deleteAllTags.run(doc);
+}
+
+/** Creates a document at version 1. `AlreadyExists` if the id is taken (reason `trashed` if by a trashed one). */
+export function createOne(ctx: WriteContext, input: DocumentInput, opts: WriteOptions | undefined): Document {
+  assertInputObject(input);
+  const id = validateId(input.id);
+  validateWriteOptions(opts);
+  if (opts?.expectedVersion !== undefined && opts.expectedVersion !== 0) {
+    const cur = ctx.r.getHead.get(id) as HeadRow | undefined;
+    if (cur !== undefined && cur.trashed_at !== null) throw trashedExists(id);
+    throw conflict(id, cur?.version ?? 0, opts.expectedVersion);
+  }
+  const v = resolve(ctx, undefined, { content: input.content, title: input.title, type: input.type, tags: input.tags, metadata: input.metadata ?? {} });
+  return writeVersion(ctx, id, undefined, v, opts?.comment ?? null);
+}
+
+/** Writes the next version of a live document with the fields of `patch` changed. */
+export function updateOne(ctx: WriteContext, id: string, patch: DocumentPatch, opts: WriteOptions | undefined): Document {
+  validateId(id);
+  assertPatchObject(patch);
+  validateWriteOptions(opts);
+  const row = readCurrentRow(ctx, id);
+  if (row === undefined) {
+    if (opts?.expectedVersion !== undefined && opts.expectedVersion !== 0)
+      throw new DocvaultError('Conflict', `Document "${id}" does not exist (expected version ${opts.expectedVersion})`, { id, expected: opts.expectedVersion, actual: 0 });
+    throw notFound(id, false);
+  }
+  if (row.trashed_at !== null) throw notFound(id, true);
+  // Verify before building on it: never launder altered content into a freshly tagged version.
+  const doc = verifyCurrent(ctx, row);
+  if (opts?.expectedVersion !== undefined && opts.expectedVersion !== row.version) throw conflict(id, row.version, opts.expectedVersion);
+  const base: NewVersion = { title: doc.title, type: doc.type, tags: doc.tags, tagsJson: row.tags, metadataJson: row.metadata, content: doc.content, size: doc.size };
+  return writeVersion(ctx, id, row, resolve(ctx, base, patch), opts?.comment ?? null);
+}
+
+/** Creates the document, or writes its next version. */
+export function putOne(ctx: WriteContext, input: DocumentInput, opts: WriteOptions | undefined): Document {
+  assertInputObject(input);
+  const id = validateId(input.id);
+  const state = ctx.r.state.get(id) as number | null | undefined;
+  if (state === undefined) return createOne(ctx, input, opts);
+  if (state !== null) throw trashedExists(id);
+  const { id: _id, ...patch } = input;
+  return updateOne(ctx, id, patch, opts);
+}
+
+/** Moves a live document to the Trash: its head and versions stay; its tag rows go. */
+export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | undefined): void {
+  validateId(id);
+  validateWriteOptions(opts);
+  const head = ctx.r.getHead.get(id) as HeadRow | undefined;
+  if (head === undefined || head.trashed_at !== null) throw notFound(id, head !== undefined);
+  if (opts?.expectedVersion !== undefined && opts.expectedVersion !== head.version) throw conflict(id, head.version, opts.expectedVersion);
+  deleteTags(ctx, head.tags, head.doc);
+  ctx.w.setTrashed.run(ctx.clock(), head.doc);
+}
+
+/** Versions first: the counter triggers read the head to know whether they were counted. */
+function purgeRows(ctx: WriteContext, doc: number): void {
+  ctx.w.deleteVersions.run(doc, doc);
+  ctx.w.deleteDoc.run(doc);
+}
+
+/** Deletes a document, live or trashed, with every version, forever. */
+export function purgeOne(ctx: WriteContext, id: string): void {
+  validateId(id);
+  const head = ctx.r.getHead.get(id) as HeadRow | undefined;
+  if (head === undefined) throw notFound(id, false);
+  if (head.trashed_at === null) deleteTags(ctx, head.tags, head.doc);
+  purgeRows(ctx, head.doc);
+}
+
+/** Purges every trashed document; returns their ids. */
+export function emptyTrash(ctx: WriteContext): string[] {
+  const rows = ctx.w.trashedDocs.all() as { doc: number; id: string }[];
+  for (const r of rows) purgeRows(ctx, r.doc);
+  return rows.map((r) => r.id);
+}
+
+/** Brings a trashed document back: verified first, then live again with its tag rows restored. */
+export function undeleteOne(ctx: WriteContext, id: string): Document {
+  validateId(id);
+  const row: HeadWithContent | undefined = readCurrentRow(ctx, id);
+  if (row === undefined || row.trashed_at === null)
+    throw new DocvaultError('NotFound', row === undefined ? `No document "${id}"` : `Document "${id}" is not in the Trash`, { id, trashed: false });
+  const doc = verifyCurrent(ctx, row);
+  ctx.w.setTrashed.run(null, row.doc);
+  for (const t of doc.tags) ctx.w.insertTag.run(t, row.doc);
+  return doc;
+}

@@ -1,0 +1,376 @@
+/**
+ * The service's worker threads: one writer and a pool of readers. Starts them (the writer first; readers in
+ * the background once it is up, so the first answer does not wait for them), restarts one that dies,
+ * picks the least-loaded reader, and carries control messages (stats, refresh) to the writer.
+ * What the calls mean is the scheduler's business: the pool reports answers, crashes and restarts.
+ */
+import { Worker } from 'node:worker_threads';
+import { DocvaultError, deserializeError } from '../../../shared/errors';
+import type { MemoryMode, Progress, VaultStats } from '../../../shared/types';
+import { wipe } from '../keys';
+import { logLine } from '../worker/log';
+import type { FromWorker, ToWorker, WorkerInit, WorkerKey } from '../worker/protocol';
+import type { ServiceOptions, WorkerLoad } from './types';
+import type { ServiceKey } from './worker-key';
+
+/** What a worker does. */
+export type Role = 'reader' | 'writer';
+
+/** One worker thread and the calls (`T`) it holds. */
+export interface Slot<T> {
+  readonly name: string;
+  readonly role: Role;
+  worker: Worker | undefined;
+  state: 'starting' | 'ready' | 'closing' | 'stopped';
+  /** Calls handed to it and not yet answered, by sequence number. */
+  readonly inFlight: Map<number, T>;
+  completed: number;
+  busyMs: number;
+  restarts: number;
+  lastError: string | undefined;
+  onExit: (() => void) | undefined;
+  onStalling: (() => void) | undefined;
+}
+
+/** A results message from a worker. */
+export type ResultsMessage = Extract<FromWorker, { t: 'results' }>;
+
+/** What the pool tells its owner. */
+export interface PoolEvents<T> {
+  /** A worker answered calls (and, from the writer, maybe committed a group). */
+  readonly results: (slot: Slot<T>, msg: ResultsMessage) => void;
+  /** Progress of a running `verify`. */
+  readonly progress: (slot: Slot<T>, seq: number, progress: Progress) => void;
+  /** A ready worker died; `held` are the calls it had (already removed from it). It is being restarted. */
+  readonly crashed: (slot: Slot<T>, code: number, held: readonly T[]) => void;
+  /** A worker started (first time or after a restart) and takes calls. */
+  readonly ready: (slot: Slot<T>) => void;
+  /** A worker could not be (re)started `maxRestarts` times in a row. */
+  readonly gaveUp: (slot: Slot<T>, error: DocvaultError) => void;
+}
+
+/** What workers are started with. */
+export interface PoolConfig {
+  readonly path: string;
+  readonly workerPath: string;
+  readonly key: ServiceKey;
+  readonly memoryMode: MemoryMode;
+  readonly options: ServiceOptions;
+  readonly readers: number;
+  readonly externalCheckMs: number;
+  readonly slowCallMs: number;
+  readonly maxRestarts: number;
+  /** The cache's outside-change flag, bumped by the writer. */
+  readonly signal: SharedArrayBuffer;
+}
+
+interface Control {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** Readers start this long after open at the latest (earlier once the writer has answered a call). */
+const READERS_AFTER_MS = 100;
+
+/** Each service's pool, by its owner: only the test-only module ./testing.ts looks here. */
+const pools = new WeakMap<object, WorkerPool<unknown>>();
+
+/** The pool started for `owner` (a StorageService), for ./testing.ts. */
+export function poolOwnedBy(owner: object): WorkerPool<unknown> | undefined {
+  return pools.get(owner);
+}
+
+function newSlot<T>(name: string, role: Role): Slot<T> {
+  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
+}
+
+/** The writer and the readers of one service. */
+export class WorkerPool<T> {
+  readonly writer: Slot<T>;
+  readonly readers: readonly Slot<T>[];
+  readonly #config: PoolConfig;
+  readonly #events: PoolEvents<T>;
+  readonly #control = new Map<number, Control>();
+  #controlSeq = 0;
+  #closed = false;
+  #readersStarted = false;
+  #readerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(owner: object, config: PoolConfig, events: PoolEvents<T>) {
+    pools.set(owner, this as WorkerPool<unknown>);
+    this.#config = config;
+    this.#events = events;
+    this.writer = newSlot('writer', 'writer');
+    this.readers = Array.from({ length: config.readers }, (_, i) => newSlot<T>(`reader-${i + 1}`, 'reader'));
+  }
+
+  /**
+   * Starts the writer (which creates or opens and migrates the vault) and resolves once it is ready. The
+   * readers start later, in the background (see {@link #startReaders}); until one is ready the scheduler
+   * lets the writer answer reads.
+   */
+  async start(create: boolean): Promise<void> {
+    await this.#spawn(this.writer, create);
+    this.#readerTimer = setTimeout(() => this.#startReaders(), READERS_AFTER_MS);
+    this.#readerTimer.unref();
+  }
+
+  /**
+   * Starts the readers once the writer has given its first answer (or {@link READERS_AFTER_MS} after open
+   * if no call came): starting them at once would take the CPU from that first answer (~70 ms of a 2-core
+   * machine's time per thread), which the caller is waiting for and the readers are not.
+   */
+  #startReaders(): void {
+    if (this.#readersStarted || this.#closed) return;
+    this.#readersStarted = true;
+    if (this.#readerTimer !== undefined) clearTimeout(this.#readerTimer);
+    for (const slot of this.readers) void this.#startOrGiveUp(slot);
+  }
+
+  /** The ready reader with the fewest calls in flight, if any. */
+  leastLoadedReader(): Slot<T> | undefined {
+    let best: Slot<T> | undefined;
+    for (const s of this.readers) if (s.state === 'ready' && (best === undefined || s.inFlight.size < best.inFlight.size)) best = s;
+    return best;
+  }
+
+  /** Per-worker load, writer first. */
+  loads(): WorkerLoad[] {
+    const load = (s: Slot<T>): WorkerLoad => ({
+      name: s.name,
+      role: s.role,
+      ready: s.state === 'ready',
+      inFlight: s.inFlight.size,
+      completed: s.completed,
+      busyMs: Math.round(s.busyMs * 100) / 100,
+      restarts: s.restarts,
+    });
+    return [load(this.writer), ...this.readers.map(load)];
+  }
+
+  /** Asks the writer for its engine stats. */
+  writerStats(): Promise<VaultStats> {
+    return this.#askWriter((seq) => ({ t: 'stats', seq })) as Promise<VaultStats>;
+  }
+
+  /** Asks the writer to look for commits by other processes now. */
+  async refresh(): Promise<void> {
+    await this.#askWriter((seq) => ({ t: 'refresh', seq }));
+  }
+
+  /** Closes every worker (the writer checkpoints) and fails control requests still waiting with `error`. */
+  async stop(error: DocvaultError): Promise<void> {
+    this.#closed = true;
+    if (this.#readerTimer !== undefined) clearTimeout(this.#readerTimer);
+    await Promise.all([...this.readers, this.writer].map((s) => this.#stop(s)));
+    for (const c of this.#control.values()) c.reject(error);
+    this.#control.clear();
+  }
+
+  /** Test-only fault injection (see ./testing.ts): the slot of `role` number `index`, if it has a thread. */
+  slotOf(role: Role, index = 0): Slot<T> | undefined {
+    return role === 'writer' ? this.writer : this.readers[index];
+  }
+
+  /** Test-only: blocks a worker's thread for `ms`; resolves once the worker has started blocking. */
+  stall(slot: Slot<T>, ms: number): Promise<void> {
+    const worker = slot.worker;
+    if (worker === undefined) return Promise.reject(new Error(`${slot.name} has no thread to stall`));
+    return new Promise<void>((resolve) => {
+      slot.onStalling = resolve;
+      worker.postMessage({ t: '__stall', ms } satisfies ToWorker);
+    });
+  }
+
+  /** Test-only: kills a worker now (`terminate`) or when it next reads its port (`exit`). */
+  crash(slot: Slot<T>, how: 'terminate' | 'exit'): void {
+    if (how === 'terminate') void slot.worker?.terminate();
+    else slot.worker?.postMessage({ t: '__crash' } satisfies ToWorker);
+  }
+
+  #askWriter(message: (seq: number) => ToWorker): Promise<unknown> {
+    const writer = this.writer;
+    if (writer.state !== 'ready' || writer.worker === undefined)
+      return Promise.reject(new DocvaultError('WorkerCrashed', 'The storage writer is restarting; try again', { worker: writer.name }));
+    const seq = ++this.#controlSeq;
+    const worker = writer.worker;
+    return new Promise((resolve, reject) => {
+      this.#control.set(seq, { resolve, reject });
+      worker.postMessage(message(seq));
+    });
+  }
+
+  #workerKey(): { key: WorkerKey; copy: Uint8Array | undefined } {
+    const k = this.#config.key;
+    if ('rawKey' in k) {
+      const copy = new Uint8Array(k.rawKey);
+      return { key: { rawKey: copy }, copy };
+    }
+    return { key: k, copy: undefined };
+  }
+
+  #spawn(slot: Slot<T>, create: boolean): Promise<void> {
+    const c = this.#config;
+    return new Promise<void>((resolve, reject) => {
+      const { key, copy } = this.#workerKey();
+      const init: WorkerInit = {
+        role: slot.role,
+        name: slot.name,
+        path: c.path,
+        key,
+        create,
+        memoryMode: c.memoryMode,
+        tuning: c.options.tuning ?? {},
+        maxContentBytes: c.options.maxContentBytes,
+        durability: c.options.durability ?? 'full',
+        externalCheckMs: c.externalCheckMs,
+        signal: c.signal,
+        slowCallMs: c.slowCallMs,
+        nativeBinding: c.options.nativeBinding,
+      };
+      let worker: Worker;
+      try {
+        worker = new Worker(c.workerPath, { workerData: init, name: `docvault-${slot.name}` });
+      } catch (err) {
+        reject(new DocvaultError('Internal', `Could not start the storage ${slot.name}: ${(err as Error).message}`));
+        return;
+      } finally {
+        // workerData was copied into the new thread; drop this copy of the key now.
+        wipe(copy);
+      }
+      let settled = false;
+      slot.worker = worker;
+      slot.state = 'starting';
+      slot.lastError = undefined;
+      worker.on('message', (msg: FromWorker) => {
+        if (slot.worker !== worker) return;
+        if (slot.state === 'starting') {
+          if (msg.t === 'ready') {
+            slot.state = 'ready';
+            settled = true;
+            resolve();
+            return;
+          }
+          if (msg.t === 'fatal') {
+            slot.state = 'stopped';
+            settled = true;
+            reject(deserializeError(msg.error));
+            return;
+          }
+        }
+        this.#onMessage(slot, msg);
+      });
+      worker.on('error', (err) => {
+        slot.lastError = err.message;
+      });
+      worker.on('exit', (code) => {
+        if (slot.worker !== worker) return;
+        slot.worker = undefined;
+        const was = slot.state;
+        slot.state = 'stopped';
+        if (!settled) {
+          settled = true;
+          reject(new DocvaultError('WorkerCrashed', `The storage ${slot.name} stopped while starting (exit code ${code}${slot.lastError !== undefined ? `: ${slot.lastError}` : ''})`));
+        } else if (was === 'ready') this.#onCrash(slot, code);
+        const onExit = slot.onExit;
+        slot.onExit = undefined;
+        onExit?.();
+      });
+    });
+  }
+
+  #onMessage(slot: Slot<T>, msg: FromWorker): void {
+    switch (msg.t) {
+      case 'results':
+        for (const r of msg.results) {
+          slot.completed++;
+          slot.busyMs += r.durationMs;
+        }
+        this.#events.results(slot, msg);
+        if (slot.role === 'writer') this.#startReaders();
+        break;
+      case 'progress':
+        this.#events.progress(slot, msg.seq, msg.progress);
+        break;
+      case 'stats':
+      case 'refreshed': {
+        const c = this.#control.get(msg.seq);
+        this.#control.delete(msg.seq);
+        c?.resolve(msg.t === 'stats' ? msg.stats : msg.changed);
+        break;
+      }
+      case 'stalling': {
+        const onStalling = slot.onStalling;
+        slot.onStalling = undefined;
+        onStalling?.();
+        break;
+      }
+      case 'ready':
+      case 'fatal':
+      case 'closed':
+        break;
+      default: {
+        const never: never = msg;
+        logLine('service', `unknown worker message ${String((never as { t?: unknown }).t)}`);
+      }
+    }
+  }
+
+  /** A worker died: hand over what it held, fail waiting control requests (writer), start a new one. */
+  #onCrash(slot: Slot<T>, code: number): void {
+    const why = slot.lastError !== undefined ? `: ${slot.lastError}` : '';
+    logLine('service', `${slot.name} stopped unexpectedly (exit code ${code}${why}); restarting it`);
+    const held = [...slot.inFlight.values()];
+    slot.inFlight.clear();
+    if (slot.role === 'writer') {
+      for (const c of this.#control.values()) c.reject(new DocvaultError('WorkerCrashed', `The storage writer stopped (exit code ${code})`, { worker: slot.name }));
+      this.#control.clear();
+    }
+    this.#events.crashed(slot, code, held);
+    void this.#startOrGiveUp(slot, true);
+  }
+
+  /** Starts a worker, retrying up to `maxRestarts` times; then reports it as given up. */
+  async #startOrGiveUp(slot: Slot<T>, restart = false): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.#closed) return;
+      try {
+        await this.#spawn(slot, false);
+        if (this.#closed) return;
+        if (restart) slot.restarts++;
+        this.#events.ready(slot);
+        return;
+      } catch (err) {
+        if (this.#closed) return;
+        if (attempt >= this.#config.maxRestarts) {
+          const error = new DocvaultError('WorkerCrashed', `The storage ${slot.name} could not be ${restart ? 'restarted' : 'started'}: ${(err as Error).message}`, {
+            worker: slot.name,
+          });
+          logLine('service', error.message);
+          this.#events.gaveUp(slot, error);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 25 * attempt));
+      }
+    }
+  }
+
+  /** Closes a worker politely (the writer checkpoints), or terminates it if it is not ready or does not answer. */
+  async #stop(slot: Slot<T>): Promise<void> {
+    const worker = slot.worker;
+    if (worker === undefined) return;
+    const exited = new Promise<void>((resolve) => {
+      slot.onExit = resolve;
+    });
+    if (slot.state !== 'ready') {
+      slot.state = 'closing';
+      await worker.terminate();
+      return;
+    }
+    slot.state = 'closing';
+    worker.postMessage({ t: 'close' } satisfies ToWorker);
+    const timer = setTimeout(() => void worker.terminate(), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
