@@ -63,7 +63,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: true,
-  external: [...Object.keys(pkg.dependencies ?? {}), 'pouchdb-node', 'leveldown', 'electron'],
+  external: [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), 'leveldown'],
   outExtension: { '.js': '.mjs' },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
@@ -89,6 +89,12 @@ try {
 }
 
 if (drivers.some((d) => d.name === 'service')) buildWorkerBundle();
+
+// A peer whose library did not install or load is reported, and its trials come back as skipped records.
+const unavailable = new Map();
+for (const a of await lib.driverAvailability(drivers)) if (a.unavailable !== undefined) unavailable.set(a.name, a.unavailable);
+for (const [name, why] of unavailable) process.stderr.write(`driver ${name} is unavailable: ${why}\n`);
+const cannot = (driver, trial) => unavailable.has(driver.name) || driver.unsupported(trial.name) !== undefined;
 
 /** [{label, docs, docBytes, sizeName|undefined}] */
 let sizes;
@@ -163,7 +169,7 @@ try {
     for (const driver of drivers)
       for (const trial of sizeTrials) {
         const key = `${driver.name}/${trial.seed}`;
-        if (driver.unsupported(trial.name) !== undefined || templates.has(key)) continue;
+        if (cannot(driver, trial) || templates.has(key)) continue;
         let template = join(work, `seed-${driver.name}-${trial.seed}-${size.docs}-${size.docBytes}`);
         log(`[${elapsed()}] seed ${key} ${size.docs}×${size.docBytes} …`);
         try {
@@ -180,7 +186,7 @@ try {
       for (const driver of drivers) {
         const base = { trial: trial.name, driver: driver.name, docs: size.docs, docBytes: size.docBytes };
         const label = `${trial.name} ${driver.name} ${size.docs}×${size.docBytes}`;
-        if (driver.unsupported(trial.name) !== undefined) {
+        if (cannot(driver, trial)) {
           // Skipped records need no process: build them in-process through the same function.
           records.push(await lib.runTrial(trial.name, driver.name, { ...base, dir: join(work, 'unused'), commit }));
           continue;

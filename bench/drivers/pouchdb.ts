@@ -104,7 +104,8 @@ async function openPouch(dir: string, password: string | undefined): Promise<Pou
   const Crypto = PouchDB.plugin(await cryptoPouch.load());
   const db = new Crypto<StoredDoc>(join(dir, DIR));
   if (db.crypto === undefined) throw new Error('crypto-pouch did not add crypto() to PouchDB');
-  await db.crypto(password);
+  // `_revs_info` must pass the decrypting transform untouched, or history+diff cannot list revisions.
+  await db.crypto(password, { ignore: ['_revs_info'] });
   return db;
 }
 
