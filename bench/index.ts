@@ -10,3 +10,22 @@ export { runTrial, seedStore, machineInfo, type RunTrialOptions } from './run';
 export { DEFAULT_TIMING, median, spreadPercent } from './measure';
 export { renderMarkdown, checkTargets, formatRate, TARGETS, type Target } from './report';
 export type * from './types';
+export {
+  SCALE_SIZES,
+  SCALE_FILTERS,
+  DEEP_PAGES,
+  expectedCounts,
+  scaleSeed,
+  scaleMeasure,
+  scaleRawMeasure,
+  scaleService,
+  scaleRecord,
+  type ScaleRecord,
+  type ScaleSeed,
+  type ScaleMeasure,
+  type ScaleService,
+  type ScaleRawMeasure,
+  type PageFigure,
+  type ScaleFilter,
+} from './scale';
+export { renderScaleMarkdown } from './scale-report';
