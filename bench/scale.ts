@@ -11,7 +11,7 @@
  * figures are of real work.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageService, Vault } from '../src/main/storage';
 import { DOC_TYPES, TAGS, seedBatches, tagsFor, typeFor } from './data';
@@ -163,6 +163,7 @@ export function expectedCounts(docs: number): Record<ScaleFilter, number> {
 /** Seeds `dir` with `docs` realistic documents for docvault (no history document) or raw. */
 export async function scaleSeed(driver: 'docvault' | 'raw', docs: number, docBytes: number, dir: string): Promise<ScaleSeed> {
   let manifest: StoreManifest;
+  mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
   if (driver === 'raw') manifest = await rawDriver.seed(dir, 'docs', { docs, docBytes });
   else {
