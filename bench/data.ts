@@ -73,14 +73,18 @@ function hash128(n: number, salt: number): [number, number, number, number] {
   return [h0, h1, h2, h3];
 }
 
-const hex8 = (x: number): string => x.toString(16).padStart(8, '0');
+/** Two hex digits per byte value: ids are made per document while seeding, so this stays cheap. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex2 = (x: number): string => HEX2[x & 255] as string;
+const hex4 = (x: number): string => hex2(x >>> 8) + hex2(x);
+const hex8 = (x: number): string => hex4(x >>> 16) + hex4(x);
+const VARIANT = ['8', '9', 'a', 'b'];
 
 /** A UUID-v4-shaped id for (n, salt): 8-4-4-4-12 hex digits, in no order related to n. */
 function uuidLike(n: number, salt: number, version: string): string {
   const [a, b, c, d] = hash128(n, salt);
-  const bh = hex8(b);
-  const ch = hex8(c);
-  return `${hex8(a)}-${bh.slice(0, 4)}-${version}${bh.slice(5, 8)}-${'89ab'[c & 3] ?? '8'}${ch.slice(1, 4)}-${ch.slice(4, 8)}${hex8(d)}`;
+  // b: 4 digits, then the version nibble and 3 digits; c: the variant nibble, 3 digits, then 4 digits.
+  return `${hex8(a)}-${hex4(b >>> 16)}-${version}${(b & 0xfff).toString(16).padStart(3, '0')}-${VARIANT[c & 3] ?? '8'}${((c >>> 16) & 0xfff).toString(16).padStart(3, '0')}-${hex4(c)}${hex8(d)}`;
 }
 
 const SEEDED_SALT = 0x5eed;
