@@ -137,7 +137,9 @@ export function renderMarkdown(records: readonly BenchRecord[], opts: { title?: 
     '',
   );
 
-  const drivers = DRIVERS.map((d) => d.name).filter((n) => records.some((r) => r.driver === n));
+  // Registered drivers in table order, then any other driver a caller ran (runTrial takes driver objects).
+  const known = DRIVERS.map((d) => d.name);
+  const drivers = [...known.filter((n) => records.some((r) => r.driver === n)), ...new Set(records.map((r) => r.driver).filter((n) => !known.includes(n)))];
   const footnotes: string[] = [];
   const footnote = (text: string): string => {
     let i = footnotes.indexOf(text);

@@ -10,7 +10,7 @@ import { driverByName } from './drivers';
 import { DEFAULT_TIMING, measure, median, spreadPercent, throwIfAborted } from './measure';
 import { makeOp } from './ops';
 import { trialByName, type OpKind } from './trials';
-import type { BenchRecord, MachineInfo, SeedKind, StoreManifest, Timing, TrialProgress } from './types';
+import type { BenchDriver, BenchRecord, MachineInfo, SeedKind, StoreManifest, Timing, TrialProgress } from './types';
 
 const MANIFEST = 'bench-store.json';
 
@@ -60,10 +60,14 @@ export async function seedStore(driverName: string, seed: SeedKind, opts: { docs
   return manifest;
 }
 
-/** Runs trial `trialName` on driver `driverName`; resolves to one result record (a skipped one if the driver cannot). */
-export async function runTrial(trialName: string, driverName: string, opts: RunTrialOptions): Promise<BenchRecord> {
+/**
+ * Runs trial `trialName` on a driver (a registered name, or a driver object of the caller's);
+ * resolves to one result record — a skipped one, with the reason, when the driver cannot run the trial
+ * or its library is unavailable here.
+ */
+export async function runTrial(trialName: string, driverName: string | BenchDriver, opts: RunTrialOptions): Promise<BenchRecord> {
   const trial = trialByName(trialName);
-  const driver = driverByName(driverName);
+  const driver = typeof driverName === 'string' ? driverByName(driverName) : driverName;
   const timing: Timing = { ...DEFAULT_TIMING, ...opts.timing };
   const { docs, docBytes, signal } = opts;
   const base = { trial: trial.name, driver: driver.name, docs, docBytes, unit: trial.batch === undefined ? ('ops' as const) : ('docs' as const) };

@@ -6,9 +6,9 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DRIVERS, TRIALS, driverAvailability, driverByName, peerModule, runTrial, seedStore } from '../../bench';
+import { DRIVERS, TRIALS, driverAvailability, driverByName, peerModule, renderMarkdown, runTrial, seedStore } from '../../bench';
 import { docId, makeDoc, newDocId } from '../../bench/data';
-import type { SeedKind, StoreManifest } from '../../bench/types';
+import type { BenchDriver, SeedKind, StoreManifest } from '../../bench/types';
 import { tempDir } from '../helpers/tmp';
 
 const tmp = tempDir('docvault-bench-peers-');
@@ -125,6 +125,26 @@ describe('driver availability', () => {
     for (const d of list) expect(d.unavailable).toBeUndefined();
     expect(list.find((d) => d.name === 'signal')?.benchOnly).toMatch(/AGPL/);
     expect(list.filter((d) => d.benchOnly !== undefined).map((d) => d.name)).toEqual(['signal']);
+  });
+
+  it('returns skipped records for a driver whose library is unavailable, and never seeds it', async () => {
+    const missing = peerModule('docvault-bench-no-such-peer', (ns) => ns);
+    let seeded = 0;
+    const ghost: BenchDriver = {
+      ...driverByName('raw'),
+      name: 'ghost',
+      available: () => missing.available(),
+      seed: () => {
+        seeded++;
+        return Promise.reject(new Error('seed must not run'));
+      },
+    };
+    const r = await runTrial('get-hot', ghost, { ...size, timing, dir: dir(), commit: 'test' });
+    expect(r).toMatchObject({ trial: 'get-hot', driver: 'ghost', opsPerSec: null, spread: null, measuredUnits: 0 });
+    expect(r.skipped).toMatch(/^unavailable: docvault-bench-no-such-peer did not load/);
+    expect(seeded).toBe(0);
+    const md = renderMarkdown([r]);
+    expect(md).toMatch(/\| get-hot \| unavailable \[1\] \|/);
   });
 
   it('reports a library that does not load as unavailable, with the reason, without throwing', async () => {
