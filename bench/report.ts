@@ -129,6 +129,8 @@ export function renderMarkdown(records: readonly BenchRecord[], opts: { title?: 
   }
   for (const line of opts.context ?? []) out.push(line, '');
   out.push(
+    'Documents as users make them (bench/data.ts, the same for every driver): UUID-like ids in random order, titles of 2–7 words, 5 types, 1–3 of 50 tags, word content of the stated size.',
+    '',
     'Each cell: median throughput of the measured runs, ± spread = (max − min) / median. Bulk trials count documents/s, the others operations/s. ' +
       'Every trial × driver × size ran in a fresh process on a fresh copy of the same seeded data; ratios compare figures of the same run.',
     '',
