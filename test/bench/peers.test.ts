@@ -147,6 +147,15 @@ describe('driver availability', () => {
     expect(md).toMatch(/\| get-hot \| unavailable \[1\] \|/);
   });
 
+  it('keeps the peers out of the app: nothing under src/ names them (signal is AGPL-3.0)', () => {
+    const src = join(import.meta.dirname, '../../src');
+    const offenders = filesUnder(src)
+      .filter((f) => /\.(ts|tsx|mts|cts|js|mjs)$/.test(f))
+      .filter((f) => /['"](@signalapp\/sqlcipher|lmdb|crypto-pouch|pouchdb-node)['"]/.test(readFileSync(f, 'utf8')));
+    expect(filesUnder(src).length).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
+  });
+
   it('reports a library that does not load as unavailable, with the reason, without throwing', async () => {
     const missing = peerModule('docvault-bench-no-such-peer', (ns) => ns);
     expect(await missing.available()).toMatch(/^docvault-bench-no-such-peer did not load: .*docvault-bench-no-such-peer/);
