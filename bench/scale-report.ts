@@ -37,9 +37,12 @@ const ROWS: readonly Row[] = [
   { label: 'get-cold docvault ÷ raw', format: 'ratio', get: (r) => (r.raw === undefined ? undefined : r.docvault.measure.getColdOpsPerSec / r.raw.measure.getColdOpsPerSec) },
   { label: 'StorageService.open, ms', format: 'ms', get: (r) => r.docvault.service?.openMs },
   { label: 'StorageService open → first page answered, ms', format: 'ms', get: (r) => r.docvault.service?.firstAnswerMs },
+  { label: 'StorageService.verify, versions/s', format: 'rate', get: (r) => (r.docvault.service === undefined ? undefined : (r.docs * 1000) / r.docvault.service.verifyMs) },
+  { label: "a caller's get during service verify, p99 ms", format: 'ms', get: (r) => r.docvault.service?.getsDuringVerify.p99Ms },
+  { label: "a caller's get during service verify, max ms", format: 'ms', get: (r) => r.docvault.service?.getsDuringVerify.maxMs },
   { label: 'peak RSS, seeding, MiB', format: 'mb', get: (r) => r.docvault.seed.peakRssMb },
   { label: 'peak RSS, measuring, MiB', format: 'mb', get: (r) => r.docvault.measure.peakRssMb },
-  { label: 'peak RSS, service open (main thread + workers), MiB', format: 'mb', get: (r) => r.docvault.service?.peakRssMb },
+  { label: 'peak RSS, service (main thread + workers), MiB', format: 'mb', get: (r) => r.docvault.service?.peakRssMb },
 ];
 
 function fmt(x: number | undefined, f: Format): string {

@@ -3,7 +3,8 @@
  * realistic documents × 1 KB). One point is three steps, each meant for a fresh process (the runner,
  * scripts/bench-scale.mjs, spawns bench/child.ts per step): `seed` builds the store, `measure` opens it
  * and takes every figure, `service` times StorageService.open to its first answer. raw (the SQLCipher
- * floor) is seeded and read cold the same way, for the seed rate and get-cold comparisons.
+ * floor) is seeded and read cold the same way, for the seed rate and get-cold comparisons. The service
+ * step also verifies the vault on the service while one caller reads, to show whether verify blocks it.
  *
  * Latencies are single calls timed with performance.now(): the median of {@link REPEATS} calls after
  * one untimed call (the first is reported on its own where "first" is the point, as for open).
@@ -14,8 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageService, Vault } from '../src/main/storage';
-import { DOC_TYPES, TAGS, seedBatches, tagsFor, typeFor } from './data';
+import { DOC_TYPES, TAGS, docId, randomIndices, seedBatches, tagsFor, typeFor } from './data';
 import { driverByName } from './drivers';
+import { SMALL_CACHE } from './drivers/docvault';
 import { rawDriver } from './drivers/sqlite';
 import { measure, median } from './measure';
 import { makeOp } from './ops';
@@ -92,12 +94,24 @@ export interface ScaleMeasure {
   readonly peakRssMb: number;
 }
 
+/** Latencies of the gets one caller made while the service verified the whole vault. */
+export interface GetsDuringVerify {
+  readonly calls: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
 /** What the service step reports. */
 export interface ScaleService {
   /** StorageService.open resolved, ms. */
   readonly openMs: number;
   /** open + the first page of `list` (what the window shows first), ms. */
   readonly firstAnswerMs: number;
+  /** StorageService.verify() of the whole vault, ms (on its worker). */
+  readonly verifyMs: number;
+  /** Does a verify block other callers? One caller's gets (uniform ids) while it ran. */
+  readonly getsDuringVerify: GetsDuringVerify;
   readonly peakRssMb: number;
 }
 
@@ -258,13 +272,42 @@ export async function scaleService(dir: string, manifest: StoreManifest): Promis
   const t0 = performance.now();
   const s = await StorageService.open(join(dir, FILE), { key: { rawKey: manifest.rawKey ?? '' } });
   const openMs = performance.now() - t0;
+  let firstAnswerMs: number;
   try {
     const page = await s.list({ sort: 'updated', limit: 100 });
-    const firstAnswerMs = performance.now() - t0;
+    firstAnswerMs = performance.now() - t0;
     check(page.items.length === Math.min(100, manifest.docs), `the service's first page has ${page.items.length} items`);
-    return { openMs, firstAnswerMs, peakRssMb: peakRssMb() };
   } finally {
     await s.close();
+  }
+  // Verify on the service while one caller keeps reading: the issue wants no caller blocked > ~50 ms. The
+  // small document cache makes those reads go to the readers, where verify could be in the way.
+  const sv = await StorageService.open(join(dir, FILE), { key: { rawKey: manifest.rawKey ?? '' }, tuning: SMALL_CACHE });
+  try {
+    const ids = randomIndices(1 << 16, manifest.docs, 9);
+    const latencies: number[] = [];
+    let verifying = true;
+    const v0 = performance.now();
+    const verified = sv.verify().finally(() => {
+      verifying = false;
+    });
+    const reader = (async () => {
+      for (let i = 0; verifying; i++) {
+        const c0 = performance.now();
+        await sv.get(docId(ids[i & 0xffff] ?? 0));
+        latencies.push(performance.now() - c0);
+      }
+    })();
+    const [report] = await Promise.all([verified, reader]);
+    const verifyMs = performance.now() - v0;
+    check(report.ok && report.versions === manifest.docs, `the service's verify checked ${report.versions} versions, ok=${String(report.ok)}`);
+    check(latencies.length > 0, 'no get completed while the service verified');
+    latencies.sort((a, b) => a - b);
+    const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    const getsDuringVerify = { calls: latencies.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies[latencies.length - 1] ?? 0 };
+    return { openMs, firstAnswerMs, verifyMs, getsDuringVerify, peakRssMb: peakRssMb() };
+  } finally {
+    await sv.close();
   }
 }
 

@@ -97,10 +97,16 @@ describe('bench:scale steps at the smallest size', () => {
   });
 
   const missing = workerBundleMissing();
-  it.skipIf(missing !== undefined)(`times the service's open to its first answer${missing === undefined ? '' : ` (skipped: ${missing})`}`, async () => {
+  it.skipIf(missing !== undefined)(`times the service's open to its first answer, and a caller's gets while it verifies${missing === undefined ? '' : ` (skipped: ${missing})`}`, async () => {
     const s = await scaleService(dvDir, seed.manifest);
     expect(s.openMs).toBeGreaterThan(0);
     expect(s.firstAnswerMs).toBeGreaterThanOrEqual(s.openMs);
+    expect(s.verifyMs).toBeGreaterThan(0);
+    const g = s.getsDuringVerify;
+    expect(g.calls).toBeGreaterThan(0);
+    expect(g.p50Ms).toBeGreaterThan(0);
+    expect(g.p50Ms).toBeLessThanOrEqual(g.p99Ms);
+    expect(g.p99Ms).toBeLessThanOrEqual(g.maxMs);
     expect(s.peakRssMb).toBeGreaterThan(0);
   });
 
