@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { driverByName } from './drivers';
 import { DEFAULT_TIMING, measure, median, spreadPercent, throwIfAborted } from './measure';
 import { makeOp } from './ops';
-import { trialByName } from './trials';
-import type { BenchRecord, MachineInfo, SeedKind, StoreManifest, Timing, TrialProgress } from './types';
+import { trialByName, type OpKind } from './trials';
+import type { BenchDriver, BenchRecord, MachineInfo, SeedKind, StoreManifest, Timing, TrialProgress } from './types';
 
 const MANIFEST = 'bench-store.json';
+
+/** Operations that only read: a driver with `syncReads` runs them in the sync loop. */
+const READ_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['get', 'exists', 'bulk-get', 'list-page', 'history-diff']);
 
 /** Options of {@link runTrial}. */
 export interface RunTrialOptions {
@@ -57,10 +60,14 @@ export async function seedStore(driverName: string, seed: SeedKind, opts: { docs
   return manifest;
 }
 
-/** Runs trial `trialName` on driver `driverName`; resolves to one result record (a skipped one if the driver cannot). */
-export async function runTrial(trialName: string, driverName: string, opts: RunTrialOptions): Promise<BenchRecord> {
+/**
+ * Runs trial `trialName` on a driver (a registered name, or a driver object of the caller's);
+ * resolves to one result record — a skipped one, with the reason, when the driver cannot run the trial
+ * or its library is unavailable here.
+ */
+export async function runTrial(trialName: string, driverName: string | BenchDriver, opts: RunTrialOptions): Promise<BenchRecord> {
   const trial = trialByName(trialName);
-  const driver = driverByName(driverName);
+  const driver = typeof driverName === 'string' ? driverByName(driverName) : driverName;
   const timing: Timing = { ...DEFAULT_TIMING, ...opts.timing };
   const { docs, docBytes, signal } = opts;
   const base = { trial: trial.name, driver: driver.name, docs, docBytes, unit: trial.batch === undefined ? ('ops' as const) : ('docs' as const) };
@@ -73,7 +80,8 @@ export async function runTrial(trialName: string, driverName: string, opts: RunT
     commit: opts.commit ?? 'unknown',
   });
 
-  const skipped = driver.unsupported(trial.name);
+  const unavailable = await driver.available?.();
+  const skipped = unavailable === undefined ? driver.unsupported(trial.name) : `unavailable: ${unavailable}`;
   if (skipped !== undefined) return finish({ ...base, opsPerSec: null, spread: null, runs: [], measuredUnits: 0, skipped, notes: [] });
 
   throwIfAborted(signal);
@@ -96,7 +104,7 @@ export async function runTrial(trialName: string, driverName: string, opts: RunT
     const op = makeOp({ trial, driver, session, manifest, dir: opts.dir });
     await op.prepare?.();
     const m = await measure(op, {
-      sync: driver.sync,
+      sync: driver.sync || (driver.syncReads === true && READ_OPS.has(trial.op)),
       concurrency: trial.concurrency ?? 1,
       timing,
       ...(signal === undefined ? {} : { signal }),
