@@ -12,11 +12,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { URLSearchParams, fileURLToPath } from 'node:url';
 import { findChromium } from './ensure-chromium.mjs';
 import { ensureBuilt } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Node's built-in fetch (the lint config lists browser-neutral globals only). */
+const { fetch } = globalThis;
 const outDir = join(root, 'docs', 'screenshots');
 const PASS = 'sample passphrase for screenshots';
 
