@@ -82,7 +82,7 @@ const openDoc = (title) => async (page) => {
   await page.getByTestId('editor').getByLabel('Title').waitFor();
 };
 
-/** The pictures: name, window size, what to do first. */
+/** The pictures: name, window size, what to do first, and what to put back afterwards. */
 const SHOTS = [
   { name: 'list', width: 1280, height: 800, run: async () => {} },
   { name: 'editor', width: 1280, height: 800, run: openDoc('Flat lease') },
@@ -96,6 +96,19 @@ const SHOTS = [
     },
   },
   { name: 'narrow', width: 700, height: 760, run: openDoc('Flat lease') },
+  {
+    // The unlock screen after a wrong passphrase (one message); the vault is unlocked again afterwards.
+    name: 'unlock',
+    width: 1000,
+    height: 600,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Lock' }).click();
+      await page.locator('input[name="passphrase"]').fill('not the passphrase');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+    after: (call) => call('vault.unlock', { passphrase: PASS }),
+  },
   {
     name: 'no-matches',
     width: 1000,
@@ -129,6 +142,7 @@ try {
       const file = join(outDir, `${shot.name}-${scheme}.png`);
       await page.screenshot({ path: file });
       console.log(`wrote ${file.slice(root.length + 1)}`);
+      await shot.after?.(twin.call);
       await page.close();
     }
     await context.close();
