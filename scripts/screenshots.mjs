@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// `npm run screenshots`: the pictures in README.md and docs/, regenerated from the real UI. Builds what is
-// stale, starts the built web twin on a temp vault (light test KDF), seeds sample documents through the API,
-// drives Chromium (the one the tests use) and writes docs/screenshots/<name>-<light|dark>.png. Not part of
-// `npm test`: pictures are for people, and the E2E specs already check the behaviour.
-//
-// SHOTS is the list: each entry names a picture, a window size and what to do before taking it. Add views
-// (e.g. a version comparison) by adding entries.
+// `npm run screenshots [-- name…]`: the pictures in README.md and docs/, regenerated from the real UI.
+//   1. Window views: builds what is stale, starts the built web twin on a temp vault (light test KDF), seeds
+//      sample documents through the API, drives Chromium (the one the tests use) and writes
+//      docs/screenshots/<name>-<light|dark>.png. SHOTS is the list: a name, a window size, what to do first.
+//   2. Views shot inside E2E specs: every spec in test/e2e that marks shots for the docs (`docs: true`) is run
+//      with DOCVAULT_SCREENSHOT_DIR=docs/screenshots (the versions comparison does this).
+// Not part of `npm test`: pictures are for people, and the E2E specs already check the behaviour.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -151,4 +151,19 @@ try {
   await browser.close();
   await twin.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+// 2. Specs that take docs shots themselves (a name on the command line picks specs too: `-- versions`).
+const e2eDir = join(root, 'test', 'e2e');
+const only = process.argv.slice(2);
+const specs = readdirSync(e2eDir).filter(
+  (f) => f.endsWith('.spec.ts') && readFileSync(join(e2eDir, f), 'utf8').includes('docs: true') && (only.length === 0 || only.some((o) => f.startsWith(o))),
+);
+if (specs.length > 0) {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...specs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, DOCVAULT_SCREENSHOT_DIR: outDir },
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
