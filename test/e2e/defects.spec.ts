@@ -185,8 +185,8 @@ test('7: counts say "1 document · 1 version", not "1 documents · 1 versions"',
   }
 });
 
-test.describe('8: dark mode', () => {
-  test.use({ colorScheme: 'dark' });
+for (const scheme of ['dark', 'light'] as const) test.describe(`8: ${scheme} mode`, () => {
+  test.use({ colorScheme: scheme });
   test('a disabled primary button meets WCAG AA contrast (4.5:1)', async ({ page }) => {
     await twin.call('doc.put', { document: { id: 'dark', title: 'Dark', content: 'x' } });
     await open(page);
