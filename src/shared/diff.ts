@@ -1,9 +1,11 @@
 /**
  * Line diffs between two versions of a document: a unified diff for the CLI and a structured
- * model (lines, hunks, side-by-side rows) for views. Pure TypeScript over the `diff` package, so the
- * CLI, the web twin and the renderer compute the same thing.
+ * model (lines with word highlights, hunks, side-by-side rows) for views. Pure TypeScript over the
+ * `diff` package, so the CLI, the web twin and the renderer compute the same thing. The document
+ * comparison built on it (fields, stats, a fallback for unrelated texts) is in ./compare.ts, the
+ * rows a view draws (collapsed unchanged regions) in ./diff-layout.ts.
  */
-import { diffLines, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { diffArrays, diffLines, diffWordsWithSpace, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DocvaultError } from './errors';
 
 /** Lines of context around each change when none is asked for (as `diff -u` and git use). */
@@ -23,6 +25,18 @@ export interface DiffLine {
   readonly text: string;
   /** False for a last line with no newline after it. */
   readonly eol: boolean;
+  /**
+   * Word highlights of a changed line that faces a similar line on the other side (see
+   * {@link addWordHighlights}): the line's text cut into spans, `changed` marking the words removed
+   * (on a removed line) or added (on an added line). Absent on context lines and unpaired lines.
+   */
+  readonly words?: readonly WordSpan[];
+}
+
+/** A piece of a changed line: unchanged text, or words removed / added on this line's side. */
+export interface WordSpan {
+  readonly text: string;
+  readonly changed: boolean;
 }
 
 /** A run of changes with its context, as in a unified diff's `@@` section. */
@@ -79,7 +93,7 @@ function checkContext(context: number): number {
 }
 
 /** Splits a change's value into its lines; the last one may lack a newline. */
-function splitLines(value: string): { text: string; eol: boolean }[] {
+export function splitLines(value: string): { text: string; eol: boolean }[] {
   const parts = value.split('\n');
   const last = parts.pop();
   const out = parts.map((text) => ({ text, eol: true }));
@@ -228,4 +242,176 @@ export function unifiedDiff(oldText: string, newText: string, opts: UnifiedDiffO
         });
   if (patch === undefined) throw tooLarge(opts.maxEditLength ?? 0);
   return patch;
+}
+
+/** Options of {@link addWordHighlights}. */
+export interface WordHighlightOptions {
+  /**
+   * Word edits allowed per pair of lines; past it the pair is shown as wholly replaced (keeps a
+   * rewritten 1 MB single-line document from costing seconds). Default 256.
+   */
+  readonly maxWordEdits?: number;
+  /**
+   * A pair whose unchanged text is less than this share of the longer line is shown as wholly
+   * replaced: highlighting the odd common "the" in two unrelated lines only adds noise. Default 0.3.
+   */
+  readonly minSimilarity?: number;
+  /** Called after each run of changes with the lines done so far (for progress). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Pairs the removed and added lines of each run of changes (the n-th removed with the n-th added,
+ * as {@link sideBySide} shows them) and marks the words that differ inside each pair. Returns new
+ * lines; context and unpaired lines are returned as they were.
+ */
+export function addWordHighlights(lines: readonly DiffLine[], opts: WordHighlightOptions = {}): DiffLine[] {
+  const maxEditLength = opts.maxWordEdits ?? 256;
+  const minSimilarity = opts.minSimilarity ?? 0.3;
+  const out = lines.slice();
+  let i = 0;
+  while (i < out.length) {
+    if ((out[i] as DiffLine).kind === 'context') {
+      i++;
+      continue;
+    }
+    const removed: number[] = [];
+    const added: number[] = [];
+    while (i < out.length && (out[i] as DiffLine).kind !== 'context') ((out[i] as DiffLine).kind === 'removed' ? removed : added).push(i++);
+    for (let k = 0; k < Math.min(removed.length, added.length); k++) {
+      const r = removed[k] as number;
+      const a = added[k] as number;
+      const spans = wordSpans((out[r] as DiffLine).text, (out[a] as DiffLine).text, maxEditLength, minSimilarity);
+      if (spans === undefined) continue;
+      out[r] = { ...(out[r] as DiffLine), words: spans.old };
+      out[a] = { ...(out[a] as DiffLine), words: spans.new };
+    }
+    opts.onProgress?.(i, out.length);
+  }
+  return out;
+}
+
+function wordSpans(oldText: string, newText: string, maxEditLength: number, minSimilarity: number): { old: WordSpan[]; new: WordSpan[] } | undefined {
+  const changes = diffWordsWithSpace(oldText, newText, { maxEditLength });
+  if (changes === undefined) return undefined;
+  const old: WordSpan[] = [];
+  const next: WordSpan[] = [];
+  let same = 0;
+  for (const c of changes) {
+    if (c.added) next.push({ text: c.value, changed: true });
+    else if (c.removed) old.push({ text: c.value, changed: true });
+    else {
+      same += c.value.length;
+      old.push({ text: c.value, changed: false });
+      next.push({ text: c.value, changed: false });
+    }
+  }
+  const longer = Math.max(oldText.length, newText.length);
+  if (longer > 0 && same / longer < minSimilarity) return undefined;
+  return { old, new: next };
+}
+
+/**
+ * A line diff that stays fast on texts with little in common, where Myers' algorithm (used by
+ * {@link lineDiff}) costs O(lines × differences): 40k lines of two unrelated 1 MB texts take minutes.
+ * Like patience diff it anchors on lines that occur exactly once in each text, in the same order
+ * (longest increasing subsequence, O(n log n)), and diffs only the stretches between anchors, each
+ * within `maxEditLength`; a stretch past that is shown as removed then added. The result is a valid
+ * diff (it turns the old text into the new one), not always the shortest.
+ */
+export function anchoredLineDiff(oldText: string, newText: string, maxEditLength = 1000): DiffLine[] {
+  const a = splitLines(oldText);
+  const b = splitLines(newText);
+  const keyA = a.map((l) => (l.eol ? l.text + '\n' : l.text));
+  const keyB = b.map((l) => (l.eol ? l.text + '\n' : l.text));
+  const out: DiffLine[] = [];
+  let oldNo = 1;
+  let newNo = 1;
+  const emit = (kind: DiffLineKind, line: { text: string; eol: boolean }): void => {
+    if (kind === 'added') out.push({ kind, oldNumber: null, newNumber: newNo++, text: line.text, eol: line.eol });
+    else if (kind === 'removed') out.push({ kind, oldNumber: oldNo++, newNumber: null, text: line.text, eol: line.eol });
+    else out.push({ kind, oldNumber: oldNo++, newNumber: newNo++, text: line.text, eol: line.eol });
+  };
+  // Diffs a[a0..a1) against b[b0..b1) with a bounded Myers run, or as a block replacement.
+  const stretch = (a0: number, a1: number, b0: number, b1: number): void => {
+    const changes = a1 > a0 && b1 > b0 ? diffArrays(keyA.slice(a0, a1), keyB.slice(b0, b1), { maxEditLength }) : undefined;
+    let ia = a0;
+    let ib = b0;
+    if (changes !== undefined)
+      for (const c of changes) {
+        for (let n = 0; n < c.count; n++) {
+          if (c.added) emit('added', b[ib++] as { text: string; eol: boolean });
+          else if (c.removed) emit('removed', a[ia++] as { text: string; eol: boolean });
+          else {
+            emit('context', a[ia++] as { text: string; eol: boolean });
+            ib++;
+          }
+        }
+      }
+    while (ia < a1) emit('removed', a[ia++] as { text: string; eol: boolean });
+    while (ib < b1) emit('added', b[ib++] as { text: string; eol: boolean });
+  };
+  for (const [a0, a1, b0, b1] of anchoredStretches(keyA, keyB)) {
+    if (a1 - a0 === 1 && b1 - b0 === 1 && keyA[a0] === keyB[b0]) emit('context', a[a0] as { text: string; eol: boolean });
+    else stretch(a0, a1, b0, b1);
+  }
+  return out;
+}
+
+/**
+ * Cuts two line lists into aligned stretches `[a0, a1, b0, b1]`: single-line stretches for the
+ * anchors (lines unique in both lists, kept in order) and the stretches between them.
+ */
+function anchoredStretches(a: readonly string[], b: readonly string[]): [number, number, number, number][] {
+  const count = new Map<string, { inA: number; inB: number; bAt: number }>();
+  for (const k of a) {
+    const c = count.get(k);
+    if (c === undefined) count.set(k, { inA: 1, inB: 0, bAt: -1 });
+    else c.inA++;
+  }
+  b.forEach((k, j) => {
+    const c = count.get(k);
+    if (c !== undefined) {
+      c.inB++;
+      c.bAt = j;
+    }
+  });
+  // Candidate pairs in a's order; the longest run increasing in b is the anchor chain.
+  const pairs: [number, number][] = [];
+  a.forEach((k, i) => {
+    const c = count.get(k);
+    if (c !== undefined && c.inA === 1 && c.inB === 1) pairs.push([i, c.bAt]);
+  });
+  const anchors = longestIncreasing(pairs);
+  const out: [number, number, number, number][] = [];
+  let ia = 0;
+  let ib = 0;
+  for (const [i, j] of anchors) {
+    if (i > ia || j > ib) out.push([ia, i, ib, j]);
+    out.push([i, i + 1, j, j + 1]);
+    ia = i + 1;
+    ib = j + 1;
+  }
+  if (ia < a.length || ib < b.length) out.push([ia, a.length, ib, b.length]);
+  return out;
+}
+
+/** The longest subsequence of `pairs` (sorted by [0]) increasing in [1], by patience sorting. */
+function longestIncreasing(pairs: readonly [number, number][]): [number, number][] {
+  const tails: number[] = []; // tails[k]: index in pairs of the smallest tail of an increasing run of length k+1
+  const prev = new Int32Array(pairs.length).fill(-1);
+  pairs.forEach(([, j], p) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((pairs[tails[mid] as number] as [number, number])[1] < j) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[p] = tails[lo - 1] as number;
+    tails[lo] = p;
+  });
+  const out: [number, number][] = [];
+  for (let p = tails.length > 0 ? (tails[tails.length - 1] as number) : -1; p >= 0; p = prev[p] as number) out.push(pairs[p] as [number, number]);
+  return out.reverse();
 }
