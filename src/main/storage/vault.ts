@@ -704,25 +704,42 @@ export class Vault {
     });
   }
 
-  /** Every version of `id`, oldest first (content excluded). */
+  /**
+   * Every version of `id`, oldest first (content excluded). A version whose record fails its tag is
+   * still listed, with its fields as stored (untrusted) and `integrityProblem` saying why, so one
+   * altered version does not hide the history; reading it with `getVersion` raises `Integrity`.
+   */
   versions(id: string): VersionInfo[] {
     return this.#op('versions', () => {
       validateId(id);
       const rows = this.#stmts.listVersions.all(id) as VersionRow[];
       if (rows.length === 0) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
       return rows.map((row) => {
-        this.#checkVersion(row);
-        return {
+        let problem: string | undefined;
+        try {
+          this.#checkVersion(row);
+        } catch (err) {
+          if (!isDocvaultError(err, 'Integrity')) throw err;
+          problem = err.message;
+        }
+        let tags: string[] = [];
+        try {
+          tags = JSON.parse(row.tags) as string[];
+        } catch {
+          problem ??= integrityError(id, row.version, 'unreadable tags').message;
+        }
+        const info: VersionInfo = {
           id,
           version: row.version,
           title: row.title,
           type: row.type,
-          tags: JSON.parse(row.tags) as string[],
+          tags,
           size: row.size,
           checksum: row.checksum,
           createdAt: row.created_at,
           comment: row.comment,
         };
+        return problem === undefined ? info : { ...info, integrityProblem: problem };
       });
     });
   }
@@ -1045,16 +1062,25 @@ export class Vault {
     });
   }
 
-  /** Writes a new version equal to version `version`, commented "restored from version N". */
-  restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>): Document {
+  /**
+   * Writes a new version equal to version `version`, commented "restored from version N", or
+   * "restored from version N: <comment>" when a comment is given (the history always says where a
+   * restored version came from). Raises `Integrity`, writing nothing, when that version fails its check.
+   */
+  restore(id: string, version: number, opts?: WriteOptions): Document {
     return this.#op('restore', () => {
+      validateWriteOptions(opts);
+      const note = `restored from version ${version}`;
+      let comment = note;
+      if (opts?.comment !== undefined && opts.comment !== '') {
+        comment = `${note}: ${opts.comment}`;
+        const room = LIMITS.commentMaxChars - note.length - 2;
+        if (comment.length > LIMITS.commentMaxChars)
+          throw new DocvaultError('Invalid', `comment: at most ${room} characters for a restore ("${note}: " takes the rest)`, { field: 'comment' });
+      }
       const doc = this.#write(() => {
         const old = this.getVersion(id, version);
-        return this.#updateOne(
-          id,
-          { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata },
-          { ...opts, comment: `restored from version ${version}` },
-        );
+        return this.#updateOne(id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment });
       });
       this.#afterWrite(doc.id, doc);
       return doc;
