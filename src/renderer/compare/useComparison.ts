@@ -1,0 +1,72 @@
+/**
+ * Compares two versions in a Web Worker, so the window stays responsive on large documents.
+ * A new pair of versions (or unmounting) terminates the running worker; so does `cancel`.
+ */
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type { ComparableVersion } from '../../shared/compare';
+import { comparisonReducer, IDLE, type ComparisonState } from './comparison-state';
+import type { CompareReply, CompareRequest } from './protocol';
+
+/** Makes the worker; tests and other hosts can pass their own. */
+export type WorkerFactory = () => Worker;
+
+const defaultWorker: WorkerFactory = () => new Worker(new URL('./compare.worker.ts', import.meta.url), { type: 'module', name: 'docvault-compare' });
+
+let nextSeq = 0;
+
+/** What {@link useComparison} returns. */
+export interface ComparisonHandle {
+  readonly state: ComparisonState;
+  /** Stops a running comparison (terminates its worker). */
+  cancel(): void;
+  /** Runs the comparison again (after a cancel or an error). */
+  retry(): void;
+}
+
+/**
+ * The comparison of `a` (older, left) with `b` (newer, right); idle while either is undefined.
+ * Pass stable objects (state or memoized values): a new object starts a new comparison.
+ */
+export function useComparison(a: ComparableVersion | undefined, b: ComparableVersion | undefined, makeWorker: WorkerFactory = defaultWorker): ComparisonHandle {
+  const [state, dispatch] = useReducer(comparisonReducer, IDLE);
+  const running = useRef<{ worker: Worker; seq: number } | undefined>(undefined);
+  const [attempt, bump] = useReducer((n: number) => n + 1, 0);
+
+  const stop = useCallback(() => {
+    running.current?.worker.terminate();
+    running.current = undefined;
+  }, []);
+
+  useEffect(() => {
+    if (a === undefined || b === undefined) {
+      dispatch({ type: 'reset' });
+      return undefined;
+    }
+    const seq = ++nextSeq;
+    const worker = makeWorker();
+    running.current = { worker, seq };
+    dispatch({ type: 'start', seq });
+    worker.onmessage = (e: MessageEvent<CompareReply>) => {
+      dispatch({ type: 'reply', reply: e.data });
+      if (e.data.type !== 'progress') stop();
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      dispatch({ type: 'crash', seq, message: e.message || 'it could not be started' });
+      stop();
+    };
+    const request: CompareRequest = { seq, a, b };
+    worker.postMessage(request);
+    return () => {
+      if (running.current?.seq === seq) stop();
+    };
+  }, [a, b, makeWorker, attempt, stop]);
+
+  const cancel = useCallback(() => {
+    const r = running.current;
+    if (r === undefined) return;
+    stop();
+    dispatch({ type: 'cancel', seq: r.seq });
+  }, [stop]);
+
+  return { state, cancel, retry: bump };
+}
