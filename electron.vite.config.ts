@@ -14,5 +14,8 @@ export default defineConfig({
   renderer: {
     plugins: [react()],
     build: { sourcemap: false },
+    // The comparison worker (src/renderer/compare/compare.worker.ts) is an ES module worker: a file of
+    // its own next to the page, so the CSP's script-src 'self' (which worker-src falls back to) allows it.
+    worker: { format: 'es' },
   },
 });

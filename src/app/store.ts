@@ -18,7 +18,7 @@ export interface Store {
   count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>): Promise<number>;
   versions(id: string): Promise<VersionInfo[]>;
   getVersion(id: string, version: number): Promise<Document>;
-  restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>): Promise<Document>;
+  restore(id: string, version: number, opts?: WriteOptions): Promise<Document>;
   bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): Promise<BulkResult<Document>>;
   stats(): Promise<VaultStats>;
   verify(onProgress?: (p: Progress) => void): Promise<VerifyReport>;
@@ -57,7 +57,7 @@ class VaultStore implements Store {
   async count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>) { return this.#v.count(query); }
   async versions(id: string) { return this.#v.versions(id); }
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
-  async restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>) { return this.#v.restore(id, version, opts); }
+  async restore(id: string, version: number, opts?: WriteOptions) { return this.#v.restore(id, version, opts); }
   async bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkPut(inputs, opts); }
   async stats() { return this.#v.stats(); }
   async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }

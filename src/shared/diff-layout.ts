@@ -4,7 +4,10 @@
  * lines" row, and where each change starts, for next/previous change. Pure and cheap to recompute
  * when a region is expanded or the mode changes.
  */
-import { DEFAULT_DIFF_CONTEXT, type DiffLine } from './diff';
+import type { DiffLine } from './diff';
+
+/** Lines of context around each change when none is asked for (as `diff -u` and git use). */
+export const DEFAULT_DIFF_CONTEXT = 3;
 
 /** Inline (one column, removed above added) or side by side (old left, new right). */
 export type DiffMode = 'inline' | 'split';

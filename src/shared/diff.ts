@@ -8,8 +8,10 @@
 import { diffArrays, diffLines, diffWordsWithSpace, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DocvaultError } from './errors';
 
-/** Lines of context around each change when none is asked for (as `diff -u` and git use). */
-export const DEFAULT_DIFF_CONTEXT = 3;
+// Defined beside the layout so that the window's main bundle, which lays out rows but never diffs
+// (the worker does), does not pull in the `diff` package.
+import { DEFAULT_DIFF_CONTEXT } from './diff-layout';
+export { DEFAULT_DIFF_CONTEXT };
 
 /** What happened to one line. */
 export type DiffLineKind = 'context' | 'added' | 'removed';
