@@ -3,8 +3,7 @@
  * with word highlights (./diff.ts), the changes to title, type, tags and metadata, and counts. Plain
  * data, so a Web Worker can compute it and post it to the page.
  */
-import { addWordHighlights, anchoredLineDiff, lineDiff, type DiffLine } from './diff';
-import { isDocvaultError } from './errors';
+import { addWordHighlights, boundedLineDiff, type DiffLine } from './diff';
 import type { Document } from './types';
 
 /** The fields of a version that a comparison looks at (a `Document` has them all). */
@@ -56,8 +55,9 @@ export interface CompareProgress {
 /** Options of {@link compareVersions}. */
 export interface CompareOptions {
   /**
-   * Line differences Myers' algorithm may explore before the anchored diff takes over. Its cost is
-   * about lines × this, so the default 1000 keeps two unrelated 1 MB texts to a second or two.
+   * Line differences Myers' algorithm may explore in a stretch before anchors split it (see
+   * `boundedLineDiff`). Its cost is about lines × this; the default 1000 keeps two unrelated 1 MB
+   * texts to a second or two.
    */
   readonly maxLineEdits?: number;
   readonly onProgress?: (p: CompareProgress) => void;
@@ -69,17 +69,9 @@ export interface CompareOptions {
  * @example compareVersions(v1, v3).stats // { added: 2, removed: 1, unchanged: 40, changes: 2 }
  */
 export function compareVersions(a: ComparableVersion, b: ComparableVersion, opts: CompareOptions = {}): Comparison {
-  const budget = opts.maxLineEdits ?? 1000;
   opts.onProgress?.({ phase: 'lines', done: 0, total: 1 });
-  let plain: DiffLine[];
-  let approximate = false;
-  try {
-    plain = lineDiff(a.content, b.content, { maxEditLength: budget });
-  } catch (err) {
-    if (!isDocvaultError(err, 'TooLarge')) throw err;
-    plain = anchoredLineDiff(a.content, b.content, budget);
-    approximate = true;
-  }
+  // Myers within the budget, falling back to anchors only for the stretches that exceed it.
+  const { lines: plain, exact } = boundedLineDiff(a.content, b.content, opts.maxLineEdits ?? 1000);
   opts.onProgress?.({ phase: 'lines', done: 1, total: 1 });
   let last = 0;
   const lines = addWordHighlights(plain, {
@@ -93,7 +85,7 @@ export function compareVersions(a: ComparableVersion, b: ComparableVersion, opts
   });
   const fields = fieldChanges(a, b);
   const stats = countLines(lines);
-  return { lines, fields, stats, identical: fields.length === 0 && a.content === b.content, approximate };
+  return { lines, fields, stats, identical: fields.length === 0 && a.content === b.content, approximate: !exact };
 }
 
 function countLines(lines: readonly DiffLine[]): ComparisonStats {

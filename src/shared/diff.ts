@@ -258,6 +258,12 @@ export interface WordHighlightOptions {
    * replaced: highlighting the odd common "the" in two unrelated lines only adds noise. Default 0.3.
    */
   readonly minSimilarity?: number;
+  /**
+   * A run of changes with more removed (or added) lines than this is a rewrite, not an edit: its lines
+   * are shown as replaced without word marks, which would be noise there and cost seconds on 1 MB of
+   * rewritten text. Default 200.
+   */
+  readonly maxPairsPerRun?: number;
   /** Called after each run of changes with the lines done so far (for progress). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -270,6 +276,7 @@ export interface WordHighlightOptions {
 export function addWordHighlights(lines: readonly DiffLine[], opts: WordHighlightOptions = {}): DiffLine[] {
   const maxEditLength = opts.maxWordEdits ?? 256;
   const minSimilarity = opts.minSimilarity ?? 0.3;
+  const maxPairs = opts.maxPairsPerRun ?? 200;
   const out = lines.slice();
   let i = 0;
   while (i < out.length) {
@@ -280,7 +287,8 @@ export function addWordHighlights(lines: readonly DiffLine[], opts: WordHighligh
     const removed: number[] = [];
     const added: number[] = [];
     while (i < out.length && (out[i] as DiffLine).kind !== 'context') ((out[i] as DiffLine).kind === 'removed' ? removed : added).push(i++);
-    for (let k = 0; k < Math.min(removed.length, added.length); k++) {
+    const pairs = Math.min(removed.length, added.length);
+    for (let k = 0; k < (Math.max(removed.length, added.length) > maxPairs ? 0 : pairs); k++) {
       const r = removed[k] as number;
       const a = added[k] as number;
       const spans = wordSpans((out[r] as DiffLine).text, (out[a] as DiffLine).text, maxEditLength, minSimilarity);
@@ -316,12 +324,22 @@ function wordSpans(oldText: string, newText: string, maxEditLength: number, minS
 /**
  * A line diff that stays fast on texts with little in common, where Myers' algorithm (used by
  * {@link lineDiff}) costs O(lines × differences): 40k lines of two unrelated 1 MB texts take minutes.
- * Like patience diff it anchors on lines that occur exactly once in each text, in the same order
- * (longest increasing subsequence, O(n log n)), and diffs only the stretches between anchors, each
- * within `maxEditLength`; a stretch past that is shown as removed then added. The result is a valid
- * diff (it turns the old text into the new one), not always the shortest.
+ * Like patience diff it trims the common start and end, anchors on lines that occur exactly once in
+ * each side, in the same order (longest increasing subsequence, O(n log n)), and recurses into the
+ * stretches between anchors; a stretch is diffed with Myers when that fits in `maxEditLength`, and
+ * shown as removed then added when nothing anchors it. The result is a valid diff (it turns the old
+ * text into the new one), not always the shortest.
  */
 export function anchoredLineDiff(oldText: string, newText: string, maxEditLength = 1000): DiffLine[] {
+  return boundedLineDiff(oldText, newText, maxEditLength).lines;
+}
+
+/**
+ * {@link anchoredLineDiff} with word on how it went: `exact` is true when no stretch needed anchors
+ * (the result is then the shortest diff, as {@link lineDiff} gives).
+ */
+export function boundedLineDiff(oldText: string, newText: string, maxEditLength = 1000): { lines: DiffLine[]; exact: boolean } {
+  let exact = true;
   const a = splitLines(oldText);
   const b = splitLines(newText);
   const keyA = a.map((l) => (l.eol ? l.text + '\n' : l.text));
@@ -329,75 +347,88 @@ export function anchoredLineDiff(oldText: string, newText: string, maxEditLength
   const out: DiffLine[] = [];
   let oldNo = 1;
   let newNo = 1;
-  const emit = (kind: DiffLineKind, line: { text: string; eol: boolean }): void => {
-    if (kind === 'added') out.push({ kind, oldNumber: null, newNumber: newNo++, text: line.text, eol: line.eol });
-    else if (kind === 'removed') out.push({ kind, oldNumber: oldNo++, newNumber: null, text: line.text, eol: line.eol });
-    else out.push({ kind, oldNumber: oldNo++, newNumber: newNo++, text: line.text, eol: line.eol });
+  const removed = (i: number): void => {
+    const l = a[i] as { text: string; eol: boolean };
+    out.push({ kind: 'removed', oldNumber: oldNo++, newNumber: null, text: l.text, eol: l.eol });
   };
-  // Diffs a[a0..a1) against b[b0..b1) with a bounded Myers run, or as a block replacement.
+  const added = (j: number): void => {
+    const l = b[j] as { text: string; eol: boolean };
+    out.push({ kind: 'added', oldNumber: null, newNumber: newNo++, text: l.text, eol: l.eol });
+  };
+  const same = (i: number): void => {
+    const l = a[i] as { text: string; eol: boolean };
+    out.push({ kind: 'context', oldNumber: oldNo++, newNumber: newNo++, text: l.text, eol: l.eol });
+  };
+  // Diffs a[a0..a1) against b[b0..b1), in order, appending to `out`.
   const stretch = (a0: number, a1: number, b0: number, b1: number): void => {
-    const changes = a1 > a0 && b1 > b0 ? diffArrays(keyA.slice(a0, a1), keyB.slice(b0, b1), { maxEditLength }) : undefined;
-    let ia = a0;
-    let ib = b0;
-    if (changes !== undefined)
-      for (const c of changes) {
-        for (let n = 0; n < c.count; n++) {
-          if (c.added) emit('added', b[ib++] as { text: string; eol: boolean });
-          else if (c.removed) emit('removed', a[ia++] as { text: string; eol: boolean });
-          else {
-            emit('context', a[ia++] as { text: string; eol: boolean });
-            ib++;
+    while (a0 < a1 && b0 < b1 && keyA[a0] === keyB[b0]) same((b0++, a0++));
+    let tail = 0;
+    while (a1 - tail > a0 && b1 - tail > b0 && keyA[a1 - tail - 1] === keyB[b1 - tail - 1]) tail++;
+    a1 -= tail;
+    b1 -= tail;
+    if (a0 === a1 || b0 === b1) {
+      for (let i = a0; i < a1; i++) removed(i);
+      for (let j = b0; j < b1; j++) added(j);
+    } else {
+      const changes = diffArrays(keyA.slice(a0, a1), keyB.slice(b0, b1), { maxEditLength });
+      if (changes !== undefined) {
+        let i = a0;
+        let j = b0;
+        for (const c of changes)
+          for (let n = 0; n < c.count; n++) {
+            if (c.added) added(j++);
+            else if (c.removed) removed(i++);
+            else same((j++, i++));
           }
+      } else {
+        exact = false;
+        const anchors = uniqueAnchors(keyA, a0, a1, keyB, b0, b1);
+        if (anchors.length === 0) {
+          for (let i = a0; i < a1; i++) removed(i);
+          for (let j = b0; j < b1; j++) added(j);
+        } else {
+          let i = a0;
+          let j = b0;
+          for (const [ai, bj] of anchors) {
+            stretch(i, ai, j, bj);
+            same(ai);
+            i = ai + 1;
+            j = bj + 1;
+          }
+          stretch(i, a1, j, b1);
         }
       }
-    while (ia < a1) emit('removed', a[ia++] as { text: string; eol: boolean });
-    while (ib < b1) emit('added', b[ib++] as { text: string; eol: boolean });
+    }
+    for (let k = a1; k < a1 + tail; k++) same(k);
   };
-  for (const [a0, a1, b0, b1] of anchoredStretches(keyA, keyB)) {
-    if (a1 - a0 === 1 && b1 - b0 === 1 && keyA[a0] === keyB[b0]) emit('context', a[a0] as { text: string; eol: boolean });
-    else stretch(a0, a1, b0, b1);
-  }
-  return out;
+  stretch(0, a.length, 0, b.length);
+  return { lines: out, exact };
 }
 
-/**
- * Cuts two line lists into aligned stretches `[a0, a1, b0, b1]`: single-line stretches for the
- * anchors (lines unique in both lists, kept in order) and the stretches between them.
- */
-function anchoredStretches(a: readonly string[], b: readonly string[]): [number, number, number, number][] {
+/** Pairs `[i, j]` of lines unique in a[a0..a1) and in b[b0..b1), equal, kept in order on both sides. */
+function uniqueAnchors(a: readonly string[], a0: number, a1: number, b: readonly string[], b0: number, b1: number): [number, number][] {
   const count = new Map<string, { inA: number; inB: number; bAt: number }>();
-  for (const k of a) {
+  for (let i = a0; i < a1; i++) {
+    const k = a[i] as string;
     const c = count.get(k);
     if (c === undefined) count.set(k, { inA: 1, inB: 0, bAt: -1 });
     else c.inA++;
   }
-  b.forEach((k, j) => {
-    const c = count.get(k);
+  for (let j = b0; j < b1; j++) {
+    const c = count.get(b[j] as string);
     if (c !== undefined) {
       c.inB++;
       c.bAt = j;
     }
-  });
+  }
   // Candidate pairs in a's order; the longest run increasing in b is the anchor chain.
   const pairs: [number, number][] = [];
-  a.forEach((k, i) => {
-    const c = count.get(k);
+  for (let i = a0; i < a1; i++) {
+    const c = count.get(a[i] as string);
     if (c !== undefined && c.inA === 1 && c.inB === 1) pairs.push([i, c.bAt]);
-  });
-  const anchors = longestIncreasing(pairs);
-  const out: [number, number, number, number][] = [];
-  let ia = 0;
-  let ib = 0;
-  for (const [i, j] of anchors) {
-    if (i > ia || j > ib) out.push([ia, i, ib, j]);
-    out.push([i, i + 1, j, j + 1]);
-    ia = i + 1;
-    ib = j + 1;
   }
-  if (ia < a.length || ib < b.length) out.push([ia, a.length, ib, b.length]);
-  return out;
+  return longestIncreasing(pairs);
 }
-
 /** The longest subsequence of `pairs` (sorted by [0]) increasing in [1], by patience sorting. */
 function longestIncreasing(pairs: readonly [number, number][]): [number, number][] {
   const tails: number[] = []; // tails[k]: index in pairs of the smallest tail of an increasing run of length k+1

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, fieldChanges, type ComparableVersion } from '../../src/shared/compare';
-import { addWordHighlights, anchoredLineDiff, lineDiff, type DiffLine } from '../../src/shared/diff';
+import { addWordHighlights, anchoredLineDiff, boundedLineDiff, lineDiff, type DiffLine } from '../../src/shared/diff';
+
+const OLD_TEXT = 'a\nb\nc\nd\ne\nf\n';
+const NEW_TEXT = 'a\nB\nc\nd\nE\nf\ng';
 
 const base: ComparableVersion = { title: 'Plan', type: 'note', tags: ['work', 'q3'], metadata: { author: 'ada', pages: 2 }, content: '' };
 
@@ -71,6 +74,13 @@ describe('addWordHighlights', () => {
     expect(addWordHighlights(lineDiff(a, b)).some((l) => l.words !== undefined)).toBe(true);
   });
 
+  it('leaves a rewrite (a run past maxPairsPerRun) without word marks', () => {
+    const a = Array.from({ length: 10 }, (_, i) => `row ${i} old`).join('\n');
+    const b = Array.from({ length: 10 }, (_, i) => `row ${i} new`).join('\n');
+    expect(addWordHighlights(lineDiff(a, b), { maxPairsPerRun: 5 }).every((l) => l.words === undefined)).toBe(true);
+    expect(addWordHighlights(lineDiff(a, b)).filter((l) => l.words !== undefined)).toHaveLength(20);
+  });
+
   it('shows a CRLF line ending change as a change of the line end only', () => {
     const lines = addWordHighlights(lineDiff('same words\r\n', 'same words\n'));
     expect(marked(lines[0])).toEqual(['\r']);
@@ -95,6 +105,24 @@ describe('anchoredLineDiff', () => {
       expect(side(lines, 'old'), JSON.stringify([a, b])).toBe(a);
       expect(side(lines, 'new'), JSON.stringify([a, b])).toBe(b);
     }
+  });
+
+  it('recurses into stretches, so lines repeated across the text (blank lines) do not hide the unchanged ones', () => {
+    const a = Array.from({ length: 300 }, (_, i) => (i % 5 === 0 ? '' : `line ${i}`));
+    const b = a.map((l, i) => (i % 5 === 2 ? `edited ${i}` : l));
+    const { lines, exact } = boundedLineDiff(a.join('\n'), b.join('\n'), 3);
+    expect(exact).toBe(false);
+    expect(side(lines, 'old')).toBe(a.join('\n'));
+    expect(side(lines, 'new')).toBe(b.join('\n'));
+    // Only the edited lines (every fifth, from 2) change; every other line, blank ones included, is kept.
+    expect(lines.filter((l) => l.kind === 'removed')).toHaveLength(60);
+    expect(lines.filter((l) => l.kind === 'context')).toHaveLength(240);
+  });
+
+  it('is exact, like lineDiff, when the differences fit the budget', () => {
+    const { lines, exact } = boundedLineDiff(OLD_TEXT, NEW_TEXT);
+    expect(exact).toBe(true);
+    expect(lines.map((l) => `${l.kind}:${l.text}`)).toEqual(lineDiff(OLD_TEXT, NEW_TEXT).map((l) => `${l.kind}:${l.text}`));
   });
 
   it('keeps unique lines in order as unchanged anchors', () => {

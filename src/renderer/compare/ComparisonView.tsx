@@ -18,13 +18,15 @@ export interface ComparisonViewProps {
   /** Names of the two sides, e.g. "Version 1" and "Current (version 3)". */
   readonly labels: { readonly a: string; readonly b: string };
   readonly testId?: string;
+  /** A shorter line area, for a dialog that has more to show below it (the restore preview). */
+  readonly compact?: boolean;
 }
 
 /** A comparison of two versions, with its progress while it is computed. */
-export function ComparisonView({ a, b, labels, testId }: ComparisonViewProps) {
+export function ComparisonView({ a, b, labels, testId, compact }: ComparisonViewProps) {
   const { state, cancel, retry } = useComparison(a, b);
   return (
-    <section className="comparison" aria-label={`Comparison of ${labels.a} with ${labels.b}`} data-testid={testId ?? 'comparison'} data-status={state.status}>
+    <section className={compact === true ? 'comparison compact' : 'comparison'} aria-label={`Comparison of ${labels.a} with ${labels.b}`} data-testid={testId ?? 'comparison'} data-status={state.status}>
       {(state.status === 'idle' || state.status === 'running') && (
         <div className="compare-progress" role="status">
           <span>Comparing…</span>

@@ -60,7 +60,7 @@ export function RestoreDialog({ current, chosen, dirty, onRestored, onBack }: Re
         Version {current.version + 1} will be a copy of version {chosen.version}: content, title, type, tags and metadata. Every version stays in the history. The changes it makes to the current version:
       </p>
       {dirty && <div className="warn">Your unsaved changes in the editor will be replaced by the restored version.</div>}
-      <ComparisonView a={current} b={chosen} labels={{ a: `Current (version ${current.version})`, b: `Version ${chosen.version}` }} testId="restore-preview" />
+      <ComparisonView a={current} b={chosen} labels={{ a: `Current (version ${current.version})`, b: `Version ${chosen.version}` }} testId="restore-preview" compact />
       <label className="restore-comment">
         Comment (optional)
         <input
