@@ -308,17 +308,44 @@ function wordSpans(oldText: string, newText: string, maxEditLength: number, minS
   const next: WordSpan[] = [];
   let same = 0;
   for (const c of changes) {
-    if (c.added) next.push({ text: c.value, changed: true });
-    else if (c.removed) old.push({ text: c.value, changed: true });
+    if (c.added) push(next, c.value, true);
+    else if (c.removed) push(old, c.value, true);
     else {
-      same += c.value.length;
-      old.push({ text: c.value, changed: false });
-      next.push({ text: c.value, changed: false });
+      // Spaces alone do not make two lines alike.
+      if (c.value.trim() !== '') same += c.value.length;
+      push(old, c.value, false);
+      push(next, c.value, false);
     }
   }
   const longer = Math.max(oldText.length, newText.length);
   if (longer > 0 && same / longer < minSimilarity) return undefined;
-  return { old, new: next };
+  return { old: joinAcrossSpaces(old), new: joinAcrossSpaces(next) };
+}
+
+/** Appends a span, merging it into the previous one when both are changed or both unchanged. */
+function push(spans: WordSpan[], text: string, changed: boolean): void {
+  const last = spans[spans.length - 1];
+  if (last !== undefined && last.changed === changed) spans[spans.length - 1] = { text: last.text + text, changed };
+  else spans.push({ text, changed });
+}
+
+/**
+ * "[removed: Amended] [removed: on] [removed: 3]" → "[removed: Amended on 3]": an unchanged run of
+ * spaces between two changed spans joins them, so a changed phrase reads (and is announced) as one.
+ */
+function joinAcrossSpaces(spans: readonly WordSpan[]): WordSpan[] {
+  const out: WordSpan[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i] as WordSpan;
+    const prev = out[out.length - 1];
+    const nextSpan = spans[i + 1];
+    if (!s.changed && s.text.trim() === '' && prev?.changed === true && nextSpan?.changed === true) {
+      out[out.length - 1] = { text: prev.text + s.text + nextSpan.text, changed: true };
+      i++;
+    } else if (prev !== undefined && prev.changed === s.changed) out[out.length - 1] = { text: prev.text + s.text, changed: s.changed };
+    else out.push(s);
+  }
+  return out;
 }
 
 /**

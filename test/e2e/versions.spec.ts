@@ -88,11 +88,15 @@ test('edit three times, read v1, compare v1 with v3, restore v1 as v4', async ({
   await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 1 of 2');
   await cmp.getByRole('button', { name: /Next/ }).click();
   await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 2 of 2');
-  await cmp.getByTestId('diff-lines').press('p');
+  await cmp.getByRole('button', { name: /Previous/ }).click();
   await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 1 of 2');
   await cmp.getByRole('button', { name: 'Inline' }).click();
   await expect(cmp.locator('.diff-row.inline.removed', { hasText: '900' })).toBeVisible();
   await shot(page, 'compare-inline', { docs: true });
+  await cmp.getByTestId('diff-lines').press('n');
+  await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 2 of 2');
+  await cmp.getByTestId('diff-lines').press('Shift+F7');
+  await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 1 of 2');
 
   // Restore version 1: the preview compares the current version with it; a comment; then version 4.
   await history.getByRole('button', { name: 'Restore version 1…' }).click();

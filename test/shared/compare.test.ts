@@ -49,6 +49,21 @@ describe('addWordHighlights', () => {
     expect(lines[1]?.words?.map((w) => w.text).join('')).toBe('the slow brown fox');
   });
 
+  it('marks a changed phrase as one span, not word by word', () => {
+    const lines = addWordHighlights(lineDiff('the quick brown fox jumps\n', 'the slow red fox jumps\n'));
+    expect(lines[0]?.words).toEqual([
+      { text: 'the ', changed: false },
+      { text: 'quick brown', changed: true },
+      { text: ' fox jumps', changed: false },
+    ]);
+    expect(marked(lines[1])).toEqual(['slow red']);
+  });
+
+  it('does not count shared spaces as likeness', () => {
+    const lines = addWordHighlights(lineDiff('Filed. Amended on 3 March.\n', 'Filed. Refund expected in May.\n'));
+    expect(lines.every((l) => l.words === undefined)).toBe(true);
+  });
+
   it('pairs the n-th removed line with the n-th added one and leaves the rest unpaired', () => {
     const lines = addWordHighlights(lineDiff('a one\nb two\nz\n', 'a ONE\nb TWO\nc three\nz\n'));
     const changed = lines.filter((l) => l.kind !== 'context');
@@ -180,6 +195,8 @@ describe('compareVersions', () => {
 
   it('marks a missing final newline as a change of the last line', () => {
     const c = compareVersions({ ...base, content: 'a\nb' }, { ...base, content: 'a\nb\n' });
+    expect(c.finalNewlineChanged).toBe(true);
+    expect(compareVersions({ ...base, content: 'a\nb' }, { ...base, content: 'a\nc' }).finalNewlineChanged).toBe(false);
     expect(c.lines.filter((l) => l.kind !== 'context').map((l) => [l.kind, l.eol])).toEqual([
       ['removed', false],
       ['added', true],

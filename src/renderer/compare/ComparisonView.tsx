@@ -30,7 +30,8 @@ export function ComparisonView({ a, b, labels, testId, compact }: ComparisonView
       {(state.status === 'idle' || state.status === 'running') && (
         <div className="compare-progress" role="status">
           <span>Comparing…</span>
-          <progress max={1} value={state.status === 'running' ? progressFraction(state.progress) : 0} aria-label="Comparison progress" />
+          {/* Indeterminate until the worker reports (it may still be starting). */}
+          <progress max={1} value={state.status === 'running' && state.progress !== null ? progressFraction(state.progress) : undefined} aria-label="Comparison progress" />
           <button type="button" onClick={cancel}>
             Cancel
           </button>

@@ -34,7 +34,8 @@ export function DiffPane({ comparison, labels, durationMs }: DiffPaneProps) {
     const k = stepChange(changeRows, from, dir);
     if (k === null) return;
     dispatch({ type: 'goto', change: k });
-    virtual.scrollToIndex(changeRows[k] ?? 0, { align: 'start' });
+    // Two rows of context above the change, so it is seen where it starts.
+    virtual.scrollToIndex(Math.max(0, (changeRows[k] ?? 0) - 2), { align: 'start' });
   };
   const goRef = useRef(go);
   goRef.current = go;
@@ -96,7 +97,7 @@ export function DiffPane({ comparison, labels, durationMs }: DiffPaneProps) {
             if (row === undefined) return null;
             return (
               <div key={item.key} ref={virtual.measureElement} data-index={item.index} className="diff-item" style={{ transform: `translateY(${item.start}px)` }}>
-                <DiffRowView row={row} current={item.index === currentRow} onExpand={(start) => dispatch({ type: 'expand', start })} />
+                <DiffRowView row={row} current={item.index === currentRow} onExpand={(start) => dispatch({ type: 'expand', start })} showEol={comparison.finalNewlineChanged} />
               </div>
             );
           })}

@@ -11,9 +11,11 @@ export interface DiffRowViewProps {
   /** True for the first row of the change in focus (next/previous). */
   readonly current: boolean;
   readonly onExpand: (start: number) => void;
+  /** The two sides differ in their final newline: mark the last lines. */
+  readonly showEol: boolean;
 }
 
-function Cell({ line, side }: { line: DiffLine | null; side: 'left' | 'right' }) {
+function Cell({ line, side, showEol }: { line: DiffLine | null; side: 'left' | 'right'; showEol: boolean }) {
   if (line === null) return <div className={`diff-cell ${side} blank`} aria-hidden="true" />;
   const number = side === 'left' ? line.oldNumber : line.newNumber;
   return (
@@ -23,14 +25,14 @@ function Cell({ line, side }: { line: DiffLine | null; side: 'left' | 'right' })
       </span>
       <span className="diff-text">
         <span className="sr-only">{lineLabel(line)}</span>
-        <DiffText line={line} />
+        <DiffText line={line} showEol={showEol} />
       </span>
     </div>
   );
 }
 
 /** Renders one row; the list around it is virtualized. */
-export function DiffRowView({ row, current, onExpand }: DiffRowViewProps) {
+export function DiffRowView({ row, current, onExpand, showEol }: DiffRowViewProps) {
   if (row.kind === 'gap')
     return (
       <div className="diff-gap">
@@ -43,8 +45,8 @@ export function DiffRowView({ row, current, onExpand }: DiffRowViewProps) {
   if (row.kind === 'pair')
     return (
       <div className={cls}>
-        <Cell line={row.left} side="left" />
-        <Cell line={row.right} side="right" />
+        <Cell line={row.left} side="left" showEol={showEol} />
+        <Cell line={row.right} side="right" showEol={showEol} />
       </div>
     );
   const l = row.line;
@@ -61,7 +63,7 @@ export function DiffRowView({ row, current, onExpand }: DiffRowViewProps) {
       </span>
       <span className="diff-text">
         <span className="sr-only">{lineLabel(l)}</span>
-        <DiffText line={l} />
+        <DiffText line={l} showEol={showEol} />
       </span>
     </div>
   );

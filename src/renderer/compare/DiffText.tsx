@@ -8,6 +8,8 @@ import type { DiffLine } from '../../shared/diff';
 /** Props of {@link DiffText}. */
 export interface DiffTextProps {
   readonly line: DiffLine;
+  /** Mark a last line without a newline (only useful when the two sides differ there). */
+  readonly showEol: boolean;
 }
 
 /** Text with `\r` shown as a mark (a CRLF/LF change would otherwise look like nothing changed). */
@@ -31,7 +33,7 @@ function Visible({ text }: { text: string }) {
 }
 
 /** One line's text, word highlights included. */
-export function DiffText({ line }: DiffTextProps) {
+export function DiffText({ line, showEol }: DiffTextProps) {
   const removed = line.kind === 'removed';
   const words = line.words;
   return (
@@ -57,7 +59,7 @@ export function DiffText({ line }: DiffTextProps) {
           ),
         )
       )}
-      {!line.eol && line.kind !== 'context' && <span className="diff-mark"> no newline at end</span>}
+      {showEol && !line.eol && line.kind !== 'context' && <span className="diff-mark"> (no newline at end)</span>}
     </>
   );
 }
