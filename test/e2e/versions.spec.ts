@@ -232,6 +232,23 @@ test('a running comparison shows progress and can be cancelled and run again', a
   await expect(cmp).toContainText('little in common');
 });
 
+test('where no worker can start, the comparison is made on the page', async ({ page }) => {
+  let blocked = 0;
+  await page.route('**/compare.worker-*.js', (route) => {
+    blocked++;
+    return route.abort();
+  });
+  await open(page, 'Flat lease');
+  await page.getByTestId('editor').getByRole('button', { name: 'History' }).click();
+  const history = page.getByTestId('history-dialog');
+  await history.getByTestId('timeline').getByRole('button', { name: /Version 3/ }).click();
+  await history.getByRole('tab', { name: 'Compare' }).click();
+  const cmp = history.getByTestId('comparison');
+  await expect(cmp).toHaveAttribute('data-status', 'done');
+  await expect(cmp.locator('ins', { hasText: '900' })).toBeVisible();
+  expect(blocked).toBe(1); // the worker's script never arrived: the page made this comparison
+});
+
 test.describe('dark', () => {
   test.use({ colorScheme: 'dark' });
   test('comparison in dark mode', async ({ page }) => {

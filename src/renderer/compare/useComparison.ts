@@ -43,29 +43,49 @@ export function useComparison(a: ComparableVersion | undefined, b: ComparableVer
       return undefined;
     }
     const seq = ++nextSeq;
-    const worker = makeWorker();
-    running.current = { worker, seq };
+    const request: CompareRequest = { seq, a, b };
     dispatch({ type: 'start', seq });
+    let heard = false;
+    let live = true;
+    // Where no worker can start (a stricter CSP or file:// rules in some shell), compare on the page
+    // instead: slower to show for huge versions, but the comparison is still there. The code is
+    // loaded only then, so the page does not carry the diff package otherwise.
+    const onPage = (): void => {
+      void import('./protocol').then(({ runCompareRequest }) => {
+        if (live) runCompareRequest(request, (reply) => live && dispatch({ type: 'reply', reply }));
+      });
+    };
+    let worker: Worker;
+    try {
+      worker = makeWorker();
+    } catch {
+      onPage();
+      return () => {
+        live = false;
+      };
+    }
+    running.current = { worker, seq };
     worker.onmessage = (e: MessageEvent<CompareReply>) => {
+      heard = true;
       dispatch({ type: 'reply', reply: e.data });
       if (e.data.type !== 'progress') stop();
     };
     worker.onerror = (e: ErrorEvent) => {
-      dispatch({ type: 'crash', seq, message: e.message || 'it could not be started' });
       stop();
+      if (!heard) onPage();
+      else dispatch({ type: 'crash', seq, message: e.message || 'unknown error' });
     };
-    const request: CompareRequest = { seq, a, b };
     worker.postMessage(request);
     return () => {
+      live = false;
       if (running.current?.seq === seq) stop();
     };
   }, [a, b, makeWorker, attempt, stop]);
 
   const cancel = useCallback(() => {
-    const r = running.current;
-    if (r === undefined) return;
     stop();
-    dispatch({ type: 'cancel', seq: r.seq });
+    // The reducer ignores a cancel of anything but the running comparison, so the last number is enough.
+    dispatch({ type: 'cancel', seq: nextSeq });
   }, [stop]);
 
   return { state, cancel, retry: bump };
