@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonReducer, IDLE, progressFraction, type ComparisonState } from '../../src/renderer/compare/comparison-state';
-import { diffViewReducer, initialDiffView } from '../../src/renderer/compare/diff-view-state';
+import { changeKeyLabels, changeStepForKey, diffViewReducer, initialDiffView } from '../../src/renderer/compare/diff-view-state';
 import { runCompareRequest, type CompareReply } from '../../src/renderer/compare/protocol';
 
 const v = (content: string) => ({ title: 't', type: '', tags: [], metadata: {}, content });
@@ -70,5 +70,21 @@ describe('diffViewReducer', () => {
     expect([...s.expanded]).toEqual([10]);
     expect(s.current).toBe(2);
     expect(diffViewReducer(s, { type: 'reset' })).toEqual({ mode: 'inline', expanded: new Set(), current: null });
+  });
+});
+
+describe('change keys', () => {
+  const press = (key: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods });
+  it('steps with N / F7 and P / Shift+F7, and ignores the same keys with other modifiers', () => {
+    expect(changeStepForKey(press('n'))).toBe(1);
+    expect(changeStepForKey(press('F7'))).toBe(1);
+    expect(changeStepForKey(press('p'))).toBe(-1);
+    expect(changeStepForKey(press('F7', { shiftKey: true }))).toBe(-1);
+    expect(changeStepForKey(press('n', { ctrlKey: true }))).toBe(0);
+    expect(changeStepForKey(press('x'))).toBe(0);
+  });
+  it('labels the buttons from the same table', () => {
+    expect(changeKeyLabels('next')).toEqual({ title: 'N or F7', aria: 'N F7' });
+    expect(changeKeyLabels('previous')).toEqual({ title: 'P or Shift+F7', aria: 'P Shift+F7' });
   });
 });

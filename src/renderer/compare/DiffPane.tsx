@@ -1,6 +1,6 @@
 /**
  * A finished comparison: counts, side-by-side / inline switch, next and previous change (buttons, N / P
- * and F7 / Shift+F7 keys), the field changes, and the lines, virtualized so a 40,000-line diff keeps
+ * and F7 / Shift+F7 keys, from CHANGE_KEYS), the field changes, and the lines, virtualized so a 40,000-line diff keeps
  * only what is on screen in the DOM.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -8,7 +8,7 @@ import { useEffect, useMemo, useReducer, useRef, type KeyboardEvent } from 'reac
 import type { Comparison } from '../../shared/compare';
 import { layoutDiff, stepChange } from '../../shared/diff-layout';
 import { DiffRowView } from './DiffRowView';
-import { diffViewReducer, initialDiffView } from './diff-view-state';
+import { changeKeyLabels, changeStepForKey, diffViewReducer, initialDiffView } from './diff-view-state';
 import { FieldChanges } from './FieldChanges';
 
 /** Props of {@link DiffPane}. */
@@ -17,6 +17,9 @@ export interface DiffPaneProps {
   readonly labels: { readonly a: string; readonly b: string };
   readonly durationMs: number;
 }
+
+const nextKeys = changeKeyLabels('next');
+const prevKeys = changeKeyLabels('previous');
 
 const narrow = (): boolean => typeof window !== 'undefined' && window.matchMedia('(max-width: 800px)').matches;
 
@@ -45,8 +48,8 @@ export function DiffPane({ comparison, labels, durationMs }: DiffPaneProps) {
   }, [changeRows, view.current]);
 
   const onKey = (e: KeyboardEvent): void => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
-    const dir = e.key === 'F7' ? (e.shiftKey ? -1 : 1) : e.key === 'n' ? 1 : e.key === 'p' ? -1 : 0;
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+    const dir = changeStepForKey(e);
     if (dir === 0) return;
     e.preventDefault();
     go(dir);
@@ -70,10 +73,10 @@ export function DiffPane({ comparison, labels, durationMs }: DiffPaneProps) {
             Inline
           </button>
         </div>
-        <button type="button" onClick={() => go(-1)} disabled={changeRows.length === 0} title="Previous change (P or Shift+F7)" aria-keyshortcuts="p Shift+F7">
+        <button type="button" onClick={() => go(-1)} disabled={changeRows.length === 0} title={`Previous change (${prevKeys.title})`} aria-keyshortcuts={prevKeys.aria}>
           ↑ Previous
         </button>
-        <button type="button" onClick={() => go(1)} disabled={changeRows.length === 0} title="Next change (N or F7)" aria-keyshortcuts="n F7">
+        <button type="button" onClick={() => go(1)} disabled={changeRows.length === 0} title={`Next change (${nextKeys.title})`} aria-keyshortcuts={nextKeys.aria}>
           ↓ Next
         </button>
         <span className="muted small" role="status" aria-live="polite">

@@ -4,6 +4,29 @@
  */
 import { assertNever } from '../../shared/errors';
 import type { DiffMode } from '../../shared/diff-layout';
+import { chordLabel, matchesChord, type Chord, type KeyPress } from '../../shared/shortcuts';
+
+/**
+ * The comparison's own keys, one table for the key handler, the button titles and aria-keyshortcuts. They
+ * act only inside a comparison (no modifier needed there); the window's shortcuts are in shared/shortcuts.ts.
+ */
+export const CHANGE_KEYS: Readonly<Record<'next' | 'previous', readonly Chord[]>> = {
+  next: [{ key: 'n' }, { key: 'f7' }],
+  previous: [{ key: 'p' }, { key: 'f7', shift: true }],
+};
+
+/** +1 (next change), -1 (previous) or 0 for a key press in a comparison. */
+export function changeStepForKey(e: KeyPress): 1 | -1 | 0 {
+  if (CHANGE_KEYS.next.some((c) => matchesChord(c, e))) return 1;
+  if (CHANGE_KEYS.previous.some((c) => matchesChord(c, e))) return -1;
+  return 0;
+}
+
+/** "N or F7" for a button title, "N F7" for aria-keyshortcuts. */
+export function changeKeyLabels(which: 'next' | 'previous'): { title: string; aria: string } {
+  const labels = CHANGE_KEYS[which].map((c) => chordLabel(c));
+  return { title: labels.join(' or '), aria: labels.join(' ') };
+}
 
 /** The view's own state. */
 export interface DiffViewState {
