@@ -118,6 +118,12 @@ test('edit three times, read v1, compare v1 with v3, restore v1 as v4', async ({
   const newest = page.getByTestId('timeline').locator('li').first();
   await expect(newest).toContainText('Version 4');
   await expect(newest).toContainText('restored from version 1: the agent clause was a mistake');
+  // Version 4 is a copy of version 1: comparing them says so.
+  await page.getByTestId('timeline').getByRole('button', { name: /Version 1/ }).click();
+  await page.getByTestId('history-dialog').getByRole('tab', { name: 'Compare' }).click();
+  await page.getByTestId('compare-left').selectOption('1');
+  await page.getByTestId('compare-right').selectOption('4');
+  await expect(page.getByTestId('comparison')).toContainText('The two versions are identical.');
   await page.keyboard.press('Escape');
 });
 
@@ -247,6 +253,18 @@ test('where no worker can start, the comparison is made on the page', async ({ p
   await expect(cmp).toHaveAttribute('data-status', 'done');
   await expect(cmp.locator('ins', { hasText: '900' })).toBeVisible();
   expect(blocked).toBe(1); // the worker's script never arrived: the page made this comparison
+});
+
+test('a document with one version has nothing to compare or restore', async ({ page }) => {
+  await twin.call('doc.create', { document: { id: 'note', title: 'Single', content: 'Only one version.\n' } });
+  await open(page, 'Single');
+  await page.getByTestId('editor').getByRole('button', { name: 'History' }).click();
+  const history = page.getByTestId('history-dialog');
+  await expect(history.getByTestId('timeline').locator('li')).toHaveCount(1);
+  await expect(history.getByTestId('version-content')).toContainText('Only one version.');
+  await expect(history.getByRole('tab', { name: 'Compare' })).toBeDisabled();
+  await expect(history.getByRole('button', { name: /Restore/ })).toHaveCount(0);
+  await shot(page, 'history-single');
 });
 
 test.describe('dark', () => {
