@@ -1,20 +1,198 @@
-// Regenerates the window's screenshots in docs/screenshots from an E2E run in Chromium:
-//   npm run screenshots [-- spec-name…]     (default: every spec that takes docs shots)
-// Builds first, then runs Playwright with DOCVAULT_SCREENSHOT_DIR set; the specs decide what to shoot.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+#!/usr/bin/env node
+// `npm run screenshots`: the pictures in README.md and docs/, regenerated from the real UI. Builds what is
+// stale, starts the built web twin on a temp vault (light test KDF), seeds sample documents through the API,
+// drives Chromium (the one the tests use) and writes docs/screenshots/<name>-<light|dark>.png. Not part of
+// `npm test`: pictures are for people, and the E2E specs already check the behaviour.
+//
+// SHOTS is the list: each entry names a picture, a window size and what to do before taking it. Add views
+// by adding entries.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { URLSearchParams, fileURLToPath } from 'node:url';
+import { findChromium } from './ensure-chromium.mjs';
+import { ensureBuilt } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, 'docs', 'screenshots');
-mkdirSync(dir, { recursive: true });
-const specs = process.argv.slice(2);
-const run = (cmd, args, env = process.env) => {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+/** Node's built-in fetch (the lint config lists browser-neutral globals only). */
+const { fetch } = globalThis;
+const outDir = join(root, 'docs', 'screenshots');
+const PASS = 'sample passphrase for screenshots';
+
+/** Sample documents: what a person might keep. */
+const SAMPLES = [
+  { id: 'lease-2025', title: 'Flat lease, Rue des Lilas 12', type: 'contract', tags: ['home', 'legal', 'important-papers'], content: 'Lease signed 1 March 2025 for three years.\nRent 1,150 EUR, due on the 1st.\nDeposit 2,300 EUR, paid by transfer on 20 February.\n\nNotice period: three months, by registered letter.' },
+  { id: 'passport-notes', title: 'Passport renewal notes', type: 'id', tags: ['travel'], content: 'Passport expires 14 June 2031. Renewal takes about six weeks: book the appointment in March.' },
+  { id: 'tax-2025', title: 'Tax return 2025', type: 'tax', tags: ['money', 'yearly'], content: 'Filed online on 2 May. Refund expected in September.\nReceipts for the home office are in the blue folder.' },
+  { id: 'insurance-home', title: 'Home insurance policy', type: 'contract', tags: ['home', 'insurance'], content: 'Policy 88-4410-C. Renews every 1 October. Covers water damage and theft; excess 150 EUR.' },
+  { id: 'recipe-bread', title: 'Sourdough, the way it works', type: 'note', tags: ['kitchen'], content: '500 g flour, 350 g water, 100 g starter, 10 g salt. Fold four times, 30 minutes apart.' },
+  { id: 'car-service', title: 'Car service history', type: 'note', tags: ['car'], content: '2024-11: oil and filters, 92,400 km.\n2025-10: brakes (front), 104,100 km.' },
+  { id: 'warranty-laptop', title: 'Laptop warranty', type: 'receipt', tags: ['warranty', 'electronics'], content: 'Bought 3 January 2025; two-year warranty; serial in the photo.' },
+  { id: 'will-draft', title: 'Will: draft for the notary', type: 'legal', tags: ['legal', 'family', 'important-papers'], content: 'Draft 2. Questions for the notary are at the end.' },
+];
+
+/** Starts out/node/web-server.mjs; resolves with its URL and a stop function. */
+async function startTwin(vault) {
+  const child = spawn(process.execPath, [join(root, 'out', 'node', 'web-server.mjs'), '--vault', vault], {
+    cwd: root,
+    env: { ...process.env, DOCVAULT_TEST_KDF_PROFILE: '2' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`web twin exited with ${code}`)));
+    lines.on('line', (l) => {
+      const m = /^docvault web: (\S+)/.exec(l);
+      if (m) resolve(m[1]);
+    });
+  });
+  const token = new URLSearchParams(new URL(url).hash.slice(1)).get('token');
+  const call = async (channel, input) => {
+    const res = await fetch(new URL(`/api/${channel}`, url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-docvault-token': token }, body: JSON.stringify(input) });
+    const r = await res.json();
+    if (!r.ok) throw new Error(`${channel}: ${r.error.kind}: ${r.error.message}`);
+    return r.value;
+  };
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return { url, call, stop };
+}
+
+async function seed(call) {
+  await call('vault.create', { passphrase: PASS });
+  for (const d of SAMPLES) await call('doc.create', { document: d });
+  // A history for the lease, so versions exist to look at.
+  await call('doc.update', { id: 'lease-2025', patch: { content: `${SAMPLES[0].content}\nRent raised to 1,180 EUR from March 2026.` }, expectedVersion: 1, comment: 'Rent indexation' });
+  await call('doc.update', { id: 'tax-2025', patch: { content: `${SAMPLES[2].content}\nRefund received: 412 EUR.` }, expectedVersion: 1 });
+  // A third lease version with changes inside lines, for the comparison pictures.
+  const lease3 = `${SAMPLES[0].content.replace('three years', 'five years').replace('paid by transfer on 20 February', 'returned in full on 5 March')}\nRent raised to 1,180 EUR from March 2026.`;
+  await call('doc.update', { id: 'lease-2025', patch: { content: lease3 }, expectedVersion: 2, comment: 'Renewed for five years' });
+  // Two things in the Trash.
+  await call('doc.create', { document: { id: 'old-gym', title: 'Gym membership (cancelled)', type: 'contract', tags: ['sport'], content: 'Cancelled in May.' } });
+  await call('doc.create', { document: { id: 'shopping', title: 'Shopping list', type: 'note', content: 'Milk, eggs.' } });
+  await call('doc.delete', { id: 'old-gym' });
+  await call('doc.delete', { id: 'shopping' });
+}
+
+const openDoc = (title) => async (page) => {
+  await page.getByTestId('doc-row').filter({ hasText: title }).first().click();
+  await page.getByTestId('editor').getByLabel('Title').waitFor();
 };
-run('node', ['scripts/ensure-chromium.mjs']);
-run('npm', ['run', 'build']);
-run('npx', ['playwright', 'test', ...(specs.length > 0 ? specs : ['versions.spec.ts'])], { ...process.env, DOCVAULT_SCREENSHOT_DIR: dir });
-console.log(`screenshots: ${dir}`);
+
+/** Opens the lease's history, selects version 1 and compares it with the current version. */
+const compareLease = async (page) => {
+  await openDoc('Flat lease')(page);
+  await page.getByTestId('editor').getByRole('button', { name: 'History' }).click();
+  const history = page.getByTestId('history-dialog');
+  await history.getByTestId('timeline').getByRole('button', { name: /Version 1/ }).click();
+  await history.getByRole('tab', { name: 'Compare' }).click();
+  await history.locator('[data-testid="comparison"][data-status="done"]').waitFor();
+};
+
+/** The pictures: name, window size, what to do first (given the page and the API), and what to put back afterwards. */
+const SHOTS = [
+  { name: 'list', width: 1280, height: 800, run: async () => {} },
+  { name: 'editor', width: 1280, height: 800, run: openDoc('Flat lease') },
+  {
+    name: 'trash',
+    width: 1280,
+    height: 800,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Trash' }).click();
+      await page.getByTestId('trash-row').first().waitFor();
+    },
+  },
+  { name: 'narrow', width: 700, height: 760, run: openDoc('Flat lease') },
+  {
+    // The unlock screen after a wrong passphrase (one message); the vault is unlocked again afterwards.
+    name: 'unlock',
+    width: 1000,
+    height: 600,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Lock' }).click();
+      await page.locator('input[name="passphrase"]').fill('not the passphrase');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+    after: (call) => call('vault.unlock', { passphrase: PASS }),
+  },
+  { name: 'compare', width: 1280, height: 800, run: compareLease },
+  { name: 'compare-narrow', width: 700, height: 900, run: compareLease },
+  {
+    name: 'restore',
+    width: 1280,
+    height: 800,
+    run: async (page) => {
+      await compareLease(page);
+      await page.getByRole('button', { name: 'Restore version 1…' }).click();
+      const dialog = page.getByTestId('restore-dialog');
+      await dialog.locator('[data-testid="restore-preview"][data-status="done"]').waitFor();
+      await dialog.getByTestId('restore-comment').fill('The renewal was never signed');
+    },
+  },
+  {
+    // An edit conflict: a document saved through the API while the window has unsaved edits. It is purged
+    // afterwards, so the next pictures (and the dark pass) see the same vault.
+    name: 'conflict',
+    width: 1280,
+    height: 800,
+    run: async (page, call) => {
+      await call('doc.create', { document: { id: 'shots-conflict', title: 'Meeting notes', type: 'note', content: 'Agenda: budget, hiring.\nDecision: hire two engineers in Q3.\n' } });
+      await page.getByTestId('doc-row').filter({ hasText: 'Meeting notes' }).first().click();
+      const editor = page.getByTestId('editor');
+      await editor.getByLabel('Content').fill('Agenda: budget, hiring.\nDecision: hire one engineer in Q3, one in Q4.\n');
+      await call('doc.update', { id: 'shots-conflict', patch: { content: 'Agenda: budget, hiring, offices.\nDecision: hire two engineers in Q3.\n' }, expectedVersion: 1 });
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await page.locator('[data-testid="conflict-comparison"][data-status="done"]').waitFor();
+    },
+    after: (call) => call('doc.purge', { id: 'shots-conflict' }),
+  },
+  {
+    name: 'no-matches',
+    width: 1000,
+    height: 600,
+    run: async (page) => {
+      await page.getByLabel('Filter by tag').fill('#nothing');
+      await page.getByTestId('list-empty').waitFor();
+    },
+  },
+];
+
+ensureBuilt();
+mkdirSync(outDir, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), 'docvault-shots-'));
+const twin = await startTwin(join(dir, 'screens.dvault'));
+const executablePath = findChromium();
+const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  await seed(twin.call);
+  const only = process.argv.slice(2);
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({ colorScheme: scheme, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+    for (const shot of SHOTS) {
+      if (only.length > 0 && !only.includes(shot.name)) continue;
+      const page = await context.newPage();
+      await page.setViewportSize({ width: shot.width, height: shot.height });
+      await page.goto(twin.url);
+      await page.getByRole('button', { name: 'Lock' }).waitFor();
+      await page.getByTestId('doc-row').first().waitFor();
+      await shot.run(page, twin.call);
+      const file = join(outDir, `${shot.name}-${scheme}.png`);
+      await page.screenshot({ path: file });
+      console.log(`wrote ${file.slice(root.length + 1)}`);
+      await shot.after?.(twin.call);
+      await page.close();
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await twin.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
+import type { VaultStats } from '../shared/types';
 import type { KeyStore } from './key-store';
 import { deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
@@ -20,6 +21,12 @@ export interface BackendOptions extends StoreOptions {
   readonly statsIntervalMs?: number;
 }
 
+/** The StorageService's count of commits by other processes, when the store is one. */
+function externalChangesOf(s: VaultStats): number | undefined {
+  const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
+  return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
+}
+
 type Handler<C extends keyof ChannelInputs> = (input: ChannelInputs[C]) => Promise<ChannelOutputs[C]>;
 
 /** Implements every channel of the contract. See src/shared/contract.ts for what each does. */
@@ -32,6 +39,8 @@ export class DocvaultBackend {
   readonly #factory: StoreFactory;
   readonly #listeners = new Set<(e: PushEvent) => void>();
   #ticker: ReturnType<typeof setInterval> | undefined;
+  /** The store's count of commits by other processes at the last tick. */
+  #externalSeen: number | undefined;
 
   constructor(opts: BackendOptions) {
     this.#opts = opts;
@@ -86,7 +95,15 @@ export class DocvaultBackend {
     const store = this.#store;
     if (store === undefined) return;
     try {
+      // Writes by other processes (the CLI, another app on the same file) send no events of their own: look
+      // for them once a tick, and tell the windows to reload their lists.
+      await store.refresh?.();
       const s = await store.stats();
+      const external = externalChangesOf(s);
+      if (external !== undefined) {
+        if (this.#externalSeen !== undefined && external > this.#externalSeen) this.#emit({ event: 'docs.changed', data: { count: 0, external: true } });
+        this.#externalSeen = external;
+      }
       this.#emit({ event: 'stats.tick', data: { documents: s.documents, versions: s.versions, contentBytes: s.contentBytes, fileBytes: s.fileBytes, walBytes: s.walBytes } });
     } catch {
       // Locked between the check and the call: the next tick stops.
@@ -110,6 +127,7 @@ export class DocvaultBackend {
   async #setStore(store: Store | undefined): Promise<VaultStatus> {
     const old = this.#store;
     this.#store = store;
+    this.#externalSeen = undefined;
     if (old !== undefined && old !== store) await old.close();
     this.#updateTicker();
     const status = await this.status();
@@ -256,6 +274,22 @@ export class DocvaultBackend {
       await this.#open().delete(i.id, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
       this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'deleted', version: null } });
       return null;
+    },
+    'doc.trash': async (i) => this.#open().listTrash(i),
+    'doc.undelete': async (i) => {
+      const doc = await this.#open().undelete(i.id);
+      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'undeleted', version: doc.version } });
+      return doc;
+    },
+    'doc.purge': async (i) => {
+      await this.#open().purge(i.id);
+      this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'purged', version: null } });
+      return null;
+    },
+    'doc.emptyTrash': async () => {
+      const count = await this.#open().emptyTrash();
+      if (count > 0) this.#emit({ event: 'docs.changed', data: { count } });
+      return count;
     },
     'doc.list': async (i) => this.#open().list(i),
     'doc.count': async (i) => this.#open().count(i),

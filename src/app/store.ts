@@ -4,26 +4,22 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type VaultOptions } from '../main/storage';
-import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
+import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
+import type { DocumentInput, DocumentPatch, ListQuery, Progress, TrashQuery, VaultStats, WriteOptions } from '../shared/types';
 
-/** The engine's methods the app uses, as promises. */
-export interface Store {
-  get(id: string): Promise<Document>;
-  create(input: DocumentInput, opts?: WriteOptions): Promise<Document>;
-  update(id: string, patch: DocumentPatch, opts?: WriteOptions): Promise<Document>;
-  put(input: DocumentInput, opts?: WriteOptions): Promise<Document>;
-  delete(id: string, opts?: WriteOptions): Promise<void>;
-  list(query?: ListQuery): Promise<ListPage>;
-  count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>): Promise<number>;
-  versions(id: string): Promise<VersionInfo[]>;
-  getVersion(id: string, version: number): Promise<Document>;
-  restore(id: string, version: number, opts?: WriteOptions): Promise<Document>;
-  bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): Promise<BulkResult<Document>>;
+/** The engine's calls the app uses. */
+type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash';
+
+/**
+ * The async storage API the app runs on: derived from the service's calls (themselves derived from the
+ * engine's), so it cannot drift from either; plus stats, close and an optional check for other processes' writes.
+ */
+export type Store = Pick<StorageCalls, StoreCall> & {
   stats(): Promise<VaultStats>;
-  verify(onProgress?: (p: Progress) => void): Promise<VerifyReport>;
+  /** Looks for commits by other processes now (the StorageService; absent for a plain Vault). */
+  refresh?(): Promise<void>;
   close(): Promise<void>;
-}
+};
 
 /** Options the app passes when it opens a store. */
 export interface StoreOptions {
@@ -59,6 +55,10 @@ class VaultStore implements Store {
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
   async restore(id: string, version: number, opts?: WriteOptions) { return this.#v.restore(id, version, opts); }
   async bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkPut(inputs, opts); }
+  async listTrash(query?: TrashQuery) { return this.#v.listTrash(query); }
+  async undelete(id: string) { return this.#v.undelete(id); }
+  async purge(id: string) { this.#v.purge(id); }
+  async emptyTrash() { return this.#v.emptyTrash(); }
   async stats() { return this.#v.stats(); }
   async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }
   async close() { this.#v.close(); }

@@ -85,6 +85,8 @@ async function main(): Promise<void> {
       minHeight: 480,
       show: false,
       title: 'docvault',
+      // Linux and Windows show it in the task bar (macOS takes the app bundle's icon); made by `npm run icons`.
+      icon: join(appRoot, 'resources', 'icon.png'),
       webPreferences: {
         preload: join(here, '..', 'preload', 'index.cjs'),
         contextIsolation: true,

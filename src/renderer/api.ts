@@ -26,6 +26,12 @@ function takeToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/**
+ * The server behind this page stopped (or cannot be reached). The page cannot know whether `npm start` or
+ * `npm run serve` started it, so it says what works either way; a new launch has a new token, hence a new address.
+ */
+export const SERVER_GONE = 'The docvault server behind this page has stopped. Restart docvault the way you started it (npm start or npm run serve) and open the new address it prints.';
+
 function transportError(message: string): Result<never> {
   return { ok: false, error: { kind: 'Internal', message } };
 }
@@ -75,7 +81,7 @@ export function httpApi(token: string): DocvaultApi {
       try {
         res = await fetch(`${HTTP.apiPrefix}${channel}`, { method: 'POST', headers, body: JSON.stringify(input) });
       } catch {
-        return transportError('The docvault server cannot be reached. Is `npm run serve` still running?');
+        return transportError(SERVER_GONE);
       }
       try {
         return (await res.json()) as Result<ChannelOutputs[C]>;

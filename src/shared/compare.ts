@@ -43,8 +43,6 @@ export interface Comparison {
    * diff was used: correct, but it may show more lines as changed than strictly needed.
    */
   readonly approximate: boolean;
-  /** One side ends with a newline and the other does not (views then mark the last lines). */
-  readonly finalNewlineChanged: boolean;
 }
 
 /** A step of {@link compareVersions}, for a progress bar. */
@@ -87,8 +85,7 @@ export function compareVersions(a: ComparableVersion, b: ComparableVersion, opts
   });
   const fields = fieldChanges(a, b);
   const stats = countLines(lines);
-  const finalNewlineChanged = a.content !== '' && b.content !== '' && a.content.endsWith('\n') !== b.content.endsWith('\n');
-  return { lines, fields, stats, identical: fields.length === 0 && a.content === b.content, approximate: !exact, finalNewlineChanged };
+  return { lines, fields, stats, identical: fields.length === 0 && a.content === b.content, approximate: !exact };
 }
 
 function countLines(lines: readonly DiffLine[]): ComparisonStats {

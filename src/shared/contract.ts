@@ -18,6 +18,8 @@ import type {
   VerifyReport,
   VersionInfo,
   BulkResult,
+  TrashPage,
+  TrashQuery,
 } from './types';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
@@ -47,7 +49,16 @@ export interface ChannelInputs {
   /** `expectedVersion` is required: the UI always says which version it edited, so a concurrent write is a `Conflict`. */
   'doc.update': { readonly id: string; readonly patch: DocumentPatch; readonly expectedVersion: number; readonly comment?: string };
   'doc.put': { readonly document: DocumentInput; readonly expectedVersion?: number; readonly comment?: string };
+  /** Moves the document, with every version, to the Trash (nothing is erased; `doc.undelete` brings it back). */
   'doc.delete': { readonly id: string; readonly expectedVersion?: number };
+  /** One page of the Trash, the most recently trashed first. */
+  'doc.trash': TrashQuery;
+  /** Brings a document back from the Trash as it was (same version and history). */
+  'doc.undelete': { readonly id: string };
+  /** Deletes a document (live or in the Trash) and every version of it, forever. */
+  'doc.purge': { readonly id: string };
+  /** Purges every document in the Trash; the value is how many. */
+  'doc.emptyTrash': Record<string, never>;
   'doc.list': ListQuery;
   'doc.count': Pick<ListQuery, 'type' | 'tag' | 'author'>;
   'doc.versions': { readonly id: string };
@@ -72,6 +83,10 @@ export interface ChannelOutputs {
   'doc.update': Document;
   'doc.put': Document;
   'doc.delete': null;
+  'doc.trash': TrashPage;
+  'doc.undelete': Document;
+  'doc.purge': null;
+  'doc.emptyTrash': number;
   'doc.list': ListPage;
   'doc.count': number;
   'doc.versions': VersionInfo[];
@@ -99,6 +114,10 @@ export const CHANNELS = [
   'doc.update',
   'doc.put',
   'doc.delete',
+  'doc.trash',
+  'doc.undelete',
+  'doc.purge',
+  'doc.emptyTrash',
   'doc.list',
   'doc.count',
   'doc.versions',
@@ -131,15 +150,20 @@ export function isChannel(name: string): name is Channel {
 /** The wire envelope of every result: errors cross as data with a `kind`, never as thrown strings. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
 
-/** What a document change was. */
-export type ChangeKind = 'created' | 'updated' | 'deleted' | 'restored';
+/**
+ * What a document change was. `deleted`: moved to the Trash; `undeleted`: back from it; `purged`: gone for good.
+ */
+export type ChangeKind = 'created' | 'updated' | 'deleted' | 'restored' | 'undeleted' | 'purged';
 
 /** Push events, main → renderer. */
 export interface PushEvents {
   /** A document was written or deleted (by this window, another window or tab, or the CLI through the app). */
   'doc.changed': { readonly id: string; readonly change: ChangeKind; readonly version: number | null };
-  /** Many documents changed at once (bulk); the UI reloads its list. */
-  'docs.changed': { readonly count: number };
+  /**
+   * Many documents changed at once (bulk, Empty Trash), or another process (the CLI, another app) wrote to the
+   * vault file (`external: true`, `count` unknown: 0). The UI reloads its list.
+   */
+  'docs.changed': { readonly count: number; readonly external?: boolean };
   /** The vault was created, opened, locked, or another file was chosen. */
   'vault.changed': VaultStatus;
   /** Every second while unlocked and someone listens. */

@@ -33,6 +33,11 @@ export interface DiffLine {
    * (on a removed line) or added (on an added line). Absent on context lines and unpaired lines.
    */
   readonly words?: readonly WordSpan[];
+  /**
+   * Set on both lines of a pair that differ in whether a newline follows them (the last line gained or
+   * lost its newline): views mark it, since the texts alone may look the same.
+   */
+  readonly eolChanged?: true;
 }
 
 /** A piece of a changed line: unchanged text, or words removed / added on this line's side. */
@@ -291,10 +296,15 @@ export function addWordHighlights(lines: readonly DiffLine[], opts: WordHighligh
     for (let k = 0; k < (Math.max(removed.length, added.length) > maxPairs ? 0 : pairs); k++) {
       const r = removed[k] as number;
       const a = added[k] as number;
+      const eol = (out[r] as DiffLine).eol !== (out[a] as DiffLine).eol ? ({ eolChanged: true } as const) : {};
       const spans = wordSpans((out[r] as DiffLine).text, (out[a] as DiffLine).text, maxEditLength, minSimilarity);
-      if (spans === undefined) continue;
-      out[r] = { ...(out[r] as DiffLine), words: spans.old };
-      out[a] = { ...(out[a] as DiffLine), words: spans.new };
+      if (spans === undefined) {
+        out[r] = { ...(out[r] as DiffLine), ...eol };
+        out[a] = { ...(out[a] as DiffLine), ...eol };
+        continue;
+      }
+      out[r] = { ...(out[r] as DiffLine), words: spans.old, ...eol };
+      out[a] = { ...(out[a] as DiffLine), words: spans.new, ...eol };
     }
     opts.onProgress?.(i, out.length);
   }

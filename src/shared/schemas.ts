@@ -72,6 +72,10 @@ export const INPUT_SCHEMAS = {
   'doc.update': z.strictObject({ id, patch: documentPatch, expectedVersion, comment: comment.optional() }),
   'doc.put': z.strictObject({ document: documentInput, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
   'doc.delete': z.strictObject({ id, expectedVersion: expectedVersion.optional() }),
+  'doc.trash': z.strictObject({ limit: z.number().int().min(1).max(LIMITS.listMaxLimit).optional(), cursor: z.string().max(2048).optional() }),
+  'doc.undelete': z.strictObject({ id }),
+  'doc.purge': z.strictObject({ id }),
+  'doc.emptyTrash': empty,
   'doc.list': z.strictObject({
     ...filters,
     sort: z.enum(['updated', 'created', 'title']).optional(),

@@ -105,6 +105,29 @@ export interface ListQuery {
   readonly cursor?: string;
 }
 
+/** A document in the Trash: its summary as lists show it, and when it was moved there. */
+export type TrashedSummary = DocumentSummary & {
+  /** When `delete` moved it to the Trash, ms since the epoch. */
+  readonly trashedAt: number;
+};
+
+/** A query of `listTrash`: newest trashed first. */
+export interface TrashQuery {
+  /** Page size, 1..LIMITS.listMaxLimit, default 100. */
+  readonly limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  readonly cursor?: string;
+}
+
+/** One page of `listTrash`. */
+export interface TrashPage {
+  readonly items: readonly TrashedSummary[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  readonly nextCursor?: string;
+  /** Documents in the Trash, across all pages. */
+  readonly total: number;
+}
+
 /** One page of `list`. */
 export interface ListPage {
   readonly items: readonly DocumentSummary[];
@@ -191,6 +214,8 @@ export interface VaultStats {
   /** Sum of every version's content bytes. */
   readonly historyBytes: number;
   readonly byType: Readonly<Record<string, number>>;
+  /** Documents in the Trash (not counted in `documents`, `versions`, the byte totals or `byType`). */
+  readonly trashed: number;
   readonly fileBytes: number;
   readonly walBytes: number;
   readonly pageSize: number;

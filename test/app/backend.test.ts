@@ -98,3 +98,47 @@ describe('DocvaultBackend', () => {
     await a.close();
   });
 });
+
+describe('DocvaultBackend: the Trash channels', () => {
+  it.each([
+    ['StorageService', serviceStoreFactory],
+    ['Vault adapter', vaultStoreFactory],
+  ])('delete, list the Trash, undelete, purge, empty, with events (%s)', async (_name, storeFactory) => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const b = new DocvaultBackend({ vaultPath: join(t.dir, 'v.dvault'), kdfProfile: 2, storeFactory });
+    await b.create('pass phrase');
+    const changes: unknown[] = [];
+    b.subscribe((e) => {
+      if (e.event === 'doc.changed' || e.event === 'docs.changed') changes.push(e.data);
+    });
+    for (const id of ['a', 'b', 'c']) await b.channels['doc.create']({ document: { id, title: id.toUpperCase(), content: id } });
+    changes.length = 0;
+    for (const id of ['a', 'b', 'c']) await b.channels['doc.delete']({ id });
+    const trash = await b.channels['doc.trash']({ limit: 2 });
+    expect(trash.total).toBe(3);
+    expect(trash.items).toHaveLength(2);
+    expect(trash.items[0]?.trashedAt).toBeTypeOf('number');
+    const rest = await b.channels['doc.trash']({ cursor: trash.nextCursor });
+    expect([...trash.items, ...rest.items].map((d) => d.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(await b.channels['doc.count']({})).toBe(0);
+    await expect(b.channels['doc.get']({ id: 'a' })).rejects.toSatisfy((e) => isDocvaultError(e, 'NotFound'));
+
+    expect((await b.channels['doc.undelete']({ id: 'a' })).content).toBe('a');
+    expect(await b.channels['doc.count']({})).toBe(1);
+    await expect(b.channels['doc.undelete']({ id: 'a' })).rejects.toSatisfy((e) => isDocvaultError(e, 'NotFound'));
+    expect(await b.channels['doc.purge']({ id: 'b' })).toBeNull();
+    expect(await b.channels['doc.emptyTrash']({})).toBe(1);
+    expect((await b.channels['doc.trash']({})).total).toBe(0);
+    expect(await b.channels['doc.emptyTrash']({})).toBe(0);
+    expect(changes).toEqual([
+      { id: 'a', change: 'deleted', version: null },
+      { id: 'b', change: 'deleted', version: null },
+      { id: 'c', change: 'deleted', version: null },
+      { id: 'a', change: 'undeleted', version: 1 },
+      { id: 'b', change: 'purged', version: null },
+      { count: 1 },
+    ]);
+    await b.close();
+  });
+});

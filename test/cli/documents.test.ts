@@ -158,12 +158,50 @@ describe('rm, history, diff, restore', () => {
     ]);
 
     bad(['rm', 'h', '--expected-version', '1'], 'Conflict', 4);
-    expect(dv(['rm', 'h'])).toBe('Deleted h\n');
+    expect(dv(['rm', 'h'])).toBe('Moved h to the Trash (docvault undelete h brings it back)\n');
     bad(['get', 'h'], 'NotFound', 3);
     bad(['history', 'h'], 'NotFound', 3);
     bad(['rm', 'h'], 'NotFound', 3);
     dv(['put', '--id', 'again'], { input: 'x' });
-    expect(JSON.parse(dv(['rm', '--json', 'again']))).toEqual({ id: 'again', deleted: true });
+    expect(JSON.parse(dv(['rm', '--json', 'again']))).toEqual({ id: 'again', trashed: true });
+  });
+
+  it('trash lists what rm moved there; undelete brings it back; rm --purge and trash --empty delete forever', () => {
+    const { dv, bad } = newVault();
+    expect(dv(['trash'])).toBe('The Trash is empty\n');
+    dv(['put', '--id', 'a', '--title', 'Alpha'], { input: 'one' });
+    dv(['put', '--id', 'a'], { input: 'two' });
+    dv(['put', '--id', 'b', '--title', 'Beta'], { input: 'bee' });
+    dv(['put', '--id', 'c'], { input: 'sea' });
+    dv(['rm', 'a']);
+    dv(['rm', 'b']);
+    const lines = dv(['trash']).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+VERSION\s+DELETED\s+SIZE\s+TITLE$/);
+    expect(lines[1]).toMatch(/^b\s+1\s+\d{4}-\d\d-\d\dT\S+Z\s+3 B\s+Beta$/);
+    expect(lines[2]).toMatch(/^a\s+2\s+\S+Z\s+3 B\s+Alpha$/);
+    expect(lines[3]).toBe('2 documents in the Trash');
+    const json = JSON.parse(dv(['trash', '--json']));
+    expect(json.total).toBe(2);
+    expect(json.items.map((d: { id: string; trashedAt: number }) => [d.id, typeof d.trashedAt])).toEqual([
+      ['b', 'number'],
+      ['a', 'number'],
+    ]);
+    expect(JSON.parse(dv(['ls', '--json'])).total).toBe(1);
+    bad(['put', '--id', 'a'], 'AlreadyExists', 4, { input: 'new' });
+
+    expect(dv(['undelete', 'a'])).toBe('Brought back a at version 2 (3 B)\n');
+    expect(dv(['get', 'a'])).toBe('two');
+    bad(['undelete', 'a'], 'NotFound', 3);
+    bad(['undelete', 'nope'], 'NotFound', 3);
+
+    bad(['rm', 'c', '--purge', '--expected-version', '2'], 'Conflict', 4);
+    expect(dv(['rm', 'c', '--purge', '--expected-version', '1'])).toBe('Deleted c forever\n');
+    expect(JSON.parse(dv(['rm', 'a', '--purge', '--json']))).toEqual({ id: 'a', purged: true });
+    bad(['rm', 'a', '--purge'], 'NotFound', 3);
+    bad(['undelete', 'a'], 'NotFound', 3);
+    expect(JSON.parse(dv(['trash', '--empty', '--json']))).toEqual({ purged: 1 });
+    expect(dv(['trash'])).toBe('The Trash is empty\n');
+    expect(JSON.parse(dv(['stats', '--json']))).toMatchObject({ documents: 0, versions: 0, trashed: 0 });
   });
 
   it('diff prints a unified diff between two versions', () => {

@@ -194,15 +194,46 @@ test.describe('dark mode', () => {
   });
 });
 
-test('delete asks first', async ({ page }) => {
+test('delete moves to the Trash, Undo brings it back; the Trash restores and deletes forever', async ({ page }) => {
   await page.goto(twin.server.url);
   await page.getByTestId('doc-row').filter({ hasText: 'Passport' }).click();
-  await page.getByTestId('editor').getByRole('button', { name: 'Delete' }).click();
-  const confirm = page.getByTestId('confirm-dialog');
-  await expect(confirm).toContainText('deleted for good');
-  await confirm.getByRole('button', { name: 'Cancel' }).click();
-  expect((await twin.call('doc.count', {}))).toBe(3);
-  await page.getByTestId('editor').getByRole('button', { name: 'Delete' }).click();
-  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete' }).click();
+  const editor = page.getByTestId('editor');
+  // No confirmation: nothing is lost, and Undo is right there.
+  await editor.getByRole('button', { name: 'Delete' }).click();
+  const undo = page.getByTestId('undo-notice');
+  await expect(undo).toContainText('moved to the Trash');
   await expect(page.getByTestId('count')).toContainText('2 documents');
+  expect(await twin.call('doc.count', {})).toBe(2);
+  await shot(page, '07-undo');
+  await undo.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('count')).toContainText('3 documents');
+  await expect(editor.locator('input[name="id"]')).toHaveValue('passport');
+  expect((await twin.call('doc.get', { id: 'passport' })).content).toBe('Expires 2031.');
+
+  // Delete again, then restore from the Trash view.
+  await editor.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('count')).toContainText('2 documents');
+  await page.getByRole('button', { name: 'Trash' }).click();
+  const trash = page.getByTestId('trash');
+  const row = trash.getByTestId('trash-row').filter({ hasText: 'Passport scan notes' });
+  await expect(row).toContainText('deleted');
+  await expect(trash.getByTestId('trash-count')).toHaveText('1 document');
+  await shot(page, '08-trash');
+  await row.getByRole('button', { name: 'Restore' }).click();
+  await expect(editor.locator('input[name="id"]')).toHaveValue('passport');
+  await expect(page.getByTestId('count')).toContainText('3 documents');
+
+  // Delete forever asks, says it cannot be undone, and then the document is gone for good.
+  await editor.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Trash' }).click();
+  await trash.getByTestId('trash-row').filter({ hasText: 'Passport scan notes' }).getByRole('button', { name: 'Delete forever' }).click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(confirm).toContainText('cannot be undone');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(trash.getByTestId('trash-row')).toHaveCount(1);
+  await trash.getByTestId('trash-row').getByRole('button', { name: 'Delete forever' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete forever' }).click();
+  await expect(trash).toContainText('The Trash is empty.');
+  expect((await twin.call('doc.trash', {})).total).toBe(0);
+  await expect(twin.call('doc.get', { id: 'passport' })).rejects.toThrow(/NotFound/);
 });

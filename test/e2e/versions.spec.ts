@@ -7,7 +7,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { deriveRawKeyHex } from '../../src/app/store';
 import { withRawConnection } from '../helpers/tamper';
-import { shot } from './shots';
 import { startTwin, type Twin } from './twin';
 
 const PASS = 'correct horse battery staple';
@@ -17,6 +16,11 @@ const V2 = V1.replace('900 EUR', '950 EUR');
 const V3 = V2.replace('two months', 'three months').replace('Signed by Ada and Grace.', 'Signed by Ada, Grace and the agent.');
 
 let twin: Twin;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   twin = await startTwin();
@@ -81,7 +85,7 @@ test('edit three times, read v1, compare v1 with v3, restore v1 as v4', async ({
   // The unchanged clauses between the changes are collapsed; "show more" opens them.
   const more = cmp.getByRole('button', { name: /Show \d+ more unchanged lines/ });
   await expect(more).toHaveCount(1);
-  await shot(page, 'compare-side-by-side', { docs: true });
+  await shot(page, 'compare-side-by-side');
   await more.click();
   await expect(cmp.getByText('Clause 7: the tenant')).toHaveCount(2); // both columns
   // Next / previous change, by button and by key.
@@ -92,7 +96,7 @@ test('edit three times, read v1, compare v1 with v3, restore v1 as v4', async ({
   await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 1 of 2');
   await cmp.getByRole('button', { name: 'Inline' }).click();
   await expect(cmp.locator('.diff-row.inline.removed', { hasText: '900' })).toBeVisible();
-  await shot(page, 'compare-inline', { docs: true });
+  await shot(page, 'compare-inline');
   await cmp.getByTestId('diff-lines').press('n');
   await expect(cmp.getByRole('status').filter({ hasText: /Change/ })).toHaveText('Change 2 of 2');
   await cmp.getByTestId('diff-lines').press('Shift+F7');
@@ -106,7 +110,7 @@ test('edit three times, read v1, compare v1 with v3, restore v1 as v4', async ({
   await expect(preview.locator('del', { hasText: '950' })).toBeVisible();
   await expect(preview.locator('ins', { hasText: '900' })).toBeVisible();
   await restore.getByTestId('restore-comment').fill('the agent clause was a mistake');
-  await shot(page, 'restore-preview', { docs: true });
+  await shot(page, 'restore-preview');
   expect((await twin.call('doc.get', { id: 'lease' })).version).toBe(3); // nothing written before confirming
   await restore.getByRole('button', { name: 'Restore as version 4' }).click();
   await expect(editor.getByTestId('doc-info')).toContainText('Version 4');
@@ -166,7 +170,7 @@ test('an edit conflict shows the two versions compared', async ({ page, context 
   await expect(cmp.locator('del', { hasText: 'amended on 3 March' })).toBeVisible();
   await expect(cmp.locator('del', { hasText: 'none' })).toBeVisible();
   await expect(cmp.locator('ins', { hasText: '120 EUR' })).toBeVisible();
-  await shot(page, 'conflict-compare', { docs: true });
+  await shot(page, 'conflict-compare');
   expect((await twin.call('doc.get', { id: 'tax' })).content).toBe('Filed on 1 March, amended on 3 March.\nRefund: none, as far as we know today.\n');
   await dialog.getByRole('button', { name: 'Keep editing' }).click();
   await other.close();
@@ -276,7 +280,7 @@ test.describe('dark', () => {
     await history.getByTestId('timeline').getByRole('button', { name: /Version 3/ }).click();
     await history.getByRole('tab', { name: 'Compare' }).click();
     await expect(history.getByTestId('comparison')).toHaveAttribute('data-status', 'done');
-    await shot(page, 'compare-dark', { docs: true });
+    await shot(page, 'compare-dark');
   });
 });
 
@@ -293,6 +297,6 @@ test.describe('narrow window', () => {
     await expect(cmp.getByRole('button', { name: 'Inline' })).toHaveAttribute('aria-pressed', 'true');
     const box = await history.boundingBox();
     expect(box?.width ?? 0).toBeLessThanOrEqual(700);
-    await shot(page, 'compare-narrow', { docs: true });
+    await shot(page, 'compare-narrow');
   });
 });

@@ -3,9 +3,11 @@
  * new-window blocking, permissions, IPC registration, single instance, and a clean close on quit.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHANNELS, ipcChannelName } from '../../src/shared/contract';
+import { SHORTCUTS, accelerator } from '../../src/shared/shortcuts';
 import { tempDir } from '../helpers/tmp';
 
 type Fn = (...a: unknown[]) => unknown;
@@ -149,6 +151,20 @@ describe('Electron main', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
     expect(fake.state.windows[0]?.loaded).toMatch(/renderer[\\/]index\.html$/);
+  });
+
+  it('gives the window the app icon from resources/', async () => {
+    await loadMain();
+    const icon = String(fake.state.windows[0]?.options.icon);
+    expect(icon).toMatch(/resources[\\/]icon\.png$/);
+    expect(existsSync(icon)).toBe(true);
+  });
+
+  it('takes the menu accelerators from the shared shortcut table', async () => {
+    await loadMain();
+    const menu = fake.state.menu as { label?: string; submenu?: { label?: string; accelerator?: string }[] }[];
+    const file = menu.find((m) => m.label === 'File')?.submenu ?? [];
+    for (const s of SHORTCUTS) expect(file.find((i) => i.label === s.label)?.accelerator, s.label).toBe(accelerator(s.app));
   });
 
   it('registers every contract channel on ipcMain', async () => {

@@ -24,7 +24,7 @@ describe('runCompareRequest (the worker body)', () => {
 });
 
 describe('comparisonReducer', () => {
-  const done: CompareReply = { seq: 2, type: 'done', durationMs: 3, comparison: { lines: [], fields: [], stats: { added: 0, removed: 0, unchanged: 0, changes: 0 }, identical: true, approximate: false, finalNewlineChanged: false } };
+  const done: CompareReply = { seq: 2, type: 'done', durationMs: 3, comparison: { lines: [], fields: [], stats: { added: 0, removed: 0, unchanged: 0, changes: 0 }, identical: true, approximate: false } };
 
   it('runs, shows progress and finishes', () => {
     let s: ComparisonState = comparisonReducer(IDLE, { type: 'start', seq: 2 });

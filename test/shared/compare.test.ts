@@ -195,8 +195,12 @@ describe('compareVersions', () => {
 
   it('marks a missing final newline as a change of the last line', () => {
     const c = compareVersions({ ...base, content: 'a\nb' }, { ...base, content: 'a\nb\n' });
-    expect(c.finalNewlineChanged).toBe(true);
-    expect(compareVersions({ ...base, content: 'a\nb' }, { ...base, content: 'a\nc' }).finalNewlineChanged).toBe(false);
+    expect(c.lines.filter((l) => l.eolChanged === true).map((l) => [l.kind, l.eol])).toEqual([
+      ['removed', false],
+      ['added', true],
+    ]);
+    // Both last lines without a newline, changed for another reason: nothing to say about newlines.
+    expect(compareVersions({ ...base, content: 'a\nb' }, { ...base, content: 'a\nc' }).lines.some((l) => l.eolChanged === true)).toBe(false);
     expect(c.lines.filter((l) => l.kind !== 'context').map((l) => [l.kind, l.eol])).toEqual([
       ['removed', false],
       ['added', true],

@@ -82,17 +82,20 @@ describe('documents', () => {
     expect(kindOf(() => vault.put({ id: 'p', content: 'v3' }, { expectedVersion: 1 }))).toBe('Conflict');
   });
 
-  it('deletes a document with all its versions', () => {
+  it('purges a document with all its versions', () => {
     vault.create({ id: 'a', content: 'one', tags: ['t'] });
     vault.update('a', { content: 'two' });
     vault.get('a');
-    vault.delete('a');
+    vault.purge('a');
     expect(vault.exists('a')).toBe(false);
     expect(kindOf(() => vault.get('a'))).toBe('NotFound');
     expect(kindOf(() => vault.versions('a'))).toBe('NotFound');
     expect(kindOf(() => vault.getVersion('a', 1))).toBe('NotFound');
     expect(kindOf(() => vault.delete('a'))).toBe('NotFound');
-    expect(vault.stats()).toMatchObject({ documents: 0, versions: 0, contentBytes: 0, historyBytes: 0 });
+    expect(kindOf(() => vault.purge('a'))).toBe('NotFound');
+    expect(kindOf(() => vault.undelete('a'))).toBe('NotFound');
+    expect(vault.listTrash().total).toBe(0);
+    expect(vault.stats()).toMatchObject({ documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, trashed: 0 });
     expect(vault.count({ tag: 't' })).toBe(0);
     // The id can be used again, starting from version 1.
     expect(vault.create({ id: 'a', content: 'again' }).version).toBe(1);

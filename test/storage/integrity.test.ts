@@ -116,7 +116,7 @@ describe('integrity', () => {
     expect(progress.at(-1)).toMatchObject({ done: 11, total: 11, phase: 'done' });
   });
 
-  it('a document whose stored tag list was altered can still be deleted, and verify() finds orphan tag rows', () => {
+  it('a document whose stored tag list was altered can still be purged, and verify() finds orphan tag rows', () => {
     const { vault, path, key } = setup();
     vault.update('d2', { tags: ['keep', 'me'] });
     withRawConnection(path, key, (db) => {
@@ -124,11 +124,11 @@ describe('integrity', () => {
       db.prepare("INSERT INTO document_tags (tag, doc) VALUES ('stray', 999999)").run();
     });
     vault.refresh();
-    vault.delete('d2');
+    vault.purge('d2');
     expect(vault.exists('d2')).toBe(false);
     expect(vault.count({ tag: 'keep' })).toBe(0);
     const report = vault.verify();
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringContaining('"stray" belongs to no document') })]);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringContaining('"stray" belongs to no live document') })]);
   });
 
   it('in an unencrypted vault the tags still catch corruption', async () => {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { MEMORY_PRESETS, Vault } from '../../src/main/storage';
+import { MEMORY_PRESETS, SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { MEMORY_MODES } from '../../src/shared/types';
 import { hexKey, makeVault, tempDir } from '../helpers/tmp';
 
@@ -60,7 +60,7 @@ describe('cache', () => {
     expect(made.vault.get('a').content).toBe('one');
     const other = Vault.openSync(made.path, { key: { rawKey: made.key } });
     other.update('a', { content: 'two' });
-    other.delete('a');
+    other.purge('a');
     other.create({ id: 'a', content: 'three' });
     other.close();
     await new Promise((r) => setTimeout(r, 5));
@@ -80,7 +80,7 @@ describe('stats', () => {
     expect(s).toMatchObject({
       encrypted: true,
       memoryMode: 'baseline',
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       documents: 2,
       versions: 3,
       contentBytes: 6 + 3,

@@ -9,6 +9,7 @@ import { putCommand } from './put';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 import { statsCommand } from './stats';
+import { trashCommand, undeleteCommand } from './trash';
 import { verifyCommand } from './verify';
 
 /** The command table. */
@@ -18,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   getCommand,
   lsCommand,
   rmCommand,
+  trashCommand,
+  undeleteCommand,
   historyCommand,
   diffCommand,
   restoreCommand,

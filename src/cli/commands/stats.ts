@@ -34,6 +34,7 @@ export const statsCommand: Command = {
       ['versions', String(s.versions)],
       ['content', `${formatBytes(s.contentBytes)} current, ${formatBytes(s.historyBytes)} with history`],
       ['by type', types === '' ? '-' : types],
+      ['trash', s.trashed === 0 ? 'empty' : `${s.trashed} ${s.trashed === 1 ? 'document' : 'documents'} (not counted above)`],
       ['file', `${formatBytes(s.fileBytes)} (${s.pageCount} pages of ${s.pageSize} B, ${s.freelistCount} free), WAL ${formatBytes(s.walBytes)}`],
     ];
     const w = Math.max(...rows.map(([k]) => k.length));

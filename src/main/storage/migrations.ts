@@ -9,6 +9,12 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 
+// Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
+// those declarations run). Never change: shipped steps depend on them.
+const VERSION_BITS_SQL = 24;
+const VERSION_SPAN_SQL = 2 ** 24;
+const MAX_VERSION_SQL = 2 ** 24 - 1;
+
 /** One migration step: brings the schema from `version - 1` to `version`. */
 export interface Migration {
   readonly version: number;
@@ -102,6 +108,53 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
         CREATE TRIGGER versions_ad AFTER DELETE ON versions BEGIN
           UPDATE counters SET n = n - CASE key WHEN 'versions' THEN 1 ELSE old.size END WHERE key IN ('versions', 'history_bytes');
+        END;
+      `),
+  },
+  {
+    version: 2,
+    name: 'trash: deleted documents kept with their versions until purged',
+    up: (db) =>
+      db.exec(`
+        -- NULL: live. A time: in the Trash since then (ms since the epoch). A trashed document keeps its
+        -- head and every version; its tag rows are removed (so tag filters never see it) and put back
+        -- from the head's tag list when it is undeleted.
+        ALTER TABLE documents ADD COLUMN trashed_at INTEGER;
+        -- Partial: live documents (nearly all rows) pay nothing for it.
+        CREATE INDEX documents_trashed ON documents (trashed_at, doc) WHERE trashed_at IS NOT NULL;
+
+        -- Counters count live documents only; the Trash has its own count.
+        INSERT INTO counters VALUES ('trash_documents', 0);
+        DROP TRIGGER documents_ad;
+        CREATE TRIGGER documents_ad AFTER DELETE ON documents WHEN old.trashed_at IS NULL BEGIN
+          UPDATE counters SET n = n - CASE key WHEN 'documents' THEN 1 ELSE old.size END WHERE key IN ('documents', 'content_bytes');
+          UPDATE counters SET n = n - 1 WHERE key = 'type:' || old.type;
+          DELETE FROM counters WHERE key = 'type:' || old.type AND n = 0;
+        END;
+        CREATE TRIGGER documents_ad_trashed AFTER DELETE ON documents WHEN old.trashed_at IS NOT NULL BEGIN
+          UPDATE counters SET n = n - 1 WHERE key = 'trash_documents';
+        END;
+        -- A document's versions are deleted (purge) before its head, so the head says whether they counted.
+        DROP TRIGGER versions_ad;
+        CREATE TRIGGER versions_ad AFTER DELETE ON versions
+          WHEN (SELECT trashed_at FROM documents WHERE doc = old.vid >> ${VERSION_BITS_SQL}) IS NULL BEGIN
+          UPDATE counters SET n = n - CASE key WHEN 'versions' THEN 1 ELSE old.size END WHERE key IN ('versions', 'history_bytes');
+        END;
+        -- Moving to or from the Trash moves the document, its size and all its versions out of or into the totals.
+        CREATE TRIGGER documents_trash AFTER UPDATE OF trashed_at ON documents
+          WHEN (old.trashed_at IS NULL) IS NOT (new.trashed_at IS NULL) BEGIN
+          UPDATE counters SET n = n + (CASE WHEN new.trashed_at IS NULL THEN 1 ELSE -1 END) * CASE key
+              WHEN 'documents' THEN 1
+              WHEN 'trash_documents' THEN -1
+              WHEN 'content_bytes' THEN new.size
+              WHEN 'versions' THEN (SELECT count(*) FROM versions WHERE vid BETWEEN new.doc * ${VERSION_SPAN_SQL} + 1 AND new.doc * ${VERSION_SPAN_SQL} + ${MAX_VERSION_SQL})
+              ELSE (SELECT coalesce(sum(size), 0) FROM versions WHERE vid BETWEEN new.doc * ${VERSION_SPAN_SQL} + 1 AND new.doc * ${VERSION_SPAN_SQL} + ${MAX_VERSION_SQL})
+            END
+            WHERE key IN ('documents', 'trash_documents', 'content_bytes', 'versions', 'history_bytes');
+          INSERT INTO counters SELECT 'type:' || new.type, 1 WHERE new.trashed_at IS NULL
+            ON CONFLICT (key) DO UPDATE SET n = n + 1;
+          UPDATE counters SET n = n - 1 WHERE key = 'type:' || new.type AND new.trashed_at IS NOT NULL;
+          DELETE FROM counters WHERE key = 'type:' || new.type AND n = 0;
         END;
       `),
   },

@@ -18,6 +18,9 @@ import {
   type DocumentSummary,
   type ListPage,
   type ListQuery,
+  type TrashPage,
+  type TrashQuery,
+  type TrashedSummary,
   type MemoryMode,
   type Progress,
   type VaultStats,
@@ -115,6 +118,8 @@ interface HeadRow {
   checksum: string;
   head_mac: Buffer;
   author: string | null;
+  /** Null while live; when it was moved to the Trash. */
+  trashed_at: number | null;
 }
 
 interface HeadWithContent extends HeadRow {
@@ -123,6 +128,8 @@ interface HeadWithContent extends HeadRow {
 
 interface VersionRow {
   id: string;
+  /** The document's: versions of a trashed document are not served. */
+  trashed_at: number | null;
   doc_created_at: number;
   version: number;
   created_at: number;
@@ -206,6 +213,18 @@ function idOfInput(item: unknown): string {
   return typeof item === 'object' && item !== null && 'id' in item ? String((item as { id: unknown }).id) : '';
 }
 
+/** `AlreadyExists` for an id whose document is in the Trash: a create never overwrites it. */
+function trashedExists(id: string): DocvaultError {
+  return new DocvaultError('AlreadyExists', `A document "${id}" is in the Trash; undelete or purge it first`, { id, reason: 'trashed' });
+}
+
+/** `NotFound` for `id`; for a trashed document, says where it is (details.trashed). */
+function notFound(id: string, trashed: boolean): DocvaultError {
+  return trashed
+    ? new DocvaultError('NotFound', `Document "${id}" is in the Trash; undelete it to use it`, { id, trashed: true })
+    : new DocvaultError('NotFound', `No document "${id}"`, { id });
+}
+
 function integrityError(id: string, version: number, what: string): DocvaultError {
   return new DocvaultError('Integrity', `Document "${id}" version ${version} failed its integrity check (${what}); it may have been altered outside docvault`, {
     id,
@@ -218,13 +237,14 @@ const VID = (d: string, v: string): string => `(${d} * ${2 ** VERSION_BITS} + ${
 
 /** Prepared statements, made once per connection. */
 function prepareStatements(db: Database.Database, ro: boolean) {
-  const headCols = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author';
-  const versionCols = 'd.id, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
+  const headCols = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at';
+  const versionCols = 'd.id, d.trashed_at, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     getCurrent: db.prepare(`SELECT ${headCols}, v.content FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
     getHead: db.prepare(`SELECT ${headCols} FROM documents d WHERE d.id = ?`),
-    exists: db.prepare('SELECT 1 FROM documents WHERE id = ?').pluck(),
+    /** undefined: no such id; null: live; a number: in the Trash since then. */
+    state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
     getVersion: db.prepare(`SELECT ${versionCols}, v.content FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '@version')} WHERE d.id = @id`),
     listVersions: db.prepare(
       `SELECT ${versionCols} FROM documents d JOIN versions v ON v.vid BETWEEN ${VID('d.doc', '1')} AND ${VID('d.doc', String(MAX_VERSION))} WHERE d.id = ? ORDER BY v.vid`,
@@ -247,6 +267,8 @@ function prepareStatements(db: Database.Database, ro: boolean) {
           insertTag: db.prepare('INSERT INTO document_tags (tag, doc) VALUES (?, ?)'),
           deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
           deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
+          setTrashed: db.prepare('UPDATE documents SET trashed_at = ? WHERE doc = ?'),
+          trashedDocs: db.prepare('SELECT doc, id FROM documents WHERE trashed_at IS NOT NULL'),
         }),
   };
 }
@@ -258,15 +280,17 @@ interface Counters {
   contentBytes: number;
   historyBytes: number;
   byType: Record<string, number>;
+  trashed: number;
 }
 
 function readCounters(stmt: Database.Statement): Counters {
-  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {} };
+  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {}, trashed: 0 };
   for (const { key, n } of stmt.all() as { key: string; n: number }[]) {
     if (key === 'documents') c.documents = n;
     else if (key === 'versions') c.versions = n;
     else if (key === 'content_bytes') c.contentBytes = n;
     else if (key === 'history_bytes') c.historyBytes = n;
+    else if (key === 'trash_documents') c.trashed = n;
     else if (key.startsWith('type:')) c.byType[key.slice(5)] = n;
   }
   return c;
@@ -501,7 +525,7 @@ export class Vault {
     return db;
   }
 
-  #w<K extends 'insertDoc' | 'insertVersion' | 'deleteTag' | 'insertTag' | 'deleteVersions' | 'deleteDoc'>(
+  #w<K extends 'insertDoc' | 'insertVersion' | 'deleteTag' | 'insertTag' | 'deleteVersions' | 'deleteDoc' | 'setTrashed' | 'trashedDocs'>(
     name: K,
   ): Database.Statement {
     const s = (this.#stmts as Record<string, Database.Statement | undefined>)[name];
@@ -580,9 +604,10 @@ export class Vault {
 
   // ---------------------------------------------------------------- reading
 
-  #readCurrent(id: string): Document | undefined {
+  /** The verified current version of a live `id`; `NotFound` when absent or in the Trash. */
+  #readCurrent(id: string): Document {
     const row = this.#stmts.getCurrent.get(id) as HeadWithContent | undefined;
-    if (row === undefined) return undefined;
+    if (row === undefined || row.trashed_at !== null) throw notFound(id, row !== undefined);
     return this.#verifyCurrent(row);
   }
 
@@ -652,7 +677,6 @@ export class Vault {
     return this.#op('get', () => {
       validateId(id);
       const doc = this.#readCurrent(id);
-      if (doc === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
       return this.#txDepth > 0 ? doc : this.#cache.set(doc);
     });
   }
@@ -670,7 +694,8 @@ export class Vault {
     }
     return this.#op('exists', () => {
       validateId(id);
-      const present = this.#stmts.exists.get(id) !== undefined;
+      // A trashed document does not exist for readers until it is undeleted.
+      const present = this.#stmts.state.get(id) === null;
       if (this.#txDepth === 0) this.#cache.setExists(id, present);
       return present;
     });
@@ -683,9 +708,11 @@ export class Vault {
       validateVersion(version);
       const row = this.#stmts.getVersion.get({ id, version }) as VersionRowWithContent | undefined;
       if (row === undefined) {
-        if (this.#stmts.exists.get(id) === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
+        const state = this.#stmts.state.get(id) as number | null | undefined;
+        if (state !== null) throw notFound(id, state !== undefined);
         throw new DocvaultError('NotFound', `Document "${id}" has no version ${version}`, { id, version });
       }
+      if (row.trashed_at !== null) throw notFound(id, true);
       this.#checkVersion(row);
       if (sha256Hex(row.content) !== row.checksum) throw integrityError(id, version, 'content checksum mismatch');
       return {
@@ -713,7 +740,7 @@ export class Vault {
     return this.#op('versions', () => {
       validateId(id);
       const rows = this.#stmts.listVersions.all(id) as VersionRow[];
-      if (rows.length === 0) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
+      if (rows.length === 0 || rows[0]?.trashed_at !== null) throw notFound(id, rows.length > 0);
       return rows.map((row) => {
         let problem: string | undefined;
         try {
@@ -762,37 +789,40 @@ export class Vault {
       }
       const dir = order === 'desc' ? 'DESC' : 'ASC';
       const sql =
-        `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author ` +
+        `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at ` +
         `FROM documents d ${conds.length > 0 ? 'WHERE ' + conds.join(' AND ') : ''} ORDER BY d.${col} ${dir}, d.doc ${dir} LIMIT ?`;
       const rows = this.#prepared(sql).all(...pageParams, limit + 1) as HeadRow[];
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
-      const items: DocumentSummary[] = page.map((row) => {
-        let failed = false;
-        try {
-          this.#checkHead(row);
-        } catch (err) {
-          if (!isDocvaultError(err, 'Integrity')) throw err;
-          failed = true;
-        }
-        const summary: DocumentSummary = {
-          id: row.id,
-          title: row.title,
-          type: row.type,
-          tags: JSON.parse(row.tags) as string[],
-          metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-          version: row.version,
-          size: row.size,
-          checksum: row.checksum,
-        };
-        return failed ? { ...summary, integrityFailed: true } : summary;
-      });
+      const items: DocumentSummary[] = page.map((row) => this.#summary(row));
       const last = page[page.length - 1];
       const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.doc : last.updated_at, last.doc) : null;
       return { items, nextCursor, total };
     });
+  }
+
+  /** A head row as a list entry; one whose tag fails is listed, marked `integrityFailed`. */
+  #summary(row: HeadRow): DocumentSummary {
+    let failed = false;
+    try {
+      this.#checkHead(row);
+    } catch (err) {
+      if (!isDocvaultError(err, 'Integrity')) throw err;
+      failed = true;
+    }
+    const summary: DocumentSummary = {
+      id: row.id,
+      title: row.title,
+      type: row.type,
+      tags: JSON.parse(row.tags) as string[],
+      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      version: row.version,
+      size: row.size,
+      checksum: row.checksum,
+    };
+    return failed ? { ...summary, integrityFailed: true } : summary;
   }
 
   /** Number of documents matching the filters of `query`. */
@@ -818,6 +848,8 @@ export class Vault {
   #filters(q: ListQuery): { where: string[]; params: (string | number)[] } {
     const where: string[] = [];
     const params: (string | number)[] = [];
+    // Tag rows exist only for live documents, so a tag filter needs no trash condition of its own.
+    if (q.tag === undefined) where.push('d.trashed_at IS NULL');
     if (q.type !== undefined) {
       where.push('d.type = ?');
       params.push(q.type);
@@ -834,7 +866,7 @@ export class Vault {
   }
 
   #countWhere(where: string[], params: (string | number)[]): number {
-    if (where.length === 0) return this.#stmts.documentCount.get() as number;
+    if (where.length === 1 && where[0] === 'd.trashed_at IS NULL') return this.#stmts.documentCount.get() as number;
     return this.#prepared(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`, true).get(...params) as number;
   }
 
@@ -911,7 +943,10 @@ export class Vault {
     let docKey: number;
     if (old === undefined) {
       const inserted = this.#w('insertDoc').pluck().get(head) as number | undefined;
-      if (inserted === undefined) throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
+      if (inserted === undefined) {
+        if (this.#stmts.state.get(id) !== null) throw trashedExists(id);
+        throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
+      }
       if (inserted > MAX_DOC) throw new DocvaultError('TooLarge', `The vault has reached the most documents it can hold (${MAX_DOC})`, { limit: MAX_DOC });
       docKey = inserted;
     } else {
@@ -956,6 +991,7 @@ export class Vault {
     validateWriteOptions(opts);
     if (opts?.expectedVersion !== undefined && opts.expectedVersion !== 0) {
       const cur = this.#stmts.getHead.get(id) as HeadRow | undefined;
+      if (cur !== undefined && cur.trashed_at !== null) throw trashedExists(id);
       throw new DocvaultError('Conflict', `Document "${id}" is at version ${cur?.version ?? 0}, not ${opts.expectedVersion}`, {
         id,
         expected: opts.expectedVersion,
@@ -970,6 +1006,7 @@ export class Vault {
   #currentForUpdate(id: string): { row: HeadWithContent; base: NewVersion } | undefined {
     const row = this.#stmts.getCurrent.get(id) as HeadWithContent | undefined;
     if (row === undefined) return undefined;
+    if (row.trashed_at !== null) throw notFound(id, true);
     // Verify before building on it: never launder altered content into a freshly tagged version.
     const doc = this.#verifyCurrent(row);
     return {
@@ -1006,16 +1043,19 @@ export class Vault {
   #putOne(input: DocumentInput, opts: WriteOptions | undefined): Document {
     assertInputObject(input);
     const id = validateId(input.id);
-    if (this.#stmts.exists.get(id) === undefined) return this.#createOne(input, opts);
+    const state = this.#stmts.state.get(id) as number | null | undefined;
+    if (state === undefined) return this.#createOne(input, opts);
+    if (state !== null) throw trashedExists(id);
     const { id: _id, ...patch } = input;
     return this.#updateOne(id, patch, opts);
   }
 
-  #deleteOne(id: string, opts: WriteOptions | undefined): void {
+  /** Moves a live document to the Trash: its head and versions stay; its tag rows go. */
+  #trashOne(id: string, opts: WriteOptions | undefined): void {
     validateId(id);
     validateWriteOptions(opts);
     const head = this.#stmts.getHead.get(id) as HeadRow | undefined;
-    if (head === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
+    if (head === undefined || head.trashed_at !== null) throw notFound(id, head !== undefined);
     if (opts?.expectedVersion !== undefined && opts.expectedVersion !== head.version)
       throw new DocvaultError('Conflict', `Document "${id}" is at version ${head.version}, not ${opts.expectedVersion}`, {
         id,
@@ -1023,8 +1063,35 @@ export class Vault {
         actual: head.version,
       });
     this.#deleteTags(head.tags, head.doc);
-    this.#w('deleteVersions').run(head.doc, head.doc);
-    this.#w('deleteDoc').run(head.doc);
+    this.#w('setTrashed').run(this.#clock(), head.doc);
+  }
+
+  /** Deletes a document, live or trashed, with every version, forever. */
+  #purgeOne(id: string): void {
+    validateId(id);
+    const head = this.#stmts.getHead.get(id) as HeadRow | undefined;
+    if (head === undefined) throw notFound(id, false);
+    if (head.trashed_at === null) this.#deleteTags(head.tags, head.doc);
+    this.#purgeRows(head.doc);
+  }
+
+  /** Versions first: the counter triggers read the head to know whether they were counted. */
+  #purgeRows(doc: number): void {
+    this.#w('deleteVersions').run(doc, doc);
+    this.#w('deleteDoc').run(doc);
+  }
+
+  /** Brings a trashed document back: verified first, then live again with its tag rows restored. */
+  #undeleteOne(id: string): Document {
+    validateId(id);
+    const row = this.#stmts.getCurrent.get(id) as HeadWithContent | undefined;
+    if (row === undefined || row.trashed_at === null)
+      throw new DocvaultError('NotFound', row === undefined ? `No document "${id}"` : `Document "${id}" is not in the Trash`, { id, trashed: false });
+    const doc = this.#verifyCurrent(row);
+    this.#w('setTrashed').run(null, row.doc);
+    const insertTag = this.#w('insertTag');
+    for (const t of doc.tags) insertTag.run(t, row.doc);
+    return doc;
   }
 
   /** Creates a document at version 1. `AlreadyExists` if the id is taken. */
@@ -1054,11 +1121,73 @@ export class Vault {
     });
   }
 
-  /** Deletes a document and every version of it (overwritten on disk: `secure_delete` is on). */
+  /**
+   * Moves a document, with every version of it, to the Trash: it leaves lists, counts and stats, and
+   * reads of it fail with `NotFound` (details.trashed) until {@link Vault.undelete}. Nothing is erased:
+   * {@link Vault.purge} or {@link Vault.emptyTrash} does that.
+   */
   delete(id: string, opts?: WriteOptions): void {
     this.#op('delete', () => {
-      this.#write(() => this.#deleteOne(id, opts));
+      this.#write(() => this.#trashOne(id, opts));
       this.#afterWrite(id, null);
+    });
+  }
+
+  /** One page of the Trash, the most recently trashed first. */
+  listTrash(query: TrashQuery = {}): TrashPage {
+    return this.#op('listTrash', () => {
+      if (typeof query !== 'object' || query === null) throw new DocvaultError('Invalid', 'query: must be an object', { field: 'query' });
+      const limit = validateListQuery({ ...(query.limit !== undefined ? { limit: query.limit } : {}), ...(query.cursor !== undefined ? { cursor: query.cursor } : {}) });
+      const params: number[] = [];
+      let after = '';
+      if (query.cursor !== undefined) {
+        const [value, doc] = decodeCursor(query.cursor, true);
+        after = 'AND (d.trashed_at, d.doc) < (?, ?)';
+        params.push(value as number, doc);
+      }
+      const rows = this.#prepared(
+        `SELECT d.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at
+         FROM documents d WHERE d.trashed_at IS NOT NULL ${after} ORDER BY d.trashed_at DESC, d.doc DESC LIMIT ?`,
+      ).all(...params, limit + 1) as HeadRow[];
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const items: TrashedSummary[] = page.map((row) => ({ ...this.#summary(row), trashedAt: row.trashed_at ?? 0 }));
+      const last = page[page.length - 1];
+      const total = readCounters(this.#stmts.counters).trashed;
+      return more && last !== undefined ? { items, nextCursor: encodeCursor(last.trashed_at ?? 0, last.doc), total } : { items, total };
+    });
+  }
+
+  /** Brings a document back from the Trash, as it was (same version, tags, history). `NotFound` unless it is in the Trash. */
+  undelete(id: string): Document {
+    return this.#op('undelete', () => {
+      const doc = this.#write(() => this.#undeleteOne(id));
+      this.#afterWrite(doc.id, doc);
+      return doc;
+    });
+  }
+
+  /**
+   * Deletes a document, live or in the Trash, and every version of it, forever: the freed pages are
+   * overwritten (`secure_delete` is on). `NotFound` if there is no such id.
+   */
+  purge(id: string): void {
+    this.#op('purge', () => {
+      this.#write(() => this.#purgeOne(id));
+      this.#afterWrite(id, null);
+    });
+  }
+
+  /** Purges every document in the Trash in one transaction. Returns how many. */
+  emptyTrash(): number {
+    return this.#op('emptyTrash', () => {
+      const ids = this.#write(() => {
+        const rows = this.#w('trashedDocs').all() as { doc: number; id: string }[];
+        for (const r of rows) this.#purgeRows(r.doc);
+        return rows.map((r) => r.id);
+      });
+      for (const id of ids) this.#afterWrite(id, null);
+      return ids.length;
     });
   }
 
@@ -1130,10 +1259,10 @@ export class Vault {
     return this.#bulk('bulkPut', inputs, idOfInput, (i) => this.#putOne(i, opts));
   }
 
-  /** Deletes every listed document in one transaction: all or nothing, a result per item. */
+  /** Moves every listed document to the Trash in one transaction: all or nothing, a result per item. */
   bulkDelete(ids: readonly string[]): BulkResult<null> {
     return this.#bulk('bulkDelete', ids, (id) => String(id), (id) => {
-      this.#deleteOne(id, undefined);
+      this.#trashOne(id, undefined);
       return null;
     });
   }
@@ -1163,7 +1292,6 @@ export class Vault {
             try {
               validateId(id);
               const doc = this.#readCurrent(id);
-              if (doc === undefined) throw new DocvaultError('NotFound', `No document "${id}"`, { id });
               out[i] = { id, status: 'ok', value: doc };
             } catch (err) {
               if (!isDocvaultError(err)) throw err;
@@ -1221,7 +1349,8 @@ export class Vault {
       let documents = 0;
       const tick = (phase: string): void => {
         done++;
-        if (onProgress !== undefined && (done % 1000 === 0 || done === total)) onProgress({ done, total, phase });
+        // The totals count live documents only; the Trash's are checked too.
+        if (onProgress !== undefined && (done % 1000 === 0 || done === total)) onProgress({ done, total: Math.max(total, done), phase });
       };
       db.transaction(this.#counted(() => {
         const rows = db
@@ -1269,12 +1398,12 @@ export class Vault {
       })).deferred();
       for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
         if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
-      for (const t of db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL').all() as {
+      for (const t of db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as {
         tag: string;
         doc: number;
       }[])
-        problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no document (row ${t.doc})` });
-      onProgress?.({ done: total, total, phase: 'done' });
+        problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
+      onProgress?.({ done: Math.max(total, done), total: Math.max(total, done), phase: 'done' });
       return { ok: problems.length === 0, documents, versions, problems, durationMs: now() - t0 };
     });
   }
@@ -1308,6 +1437,7 @@ export class Vault {
       contentBytes: totals.contentBytes,
       historyBytes: totals.historyBytes,
       byType: totals.byType,
+      trashed: totals.trashed,
       fileBytes: fileSize(this.path),
       walBytes: fileSize(this.path + '-wal'),
       pageSize: db.pragma('page_size', { simple: true }) as number,

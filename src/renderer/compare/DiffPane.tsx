@@ -100,7 +100,7 @@ export function DiffPane({ comparison, labels, durationMs }: DiffPaneProps) {
             if (row === undefined) return null;
             return (
               <div key={item.key} ref={virtual.measureElement} data-index={item.index} className="diff-item" style={{ transform: `translateY(${item.start}px)` }}>
-                <DiffRowView row={row} current={item.index === currentRow} onExpand={(start) => dispatch({ type: 'expand', start })} showEol={comparison.finalNewlineChanged} />
+                <DiffRowView row={row} current={item.index === currentRow} onExpand={(start) => dispatch({ type: 'expand', start })} />
               </div>
             );
           })}

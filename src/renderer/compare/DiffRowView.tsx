@@ -11,11 +11,9 @@ export interface DiffRowViewProps {
   /** True for the first row of the change in focus (next/previous). */
   readonly current: boolean;
   readonly onExpand: (start: number) => void;
-  /** The two sides differ in their final newline: mark the last lines. */
-  readonly showEol: boolean;
 }
 
-function Cell({ line, side, showEol }: { line: DiffLine | null; side: 'left' | 'right'; showEol: boolean }) {
+function Cell({ line, side }: { line: DiffLine | null; side: 'left' | 'right' }) {
   if (line === null) return <div className={`diff-cell ${side} blank`} aria-hidden="true" />;
   const number = side === 'left' ? line.oldNumber : line.newNumber;
   return (
@@ -25,14 +23,14 @@ function Cell({ line, side, showEol }: { line: DiffLine | null; side: 'left' | '
       </span>
       <span className="diff-text">
         <span className="sr-only">{lineLabel(line)}</span>
-        <DiffText line={line} showEol={showEol} />
+        <DiffText line={line} />
       </span>
     </div>
   );
 }
 
 /** Renders one row; the list around it is virtualized. */
-export function DiffRowView({ row, current, onExpand, showEol }: DiffRowViewProps) {
+export function DiffRowView({ row, current, onExpand }: DiffRowViewProps) {
   if (row.kind === 'gap')
     return (
       <div className="diff-gap">
@@ -45,8 +43,8 @@ export function DiffRowView({ row, current, onExpand, showEol }: DiffRowViewProp
   if (row.kind === 'pair')
     return (
       <div className={cls}>
-        <Cell line={row.left} side="left" showEol={showEol} />
-        <Cell line={row.right} side="right" showEol={showEol} />
+        <Cell line={row.left} side="left" />
+        <Cell line={row.right} side="right" />
       </div>
     );
   const l = row.line;
@@ -63,7 +61,7 @@ export function DiffRowView({ row, current, onExpand, showEol }: DiffRowViewProp
       </span>
       <span className="diff-text">
         <span className="sr-only">{lineLabel(l)}</span>
-        <DiffText line={l} showEol={showEol} />
+        <DiffText line={l} />
       </span>
     </div>
   );

@@ -8,8 +8,6 @@ import type { DiffLine } from '../../shared/diff';
 /** Props of {@link DiffText}. */
 export interface DiffTextProps {
   readonly line: DiffLine;
-  /** Mark a last line without a newline (only useful when the two sides differ there). */
-  readonly showEol: boolean;
 }
 
 /** Text with `\r` shown as a mark (a CRLF/LF change would otherwise look like nothing changed). */
@@ -33,7 +31,7 @@ function Visible({ text }: { text: string }) {
 }
 
 /** One line's text, word highlights included. */
-export function DiffText({ line, showEol }: DiffTextProps) {
+export function DiffText({ line }: DiffTextProps) {
   const removed = line.kind === 'removed';
   const words = line.words;
   return (
@@ -59,7 +57,7 @@ export function DiffText({ line, showEol }: DiffTextProps) {
           ),
         )
       )}
-      {showEol && !line.eol && line.kind !== 'context' && <span className="diff-mark"> (no newline at end)</span>}
+      {line.eolChanged === true && <span className="diff-mark">{line.eol ? ' (newline at end)' : ' (no newline at end)'}</span>}
     </>
   );
 }

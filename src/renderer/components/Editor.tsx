@@ -3,13 +3,12 @@
  * someone else's is a `Conflict`: a dialog shows both versions and the user chooses, nothing is overwritten
  * silently. Behaviour lives in ../hooks/useEditor.ts and ../model/editor.ts; this file only renders.
  */
-import { useImperativeHandle, useState, type Ref } from 'react';
+import { useImperativeHandle, type Ref } from 'react';
 import type { Document } from '../../shared/types';
 import { shortcutOf } from '../../shared/shortcuts';
 import { useEditor } from '../hooks/useEditor';
 import { chordHint } from '../shortcut-keys';
 import { ConflictDialog } from './ConflictDialog';
-import { ConfirmDialog } from './Dialog';
 import { DocumentFields } from './DocumentFields';
 import { ErrorMessage } from './ErrorMessage';
 import { HistoryDialog } from '../history/HistoryDialog';
@@ -34,8 +33,6 @@ export interface EditorProps {
 export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorProps) {
   const { state, dispatch, dirty, save, remove, showHistory, restored } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
   const { base, draft } = state;
-  // Until the engine's Trash is merged, Delete is for good: it asks first.
-  const [confirmDelete, setConfirmDelete] = useState(false);
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
 
   if (state.loadError !== undefined)
@@ -74,7 +71,7 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
                 <button type="button" onClick={showHistory}>
                   History
                 </button>
-                <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+                <button type="button" className="danger" onClick={() => void remove()} title="Move to the Trash (with every version; Undo or the Trash brings it back)">
                   Delete
                 </button>
               </>
@@ -105,20 +102,6 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
 
       {state.history && base !== undefined && (
         <HistoryDialog current={base} dirty={dirty} onRestored={restored} onClose={() => dispatch({ type: 'history', open: false })} />
-      )}
-
-      {confirmDelete && base !== undefined && (
-        <ConfirmDialog
-          title="Delete document?"
-          message={`"${base.title || base.id}" and ${base.version === 1 ? 'its only version' : `all ${base.version} of its versions`} will be deleted for good.`}
-          confirmLabel="Delete"
-          danger
-          onConfirm={() => {
-            setConfirmDelete(false);
-            void remove();
-          }}
-          onCancel={() => setConfirmDelete(false)}
-        />
       )}
 
       {state.conflict !== undefined && (

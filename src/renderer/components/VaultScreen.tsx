@@ -7,6 +7,8 @@ import { ErrorMessage } from './ErrorMessage';
 import { ShortcutHelp } from './ShortcutHelp';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
+import { TrashView } from './TrashView';
+import { UndoNotice } from './UndoNotice';
 import { VerifyDialog } from './VerifyDialog';
 
 /** Props of {@link VaultScreen}. */
@@ -22,7 +24,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   const selection = state.selection;
   return (
     <div className="app">
-      <TopBar path={status.path} stats={v.stats} view={state.view} onVerify={v.verify} onLock={v.lock} />
+      <TopBar path={status.path} stats={v.stats} view={state.view} onToggleTrash={v.toggleTrash} onVerify={v.verify} onLock={v.lock} />
       <Sidebar
         filters={state.filters}
         types={v.types}
@@ -39,7 +41,9 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
       />
       <div className="main-pane">
         <ErrorMessage error={state.error} onDismiss={() => dispatch({ type: 'error', error: undefined })} />
-        {selection.kind === 'none' ? (
+        {state.view === 'trash' ? (
+          <TrashView onRestored={v.onRestored} />
+        ) : selection.kind === 'none' ? (
           <ShortcutHelp />
         ) : (
           <Editor
@@ -52,6 +56,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           />
         )}
       </div>
+      {state.trashed !== undefined && <UndoNotice doc={state.trashed} onUndo={() => void v.undo()} onDismiss={() => dispatch({ type: 'dismissTrashed' })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (
         <ConfirmDialog

@@ -59,13 +59,24 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
   );
 
   usePushEvents((e) => {
+    // Another process wrote to the vault: see whether this document moved on (a cheap cached read).
+    if (e.event === 'docs.changed' && e.data.external === true && id !== null && !saving.current) {
+      call('doc.get', { id })
+        .then((doc) => {
+          if (doc.version > knownVersion.current) outside(false);
+        })
+        .catch((err: unknown) => {
+          if (toSerializedError(err).kind === 'NotFound') outside(true);
+        });
+      return;
+    }
     if (e.event !== 'doc.changed' || id === null || e.data.id !== id) return;
     const decision = decidePush(e.data, { knownVersion: knownVersion.current, saving: saving.current, dirty: dirtyRef.current });
     if (decision === 'defer') {
       const d = deferred.current;
-      deferred.current = { version: Math.max(d?.version ?? 0, e.data.version ?? 0), deleted: (d?.deleted ?? false) || e.data.change === 'deleted' };
+      deferred.current = { version: Math.max(d?.version ?? 0, e.data.version ?? 0), deleted: (d?.deleted ?? false) || e.data.change === 'deleted' || e.data.change === 'purged' };
     } else if (decision === 'reload') void load(id);
-    else if (decision === 'flag') outside(e.data.change === 'deleted');
+    else if (decision === 'flag') outside(e.data.change === 'deleted' || e.data.change === 'purged');
   });
 
   /** After a save: events that arrived meanwhile are outside changes only if they are newer than what it wrote. */

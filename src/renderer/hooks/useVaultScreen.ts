@@ -126,6 +126,29 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
       return fresh.length === 0 ? known : new Set([...known, ...fresh]);
     });
   }, []);
+  const undo = useCallback(async () => {
+    const t = state.trashed;
+    if (t === undefined) return;
+    try {
+      await call('doc.undelete', { id: t.id }, 'Restoring');
+      dispatch({ type: 'undone' });
+    } catch (err) {
+      dispatch({ type: 'error', error: toSerializedError(err) });
+      dispatch({ type: 'dismissTrashed' });
+    }
+  }, [call, state.trashed]);
+  const onRestored = useCallback(
+    (doc: Document) => {
+      // Restored from the Trash view: an Undo still offered for it would now fail.
+      if (state.trashed?.id === doc.id) dispatch({ type: 'dismissTrashed' });
+      select({ kind: 'doc', id: doc.id });
+    },
+    [select, state.trashed],
+  );
+  const toggleTrash = useCallback(() => {
+    if (state.view === 'trash') dispatch({ type: 'view', view: 'documents' });
+    else guard(() => dispatch({ type: 'view', view: 'trash' }));
+  }, [state.view, guard]);
   const discard = useCallback(() => {
     const action = state.pending;
     dirty.current = false;
@@ -133,5 +156,5 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
     action?.();
   }, [state.pending]);
 
-  return { state, dispatch, stats, types, knownTags, editor, findRef, guard, select, newDoc, lock, verify, find, onDirtyChange, onSaved, onDeleted, onItems, discard };
+  return { state, dispatch, stats, types, knownTags, editor, findRef, guard, select, newDoc, lock, verify, find, onDirtyChange, onSaved, onDeleted, onItems, discard, undo, onRestored, toggleTrash };
 }

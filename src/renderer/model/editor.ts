@@ -165,7 +165,7 @@ export interface PushContext {
  * while a save is on its way nobody can tell yet, so the event waits for the answer ('defer').
  */
 export function decidePush(e: PushEvents['doc.changed'], ctx: PushContext): PushDecision {
-  if (e.change === 'deleted') return ctx.saving ? 'defer' : 'flag';
+  if (e.change === 'deleted' || e.change === 'purged') return ctx.saving ? 'defer' : 'flag';
   if (e.version !== null && e.version <= ctx.knownVersion) return 'ignore';
   if (ctx.saving) return 'defer';
   return ctx.dirty ? 'flag' : 'reload';

@@ -118,6 +118,8 @@ function writeIds(method: Method, args: readonly unknown[]): string[] {
     case 'update':
     case 'delete':
     case 'restore':
+    case 'undelete':
+    case 'purge':
       return [String(a)];
     case 'bulkCreate':
     case 'bulkPut':
@@ -389,6 +391,29 @@ export class StorageService implements StorageCalls {
   /** See `Vault.restore`. Settles after its group commit. */
   restore(...a: Parameters<Vault['restore']>): Promise<Document> {
     return this.#typed('restore', a);
+  }
+
+  /** See `Vault.listTrash`. */
+  listTrash(...a: Parameters<Vault['listTrash']>): Promise<ReturnType<Vault['listTrash']>> {
+    return this.#typed('listTrash', a);
+  }
+
+  /** See `Vault.undelete`. Settles after its group commit. */
+  undelete(...a: Parameters<Vault['undelete']>): Promise<Document> {
+    return this.#typed('undelete', a);
+  }
+
+  /** See `Vault.purge`. Settles after its group commit. */
+  purge(...a: Parameters<Vault['purge']>): Promise<void> {
+    return this.#typed('purge', a);
+  }
+
+  /**
+   * See `Vault.emptyTrash`. Settles after its group commit. Trashed documents are never cached (a trash
+   * leaves the cache saying "absent"), so purging them leaves the cache exact without knowing their ids.
+   */
+  emptyTrash(...a: Parameters<Vault['emptyTrash']>): Promise<number> {
+    return this.#typed('emptyTrash', a);
   }
 
   /** See `Vault.bulkCreate`. */
@@ -871,8 +896,10 @@ export class StorageService implements StorageCalls {
       case 'update':
       case 'put':
       case 'restore':
+      case 'undelete':
         return this.#cache.set(r.result as Document);
       case 'delete':
+      case 'purge':
         for (const id of ids) {
           this.#cache.invalidate(id);
           this.#cache.setExists(id, false);
