@@ -30,6 +30,8 @@ export interface ComparisonHandle {
 export function useComparison(a: ComparableVersion | undefined, b: ComparableVersion | undefined, makeWorker: WorkerFactory = defaultWorker): ComparisonHandle {
   const [state, dispatch] = useReducer(comparisonReducer, IDLE);
   const running = useRef<{ worker: Worker; seq: number } | undefined>(undefined);
+  /** This hook's latest comparison (on the page or in a worker), for cancel. */
+  const latest = useRef(0);
   const [attempt, bump] = useReducer((n: number) => n + 1, 0);
 
   const stop = useCallback(() => {
@@ -43,6 +45,7 @@ export function useComparison(a: ComparableVersion | undefined, b: ComparableVer
       return undefined;
     }
     const seq = ++nextSeq;
+    latest.current = seq;
     const request: CompareRequest = { seq, a, b };
     dispatch({ type: 'start', seq });
     let heard = false;
@@ -84,8 +87,8 @@ export function useComparison(a: ComparableVersion | undefined, b: ComparableVer
 
   const cancel = useCallback(() => {
     stop();
-    // The reducer ignores a cancel of anything but the running comparison, so the last number is enough.
-    dispatch({ type: 'cancel', seq: nextSeq });
+    // The reducer ignores a cancel of anything but the running comparison.
+    dispatch({ type: 'cancel', seq: latest.current });
   }, [stop]);
 
   return { state, cancel, retry: bump };
