@@ -17,5 +17,8 @@ export default defineConfig({
     // favicon.ico and icon.svg (made by `npm run icons` from resources/icon.svg) go next to index.html.
     publicDir: resolve('resources/web'),
     build: { sourcemap: false },
+    // The comparison worker (src/renderer/compare/compare.worker.ts) is an ES module worker: a file of
+    // its own next to the page, so the CSP's script-src 'self' (which worker-src falls back to) allows it.
+    worker: { format: 'es' },
   },
 });

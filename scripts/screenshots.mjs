@@ -70,6 +70,9 @@ async function seed(call) {
   // A history for the lease, so versions exist to look at.
   await call('doc.update', { id: 'lease-2025', patch: { content: `${SAMPLES[0].content}\nRent raised to 1,180 EUR from March 2026.` }, expectedVersion: 1, comment: 'Rent indexation' });
   await call('doc.update', { id: 'tax-2025', patch: { content: `${SAMPLES[2].content}\nRefund received: 412 EUR.` }, expectedVersion: 1 });
+  // A third lease version with changes inside lines, for the comparison pictures.
+  const lease3 = `${SAMPLES[0].content.replace('three years', 'five years').replace('paid by transfer on 20 February', 'returned in full on 5 March')}\nRent raised to 1,180 EUR from March 2026.`;
+  await call('doc.update', { id: 'lease-2025', patch: { content: lease3 }, expectedVersion: 2, comment: 'Renewed for five years' });
   // Two things in the Trash.
   await call('doc.create', { document: { id: 'old-gym', title: 'Gym membership (cancelled)', type: 'contract', tags: ['sport'], content: 'Cancelled in May.' } });
   await call('doc.create', { document: { id: 'shopping', title: 'Shopping list', type: 'note', content: 'Milk, eggs.' } });
@@ -82,7 +85,17 @@ const openDoc = (title) => async (page) => {
   await page.getByTestId('editor').getByLabel('Title').waitFor();
 };
 
-/** The pictures: name, window size, what to do first, and what to put back afterwards. */
+/** Opens the lease's history, selects version 1 and compares it with the current version. */
+const compareLease = async (page) => {
+  await openDoc('Flat lease')(page);
+  await page.getByTestId('editor').getByRole('button', { name: 'History' }).click();
+  const history = page.getByTestId('history-dialog');
+  await history.getByTestId('timeline').getByRole('button', { name: /Version 1/ }).click();
+  await history.getByRole('tab', { name: 'Compare' }).click();
+  await history.locator('[data-testid="comparison"][data-status="done"]').waitFor();
+};
+
+/** The pictures: name, window size, what to do first (given the page and the API), and what to put back afterwards. */
 const SHOTS = [
   { name: 'list', width: 1280, height: 800, run: async () => {} },
   { name: 'editor', width: 1280, height: 800, run: openDoc('Flat lease') },
@@ -108,6 +121,37 @@ const SHOTS = [
       await page.getByRole('alert').waitFor();
     },
     after: (call) => call('vault.unlock', { passphrase: PASS }),
+  },
+  { name: 'compare', width: 1280, height: 800, run: compareLease },
+  { name: 'compare-narrow', width: 700, height: 900, run: compareLease },
+  {
+    name: 'restore',
+    width: 1280,
+    height: 800,
+    run: async (page) => {
+      await compareLease(page);
+      await page.getByRole('button', { name: 'Restore version 1…' }).click();
+      const dialog = page.getByTestId('restore-dialog');
+      await dialog.locator('[data-testid="restore-preview"][data-status="done"]').waitFor();
+      await dialog.getByTestId('restore-comment').fill('The renewal was never signed');
+    },
+  },
+  {
+    // An edit conflict: a document saved through the API while the window has unsaved edits. It is purged
+    // afterwards, so the next pictures (and the dark pass) see the same vault.
+    name: 'conflict',
+    width: 1280,
+    height: 800,
+    run: async (page, call) => {
+      await call('doc.create', { document: { id: 'shots-conflict', title: 'Meeting notes', type: 'note', content: 'Agenda: budget, hiring.\nDecision: hire two engineers in Q3.\n' } });
+      await page.getByTestId('doc-row').filter({ hasText: 'Meeting notes' }).first().click();
+      const editor = page.getByTestId('editor');
+      await editor.getByLabel('Content').fill('Agenda: budget, hiring.\nDecision: hire one engineer in Q3, one in Q4.\n');
+      await call('doc.update', { id: 'shots-conflict', patch: { content: 'Agenda: budget, hiring, offices.\nDecision: hire two engineers in Q3.\n' }, expectedVersion: 1 });
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await page.locator('[data-testid="conflict-comparison"][data-status="done"]').waitFor();
+    },
+    after: (call) => call('doc.purge', { id: 'shots-conflict' }),
   },
   {
     name: 'no-matches',
@@ -138,7 +182,7 @@ try {
       await page.goto(twin.url);
       await page.getByRole('button', { name: 'Lock' }).waitFor();
       await page.getByTestId('doc-row').first().waitFor();
-      await shot.run(page);
+      await shot.run(page, twin.call);
       const file = join(outDir, `${shot.name}-${scheme}.png`);
       await page.screenshot({ path: file });
       console.log(`wrote ${file.slice(root.length + 1)}`);

@@ -296,7 +296,10 @@ export class DocvaultBackend {
     'doc.versions': async (i) => this.#open().versions(i.id),
     'doc.getVersion': async (i) => this.#open().getVersion(i.id, i.version),
     'doc.restore': async (i) => {
-      const doc = await this.#open().restore(i.id, i.version, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
+      const doc = await this.#open().restore(i.id, i.version, {
+        ...(i.expectedVersion !== undefined ? { expectedVersion: i.expectedVersion } : {}),
+        ...(i.comment !== undefined ? { comment: i.comment } : {}),
+      });
       this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'restored', version: doc.version } });
       return doc;
     },

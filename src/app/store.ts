@@ -53,7 +53,7 @@ class VaultStore implements Store {
   async count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>) { return this.#v.count(query); }
   async versions(id: string) { return this.#v.versions(id); }
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
-  async restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>) { return this.#v.restore(id, version, opts); }
+  async restore(id: string, version: number, opts?: WriteOptions) { return this.#v.restore(id, version, opts); }
   async bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkPut(inputs, opts); }
   async listTrash(query?: TrashQuery) { return this.#v.listTrash(query); }
   async undelete(id: string) { return this.#v.undelete(id); }

@@ -219,7 +219,7 @@ function hardenSessions(): void {
       responseHeaders: {
         ...details.responseHeaders,
         'Content-Security-Policy': [
-          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'" +
+          "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'" +
             (devUrl !== undefined ? ' ws:' : '') +
             "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         ],

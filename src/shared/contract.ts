@@ -63,7 +63,8 @@ export interface ChannelInputs {
   'doc.count': Pick<ListQuery, 'type' | 'tag' | 'author'>;
   'doc.versions': { readonly id: string };
   'doc.getVersion': { readonly id: string; readonly version: number };
-  'doc.restore': { readonly id: string; readonly version: number; readonly expectedVersion?: number };
+  /** Writes a new version equal to `version`, commented "restored from version N" (then ": comment" when given). */
+  'doc.restore': { readonly id: string; readonly version: number; readonly expectedVersion?: number; readonly comment?: string };
   /** Creates or updates many documents in one transaction (import, seeding); all or nothing. */
   'doc.bulkPut': { readonly documents: readonly DocumentInput[]; readonly comment?: string };
   'vault.stats': Record<string, never>;

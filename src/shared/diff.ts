@@ -1,13 +1,17 @@
 /**
  * Line diffs between two versions of a document: a unified diff for the CLI and a structured
- * model (lines, hunks, side-by-side rows) for views. Pure TypeScript over the `diff` package, so the
- * CLI, the web twin and the renderer compute the same thing.
+ * model (lines with word highlights, hunks, side-by-side rows) for views. Pure TypeScript over the
+ * `diff` package, so the CLI, the web twin and the renderer compute the same thing. The document
+ * comparison built on it (fields, stats, a fallback for unrelated texts) is in ./compare.ts, the
+ * rows a view draws (collapsed unchanged regions) in ./diff-layout.ts.
  */
-import { diffLines, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { diffArrays, diffLines, diffWordsWithSpace, createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DocvaultError } from './errors';
 
-/** Lines of context around each change when none is asked for (as `diff -u` and git use). */
-export const DEFAULT_DIFF_CONTEXT = 3;
+// Defined beside the layout so that the window's main bundle, which lays out rows but never diffs
+// (the worker does), does not pull in the `diff` package.
+import { DEFAULT_DIFF_CONTEXT } from './diff-layout';
+export { DEFAULT_DIFF_CONTEXT };
 
 /** What happened to one line. */
 export type DiffLineKind = 'context' | 'added' | 'removed';
@@ -23,6 +27,23 @@ export interface DiffLine {
   readonly text: string;
   /** False for a last line with no newline after it. */
   readonly eol: boolean;
+  /**
+   * Word highlights of a changed line that faces a similar line on the other side (see
+   * {@link addWordHighlights}): the line's text cut into spans, `changed` marking the words removed
+   * (on a removed line) or added (on an added line). Absent on context lines and unpaired lines.
+   */
+  readonly words?: readonly WordSpan[];
+  /**
+   * Set on both lines of a pair that differ in whether a newline follows them (the last line gained or
+   * lost its newline): views mark it, since the texts alone may look the same.
+   */
+  readonly eolChanged?: true;
+}
+
+/** A piece of a changed line: unchanged text, or words removed / added on this line's side. */
+export interface WordSpan {
+  readonly text: string;
+  readonly changed: boolean;
 }
 
 /** A run of changes with its context, as in a unified diff's `@@` section. */
@@ -79,7 +100,7 @@ function checkContext(context: number): number {
 }
 
 /** Splits a change's value into its lines; the last one may lack a newline. */
-function splitLines(value: string): { text: string; eol: boolean }[] {
+export function splitLines(value: string): { text: string; eol: boolean }[] {
   const parts = value.split('\n');
   const last = parts.pop();
   const out = parts.map((text) => ({ text, eol: true }));
@@ -228,4 +249,239 @@ export function unifiedDiff(oldText: string, newText: string, opts: UnifiedDiffO
         });
   if (patch === undefined) throw tooLarge(opts.maxEditLength ?? 0);
   return patch;
+}
+
+/** Options of {@link addWordHighlights}. */
+export interface WordHighlightOptions {
+  /**
+   * Word edits allowed per pair of lines; past it the pair is shown as wholly replaced (keeps a
+   * rewritten 1 MB single-line document from costing seconds). Default 256.
+   */
+  readonly maxWordEdits?: number;
+  /**
+   * A pair whose unchanged text is less than this share of the longer line is shown as wholly
+   * replaced: highlighting the odd common "the" in two unrelated lines only adds noise. Default 0.3.
+   */
+  readonly minSimilarity?: number;
+  /**
+   * A run of changes with more removed (or added) lines than this is a rewrite, not an edit: its lines
+   * are shown as replaced without word marks, which would be noise there and cost seconds on 1 MB of
+   * rewritten text. Default 200.
+   */
+  readonly maxPairsPerRun?: number;
+  /** Called after each run of changes with the lines done so far (for progress). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Pairs the removed and added lines of each run of changes (the n-th removed with the n-th added,
+ * as {@link sideBySide} shows them) and marks the words that differ inside each pair. Returns new
+ * lines; context and unpaired lines are returned as they were.
+ */
+export function addWordHighlights(lines: readonly DiffLine[], opts: WordHighlightOptions = {}): DiffLine[] {
+  const maxEditLength = opts.maxWordEdits ?? 256;
+  const minSimilarity = opts.minSimilarity ?? 0.3;
+  const maxPairs = opts.maxPairsPerRun ?? 200;
+  const out = lines.slice();
+  let i = 0;
+  while (i < out.length) {
+    if ((out[i] as DiffLine).kind === 'context') {
+      i++;
+      continue;
+    }
+    const removed: number[] = [];
+    const added: number[] = [];
+    while (i < out.length && (out[i] as DiffLine).kind !== 'context') ((out[i] as DiffLine).kind === 'removed' ? removed : added).push(i++);
+    const pairs = Math.min(removed.length, added.length);
+    for (let k = 0; k < (Math.max(removed.length, added.length) > maxPairs ? 0 : pairs); k++) {
+      const r = removed[k] as number;
+      const a = added[k] as number;
+      const eol = (out[r] as DiffLine).eol !== (out[a] as DiffLine).eol ? ({ eolChanged: true } as const) : {};
+      const spans = wordSpans((out[r] as DiffLine).text, (out[a] as DiffLine).text, maxEditLength, minSimilarity);
+      if (spans === undefined) {
+        out[r] = { ...(out[r] as DiffLine), ...eol };
+        out[a] = { ...(out[a] as DiffLine), ...eol };
+        continue;
+      }
+      out[r] = { ...(out[r] as DiffLine), words: spans.old, ...eol };
+      out[a] = { ...(out[a] as DiffLine), words: spans.new, ...eol };
+    }
+    opts.onProgress?.(i, out.length);
+  }
+  return out;
+}
+
+function wordSpans(oldText: string, newText: string, maxEditLength: number, minSimilarity: number): { old: WordSpan[]; new: WordSpan[] } | undefined {
+  const changes = diffWordsWithSpace(oldText, newText, { maxEditLength });
+  if (changes === undefined) return undefined;
+  const old: WordSpan[] = [];
+  const next: WordSpan[] = [];
+  let same = 0;
+  for (const c of changes) {
+    if (c.added) push(next, c.value, true);
+    else if (c.removed) push(old, c.value, true);
+    else {
+      // Spaces alone do not make two lines alike.
+      if (c.value.trim() !== '') same += c.value.length;
+      push(old, c.value, false);
+      push(next, c.value, false);
+    }
+  }
+  const longer = Math.max(oldText.length, newText.length);
+  if (longer > 0 && same / longer < minSimilarity) return undefined;
+  return { old: joinAcrossSpaces(old), new: joinAcrossSpaces(next) };
+}
+
+/** Appends a span, merging it into the previous one when both are changed or both unchanged. */
+function push(spans: WordSpan[], text: string, changed: boolean): void {
+  const last = spans[spans.length - 1];
+  if (last !== undefined && last.changed === changed) spans[spans.length - 1] = { text: last.text + text, changed };
+  else spans.push({ text, changed });
+}
+
+/**
+ * "[removed: Amended] [removed: on] [removed: 3]" → "[removed: Amended on 3]": an unchanged run of
+ * spaces between two changed spans joins them, so a changed phrase reads (and is announced) as one.
+ */
+function joinAcrossSpaces(spans: readonly WordSpan[]): WordSpan[] {
+  const out: WordSpan[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i] as WordSpan;
+    const prev = out[out.length - 1];
+    const nextSpan = spans[i + 1];
+    if (!s.changed && s.text.trim() === '' && prev?.changed === true && nextSpan?.changed === true) {
+      out[out.length - 1] = { text: prev.text + s.text + nextSpan.text, changed: true };
+      i++;
+    } else if (prev !== undefined && prev.changed === s.changed) out[out.length - 1] = { text: prev.text + s.text, changed: s.changed };
+    else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * A line diff that stays fast on texts with little in common, where Myers' algorithm (used by
+ * {@link lineDiff}) costs O(lines × differences): 40k lines of two unrelated 1 MB texts take minutes.
+ * Like patience diff it trims the common start and end, anchors on lines that occur exactly once in
+ * each side, in the same order (longest increasing subsequence, O(n log n)), and recurses into the
+ * stretches between anchors; a stretch is diffed with Myers when that fits in `maxEditLength`, and
+ * shown as removed then added when nothing anchors it. The result is a valid diff (it turns the old
+ * text into the new one), not always the shortest.
+ */
+export function anchoredLineDiff(oldText: string, newText: string, maxEditLength = 1000): DiffLine[] {
+  return boundedLineDiff(oldText, newText, maxEditLength).lines;
+}
+
+/**
+ * {@link anchoredLineDiff} with word on how it went: `exact` is true when no stretch needed anchors
+ * (the result is then the shortest diff, as {@link lineDiff} gives).
+ */
+export function boundedLineDiff(oldText: string, newText: string, maxEditLength = 1000): { lines: DiffLine[]; exact: boolean } {
+  let exact = true;
+  const a = splitLines(oldText);
+  const b = splitLines(newText);
+  const keyA = a.map((l) => (l.eol ? l.text + '\n' : l.text));
+  const keyB = b.map((l) => (l.eol ? l.text + '\n' : l.text));
+  const out: DiffLine[] = [];
+  let oldNo = 1;
+  let newNo = 1;
+  const removed = (i: number): void => {
+    const l = a[i] as { text: string; eol: boolean };
+    out.push({ kind: 'removed', oldNumber: oldNo++, newNumber: null, text: l.text, eol: l.eol });
+  };
+  const added = (j: number): void => {
+    const l = b[j] as { text: string; eol: boolean };
+    out.push({ kind: 'added', oldNumber: null, newNumber: newNo++, text: l.text, eol: l.eol });
+  };
+  const same = (i: number): void => {
+    const l = a[i] as { text: string; eol: boolean };
+    out.push({ kind: 'context', oldNumber: oldNo++, newNumber: newNo++, text: l.text, eol: l.eol });
+  };
+  // Diffs a[a0..a1) against b[b0..b1), in order, appending to `out`.
+  const stretch = (a0: number, a1: number, b0: number, b1: number): void => {
+    while (a0 < a1 && b0 < b1 && keyA[a0] === keyB[b0]) same((b0++, a0++));
+    let tail = 0;
+    while (a1 - tail > a0 && b1 - tail > b0 && keyA[a1 - tail - 1] === keyB[b1 - tail - 1]) tail++;
+    a1 -= tail;
+    b1 -= tail;
+    if (a0 === a1 || b0 === b1) {
+      for (let i = a0; i < a1; i++) removed(i);
+      for (let j = b0; j < b1; j++) added(j);
+    } else {
+      const changes = diffArrays(keyA.slice(a0, a1), keyB.slice(b0, b1), { maxEditLength });
+      if (changes !== undefined) {
+        let i = a0;
+        let j = b0;
+        for (const c of changes)
+          for (let n = 0; n < c.count; n++) {
+            if (c.added) added(j++);
+            else if (c.removed) removed(i++);
+            else same((j++, i++));
+          }
+      } else {
+        exact = false;
+        const anchors = uniqueAnchors(keyA, a0, a1, keyB, b0, b1);
+        if (anchors.length === 0) {
+          for (let i = a0; i < a1; i++) removed(i);
+          for (let j = b0; j < b1; j++) added(j);
+        } else {
+          let i = a0;
+          let j = b0;
+          for (const [ai, bj] of anchors) {
+            stretch(i, ai, j, bj);
+            same(ai);
+            i = ai + 1;
+            j = bj + 1;
+          }
+          stretch(i, a1, j, b1);
+        }
+      }
+    }
+    for (let k = a1; k < a1 + tail; k++) same(k);
+  };
+  stretch(0, a.length, 0, b.length);
+  return { lines: out, exact };
+}
+
+/** Pairs `[i, j]` of lines unique in a[a0..a1) and in b[b0..b1), equal, kept in order on both sides. */
+function uniqueAnchors(a: readonly string[], a0: number, a1: number, b: readonly string[], b0: number, b1: number): [number, number][] {
+  const count = new Map<string, { inA: number; inB: number; bAt: number }>();
+  for (let i = a0; i < a1; i++) {
+    const k = a[i] as string;
+    const c = count.get(k);
+    if (c === undefined) count.set(k, { inA: 1, inB: 0, bAt: -1 });
+    else c.inA++;
+  }
+  for (let j = b0; j < b1; j++) {
+    const c = count.get(b[j] as string);
+    if (c !== undefined) {
+      c.inB++;
+      c.bAt = j;
+    }
+  }
+  // Candidate pairs in a's order; the longest run increasing in b is the anchor chain.
+  const pairs: [number, number][] = [];
+  for (let i = a0; i < a1; i++) {
+    const c = count.get(a[i] as string);
+    if (c !== undefined && c.inA === 1 && c.inB === 1) pairs.push([i, c.bAt]);
+  }
+  return longestIncreasing(pairs);
+}
+/** The longest subsequence of `pairs` (sorted by [0]) increasing in [1], by patience sorting. */
+function longestIncreasing(pairs: readonly [number, number][]): [number, number][] {
+  const tails: number[] = []; // tails[k]: index in pairs of the smallest tail of an increasing run of length k+1
+  const prev = new Int32Array(pairs.length).fill(-1);
+  pairs.forEach(([, j], p) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((pairs[tails[mid] as number] as [number, number])[1] < j) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[p] = tails[lo - 1] as number;
+    tails[lo] = p;
+  });
+  const out: [number, number][] = [];
+  for (let p = tails.length > 0 ? (tails[tails.length - 1] as number) : -1; p >= 0; p = prev[p] as number) out.push(pairs[p] as [number, number]);
+  return out.reverse();
 }

@@ -86,7 +86,7 @@ export const INPUT_SCHEMAS = {
   'doc.count': z.strictObject(filters),
   'doc.versions': z.strictObject({ id }),
   'doc.getVersion': z.strictObject({ id, version }),
-  'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional() }),
+  'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
   'doc.bulkPut': z.strictObject({ documents: z.array(documentInput).max(LIMITS.bulkMaxItems), comment: comment.optional() }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 

@@ -81,6 +81,11 @@ export interface VersionInfo {
   /** When this version was written. */
   readonly createdAt: number;
   readonly comment: string | null;
+  /**
+   * Set when this version's record failed its integrity check: why. Its fields are as stored and
+   * untrusted; reading it raises `Integrity` and it cannot be restored.
+   */
+  readonly integrityProblem?: string;
 }
 
 /** Sort keys of `list`. */

@@ -43,6 +43,25 @@ describe('DocvaultBackend', () => {
     await b.close();
   });
 
+  it.each([
+    ['StorageService', serviceStoreFactory],
+    ['Vault adapter', vaultStoreFactory],
+  ])('doc.restore stores the comment after the restore note and announces the new version (%s)', async (_name, storeFactory) => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const b = new DocvaultBackend({ vaultPath: join(t.dir, 'v.dvault'), kdfProfile: 2, storeFactory });
+    await b.create('pass phrase');
+    const events: PushEvent[] = [];
+    b.subscribe((e) => events.push(e));
+    await b.channels['doc.create']({ document: { id: 'a', content: 'one' } });
+    await b.channels['doc.update']({ id: 'a', patch: { content: 'two' }, expectedVersion: 1 });
+    const doc = await b.channels['doc.restore']({ id: 'a', version: 1, expectedVersion: 2, comment: 'undo' });
+    expect(doc).toMatchObject({ version: 3, content: 'one' });
+    expect((await b.channels['doc.versions']({ id: 'a' }))[2]?.comment).toBe('restored from version 1: undo');
+    expect(events.at(-1)).toEqual({ event: 'doc.changed', data: { id: 'a', change: 'restored', version: 3 } });
+    await b.close();
+  });
+
   it('remembers the key on request and unlocks with it later', async () => {
     const t = tempDir();
     cleanup = t.cleanup;

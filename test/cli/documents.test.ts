@@ -240,6 +240,8 @@ describe('rm, history, diff, restore', () => {
     const hist = JSON.parse(dv(['history', 'r', '--json']));
     expect(hist[2].comment).toBe('restored from version 1');
     expect(JSON.parse(dv(['restore', 'r', '2', '--json']))).toMatchObject({ id: 'r', version: 4, title: 'Changed' });
+    dv(['restore', 'r', '1', '--comment', 'back to the first']);
+    expect(JSON.parse(dv(['history', 'r', '--json']))[4].comment).toBe('restored from version 1: back to the first');
     bad(['restore', 'r', '9'], 'NotFound', 3);
     bad(['restore', 'r', '1', '--expected-version', '1'], 'Conflict', 4);
     bad(['restore', 'r'], 'Invalid', 2);

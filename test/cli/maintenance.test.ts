@@ -85,6 +85,23 @@ describe('verify', () => {
   });
 });
 
+describe('history', () => {
+  it('lists a version whose record was altered, marked, says why and exits 6', () => {
+    const { vault, hex, args } = newVault();
+    ok(args('put', '--id', 'h', '--comment', 'first'), { input: 'one' });
+    ok(args('put', '--id', 'h'), { input: 'two' });
+    tamper(vault, hex, "UPDATE versions SET comment = 'forged' WHERE version = 1 AND vid >> 24 = (SELECT doc FROM documents WHERE id = 'h')");
+    const r = fails(args('history', 'h'), 'Integrity', 6);
+    expect(r.stdout).toMatch(/^\s*! 1\s/m);
+    expect(r.stdout).toMatch(/^\s*2\s/m);
+    expect(r.stderr).toMatch(/^Integrity: Document "h" version 1 failed its integrity check \(version tag mismatch\)/);
+    const json = run(args('history', 'h', '--json'));
+    expect(json.code).toBe(6);
+    expect(JSON.parse(json.stdout).map((v: { integrityProblem?: string }) => v.integrityProblem !== undefined)).toEqual([true, false]);
+    fails(args('restore', 'h', '1'), 'Integrity', 6);
+  });
+});
+
 describe('stats', () => {
   it('prints counts and sizes, and the full object with --json', () => {
     const { vault, args } = newVault();

@@ -85,7 +85,7 @@ test('reload and find everything', async ({ page }) => {
   // History shows the three versions of the lease.
   await page.getByTestId('doc-row').filter({ hasText: 'Flat lease' }).click();
   await page.getByRole('button', { name: 'History' }).click();
-  await expect(page.getByTestId('history-dialog').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('history-dialog').getByTestId('timeline').locator('li')).toHaveCount(3);
   await shot(page, '03-history');
   await page.keyboard.press('Escape');
 });
@@ -124,8 +124,11 @@ test('a conflict from a second tab opens a dialog with both versions', async ({ 
   await mine.getByRole('button', { name: 'Save' }).click();
   const dialog = page.getByTestId('conflict-dialog');
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByTestId('conflict-mine')).toHaveText('Filed. Refund expected in May.');
-  await expect(dialog.getByTestId('conflict-theirs')).toHaveText('Filed. Amended on 3 March.');
+  // The saved version (left) compared with yours (right); the lines differ too much for word marks.
+  const cmp = dialog.getByTestId('conflict-comparison');
+  await expect(cmp).toHaveAttribute('data-status', 'done');
+  await expect(cmp.locator('.diff-cell.removed .diff-text')).toHaveText('removed line 1: Filed. Amended on 3 March.');
+  await expect(cmp.locator('.diff-cell.added .diff-text')).toHaveText('added line 1: Filed. Refund expected in May.');
   await shot(page, '05-conflict');
   // Nothing was overwritten.
   expect((await twin.call('doc.get', { id: 'tax-2025' })).content).toBe('Filed. Amended on 3 March.');

@@ -43,4 +43,15 @@ describe('versions', () => {
     expect(() => vault.restore('d', 1, { expectedVersion: 3 })).toThrow(expect.objectContaining({ kind: 'Conflict' }));
     expect(vault.versions('d')).toHaveLength(4);
   });
+
+  it('keeps the restore note before a comment and refuses a comment that leaves it no room', () => {
+    vault.create({ id: 'd', content: 'one' });
+    vault.update('d', { content: 'two' });
+    vault.restore('d', 1, { comment: 'the edit was wrong', expectedVersion: 2 });
+    vault.restore('d', 2, { comment: '' });
+    expect(vault.versions('d').map((v) => v.comment)).toEqual([null, null, 'restored from version 1: the edit was wrong', 'restored from version 2']);
+    expect(() => vault.restore('d', 1, { comment: 'x'.repeat(1010) })).toThrow(expect.objectContaining({ kind: 'Invalid', message: expect.stringMatching(/^comment: at most 999 characters/) }));
+    expect(() => vault.restore('d', 1, { comment: 'x'.repeat(2000) })).toThrow(expect.objectContaining({ kind: 'Invalid' }));
+    expect(vault.versions('d')).toHaveLength(4);
+  });
 });

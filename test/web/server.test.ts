@@ -80,6 +80,8 @@ describe('web twin', () => {
     const csp = String(r.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
+    // The version comparison runs in a module worker loaded from the page's own files.
+    expect(csp).toContain("worker-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect((await send(server, { path: '/assets/app.js' })).status).toBe(200);

@@ -1,5 +1,6 @@
 /** `docvault history`: lists the versions of a document. */
 import { arg, type Command } from '../command';
+import { EXIT } from '../exit-codes';
 import { formatBytes, isoTime, plural, renderTable, toJson } from '../format';
 
 /** `history`: a table of every version of a document, oldest first. */
@@ -15,13 +16,21 @@ export const historyCommand: Command = {
     const id = arg(ctx, 0);
     const vault = await ctx.openVault();
     const versions = vault.versions(id);
+    // A version whose record fails its tag is listed (marked !), never dropped; the command then fails
+    // like any read that met an integrity problem.
+    const bad = versions.filter((v) => v.integrityProblem !== undefined);
+    const status = bad.length > 0 ? EXIT.integrity : EXIT.ok;
+    const warnBad = (): void => {
+      for (const v of bad) ctx.note(`Integrity: ${v.integrityProblem ?? ''}`);
+    };
     if (ctx.json) {
       ctx.out(toJson(versions));
-      return 0;
+      warnBad();
+      return status;
     }
     ctx.out(
       renderTable(versions, [
-        { header: 'VERSION', align: 'right', value: (v) => String(v.version) },
+        { header: 'VERSION', align: 'right', value: (v) => (v.integrityProblem !== undefined ? `! ${v.version}` : String(v.version)) },
         { header: 'WRITTEN', value: (v) => isoTime(v.createdAt) },
         { header: 'SIZE', align: 'right', value: (v) => formatBytes(v.size) },
         { header: 'SHA256', value: (v) => v.checksum.slice(0, 12) },
@@ -30,6 +39,7 @@ export const historyCommand: Command = {
       ]),
     );
     ctx.out(`${plural(versions.length, 'version')}\n`);
-    return 0;
+    warnBad();
+    return status;
   },
 };

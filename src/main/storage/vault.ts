@@ -250,7 +250,11 @@ export class Vault {
     return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)));
   }
 
-  /** Every version of `id`, oldest first (content excluded). */
+  /**
+   * Every version of `id`, oldest first (content excluded). A version whose record fails its tag is
+   * still listed, with its fields as stored (untrusted) and `integrityProblem` saying why, so one
+   * altered version does not hide the history; reading it with `getVersion` raises `Integrity`.
+   */
   versions(id: string): VersionInfo[] {
     return this.#op('versions', () => readHistory(this.#read, validateId(id)));
   }
@@ -327,11 +331,16 @@ export class Vault {
     return this.#writeDoc('put', (w) => putOne(w, input, opts));
   }
 
-  /** Writes a new version equal to version `version`, commented "restored from version N". */
-  restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>): Document {
+  /**
+   * Writes a new version equal to version `version`, commented "restored from version N", or
+   * "restored from version N: <comment>" when a comment is given (the history always says where a
+   * restored version came from). Raises `Integrity`, writing nothing, when that version fails its check.
+   */
+  restore(id: string, version: number, opts?: WriteOptions): Document {
+    const comment = restoreComment(version, opts?.comment);
     return this.#writeDoc('restore', (w) => {
       const old = readVersion(w, validateId(id), validateVersion(version));
-      return updateOne(w, id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment: `restored from version ${version}` });
+      return updateOne(w, id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment });
     });
   }
 
@@ -502,4 +511,16 @@ export class Vault {
       wipe(this.#macKey);
     }
   }
+}
+
+/** The comment of a restored version: where it came from, then the caller's words if any. */
+function restoreComment(version: number, extra: string | undefined): string {
+  const note = `restored from version ${version}`;
+  if (extra === undefined || extra === '') return note;
+  const comment = `${note}: ${extra}`;
+  if (comment.length > LIMITS.commentMaxChars)
+    throw new DocvaultError('Invalid', `comment: at most ${LIMITS.commentMaxChars - note.length - 2} characters for a restore ("${note}: " takes the rest)`, {
+      field: 'comment',
+    });
+  return comment;
 }

@@ -1,5 +1,11 @@
-/** A save hit a `Conflict`: both versions side by side, and the three ways out. Nothing is overwritten silently. */
+/**
+ * A save hit a `Conflict`: the saved version compared with yours (the same comparison as the history's),
+ * and the three ways out. Nothing is overwritten silently.
+ */
+import { useMemo } from 'react';
+import type { ComparableVersion } from '../../shared/compare';
 import type { Document } from '../../shared/types';
+import { ComparisonView } from '../compare/ComparisonView';
 import { parseTags, type Draft } from '../model/editor';
 import { Dialog } from './Dialog';
 
@@ -16,6 +22,11 @@ export interface ConflictDialogProps {
 
 /** The edit-conflict dialog. */
 export function ConflictDialog({ baseVersion, mine, theirs, onKeepEditing, onTakeTheirs, onSaveMine }: ConflictDialogProps) {
+  // The draft has no metadata field: saving it keeps the saved version's metadata, so compare with that.
+  const yours = useMemo<ComparableVersion>(
+    () => ({ title: mine.title, type: mine.type, tags: parseTags(mine.tags), metadata: theirs.metadata, content: mine.content }),
+    [mine.title, mine.type, mine.tags, mine.content, theirs.metadata],
+  );
   return (
     <Dialog
       title="This document was changed elsewhere"
@@ -39,22 +50,7 @@ export function ConflictDialog({ baseVersion, mine, theirs, onKeepEditing, onTak
       <p>
         You edited version {baseVersion}; version {theirs.version} was saved since. Compare and choose. Every version stays in the history either way.
       </p>
-      <div className="compare">
-        <div>
-          <h3>Yours (not saved)</h3>
-          <div className="small muted">
-            {mine.title} · {mine.type} · {parseTags(mine.tags).join(', ')}
-          </div>
-          <pre data-testid="conflict-mine">{mine.content}</pre>
-        </div>
-        <div>
-          <h3>Saved (version {theirs.version})</h3>
-          <div className="small muted">
-            {theirs.title} · {theirs.type} · {theirs.tags.join(', ')}
-          </div>
-          <pre data-testid="conflict-theirs">{theirs.content}</pre>
-        </div>
-      </div>
+      <ComparisonView a={theirs} b={yours} labels={{ a: `Saved (version ${theirs.version})`, b: 'Yours (not saved)' }} testId="conflict-comparison" />
     </Dialog>
   );
 }

@@ -11,7 +11,7 @@ import { chordHint } from '../shortcut-keys';
 import { ConflictDialog } from './ConflictDialog';
 import { DocumentFields } from './DocumentFields';
 import { ErrorMessage } from './ErrorMessage';
-import { HistoryDialog } from './HistoryDialog';
+import { HistoryDialog } from '../history/HistoryDialog';
 
 /** What the parent can ask of the editor (keyboard shortcuts, menu commands). */
 export interface EditorHandle {
@@ -31,7 +31,7 @@ export interface EditorProps {
 
 /** The document editor. */
 export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorProps) {
-  const { state, dispatch, dirty, save, remove, showHistory, restore } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
+  const { state, dispatch, dirty, save, remove, showHistory, restored } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
   const { base, draft } = state;
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
 
@@ -68,7 +68,7 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
             </button>
             {id !== null && (
               <>
-                <button type="button" onClick={() => void showHistory()}>
+                <button type="button" onClick={showHistory}>
                   History
                 </button>
                 <button type="button" className="danger" onClick={() => void remove()} title="Move to the Trash (with every version; Undo or the Trash brings it back)">
@@ -100,8 +100,8 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
         <textarea name="content" aria-label="Content" value={draft.content} onChange={(e) => dispatch({ type: 'edit', field: 'content', value: e.target.value })} spellCheck />
       </form>
 
-      {state.history !== undefined && (
-        <HistoryDialog versions={state.history} currentVersion={base?.version} onRestore={(v) => void restore(v)} onClose={() => dispatch({ type: 'history', versions: undefined })} />
+      {state.history && base !== undefined && (
+        <HistoryDialog current={base} dirty={dirty} onRestored={restored} onClose={() => dispatch({ type: 'history', open: false })} />
       )}
 
       {state.conflict !== undefined && (

@@ -134,29 +134,21 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
     }
   }, [id, call, state.base, onDeleted]);
 
-  const showHistory = useCallback(async () => {
-    if (id === null) return;
-    try {
-      dispatch({ type: 'history', versions: await call('doc.versions', { id }) });
-    } catch (err) {
-      dispatch({ type: 'failed', error: toSerializedError(err) });
-    }
-  }, [id, call]);
+  const showHistory = useCallback(() => {
+    if (id !== null) dispatch({ type: 'history', open: true });
+  }, [id]);
 
-  const restore = useCallback(
-    async (version: number) => {
-      if (id === null || state.base === undefined) return;
-      try {
-        const doc = await call('doc.restore', { id, version, expectedVersion: state.base.version }, 'Restoring');
-        knownVersion.current = Math.max(knownVersion.current, doc.version);
-        dispatch({ type: 'saved', doc, sent: state.draft, notice: `Restored version ${version} as version ${doc.version}` });
-        onSaved(doc);
-      } catch (err) {
-        dispatch({ type: 'failed', error: toSerializedError(err) });
-      }
+  /** The history's restore preview wrote `doc` (a copy of version `from`): it becomes the base. */
+  const restored = useCallback(
+    (doc: Document, from: number) => {
+      knownVersion.current = Math.max(knownVersion.current, doc.version);
+      // Restoring replaces the draft, unsaved changes included (the preview said so).
+      dispatch({ type: 'saved', doc, sent: state.draft, notice: `Restored version ${from} as version ${doc.version}` });
+      dispatch({ type: 'loaded', doc });
+      onSaved(doc);
     },
-    [id, call, state.base, state.draft, onSaved],
+    [state.draft, onSaved],
   );
 
-  return { state, dispatch, dirty, save, remove, showHistory, restore };
+  return { state, dispatch, dirty, save, remove, showHistory, restored };
 }

@@ -4,7 +4,7 @@
  */
 import type { PushEvents } from '../../shared/contract';
 import type { SerializedError } from '../../shared/errors';
-import type { Document, VersionInfo } from '../../shared/types';
+import type { Document } from '../../shared/types';
 
 /** The editable fields, as the form shows them (tags as one comma-separated string). */
 export interface Draft {
@@ -68,7 +68,8 @@ export interface EditorState {
   readonly conflict: Document | undefined;
   /** Someone else changed (or deleted) this document while the draft had unsaved changes. */
   readonly changedElsewhere: 'updated' | 'deleted' | undefined;
-  readonly history: readonly VersionInfo[] | undefined;
+  /** The history dialog is open (it loads the versions itself: ../history). */
+  readonly history: boolean;
   readonly notice: string | undefined;
 }
 
@@ -81,7 +82,7 @@ export const initialEditorState: EditorState = {
   saving: false,
   conflict: undefined,
   changedElsewhere: undefined,
-  history: undefined,
+  history: false,
   notice: undefined,
 };
 
@@ -98,14 +99,14 @@ export type EditorAction =
   | { readonly type: 'takeTheirs' }
   | { readonly type: 'keepEditing' }
   | { readonly type: 'changedElsewhere'; readonly change: 'updated' | 'deleted' }
-  | { readonly type: 'history'; readonly versions: readonly VersionInfo[] | undefined }
+  | { readonly type: 'history'; readonly open: boolean }
   | { readonly type: 'dismissError' };
 
 /** The editor's transitions. */
 export function editorReducer(s: EditorState, a: EditorAction): EditorState {
   switch (a.type) {
     case 'loaded':
-      return { ...s, base: a.doc, draft: draftOf(a.doc), loadError: undefined, changedElsewhere: undefined, history: undefined };
+      return { ...s, base: a.doc, draft: draftOf(a.doc), loadError: undefined, changedElsewhere: undefined, history: false };
     case 'loadFailed':
       return { ...s, loadError: a.error };
     case 'edit':
@@ -121,7 +122,7 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
         saving: false,
         conflict: undefined,
         changedElsewhere: undefined,
-        history: undefined,
+        history: false,
         notice: a.notice,
       };
     case 'failed':
@@ -135,7 +136,7 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     case 'changedElsewhere':
       return { ...s, changedElsewhere: a.change };
     case 'history':
-      return { ...s, history: a.versions };
+      return { ...s, history: a.open };
     case 'dismissError':
       return { ...s, error: undefined };
   }

@@ -1,5 +1,5 @@
 /** Reading one document: its current version, one version, its history. Every row read from disk is verified. */
-import { DocvaultError } from '../../../shared/errors';
+import { DocvaultError, isDocvaultError } from '../../../shared/errors';
 import type { Document, VersionInfo } from '../../../shared/types';
 import { sha256Hex } from '../integrity';
 import {
@@ -59,8 +59,23 @@ export function readVersion(ctx: ReadContext, id: string, version: number): Docu
 export function readHistory(ctx: ReadContext, id: string): VersionInfo[] {
   const rows = ctx.r.listVersions.all(id) as VersionRow[];
   if (rows.length === 0 || rows[0]?.trashed_at !== null) throw notFound(id, rows.length > 0);
+  // A version whose record fails its tag is still listed, with its fields as stored (untrusted) and
+  // `integrityProblem` saying why, so one altered version does not hide the rest of the history.
   return rows.map((row) => {
-    checkVersion(ctx.macKey, row);
-    return versionInfoOf(row);
+    let problem: string | undefined;
+    try {
+      checkVersion(ctx.macKey, row);
+    } catch (err) {
+      if (!isDocvaultError(err, 'Integrity')) throw err;
+      problem = err.message;
+    }
+    let info: VersionInfo;
+    try {
+      info = versionInfoOf(row);
+    } catch {
+      info = { ...versionInfoOf({ ...row, tags: '[]' }) };
+      problem ??= integrityError(id, row.version, 'unreadable tags').message;
+    }
+    return problem === undefined ? info : { ...info, integrityProblem: problem };
   });
 }

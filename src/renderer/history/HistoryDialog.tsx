@@ -1,0 +1,103 @@
+/**
+ * A document's history: the timeline on the left; on the right the selected version read-only, or
+ * the comparison of any two versions (default: the selected one against the current). Restore opens
+ * a preview first; a version that failed its integrity check cannot be restored and says why.
+ */
+import type { Document } from '../../shared/types';
+import { ComparisonView } from '../compare/ComparisonView';
+import { Dialog } from '../components/Dialog';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { ComparePicker } from './ComparePicker';
+import { integrityProblem } from './history-state';
+import { RestoreDialog } from './RestoreDialog';
+import { useVersionHistory } from './useVersionHistory';
+import { VersionTimeline } from './VersionTimeline';
+import { VersionView } from './VersionView';
+import './history.css';
+
+/** Props of {@link HistoryDialog}. */
+export interface HistoryDialogProps {
+  /** The document's current version. */
+  readonly current: Document;
+  readonly dirty: boolean;
+  readonly onRestored: (doc: Document, from: number) => void;
+  readonly onClose: () => void;
+}
+
+/** The history dialog. */
+export function HistoryDialog({ current, dirty, onRestored, onClose }: HistoryDialogProps) {
+  const [s, dispatch] = useVersionHistory(current);
+  const sel = s.selected;
+  const problem = sel === null ? undefined : integrityProblem(s, sel);
+  const selDoc = sel === null ? undefined : s.docs.get(sel);
+  const selError = sel === null ? undefined : s.failed.get(sel);
+  const chosen = s.restoring === null ? undefined : s.docs.get(s.restoring);
+
+  if (chosen !== undefined)
+    return <RestoreDialog current={current} chosen={chosen} dirty={dirty} onRestored={onRestored} onBack={() => dispatch({ type: 'restore', version: null })} />;
+
+  const left = s.left === null ? undefined : s.docs.get(s.left);
+  const right = s.right === null ? undefined : s.docs.get(s.right);
+  const pairError = [s.left, s.right].map((v) => (v === null ? undefined : s.failed.get(v))).find((e) => e !== undefined);
+  const canRestore = sel !== null && sel !== current.version && problem === undefined && selDoc !== undefined;
+
+  return (
+    <Dialog
+      title={`History of “${current.title || current.id}”`}
+      wide
+      testId="history-dialog"
+      onCancel={onClose}
+      actions={
+        <>
+          {sel !== null && sel !== current.version && problem !== undefined && (
+            <span className="restore-blocked" role="note">
+              Version {sel} cannot be restored: it failed its integrity check.
+            </span>
+          )}
+          <button type="button" onClick={onClose} data-autofocus>
+            Close
+          </button>
+          {sel !== null && sel !== current.version && (
+            <button type="button" className="primary" disabled={!canRestore} onClick={() => dispatch({ type: 'restore', version: sel })}>
+              Restore version {sel}…
+            </button>
+          )}
+        </>
+      }
+    >
+      <ErrorMessage error={s.listError} />
+      <div className="history-layout">
+        <VersionTimeline state={s} current={current.version} onSelect={(version) => dispatch({ type: 'select', version })} />
+        <div className="history-pane">
+          <div className="tabs" role="tablist" aria-label="Show">
+            <button type="button" role="tab" aria-selected={s.tab === 'view'} onClick={() => dispatch({ type: 'tab', tab: 'view' })}>
+              Version {sel ?? ''}
+            </button>
+            <button type="button" role="tab" aria-selected={s.tab === 'compare'} onClick={() => dispatch({ type: 'tab', tab: 'compare' })} disabled={(s.versions?.length ?? 0) < 2}>
+              Compare
+            </button>
+          </div>
+          {s.tab === 'view' && (
+            <div role="tabpanel">
+              {selError !== undefined ? <ErrorMessage error={selError} /> : selDoc !== undefined ? <VersionView doc={selDoc} /> : sel !== null && <div className="muted">Reading version {sel}…</div>}
+            </div>
+          )}
+          {s.tab === 'compare' && s.versions !== undefined && s.left !== null && s.right !== null && (
+            <div role="tabpanel" className="history-compare">
+              <ComparePicker versions={s.versions} current={current.version} left={s.left} right={s.right} onChange={(l, r) => dispatch({ type: 'compare', left: l, right: r })} />
+              {pairError !== undefined ? (
+                <ErrorMessage error={pairError} />
+              ) : (
+                <ComparisonView
+                  a={left}
+                  b={right}
+                  labels={{ a: `Version ${s.left}${s.left === current.version ? ' (current)' : ''}`, b: `Version ${s.right}${s.right === current.version ? ' (current)' : ''}` }}
+                />
+              )}
+            </div>
+          )}
+        </div>
+      </div>
+    </Dialog>
+  );
+}

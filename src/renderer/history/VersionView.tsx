@@ -1,0 +1,33 @@
+/** One version, read-only: title, type, tags, metadata and content. */
+import type { Document } from '../../shared/types';
+
+/** Shows a version as it was written. */
+export function VersionView({ doc }: { doc: Document }) {
+  const metadata = Object.entries(doc.metadata);
+  return (
+    <article className="version-view" aria-label={`Version ${doc.version} (read-only)`} data-testid="version-view">
+      <h3>{doc.title === '' ? '(untitled)' : doc.title}</h3>
+      <dl className="version-fields">
+        <dt>Type</dt>
+        <dd>{doc.type === '' ? <span className="muted">none</span> : doc.type}</dd>
+        <dt>Tags</dt>
+        <dd>{doc.tags.length === 0 ? <span className="muted">none</span> : doc.tags.map((t) => <span key={t} className="pill">{t}</span>)}</dd>
+        {metadata.length > 0 && (
+          <>
+            <dt>Metadata</dt>
+            <dd>
+              {metadata.map(([k, v]) => (
+                <div key={k}>
+                  <code>{k}</code>: {JSON.stringify(v)}
+                </div>
+              ))}
+            </dd>
+          </>
+        )}
+      </dl>
+      <pre className="version-content" tabIndex={0} aria-label="Content" data-testid="version-content">
+        {doc.content}
+      </pre>
+    </article>
+  );
+}
