@@ -5,7 +5,8 @@
  * No electron import: the web twin and the tests use this under plain Node.
  */
 import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type VaultOptions } from '../main/storage';
-import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
+import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, MemoryMode, Progress, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
+import type { StatsSnapshot } from './live-stats';
 
 /** The engine's methods the app uses, as promises. */
 export interface Store {
@@ -20,7 +21,7 @@ export interface Store {
   getVersion(id: string, version: number): Promise<Document>;
   restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>): Promise<Document>;
   bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): Promise<BulkResult<Document>>;
-  stats(): Promise<VaultStats>;
+  stats(): Promise<StatsSnapshot>;
   verify(onProgress?: (p: Progress) => void): Promise<VerifyReport>;
   close(): Promise<void>;
 }
@@ -34,6 +35,12 @@ export interface StoreOptions {
    * Path of the Electron-ABI `better_sqlite3.node`, passed to the engine as `nativeBinding` (see docs/app.md).
    */
   readonly nativeBinding?: string;
+  /** The engine's memory preset (see MEMORY_PRESETS). Default `standard`. */
+  readonly memoryMode?: MemoryMode;
+  /** Document cache budget in bytes, overriding the preset's. */
+  readonly cacheBytes?: number;
+  /** Reader threads of the service, overriding the preset's. */
+  readonly readers?: number;
 }
 
 /** Opens and creates stores. */
@@ -64,11 +71,25 @@ class VaultStore implements Store {
   async close() { this.#v.close(); }
 }
 
-function vaultOptions(key: KeySpec, opts: StoreOptions): VaultOptions {
-  const base: VaultOptions = {
-    key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
+/** The engine options the app's settings choose (memory mode, cache size). */
+function tuningOptions(opts: StoreOptions): Pick<VaultOptions, 'memoryMode' | 'tuning' | 'nativeBinding'> {
+  return {
+    ...(opts.memoryMode === undefined ? {} : { memoryMode: opts.memoryMode }),
+    ...(opts.cacheBytes === undefined ? {} : { tuning: { cacheBytes: opts.cacheBytes } }),
+    ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
   };
-  return opts.nativeBinding === undefined ? base : { ...base, nativeBinding: opts.nativeBinding };
+}
+
+function vaultOptions(key: KeySpec, opts: StoreOptions): VaultOptions {
+  return { key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key, ...tuningOptions(opts) };
+}
+
+/**
+ * Checks that `key` opens the vault at `path`, on a connection of its own that is closed at once (`WrongKey`
+ * otherwise). Used when the vault is already open, so a wrong key never disturbs the open store.
+ */
+export async function checkKey(path: string, key: KeySpec, opts: StoreOptions): Promise<void> {
+  (await Vault.open(path, vaultOptions(key, opts))).close();
 }
 
 /** Opens stores as synchronous Vaults behind the async {@link Store} interface. */
@@ -82,10 +103,7 @@ export const vaultStoreFactory: StoreFactory = {
 };
 
 function serviceOptions(key: KeySpec, opts: StoreOptions): ServiceOptions {
-  const base: ServiceOptions = {
-    key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
-  };
-  return opts.nativeBinding === undefined ? base : { ...base, nativeBinding: opts.nativeBinding };
+  return { ...vaultOptions(key, opts), ...(opts.readers === undefined ? {} : { readers: opts.readers }) };
 }
 
 /** Opens stores as {@link StorageService}s: reads on a reader pool, writes group-committed on one writer thread. */

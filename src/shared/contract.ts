@@ -19,6 +19,7 @@ import type {
   VersionInfo,
   BulkResult,
 } from './types';
+import type { AppSettings, LiveSample, VaultFacts } from './live';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
 export interface VaultStatus {
@@ -30,14 +31,26 @@ export interface VaultStatus {
   readonly canRemember: boolean;
   /** True when a remembered key is stored for this vault. */
   readonly remembered: boolean;
+  /** Whether the file is encrypted (read from its header, no key needed); null while there is no file. */
+  readonly encrypted: boolean | null;
 }
+
+/**
+ * How `vault.unlock` is keyed: a passphrase, the raw 256-bit key of a key-file vault (`docvault init --key-file`,
+ * 64 hex characters), or nothing for a plain vault.
+ */
+export type UnlockInput =
+  | { readonly passphrase: string; readonly remember?: boolean }
+  | { readonly rawKey: string; readonly remember?: boolean }
+  | { readonly encryption: false };
 
 /** Request body of every channel. `{}` for channels without parameters. */
 export interface ChannelInputs {
   'vault.status': Record<string, never>;
   /** Creates a new vault at the current path with this passphrase (the UI asks for it twice). */
   'vault.create': { readonly passphrase: string; readonly remember?: boolean };
-  'vault.unlock': { readonly passphrase: string; readonly remember?: boolean };
+  /** With the vault already unlocked, only checks the key (`WrongKey` leaves it unlocked for every window). */
+  'vault.unlock': UnlockInput;
   /** Closes the store and forgets the key held in memory (a remembered key stays remembered). */
   'vault.lock': Record<string, never>;
   /** Deletes the remembered key of this vault, if any. */
@@ -57,6 +70,16 @@ export interface ChannelInputs {
   'doc.bulkPut': { readonly documents: readonly DocumentInput[]; readonly comment?: string };
   'vault.stats': Record<string, never>;
   'vault.verify': Record<string, never>;
+  /** Path, encryption, KDF, schema, sizes, counts, creation time of the open vault. */
+  'vault.facts': Record<string, never>;
+  /** Starts `stats.tick` pushes (about 1/s) for one watcher; ticks stop when the last watcher unsubscribes. */
+  'stats.subscribe': Record<string, never>;
+  'stats.unsubscribe': { readonly id: string };
+  'settings.get': Record<string, never>;
+  /** Changes some settings; returns them all. */
+  'settings.set': Partial<AppSettings>;
+  /** The user did something in a window (typing, clicking): postpones the auto-lock. Sent at most every few seconds. */
+  'app.activity': Record<string, never>;
 }
 
 /** Response value of every channel (inside the {@link Result} envelope). */
@@ -79,6 +102,12 @@ export interface ChannelOutputs {
   'doc.bulkPut': BulkResult<Document>;
   'vault.stats': VaultStats;
   'vault.verify': VerifyReport;
+  'vault.facts': VaultFacts;
+  'stats.subscribe': { readonly id: string };
+  'stats.unsubscribe': null;
+  'settings.get': AppSettings;
+  'settings.set': AppSettings;
+  'app.activity': null;
 }
 
 /** Name of a request/response channel. */
@@ -104,6 +133,12 @@ export const CHANNELS = [
   'doc.getVersion',
   'doc.restore',
   'doc.bulkPut',
+  'vault.facts',
+  'stats.subscribe',
+  'stats.unsubscribe',
+  'settings.get',
+  'settings.set',
+  'app.activity',
 ] as const satisfies readonly Channel[];
 
 /**
@@ -141,8 +176,10 @@ export interface PushEvents {
   'docs.changed': { readonly count: number };
   /** The vault was created, opened, locked, or another file was chosen. */
   'vault.changed': VaultStatus;
-  /** Every second while unlocked and someone listens. */
-  'stats.tick': Pick<VaultStats, 'documents' | 'versions' | 'contentBytes' | 'fileBytes' | 'walBytes'>;
+  /** About every second while unlocked and at least one watcher is subscribed (`stats.subscribe`). */
+  'stats.tick': LiveSample;
+  /** The settings changed (in this window or another). */
+  'settings.changed': AppSettings;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
   'progress': Progress & { readonly op: string };
   /**
@@ -159,7 +196,7 @@ export type UiCommand = 'lock' | 'new' | 'save' | 'find';
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'settings.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

@@ -22,7 +22,7 @@ export async function startTwin(): Promise<Twin> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is not built: run `npm run build` (or `npm run test:e2e`).');
   const dir = mkdtempSync(join(tmpdir(), 'docvault-e2e-'));
   const vaultPath = join(dir, 'e2e.dvault');
-  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2 });
+  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data') });
   const server = await startWebServer({ backend, rendererDir });
   return {
     server,

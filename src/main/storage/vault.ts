@@ -1290,6 +1290,7 @@ export class Vault {
       cache: this.#cache.stats(),
       ops,
       openedAt: this.#openedAt,
+      createdAt: (db.prepare("SELECT value FROM meta WHERE key = 'created_at'").pluck().get() as number | undefined) ?? null,
     };
   }
 
