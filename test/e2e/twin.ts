@@ -18,10 +18,11 @@ export interface Twin {
 const rendererDir = join(process.cwd(), 'out', 'renderer');
 
 /** Starts a twin; the renderer must be built (`npm run test:e2e` builds it). */
-export async function startTwin(): Promise<Twin> {
+export async function startTwin(opts: { prepare?: (vaultPath: string) => Promise<void> } = {}): Promise<Twin> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is not built: run `npm run build` (or `npm run test:e2e`).');
   const dir = mkdtempSync(join(tmpdir(), 'docvault-e2e-'));
   const vaultPath = join(dir, 'e2e.dvault');
+  await opts.prepare?.(vaultPath);
   const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data') });
   const server = await startWebServer({ backend, rendererDir });
   return {

@@ -32,7 +32,7 @@ export function KeyFileUnlock({ onStatus }: { onStatus: (s: VaultStatus) => void
   return (
     <div className="keyfile">
       <label>
-        Or unlock with a key file
+        Or choose a key file (made by docvault init --key-file)
         <input type="file" name="keyfile" onChange={(e) => void onFile(e.target.files?.[0])} />
       </label>
       <ErrorMessage error={error} />

@@ -17,9 +17,16 @@ export function useSettings(): { settings: AppSettings; update: (change: Partial
   });
   const update = useCallback(
     async (change: Partial<AppSettings>) => {
-      const next = await call('settings.set', change);
-      setSettings(next);
-      return next;
+      // Shown at once (a checkbox must not lag behind the click); the app's answer then replaces it.
+      setSettings((s) => ({ ...s, ...change }));
+      try {
+        const next = await call('settings.set', change);
+        setSettings(next);
+        return next;
+      } catch (err) {
+        setSettings(await call('settings.get', {}).catch(() => DEFAULT_SETTINGS));
+        throw err;
+      }
     },
     [call],
   );
