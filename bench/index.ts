@@ -4,8 +4,28 @@
  * can call {@link runTrial} directly with a progress callback and an AbortSignal.
  */
 export { TRIALS, SIZES, trialByName, type Trial, type SizeName, type OpKind } from './trials';
-export { DRIVERS, driverByName } from './drivers';
+export { DRIVERS, driverByName, driverAvailability, type DriverAvailability } from './drivers';
+export { peerModule, type PeerModule } from './drivers/peer';
 export { runTrial, seedStore, machineInfo, type RunTrialOptions } from './run';
 export { DEFAULT_TIMING, median, spreadPercent } from './measure';
 export { renderMarkdown, checkTargets, formatRate, TARGETS, type Target } from './report';
 export type * from './types';
+export {
+  SCALE_SIZES,
+  SCALE_FILTERS,
+  DEEP_PAGES,
+  expectedCounts,
+  scaleSeed,
+  scaleMeasure,
+  scaleRawMeasure,
+  scaleService,
+  scaleRecord,
+  type ScaleRecord,
+  type ScaleSeed,
+  type ScaleMeasure,
+  type ScaleService,
+  type ScaleRawMeasure,
+  type PageFigure,
+  type ScaleFilter,
+} from './scale';
+export { renderScaleMarkdown } from './scale-report';

@@ -3,7 +3,7 @@
  * open session and the store's data and returns the call the measured loop repeats, plus a `prepare`
  * step that runs once before the warm-up (and checks the driver really does the work).
  */
-import { HISTORY_VERSIONS, absentId, contentFor, docId, randomIndices } from './data';
+import { HISTORY_VERSIONS, absentId, contentFor, docId, newDocId, randomIndices, tagsFor, titleFor, typeFor } from './data';
 import type { Trial } from './trials';
 import type { BenchDoc, BenchDriver, DriverSession, MaybePromise, StoreManifest } from './types';
 
@@ -64,14 +64,22 @@ function writeContents(docBytes: number): string[] {
   return out;
 }
 
-/** A stream of new documents with ids unique to this process. */
+/** Document numbers of new documents' titles, types and tags (far from any seeded n). */
+const NEW_BASE = 2_000_000_000;
+
+/**
+ * A stream of new documents: random UUID-like ids (`newDocId`, never a seeded one), titles, types and
+ * tags drawn like the seeded ones. Only the id is made per call; the rest cycles through precomputed
+ * pools, so writing never pays for generating text. The same stream for every driver.
+ */
 function newDocs(docBytes: number): () => BenchDoc {
   const contents = writeContents(docBytes);
-  const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  const meta = Array.from({ length: CONTENTS }, (_, k) => ({ title: titleFor(NEW_BASE + k), type: typeFor(NEW_BASE + k), tags: tagsFor(NEW_BASE + k) }));
   let n = 0;
   return () => {
     const k = n++;
-    return { id: `new-${run}-${k}`, title: `New document ${k}`, type: 'note', tags: ['bench', `group-${k % 16}`], content: contents[k & (CONTENTS - 1)] as string };
+    const m = meta[k & (CONTENTS - 1)] as (typeof meta)[number];
+    return { id: newDocId(k), title: m.title, type: m.type, tags: m.tags, content: contents[k & (CONTENTS - 1)] as string };
   };
 }
 

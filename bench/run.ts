@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { driverByName } from './drivers';
 import { DEFAULT_TIMING, measure, median, spreadPercent, throwIfAborted } from './measure';
 import { makeOp } from './ops';
-import { trialByName } from './trials';
+import { trialByName, type OpKind } from './trials';
 import type { BenchRecord, MachineInfo, SeedKind, StoreManifest, Timing, TrialProgress } from './types';
 
 const MANIFEST = 'bench-store.json';
+
+/** Operations that only read: a driver with `syncReads` runs them in the sync loop. */
+const READ_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['get', 'exists', 'bulk-get', 'list-page', 'history-diff']);
 
 /** Options of {@link runTrial}. */
 export interface RunTrialOptions {
@@ -73,7 +76,8 @@ export async function runTrial(trialName: string, driverName: string, opts: RunT
     commit: opts.commit ?? 'unknown',
   });
 
-  const skipped = driver.unsupported(trial.name);
+  const unavailable = await driver.available?.();
+  const skipped = unavailable === undefined ? driver.unsupported(trial.name) : `unavailable: ${unavailable}`;
   if (skipped !== undefined) return finish({ ...base, opsPerSec: null, spread: null, runs: [], measuredUnits: 0, skipped, notes: [] });
 
   throwIfAborted(signal);
@@ -96,7 +100,7 @@ export async function runTrial(trialName: string, driverName: string, opts: RunT
     const op = makeOp({ trial, driver, session, manifest, dir: opts.dir });
     await op.prepare?.();
     const m = await measure(op, {
-      sync: driver.sync,
+      sync: driver.sync || (driver.syncReads === true && READ_OPS.has(trial.op)),
       concurrency: trial.concurrency ?? 1,
       timing,
       ...(signal === undefined ? {} : { signal }),

@@ -76,6 +76,21 @@ export interface BenchDriver {
   readonly description: string;
   /** True when session methods return plain values (then the loop never awaits). */
   readonly sync: boolean;
+  /**
+   * True when an async driver's reads (get, exists, bulk-get, list-page, history-diff) return plain values
+   * all the same (lmdb: sync reads, async writes), so read trials run the sync loop.
+   */
+  readonly syncReads?: boolean;
+  /**
+   * Set when the driver may run in `npm run bench` only, never in the app or its benchmark panel, with the
+   * reason (a licence: the `signal` driver's library is AGPL-3.0).
+   */
+  readonly benchOnly?: string;
+  /**
+   * Resolves to why this driver cannot run on this machine (its library did not install or load), or to
+   * undefined when it can. Absent: always available (docvault's own dependencies).
+   */
+  available?(): Promise<string | undefined>;
   /** Why this driver cannot run `trial`, or undefined when it can. */
   unsupported(trial: string): string | undefined;
   /** Notes that apply to `trial` on this driver (durability differences, wrappers…). */

@@ -14,12 +14,11 @@
 //   npm run bench -- --profile             node --cpu-prof for every trial child (bench/results/profiles)
 //   npm run bench -- --note 'quiet machine'   a line of context printed above the table
 //   npm run bench -- --keep                keep the temp stores (their path is printed)
-import { build } from 'esbuild';
-import { execFileSync, spawn } from 'node:child_process';
+import { bundleBench, buildWorkerBundle, gitCommit, runChild } from './bench-common.mjs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,28 +52,7 @@ if (args.help) {
 }
 
 // ---------------------------------------------------------------- bundle
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const outdir = join(root, 'out/bench');
-await build({
-  entryPoints: { index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') },
-  outdir,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: true,
-  external: [...Object.keys(pkg.dependencies ?? {}), 'pouchdb-node', 'leveldown', 'electron'],
-  outExtension: { '.js': '.mjs' },
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  logLevel: 'warning',
-});
-const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
-
-/** The `service` driver runs the engine from out/node/storage-worker.mjs: rebuild it from src/ so it is not stale. */
-function buildWorkerBundle() {
-  execFileSync(process.execPath, [join(root, 'scripts/build-node.mjs')], { cwd: root, stdio: 'inherit' });
-}
-const childPath = join(outdir, 'child.mjs');
+const { lib, childPath } = await bundleBench(root);
 const { formatRate } = lib;
 
 // ---------------------------------------------------------------- what to run
@@ -88,7 +66,13 @@ try {
   process.exit(2);
 }
 
-if (drivers.some((d) => d.name === 'service')) buildWorkerBundle();
+if (drivers.some((d) => d.name === 'service')) buildWorkerBundle(root);
+
+// A peer whose library did not install or load is reported, and its trials come back as skipped records.
+const unavailable = new Map();
+for (const a of await lib.driverAvailability(drivers)) if (a.unavailable !== undefined) unavailable.set(a.name, a.unavailable);
+for (const [name, why] of unavailable) process.stderr.write(`driver ${name} is unavailable: ${why}\n`);
+const cannot = (driver, trial) => unavailable.has(driver.name) || driver.unsupported(trial.name) !== undefined;
 
 /** [{label, docs, docBytes, sizeName|undefined}] */
 let sizes;
@@ -109,34 +93,15 @@ if (args.runs !== undefined) timing.runs = Number(args.runs);
 if (args['run-ms'] !== undefined) timing.runMs = Number(args['run-ms']);
 if (args['warmup-ms'] !== undefined) timing.warmupMs = Number(args['warmup-ms']);
 
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
-  if (dirty !== '') commit += '+dirty';
-} catch {
-  // not a git checkout
-}
+const commit = gitCommit(root);
 
 // ---------------------------------------------------------------- children
 const profileDir = join(root, 'bench/results/profiles');
 if (args.profile) mkdirSync(profileDir, { recursive: true });
 
-function runChild(job, label) {
-  return new Promise((resolvePromise, reject) => {
-    const nodeArgs = args.profile && job.mode === 'trial' ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${label.replace(/[^\w.+-]+/g, '_')}.cpuprofile`] : [];
-    const child = spawn(process.execPath, [...nodeArgs, childPath, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('@@bench '));
-      if (code === 0 && line !== undefined) resolvePromise(JSON.parse(line.slice('@@bench '.length)));
-      else reject(new Error(`${label}: child exited with ${code}\n${err.trim()}`));
-    });
-  });
+function runJob(job, label) {
+  const nodeArgs = args.profile && job.mode === 'trial' ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${label.replace(/[^\w.+-]+/g, '_')}.cpuprofile`] : [];
+  return runChild(childPath, job, label, nodeArgs);
 }
 
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -163,11 +128,11 @@ try {
     for (const driver of drivers)
       for (const trial of sizeTrials) {
         const key = `${driver.name}/${trial.seed}`;
-        if (driver.unsupported(trial.name) !== undefined || templates.has(key)) continue;
+        if (cannot(driver, trial) || templates.has(key)) continue;
         let template = join(work, `seed-${driver.name}-${trial.seed}-${size.docs}-${size.docBytes}`);
         log(`[${elapsed()}] seed ${key} ${size.docs}×${size.docBytes} …`);
         try {
-          const m = await runChild({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
+          const m = await runJob({ mode: 'seed', driver: driver.name, seed: trial.seed, docs: size.docs, docBytes: size.docBytes, dir: template }, `seed ${key}`);
           log(`[${elapsed()}]   seeded in ${(m.seedMs / 1000).toFixed(1)} s (${formatRate((size.docs * 1000) / m.seedMs)} docs/s)`);
         } catch (err) {
           failures.push(err.message);
@@ -180,7 +145,7 @@ try {
       for (const driver of drivers) {
         const base = { trial: trial.name, driver: driver.name, docs: size.docs, docBytes: size.docBytes };
         const label = `${trial.name} ${driver.name} ${size.docs}×${size.docBytes}`;
-        if (driver.unsupported(trial.name) !== undefined) {
+        if (cannot(driver, trial)) {
           // Skipped records need no process: build them in-process through the same function.
           records.push(await lib.runTrial(trial.name, driver.name, { ...base, dir: join(work, 'unused'), commit }));
           continue;
@@ -189,7 +154,7 @@ try {
         if (template === null || template === undefined) continue;
         const dir = join(work, `run-${records.length}`);
         try {
-          const rec = await runChild({ mode: 'trial', ...base, dir, template, timing, commit }, label);
+          const rec = await runJob({ mode: 'trial', ...base, dir, template, timing, commit }, label);
           records.push(rec);
           log(`[${elapsed()}] ${label}: ${formatRate(rec.opsPerSec)} ${rec.unit}/s ±${rec.spread.toFixed(0)}%  rss ${rec.peakRssMb} MiB`);
         } catch (err) {

@@ -8,6 +8,8 @@ declare module 'pouchdb-node' {
 declare namespace PouchDB {
   interface Static {
     new <T extends object = object>(name: string, options?: Record<string, unknown>): Database<T>;
+    /** Returns a PouchDB class with the plugin's methods added (crypto-pouch adds `crypto`). */
+    plugin(plugin: object): Static;
   }
   interface Response {
     ok: boolean;
@@ -54,5 +56,7 @@ declare namespace PouchDB {
     info(): Promise<{ doc_count: number; update_seq: number | string }>;
     close(): Promise<void>;
     destroy(): Promise<void>;
+    /** crypto-pouch (present once PouchDB.plugin(cryptoPouch) ran): encrypts every document from now on. */
+    crypto?(password: string, options?: { ignore?: string[] }): Promise<void>;
   }
 }

@@ -1,14 +1,20 @@
 /**
- * PouchDB (pouchdb-node 9, leveldown), the document store with revisions people pick for this job.
- * Unencrypted. leveldown writes with `sync: false`: a write is not fsynced when the call returns.
+ * PouchDB (pouchdb-node 9, leveldown), the document store with revisions people pick for this job, and
+ * `pouchdb-crypto`, the same with crypto-pouch 4 (every document body encrypted with XSalsa20-Poly1305
+ * under a key derived from a password by Argon2id; `_id` and the revision tree stay in clear).
+ * leveldown writes with `sync: false`: a write is not fsynced when the call returns.
  * Old revision bodies stay readable until compaction (auto_compaction is off by default), which is
  * what history+diff reads.
  */
-import PouchDB from 'pouchdb-node';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { HISTORY_ID, historyVersions, seedBatches } from '../data';
+import { HISTORY_ID, docId, historyVersions, seedBatches } from '../data';
 import { unifiedDiffText } from '../diff';
 import type { BenchDoc, BenchDriver, DriverSession, StoreManifest } from '../types';
+import { peerModule } from './peer';
+
+const pouchdb = peerModule<PouchDB.Static>('pouchdb-node', (ns) => ns['default'] as PouchDB.Static);
+const cryptoPouch = peerModule<object>('crypto-pouch', (ns) => (ns['default'] ?? ns) as object);
 
 const DIR = 'pouch';
 const BATCH = 1000;
@@ -91,59 +97,92 @@ class PouchSession implements DriverSession {
   }
 }
 
-function openPouch(dir: string): PouchDB.Database<StoredDoc> {
-  return new PouchDB<StoredDoc>(join(dir, DIR));
+/** Opens the store; with a password, through crypto-pouch (which derives the key with Argon2id on every open). */
+async function openPouch(dir: string, password: string | undefined): Promise<PouchDB.Database<StoredDoc>> {
+  const PouchDB = await pouchdb.load();
+  if (password === undefined) return new PouchDB<StoredDoc>(join(dir, DIR));
+  const Crypto = PouchDB.plugin(await cryptoPouch.load());
+  const db = new Crypto<StoredDoc>(join(dir, DIR));
+  if (db.crypto === undefined) throw new Error('crypto-pouch did not add crypto() to PouchDB');
+  // `_revs_info` must pass the decrypting transform untouched, or history+diff cannot list revisions.
+  await db.crypto(password, { ignore: ['_revs_info'] });
+  return db;
 }
 
-/** The PouchDB driver. */
-export const pouchdbDriver: BenchDriver = {
-  name: 'pouchdb',
-  description: 'pouchdb-node 9 on leveldown: revisions, no encryption, writes not fsynced (leveldown sync:false)',
-  sync: false,
-  unsupported(trial) {
-    if (trial === 'open-passphrase') return 'no encryption: nothing to unlock';
-    return undefined;
-  },
-  caveats(trial) {
-    const out: string[] = [];
-    if (trial === 'save' || trial === 'update' || trial === 'save-concurrent' || trial.startsWith('bulk-save'))
-      out.push('not durable at return: leveldown does not fsync each write');
-    if (trial === 'update') out.push('get + put (PouchDB needs the current _rev)');
-    if (trial === 'list-page') out.push('persistent map/reduce view emit(updated), built during seeding');
-    if (trial === 'open-key') out.push('unencrypted: open = leveldb open + info() + close');
-    return out;
-  },
-  async seed(dir, kind, { docs, docBytes }) {
-    const t0 = performance.now();
-    const db = openPouch(dir);
-    try {
-      for (const batch of seedBatches(docs, docBytes, BATCH)) await db.bulkDocs(batch.map(toStored));
-      const versions = historyVersions();
-      let rev: string | undefined;
-      for (const content of versions) {
-        const r = await db.put({ _id: HISTORY_ID, ...(rev === undefined ? {} : { _rev: rev }), title: 'History document', type: 'note', tags: [], content, size: content.length, updated: stamp() });
-        rev = r.rev;
+function passwordOf(m: StoreManifest, encrypted: boolean): string | undefined {
+  if (!encrypted) return undefined;
+  const p = m.passphrase ?? m.rawKey;
+  if (p === undefined) throw new Error(`${m.driver} store has no password in its manifest`);
+  return p;
+}
+
+function pouchDriver(name: 'pouchdb' | 'pouchdb-crypto', encrypted: boolean): BenchDriver {
+  return {
+    name,
+    description: encrypted
+      ? 'pouchdb-node 9 + crypto-pouch 4: revisions, bodies encrypted (XSalsa20-Poly1305, Argon2id-derived key; ids and revision tree in clear), writes not fsynced'
+      : 'pouchdb-node 9 on leveldown: revisions, no encryption, writes not fsynced (leveldown sync:false)',
+    sync: false,
+    available: async () => (await pouchdb.available()) ?? (encrypted ? await cryptoPouch.available() : undefined),
+    unsupported(trial) {
+      if (trial === 'open-passphrase' && !encrypted) return 'no encryption: nothing to unlock';
+      if (trial === 'list-page' && encrypted) return 'map/reduce views see only the ciphertext payload: no index on the updated time';
+      return undefined;
+    },
+    caveats(trial) {
+      const out: string[] = [];
+      if (trial === 'save' || trial === 'update' || trial === 'save-concurrent' || trial.startsWith('bulk-save'))
+        out.push('not durable at return: leveldown does not fsync each write');
+      if (trial === 'update') out.push('get + put (PouchDB needs the current _rev)');
+      if (trial === 'list-page') out.push('persistent map/reduce view emit(updated), built during seeding');
+      if (trial === 'open-key')
+        out.push(encrypted ? 'crypto-pouch has no raw-key path: open = leveldb open + Argon2id (4 MiB, 100 passes) key derivation + a read' : 'unencrypted: open = leveldb open + info() + close');
+      if (trial === 'open-passphrase') out.push('crypto-pouch: Argon2id 4 MiB, 100 passes (hash-wasm), the same work as open-key');
+      return out;
+    },
+    async seed(dir, kind, { docs, docBytes }) {
+      const t0 = performance.now();
+      const secret = randomBytes(32).toString('hex');
+      const keying = !encrypted ? {} : kind === 'docs-passphrase' ? { passphrase: `bench passphrase ${secret.slice(0, 12)}` } : { rawKey: secret };
+      const db = await openPouch(dir, keying.passphrase ?? keying.rawKey);
+      try {
+        for (const batch of seedBatches(docs, docBytes, BATCH)) await db.bulkDocs(batch.map(toStored));
+        const versions = historyVersions();
+        let rev: string | undefined;
+        for (const content of versions) {
+          const r = await db.put({ _id: HISTORY_ID, ...(rev === undefined ? {} : { _rev: rev }), title: 'History document', type: 'note', tags: [], content, size: content.length, updated: stamp() });
+          rev = r.rev;
+        }
+        if (!encrypted) {
+          await db.put({
+            _id: '_design/bench',
+            views: { by_updated: { map: 'function (doc) { emit(doc.updated, { title: doc.title, type: doc.type, tags: doc.tags, size: doc.size }); }' } },
+          } as unknown as StoredDoc);
+          // Build the view now, so list-page measures queries, not the first index build.
+          await db.query(VIEW, { limit: 1 });
+        }
+      } finally {
+        await db.close();
       }
-      await db.put({
-        _id: '_design/bench',
-        views: { by_updated: { map: 'function (doc) { emit(doc.updated, { title: doc.title, type: doc.type, tags: doc.tags, size: doc.size }); }' } },
-      } as unknown as StoredDoc);
-      // Build the view now, so list-page measures queries, not the first index build.
-      await db.query(VIEW, { limit: 1 });
-    } finally {
+      const manifest: StoreManifest = { driver: name, seed: kind, docs, docBytes, ...keying, historyId: HISTORY_ID, seedMs: performance.now() - t0 };
+      return manifest;
+    },
+    async open(dir, manifest) {
+      const db = await openPouch(dir, passwordOf(manifest, encrypted));
+      await db.info();
+      return new PouchSession(db);
+    },
+    async openClose(dir, manifest) {
+      const db = await openPouch(dir, passwordOf(manifest, encrypted));
+      // Encrypted: decrypting one document proves the key (secretbox authenticates). Plain: info().
+      if (encrypted) await db.get(docId(0));
+      else await db.info();
       await db.close();
-    }
-    const manifest: StoreManifest = { driver: 'pouchdb', seed: kind, docs, docBytes, historyId: HISTORY_ID, seedMs: performance.now() - t0 };
-    return manifest;
-  },
-  async open(dir) {
-    const db = openPouch(dir);
-    await db.info();
-    return new PouchSession(db);
-  },
-  async openClose(dir) {
-    const db = openPouch(dir);
-    await db.info();
-    await db.close();
-  },
-};
+    },
+  };
+}
+
+/** The PouchDB driver (unencrypted). */
+export const pouchdbDriver = pouchDriver('pouchdb', false);
+/** PouchDB + crypto-pouch (encrypted document bodies). */
+export const pouchdbCryptoDriver = pouchDriver('pouchdb-crypto', true);

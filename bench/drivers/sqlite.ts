@@ -13,6 +13,24 @@ import { seedBatches } from '../data';
 import type { BenchDoc, BenchDriver, DriverSession, SeedKind, StoreManifest } from '../types';
 
 const FILE = 'bench.db';
+
+/** The engine's pragmas, applied after keying (shared with the `signal` driver, so the bindings compare alone). */
+export function enginePragmas(encrypted: boolean): string[] {
+  const t = MEMORY_PRESETS.standard;
+  return [
+    'journal_mode = WAL',
+    'synchronous = FULL',
+    'foreign_keys = ON',
+    'secure_delete = ON',
+    'temp_store = MEMORY',
+    'busy_timeout = 5000',
+    `cache_size = -${t.sqliteCacheKiB}`,
+    `mmap_size = ${encrypted ? 0 : t.mmapBytes}`,
+  ];
+}
+
+/** raw's one table (shared with the `signal` driver). */
+export const DOCS_TABLE = 'CREATE TABLE docs (id TEXT PRIMARY KEY NOT NULL, content TEXT NOT NULL) STRICT';
 const BATCH = 1000;
 
 function openDb(path: string, encrypted: boolean, manifest: StoreManifest | { rawKey?: string; passphrase?: string }, keying: 'key' | 'passphrase', create: boolean): Database.Database {
@@ -30,15 +48,7 @@ function openDb(path: string, encrypted: boolean, manifest: StoreManifest | { ra
         db.key(Buffer.from(manifest.passphrase, 'utf8'));
       }
     }
-    const t = MEMORY_PRESETS.standard;
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('secure_delete = ON');
-    db.pragma('temp_store = MEMORY');
-    db.pragma('busy_timeout = 5000');
-    db.pragma(`cache_size = -${t.sqliteCacheKiB}`);
-    db.pragma(`mmap_size = ${encrypted ? 0 : t.mmapBytes}`);
+    for (const p of enginePragmas(encrypted)) db.pragma(p);
     return db;
   } catch (err) {
     db.close();
@@ -131,7 +141,7 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
         kind === 'docs-passphrase' ? { passphrase: `bench passphrase ${randomBytes(6).toString('hex')}` } : { rawKey: randomBytes(32).toString('hex') };
       const db = openDb(join(dir, FILE), encrypted, keying, kind === 'docs-passphrase' ? 'passphrase' : 'key', true);
       try {
-        db.exec('CREATE TABLE docs (id TEXT PRIMARY KEY NOT NULL, content TEXT NOT NULL) STRICT');
+        db.exec(DOCS_TABLE);
         const insert = db.prepare<[string, string]>('INSERT INTO docs (id, content) VALUES (?, ?)');
         const batch = db.transaction((slice: readonly BenchDoc[]) => {
           for (const d of slice) insert.run(d.id, d.content);

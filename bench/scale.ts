@@ -1,0 +1,290 @@
+/**
+ * bench:scale — how docvault's figures grow with the number of documents (issue 12: 10k, 100k, 1M
+ * realistic documents × 1 KB). One point is three steps, each meant for a fresh process (the runner,
+ * scripts/bench-scale.mjs, spawns bench/child.ts per step): `seed` builds the store, `measure` opens it
+ * and takes every figure, `service` times StorageService.open to its first answer. raw (the SQLCipher
+ * floor) is seeded and read cold the same way, for the seed rate and get-cold comparisons.
+ *
+ * Latencies are single calls timed with performance.now(): the median of {@link REPEATS} calls after
+ * one untimed call (the first is reported on its own where "first" is the point, as for open).
+ * Nothing here asserts a time; the self-checks (exact counts, a full first page, verify ok) prove the
+ * figures are of real work.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { StorageService, Vault } from '../src/main/storage';
+import { DOC_TYPES, TAGS, seedBatches, tagsFor, typeFor } from './data';
+import { driverByName } from './drivers';
+import { rawDriver } from './drivers/sqlite';
+import { measure, median } from './measure';
+import { makeOp } from './ops';
+import { machineInfo } from './run';
+import { trialByName } from './trials';
+import type { MachineInfo, StoreManifest, Timing } from './types';
+
+/** Sizes of `npm run bench:scale` (`--max N` stops earlier). */
+export const SCALE_SIZES: readonly number[] = [10_000, 100_000, 1_000_000];
+/** Timed calls per latency figure (the median is reported). */
+export const REPEATS = 5;
+/** How deep the deep page is: the page reached after this many cursors (or the last page, if sooner). */
+export const DEEP_PAGES = 50;
+/** Documents per transaction while seeding (big transactions: 1M documents in a few minutes). */
+export const SCALE_SEED_BATCH = 10_000;
+/** The filters every list/count figure is taken with: none, the most common type, one tag. */
+export const SCALE_FILTERS = { all: {}, type: { type: DOC_TYPES[0]?.type ?? 'note' }, tag: { tag: TAGS[0] ?? 'work' } } as const;
+/** get-cold's measured loop at scale (shorter than the bench's: one figure among many). */
+const GET_COLD_TIMING: Timing = { warmupMs: 300, runMs: 500, runs: 3, minOps: 100 };
+
+const FILE = 'bench.dvault';
+
+/** Which filter a figure was taken with. */
+export type ScaleFilter = keyof typeof SCALE_FILTERS;
+
+/** One step's job. */
+export type ScaleStep = 'seed' | 'measure' | 'service';
+
+/** What a seed step reports. */
+export interface ScaleSeed {
+  readonly driver: 'docvault' | 'raw';
+  readonly docs: number;
+  readonly docBytes: number;
+  readonly seedMs: number;
+  readonly docsPerSec: number;
+  /** Bytes of every file of the store after close (database, WAL, …). */
+  readonly fileBytes: number;
+  /** fileBytes ÷ (docs × docBytes). */
+  readonly fileRatio: number;
+  readonly peakRssMb: number;
+  readonly manifest: StoreManifest;
+}
+
+/** A paged list figure: the first page and the page {@link DEEP_PAGES} cursors deep. */
+export interface PageFigure {
+  /** The very first list call with this filter in the process (statement preparation, cold page cache), ms. */
+  readonly firstCallMs: number;
+  /** The first page again: median of {@link REPEATS} calls, ms. */
+  readonly firstPageMs: number;
+  /** Cursors followed to reach the deep page (< DEEP_PAGES when the filter has fewer pages). */
+  readonly depth: number;
+  readonly deepPageMs: number;
+  /** Items on the first page (a self-check: min(100, matches)). */
+  readonly firstPageItems: number;
+}
+
+/** What the measure step reports (docvault). */
+export interface ScaleMeasure {
+  /** Vault.openSync of the store, first open in this process, ms. */
+  readonly firstOpenMs: number;
+  /** Median of later open + close, ms. */
+  readonly openMs: number;
+  readonly pages: Readonly<Record<ScaleFilter, PageFigure>>;
+  readonly countMs: Readonly<Record<ScaleFilter, number>>;
+  /** The counts themselves, checked against what data.ts says the store holds. */
+  readonly counts: Readonly<Record<ScaleFilter, number>>;
+  readonly statsMs: number;
+  readonly verifyMs: number;
+  readonly verifyVersions: number;
+  readonly verifyVersionsPerSec: number;
+  readonly verifyOk: boolean;
+  /** get, uniform over every document, document cache set small (the bench's get-cold). */
+  readonly getColdOpsPerSec: number;
+  readonly peakRssMb: number;
+}
+
+/** What the service step reports. */
+export interface ScaleService {
+  /** StorageService.open resolved, ms. */
+  readonly openMs: number;
+  /** open + the first page of `list` (what the window shows first), ms. */
+  readonly firstAnswerMs: number;
+  readonly peakRssMb: number;
+}
+
+/** What the raw measure step reports. */
+export interface ScaleRawMeasure {
+  readonly getColdOpsPerSec: number;
+  readonly peakRssMb: number;
+}
+
+/** One point of the curve, as written to the JSON file. */
+export interface ScaleRecord {
+  readonly docs: number;
+  readonly docBytes: number;
+  readonly docvault: { readonly seed: Omit<ScaleSeed, 'manifest'>; readonly measure: ScaleMeasure; readonly service?: ScaleService };
+  readonly raw?: { readonly seed: Omit<ScaleSeed, 'manifest'>; readonly measure: ScaleRawMeasure };
+  readonly machine: MachineInfo;
+  readonly date: string;
+  readonly commit: string;
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function dirBytes(dir: string): number {
+  let sum = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    sum += e.isDirectory() ? dirBytes(p) : e.name.endsWith('.json') ? 0 : statSync(p).size;
+  }
+  return sum;
+}
+
+function timeMs<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const r = fn();
+  return [r, performance.now() - t0];
+}
+
+/** Median of {@link REPEATS} timed calls after one untimed call. */
+function latencyMs(fn: () => unknown): number {
+  fn();
+  const xs: number[] = [];
+  for (let i = 0; i < REPEATS; i++) xs.push(timeMs(fn)[1]);
+  return median(xs);
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`bench:scale self-check failed: ${what}`);
+}
+
+/** How many of the first `docs` documents each filter matches (from data.ts, not from the store). */
+export function expectedCounts(docs: number): Record<ScaleFilter, number> {
+  let type = 0;
+  let tag = 0;
+  for (let n = 0; n < docs; n++) {
+    if (typeFor(n) === SCALE_FILTERS.type.type) type++;
+    if (tagsFor(n).includes(SCALE_FILTERS.tag.tag)) tag++;
+  }
+  return { all: docs, type, tag };
+}
+
+/** Seeds `dir` with `docs` realistic documents for docvault (no history document) or raw. */
+export async function scaleSeed(driver: 'docvault' | 'raw', docs: number, docBytes: number, dir: string): Promise<ScaleSeed> {
+  let manifest: StoreManifest;
+  const t0 = performance.now();
+  if (driver === 'raw') manifest = await rawDriver.seed(dir, 'docs', { docs, docBytes });
+  else {
+    const rawKey = randomBytes(32).toString('hex');
+    const vault = Vault.createSync(join(dir, FILE), { key: { rawKey } });
+    try {
+      for (const batch of seedBatches(docs, docBytes, SCALE_SEED_BATCH)) check(vault.bulkCreate(batch).committed, 'a seed batch did not commit');
+    } finally {
+      vault.close();
+    }
+    manifest = { driver: 'docvault', seed: 'docs', docs, docBytes, rawKey, seedMs: performance.now() - t0 };
+  }
+  const seedMs = performance.now() - t0;
+  const fileBytes = dirBytes(dir);
+  return { driver, docs, docBytes, seedMs, docsPerSec: (docs * 1000) / seedMs, fileBytes, fileRatio: fileBytes / (docs * docBytes), peakRssMb: peakRssMb(), manifest };
+}
+
+/** Follows cursors from the first page down to the page DEEP_PAGES deep (or the last); times that page. */
+function pageFigure(vault: Vault, filter: Readonly<{ type?: string; tag?: string }>): PageFigure {
+  const q = { ...filter, sort: 'updated' as const, limit: 100 };
+  const [first, firstCallMs] = timeMs(() => vault.list(q));
+  const firstPageMs = latencyMs(() => vault.list(q));
+  let cursor = first.nextCursor;
+  let deepCursor: string | undefined;
+  let depth = 0;
+  while (cursor !== null && depth < DEEP_PAGES) {
+    deepCursor = cursor;
+    depth++;
+    cursor = vault.list({ ...q, cursor }).nextCursor;
+  }
+  const deepPageMs = deepCursor === undefined ? firstPageMs : latencyMs(() => vault.list({ ...q, cursor: deepCursor }));
+  return { firstCallMs, firstPageMs, depth, deepPageMs, firstPageItems: first.items.length };
+}
+
+/** Opens the seeded docvault store and takes every figure of the curve (a fresh process per call). */
+export async function scaleMeasure(dir: string, manifest: StoreManifest): Promise<ScaleMeasure> {
+  const path = join(dir, FILE);
+  const key = { rawKey: manifest.rawKey ?? '' };
+  const [first, firstOpenMs] = timeMs(() => Vault.openSync(path, { key }));
+  first.close();
+  const openMs = latencyMs(() => Vault.openSync(path, { key }).close());
+
+  const expected = expectedCounts(manifest.docs);
+  const vault = Vault.openSync(path, { key });
+  let m: Omit<ScaleMeasure, 'getColdOpsPerSec' | 'peakRssMb'>;
+  try {
+    const filters = Object.keys(SCALE_FILTERS) as ScaleFilter[];
+    const pages = {} as Record<ScaleFilter, PageFigure>;
+    const countMs = {} as Record<ScaleFilter, number>;
+    const counts = {} as Record<ScaleFilter, number>;
+    for (const f of filters) {
+      pages[f] = pageFigure(vault, SCALE_FILTERS[f]);
+      check(pages[f].firstPageItems === Math.min(100, expected[f]), `first page (${f}) has ${pages[f].firstPageItems} items`);
+      counts[f] = vault.count(SCALE_FILTERS[f]);
+      check(counts[f] === expected[f], `count (${f}) is ${counts[f]}, the store holds ${expected[f]}`);
+      countMs[f] = latencyMs(() => vault.count(SCALE_FILTERS[f]));
+    }
+    const statsMs = latencyMs(() => vault.stats());
+    const [report, verifyMs] = timeMs(() => vault.verify());
+    check(report.ok, `verify found ${report.problems.length} problems`);
+    check(report.versions === manifest.docs, `verify checked ${report.versions} versions of ${manifest.docs}`);
+    m = { firstOpenMs, openMs, pages, countMs, counts, statsMs, verifyMs, verifyVersions: report.versions, verifyVersionsPerSec: (report.versions * 1000) / verifyMs, verifyOk: report.ok };
+  } finally {
+    vault.close();
+  }
+  const getColdOpsPerSec = await getCold('docvault', dir, manifest);
+  return { ...m, getColdOpsPerSec, peakRssMb: peakRssMb() };
+}
+
+/** The bench's get-cold trial on an open store: uniform gets over every document, small cache. */
+async function getCold(driverName: 'docvault' | 'raw', dir: string, manifest: StoreManifest): Promise<number> {
+  const trial = trialByName('get-cold');
+  const driver = driverByName(driverName);
+  const session = await driver.open(dir, manifest, { cache: 'small' });
+  try {
+    const op = makeOp({ trial, driver, session, manifest, dir });
+    await op.prepare?.();
+    const r = await measure(op, { sync: driver.sync, concurrency: 1, timing: GET_COLD_TIMING });
+    return median(r.runs);
+  } finally {
+    await session.close();
+  }
+}
+
+/** raw's measure step: get-cold only. */
+export async function scaleRawMeasure(dir: string, manifest: StoreManifest): Promise<ScaleRawMeasure> {
+  return { getColdOpsPerSec: await getCold('raw', dir, manifest), peakRssMb: peakRssMb() };
+}
+
+/** StorageService.open, then its first answer (the first page of list), in a fresh process. */
+export async function scaleService(dir: string, manifest: StoreManifest): Promise<ScaleService> {
+  const t0 = performance.now();
+  const s = await StorageService.open(join(dir, FILE), { key: { rawKey: manifest.rawKey ?? '' } });
+  const openMs = performance.now() - t0;
+  try {
+    const page = await s.list({ sort: 'updated', limit: 100 });
+    const firstAnswerMs = performance.now() - t0;
+    check(page.items.length === Math.min(100, manifest.docs), `the service's first page has ${page.items.length} items`);
+    return { openMs, firstAnswerMs, peakRssMb: peakRssMb() };
+  } finally {
+    await s.close();
+  }
+}
+
+/** Assembles one point's record from its steps' results. */
+export function scaleRecord(parts: {
+  docvaultSeed: ScaleSeed;
+  measure: ScaleMeasure;
+  service?: ScaleService;
+  rawSeed?: ScaleSeed;
+  rawMeasure?: ScaleRawMeasure;
+  commit: string;
+}): ScaleRecord {
+  const strip = ({ manifest: _m, ...rest }: ScaleSeed): Omit<ScaleSeed, 'manifest'> => rest;
+  const { docs, docBytes } = parts.docvaultSeed;
+  return {
+    docs,
+    docBytes,
+    docvault: { seed: strip(parts.docvaultSeed), measure: parts.measure, ...(parts.service === undefined ? {} : { service: parts.service }) },
+    ...(parts.rawSeed === undefined || parts.rawMeasure === undefined ? {} : { raw: { seed: strip(parts.rawSeed), measure: parts.rawMeasure } }),
+    machine: machineInfo(),
+    date: new Date().toISOString(),
+    commit: parts.commit,
+  };
+}
