@@ -9,6 +9,7 @@ import type { ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus
 import { DocvaultError, isDocvaultError } from '../shared/errors';
 import type { AppSettings } from '../shared/live';
 import type { KeySpec } from '../main/storage';
+import { BenchPanel } from './bench-panel';
 import { isEncryptedFile, vaultFacts } from './facts';
 import { IdleLock } from './idle-lock';
 import type { KeyStore } from './key-store';
@@ -27,6 +28,8 @@ export interface BackendOptions extends StoreOptions {
   readonly statsIntervalMs?: number;
   /** The app's data directory (settings, past benchmark runs); absent: settings live in memory only. */
   readonly appDataDir?: string;
+  /** Parent folder of the benchmark panel's scratch folders. Default: the OS temp folder. */
+  readonly benchScratchRoot?: string;
 }
 
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
@@ -46,6 +49,7 @@ export class DocvaultBackend {
   readonly #live: LiveStats;
   readonly #settings: SettingsStore;
   readonly #idle: IdleLock;
+  readonly #bench: BenchPanel;
 
   constructor(opts: BackendOptions) {
     this.#opts = opts;
@@ -58,6 +62,16 @@ export class DocvaultBackend {
     });
     this.#settings = new SettingsStore(opts.appDataDir === undefined ? undefined : join(opts.appDataDir, SETTINGS_FILE));
     this.#idle = new IdleLock({ lock: () => this.lock(), minutes: () => this.#settings.value.autoLockMinutes });
+    this.#bench = new BenchPanel({
+      emit: (e) => this.#emit(e),
+      ...(opts.appDataDir === undefined ? {} : { appDataDir: opts.appDataDir }),
+      ...(opts.benchScratchRoot === undefined ? {} : { scratchRoot: opts.benchScratchRoot }),
+    });
+  }
+
+  /** The benchmark panel's controller (tests wait on its runs). */
+  get bench(): BenchPanel {
+    return this.#bench;
   }
 
   /** The app's settings. */
@@ -237,6 +251,7 @@ export class DocvaultBackend {
       this.#store = undefined;
       this.#live.stop();
       this.#idle.stop();
+      await this.#bench.cancel();
       await old?.close();
     });
     this.#listeners.clear();
@@ -288,6 +303,14 @@ export class DocvaultBackend {
       this.#idle.touch();
       return null;
     },
+    'bench.catalog': async () => this.#bench.catalog(),
+    'bench.start': async (i) => this.#bench.start(i),
+    'bench.cancel': async () => {
+      await this.#bench.cancel();
+      return null;
+    },
+    'bench.runs': async () => this.#bench.runs(),
+    'bench.export': async (i) => this.#bench.export(i.id, i.format),
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

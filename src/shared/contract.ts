@@ -20,6 +20,7 @@ import type {
   BulkResult,
 } from './types';
 import type { AppSettings, LiveSample, VaultFacts } from './live';
+import type { BenchCatalog, BenchProgress, BenchRequest, BenchRun } from './bench';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
 export interface VaultStatus {
@@ -80,6 +81,16 @@ export interface ChannelInputs {
   'settings.set': Partial<AppSettings>;
   /** The user did something in a window (typing, clicking): postpones the auto-lock. Sent at most every few seconds. */
   'app.activity': Record<string, never>;
+  /** Trials, drivers (with why one cannot run here) and sizes of the benchmark panel. */
+  'bench.catalog': Record<string, never>;
+  /** Starts a run in a worker thread on a scratch vault; `Conflict` while another run is going. */
+  'bench.start': BenchRequest;
+  /** Stops the current run (within a second) and deletes its scratch folder. */
+  'bench.cancel': Record<string, never>;
+  /** Past runs, newest first. */
+  'bench.runs': Record<string, never>;
+  /** A past run as JSON or a Markdown table. */
+  'bench.export': { readonly id: string; readonly format: 'json' | 'markdown' };
 }
 
 /** Response value of every channel (inside the {@link Result} envelope). */
@@ -108,6 +119,11 @@ export interface ChannelOutputs {
   'settings.get': AppSettings;
   'settings.set': AppSettings;
   'app.activity': null;
+  'bench.catalog': BenchCatalog;
+  'bench.start': { readonly runId: string };
+  'bench.cancel': null;
+  'bench.runs': BenchRun[];
+  'bench.export': string;
 }
 
 /** Name of a request/response channel. */
@@ -139,6 +155,11 @@ export const CHANNELS = [
   'settings.get',
   'settings.set',
   'app.activity',
+  'bench.catalog',
+  'bench.start',
+  'bench.cancel',
+  'bench.runs',
+  'bench.export',
 ] as const satisfies readonly Channel[];
 
 /**
@@ -153,8 +174,6 @@ export const RESERVED_CHANNELS = [
   'data.import',
   'data.export',
   'search.query',
-  'bench.run',
-  'bench.trials',
 ] as const;
 
 /** True when `name` is an implemented channel. */
@@ -178,6 +197,10 @@ export interface PushEvents {
   'vault.changed': VaultStatus;
   /** About every second while unlocked and at least one watcher is subscribed (`stats.subscribe`). */
   'stats.tick': LiveSample;
+  /** Progress of a benchmark run. */
+  'bench.progress': BenchProgress;
+  /** A benchmark run ended (done, cancelled or failed); it is now in `bench.runs`. */
+  'bench.done': BenchRun;
   /** The settings changed (in this window or another). */
   'settings.changed': AppSettings;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
@@ -196,7 +219,7 @@ export type UiCommand = 'lock' | 'new' | 'save' | 'find';
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'settings.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Channel, ChannelInputs } from './contract';
 import { DocvaultError, isDocvaultError, type ErrorKind } from './errors';
+import { BENCH_SIZES } from './bench';
 import { SETTING_LIMITS } from './live';
 import { LIMITS, MEMORY_MODES } from './types';
 import {
@@ -102,6 +103,15 @@ export const INPUT_SCHEMAS = {
     showTicker: z.boolean().optional(),
   }),
   'app.activity': empty,
+  'bench.catalog': empty,
+  'bench.start': z.strictObject({
+    trials: z.array(z.string().min(1).max(64)).min(1).max(64),
+    drivers: z.array(z.string().min(1).max(64)).min(1).max(16),
+    size: z.enum(BENCH_SIZES),
+  }),
+  'bench.cancel': empty,
+  'bench.runs': empty,
+  'bench.export': z.strictObject({ id: z.string().min(1).max(64), format: z.enum(['json', 'markdown']) }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**
