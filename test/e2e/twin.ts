@@ -10,6 +10,8 @@ import { HTTP, type Channel, type ChannelInputs, type ChannelOutputs, type Resul
 export interface Twin {
   readonly server: WebServer;
   readonly vaultPath: string;
+  /** Where the benchmark panel makes its scratch folders. */
+  readonly scratchDir: string;
   /** Calls a channel directly over HTTP (seeding, checks). */
   call<C extends Channel>(channel: C, input: ChannelInputs[C]): Promise<ChannelOutputs[C]>;
   stop(): Promise<void>;
@@ -23,11 +25,12 @@ export async function startTwin(opts: { prepare?: (vaultPath: string) => Promise
   const dir = mkdtempSync(join(tmpdir(), 'docvault-e2e-'));
   const vaultPath = join(dir, 'e2e.dvault');
   await opts.prepare?.(vaultPath);
-  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data') });
+  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data'), benchScratchRoot: join(dir, 'scratch') });
   const server = await startWebServer({ backend, rendererDir });
   return {
     server,
     vaultPath,
+    scratchDir: join(dir, 'scratch'),
     async call(channel, input) {
       const res = await fetch(`${server.origin.replace(/\/$/, '')}${HTTP.apiPrefix}${channel}`, {
         method: 'POST',

@@ -8,6 +8,7 @@ import { ConfirmDialog } from './Dialog';
 import { Editor } from './Editor';
 import { ErrorMessage } from './ErrorMessage';
 import type { Panel } from './PanelButtons';
+import { BenchView } from './bench/BenchView';
 import { PerformanceView } from './PerformanceView';
 import { SettingsView } from './SettingsView';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -67,6 +68,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         <ErrorMessage error={state.error} onDismiss={() => dispatch({ type: 'error', error: undefined })} />
         {panel === 'performance' ? (
           <PerformanceView history={live.history} latest={live.latest} onClose={() => setPanel('none')} />
+        ) : panel === 'benchmark' ? (
+          <BenchView onClose={() => setPanel('none')} />
         ) : panel === 'settings' ? (
           <SettingsView settings={settings} update={update} onClose={() => setPanel('none')} />
         ) : selection.kind === 'none' ? (
