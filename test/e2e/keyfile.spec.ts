@@ -42,3 +42,22 @@ test('a key file chosen in the window unlocks the vault; a wrong file says what 
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible();
 });
+
+test('a plain vault opens without a key and the top bar says it is not encrypted', async ({ page }) => {
+  const plain = await startTwin({
+    prepare: async (path) => {
+      (await Vault.create(path, { key: { encryption: false } })).close();
+    },
+  });
+  try {
+    await page.goto(plain.server.url);
+    await expect(page.getByText('This vault is not encrypted')).toBeVisible();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('plain-vault')).toHaveText('Not encrypted');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByTestId('vault-facts')).toContainText('none (not encrypted)');
+    await expect(page.getByTestId('plain-vault')).toBeVisible();
+  } finally {
+    await plain.stop();
+  }
+});
