@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global fetch, URLSearchParams, document */
 // `node scripts/screenshots-panels.mjs`: pictures of the Performance, Benchmark and Settings panels for
 // README.md and docs/app.md, from the real UI (light, dark, and a ~700 px window). Same shape as the
 // ui-shell branch's scripts/screenshots.mjs (a SHOTS list over the built web twin on a temp vault); when both

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node scripts/stats-cost.mjs`: what the live stats cost (bench/stats-cost.ts), bundled like the benchmark.
+// `node scripts/stats-cost.mjs`: what the live stats cost (src/app/stats-cost.ts), bundled like the benchmark.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = join(root, 'out/bench/stats-cost.mjs');
 await build({
-  entryPoints: [join(root, 'bench/stats-cost.ts')],
+  entryPoints: [join(root, 'src/app/stats-cost.ts')],
   outfile: out,
   bundle: true,
   platform: 'node',
