@@ -29,6 +29,11 @@ async function open(page: Page): Promise<void> {
 }
 
 test('the Performance view shows rates, hit rate, percentiles and a chart that moves while work happens', async ({ page }) => {
+  // uPlot must work under the page's CSP (style-src 'self', no inline styles): no violation may be reported.
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
   await open(page);
   await page.getByRole('button', { name: 'Performance' }).click();
   const view = page.getByRole('region', { name: 'Performance' });
@@ -53,6 +58,7 @@ test('the Performance view shows rates, hit rate, percentiles and a chart that m
     await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(before + 1);
     await expect(view.locator('canvas').first()).toBeVisible();
     await page.screenshot({ path: test.info().outputPath('performance.png'), fullPage: true });
+    expect(violations).toEqual([]);
   } finally {
     stop = true;
     await work;
