@@ -15,6 +15,7 @@ import { TRIALS } from '../../bench/trials';
 import type { Timing } from '../../bench/types';
 import { BENCH_SIZES, type BenchCatalog, type BenchCell, type BenchDriverInfo, type BenchRequest, type BenchRun, type BenchSize, type BenchTrialInfo } from '../shared/bench';
 import { benchMarkdown } from '../shared/bench-table';
+import { LOOP_RESOLUTION_MS, loopDelayMs } from './live-stats';
 import type { PushEvent } from '../shared/contract';
 import { DocvaultError } from '../shared/errors';
 import type { BenchJob, BenchWorkerMessage } from './bench-protocol';
@@ -151,7 +152,7 @@ export class BenchPanel {
       rmSync(scratch, { recursive: true, force: true });
       throw err;
     }
-    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loop.enable();
     const run = { id, request, docs: plan.docs, docBytes: plan.docBytes, startedAt: Date.now() };
     const cells: BenchCell[] = [];
@@ -165,7 +166,6 @@ export class BenchPanel {
       loop.disable();
       this.#opts.emit({ event: 'bench.progress', data: { runId: id, phase: 'cleanup', driver: '', step: 0, steps: 0, done: 0, total: 0 } });
       rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
-      const ms = (ns: number): number => (Number.isFinite(ns) ? Math.round(ns / 1e4) / 100 : 0);
       const cpu = cpus();
       const result: BenchRun = {
         ...run,
@@ -173,7 +173,7 @@ export class BenchPanel {
         outcome,
         ...(error === undefined ? {} : { error }),
         cells: [...cells],
-        eventLoop: { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) },
+        eventLoop: { p50Ms: loopDelayMs(loop.percentile(50)), p99Ms: loopDelayMs(loop.percentile(99)), maxMs: loopDelayMs(loop.max) },
         machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, node: process.version, os: `${platform()} ${release()}` },
       };
       this.#current = undefined;

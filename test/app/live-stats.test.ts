@@ -1,6 +1,6 @@
 /** Live stats: a sample from two snapshots, and the ticker that runs only while someone watches an open vault. */
 import { describe, expect, it } from 'vitest';
-import { LiveStats, toSample, type StatsSnapshot } from '../../src/app/live-stats';
+import { LiveStats, loopDelayMs, toSample, type StatsSnapshot } from '../../src/app/live-stats';
 import type { LiveSample } from '../../src/shared/live';
 
 function snapshot(over: { hits?: number; misses?: number; evictions?: number; commits?: number; writes?: number; busy?: number } = {}): StatsSnapshot {
@@ -150,5 +150,14 @@ describe('LiveStats', () => {
     live.unsubscribe(a); // already gone
     expect(live.watchers).toBe(2);
     live.stop();
+  });
+});
+
+describe('loopDelayMs', () => {
+  it('takes the sampling period off Node’s figure (an idle loop reads ~10 ms at a 10 ms resolution)', () => {
+    expect(loopDelayMs(10_100_000)).toBe(0.1);
+    expect(loopDelayMs(36_340_000)).toBe(26.34);
+    expect(loopDelayMs(5_000_000)).toBe(0);
+    expect(loopDelayMs(Number.NaN)).toBe(0);
   });
 });
