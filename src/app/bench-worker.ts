@@ -18,9 +18,34 @@ const send = (m: BenchWorkerMessage): void => port.postMessage(m);
 /** Drivers the app may offer: everything bench/ has except those for `npm run bench` only (licence). */
 const APP_DRIVERS = DRIVERS.filter((d) => d.benchOnly === undefined);
 
+/** Drivers built on better-sqlite3 (docvault's own engine among them). */
+const SQLITE_DRIVERS: ReadonlySet<string> = new Set(['docvault', 'service', 'raw', 'plain']);
+
+/**
+ * Why better-sqlite3 cannot open a database in this process, or undefined when it can. Under Electron the
+ * node_modules build has Node's ABI, not Electron's: the drivers built on it are then unavailable, with this
+ * reason, instead of failing one trial after another.
+ */
+async function sqliteProblem(): Promise<string | undefined> {
+  try {
+    const name = 'better-sqlite3-multiple-ciphers';
+    const mod = (await import(/* @vite-ignore */ name)) as { default: new (path: string) => { close(): void } };
+    new mod.default(':memory:').close();
+    return undefined;
+  } catch (err) {
+    return `better-sqlite3 does not load in this process: ${(err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''}`;
+  }
+}
+
 async function catalog(): Promise<void> {
-  const drivers = await driverAvailability(APP_DRIVERS);
-  send({ type: 'catalog', drivers: drivers.map((d) => ({ name: d.name, description: d.description, ...(d.unavailable === undefined ? {} : { unavailable: d.unavailable }) })) });
+  const [drivers, sqlite] = await Promise.all([driverAvailability(APP_DRIVERS), sqliteProblem()]);
+  send({
+    type: 'catalog',
+    drivers: drivers.map((d) => {
+      const unavailable = d.unavailable ?? (SQLITE_DRIVERS.has(d.name) ? sqlite : undefined);
+      return { name: d.name, description: d.description, ...(unavailable === undefined ? {} : { unavailable }) };
+    }),
+  });
 }
 
 async function run(job: BenchJob): Promise<void> {
