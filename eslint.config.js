@@ -12,7 +12,7 @@ import { layersRule } from './scripts/eslint-layers.mjs';
 export const LAYERS = {
   shared: { dirs: ['src/shared'], allow: [] },
   storage: { dirs: ['src/main/storage'], allow: ['shared', 'node'] },
-  app: { dirs: ['src/app'], allow: ['shared', 'storage', 'node'] },
+  app: { dirs: ['src/app'], allow: ['shared', 'storage', 'bench', 'node'] },
   cli: { dirs: ['src/cli'], allow: ['shared', 'storage', 'app', 'node'] },
   web: { dirs: ['src/web'], allow: ['shared', 'storage', 'app', 'node'] },
   bench: { dirs: ['bench'], allow: ['shared', 'storage', 'node'] },

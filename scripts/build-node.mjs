@@ -15,6 +15,7 @@ const entries = {
   cli: 'src/cli/main.ts',
   'storage-worker': 'src/main/storage/worker/worker-entry.ts',
   'web-server': 'src/web/serve.ts',
+  'bench-worker': 'src/app/bench-worker.ts',
 };
 
 const entryPoints = Object.fromEntries(

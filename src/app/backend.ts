@@ -4,11 +4,19 @@
  * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
 import { existsSync } from 'node:fs';
-import type { ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
+import { join } from 'node:path';
+import type { ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
 import type { VaultStats } from '../shared/types';
+import type { AppSettings } from '../shared/live';
+import type { KeySpec } from '../main/storage';
+import { BenchPanel } from './bench-panel';
+import { isEncryptedFile, vaultFacts } from './facts';
+import { IdleLock } from './idle-lock';
 import type { KeyStore } from './key-store';
-import { deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
+import { LiveStats } from './live-stats';
+import { SETTINGS_FILE, SettingsStore } from './settings';
+import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
 /** Options of {@link DocvaultBackend}. */
 export interface BackendOptions extends StoreOptions {
@@ -17,8 +25,12 @@ export interface BackendOptions extends StoreOptions {
   readonly storeFactory?: StoreFactory;
   /** Absent in the web twin: "remember on this device" is an Electron feature. */
   readonly keyStore?: KeyStore;
-  /** Stats tick period while someone listens, ms. Default 1000. */
+  /** Stats tick period while someone watches, ms. Default 1000. */
   readonly statsIntervalMs?: number;
+  /** The app's data directory (settings, past benchmark runs); absent: settings live in memory only. */
+  readonly appDataDir?: string;
+  /** Parent folder of the benchmark panel's scratch folders. Default: the OS temp folder. */
+  readonly benchScratchRoot?: string;
 }
 
 /** The StorageService's count of commits by other processes, when the store is one. */
@@ -26,6 +38,8 @@ function externalChangesOf(s: VaultStats): number | undefined {
   const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
   return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
 }
+/** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
+const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity']);
 
 type Handler<C extends keyof ChannelInputs> = (input: ChannelInputs[C]) => Promise<ChannelOutputs[C]>;
 
@@ -38,14 +52,61 @@ export class DocvaultBackend {
   readonly #opts: BackendOptions;
   readonly #factory: StoreFactory;
   readonly #listeners = new Set<(e: PushEvent) => void>();
-  #ticker: ReturnType<typeof setInterval> | undefined;
+  #watch: ReturnType<typeof setInterval> | undefined;
   /** The store's count of commits by other processes at the last tick. */
   #externalSeen: number | undefined;
+  readonly #live: LiveStats;
+  readonly #settings: SettingsStore;
+  readonly #idle: IdleLock;
+  readonly #bench: BenchPanel;
 
   constructor(opts: BackendOptions) {
     this.#opts = opts;
     this.#path = opts.vaultPath;
     this.#factory = opts.storeFactory ?? serviceStoreFactory;
+    this.#live = new LiveStats({
+      snapshot: () => this.#store?.stats(),
+      emit: (data) => this.#emit({ event: 'stats.tick', data }),
+      ...(opts.statsIntervalMs === undefined ? {} : { intervalMs: opts.statsIntervalMs }),
+    });
+    this.#settings = new SettingsStore(opts.appDataDir === undefined ? undefined : join(opts.appDataDir, SETTINGS_FILE));
+    this.#idle = new IdleLock({ lock: () => this.lock(), minutes: () => this.#settings.value.autoLockMinutes });
+    this.#bench = new BenchPanel({
+      emit: (e) => this.#emit(e),
+      ...(opts.appDataDir === undefined ? {} : { appDataDir: opts.appDataDir }),
+      ...(opts.benchScratchRoot === undefined ? {} : { scratchRoot: opts.benchScratchRoot }),
+    });
+  }
+
+  /** The benchmark panel's controller (tests wait on its runs). */
+  get bench(): BenchPanel {
+    return this.#bench;
+  }
+
+  /** The app's settings. */
+  get settings(): AppSettings {
+    return this.#settings.value;
+  }
+
+  /**
+   * A request finished (the handler calls this for every one): times it for the live stats and counts it
+   * as user activity for the auto-lock, unless a window makes it on its own.
+   */
+  noteCall(channel: string, ms: number, failed: boolean): void {
+    if (BACKGROUND_CHANNELS.has(channel)) return;
+    this.#idle.touch();
+    this.#live.record(channel, ms, failed);
+  }
+
+  /** The store options with the settings applied (memory mode, cache size, readers: read at every open). */
+  #storeOptions(): StoreOptions {
+    const s = this.#settings.value;
+    return {
+      ...this.#opts,
+      memoryMode: s.memoryMode,
+      ...(s.cacheMiB === null ? {} : { cacheBytes: s.cacheMiB * 1024 * 1024 }),
+      ...(s.readers === null ? {} : { readers: s.readers }),
+    };
   }
 
   /** Path of the current vault file. */
@@ -63,10 +124,12 @@ export class DocvaultBackend {
   /** Subscribes to push events; returns the unsubscribe function. */
   subscribe(listener: (e: PushEvent) => void): () => void {
     this.#listeners.add(listener);
-    this.#updateTicker();
+    this.#updateWatch();
     return () => {
       this.#listeners.delete(listener);
-      this.#updateTicker();
+      this.#updateWatch();
+      // Nobody left to receive ticks: watchers of windows that vanished without unsubscribing go too.
+      if (this.#listeners.size === 0) this.#live.clear();
     };
   }
 
@@ -80,18 +143,23 @@ export class DocvaultBackend {
     }
   }
 
-  #updateTicker(): void {
+  /**
+   * While a window listens and the vault is open, look once a period for commits by other processes (the
+   * CLI, another app on the same file): they send no events of their own. Separate from the live stats,
+   * which run only while someone watches the performance figures.
+   */
+  #updateWatch(): void {
     const want = this.#store !== undefined && this.#listeners.size > 0;
-    if (want && this.#ticker === undefined) {
-      this.#ticker = setInterval(() => void this.#tick(), this.#opts.statsIntervalMs ?? 1000);
-      this.#ticker.unref?.();
-    } else if (!want && this.#ticker !== undefined) {
-      clearInterval(this.#ticker);
-      this.#ticker = undefined;
+    if (want && this.#watch === undefined) {
+      this.#watch = setInterval(() => void this.#checkOutside(), this.#opts.statsIntervalMs ?? 1000);
+      this.#watch.unref?.();
+    } else if (!want && this.#watch !== undefined) {
+      clearInterval(this.#watch);
+      this.#watch = undefined;
     }
   }
 
-  async #tick(): Promise<void> {
+  async #checkOutside(): Promise<void> {
     const store = this.#store;
     if (store === undefined) return;
     try {
@@ -104,7 +172,6 @@ export class DocvaultBackend {
         if (this.#externalSeen !== undefined && external > this.#externalSeen) this.#emit({ event: 'docs.changed', data: { count: 0, external: true } });
         this.#externalSeen = external;
       }
-      this.#emit({ event: 'stats.tick', data: { documents: s.documents, versions: s.versions, contentBytes: s.contentBytes, fileBytes: s.fileBytes, walBytes: s.walBytes } });
     } catch {
       // Locked between the check and the call: the next tick stops.
     }
@@ -129,7 +196,9 @@ export class DocvaultBackend {
     this.#store = store;
     this.#externalSeen = undefined;
     if (old !== undefined && old !== store) await old.close();
-    this.#updateTicker();
+    this.#updateWatch();
+    this.#live.setOpen(store !== undefined);
+    this.#idle.setUnlocked(store !== undefined);
     const status = await this.status();
     this.#emit({ event: 'vault.changed', data: status });
     return status;
@@ -144,29 +213,37 @@ export class DocvaultBackend {
       path: this.#path,
       canRemember,
       remembered: canRemember && ks !== undefined ? await ks.has(this.#path).catch(() => false) : false,
+      encrypted: isEncryptedFile(this.#path),
     };
   }
 
   /** Creates a new vault at the current path and keeps it open. `AlreadyExists` if a file is there. */
   create(passphrase: string, remember = false): Promise<VaultStatus> {
     return this.#serial(async () => {
-      const store = await this.#factory.create(this.#path, { passphrase }, this.#opts);
+      const store = await this.#factory.create(this.#path, { passphrase }, this.#storeOptions());
       if (remember) await this.#remember(passphrase);
       return this.#setStore(store);
     });
   }
 
-  /** Opens the vault with its passphrase. `WrongKey` leaves the vault locked. */
-  unlock(passphrase: string, remember = false): Promise<VaultStatus> {
+  /**
+   * Opens the vault with a passphrase, a raw key (key file) or, for a plain vault, none. `WrongKey` leaves it
+   * as it was. When the vault is already open, the key is only checked against the file on a separate
+   * connection: a wrong one fails for the caller alone, and every other window stays unlocked.
+   */
+  unlock(input: UnlockInput): Promise<VaultStatus> {
     return this.#serial(async () => {
-      if (this.#store !== undefined) await this.#setStore(undefined);
-      const raw = remember && (await this.#canRemember()) ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
-      const store =
-        raw !== undefined
-          ? await this.#factory.open(this.#path, { rawKey: raw }, this.#opts)
-          : await this.#factory.open(this.#path, { passphrase }, this.#opts);
-      if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
-      return this.#setStore(store);
+      const remember = 'remember' in input && input.remember === true && (await this.#canRemember());
+      let key: KeySpec;
+      if ('passphrase' in input) {
+        const raw = remember ? await deriveRawKeyHex(this.#path, input.passphrase).catch(() => undefined) : undefined;
+        key = raw !== undefined ? { rawKey: raw } : { passphrase: input.passphrase };
+      } else if ('rawKey' in input) key = { rawKey: input.rawKey.toLowerCase() };
+      else key = { encryption: false };
+      if (this.#store !== undefined) await checkKey(this.#path, key, this.#storeOptions());
+      else await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+      if (remember && 'rawKey' in key) await this.#opts.keyStore?.save(this.#path, typeof key.rawKey === 'string' ? key.rawKey : Buffer.from(key.rawKey).toString('hex'));
+      return this.status();
     });
   }
 
@@ -181,7 +258,7 @@ export class DocvaultBackend {
       const raw = await ks.load(this.#path).catch(() => undefined);
       if (raw === undefined) return false;
       try {
-        await this.#setStore(await this.#factory.open(this.#path, { rawKey: raw }, this.#opts));
+        await this.#setStore(await this.#factory.open(this.#path, { rawKey: raw }, this.#storeOptions()));
         return true;
       } catch (err) {
         if (isDocvaultError(err, 'WrongKey') || isDocvaultError(err, 'Invalid')) await ks.forget(this.#path);
@@ -219,10 +296,13 @@ export class DocvaultBackend {
     await this.#serial(async () => {
       const old = this.#store;
       this.#store = undefined;
-      this.#updateTicker();
+      this.#live.stop();
+      this.#idle.stop();
+      await this.#bench.cancel();
       await old?.close();
     });
     this.#listeners.clear();
+    this.#updateWatch();
   }
 
   async #canRemember(): Promise<boolean> {
@@ -241,7 +321,7 @@ export class DocvaultBackend {
   readonly channels: { [C in keyof ChannelInputs]: Handler<C> } = {
     'vault.status': async () => this.status(),
     'vault.create': async (i) => this.create(i.passphrase, i.remember ?? false),
-    'vault.unlock': async (i) => this.unlock(i.passphrase, i.remember ?? false),
+    'vault.unlock': async (i) => this.unlock(i),
     'vault.lock': async () => this.lock(),
     'vault.forget': async () => this.forget(),
     'vault.stats': async () => this.#open().stats(),
@@ -251,6 +331,34 @@ export class DocvaultBackend {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
     },
+    'vault.facts': async () => vaultFacts(await this.#open().stats()),
+    'stats.subscribe': async () => {
+      this.#open();
+      return { id: this.#live.subscribe() };
+    },
+    'stats.unsubscribe': async (i) => {
+      this.#live.unsubscribe(i.id);
+      return null;
+    },
+    'settings.get': async () => this.#settings.value,
+    'settings.set': async (i) => {
+      const next = this.#settings.set(i);
+      this.#idle.touch();
+      this.#emit({ event: 'settings.changed', data: next });
+      return next;
+    },
+    'app.activity': async () => {
+      this.#idle.touch();
+      return null;
+    },
+    'bench.catalog': async () => this.#bench.catalog(),
+    'bench.start': async (i) => this.#bench.start(i),
+    'bench.cancel': async () => {
+      await this.#bench.cancel();
+      return null;
+    },
+    'bench.runs': async () => this.#bench.runs(),
+    'bench.export': async (i) => this.#bench.export(i.id, i.format),
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

@@ -18,16 +18,20 @@ const SLOW_CALL_MS = 1000;
 export function createHandler(backend: DocvaultBackend, log: (line: string) => void = () => {}): RequestHandler {
   return async (channel, rawInput) => {
     const t0 = performance.now();
+    let failed = true;
     try {
       if (typeof channel !== 'string' || !isChannel(channel))
         throw new DocvaultError('Invalid', `Unknown channel "${String(channel).slice(0, 64)}"`, { channel: String(channel).slice(0, 64) });
-      return { ok: true, value: await dispatch(backend, channel, rawInput) };
+      const value = await dispatch(backend, channel, rawInput);
+      failed = false;
+      return { ok: true, value };
     } catch (err) {
       const error = serializeError(err);
       if (error.kind === 'Internal') log(`${String(channel)} failed: ${error.message}`);
       return { ok: false, error };
     } finally {
       const ms = performance.now() - t0;
+      if (isChannel(channel)) backend.noteCall(channel, ms, failed);
       if (ms > SLOW_CALL_MS) log(`${String(channel)} took ${Math.round(ms)} ms`);
     }
   };

@@ -5,7 +5,8 @@
  * No electron import: the web twin and the tests use this under plain Node.
  */
 import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
-import type { DocumentInput, DocumentPatch, ListQuery, Progress, TrashQuery, VaultStats, WriteOptions } from '../shared/types';
+import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
+import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
 type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash';
@@ -15,7 +16,7 @@ type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'coun
  * engine's), so it cannot drift from either; plus stats, close and an optional check for other processes' writes.
  */
 export type Store = Pick<StorageCalls, StoreCall> & {
-  stats(): Promise<VaultStats>;
+  stats(): Promise<StatsSnapshot>;
   /** Looks for commits by other processes now (the StorageService; absent for a plain Vault). */
   refresh?(): Promise<void>;
   close(): Promise<void>;
@@ -30,6 +31,12 @@ export interface StoreOptions {
    * Path of the Electron-ABI `better_sqlite3.node`, passed to the engine as `nativeBinding` (see docs/app.md).
    */
   readonly nativeBinding?: string;
+  /** The engine's memory preset (see MEMORY_PRESETS). Default `standard`. */
+  readonly memoryMode?: MemoryMode;
+  /** Document cache budget in bytes, overriding the preset's. */
+  readonly cacheBytes?: number;
+  /** Reader threads of the service, overriding the preset's. */
+  readonly readers?: number;
 }
 
 /** Opens and creates stores. */
@@ -64,11 +71,25 @@ class VaultStore implements Store {
   async close() { this.#v.close(); }
 }
 
-function vaultOptions(key: KeySpec, opts: StoreOptions): VaultOptions {
-  const base: VaultOptions = {
-    key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
+/** The engine options the app's settings choose (memory mode, cache size). */
+function tuningOptions(opts: StoreOptions): Pick<VaultOptions, 'memoryMode' | 'tuning' | 'nativeBinding'> {
+  return {
+    ...(opts.memoryMode === undefined ? {} : { memoryMode: opts.memoryMode }),
+    ...(opts.cacheBytes === undefined ? {} : { tuning: { cacheBytes: opts.cacheBytes } }),
+    ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
   };
-  return opts.nativeBinding === undefined ? base : { ...base, nativeBinding: opts.nativeBinding };
+}
+
+function vaultOptions(key: KeySpec, opts: StoreOptions): VaultOptions {
+  return { key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key, ...tuningOptions(opts) };
+}
+
+/**
+ * Checks that `key` opens the vault at `path`, on a connection of its own that is closed at once (`WrongKey`
+ * otherwise). Used when the vault is already open, so a wrong key never disturbs the open store.
+ */
+export async function checkKey(path: string, key: KeySpec, opts: StoreOptions): Promise<void> {
+  (await Vault.open(path, vaultOptions(key, opts))).close();
 }
 
 /** Opens stores as synchronous Vaults behind the async {@link Store} interface. */
@@ -82,10 +103,7 @@ export const vaultStoreFactory: StoreFactory = {
 };
 
 function serviceOptions(key: KeySpec, opts: StoreOptions): ServiceOptions {
-  const base: ServiceOptions = {
-    key: 'passphrase' in key && opts.kdfProfile !== undefined ? { ...key, kdfProfile: opts.kdfProfile } : key,
-  };
-  return opts.nativeBinding === undefined ? base : { ...base, nativeBinding: opts.nativeBinding };
+  return { ...vaultOptions(key, opts), ...(opts.readers === undefined ? {} : { readers: opts.readers }) };
 }
 
 /** Opens stores as {@link StorageService}s: reads on a reader pool, writes group-committed on one writer thread. */

@@ -3,7 +3,7 @@
  * Lifecycle: single instance, vault under userData by default, Open/New vault with native dialogs,
  * Lock, optional remembered key (safeStorage), clean close of the store on quit.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, safeStorage, session, type MenuItemConstructorOptions } from 'electron';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const backend = new DocvaultBackend({
     vaultPath,
     keyStore,
+    appDataDir: userData,
     ...(nativeBinding === undefined ? {} : { nativeBinding }),
     ...(testKdfProfile === undefined ? {} : { kdfProfile: testKdfProfile }),
   });
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
   registerIpc(ipcMain, createHandler(backend, log), { fileIndex: pathToFileURL(rendererIndex).href, ...(devUrl === undefined ? {} : { devOrigin: devUrl }) }, log);
 
   hardenSessions();
+  // Auto-lock also covers a sleeping machine or a locked screen: nobody is at the keyboard then.
+  powerMonitor.on('suspend', () => void backend.lock());
+  powerMonitor.on('lock-screen', () => void backend.lock());
   await backend.unlockRemembered();
 
   let win: BrowserWindow | undefined;

@@ -21,6 +21,8 @@ import type {
   TrashPage,
   TrashQuery,
 } from './types';
+import type { AppSettings, LiveSample, VaultFacts } from './live';
+import type { BenchCatalog, BenchProgress, BenchRequest, BenchRun } from './bench';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
 export interface VaultStatus {
@@ -32,14 +34,26 @@ export interface VaultStatus {
   readonly canRemember: boolean;
   /** True when a remembered key is stored for this vault. */
   readonly remembered: boolean;
+  /** Whether the file is encrypted (read from its header, no key needed); null while there is no file. */
+  readonly encrypted: boolean | null;
 }
+
+/**
+ * How `vault.unlock` is keyed: a passphrase, the raw 256-bit key of a key-file vault (`docvault init --key-file`,
+ * 64 hex characters), or nothing for a plain vault.
+ */
+export type UnlockInput =
+  | { readonly passphrase: string; readonly remember?: boolean }
+  | { readonly rawKey: string; readonly remember?: boolean }
+  | { readonly encryption: false };
 
 /** Request body of every channel. `{}` for channels without parameters. */
 export interface ChannelInputs {
   'vault.status': Record<string, never>;
   /** Creates a new vault at the current path with this passphrase (the UI asks for it twice). */
   'vault.create': { readonly passphrase: string; readonly remember?: boolean };
-  'vault.unlock': { readonly passphrase: string; readonly remember?: boolean };
+  /** With the vault already unlocked, only checks the key (`WrongKey` leaves it unlocked for every window). */
+  'vault.unlock': UnlockInput;
   /** Closes the store and forgets the key held in memory (a remembered key stays remembered). */
   'vault.lock': Record<string, never>;
   /** Deletes the remembered key of this vault, if any. */
@@ -69,6 +83,26 @@ export interface ChannelInputs {
   'doc.bulkPut': { readonly documents: readonly DocumentInput[]; readonly comment?: string };
   'vault.stats': Record<string, never>;
   'vault.verify': Record<string, never>;
+  /** Path, encryption, KDF, schema, sizes, counts, creation time of the open vault. */
+  'vault.facts': Record<string, never>;
+  /** Starts `stats.tick` pushes (about 1/s) for one watcher; ticks stop when the last watcher unsubscribes. */
+  'stats.subscribe': Record<string, never>;
+  'stats.unsubscribe': { readonly id: string };
+  'settings.get': Record<string, never>;
+  /** Changes some settings; returns them all. */
+  'settings.set': Partial<AppSettings>;
+  /** The user did something in a window (typing, clicking): postpones the auto-lock. Sent at most every few seconds. */
+  'app.activity': Record<string, never>;
+  /** Trials, drivers (with why one cannot run here) and sizes of the benchmark panel. */
+  'bench.catalog': Record<string, never>;
+  /** Starts a run in a worker thread on a scratch vault; `Conflict` while another run is going. */
+  'bench.start': BenchRequest;
+  /** Stops the current run (within a second) and deletes its scratch folder. */
+  'bench.cancel': Record<string, never>;
+  /** Past runs, newest first. */
+  'bench.runs': Record<string, never>;
+  /** A past run as JSON or a Markdown table. */
+  'bench.export': { readonly id: string; readonly format: 'json' | 'markdown' };
 }
 
 /** Response value of every channel (inside the {@link Result} envelope). */
@@ -95,6 +129,17 @@ export interface ChannelOutputs {
   'doc.bulkPut': BulkResult<Document>;
   'vault.stats': VaultStats;
   'vault.verify': VerifyReport;
+  'vault.facts': VaultFacts;
+  'stats.subscribe': { readonly id: string };
+  'stats.unsubscribe': null;
+  'settings.get': AppSettings;
+  'settings.set': AppSettings;
+  'app.activity': null;
+  'bench.catalog': BenchCatalog;
+  'bench.start': { readonly runId: string };
+  'bench.cancel': null;
+  'bench.runs': BenchRun[];
+  'bench.export': string;
 }
 
 /** Name of a request/response channel. */
@@ -124,6 +169,17 @@ export const CHANNELS = [
   'doc.getVersion',
   'doc.restore',
   'doc.bulkPut',
+  'vault.facts',
+  'stats.subscribe',
+  'stats.unsubscribe',
+  'settings.get',
+  'settings.set',
+  'app.activity',
+  'bench.catalog',
+  'bench.start',
+  'bench.cancel',
+  'bench.runs',
+  'bench.export',
 ] as const satisfies readonly Channel[];
 
 /**
@@ -138,8 +194,6 @@ export const RESERVED_CHANNELS = [
   'data.import',
   'data.export',
   'search.query',
-  'bench.run',
-  'bench.trials',
 ] as const;
 
 /** True when `name` is an implemented channel. */
@@ -166,8 +220,14 @@ export interface PushEvents {
   'docs.changed': { readonly count: number; readonly external?: boolean };
   /** The vault was created, opened, locked, or another file was chosen. */
   'vault.changed': VaultStatus;
-  /** Every second while unlocked and someone listens. */
-  'stats.tick': Pick<VaultStats, 'documents' | 'versions' | 'contentBytes' | 'fileBytes' | 'walBytes'>;
+  /** About every second while unlocked and at least one watcher is subscribed (`stats.subscribe`). */
+  'stats.tick': LiveSample;
+  /** Progress of a benchmark run. */
+  'bench.progress': BenchProgress;
+  /** A benchmark run ended (done, cancelled or failed); it is now in `bench.runs`. */
+  'bench.done': BenchRun;
+  /** The settings changed (in this window or another). */
+  'settings.changed': AppSettings;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
   'progress': Progress & { readonly op: string };
   /**
@@ -184,7 +244,7 @@ export type UiCommand = 'lock' | 'new' | 'save' | 'find';
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

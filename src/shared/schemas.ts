@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import type { Channel, ChannelInputs } from './contract';
 import { DocvaultError, isDocvaultError, type ErrorKind } from './errors';
-import { LIMITS } from './types';
+import { BENCH_SIZES } from './bench';
+import { SETTING_LIMITS } from './live';
+import { LIMITS, MEMORY_MODES } from './types';
 import {
   validateId,
   validateMetadata,
@@ -62,7 +64,11 @@ const filters = {
 export const INPUT_SCHEMAS = {
   'vault.status': empty,
   'vault.create': z.strictObject({ passphrase, remember: z.boolean().optional() }),
-  'vault.unlock': z.strictObject({ passphrase, remember: z.boolean().optional() }),
+  'vault.unlock': z.union([
+    z.strictObject({ passphrase, remember: z.boolean().optional() }),
+    z.strictObject({ rawKey: z.string().regex(/^[0-9a-fA-F]{64}$/, 'rawKey: a raw key is 64 hex characters'), remember: z.boolean().optional() }),
+    z.strictObject({ encryption: z.literal(false) }),
+  ]),
   'vault.lock': empty,
   'vault.forget': empty,
   'vault.stats': empty,
@@ -88,6 +94,28 @@ export const INPUT_SCHEMAS = {
   'doc.getVersion': z.strictObject({ id, version }),
   'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
   'doc.bulkPut': z.strictObject({ documents: z.array(documentInput).max(LIMITS.bulkMaxItems), comment: comment.optional() }),
+  'vault.facts': empty,
+  'stats.subscribe': empty,
+  'stats.unsubscribe': z.strictObject({ id: z.string().min(1).max(64) }),
+  'settings.get': empty,
+  'settings.set': z.strictObject({
+    memoryMode: z.enum(MEMORY_MODES).optional(),
+    cacheMiB: z.number().int().min(SETTING_LIMITS.cacheMiB.min).max(SETTING_LIMITS.cacheMiB.max).nullable().optional(),
+    readers: z.number().int().min(SETTING_LIMITS.readers.min).max(SETTING_LIMITS.readers.max).nullable().optional(),
+    // Fractions of a minute are accepted (tests use a few seconds); the window offers whole minutes.
+    autoLockMinutes: z.number().min(SETTING_LIMITS.autoLockMinutes.min).max(SETTING_LIMITS.autoLockMinutes.max).optional(),
+    showTicker: z.boolean().optional(),
+  }),
+  'app.activity': empty,
+  'bench.catalog': empty,
+  'bench.start': z.strictObject({
+    trials: z.array(z.string().min(1).max(64)).min(1).max(64),
+    drivers: z.array(z.string().min(1).max(64)).min(1).max(16),
+    size: z.enum(BENCH_SIZES),
+  }),
+  'bench.cancel': empty,
+  'bench.runs': empty,
+  'bench.export': z.strictObject({ id: z.string().min(1).max(64), format: z.enum(['json', 'markdown']) }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

@@ -224,4 +224,6 @@ export interface VaultStats {
   readonly cache: CacheStats;
   readonly ops: Readonly<Record<string, OpStats>>;
   readonly openedAt: number;
+  /** When the vault was created (ms since the epoch), from its `meta` table; null if it does not say. */
+  readonly createdAt: number | null;
 }

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DocvaultBackend } from '../app/backend';
-import { defaultVaultPath } from '../app/paths';
+import { defaultVaultPath, userDataDir } from '../app/paths';
 import { startWebServer, type WebServer } from './server';
 
 /** Parsed command line. */
@@ -61,7 +61,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const profileEnv = process.env.DOCVAULT_TEST_KDF_PROFILE;
   const kdfProfile = profileEnv === undefined || profileEnv === '' ? undefined : Number(profileEnv);
   if (kdfProfile !== undefined) process.stderr.write(`docvault: TEST MODE: new vaults use KDF profile ${kdfProfile} (DOCVAULT_TEST_KDF_PROFILE). Do not use for real data.\n`);
-  const backend = new DocvaultBackend({ vaultPath: args.vault, ...(kdfProfile === undefined ? {} : { kdfProfile }) });
+  const backend = new DocvaultBackend({ vaultPath: args.vault, appDataDir: userDataDir(), ...(kdfProfile === undefined ? {} : { kdfProfile }) });
   const dir = rendererDir();
   const server = await startWebServer({ backend, port: args.port, ...(dir === undefined ? {} : { rendererDir: dir }), log: (l) => process.stderr.write(`docvault: ${l}\n`) });
   process.stdout.write(`docvault web: ${server.url}\n`);

@@ -35,9 +35,9 @@ describe('DocvaultBackend', () => {
     await b.channels['doc.create']({ document: { id: 'a', content: 'x' } });
     expect((await b.lock()).state).toBe('locked');
     await expect(b.channels['doc.get']({ id: 'a' })).rejects.toSatisfy((e) => isDocvaultError(e, 'Closed'));
-    await expect(b.unlock('wrong')).rejects.toSatisfy((e) => isDocvaultError(e, 'WrongKey'));
+    await expect(b.unlock({ passphrase: 'wrong' })).rejects.toSatisfy((e) => isDocvaultError(e, 'WrongKey'));
     expect((await b.status()).state).toBe('locked');
-    await b.unlock('pass phrase');
+    await b.unlock({ passphrase: 'pass phrase' });
     expect((await b.channels['doc.get']({ id: 'a' })).content).toBe('x');
     expect(events.filter((e) => e.event === 'vault.changed').map((e) => (e.data as { state: string }).state)).toEqual(['unlocked', 'locked', 'unlocked']);
     await b.close();
@@ -79,7 +79,7 @@ describe('DocvaultBackend', () => {
     await b.forget();
     expect(await b.unlockRemembered()).toBe(false);
     // Unlock with remember stores it again.
-    await b.unlock('pass phrase', true);
+    await b.unlock({ passphrase: 'pass phrase', remember: true });
     expect(keyStore.keys.has(path)).toBe(true);
     await b.close();
   });

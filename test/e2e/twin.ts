@@ -10,6 +10,8 @@ import { HTTP, type Channel, type ChannelInputs, type ChannelOutputs, type Resul
 export interface Twin {
   readonly server: WebServer;
   readonly vaultPath: string;
+  /** Where the benchmark panel makes its scratch folders. */
+  readonly scratchDir: string;
   /** Calls a channel directly over HTTP (seeding, checks). */
   call<C extends Channel>(channel: C, input: ChannelInputs[C]): Promise<ChannelOutputs[C]>;
   stop(): Promise<void>;
@@ -18,15 +20,17 @@ export interface Twin {
 const rendererDir = join(process.cwd(), 'out', 'renderer');
 
 /** Starts a twin; the renderer must be built (`npm run test:e2e` builds it). */
-export async function startTwin(): Promise<Twin> {
+export async function startTwin(opts: { prepare?: (vaultPath: string) => Promise<void> } = {}): Promise<Twin> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is not built: run `npm run build` (or `npm run test:e2e`).');
   const dir = mkdtempSync(join(tmpdir(), 'docvault-e2e-'));
   const vaultPath = join(dir, 'e2e.dvault');
-  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2 });
+  await opts.prepare?.(vaultPath);
+  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data'), benchScratchRoot: join(dir, 'scratch') });
   const server = await startWebServer({ backend, rendererDir });
   return {
     server,
     vaultPath,
+    scratchDir: join(dir, 'scratch'),
     async call(channel, input) {
       const res = await fetch(`${server.origin.replace(/\/$/, '')}${HTTP.apiPrefix}${channel}`, {
         method: 'POST',

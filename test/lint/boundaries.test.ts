@@ -49,7 +49,7 @@ function specifier(fromFile: string, target: string): string {
 const ALLOWED: Record<string, string[]> = {
   shared: [],
   storage: ['shared', 'node'],
-  app: ['shared', 'storage', 'node'],
+  app: ['shared', 'storage', 'bench', 'node'],
   cli: ['shared', 'storage', 'app', 'node'],
   web: ['shared', 'storage', 'app', 'node'],
   bench: ['shared', 'storage', 'node'],

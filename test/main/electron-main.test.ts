@@ -23,6 +23,7 @@ const fake = vi.hoisted(() => {
     permissionHandler: undefined as Fn | undefined,
     quit: 0,
     menu: undefined as unknown,
+    powerHandlers: new Map<string, Fn>(),
   };
   class FakeContents {
     readonly handlers = new Map<string, Fn>();
@@ -86,6 +87,11 @@ const fake = vi.hoisted(() => {
       },
     },
     BrowserWindow,
+    powerMonitor: {
+      on: (ev: string, fn: Fn) => {
+        state.powerHandlers.set(ev, fn);
+      },
+    },
     dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => ({ canceled: true }), showMessageBox: async () => ({}), showMessageBoxSync: () => 1 },
     ipcMain: {
       handle: (ch: string, fn: Fn) => {
@@ -193,7 +199,7 @@ describe('Electron main', () => {
     await loadMain();
     const page = String(fake.state.windows[0]?.loaded);
     const status = await fake.state.ipcHandlers.get(ipcChannelName('vault.status'))?.({ senderFrame: { url: pathToFileURL(page).href, parent: null } }, {});
-    expect(status).toEqual({ ok: true, value: { state: 'missing', path: join(fake.state.userData, 'vault.dvault'), canRemember: false, remembered: false } });
+    expect(status).toEqual({ ok: true, value: { state: 'missing', path: join(fake.state.userData, 'vault.dvault'), canRemember: false, remembered: false, encrypted: null } });
     const foreign = await fake.state.ipcHandlers.get(ipcChannelName('vault.status'))?.({ senderFrame: { url: 'https://evil.example/', parent: null } }, {});
     expect(foreign).toMatchObject({ ok: false, error: { kind: 'Unauthorized' } });
   });
@@ -214,6 +220,19 @@ describe('Electron main', () => {
       proto.send = original;
     }
     expect(sent).toEqual([['docvault:event', { event: 'ui.command', data: { command: 'lock' } }]]);
+  });
+
+  it('locks the vault when the system suspends or the screen locks', async () => {
+    await loadMain();
+    const page = String(fake.state.windows[0]?.loaded);
+    const sender = { senderFrame: { url: pathToFileURL(page).href, parent: null } };
+    const call = (ch: Parameters<typeof ipcChannelName>[0], input: unknown) => fake.state.ipcHandlers.get(ipcChannelName(ch))?.(sender, input);
+    for (const ev of ['suspend', 'lock-screen']) {
+      const opened = await call(ev === 'suspend' ? 'vault.create' : 'vault.unlock', { passphrase: 'pass phrase' });
+      expect(opened).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+      fake.state.powerHandlers.get(ev)?.();
+      await vi.waitFor(async () => expect(await call('vault.status', {})).toMatchObject({ ok: true, value: { state: 'locked' } }), { timeout: 10_000 });
+    }
   });
 
   it('closes the store before quitting', async () => {

@@ -1,5 +1,6 @@
-/** The bar across the top: vault path, live counts, Trash, Verify, Lock. */
-import type { PushEvents } from '../../shared/contract';
+/** The bar across the top: vault path (and "Not encrypted" for a plain vault), live counts, Trash, Verify, Lock. */
+import type { VaultCounts } from '../hooks/useVaultScreen';
+import { PanelButtons, type Panel } from './PanelButtons';
 import { shortcutOf } from '../../shared/shortcuts';
 import { plural } from '../model/vault-screen';
 import { chordHint } from '../shortcut-keys';
@@ -7,7 +8,11 @@ import { chordHint } from '../shortcut-keys';
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
   readonly path: string;
-  readonly stats: PushEvents['stats.tick'] | undefined;
+  readonly stats: VaultCounts | undefined;
+  /** False for a plain vault: marked in the bar at all times. */
+  readonly encrypted: boolean | null;
+  readonly panel: Panel;
+  readonly onPanel: (p: Panel) => void;
   readonly view: 'documents' | 'trash';
   readonly onToggleTrash?: () => void;
   readonly onVerify: () => void;
@@ -15,10 +20,15 @@ export interface TopBarProps {
 }
 
 /** The top bar. */
-export function TopBar({ path, stats, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
+export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
   return (
     <header className="topbar">
       <strong className="brand">docvault</strong>
+      {encrypted === false && (
+        <span className="badge-plain" data-testid="plain-vault" title="This vault is not encrypted: anyone who can read the file can read every document">
+          Not encrypted
+        </span>
+      )}
       <span className="muted path" title={path}>
         {path}
       </span>
@@ -33,6 +43,7 @@ export function TopBar({ path, stats, view, onToggleTrash, onVerify, onLock }: T
         {view === 'trash' ? 'Documents' : 'Trash'}
       </button>
       )}
+      <PanelButtons panel={panel} onPanel={onPanel} />
       <button type="button" onClick={onVerify} title="Check every stored version against its signature">
         Verify
       </button>

@@ -2,10 +2,12 @@
 import { useState, type FormEvent } from 'react';
 import type { VaultStatus } from '../../shared/contract';
 import type { SerializedError } from '../../shared/errors';
-import { toSerializedError } from '../errors';
+import { CallError, toSerializedError } from '../errors';
+import { parseRawKeyText } from '../model/raw-key';
 import { useApi } from '../state';
 import { strengthOf } from '../strength';
 import { ErrorMessage } from './ErrorMessage';
+import { KeyFileUnlock, PlainVaultOpen } from './KeyFileUnlock';
 
 /** Minimum passphrase length the UI accepts for a new vault. */
 export const MIN_PASSPHRASE = 8;
@@ -23,6 +25,17 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
   const mismatch = creating && again.length > 0 && again !== pass;
   const canSubmit = !working && pass.length > 0 && (!creating || (pass.length >= MIN_PASSPHRASE && again === pass));
 
+  /** A pasted key (64 hex characters) that is not the passphrase is tried as the raw key of a key-file vault. */
+  const unlock = async (input: { passphrase: string; remember?: boolean }): Promise<VaultStatus> => {
+    try {
+      return await call('vault.unlock', input, 'Unlocking');
+    } catch (err) {
+      const raw = parseRawKeyText(input.passphrase);
+      if (raw === undefined || !(err instanceof CallError) || err.error.kind !== 'WrongKey') throw err;
+      return call('vault.unlock', { rawKey: raw, ...(input.remember === undefined ? {} : { remember: input.remember }) }, 'Unlocking');
+    }
+  };
+
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     if (!canSubmit) return;
@@ -30,7 +43,7 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
     setError(undefined);
     try {
       const input = status.canRemember ? { passphrase: pass, remember } : { passphrase: pass };
-      const s = creating ? await call('vault.create', input, 'Creating the vault') : await call('vault.unlock', input, 'Unlocking');
+      const s = creating ? await call('vault.create', input, 'Creating the vault') : await unlock(input);
       setPass('');
       setAgain('');
       onStatus(s);
@@ -41,6 +54,7 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
     }
   };
 
+  if (status.state === 'locked' && status.encrypted === false) return <PlainVaultOpen status={status} onStatus={onStatus} />;
   return (
     <main className="unlock">
       <form className="card" onSubmit={(e) => void submit(e)} aria-label={creating ? 'Create vault' : 'Unlock vault'}>
@@ -88,6 +102,7 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
         <button type="submit" className="primary" disabled={!canSubmit}>
           {working ? (creating ? 'Creating…' : 'Unlocking…') : creating ? 'Create vault' : 'Unlock'}
         </button>
+        {!creating && <KeyFileUnlock onStatus={onStatus} />}
       </form>
     </main>
   );

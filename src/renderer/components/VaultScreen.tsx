@@ -1,9 +1,16 @@
 /** The unlocked window: top bar, sidebar with the list, and the editor (or the Trash). Decisions live in useVaultScreen. */
+import { useState } from 'react';
 import type { VaultStatus } from '../../shared/contract';
+import { useLiveStats } from '../hooks/useLiveStats';
+import { useActivityReporter, useSettings } from '../hooks/useSettings';
 import { useVaultScreen } from '../hooks/useVaultScreen';
 import { ConfirmDialog } from './Dialog';
 import { Editor } from './Editor';
 import { ErrorMessage } from './ErrorMessage';
+import type { Panel } from './PanelButtons';
+import { BenchView } from './bench/BenchView';
+import { PerformanceView } from './PerformanceView';
+import { SettingsView } from './SettingsView';
 import { ShortcutHelp } from './ShortcutHelp';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
@@ -22,9 +29,27 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   const v = useVaultScreen(onStatus);
   const { state, dispatch } = v;
   const selection = state.selection;
+  const [panel, setPanel] = useState<Panel>('none');
+  const { settings, update } = useSettings();
+  useActivityReporter();
+  // One subscription per window: ticks flow while the top-bar ticker is shown or the Performance view is open.
+  const live = useLiveStats(settings.showTicker || panel === 'performance');
   return (
     <div className="app">
-      <TopBar path={status.path} stats={v.stats} view={state.view} onToggleTrash={v.toggleTrash} onVerify={v.verify} onLock={v.lock} />
+      <TopBar
+        path={status.path}
+        stats={settings.showTicker ? v.stats : undefined}
+        encrypted={status.encrypted}
+        panel={panel}
+        onPanel={setPanel}
+        view={state.view}
+        onToggleTrash={() => {
+          setPanel('none');
+          v.toggleTrash();
+        }}
+        onVerify={v.verify}
+        onLock={v.lock}
+      />
       <Sidebar
         filters={state.filters}
         types={v.types}
@@ -32,16 +57,28 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         generation={state.generation}
         selectedId={selection.kind === 'doc' ? selection.id : undefined}
         findRef={v.findRef}
-        onNew={v.newDoc}
+        onNew={() => {
+          setPanel('none');
+          v.newDoc();
+        }}
         onFind={(id) => void v.find(id)}
         onFilter={(filters) => dispatch({ type: 'filter', filters })}
         onClearFilters={() => dispatch({ type: 'clearFilters' })}
-        onSelect={(id) => v.select({ kind: 'doc', id })}
+        onSelect={(id) => {
+          setPanel('none');
+          v.select({ kind: 'doc', id });
+        }}
         onItems={v.onItems}
       />
       <div className="main-pane">
         <ErrorMessage error={state.error} onDismiss={() => dispatch({ type: 'error', error: undefined })} />
-        {state.view === 'trash' ? (
+        {panel === 'performance' ? (
+          <PerformanceView history={live.history} latest={live.latest} onClose={() => setPanel('none')} />
+        ) : panel === 'benchmark' ? (
+          <BenchView onClose={() => setPanel('none')} />
+        ) : panel === 'settings' ? (
+          <SettingsView settings={settings} update={update} onClose={() => setPanel('none')} />
+        ) : state.view === 'trash' ? (
           <TrashView onRestored={v.onRestored} />
         ) : selection.kind === 'none' ? (
           <ShortcutHelp />

@@ -3,7 +3,8 @@
  * it (stats, lock, verify, find, menu commands, shortcut keys, the unsaved-change guard).
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { PushEvents, UiCommand, VaultStatus } from '../../shared/contract';
+import type { UiCommand, VaultStatus } from '../../shared/contract';
+import type { LiveSample } from '../../shared/live';
 import { assertNever } from '../../shared/errors';
 import type { Document, DocumentSummary } from '../../shared/types';
 import { toSerializedError } from '../errors';
@@ -12,11 +13,14 @@ import { useShortcutKeys } from '../shortcut-keys';
 import { useApi, usePushEvents } from '../state';
 import type { EditorHandle } from '../components/Editor';
 
+/** The counts the top bar shows. */
+export type VaultCounts = Pick<LiveSample['vault'], 'documents' | 'versions' | 'fileBytes'>;
+
 /** State and actions of the unlocked window. */
 export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
   const { call } = useApi();
   const [state, dispatch] = useReducer(vaultScreenReducer, initialVaultScreen);
-  const [stats, setStats] = useState<PushEvents['stats.tick'] | undefined>(undefined);
+  const [stats, setStats] = useState<VaultCounts | undefined>(undefined);
   const [types, setTypes] = useState<string[]>([]);
   const [knownTags, setKnownTags] = useState<ReadonlySet<string>>(new Set());
   const dirty = useRef(false);
@@ -92,7 +96,7 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
   useShortcutKeys(runCommand);
 
   usePushEvents((e) => {
-    if (e.event === 'stats.tick') setStats(e.data);
+    if (e.event === 'stats.tick') setStats(e.data.vault);
     else if (e.event === 'doc.changed' || e.event === 'docs.changed') reloadSoon();
     else if (e.event === 'ui.command') runCommand(e.data.command);
   });

@@ -46,5 +46,6 @@ export function vaultStats(ctx: ReadContext, x: StatsExtras): VaultStats {
     cache: x.cache,
     ops: x.ops,
     openedAt: x.openedAt,
+    createdAt: (ctx.db.prepare("SELECT value FROM meta WHERE key = 'created_at'").pluck().get() as number | undefined) ?? null,
   };
 }
