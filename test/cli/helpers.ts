@@ -3,7 +3,7 @@
  * first if it is missing or older than the sources, under a lock so parallel test files build once.
  * Every run checks that no registered secret appears in its output.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,25 +83,52 @@ export function secret(value: string): string {
   return value;
 }
 
-/** Runs `docvault args...` with a clean environment (no DOCVAULT_* from the caller). */
-export function run(args: readonly string[], opts: RunOptions = {}): RunResult {
+function cleanEnv(opts: RunOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOCVAULT_') && k !== 'NO_COLOR') env[k] = v;
-  Object.assign(env, opts.env);
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env,
-    input: opts.input ?? '',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error !== undefined) throw r.error;
-  const result = { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
+  return Object.assign(env, opts.env);
+}
+
+function checked(args: readonly string[], code: number | null, stdout: Buffer, stderr: Buffer): RunResult {
+  const result = { code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), stdoutBytes: stdout };
   for (const s of secrets) {
     expect(result.stdout, `secret leaked to stdout of: docvault ${args.join(' ')}`).not.toContain(s);
     expect(result.stderr, `secret leaked to stderr of: docvault ${args.join(' ')}`).not.toContain(s);
   }
   return result;
+}
+
+/** Runs `docvault args...` with a clean environment (no DOCVAULT_* from the caller). */
+export function run(args: readonly string[], opts: RunOptions = {}): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: cleanEnv(opts),
+    input: opts.input ?? '',
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error !== undefined) throw r.error;
+  return checked(args, r.status, r.stdout, r.stderr);
+}
+
+/** {@link run} without blocking this process, so several runs (and this process's own connections) proceed at once. */
+export function runAsync(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts), timeout: 60_000 });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve(checked(args, code, Buffer.concat(out), Buffer.concat(err)));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+    child.stdin.end(opts.input ?? '');
+  });
 }
 
 /** Runs and expects success; returns stdout. */
