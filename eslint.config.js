@@ -1,17 +1,28 @@
 // Layer boundaries are enforced here, not by memory (see ../shared/STYLE.md and the README's architecture).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersRule } from './scripts/eslint-layers.mjs';
 
-const noElectron = { name: 'electron', message: 'This layer must run under plain Node: no electron import.' };
-const noElectronSubpaths = { group: ['electron/*'], message: noElectron.message };
-const nodeBuiltins = {
-  group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'worker_threads', 'http', 'net'],
-  message: 'src/shared is pure TypeScript: no Node built-ins.',
+/**
+ * THE layer table (VS Code's code-layering rule is the model). Each layer lists the folders it is made of and
+ * the layers it may import from; importing from itself is always allowed. `node` (Node built-ins) and
+ * `electron` are pseudo-layers for modules outside the tree. Anything not listed (test/, scripts/) is not
+ * layered. The rule is scripts/eslint-layers.mjs; test/lint/boundaries.test.ts checks every forbidden edge.
+ */
+export const LAYERS = {
+  shared: { dirs: ['src/shared'], allow: [] },
+  storage: { dirs: ['src/main/storage'], allow: ['shared', 'node'] },
+  app: { dirs: ['src/app'], allow: ['shared', 'storage', 'node'] },
+  cli: { dirs: ['src/cli'], allow: ['shared', 'storage', 'app', 'node'] },
+  web: { dirs: ['src/web'], allow: ['shared', 'storage', 'app', 'node'] },
+  bench: { dirs: ['bench'], allow: ['shared', 'storage', 'node'] },
+  main: { dirs: ['src/main'], allow: ['shared', 'storage', 'app', 'node', 'electron'] },
+  preload: { dirs: ['src/preload'], allow: ['shared', 'electron'] },
+  renderer: { dirs: ['src/renderer'], allow: ['shared'] },
 };
-const mainFromRenderer = {
-  group: ['**/main/**', '**/main', '../main/*', '**/cli/**', '**/web/**'],
-  message: 'The renderer talks only to the contract in src/shared.',
-};
+
+/** GitHub Desktop's rule: raw ipcMain / ipcRenderer only in the two wrappers (main/index.ts only hands ipcMain to ipc.ts). */
+export const RAW_IPC = { names: ['ipcMain', 'ipcRenderer'], files: ['src/main/ipc.ts', 'src/main/index.ts', 'src/preload/index.ts'] };
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.native/**', 'bench/results/**'] },
@@ -19,7 +30,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    plugins: { docvault: { rules: { layers: layersRule } } },
     rules: {
+      'docvault/layers': ['error', { layers: LAYERS, rawIpc: RAW_IPC }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
@@ -27,29 +40,5 @@ export default tseslint.config(
         { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']", message: 'No focused tests.' },
       ],
     },
-  },
-  {
-    // GitHub Desktop's rule: raw IPC only in the wrappers. ipcMain is handled in src/main/ipc.ts (index.ts
-    // only hands the object over); ipcRenderer only in src/preload.
-    files: ['src/main/**/*.ts'],
-    ignores: ['src/main/ipc.ts', 'src/main/index.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Raw IPC belongs in src/main/ipc.ts (and src/preload).' }] },
-      ],
-    },
-  },
-  {
-    files: ['src/main/storage/**/*.ts', 'src/cli/**/*.ts', 'src/web/**/*.ts', 'bench/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths] }] },
-  },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, nodeBuiltins] }] },
-  },
-  {
-    files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronSubpaths, mainFromRenderer, nodeBuiltins] }] },
   },
 );

@@ -8,12 +8,13 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { UiCommand } from '../shared/contract';
-import { DocvaultBackend } from './backend';
-import { createHandler } from './handlers';
+import { accelerator, shortcutOf } from '../shared/shortcuts';
+import { DocvaultBackend } from '../app/backend';
+import { createHandler } from '../app/handlers';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
 import { SafeStorageKeyStore } from './key-store';
 import { nativeBindingFor } from './native';
-import { DEFAULT_VAULT_FILE } from './paths';
+import { DEFAULT_VAULT_FILE } from '../app/paths';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** out/main → project root (holds .native/). */
@@ -149,6 +150,12 @@ async function main(): Promise<void> {
     else if (c === 'lock') void backend.lock();
   };
 
+  /** A menu item from the shared shortcut table (the renderer's key handler and help text read the same table). */
+  const menuItem = (c: UiCommand): MenuItemConstructorOptions => {
+    const s = shortcutOf(c);
+    return { label: s.label, accelerator: accelerator(s.app), click: () => command(c) };
+  };
+
   const template: MenuItemConstructorOptions[] = [
     {
       label: 'File',
@@ -156,11 +163,9 @@ async function main(): Promise<void> {
         { label: 'New vault…', click: () => void chooseVault('new') },
         { label: 'Open vault…', accelerator: 'CmdOrCtrl+O', click: () => void chooseVault('open') },
         { type: 'separator' },
-        { label: 'New document', accelerator: 'CmdOrCtrl+N', click: () => command('new') },
-        { label: 'Save', accelerator: 'CmdOrCtrl+S', click: () => command('save') },
-        { label: 'Find by id', accelerator: 'CmdOrCtrl+F', click: () => command('find') },
+        ...(['new', 'save', 'find'] as const).map((c) => menuItem(c)),
         { type: 'separator' },
-        { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => command('lock') },
+        menuItem('lock'),
         { label: 'Forget remembered key', click: () => void backend.forget() },
         { type: 'separator' },
         { role: 'quit' },

@@ -5,7 +5,7 @@
  * as the `{ ok, value | error }` envelope, so a thrown error never loses its `kind` on the way.
  */
 import { CHANNELS, PUSH_IPC_CHANNEL, ipcChannelName, type PushEvent, type Result } from '../shared/contract';
-import type { RequestHandler } from './handlers';
+import type { RequestHandler } from '../app/handlers';
 
 /** The part of an invoke event this file reads (Electron's IpcMainInvokeEvent has it). */
 export interface IpcEventLike {

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { KeyStore } from './backend';
+import type { KeyStore } from '../app/key-store';
 
 /** The part of Electron's safeStorage used here (the async API of Electron ≥ 37). */
 export interface SafeStorageLike {

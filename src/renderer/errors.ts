@@ -26,7 +26,7 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
   Conflict: 'Someone saved this document after you opened it.',
   Integrity: 'The stored data does not match its signature: it may have been altered outside docvault. Nothing was changed.',
   Overloaded: 'Another writer holds the vault. Try again in a moment.',
-  Unauthorized: 'This page has no valid access token. Open the URL printed by `npm run serve` again.',
+  Unauthorized: 'This page has no valid access token. Open the address docvault printed when it started (npm start or npm run serve) again.',
   NotAVault: 'The file is damaged or is not a docvault vault.',
 };
 
@@ -35,9 +35,24 @@ export function errorTitle(kind: ErrorKind): string {
   return TITLES[kind] ?? TITLES.Internal;
 }
 
-/** One readable line: the kind's title and hint, then the server's own message. */
-export function describeError(e: SerializedError): { title: string; hint: string | undefined; detail: string } {
-  return { title: errorTitle(e.kind), hint: HINTS[e.kind], detail: e.message };
+/**
+ * Kinds whose hint already says all the server's message would (a wrong passphrase is just that): showing
+ * both reads as two messages saying the same thing.
+ */
+const HINT_SAYS_IT_ALL: ReadonlySet<ErrorKind> = new Set(['WrongKey', 'Closed']);
+
+/** What to show: the kind's title, a hint for what to do, and the server's own message when it adds something. */
+export function describeError(e: SerializedError): { title: string; hint: string | undefined; detail: string | undefined } {
+  return { title: errorTitle(e.kind), hint: HINTS[e.kind], detail: HINT_SAYS_IT_ALL.has(e.kind) ? undefined : e.message };
+}
+
+/**
+ * The one conversion of anything thrown into an error the UI can show: a {@link CallError} keeps its kind,
+ * anything else (a bug, a broken transport) becomes `Internal` with its message.
+ */
+export function toSerializedError(err: unknown): SerializedError {
+  if (err instanceof CallError) return err.error;
+  return { kind: 'Internal', message: err instanceof Error ? err.message : String(err) };
 }
 
 /** An error as the UI carries it: thrown by `call` when a result is not ok. */

@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DocvaultBackend } from '../main/backend';
-import { defaultVaultPath } from '../main/paths';
+import { DocvaultBackend } from '../app/backend';
+import { defaultVaultPath } from '../app/paths';
 import { startWebServer, type WebServer } from './server';
 
 /** Parsed command line. */

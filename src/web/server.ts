@@ -16,8 +16,8 @@ import { join, relative, sep } from 'node:path';
 import { HTTP, type Result } from '../shared/contract';
 import type { ErrorKind } from '../shared/errors';
 import { LIMITS } from '../shared/types';
-import type { DocvaultBackend } from '../main/backend';
-import { createHandler } from '../main/handlers';
+import type { DocvaultBackend } from '../app/backend';
+import { createHandler } from '../app/handlers';
 
 /** Largest request body: a maximal document, JSON-escaped, plus room for the rest. */
 export const DEFAULT_MAX_BODY_BYTES = 2 * LIMITS.defaultMaxContentBytes + 2 * LIMITS.metadataMaxBytes + 1024 * 1024;

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocvaultBackend } from '../../src/main/backend';
+import { DocvaultBackend } from '../../src/app/backend';
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { HTTP, type Channel, type ChannelInputs, type ChannelOutputs, type Result } from '../../src/shared/contract';
 

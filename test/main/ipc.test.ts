@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHANNELS, PUSH_IPC_CHANNEL, ipcChannelName, type PushEvent, type Result } from '../../src/shared/contract';
-import { DocvaultBackend } from '../../src/main/backend';
-import { createHandler } from '../../src/main/handlers';
+import { DocvaultBackend } from '../../src/app/backend';
+import { createHandler } from '../../src/app/handlers';
 import { isTrustedUrl, pushToAll, registerIpc, type IpcEventLike, type IpcMainLike } from '../../src/main/ipc';
 import { tempDir } from '../helpers/tmp';
 

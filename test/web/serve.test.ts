@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { defaultVaultPath, userDataDir } from '../../src/main/paths';
+import { defaultVaultPath, userDataDir } from '../../src/app/paths';
 import { parseServeArgs } from '../../src/web/serve';
 import { tempDir } from '../helpers/tmp';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DocvaultBackend } from '../../src/main/backend';
+import { DocvaultBackend } from '../../src/app/backend';
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { HTTP } from '../../src/shared/contract';
 import { tempDir } from '../helpers/tmp';

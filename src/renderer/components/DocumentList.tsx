@@ -1,78 +1,14 @@
 /**
- * The document list: virtualized rows (only what is on screen is in the DOM) over cursor-paged data,
- * so 100k documents scroll as smoothly as 10. Pages are fetched in order as the view reaches them.
+ * The document list: virtualized rows (only what is on screen is in the DOM) over cursor-paged data
+ * (../hooks/useDocPages.ts), so 100k documents scroll as smoothly as 10.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { LIMITS, type DocumentSummary, type ListQuery } from '../../shared/types';
-import { CallError } from '../errors';
-import { useApi } from '../state';
-import type { SerializedError } from '../../shared/errors';
+import { useEffect, useRef } from 'react';
+import type { DocumentSummary, ListQuery } from '../../shared/types';
+import { PAGE, useDocPages } from '../hooks/useDocPages';
+import { ErrorMessage } from './ErrorMessage';
 
-const PAGE = 500;
-const ROW_HEIGHT = 52;
-
-interface ListState {
-  readonly items: DocumentSummary[];
-  readonly nextCursor: string | null;
-  readonly total: number;
-  readonly loading: boolean;
-  readonly error: SerializedError | undefined;
-}
-
-const EMPTY: ListState = { items: [], nextCursor: null, total: 0, loading: true, error: undefined };
-
-/** Loads pages of `query` on demand; `generation` changes force a reload from the first page. */
-function useDocPages(query: ListQuery, generation: number) {
-  const { call } = useApi();
-  const [state, setState] = useState<ListState>(EMPTY);
-  const inflight = useRef<string | undefined>(undefined);
-  const key = JSON.stringify(query);
-  const keyRef = useRef(key);
-  keyRef.current = key;
-  const loaded = useRef({ key, count: 0 });
-
-  useEffect(() => {
-    let live = true;
-    inflight.current = 'first';
-    setState((s) => ({ ...s, loading: true }));
-    // A reload of the same query (after a change) fetches as many rows as were shown, so the view does not flash.
-    const limit = loaded.current.key === key ? Math.min(LIMITS.listMaxLimit, Math.max(PAGE, loaded.current.count)) : PAGE;
-    call('doc.list', { ...query, limit })
-      .then((page) => {
-        if (live) setState({ items: [...page.items], nextCursor: page.nextCursor, total: page.total, loading: false, error: undefined });
-      })
-      .catch((err: unknown) => {
-        if (live) setState({ ...EMPTY, loading: false, error: err instanceof CallError ? err.error : { kind: 'Internal', message: String(err) } });
-      })
-      .finally(() => {
-        if (live) inflight.current = undefined;
-      });
-    return () => {
-      live = false;
-    };
-  }, [key, generation, call]); // `key` stands for `query`
-
-  /** Fetches the next page; `far` (the view is well past what is loaded) asks for the largest page. */
-  const loadMore = useCallback((far: boolean) => {
-    const cursor = state.nextCursor;
-    if (cursor === null || inflight.current !== undefined) return;
-    inflight.current = cursor;
-    const forKey = keyRef.current;
-    call('doc.list', { ...(JSON.parse(forKey) as ListQuery), limit: far ? LIMITS.listMaxLimit : PAGE, cursor })
-      .then((page) => {
-        if (keyRef.current !== forKey) return;
-        setState((s) => (s.nextCursor !== cursor ? s : { ...s, items: [...s.items, ...page.items], nextCursor: page.nextCursor, total: page.total }));
-      })
-      .catch((err: unknown) => setState((s) => ({ ...s, error: err instanceof CallError ? err.error : { kind: 'Internal', message: String(err) } })))
-      .finally(() => {
-        if (inflight.current === cursor) inflight.current = undefined;
-      });
-  }, [state.nextCursor, call]);
-
-  loaded.current = { key, count: state.items.length };
-  return { ...state, loadMore };
-}
+const ROW_HEIGHT = 56;
 
 function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -85,17 +21,56 @@ export interface DocumentListProps {
   readonly selectedId: string | undefined;
   readonly onSelect: (id: string) => void;
   readonly onTotal?: (total: number) => void;
+  /** The rows loaded so far (known tags for the tag filter's suggestions). */
+  readonly onItems?: (items: readonly DocumentSummary[]) => void;
+  /** Set when a filter narrows the list: an empty list then says "No matches" and offers this. */
+  readonly onClearFilters?: (() => void) | undefined;
+}
+
+/** One row: title on the first line; type, tags and date on the second, the date never cut. */
+function Row({ d }: { d: DocumentSummary }) {
+  return (
+    <>
+      <div className="row-title">
+        {d.integrityFailed === true && (
+          <span className="pill integrity" title="This entry failed its integrity check: it may have been altered outside docvault. Run Verify.">
+            altered?
+          </span>
+        )}
+        {d.title !== '' ? d.title : <span className="muted">{d.id}</span>}
+      </div>
+      <div className="row-meta muted">
+        <span className="row-labels">
+          {d.type !== '' && <span className="pill">{d.type}</span>}
+          {d.tags.slice(0, 3).map((t) => (
+            <span key={t} className="tag">
+              #{t}
+            </span>
+          ))}
+        </span>
+        <span className="date" title={new Date(d.updatedAt).toLocaleString()}>
+          v{d.version} · {formatDate(d.updatedAt)}
+        </span>
+      </div>
+    </>
+  );
 }
 
 /** The virtualized list of documents matching `query`. */
-export function DocumentList({ query, generation, selectedId, onSelect, onTotal }: DocumentListProps) {
+export function DocumentList({ query, generation, selectedId, onSelect, onTotal, onItems, onClearFilters }: DocumentListProps) {
   const { items, total, nextCursor, loading, error, loadMore } = useDocPages(query, generation);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const virtualItems = virtualizer.getVirtualItems();
   const lastIndex = virtualItems.length > 0 ? (virtualItems[virtualItems.length - 1]?.index ?? 0) : 0;
+  const queryKey = JSON.stringify(query);
 
   useEffect(() => onTotal?.(total), [total, onTotal]);
+  useEffect(() => onItems?.(items), [items, onItems]);
+  // A new sort or filter starts at the top, not where the old list was scrolled to.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [queryKey]);
   // Fetch the next page while the view is within a page of what is loaded (repeats until covered).
   useEffect(() => {
     if (nextCursor !== null && lastIndex >= items.length - PAGE / 2) loadMore(lastIndex > items.length + PAGE);
@@ -115,8 +90,21 @@ export function DocumentList({ query, generation, selectedId, onSelect, onTotal 
 
   return (
     <div className="list" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="doc-list" aria-label="Documents" role="listbox">
-      {error !== undefined && <div className="error">{error.message}</div>}
-      {!loading && total === 0 && error === undefined && <div className="empty muted">No documents here yet.</div>}
+      <ErrorMessage error={error} />
+      {!loading && total === 0 && error === undefined && (
+        <div className="empty muted" data-testid="list-empty">
+          {onClearFilters !== undefined ? (
+            <>
+              <p>No matches.</p>
+              <button type="button" onClick={onClearFilters}>
+                Clear filters
+              </button>
+            </>
+          ) : (
+            <p>No documents here yet. Create one with New.</p>
+          )}
+        </div>
+      )}
       <div className="list-inner" style={{ height: virtualizer.getTotalSize() }}>
         {virtualItems.map((v) => {
           const d = items[v.index];
@@ -131,29 +119,7 @@ export function DocumentList({ query, generation, selectedId, onSelect, onTotal 
               data-id={d?.id}
               onClick={d === undefined ? undefined : () => onSelect(d.id)}
             >
-              {d === undefined ? (
-                <span className="muted">Loading…</span>
-              ) : (
-                <>
-                  <div className="row-title">
-                    {d.integrityFailed === true && (
-                      <span className="pill integrity" title="This entry failed its integrity check: it may have been altered outside docvault. Run Verify.">
-                        altered?
-                      </span>
-                    )}
-                    {d.title !== '' ? d.title : <span className="muted">{d.id}</span>}
-                  </div>
-                  <div className="row-meta muted">
-                    {d.type !== '' && <span className="pill">{d.type}</span>}
-                    {d.tags.slice(0, 3).map((t) => (
-                      <span key={t} className="tag">
-                        #{t}
-                      </span>
-                    ))}
-                    <span className="date">v{d.version} · {formatDate(d.updatedAt)}</span>
-                  </div>
-                </>
-              )}
+              {d === undefined ? <span className="muted">Loading…</span> : <Row d={d} />}
             </div>
           );
         })}

@@ -10,7 +10,7 @@ export function ErrorMessage({ error, onDismiss }: { error: SerializedError | un
     <div className="error" role="alert" data-kind={error.kind}>
       <strong>{d.title}</strong>
       {d.hint !== undefined && <span> — {d.hint}</span>}
-      <div className="detail">{d.detail}</div>
+      {d.detail !== undefined && <div className="detail">{d.detail}</div>}
       {onDismiss !== undefined && (
         <button type="button" className="link" onClick={onDismiss} aria-label="Dismiss">
           ×

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { VaultStatus } from '../../shared/contract';
 import type { SerializedError } from '../../shared/errors';
-import { CallError } from '../errors';
+import { toSerializedError } from '../errors';
 import { useApi } from '../state';
 import { strengthOf } from '../strength';
 import { ErrorMessage } from './ErrorMessage';
@@ -35,7 +35,7 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
       setAgain('');
       onStatus(s);
     } catch (err) {
-      setError(err instanceof CallError ? err.error : { kind: 'Internal', message: String(err) });
+      setError(toSerializedError(err));
     } finally {
       setWorking(false);
     }

@@ -1,8 +1,9 @@
 /** The backend: lock forgets the store, unlock reopens, remembered keys open without the passphrase. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DocvaultBackend, type KeyStore } from '../../src/main/backend';
-import { serviceStoreFactory, vaultStoreFactory } from '../../src/main/store';
+import { DocvaultBackend } from '../../src/app/backend';
+import type { KeyStore } from '../../src/app/key-store';
+import { serviceStoreFactory, vaultStoreFactory } from '../../src/app/store';
 import type { PushEvent } from '../../src/shared/contract';
 import { isDocvaultError } from '../../src/shared/errors';
 import { tempDir } from '../helpers/tmp';

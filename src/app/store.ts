@@ -4,7 +4,7 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type VaultOptions } from './storage';
+import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type VaultOptions } from '../main/storage';
 import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
 
 /** The engine's methods the app uses, as promises. */

@@ -1,25 +1,13 @@
 /**
  * The app's side of the contract: one object per vault path that implements every channel on top of
  * the storage layer, holds the key only while unlocked, and emits push events. Transport-agnostic and
- * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/main/handlers.ts.
+ * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
 import { existsSync } from 'node:fs';
 import type { ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
+import type { KeyStore } from './key-store';
 import { deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
-
-/**
- * Where a remembered key lives (Electron: safeStorage under userData). Keys are 64 hex characters;
- * implementations encrypt them at rest with the OS keychain and refuse to store them in clear.
- */
-export interface KeyStore {
-  /** True when keys can be stored safely on this machine now. */
-  available(): Promise<boolean>;
-  has(vaultPath: string): Promise<boolean>;
-  load(vaultPath: string): Promise<string | undefined>;
-  save(vaultPath: string, rawKeyHex: string): Promise<void>;
-  forget(vaultPath: string): Promise<void>;
-}
 
 /** Options of {@link DocvaultBackend}. */
 export interface BackendOptions extends StoreOptions {

@@ -1,0 +1,151 @@
+/**
+ * The editor's behaviour: loads the document, saves with `expectedVersion`, turns a `Conflict` into the
+ * conflict dialog, and tells its own writes from outside ones. The state and its transitions are the pure
+ * reducer in ../model/editor.ts; this hook only does the calls and feeds the results in.
+ */
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type { Document } from '../../shared/types';
+import { toSerializedError } from '../errors';
+import { decidePush, defaultDocumentId, editorReducer, initialEditorState, isDirty, parseTags, type Draft } from '../model/editor';
+import { useApi, usePushEvents } from '../state';
+
+/** What the editor's owner hears about. */
+export interface EditorEvents {
+  readonly onSaved: (doc: Document) => void;
+  readonly onDeleted: (doc: Document) => void;
+  readonly onDirtyChange: (dirty: boolean) => void;
+}
+
+/** State and actions of the editor of document `id` (null: a new document). */
+export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange }: EditorEvents) {
+  const { call } = useApi();
+  const [state, dispatch] = useReducer(editorReducer, initialEditorState);
+  const dirty = isDirty(state, id === null);
+  // Refs, not state: push events and double saves must see the latest values, not the last render's.
+  const saving = useRef(false);
+  const knownVersion = useRef(0);
+  const deferred = useRef<{ version: number; deleted: boolean } | undefined>(undefined);
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+
+  const load = useCallback(
+    async (docId: string) => {
+      try {
+        const doc = await call('doc.get', { id: docId });
+        knownVersion.current = Math.max(knownVersion.current, doc.version);
+        dispatch({ type: 'loaded', doc });
+      } catch (err) {
+        dispatch({ type: 'loadFailed', error: toSerializedError(err) });
+      }
+    },
+    [call],
+  );
+
+  useEffect(() => {
+    if (id !== null) void load(id);
+  }, [id, load]);
+
+  /** An outside change: reload a clean draft, flag a dirty one. */
+  const outside = useCallback(
+    (deleted: boolean) => {
+      if (id === null) return;
+      if (deleted) dispatch({ type: 'changedElsewhere', change: 'deleted' });
+      else if (dirtyRef.current) dispatch({ type: 'changedElsewhere', change: 'updated' });
+      else void load(id);
+    },
+    [id, load],
+  );
+
+  usePushEvents((e) => {
+    if (e.event !== 'doc.changed' || id === null || e.data.id !== id) return;
+    const decision = decidePush(e.data, { knownVersion: knownVersion.current, saving: saving.current, dirty: dirtyRef.current });
+    if (decision === 'defer') {
+      const d = deferred.current;
+      deferred.current = { version: Math.max(d?.version ?? 0, e.data.version ?? 0), deleted: (d?.deleted ?? false) || e.data.change === 'deleted' };
+    } else if (decision === 'reload') void load(id);
+    else if (decision === 'flag') outside(e.data.change === 'deleted');
+  });
+
+  /** After a save: events that arrived meanwhile are outside changes only if they are newer than what it wrote. */
+  const settleDeferred = useCallback(() => {
+    const d = deferred.current;
+    deferred.current = undefined;
+    if (d !== undefined && (d.deleted || d.version > knownVersion.current)) outside(d.deleted);
+  }, [outside]);
+
+  const save = useCallback(
+    async (expectedVersion?: number) => {
+      // Two saves in the same tick (button + shortcut) must not both go out.
+      if (saving.current) return;
+      const sent: Draft = state.draft;
+      const fields = { title: sent.title, type: sent.type, tags: parseTags(sent.tags), content: sent.content };
+      if (id !== null && state.base === undefined) return;
+      saving.current = true;
+      dispatch({ type: 'saveStarted' });
+      try {
+        const doc =
+          id === null
+            ? await call('doc.create', { document: { id: sent.id.trim() || defaultDocumentId(sent.title), ...fields } }, 'Saving')
+            : await call('doc.update', { id, patch: fields, expectedVersion: expectedVersion ?? state.base?.version ?? 0 }, 'Saving');
+        knownVersion.current = Math.max(knownVersion.current, doc.version);
+        dispatch({ type: 'saved', doc, sent: { ...sent, id: doc.id }, notice: `Saved version ${doc.version}` });
+        onSaved(doc);
+      } catch (err) {
+        const error = toSerializedError(err);
+        if (error.kind === 'Conflict' && id !== null) {
+          try {
+            const theirs = await call('doc.get', { id });
+            knownVersion.current = Math.max(knownVersion.current, theirs.version);
+            dispatch({ type: 'conflict', theirs });
+          } catch (err2) {
+            dispatch({ type: 'failed', error: toSerializedError(err2) });
+          }
+        } else dispatch({ type: 'failed', error });
+      } finally {
+        saving.current = false;
+        settleDeferred();
+      }
+    },
+    [id, call, state.draft, state.base, onSaved, settleDeferred],
+  );
+
+  /** Moves the document to the Trash (its owner shows the Undo notice). */
+  const remove = useCallback(async () => {
+    const base = state.base;
+    if (id === null || base === undefined) return;
+    try {
+      await call('doc.delete', { id, expectedVersion: base.version }, 'Moving to the Trash');
+      onDeleted(base);
+    } catch (err) {
+      dispatch({ type: 'failed', error: toSerializedError(err) });
+    }
+  }, [id, call, state.base, onDeleted]);
+
+  const showHistory = useCallback(async () => {
+    if (id === null) return;
+    try {
+      dispatch({ type: 'history', versions: await call('doc.versions', { id }) });
+    } catch (err) {
+      dispatch({ type: 'failed', error: toSerializedError(err) });
+    }
+  }, [id, call]);
+
+  const restore = useCallback(
+    async (version: number) => {
+      if (id === null || state.base === undefined) return;
+      try {
+        const doc = await call('doc.restore', { id, version, expectedVersion: state.base.version }, 'Restoring');
+        knownVersion.current = Math.max(knownVersion.current, doc.version);
+        dispatch({ type: 'saved', doc, sent: state.draft, notice: `Restored version ${version} as version ${doc.version}` });
+        onSaved(doc);
+      } catch (err) {
+        dispatch({ type: 'failed', error: toSerializedError(err) });
+      }
+    },
+    [id, call, state.base, state.draft, onSaved],
+  );
+
+  return { state, dispatch, dirty, save, remove, showHistory, restore };
+}
