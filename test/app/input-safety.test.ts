@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DocvaultBackend } from '../../src/main/backend';
-import { createHandler } from '../../src/main/handlers';
-import { serviceStoreFactory, vaultStoreFactory } from '../../src/main/store';
+import { DocvaultBackend } from '../../src/app/backend';
+import { createHandler } from '../../src/app/handlers';
+import { serviceStoreFactory, vaultStoreFactory } from '../../src/app/store';
 import { makeVault, tempDir } from '../helpers/tmp';
 
 const PROTO_META = '{"__proto__":{"polluted":true},"constructor":"c","prototype":[1],"plain":1}';
