@@ -1,59 +1,24 @@
 /**
- * Runs the real `docvault` command (node bin/docvault.mjs) in a child process. Builds the bundle
- * first if it is missing or older than the sources, under a lock so parallel test files build once.
- * Every run checks that no registered secret appears in its output.
+ * Runs the real `docvault` command (node bin/docvault.mjs) in a child process, from the bundle
+ * test/global-setup.ts built. Every run checks that no registered secret appears in its output.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 
 /** Repository root. */
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'docvault.mjs');
 const BUNDLE = join(ROOT, 'out', 'node', 'cli.mjs');
-const SOURCES = ['src/cli', 'src/shared', 'src/main/storage'].map((d) => join(ROOT, d));
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function isFresh(): boolean {
-  return existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= Math.max(...SOURCES.map(newestSource));
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Makes sure out/node/cli.mjs exists and is newer than the sources (runs scripts/build-node.mjs if not). */
+/**
+ * Checks that the bundle is there. test/global-setup.ts builds it once before any test file runs; a test
+ * never builds it (another test process may be loading it at that moment).
+ */
 export function ensureBuilt(): void {
-  if (isFresh()) return;
-  const lock = join(tmpdir(), 'docvault-cli-test-build.lock');
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (i > 600) throw new Error(`could not take ${lock}; remove it if no test run is building`);
-      sleep(100);
-    }
-  }
-  try {
-    if (isFresh()) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-node.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`building the CLI failed (node scripts/build-node.mjs):\n${r.stderr}`);
-  } finally {
-    rmdirSync(lock);
-  }
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing after the build`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run the tests through vitest (its global setup builds it) or npm run build:node`);
 }
 
 /** Outcome of one run. */
@@ -149,9 +114,7 @@ export function fails(args: readonly string[], kind: string, code: number, opts:
   return r;
 }
 
-/** A directory under the system temp dir, removed by the returned function. */
+/** A fresh temp directory for one test file, removed by the returned function (test/helpers/tmp.ts). */
 export function scratch(): { dir: string; cleanup: () => void } {
-  const dir = join(tmpdir(), `docvault-cli-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(dir, { recursive: true });
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return tempDir('docvault-cli-');
 }
