@@ -144,8 +144,8 @@ vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 async function loadMain(): Promise<void> {
   vi.resetModules();
   await import('../../src/main/index');
-  // main() awaits whenReady, the status of the remembered key, then makes the window.
-  for (let i = 0; i < 50 && fake.state.windows.length === 0 && fake.state.lock; i++) await new Promise((r) => setTimeout(r, 10));
+  // main() awaits whenReady, the status of the remembered key, then makes the window (unless it quit at once).
+  if (fake.state.lock) await vi.waitFor(() => expect(fake.state.windows.length).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
 }
 
 let cleanup: () => void;
