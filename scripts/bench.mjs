@@ -15,6 +15,7 @@
 //   npm run bench -- --note 'quiet machine'   a line of context printed above the table
 //   npm run bench -- --keep                keep the temp stores (their path is printed)
 import { build } from 'esbuild';
+import { nodeBundleOptions } from './build-node.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,21 +54,10 @@ if (args.help) {
 }
 
 // ---------------------------------------------------------------- bundle
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const outdir = join(root, 'out/bench');
-await build({
-  entryPoints: { index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') },
-  outdir,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: true,
-  external: [...Object.keys(pkg.dependencies ?? {}), 'pouchdb-node', 'leveldown', 'electron'],
-  outExtension: { '.js': '.mjs' },
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  logLevel: 'warning',
-});
+const bundleOptions = nodeBundleOptions({ index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') }, outdir);
+// The comparison drivers' packages are dev dependencies: load them from node_modules too.
+await build({ ...bundleOptions, external: [...bundleOptions.external, 'pouchdb-node', 'leveldown'] });
 const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
 
 /** The `service` driver runs the engine from out/node/storage-worker.mjs: rebuild it from src/ so it is not stale. */

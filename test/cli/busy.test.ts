@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes';
 import { closeError } from '../../src/cli/main';
+import { Vault } from '../../src/main/storage';
+import { kindOfSync } from '../helpers/errors';
 import { openRaw } from '../helpers/raw-db';
 import { ok, runAsync, scratch, secret, type RunResult } from './helpers';
 
@@ -18,9 +20,9 @@ beforeAll(() => ({ dir, cleanup } = scratch()));
 afterAll(() => cleanup());
 
 /** A vault with one document; `hold` takes its write lock in this process until `release`. */
-function lockedVault(): { args: (...a: string[]) => string[]; release: () => void } {
-  const vault = join(dir, 'busy.dvault');
-  const key = join(dir, 'busy.key');
+function lockedVault(name = 'busy'): { args: (...a: string[]) => string[]; release: () => void; path: string; hex: string } {
+  const vault = join(dir, `${name}.dvault`);
+  const key = join(dir, `${name}.key`);
   ok(['init', '--vault', vault, '--key-file', key]);
   const hex = secret(readFileSync(key, 'utf8').trim());
   const args = (...a: string[]): string[] => [...a, '--vault', vault, '--key-file', key];
@@ -29,6 +31,8 @@ function lockedVault(): { args: (...a: string[]) => string[]; release: () => voi
   holder.exec('BEGIN IMMEDIATE'); // the write lock, held while the CLI runs in a child process
   return {
     args,
+    path: vault,
+    hex,
     release: () => {
       holder.exec('ROLLBACK');
       holder.close();
@@ -58,6 +62,19 @@ describe('a vault whose write lock another process holds', () => {
       release();
     }
     expect(ok(args('get', 'doc'))).toBe('committed before the lock');
+  });
+
+  it("the engine's close() on a locked vault throws Overloaded, and closes anyway", { timeout: 60_000 }, () => {
+    const { release, path, hex } = lockedVault('engine');
+    try {
+      const v = Vault.openSync(path, { key: { rawKey: hex } });
+      expect(v.get('doc').content).toBe('committed before the lock');
+      expect(kindOfSync(() => v.close())).toBe('Overloaded');
+      expect(v.isOpen).toBe(false);
+      expect(kindOfSync(() => v.get('doc'))).toBe('Closed');
+    } finally {
+      release();
+    }
   });
 
   it('maps close errors: a locked database is Overloaded, anything else Internal', () => {

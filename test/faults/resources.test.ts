@@ -116,7 +116,10 @@ describe('resources', () => {
     expect(failure).toMatch(/^[A-Za-z]+: .*disk is full/);
     // Reads still work on a full disk.
     expect(v.get(acked[0] as string).content.startsWith('d0 ')).toBe(true);
-    figures['disk full: close'] = outcome(() => v.close());
+    const closed = outcome(() => v.close());
+    figures['disk full: close'] = closed;
+    expect(closed).not.toMatch(/^untyped/);
+    expect(v.isOpen).toBe(false);
     mount('-o', 'remount,size=16m', mnt);
     const again = open(path);
     try {
