@@ -5,25 +5,15 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { nodeBundleOptions } from './build-node.mjs';
 
 /** Bundles bench/index.ts and bench/child.ts to out/bench; returns the library and the child's path. */
 export async function bundleBench(root) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const outdir = join(root, 'out/bench');
-  await build({
-    entryPoints: { index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    sourcemap: true,
-    // Every package stays external: native addons load from node_modules, and peers load lazily.
-    external: [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), 'leveldown'],
-    outExtension: { '.js': '.mjs' },
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  const options = nodeBundleOptions({ index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') }, outdir);
+  // Every package stays external: native addons load from node_modules, and peers load lazily.
+  await build({ ...options, external: [...options.external, ...Object.keys(pkg.devDependencies ?? {}), 'leveldown'] });
   const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
   return { lib, childPath: join(outdir, 'child.mjs') };
 }

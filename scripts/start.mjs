@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: builds, then launches the Electron app. Where Electron cannot run — no Electron binary
+// `npm start`: builds what is stale, then launches the Electron app. Where Electron cannot run — no Electron binary
 // (it is downloaded on first use and the download host may be unreachable) or no Electron build of the
 // native SQLite module — it says so in one line and serves the web twin instead, printing its URL.
 // Never `require('electron')` here: on Electron >= 42 that starts a download.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -75,11 +75,30 @@ export function buildNativeForElectron(version) {
   }
 }
 
+/** Newest modification time under `dir` (ms), 0 when absent. */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) t = Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs);
+  return t;
+}
+
+function mtime(p) {
+  return existsSync(p) ? statSync(p).mtimeMs : 0;
+}
+
+/**
+ * Builds what is missing or older than the sources, and nothing else: a test (or a second terminal)
+ * may be running the bundles in out/ at this moment, and rewriting them under it breaks that run.
+ */
 function build() {
-  for (const [label, args] of [
-    ['building the Node bundles', [join(root, 'scripts', 'build-node.mjs')]],
-    ['building the app', [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']],
+  const src = Math.max(newest(join(root, 'src')), mtime(join(root, 'package.json')), mtime(join(root, 'electron.vite.config.ts')));
+  const stale = (...files) => files.some((f) => mtime(join(root, 'out', f)) < src);
+  for (const [label, args, outputs] of [
+    ['building the Node bundles', [join(root, 'scripts', 'build-node.mjs')], ['node/cli.mjs', 'node/storage-worker.mjs', 'node/web-server.mjs']],
+    ['building the app', [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], ['main/index.js', 'preload/index.cjs', 'renderer/index.html']],
   ]) {
+    if (!stale(...outputs)) continue;
     const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (r.status !== 0) {
       const first = (r.stderr || '').split('\n').find((l) => l.trim() !== '') ?? `exit ${r.status}`;

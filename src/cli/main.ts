@@ -11,6 +11,7 @@ import { COMMON_OPTIONS, VAULT_OPTIONS, findCommandIndex, parseCommandArgs, rend
 import { VAULT_ENV, makeContext, type Command } from './command';
 import { COMMANDS, findCommand } from './commands';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor } from './exit-codes';
+import { printable } from './format';
 import { processIo, type CliIo } from './io';
 import { PASSPHRASE_ENV } from './keys';
 
@@ -82,7 +83,7 @@ function errorLine(kind: string, message: string, secrets: readonly string[]): s
   // Redact any secret that somehow reached a message; very short ones would mangle the text, so the
   // engine's messages never contain key material in the first place. This is a second line of defence.
   for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[redacted]');
-  return `${kind}: ${text.replace(/[\r\n]+/g, ' ').replace(/\p{Cc}/gu, '?')}\n`;
+  return `${kind}: ${printable(text.replace(/[\r\n]+/g, ' '))}\n`;
 }
 
 async function runCommand(command: Command, args: readonly string[], io: CliIo, secrets: string[]): Promise<number> {
@@ -105,8 +106,31 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     for (const v of vaults) closeQuietly(v);
     throw err;
   }
-  for (const v of vaults) v.close();
+  for (const v of vaults) closeAfterSuccess(v, io, secrets);
   return code;
+}
+
+/**
+ * Closes a vault after the command's work succeeded. Close only checkpoints the WAL and runs
+ * `PRAGMA optimize`; every write was already committed and synced, so a failure here (typically another
+ * process holding the write lock past the busy timeout) is a warning, never the command's outcome.
+ */
+function closeAfterSuccess(vault: Vault, io: CliIo, secrets: readonly string[]): void {
+  try {
+    vault.close();
+  } catch (err) {
+    const e = closeError(err);
+    io.stderr.write(`warning: ${errorLine(e.kind, `${e.message}; the command's work is committed`, secrets)}`);
+  }
+}
+
+/** Maps an error thrown by close: a locked database is `Overloaded`, anything else keeps its kind or is `Internal`. */
+export function closeError(err: unknown): DocvaultError {
+  if (err instanceof DocvaultError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  if (busy) return new DocvaultError('Overloaded', 'closing the vault: another process holds its write lock, so the WAL was not checkpointed', undefined, { cause: err });
+  return new DocvaultError('Internal', `closing the vault: ${serializeError(err).message}`, undefined, { cause: err });
 }
 
 function closeQuietly(vault: Vault): void {
@@ -148,13 +172,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (command === undefined) throw usageError(`unknown command '${name}'`);
     return await runCommand(command, [...argv.slice(0, at), ...argv.slice(at + 1)], io, secrets);
   } catch (err) {
-    if (err instanceof DocvaultError) {
-      io.stderr.write(errorLine(err.kind, err.message, secrets));
-      return exitCodeFor(err.kind);
-    }
-    const { message } = serializeError(err);
-    io.stderr.write(errorLine('Internal', message, secrets));
-    if ((io.env[DEBUG_ENV] ?? '') !== '' && err instanceof Error && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
-    return EXIT.internal;
+    const kind = err instanceof DocvaultError ? err.kind : 'Internal';
+    const message = err instanceof DocvaultError ? err.message : serializeError(err).message;
+    io.stderr.write(errorLine(kind, message, secrets));
+    // Typed Internal errors (an I/O error mapped by the engine) are as unexpected as untyped ones.
+    if (kind === 'Internal' && (io.env[DEBUG_ENV] ?? '') !== '') io.stderr.write(debugTrace(err, secrets));
+    return exitCodeFor(kind);
   }
+}
+
+/** The stack of `err` and of each `cause` below it, secrets redacted, for DOCVAULT_DEBUG. */
+function debugTrace(err: unknown, secrets: readonly string[]): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    parts.push(`${depth === 0 ? '' : 'Caused by: '}${e.stack ?? `${e.name}: ${e.message}`}`);
+  let text = parts.join('\n');
+  for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[redacted]');
+  return `${text}\n`;
 }

@@ -3,14 +3,16 @@
  * Lifecycle: single instance, vault under userData by default, Open/New vault with native dialogs,
  * Lock, optional remembered key (safeStorage), clean close of the store on quit.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, safeStorage, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, session, type MenuItemConstructorOptions } from 'electron';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { UiCommand } from '../shared/contract';
 import { accelerator, shortcutOf } from '../shared/shortcuts';
 import { DocvaultBackend } from '../app/backend';
 import { createHandler } from '../app/handlers';
+import { APP_INDEX_URL, appCsp, handleAppProtocol, registerAppScheme } from './app-protocol';
+import { devMode } from './dev-mode';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
 import { SafeStorageKeyStore } from './key-store';
 import { nativeBindingFor } from './native';
@@ -19,8 +21,12 @@ import { DEFAULT_VAULT_FILE } from '../app/paths';
 const here = dirname(fileURLToPath(import.meta.url));
 /** out/main → project root (holds .native/). */
 const appRoot = join(here, '..', '..');
-const rendererIndex = join(here, '..', 'renderer', 'index.html');
-const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+/** The built renderer, served on app://docvault/ (never loaded from file://). */
+const rendererDir = join(here, '..', 'renderer');
+const dev = devMode(app.isPackaged, process.env);
+const devUrl = dev.rendererUrl;
+// Privileged schemes must be registered before the app is ready.
+registerAppScheme(protocol);
 const log = (line: string): void => void process.stderr.write(`docvault: ${line}\n`);
 
 // Tests (test/e2e/electron.spec.ts) run the app in a throwaway profile.
@@ -72,7 +78,8 @@ async function main(): Promise<void> {
   });
   const windows = new Set<PushTarget>();
   backend.subscribe((e) => pushToAll(windows, e));
-  registerIpc(ipcMain, createHandler(backend, log), { fileIndex: pathToFileURL(rendererIndex).href, ...(devUrl === undefined ? {} : { devOrigin: devUrl }) }, log);
+  handleAppProtocol(protocol, rendererDir);
+  registerIpc(ipcMain, createHandler(backend, log), { pageUrl: APP_INDEX_URL, ...(devUrl === undefined ? {} : { devOrigin: devUrl }) }, log);
 
   hardenSessions();
   // Auto-lock also covers a sleeping machine or a locked screen: nobody is at the keyboard then.
@@ -99,7 +106,9 @@ async function main(): Promise<void> {
         webSecurity: true,
         allowRunningInsecureContent: false,
         webviewTag: false,
-        spellcheck: true,
+        // The spellchecker downloads dictionaries from Google's CDN and reads every word typed: off.
+        spellcheck: false,
+        devTools: dev.devTools,
         // Middle-click opens links in new windows, around setWindowOpenHandler in old versions: off.
         disableBlinkFeatures: 'Auxclick',
       },
@@ -124,8 +133,7 @@ async function main(): Promise<void> {
       });
       if (choice === 0) e.preventDefault();
     });
-    if (devUrl !== undefined) void w.loadURL(devUrl);
-    else void w.loadFile(rendererIndex);
+    void w.loadURL(devUrl ?? APP_INDEX_URL);
   };
 
   const chooseVault = async (mode: 'open' | 'new'): Promise<void> => {
@@ -178,7 +186,7 @@ async function main(): Promise<void> {
       ],
     },
     { role: 'editMenu' },
-    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const])] },
+    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...(dev.devTools ? [{ role: 'toggleDevTools' } as const] : [])] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 
@@ -211,6 +219,8 @@ async function main(): Promise<void> {
 function hardenSessions(): void {
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (ev) => ev.preventDefault());
+    // Also covers navigations of sub-frames, which will-navigate does not see.
+    contents.on('will-frame-navigate', (ev) => ev.preventDefault());
     contents.on('will-redirect', (ev) => ev.preventDefault());
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -222,11 +232,7 @@ function hardenSessions(): void {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [
-          "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'" +
-            (devUrl !== undefined ? ' ws:' : '') +
-            "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ],
+        'Content-Security-Policy': [appCsp(devUrl !== undefined ? 'ws:' : '')],
       },
     });
   });

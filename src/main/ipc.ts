@@ -1,6 +1,6 @@
 /**
  * The only file that touches ipcMain. Registers one handler per contract channel; each checks that the
- * call comes from the app's own page (top frame, file:// index or the dev server), then hands the raw
+ * call comes from the app's own page (top frame, app://docvault/index.html or the dev server), then hands the raw
  * input to the transport-agnostic handler, which validates it with the contract's schema. Results cross
  * as the `{ ok, value | error }` envelope, so a thrown error never loses its `kind` on the way.
  */
@@ -20,8 +20,8 @@ export interface IpcMainLike {
 
 /** Where the app's own page lives. */
 export interface TrustedOrigins {
-  /** `file://` URL of the built index.html. */
-  readonly fileIndex?: string;
+  /** URL of the app's page (`app://docvault/index.html`); query and fragment may differ. */
+  readonly pageUrl?: string;
   /** Origin of the electron-vite dev server (development only). */
   readonly devOrigin?: string;
 }
@@ -34,9 +34,10 @@ export function isTrustedUrl(url: string, trusted: TrustedOrigins): boolean {
   } catch {
     return false;
   }
-  if (u.protocol === 'file:' && trusted.fileIndex !== undefined) {
-    const idx = new URL(trusted.fileIndex);
-    return u.host === idx.host && u.pathname === idx.pathname;
+  if (trusted.pageUrl !== undefined) {
+    // Compared part by part: URL.origin is "null" for a custom scheme, so it cannot tell pages apart.
+    const page = new URL(trusted.pageUrl);
+    if (u.protocol === page.protocol) return u.host === page.host && u.pathname === page.pathname && u.username === '' && u.password === '';
   }
   if (trusted.devOrigin !== undefined && (u.protocol === 'http:' || u.protocol === 'https:')) return u.origin === new URL(trusted.devOrigin).origin;
   return false;

@@ -41,7 +41,13 @@ const comment = z.string().max(LIMITS.commentMaxChars);
 const title = z.string().superRefine(check(validateTitle));
 const type = z.string().superRefine(check(validateType));
 const tags = z.array(z.string()).max(LIMITS.tagsMax).superRefine(check(validateTags));
-const metadata = z.record(z.string(), z.unknown()).superRefine(check(validateMetadata));
+/**
+ * Metadata is checked by the engine's own validator and passed on as the very object received. zod's
+ * `record` would copy it key by key, and assigning `__proto__` on the copy drops that key silently.
+ */
+const metadata = z
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'metadata: must be a JSON object' })
+  .superRefine(check(validateMetadata));
 /** Content: any well-formed string. The vault's own byte limit is applied by the engine (kind `TooLarge`). */
 const content = z.string().superRefine((v, ctx) => {
   if (!v.isWellFormed()) ctx.addIssue({ code: 'custom', message: 'content: must be valid Unicode (lone surrogate found)' });

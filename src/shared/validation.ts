@@ -29,12 +29,32 @@ function invalid(field: string, message: string, limit?: number): DocvaultError 
 /** True for printable characters: no C0/C1 controls, no lone surrogates. */
 const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
 
-/** Validates a document id: 1..200 printable characters, no leading/trailing space. */
+/**
+ * Characters an id must not hold: controls, lone surrogates, line/paragraph separators and invisible
+ * format characters, bidirectional overrides above all (`abc\u202Etxt.exe` displays as `abcexe.txt`).
+ * Zero-width (non-)joiners stay allowed: emoji sequences and several scripts need them.
+ */
+const ID_FORBIDDEN = /(?![\u200C\u200D])[\p{Cc}\p{Cs}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** `U+202E` for a code point. */
+function codePointName(c: string): string {
+  return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Validates a document id: 1..200 characters, no leading/trailing space, and nothing that changes how
+ * it displays — no control, bidirectional or other invisible format characters.
+ */
 export function validateId(id: unknown, field = 'id'): string {
   if (typeof id !== 'string') throw invalid(field, 'must be a string');
   if (id.length < LIMITS.idMinChars || id.length > LIMITS.idMaxChars)
     throw invalid(field, `must be ${LIMITS.idMinChars} to ${LIMITS.idMaxChars} characters (got ${id.length})`, LIMITS.idMaxChars);
-  if (!PRINTABLE.test(id)) throw invalid(field, 'must contain printable characters only');
+  const bad = ID_FORBIDDEN.exec(id);
+  if (bad !== null)
+    throw invalid(
+      field,
+      `must not contain control, bidirectional or invisible format characters (found ${codePointName(bad[0])} at position ${bad.index})`,
+    );
   if (id.trim() !== id) throw invalid(field, 'must not start or end with white space');
   return id;
 }
@@ -75,10 +95,58 @@ export function validateTags(tags: unknown): readonly string[] {
   return tags as string[];
 }
 
-/** Validates metadata: a plain JSON object whose JSON text is at most 64 KiB. Returns that JSON text. */
+/** Deepest nesting accepted in metadata: JSON itself has no limit, but a parser's stack does. */
+const METADATA_MAX_DEPTH = 64;
+
+/** True for `{}` and `Object.create(null)` objects: the only objects JSON can represent. */
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Walks a metadata value and throws `Invalid` naming the first part JSON would silently drop or change:
+ * `undefined`, functions, symbols, bigints, non-finite numbers, Dates/Maps/class instances, inherited
+ * properties. Keys such as `__proto__` are ordinary own keys here and are kept.
+ */
+function assertJsonValue(value: unknown, path: string, depth: number): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw invalid(path, 'must be a finite number (JSON has no NaN or Infinity)');
+      return;
+    case 'object':
+      break;
+    default:
+      throw invalid(path, `a ${typeof value} cannot be stored as JSON`);
+  }
+  if (value === null) return;
+  if (depth >= METADATA_MAX_DEPTH) throw invalid(path, `nested deeper than ${METADATA_MAX_DEPTH} levels`, METADATA_MAX_DEPTH);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!Object.prototype.hasOwnProperty.call(value, i)) throw invalid(`${path}[${i}]`, 'must not be a hole in an array');
+      assertJsonValue(value[i], `${path}[${i}]`, depth + 1);
+    }
+    return;
+  }
+  if (!isPlainObject(value)) throw invalid(path, 'must be a plain JSON object (not a Date, Map or class instance)');
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === 'symbol') throw invalid(path, 'must not have symbol keys');
+    assertJsonValue((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+  }
+}
+
+/**
+ * Validates metadata: a plain JSON object whose JSON text is at most 64 KiB. Returns that JSON text.
+ * Every own key is kept, `__proto__`, `constructor` and `prototype` included; anything JSON would drop
+ * or alter silently is refused with `Invalid` instead, so what is read back is what was saved.
+ */
 export function validateMetadata(metadata: unknown): string {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
     throw invalid('metadata', 'must be a JSON object');
+  assertJsonValue(metadata, 'metadata', 0);
   let json: string;
   try {
     json = JSON.stringify(metadata);

@@ -132,6 +132,22 @@ describe('ls', () => {
     expect(table).toContain('red\\x1b[31m\\x09tab');
   });
 
+  it('refuses ids with bidirectional or control characters, and escapes them in titles and tags', () => {
+    const { dv, bad } = newVault();
+    bad(['put', '--id', 'abc\u202Etxt.exe'], 'Invalid', 2, { input: 'x' });
+    bad(['get', 'abc\u202Etxt.exe'], 'Invalid', 2);
+    dv(['put', '--id', 'spoof', '--title', 'invoice\u202Efdp.exe', '--type', 'memo\u2067', '--tag', 'x\u202Ey'], { input: 'x' });
+    const table = dv(['ls']);
+    expect(table).not.toMatch(/[\u202E\u2067]/);
+    expect(table).toContain('invoice\\u202efdp.exe');
+    const history = dv(['history', 'spoof']);
+    expect(history).toContain('invoice\\u202efdp.exe');
+    const stats = dv(['stats']);
+    expect(stats).not.toMatch(/[\u202E\u2067]/);
+    // --json keeps the exact text: JSON escapes nothing here, but a program reads it, not a person.
+    expect(JSON.parse(dv(['ls', '--json'])).items[0].title).toBe('invoice\u202Efdp.exe');
+  });
+
   it('rejects bad --limit, --sort and --cursor values', () => {
     const { bad } = newVault();
     bad(['ls', '--limit', '0'], 'Invalid', 2);

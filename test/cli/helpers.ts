@@ -1,59 +1,24 @@
 /**
- * Runs the real `docvault` command (node bin/docvault.mjs) in a child process. Builds the bundle
- * first if it is missing or older than the sources, under a lock so parallel test files build once.
- * Every run checks that no registered secret appears in its output.
+ * Runs the real `docvault` command (node bin/docvault.mjs) in a child process, from the bundle
+ * test/global-setup.ts built. Every run checks that no registered secret appears in its output.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 
 /** Repository root. */
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'docvault.mjs');
 const BUNDLE = join(ROOT, 'out', 'node', 'cli.mjs');
-const SOURCES = ['src/cli', 'src/shared', 'src/main/storage'].map((d) => join(ROOT, d));
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function isFresh(): boolean {
-  return existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= Math.max(...SOURCES.map(newestSource));
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Makes sure out/node/cli.mjs exists and is newer than the sources (runs scripts/build-node.mjs if not). */
+/**
+ * Checks that the bundle is there. test/global-setup.ts builds it once before any test file runs; a test
+ * never builds it (another test process may be loading it at that moment).
+ */
 export function ensureBuilt(): void {
-  if (isFresh()) return;
-  const lock = join(tmpdir(), 'docvault-cli-test-build.lock');
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (i > 600) throw new Error(`could not take ${lock}; remove it if no test run is building`);
-      sleep(100);
-    }
-  }
-  try {
-    if (isFresh()) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-node.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`building the CLI failed (node scripts/build-node.mjs):\n${r.stderr}`);
-  } finally {
-    rmdirSync(lock);
-  }
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing after the build`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run the tests through vitest (its global setup builds it) or npm run build:node`);
 }
 
 /** Outcome of one run. */
@@ -83,25 +48,52 @@ export function secret(value: string): string {
   return value;
 }
 
-/** Runs `docvault args...` with a clean environment (no DOCVAULT_* from the caller). */
-export function run(args: readonly string[], opts: RunOptions = {}): RunResult {
+function cleanEnv(opts: RunOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOCVAULT_') && k !== 'NO_COLOR') env[k] = v;
-  Object.assign(env, opts.env);
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env,
-    input: opts.input ?? '',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error !== undefined) throw r.error;
-  const result = { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
+  return Object.assign(env, opts.env);
+}
+
+function checked(args: readonly string[], code: number | null, stdout: Buffer, stderr: Buffer): RunResult {
+  const result = { code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), stdoutBytes: stdout };
   for (const s of secrets) {
     expect(result.stdout, `secret leaked to stdout of: docvault ${args.join(' ')}`).not.toContain(s);
     expect(result.stderr, `secret leaked to stderr of: docvault ${args.join(' ')}`).not.toContain(s);
   }
   return result;
+}
+
+/** Runs `docvault args...` with a clean environment (no DOCVAULT_* from the caller). */
+export function run(args: readonly string[], opts: RunOptions = {}): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: cleanEnv(opts),
+    input: opts.input ?? '',
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error !== undefined) throw r.error;
+  return checked(args, r.status, r.stdout, r.stderr);
+}
+
+/** {@link run} without blocking this process, so several runs (and this process's own connections) proceed at once. */
+export function runAsync(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts), timeout: 60_000 });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve(checked(args, code, Buffer.concat(out), Buffer.concat(err)));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+    child.stdin.end(opts.input ?? '');
+  });
 }
 
 /** Runs and expects success; returns stdout. */
@@ -122,9 +114,7 @@ export function fails(args: readonly string[], kind: string, code: number, opts:
   return r;
 }
 
-/** A directory under the system temp dir, removed by the returned function. */
+/** A fresh temp directory for one test file, removed by the returned function (test/helpers/tmp.ts). */
 export function scratch(): { dir: string; cleanup: () => void } {
-  const dir = join(tmpdir(), `docvault-cli-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(dir, { recursive: true });
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return tempDir('docvault-cli-');
 }

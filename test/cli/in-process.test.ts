@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { Vault } from '../../src/main/storage';
+import { DocvaultError } from '../../src/shared/errors';
 import { hexKey } from '../helpers/tmp';
 import { scratch } from './helpers';
 
@@ -90,5 +91,23 @@ describe('main() in-process', () => {
     const debug = broken({ DOCVAULT_DEBUG: '1' });
     expect(await main(['--version'], debug)).toBe(1);
     expect(debug.err()).toMatch(/^Internal: stdout went away\nError: stdout went away\n\s+at /);
+  });
+
+  it('DOCVAULT_DEBUG also prints the stack (and cause) of a typed Internal error, and only then', async () => {
+    const failing = (env: Record<string, string>): CliIo & { err: () => string } => {
+      const io = fakeIo({ tty: false, env });
+      const cause = new Error('EIO: i/o error, write');
+      return { ...io, stdout: { write: () => { throw new DocvaultError('Internal', 'I/O error', undefined, { cause }); } } };
+    };
+    const quiet = failing({});
+    expect(await main(['--version'], quiet)).toBe(1);
+    expect(quiet.err()).toBe('Internal: I/O error\n');
+    const debug = failing({ DOCVAULT_DEBUG: '1' });
+    expect(await main(['--version'], debug)).toBe(1);
+    expect(debug.err()).toMatch(/^Internal: I\/O error\nDocvaultError: I\/O error\n\s+at [^]*\nCaused by: Error: EIO: i\/o error, write\n\s+at /);
+    // A typed error of another kind is expected behaviour: no stack even with DOCVAULT_DEBUG.
+    const notFound = fakeIo({ tty: false, env: { DOCVAULT_DEBUG: '1' } });
+    expect(await main(['get', 'missing', '--key-file', keyFile], notFound)).toBe(3);
+    expect(notFound.err()).toBe('NotFound: No document "missing"\n');
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withRawConnection } from '../helpers/raw-db';
 import { ensureBuilt, fails, ok, run, scratch, secret } from './helpers';
 
 let dir: string;
@@ -24,15 +24,7 @@ function newVault(): { vault: string; key: string; hex: string; args: (...a: str
 
 /** Alters stored content behind docvault's back, as an attacker with the key (or a disk fault) could. */
 function tamper(vault: string, hex: string, sql: string): void {
-  const db = new Database(vault);
-  try {
-    db.pragma("cipher='sqlcipher'");
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${hex}'"`);
-    db.prepare(sql).run();
-  } finally {
-    db.close();
-  }
+  withRawConnection(vault, hex, (db) => db.prepare(sql).run());
 }
 
 describe('verify', () => {

@@ -170,14 +170,18 @@ test('find by id with Ctrl+F, and a readable NotFound', async ({ page }) => {
 
 test('verify reports every version intact, with progress shown while it takes over a second', async ({ page }) => {
   await page.goto(twin.server.url);
-  // Hold the request back in the browser so the call takes longer than the 1 s threshold.
+  // Hold the request back in the browser until the progress indicator is on screen (it appears once the
+  // call has taken 1 s), then let it through: no fixed delay to race against the threshold.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
   await page.route('**/api/vault.verify', async (route) => {
-    await new Promise((r) => setTimeout(r, 1600));
+    await held;
     await route.continue();
   });
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByTestId('progress')).toContainText('Verifying every version');
-  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 5000 });
+  release();
+  await expect(page.getByTestId('progress')).toHaveCount(0);
   const dialog = page.getByTestId('verify-dialog');
   await expect(dialog).toContainText('match their signatures');
   await expect(dialog).toContainText('of 3 documents');

@@ -24,6 +24,11 @@ const fake = vi.hoisted(() => {
     quit: 0,
     menu: undefined as unknown,
     powerHandlers: new Map<string, Fn>(),
+    isPackaged: false,
+    /** Order of the calls whose order Electron prescribes (privileged schemes before ready). */
+    order: [] as string[],
+    schemes: [] as unknown[],
+    protocolHandlers: new Map<string, Fn>(),
   };
   class FakeContents {
     readonly handlers = new Map<string, Fn>();
@@ -74,14 +79,19 @@ const fake = vi.hoisted(() => {
   }
   const electron = {
     app: {
-      isPackaged: false,
+      get isPackaged() {
+        return state.isPackaged;
+      },
       setPath: () => {},
       getPath: () => state.userData,
       requestSingleInstanceLock: () => state.lock,
       quit: () => {
         state.quit++;
       },
-      whenReady: () => Promise.resolve(),
+      whenReady: () => {
+        state.order.push('whenReady');
+        return Promise.resolve();
+      },
       on: (ev: string, fn: Fn) => {
         state.appHandlers.set(ev, fn);
       },
@@ -100,6 +110,16 @@ const fake = vi.hoisted(() => {
       },
       removeHandler: (ch: string) => {
         state.ipcChannels.delete(ch);
+      },
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => {
+        state.order.push('registerSchemesAsPrivileged');
+        state.schemes.push(...schemes);
+      },
+      handle: (scheme: string, fn: Fn) => {
+        state.order.push(`handle:${scheme}`);
+        state.protocolHandlers.set(scheme, fn);
       },
     },
     Menu: {
@@ -132,22 +152,37 @@ vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 async function loadMain(): Promise<void> {
   vi.resetModules();
   await import('../../src/main/index');
-  // main() awaits whenReady, the status of the remembered key, then makes the window.
-  for (let i = 0; i < 50 && fake.state.windows.length === 0 && fake.state.lock; i++) await new Promise((r) => setTimeout(r, 10));
+  // main() awaits whenReady, the status of the remembered key, then makes the window (unless it quit at once).
+  if (fake.state.lock) await vi.waitFor(() => expect(fake.state.windows.length).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
 }
 
 let cleanup: () => void;
 beforeEach(() => {
   const t = tempDir();
   cleanup = t.cleanup;
-  Object.assign(fake.state, { userData: t.dir, lock: true, quit: 0, permissionHandler: undefined, menu: undefined });
+  Object.assign(fake.state, { userData: t.dir, lock: true, quit: 0, permissionHandler: undefined, menu: undefined, isPackaged: false });
+  fake.state.order.length = 0;
+  fake.state.schemes.length = 0;
+  fake.state.protocolHandlers.clear();
   fake.state.appHandlers.clear();
   fake.state.windows.length = 0;
   fake.state.ipcChannels.clear();
   fake.state.ipcHandlers.clear();
-  delete process.env.DOCVAULT_VAULT;
+  for (const k of ['DOCVAULT_VAULT', 'DOCVAULT_DEV', 'ELECTRON_RENDERER_URL']) delete process.env[k];
 });
-afterEach(() => cleanup());
+afterEach(() => {
+  for (const k of ['DOCVAULT_DEV', 'ELECTRON_RENDERER_URL']) delete process.env[k];
+  cleanup();
+});
+
+function prefsOf(i = 0): Record<string, unknown> {
+  return fake.state.windows[i]?.options.webPreferences as Record<string, unknown>;
+}
+
+function devToolsInMenu(): boolean {
+  const menu = fake.state.menu as { label?: string; submenu?: { role?: string }[] }[];
+  return menu.some((m) => m.submenu?.some((i) => i.role === 'toggleDevTools') === true);
+}
 
 describe('Electron main', () => {
   it('opens one sandboxed, isolated window with the bundled preload', async () => {
@@ -156,7 +191,49 @@ describe('Electron main', () => {
     const prefs = fake.state.windows[0]?.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
-    expect(fake.state.windows[0]?.loaded).toMatch(/renderer[\\/]index\.html$/);
+    expect(fake.state.windows[0]?.loaded).toBe('app://docvault/index.html');
+    expect(prefs).toMatchObject({ spellcheck: false, devTools: false });
+    expect(devToolsInMenu()).toBe(false);
+  });
+
+  it('registers app:// as a privileged scheme before ready and serves only the renderer folder on it', async () => {
+    await loadMain();
+    expect(fake.state.order.indexOf('registerSchemesAsPrivileged')).toBeLessThan(fake.state.order.indexOf('whenReady'));
+    expect(fake.state.order).toContain('handle:app');
+    expect(fake.state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    const serve = fake.state.protocolHandlers.get('app') as (r: { url: string; method: string }) => Promise<Response>;
+    // out/renderer may not be built when unit tests run: what matters is that nothing outside it is served.
+    for (const url of ['app://docvault/%2e%2e/main/index.js', 'app://docvault/..%2f..%2fpackage.json', 'app://evil/index.html'])
+      expect((await serve({ url, method: 'GET' })).status, url).toBe(404);
+  });
+
+  it.each([
+    ['unpackaged without DOCVAULT_DEV', false, undefined],
+    ['packaged with DOCVAULT_DEV=1', true, '1'],
+  ])('ignores ELECTRON_RENDERER_URL and has no DevTools when %s', async (_name, packaged, flag) => {
+    fake.state.isPackaged = packaged;
+    if (flag !== undefined) process.env.DOCVAULT_DEV = flag;
+    process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173/';
+    await loadMain();
+    expect(fake.state.windows[0]?.loaded).toBe('app://docvault/index.html');
+    expect(prefsOf().devTools).toBe(false);
+    expect(devToolsInMenu()).toBe(false);
+  });
+
+  it('in development (unpackaged and DOCVAULT_DEV=1) loads the loopback dev server and offers DevTools', async () => {
+    process.env.DOCVAULT_DEV = '1';
+    process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173/';
+    await loadMain();
+    expect(fake.state.windows[0]?.loaded).toBe('http://localhost:5173/');
+    expect(prefsOf().devTools).toBe(true);
+    expect(devToolsInMenu()).toBe(true);
+  });
+
+  it('even in development never loads a non-loopback ELECTRON_RENDERER_URL', async () => {
+    process.env.DOCVAULT_DEV = '1';
+    process.env.ELECTRON_RENDERER_URL = 'https://evil.example/';
+    await loadMain();
+    expect(fake.state.windows[0]?.loaded).toBe('app://docvault/index.html');
   });
 
   it('gives the window the app icon from resources/', async () => {
@@ -184,7 +261,8 @@ describe('Electron main', () => {
     expect(created).toBeDefined();
     const contents = new fake.FakeContents();
     created?.({}, contents);
-    for (const ev of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+    for (const ev of ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview']) {
+      expect(contents.handlers.has(ev), ev).toBe(true);
       const e = { preventDefault: vi.fn() };
       contents.handlers.get(ev)?.(e);
       expect(e.preventDefault, ev).toHaveBeenCalled();
@@ -198,10 +276,12 @@ describe('Electron main', () => {
   it('keeps the vault under userData and never offers remembering with basic_text', async () => {
     await loadMain();
     const page = String(fake.state.windows[0]?.loaded);
-    const status = await fake.state.ipcHandlers.get(ipcChannelName('vault.status'))?.({ senderFrame: { url: pathToFileURL(page).href, parent: null } }, {});
+    const status = await fake.state.ipcHandlers.get(ipcChannelName('vault.status'))?.({ senderFrame: { url: page, parent: null } }, {});
     expect(status).toEqual({ ok: true, value: { state: 'missing', path: join(fake.state.userData, 'vault.dvault'), canRemember: false, remembered: false, encrypted: null } });
-    const foreign = await fake.state.ipcHandlers.get(ipcChannelName('vault.status'))?.({ senderFrame: { url: 'https://evil.example/', parent: null } }, {});
-    expect(foreign).toMatchObject({ ok: false, error: { kind: 'Unauthorized' } });
+    for (const url of ['https://evil.example/', pathToFileURL(join(fake.state.userData, 'index.html')).href]) {
+      const foreign = await fake.state.ipcHandlers.get(ipcChannelName('vault.status'))?.({ senderFrame: { url, parent: null } }, {});
+      expect(foreign, url).toMatchObject({ ok: false, error: { kind: 'Unauthorized' } });
+    }
   });
 
   it('sends menu commands to the window instead of acting behind its back', async () => {

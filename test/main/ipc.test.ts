@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { CHANNELS, PUSH_IPC_CHANNEL, ipcChannelName, type PushEvent, type Result } from '../../src/shared/contract';
 import { DocvaultBackend } from '../../src/app/backend';
 import { createHandler } from '../../src/app/handlers';
+import { APP_INDEX_URL } from '../../src/main/app-protocol';
 import { isTrustedUrl, pushToAll, registerIpc, type IpcEventLike, type IpcMainLike } from '../../src/main/ipc';
 import { tempDir } from '../helpers/tmp';
 
@@ -26,18 +27,21 @@ class FakeIpcMain implements IpcMainLike {
   }
 }
 
-const index = pathToFileURL('/opt/docvault/out/renderer/index.html').href;
+const index = APP_INDEX_URL;
 
 describe('isTrustedUrl', () => {
-  it('accepts only the app page (file index or dev origin)', () => {
-    expect(isTrustedUrl(index, { fileIndex: index })).toBe(true);
-    expect(isTrustedUrl(`${index}#x`, { fileIndex: index })).toBe(true);
-    expect(isTrustedUrl('file:///etc/passwd', { fileIndex: index })).toBe(false);
-    expect(isTrustedUrl('file:///opt/docvault/out/renderer/other.html', { fileIndex: index })).toBe(false);
-    expect(isTrustedUrl('https://evil.example/', { fileIndex: index })).toBe(false);
-    expect(isTrustedUrl('http://localhost:5173/', { fileIndex: index, devOrigin: 'http://localhost:5173' })).toBe(true);
-    expect(isTrustedUrl('http://localhost:5174/', { fileIndex: index, devOrigin: 'http://localhost:5173' })).toBe(false);
-    expect(isTrustedUrl('not a url', { fileIndex: index })).toBe(false);
+  it('accepts only the app page (app://docvault/index.html or the dev origin)', () => {
+    expect(isTrustedUrl(index, { pageUrl: index })).toBe(true);
+    expect(isTrustedUrl(`${index}#x`, { pageUrl: index })).toBe(true);
+    expect(isTrustedUrl('file:///etc/passwd', { pageUrl: index })).toBe(false);
+    expect(isTrustedUrl(pathToFileURL('/opt/docvault/out/renderer/index.html').href, { pageUrl: index })).toBe(false);
+    expect(isTrustedUrl('app://docvault/other.html', { pageUrl: index })).toBe(false);
+    expect(isTrustedUrl('app://other/index.html', { pageUrl: index })).toBe(false);
+    expect(isTrustedUrl('app://user:pw@docvault/index.html', { pageUrl: index })).toBe(false);
+    expect(isTrustedUrl('https://evil.example/', { pageUrl: index })).toBe(false);
+    expect(isTrustedUrl('http://localhost:5173/', { pageUrl: index, devOrigin: 'http://localhost:5173' })).toBe(true);
+    expect(isTrustedUrl('http://localhost:5174/', { pageUrl: index, devOrigin: 'http://localhost:5173' })).toBe(false);
+    expect(isTrustedUrl('not a url', { pageUrl: index })).toBe(false);
   });
 });
 
@@ -53,7 +57,7 @@ describe('registerIpc', () => {
     cleanup = t.cleanup;
     ipc = new FakeIpcMain();
     backend = new DocvaultBackend({ vaultPath: join(t.dir, 'v.dvault'), kdfProfile: 2 });
-    unregister = registerIpc(ipc, createHandler(backend), { fileIndex: index }, (l) => refused.push(l));
+    unregister = registerIpc(ipc, createHandler(backend), { pageUrl: index }, (l) => refused.push(l));
   });
   afterEach(async () => {
     await backend.close();

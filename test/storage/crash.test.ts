@@ -4,33 +4,16 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import { hexKey, tempDir } from '../helpers/tmp';
 
 const tmp = tempDir('docvault-crash-');
-// Inside the repository, so the bundle resolves the native module from node_modules.
-const writer = join(process.cwd(), 'out', 'test', `crash-writer-${process.pid}.mjs`);
+// Built once by test/global-setup.ts (scripts/build-node.mjs --tests), inside the repository so the bundle
+// resolves the native module from node_modules.
+const writer = join(process.cwd(), 'out', 'test', 'crash-writer.mjs');
 
-beforeAll(async () => {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
-  await build({
-    entryPoints: ['test/fixtures/crash-writer.ts'],
-    outfile: writer,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: Object.keys(pkg.dependencies),
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-});
-afterAll(() => {
-  tmp.cleanup();
-  rmSync(writer, { force: true });
-});
+afterAll(() => tmp.cleanup());
 
 function allIds(v: Vault): string[] {
   const ids: string[] = [];

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Vault } from '../../src/main/storage';
 import { LIMITS } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
+import { errorOf, kindOfSync } from '../helpers/errors';
 
 let vault: Vault;
 let cleanup: () => void;
@@ -16,22 +17,6 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-function kindOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { kind?: string }).kind ?? 'not a DocvaultError';
-  }
-  return 'no error';
-}
-function errorOf(fn: () => unknown): { kind: string; message: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (err) {
-    return err as { kind: string; message: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected an error');
-}
 
 describe('documents', () => {
   it('creates with every field and reads it back', () => {
@@ -46,7 +31,7 @@ describe('documents', () => {
 
   it('fails to create an existing id and leaves it untouched', () => {
     vault.create({ id: 'a', content: 'first' });
-    expect(kindOf(() => vault.create({ id: 'a', content: 'second' }))).toBe('AlreadyExists');
+    expect(kindOfSync(() => vault.create({ id: 'a', content: 'second' }))).toBe('AlreadyExists');
     expect(vault.get('a').content).toBe('first');
     expect(vault.versions('a')).toHaveLength(1);
   });
@@ -58,7 +43,7 @@ describe('documents', () => {
     expect(b.updatedAt).toBeGreaterThan(a.updatedAt);
     const c = vault.update('a', { title: 'T2', tags: [] });
     expect(c).toMatchObject({ content: 'two', title: 'T2', tags: [], version: 3 });
-    expect(kindOf(() => vault.update('missing', { content: 'x' }))).toBe('NotFound');
+    expect(kindOfSync(() => vault.update('missing', { content: 'x' }))).toBe('NotFound');
   });
 
   it('gives Conflict on a stale expectedVersion and writes nothing', () => {
@@ -69,9 +54,9 @@ describe('documents', () => {
     expect(err.details).toMatchObject({ id: 'a', expected: 1, actual: 2 });
     expect(vault.get('a').content).toBe('two');
     expect(vault.versions('a')).toHaveLength(2);
-    expect(kindOf(() => vault.create({ id: 'b', content: 'x' }, { expectedVersion: 3 }))).toBe('Conflict');
+    expect(kindOfSync(() => vault.create({ id: 'b', content: 'x' }, { expectedVersion: 3 }))).toBe('Conflict');
     expect(vault.create({ id: 'b', content: 'x' }, { expectedVersion: 0 }).version).toBe(1);
-    expect(kindOf(() => vault.delete('a', { expectedVersion: 1 }))).toBe('Conflict');
+    expect(kindOfSync(() => vault.delete('a', { expectedVersion: 1 }))).toBe('Conflict');
     expect(vault.exists('a')).toBe(true);
   });
 
@@ -79,7 +64,7 @@ describe('documents', () => {
     expect(vault.put({ id: 'p', content: 'v1', title: 'P' }).version).toBe(1);
     const p2 = vault.put({ id: 'p', content: 'v2' });
     expect(p2).toMatchObject({ version: 2, content: 'v2', title: 'P' });
-    expect(kindOf(() => vault.put({ id: 'p', content: 'v3' }, { expectedVersion: 1 }))).toBe('Conflict');
+    expect(kindOfSync(() => vault.put({ id: 'p', content: 'v3' }, { expectedVersion: 1 }))).toBe('Conflict');
   });
 
   it('purges a document with all its versions', () => {
@@ -88,12 +73,12 @@ describe('documents', () => {
     vault.get('a');
     vault.purge('a');
     expect(vault.exists('a')).toBe(false);
-    expect(kindOf(() => vault.get('a'))).toBe('NotFound');
-    expect(kindOf(() => vault.versions('a'))).toBe('NotFound');
-    expect(kindOf(() => vault.getVersion('a', 1))).toBe('NotFound');
-    expect(kindOf(() => vault.delete('a'))).toBe('NotFound');
-    expect(kindOf(() => vault.purge('a'))).toBe('NotFound');
-    expect(kindOf(() => vault.undelete('a'))).toBe('NotFound');
+    expect(kindOfSync(() => vault.get('a'))).toBe('NotFound');
+    expect(kindOfSync(() => vault.versions('a'))).toBe('NotFound');
+    expect(kindOfSync(() => vault.getVersion('a', 1))).toBe('NotFound');
+    expect(kindOfSync(() => vault.delete('a'))).toBe('NotFound');
+    expect(kindOfSync(() => vault.purge('a'))).toBe('NotFound');
+    expect(kindOfSync(() => vault.undelete('a'))).toBe('NotFound');
     expect(vault.listTrash().total).toBe(0);
     expect(vault.stats()).toMatchObject({ documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, trashed: 0 });
     expect(vault.count({ tag: 't' })).toBe(0);
@@ -168,8 +153,8 @@ describe('documents', () => {
     const small = makeVault({ maxContentBytes: 10 });
     try {
       small.vault.create({ id: 'ok', content: '1234567890' });
-      expect(kindOf(() => small.vault.create({ id: 'no', content: '12345678901' }))).toBe('TooLarge');
-      expect(kindOf(() => small.vault.update('ok', { content: '€€€€' }))).toBe('TooLarge');
+      expect(kindOfSync(() => small.vault.create({ id: 'no', content: '12345678901' }))).toBe('TooLarge');
+      expect(kindOfSync(() => small.vault.update('ok', { content: '€€€€' }))).toBe('TooLarge');
     } finally {
       small.cleanup();
     }

@@ -7,6 +7,7 @@ import { Vault } from '../../src/main/storage';
 import type { Progress } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/tamper';
+import { errorOf } from '../helpers/errors';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -21,14 +22,6 @@ function setup(opts: Parameters<typeof makeVault>[0] = {}) {
   return made;
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function errorOf(fn: () => unknown): { kind: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (err) {
-    return err as { kind: string; details?: Record<string, unknown> };
-  }
-  return { kind: 'no error' };
-}
 
 describe('integrity', () => {
   it('catches content rewritten by another connection, even when the document was cached before', async () => {

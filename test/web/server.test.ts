@@ -1,5 +1,5 @@
 /** Web twin security, over real HTTP on 127.0.0.1: token, Host/Origin, paths, bodies. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +50,8 @@ describe('web twin', () => {
   let backend: DocvaultBackend;
   let cleanup: () => void;
 
-  beforeAll(async () => {
+  // A fresh server, backend and (missing) vault per test: every test passes run alone or in any order.
+  beforeEach(async () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const renderer = join(t.dir, 'renderer');
@@ -62,7 +63,7 @@ describe('web twin', () => {
     server = await startWebServer({ backend, rendererDir: renderer, maxBodyBytes: 64 * 1024 });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await server.close();
     await backend.close();
     cleanup();
@@ -195,7 +196,9 @@ describe('web twin', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    await api(server, 'doc.put', { document: { id: 'evented', content: 'x' } });
+    expect(JSON.parse((await api(server, 'vault.create', { passphrase: 'correct horse battery' })).body)).toMatchObject({ ok: true });
+    // Without a change there is no event to wait for: the put must succeed before the read loop.
+    expect(JSON.parse((await api(server, 'doc.put', { document: { id: 'evented', content: 'x' } })).body)).toMatchObject({ ok: true });
     let text = '';
     while (!text.includes('"doc.changed"')) {
       const { value, done } = await reader.read();

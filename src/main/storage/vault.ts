@@ -505,6 +505,10 @@ export class Vault {
         this.#write.db.pragma('optimize');
         this.#write.db.pragma('wal_checkpoint(TRUNCATE)');
       }
+    } catch (err) {
+      // Typed like every other engine error: a lock held elsewhere is Overloaded, a damaged page
+      // NotAVault, a full disk says so. Every commit is already durable; only the checkpoint is lost.
+      throw mapSqliteError(err, 'Closing the vault');
     } finally {
       db.close();
       this.#cache.clear();
