@@ -454,7 +454,17 @@ export class Vault {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, (fn) => db.transaction(this.#counted(fn)).deferred(), onProgress);
+      // Its own read transaction, unless the caller's transaction is open (then it reads inside that one).
+      const own = !db.inTransaction;
+      const tx = {
+        begin: (): void => {
+          if (own) db.exec('BEGIN DEFERRED');
+        },
+        end: (): void => {
+          if (own && db.inTransaction) db.exec('ROLLBACK'); // read-only: nothing to commit
+        },
+      };
+      const report = verifyVault(this.#read, tx, onProgress);
       return { ...report, durationMs: now() - t0 };
     });
   }

@@ -28,16 +28,27 @@ function tagRowTerm(macKey: Uint8Array, tag: string, doc: number): Buffer {
   return setTerm(macKey, `${doc}\0${tag}`, Buffer.alloc(0));
 }
 
-/**
- * Checks the whole vault. `inTransaction` runs its argument in one read transaction (one snapshot).
- * `onProgress` is called every 1,000 rows and at the end.
- */
-export function verifyVault(ctx: ReadContext, inTransaction: <T>(fn: () => T) => T, onProgress?: (p: Progress) => void): Omit<VerifyReport, 'durationMs'> {
+/** How verify holds its read transaction: one snapshot, restarted after damage (SQLite fails every later read of a transaction that met a damaged page). */
+export interface ReadTransaction {
+  begin(): void;
+  end(): void;
+}
+
+/** Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one). `onProgress` is called every 1,000 rows and at the end. */
+export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: (p: Progress) => void): Omit<VerifyReport, 'durationMs'> {
   const { db, macKey } = ctx;
   const problems: VerifyProblem[] = [];
+  /** Set when damage hid rows: totals computed from what was readable would then mismatch for no new reason. */
+  let damaged = false;
+  let open = false;
   const corrupt = (err: unknown, where: string, id?: string): void => {
     if (!isCorruption(err)) throw err;
+    damaged = true;
     problems.push({ kind: 'Corrupt', ...(id !== undefined ? { id } : {}), message: `${where}: unreadable (${(err as Error).message})` });
+    if (open) {
+      tx.end();
+      tx.begin();
+    }
   };
   let total = 0;
   try {
@@ -56,7 +67,17 @@ export function verifyVault(ctx: ReadContext, inTransaction: <T>(fn: () => T) =>
   };
   const expected = new Expected();
   const acc = Buffer.alloc(32);
-  inTransaction(() => {
+  // Damage met inside is reported where it is met; what escapes (SQLite can fail the read transaction's
+  // own COMMIT after such an error) is reported too, with what was checked kept.
+  tx.begin();
+  open = true;
+  try {
+    readAll();
+  } finally {
+    open = false;
+    tx.end();
+  }
+  function readAll(): void {
     const heads = db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
     const history = db.prepare(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
     let last = 0;
@@ -87,15 +108,17 @@ export function verifyVault(ctx: ReadContext, inTransaction: <T>(fn: () => T) =>
       }
     }
     try {
-      checkState(ctx, acc, problems);
-      checkCounters(ctx, expected, problems);
-      checkTagRows(ctx, expected, problems);
+      checkState(ctx, damaged ? undefined : acc, problems);
+      if (!damaged) {
+        checkCounters(ctx, expected, problems);
+        checkTagRows(ctx, expected, problems);
+      }
       for (const row of db.prepare(`SELECT v.vid >> ${VERSION_BITS} AS doc, count(*) AS n FROM versions v LEFT JOIN documents d ON d.doc = v.vid >> ${VERSION_BITS} WHERE d.doc IS NULL GROUP BY 1`).all() as { doc: number; n: number }[])
         problems.push({ kind: 'Sqlite', message: `${row.n} version(s) belong to no document (row ${row.doc})` });
     } catch (err) {
       corrupt(err, 'vault state, counters or tag rows');
     }
-  });
+  }
   try {
     for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
       if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
@@ -174,14 +197,14 @@ function checkDocument(
 }
 
 /** The vault state: its tag, and its accumulator against the one just computed from the heads. */
-function checkState(ctx: ReadContext, acc: Buffer, problems: VerifyProblem[]): void {
+function checkState(ctx: ReadContext, acc: Buffer | undefined, problems: VerifyProblem[]): void {
   const state = decodeState(ctx.r.vaultState.get());
   if (state === undefined) {
     problems.push({ kind: 'Vault', message: 'the vault state is missing or malformed' });
     return;
   }
   if (!stateValid(ctx.macKey, state)) problems.push({ kind: 'Vault', message: 'the vault state tag does not verify: it was altered outside docvault' });
-  if (!macEqual(state.acc, acc))
+  if (acc !== undefined && !macEqual(state.acc, acc))
     problems.push({ kind: 'Vault', message: 'the set of documents does not match the vault state: a document was deleted, added or rolled back to an older version outside docvault' });
 }
 
