@@ -6,9 +6,8 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
-import { POISONED_TAG, headMac, headMacV2, macEqual, setTerm, versionMac, versionMacV2, xorInto } from './integrity';
+import { POISONED_TAG, headMac, headMacV2, macEqual, setTerm, stateMac, versionMac, versionMacV2, xorInto } from './integrity';
 import { encodeState, initialState } from './vault-state';
-import { stateMac } from './integrity';
 
 interface Head {
   doc: number;
