@@ -167,11 +167,24 @@ export interface VerifyProblem {
 
 /** Report of `verify`. */
 export interface VerifyReport {
+  /** No problem found so far (with `next` set, the vault is only partly checked). */
   readonly ok: boolean;
   readonly documents: number;
   readonly versions: number;
   readonly problems: readonly VerifyProblem[];
   readonly durationMs: number;
+  /** Set when the call stopped at its `maxMs` budget: pass it as `from` to go on. Absent once done. */
+  readonly next?: string;
+  /** Checks that could not be made, and why (damage met, or the vault changed between chunks). */
+  readonly skipped?: string;
+}
+
+/** Options of `verify`: check in chunks of at most `maxMs`, resuming from a previous chunk's `next`. */
+export interface VerifyOptions {
+  /** `next` from the previous chunk's report. */
+  readonly from?: string;
+  /** Stop after about this many ms (checked after each document) and return `next`. Default: no limit. */
+  readonly maxMs?: number;
 }
 
 /** Progress of a long operation. */

@@ -22,6 +22,7 @@ import {
   type TrashPage,
   type TrashQuery,
   type VaultStats,
+  type VerifyOptions,
   type VerifyReport,
   type VersionInfo,
   type WriteOptions,
@@ -449,12 +450,15 @@ export class Vault {
 
   // ---------------------------------------------------------------- maintenance
 
-  /** Checks every version's tag and checksum, every head, and SQLite's own structure. */
-  verify(onProgress?: (p: Progress) => void): VerifyReport {
+  /**
+   * Checks every document's head and chain of versions, the vault state, counters and tag rows, and
+   * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
+   */
+  verify(onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, readTransaction(db), onProgress);
+      const report = verifyVault(this.#read, readTransaction(db), onProgress, options);
       return { ...report, durationMs: now() - t0 };
     });
   }

@@ -4,7 +4,8 @@
  * that belong to no document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
  * on through what is readable.
  */
-import type { Progress, VerifyProblem, VerifyReport } from '../../../shared/types';
+import { DocvaultError } from '../../../shared/errors';
+import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
 import { macEqual, setTerm, sha256Hex, xorInto } from '../integrity';
 import { VERSION_BITS } from '../migrations';
 import { decodeState, stateValid } from '../vault-state';
@@ -16,12 +17,50 @@ const PAGE = 256;
 
 /** What the heads say the counters and tag rows must be. */
 class Expected {
-  readonly counters = new Map<string, number>();
+  readonly counters: Map<string, number>;
   /** XOR of keyed terms over (tag, doc) pairs: compared with the same over the rows in `document_tags`. */
-  readonly tagRows = Buffer.alloc(32);
+  readonly tagRows: Buffer;
+  constructor(counters: [string, number][] = [], tagRows = Buffer.alloc(32)) {
+    this.counters = new Map(counters);
+    this.tagRows = tagRows;
+  }
   add(key: string, n: number): void {
     this.counters.set(key, (this.counters.get(key) ?? 0) + n);
   }
+}
+
+/** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
+interface Resume {
+  readonly v: 1;
+  readonly last: number;
+  readonly acc: string;
+  readonly tagRows: string;
+  readonly counters: [string, number][];
+  readonly problems: VerifyProblem[];
+  readonly damaged: boolean;
+  readonly documents: number;
+  readonly versions: number;
+  readonly done: number;
+  /** The vault state's commit sequence when the first chunk began. */
+  readonly seq: number | null;
+}
+
+function encodeResume(r: Resume): string {
+  return Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
+}
+
+function decodeResume(token: string): Resume {
+  try {
+    const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
+    if (r.v === 1 && Number.isSafeInteger(r.last) && /^[0-9a-f]{64}$/.test(r.acc) && /^[0-9a-f]{64}$/.test(r.tagRows) && Array.isArray(r.counters) && Array.isArray(r.problems)) return r;
+  } catch {
+    // fall through
+  }
+  throw new DocvaultError('Invalid', 'from: not a verify token from this vault', { field: 'from' });
+}
+
+function stateSeq(ctx: ReadContext): number | null {
+  return decodeState(ctx.r.vaultState.get())?.seq ?? null;
 }
 
 function tagRowTerm(macKey: Uint8Array, tag: string, doc: number): Buffer {
@@ -34,12 +73,24 @@ export interface ReadTransaction {
   end(): void;
 }
 
-/** Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one). `onProgress` is called every 1,000 rows and at the end. */
-export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: (p: Progress) => void): Omit<VerifyReport, 'durationMs'> {
+/**
+ * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
+ * `maxMs`, one chunk of it: then the report carries `next` until the last chunk. The set, counter and
+ * tag-row checks compare totals gathered across chunks, so they are skipped (and `skipped` says so) if the
+ * vault changed between chunks. SQLite's `integrity_check` runs in the last chunk, in one piece.
+ * `onProgress` is called every 1,000 rows and at the end.
+ */
+export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: (p: Progress) => void, opts: VerifyOptions = {}): Omit<VerifyReport, 'durationMs'> {
   const { db, macKey } = ctx;
-  const problems: VerifyProblem[] = [];
+  const t0 = performance.now();
+  const resume = opts.from !== undefined ? decodeResume(opts.from) : undefined;
+  if (opts.maxMs !== undefined && !(typeof opts.maxMs === 'number' && opts.maxMs > 0))
+    throw new DocvaultError('Invalid', 'maxMs: must be a number of milliseconds above 0', { field: 'maxMs' });
+  const problems: VerifyProblem[] = resume?.problems ?? [];
   /** Set when damage hid rows: totals computed from what was readable would then mismatch for no new reason. */
-  let damaged = false;
+  let damaged = resume?.damaged ?? false;
+  let next: string | undefined;
+  let skipped: string | undefined;
   let open = false;
   const corrupt = (err: unknown, where: string, id?: string): void => {
     if (!isCorruption(err)) throw err;
@@ -57,16 +108,16 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
   } catch (err) {
     corrupt(err, 'counters');
   }
-  let done = 0;
-  let versions = 0;
-  let documents = 0;
+  let done = resume?.done ?? 0;
+  let versions = resume?.versions ?? 0;
+  let documents = resume?.documents ?? 0;
   const tick = (phase: string, n = 1): void => {
     const before = done;
     done += n;
     if (onProgress !== undefined && Math.floor(before / 1000) !== Math.floor(done / 1000)) onProgress({ done, total: Math.max(total, done), phase });
   };
-  const expected = new Expected();
-  const acc = Buffer.alloc(32);
+  const expected = new Expected(resume?.counters, resume !== undefined ? Buffer.from(resume.tagRows, 'hex') : undefined);
+  const acc = resume !== undefined ? Buffer.from(resume.acc, 'hex') : Buffer.alloc(32);
   // Damage met inside is reported where it is met; what escapes (SQLite can fail the read transaction's
   // own COMMIT after such an error) is reported too, with what was checked kept.
   tx.begin();
@@ -80,8 +131,10 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
   function readAll(): void {
     const heads = db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
     const history = db.prepare(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
-    let last = 0;
+    let last = resume?.last ?? 0;
     let skip = 1;
+    const seq = resume !== undefined ? resume.seq : stateSeq(ctx);
+    const overBudget = (): boolean => opts.maxMs !== undefined && performance.now() - t0 >= opts.maxMs;
     for (;;) {
       let page: HeadRow[];
       try {
@@ -105,11 +158,19 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
         });
         xorInto(acc, setTerm(macKey, head.id, head.head_mac));
         tick('documents');
+        if (overBudget()) break;
+      }
+      if (overBudget()) {
+        next = encodeResume({ v: 1, last, acc: acc.toString('hex'), tagRows: expected.tagRows.toString('hex'), counters: [...expected.counters], problems, damaged, documents, versions, done, seq });
+        return;
       }
     }
+    const changed = stateSeq(ctx) !== seq;
+    if (damaged) skipped = 'the set, counter and tag-row checks: damaged pages hid rows';
+    else if (changed) skipped = 'the set, counter and tag-row checks: the vault changed between chunks (run verify again)';
     try {
-      checkState(ctx, damaged ? undefined : acc, problems);
-      if (!damaged) {
+      checkState(ctx, damaged || changed ? undefined : acc, problems);
+      if (!damaged && !changed) {
         checkCounters(ctx, expected, problems);
         checkTagRows(ctx, expected, problems);
       }
@@ -119,6 +180,7 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
       corrupt(err, 'vault state, counters or tag rows');
     }
   }
+  if (next !== undefined) return { ok: problems.length === 0, documents, versions, problems: [...problems], next };
   try {
     for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
       if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
@@ -126,7 +188,7 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
     corrupt(err, 'integrity_check');
   }
   onProgress?.({ done: Math.max(total, done), total: Math.max(total, done), phase: 'done' });
-  return { ok: problems.length === 0, documents, versions, problems };
+  return { ok: problems.length === 0, documents, versions, problems, ...(skipped !== undefined ? { skipped } : {}) };
 }
 
 /** One document: its head, its chain of versions with their content, and what it adds to the expected totals. */
