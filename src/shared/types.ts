@@ -157,7 +157,14 @@ export type MemoryMode = (typeof MEMORY_MODES)[number];
 
 /** A problem found by `verify`. */
 export interface VerifyProblem {
-  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'Sqlite';
+  /**
+   * `Integrity`: a tag mismatch; `Checksum`: content does not match its checksum or size; `Head`: a head
+   * does not match its versions; `History`: a document's chain of versions is broken (a version removed,
+   * replaced or reordered); `Vault`: the set of documents, the counters or the tag rows do not match what
+   * the documents say (a document deleted or rolled back); `Sqlite`: SQLite's own check or an orphan row;
+   * `Corrupt`: pages that cannot be read (verify skips them and goes on).
+   */
+  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'History' | 'Vault' | 'Sqlite' | 'Corrupt';
   readonly id?: string;
   readonly version?: number;
   readonly message: string;
@@ -165,11 +172,24 @@ export interface VerifyProblem {
 
 /** Report of `verify`. */
 export interface VerifyReport {
+  /** No problem found so far (with `next` set, the vault is only partly checked). */
   readonly ok: boolean;
   readonly documents: number;
   readonly versions: number;
   readonly problems: readonly VerifyProblem[];
   readonly durationMs: number;
+  /** Set when the call stopped at its `maxMs` budget: pass it as `from` to go on. Absent once done. */
+  readonly next?: string;
+  /** Checks that could not be made, and why (damage met, or the vault changed between chunks). */
+  readonly skipped?: string;
+}
+
+/** Options of `verify`: check in chunks of at most `maxMs`, resuming from a previous chunk's `next`. */
+export interface VerifyOptions {
+  /** `next` from the previous chunk's report. */
+  readonly from?: string;
+  /** Stop after about this many ms (checked after each document) and return `next`. Default: no limit. */
+  readonly maxMs?: number;
 }
 
 /** Progress of a long operation. */

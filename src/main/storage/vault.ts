@@ -22,13 +22,14 @@ import {
   type TrashPage,
   type TrashQuery,
   type VaultStats,
+  type VerifyOptions,
   type VerifyReport,
   type VersionInfo,
   type WriteOptions,
 } from '../../shared/types';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
-import { StatementCache, mapSqliteError, type ReadableDB } from './engine/db';
+import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
@@ -150,8 +151,8 @@ export class Vault {
     return this.#write;
   }
 
-  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones. */
-  #op<T>(name: string, fn: () => T): T {
+  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about one). */
+  #op<T>(name: string, fn: () => T, id?: string): T {
     this.#conn();
     const t0 = now();
     try {
@@ -160,7 +161,7 @@ export class Vault {
       return r;
     } catch (err) {
       this.#ops.record(name, (now() - t0) * 1000, true);
-      throw mapSqliteError(err, name);
+      throw mapSqliteError(err, name, typeof id === 'string' ? id : undefined);
     }
   }
 
@@ -223,7 +224,7 @@ export class Vault {
       validateId(id);
       const doc = readCurrent(this.#read, id);
       return this.#txDepth > 0 ? doc : this.#cache.set(doc);
-    });
+    }, id);
   }
 
   /** Whether a live document with `id` exists (false for one in the Trash). */
@@ -247,7 +248,7 @@ export class Vault {
 
   /** Version `version` of `id`, as it was written. */
   getVersion(id: string, version: number): Document {
-    return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)));
+    return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)), id);
   }
 
   /**
@@ -256,7 +257,7 @@ export class Vault {
    * altered version does not hide the history; reading it with `getVersion` raises `Integrity`.
    */
   versions(id: string): VersionInfo[] {
-    return this.#op('versions', () => readHistory(this.#read, validateId(id)));
+    return this.#op('versions', () => readHistory(this.#read, validateId(id)), id);
   }
 
   /** One page of document summaries, filtered and sorted, with a cursor for the next page. */
@@ -458,12 +459,15 @@ export class Vault {
 
   // ---------------------------------------------------------------- maintenance
 
-  /** Checks every version's tag and checksum, every head, and SQLite's own structure. */
-  verify(onProgress?: (p: Progress) => void): VerifyReport {
+  /**
+   * Checks every document's head and chain of versions, the vault state, counters and tag rows, and
+   * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
+   */
+  verify(onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, (fn) => db.transaction(this.#counted(fn)).deferred(), onProgress);
+      const report = verifyVault(this.#read, readTransaction(db), onProgress, options);
       return { ...report, durationMs: now() - t0 };
     });
   }

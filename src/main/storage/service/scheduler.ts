@@ -108,7 +108,8 @@ export class Scheduler {
       if (method === 'verify') {
         const cb = args[0];
         onProgress = typeof cb === 'function' ? (cb as (p: Progress) => void) : undefined;
-        callArgs = [];
+        // The callback stays here (progress comes back as messages); the options go to the reader.
+        callArgs = args[1] === undefined ? [] : [null, args[1]];
       }
       const p: Pending = {
         seq: ++this.#seq,

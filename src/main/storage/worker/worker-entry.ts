@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DocvaultError, isDocvaultError, isErrorKind, serializeError, type ErrorKind } from '../../../shared/errors';
-import type { BulkResult, Progress } from '../../../shared/types';
+import type { BulkResult, Progress, VerifyOptions } from '../../../shared/types';
 import { Vault, type VaultOptions } from '../vault';
 import { logIfSlow, logLine } from './log';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type FromWorker, type ToWorker, type WireCall, type WireResult, type WorkerInit } from './protocol';
@@ -150,8 +150,11 @@ function answerReads(vault: Vault, calls: readonly WireCall[], look: () => boole
   const results = calls.map((call) =>
     timed(call, () => {
       if (!READS.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not served by a reader`);
-      if (call.method === 'verify' && call.progress === true)
-        return vault.verify((progress: Progress) => post({ t: 'progress', seq: call.seq, progress }));
+      if (call.method === 'verify')
+        return vault.verify(
+          call.progress === true ? (progress: Progress) => post({ t: 'progress', seq: call.seq, progress }) : undefined,
+          (call.args[1] ?? undefined) as VerifyOptions | undefined,
+        );
       return invoke(vault, call.method, call.args);
     }),
   );

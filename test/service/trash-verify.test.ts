@@ -1,4 +1,4 @@
-/** The Trash through the service: the same calls as the engine, and a cache that stays exact across them. */
+/** The Trash and chunked verify through the service: the same calls as the engine, and a cache that stays exact across them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeService, useWorkerBundle } from './helpers';
 
@@ -75,5 +75,30 @@ describe('StorageService: trash', () => {
     expect((await s.with({ timeoutMs: 5000 }).listTrash({ limit: 1 })).items.map((d) => d.id)).toEqual(['k']);
     await s.with({ timeoutMs: 5000 }).purge('k');
     expect(await s.exists('k')).toBe(false);
+  });
+});
+
+describe('StorageService: verify in chunks', () => {
+  let ctx: Awaited<ReturnType<typeof makeService>>;
+  beforeAll(async () => {
+    ctx = await makeService(worker);
+  });
+  afterAll(async () => {
+    await ctx.cleanup();
+  });
+
+  it('passes the chunk options to the reader and resumes from its token', async () => {
+    const s = ctx.service;
+    await s.bulkCreate(Array.from({ length: 50 }, (_, i) => ({ id: `v${i}`, content: `c${i}` })));
+    let from: string | undefined;
+    let chunks = 0;
+    let last;
+    do {
+      last = await s.verify(undefined, { maxMs: 0.000001, ...(from !== undefined ? { from } : {}) });
+      from = last.next;
+      chunks++;
+    } while (from !== undefined);
+    expect(chunks).toBeGreaterThan(10);
+    expect(last).toMatchObject({ ok: true, documents: 50, problems: [] });
   });
 });
