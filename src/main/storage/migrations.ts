@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
+import { createSearchIndex } from './search-index';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -157,6 +158,11 @@ export const MIGRATIONS: readonly Migration[] = [
           DELETE FROM counters WHERE key = 'type:' || new.type AND n = 0;
         END;
       `),
+  },
+  {
+    version: 3,
+    name: 'search: an FTS5 index of the current version of live documents, kept by triggers',
+    up: createSearchIndex,
   },
 ];
 
