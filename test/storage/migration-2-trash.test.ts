@@ -1,7 +1,7 @@
 /** Migration 2 (the Trash), from the committed schema-1 vault: data intact, verify clean, the Trash works after. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { Vault, migrate } from '../../src/main/storage';
+import { SCHEMA_VERSION, Vault, migrate } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
 import { SCHEMA1_IDS, copySchema1 } from '../helpers/fixture';
 
@@ -47,7 +47,7 @@ describe('migration 2: trash', () => {
     const v = Vault.openSync(path, { key: { rawKey: key } });
     cleanups.push(() => v.close());
     const s = v.stats();
-    expect(s).toMatchObject({ schemaVersion: 2, documents: 12, versions: 19, trashed: 0 });
+    expect(s).toMatchObject({ schemaVersion: SCHEMA_VERSION, documents: 12, versions: 19, trashed: 0 });
     expect(v.verify()).toMatchObject({ ok: true, problems: [], documents: 12, versions: 19 });
     const snap = snapshot(v);
     expect(snap.ids).toEqual(SCHEMA1_IDS);
