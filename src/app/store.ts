@@ -5,6 +5,7 @@
  * No electron import: the web twin and the tests use this under plain Node.
  */
 import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type VaultOptions } from '../main/storage';
+import type { SearchPage, SearchQuery } from '../shared/search';
 import type { BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, Progress, VaultStats, VerifyReport, VersionInfo, WriteOptions } from '../shared/types';
 
 /** The engine's methods the app uses, as promises. */
@@ -16,6 +17,7 @@ export interface Store {
   delete(id: string, opts?: WriteOptions): Promise<void>;
   list(query?: ListQuery): Promise<ListPage>;
   count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>): Promise<number>;
+  search(query: SearchQuery): Promise<SearchPage>;
   versions(id: string): Promise<VersionInfo[]>;
   getVersion(id: string, version: number): Promise<Document>;
   restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>): Promise<Document>;
@@ -55,6 +57,7 @@ class VaultStore implements Store {
   async delete(id: string, opts?: WriteOptions) { this.#v.delete(id, opts); }
   async list(query?: ListQuery) { return this.#v.list(query); }
   async count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>) { return this.#v.count(query); }
+  async search(query: SearchQuery) { return this.#v.search(query); }
   async versions(id: string) { return this.#v.versions(id); }
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
   async restore(id: string, version: number, opts?: Omit<WriteOptions, 'comment'>) { return this.#v.restore(id, version, opts); }

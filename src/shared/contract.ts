@@ -7,6 +7,7 @@
  * the input schemas live in ./schemas.ts and are checked against these types at compile time).
  */
 import type { SerializedError } from './errors';
+import type { SearchPage, SearchQuery } from './search';
 import type {
   Document,
   DocumentInput,
@@ -50,6 +51,8 @@ export interface ChannelInputs {
   'doc.delete': { readonly id: string; readonly expectedVersion?: number };
   'doc.list': ListQuery;
   'doc.count': Pick<ListQuery, 'type' | 'tag' | 'author'>;
+  /** Full-text search over live documents, with the list's filters; see `Vault.search`. */
+  'doc.search': SearchQuery;
   'doc.versions': { readonly id: string };
   'doc.getVersion': { readonly id: string; readonly version: number };
   'doc.restore': { readonly id: string; readonly version: number; readonly expectedVersion?: number };
@@ -73,6 +76,7 @@ export interface ChannelOutputs {
   'doc.delete': null;
   'doc.list': ListPage;
   'doc.count': number;
+  'doc.search': SearchPage;
   'doc.versions': VersionInfo[];
   'doc.getVersion': Document;
   'doc.restore': Document;
@@ -100,6 +104,7 @@ export const CHANNELS = [
   'doc.delete',
   'doc.list',
   'doc.count',
+  'doc.search',
   'doc.versions',
   'doc.getVersion',
   'doc.restore',
@@ -107,7 +112,7 @@ export const CHANNELS = [
 ] as const satisfies readonly Channel[];
 
 /**
- * Names kept for channels that later issues add (diff, backup, import/export, search, benchmark).
+ * Names kept for channels that later issues add (diff, backup, import/export, benchmark).
  * Not implemented: a call returns `Invalid` "unknown channel" until they are.
  */
 export const RESERVED_CHANNELS = [
@@ -117,7 +122,6 @@ export const RESERVED_CHANNELS = [
   'backup.list',
   'data.import',
   'data.export',
-  'search.query',
   'bench.run',
   'bench.trials',
 ] as const;

@@ -46,7 +46,7 @@ export interface SearchHit {
   readonly updatedAt: number;
   /** Relevance, higher is better: bm25 with the title weighted 10 to the content's 1 (negated, so it sorts down). */
   readonly score: number;
-  /** A few words around the best match (from the title or the content), `…` where text was cut. */
+  /** A few words of the content around its best match (its start when only the title matched), `…` where text was cut. */
   readonly snippet: string;
   /** Ranges `[start, end)` of `snippet` (UTF-16 offsets) that matched the query. */
   readonly marks: readonly (readonly [number, number])[];

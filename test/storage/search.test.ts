@@ -253,3 +253,12 @@ describe('search index stays exact', () => {
     expect(ids('zanzibarquux')).toEqual(['secret']);
   });
 });
+
+describe('search snippets', () => {
+  it('each hit gets the snippet of its own document', () => {
+    for (let i = 0; i < 5; i++) vault.create({ id: `n${i}`, content: `shared word and unique${i} marker` });
+    const page = vault.search({ query: 'shared' });
+    expect(page.items).toHaveLength(5);
+    for (const h of page.items) expect(h.snippet).toContain(`unique${h.id.slice(1)}`);
+  });
+});

@@ -8,6 +8,7 @@ import { lsCommand } from './ls';
 import { putCommand } from './put';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
+import { searchCommand } from './search';
 import { statsCommand } from './stats';
 import { trashCommand, undeleteCommand } from './trash';
 import { verifyCommand } from './verify';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   putCommand,
   getCommand,
   lsCommand,
+  searchCommand,
   rmCommand,
   trashCommand,
   undeleteCommand,

@@ -89,7 +89,7 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const snippetOf = ctx.sql.get(
-    `SELECT snippet(search_index, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
+    `SELECT snippet(search_index, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
     true,
   );
   const headOf = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc = ?`);
@@ -98,7 +98,9 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
     const head = headOf.get(Math.floor(r.rid / 2 ** 24)) as HeadRow | undefined;
     if (head === undefined) continue;
     const s = summaryOf(ctx.macKey, head);
-    const { text, marks } = splitMarks((snippetOf.get(parsed.fts, r.rid) as string | undefined) ?? '');
+    // The rowid is bound as a BigInt: FTS5 ignores `rowid = ?` bound as a JS number (a REAL), and every
+    // match would come back (seen with SQLite 3.53; the literal and BigInt forms filter).
+    const { text, marks } = splitMarks((snippetOf.get(parsed.fts, BigInt(r.rid)) as string | undefined) ?? '');
     const hit: SearchHit = { id: s.id, title: s.title, type: s.type, tags: s.tags, version: s.version, createdAt: s.createdAt, updatedAt: s.updatedAt, score: -r.score, snippet: text, marks };
     items.push(s.integrityFailed === true ? { ...hit, integrityFailed: true } : hit);
   }
