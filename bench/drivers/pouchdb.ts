@@ -74,6 +74,9 @@ class PouchSession implements DriverSession {
   listPage(limit: number): Promise<unknown> {
     return this.#db.query(VIEW, { descending: true, limit });
   }
+  search(): never {
+    throw new Error('unsupported');
+  }
   async historyDiff(id: string): Promise<{ versions: number; diffChars: number }> {
     const head = await this.#db.get(id, { revs_info: true });
     const revs = (head._revs_info ?? []).filter((r) => r.status === 'available');
@@ -102,6 +105,7 @@ export const pouchdbDriver: BenchDriver = {
   sync: false,
   unsupported(trial) {
     if (trial === 'open-passphrase') return 'no encryption: nothing to unlock';
+    if (trial === 'search') return 'no full-text index (pouchdb-quick-search is a separate plugin)';
     return undefined;
   },
   caveats(trial) {

@@ -157,7 +157,7 @@ export interface PushEvents {
 }
 
 /** Commands the app menu sends to the focused window. */
-export type UiCommand = 'lock' | 'new' | 'save' | 'find';
+export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search';
 
 /** Name of a push event. */
 export type PushEventName = keyof PushEvents;

@@ -4,6 +4,7 @@
  * silently. Behaviour lives in ../hooks/useEditor.ts and ../model/editor.ts; this file only renders.
  */
 import { useImperativeHandle, useState, type Ref } from 'react';
+import type { SearchTerm } from '../../shared/search';
 import type { Document } from '../../shared/types';
 import { shortcutOf } from '../../shared/shortcuts';
 import { useEditor } from '../hooks/useEditor';
@@ -13,6 +14,7 @@ import { ConfirmDialog } from './Dialog';
 import { DocumentFields } from './DocumentFields';
 import { ErrorMessage } from './ErrorMessage';
 import { HistoryDialog } from './HistoryDialog';
+import { MarkedTextarea } from './MarkedTextarea';
 
 /** What the parent can ask of the editor (keyboard shortcuts, menu commands). */
 export interface EditorHandle {
@@ -27,11 +29,13 @@ export interface EditorProps {
   /** The document was moved to the Trash. */
   readonly onDeleted: (doc: Document) => void;
   readonly onDirtyChange: (dirty: boolean) => void;
+  /** Words to mark in the content (the document was opened from a search hit). */
+  readonly terms?: readonly SearchTerm[] | undefined;
   readonly ref?: Ref<EditorHandle>;
 }
 
 /** The document editor. */
-export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorProps) {
+export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: EditorProps) {
   const { state, dispatch, dirty, save, remove, showHistory, restore } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
   const { base, draft } = state;
   // Until the engine's Trash is merged, Delete is for good: it asks first.
@@ -100,7 +104,7 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
           </div>
         )}
         <ErrorMessage error={state.error} onDismiss={() => dispatch({ type: 'dismissError' })} />
-        <textarea name="content" aria-label="Content" value={draft.content} onChange={(e) => dispatch({ type: 'edit', field: 'content', value: e.target.value })} spellCheck />
+        <MarkedTextarea value={draft.content} terms={terms} onChange={(value) => dispatch({ type: 'edit', field: 'content', value })} />
       </form>
 
       {state.history !== undefined && (

@@ -30,6 +30,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         generation={state.generation}
         selectedId={selection.kind === 'doc' ? selection.id : undefined}
         findRef={v.findRef}
+        searchRef={v.searchRef}
+        onOpenHit={(id, terms) => v.select({ kind: 'doc', id, terms })}
         onNew={v.newDoc}
         onFind={(id) => void v.find(id)}
         onFilter={(filters) => dispatch({ type: 'filter', filters })}
@@ -46,6 +48,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             key={selection.kind === 'doc' ? `doc:${selection.id}` : `new:${selection.n}`}
             ref={v.editor}
             id={selection.kind === 'doc' ? selection.id : null}
+            terms={selection.kind === 'doc' ? selection.terms : undefined}
             onSaved={v.onSaved}
             onDeleted={v.onDeleted}
             onDirtyChange={v.onDirtyChange}
