@@ -11,6 +11,7 @@ import { rmCommand } from './rm';
 import { searchCommand } from './search';
 import { statsCommand } from './stats';
 import { trashCommand, undeleteCommand } from './trash';
+import { exportCommand, importCommand } from './transfer';
 import { verifyCommand } from './verify';
 
 /** The command table. */
@@ -26,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   historyCommand,
   diffCommand,
   restoreCommand,
+  importCommand,
+  exportCommand,
   verifyCommand,
   statsCommand,
 ];
