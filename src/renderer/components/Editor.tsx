@@ -14,6 +14,7 @@ import { ConfirmDialog } from './Dialog';
 import { DocumentFields } from './DocumentFields';
 import { ErrorMessage } from './ErrorMessage';
 import { HistoryDialog } from './HistoryDialog';
+import { MarkdownPreview } from './MarkdownPreview';
 import { MarkedTextarea } from './MarkedTextarea';
 
 /** What the parent can ask of the editor (keyboard shortcuts, menu commands). */
@@ -40,6 +41,7 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: Ed
   const { base, draft } = state;
   // Until the engine's Trash is merged, Delete is for good: it asks first.
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [preview, setPreview] = useState(false);
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
 
   if (state.loadError !== undefined)
@@ -73,6 +75,9 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: Ed
             <button type="submit" className="primary" disabled={!dirty || state.saving} title={`Save (${chordHint(shortcutOf('save'))})`}>
               {state.saving ? 'Saving…' : 'Save'}
             </button>
+            <button type="button" aria-pressed={preview} onClick={() => setPreview((p) => !p)} title="Show the content rendered as Markdown beside the editor">
+              Preview
+            </button>
             {id !== null && (
               <>
                 <button type="button" onClick={() => void showHistory()}>
@@ -104,7 +109,10 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: Ed
           </div>
         )}
         <ErrorMessage error={state.error} onDismiss={() => dispatch({ type: 'dismissError' })} />
-        <MarkedTextarea value={draft.content} terms={terms} onChange={(value) => dispatch({ type: 'edit', field: 'content', value })} />
+        <div className={preview ? 'content-split' : 'content-single'}>
+          <MarkedTextarea value={draft.content} terms={terms} onChange={(value) => dispatch({ type: 'edit', field: 'content', value })} />
+          {preview && <MarkdownPreview source={draft.content} />}
+        </div>
       </form>
 
       {state.history !== undefined && (
