@@ -52,7 +52,7 @@ test('preview renders Markdown sanitized: no script, no remote image, no link to
   expect(await preview.locator('script, img, a, iframe, [onerror]').count()).toBe(0);
   await expect(preview.locator('.md-image')).toHaveText('[image: tracker]');
   await expect(preview.locator('.md-link').last()).toHaveAttribute('title', 'https://example.com/page');
-  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   // Typing updates the preview.
   await editor.getByLabel('Content').fill('Now *italic*');
   await expect(preview.locator('em')).toHaveText('italic');
