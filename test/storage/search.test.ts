@@ -163,6 +163,7 @@ describe('search index stays exact', () => {
     assertIndexExact();
     vault.delete('record');
     expect(ids('clinic')).toEqual(['new']);
+    expect(ids('clinic', { createdFrom: 0 })).toEqual(['new']); // the filtered (joined) query too
     assertIndexExact();
     vault.undelete('record');
     expect(ids('clinic').sort()).toEqual(['new', 'record']);
