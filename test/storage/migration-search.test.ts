@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { MIGRATIONS, Vault, migrate } from '../../src/main/storage';
+import { MIGRATIONS, SCHEMA_VERSION, Vault, migrate } from '../../src/main/storage';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
@@ -17,21 +17,32 @@ afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()?.();
 });
 
-/** The fixture at the step before search, with `beta` moved to the Trash there (raw SQL, as that schema does it). */
+/**
+ * The fixture at the step before search, with `beta` in the Trash: opened (every step runs), `beta`
+ * deleted the engine's way, then this step's objects dropped and `user_version` set back. Built this way
+ * so it needs no knowledge of the steps before (some need the vault's key, which a raw connection lacks).
+ */
 function beforeStep(): { path: string; key: string } {
   const f = copySchema1();
   cleanups.push(f.cleanup);
+  const v = Vault.openSync(f.path, { key: { rawKey: f.key } });
+  v.delete('beta');
+  v.close();
   withRawConnection(f.path, f.key, (db: Database.Database) => {
-    expect(migrate(db, STEP - 1)).toBe(STEP - 1);
-    db.prepare("UPDATE documents SET trashed_at = 1 WHERE id = 'beta'").run();
-    db.prepare("DELETE FROM document_tags WHERE doc = (SELECT doc FROM documents WHERE id = 'beta')").run();
+    db.exec(`
+      DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;
+      DROP TABLE search_index; DROP VIEW search_source;
+    `);
+    db.pragma(`user_version = ${STEP - 1}`);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'search%'").pluck().get()).toBe(0);
   });
   return f;
 }
 
 describe('migration: search index', () => {
-  it('is a step of its own, after the Trash', () => {
+  it('is a step of its own, after the Trash, and the last one', () => {
     expect(STEP).toBeGreaterThan(2);
+    expect(STEP).toBe(SCHEMA_VERSION); // beforeStep() drops only this step's objects
   });
 
   it('indexes the current version of every live document and nothing else, changing no row', () => {
