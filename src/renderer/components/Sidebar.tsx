@@ -57,20 +57,21 @@ export function Sidebar(p: SidebarProps) {
         </form>
       </div>
       <SearchBox inputRef={p.searchRef} generation={p.generation} onOpen={p.onOpenHit} onActive={setSearching} />
+      {/* Hidden, not unmounted, while searching: the list keeps its place and its loaded pages. */}
       <div hidden={searching} className="list-area">
-      <Filters filters={p.filters} types={p.types} knownTags={p.knownTags} onChange={p.onFilter} />
-      <div className="muted small count" data-testid="count">
-        {filtered ? `${plural(matching, 'matching document')}` : plural(matching, 'document')}
-      </div>
-      <DocumentList
-        query={queryOf(p.filters)}
-        generation={p.generation}
-        selectedId={p.selectedId}
-        onSelect={p.onSelect}
-        onTotal={setMatching}
-        onItems={p.onItems}
-        onClearFilters={filtered ? p.onClearFilters : undefined}
-      />
+        <Filters filters={p.filters} types={p.types} knownTags={p.knownTags} onChange={p.onFilter} />
+        <div className="muted small count" data-testid="count">
+          {filtered ? `${plural(matching, 'matching document')}` : plural(matching, 'document')}
+        </div>
+        <DocumentList
+          query={queryOf(p.filters)}
+          generation={p.generation}
+          selectedId={p.selectedId}
+          onSelect={p.onSelect}
+          onTotal={setMatching}
+          onItems={p.onItems}
+          onClearFilters={filtered ? p.onClearFilters : undefined}
+        />
       </div>
     </aside>
   );
