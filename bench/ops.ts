@@ -33,6 +33,8 @@ export const HOT_SET = 1000;
 /** Length of a precomputed access pattern (a power of two, so `i & MASK` wraps it). */
 const PATTERN = 1 << 18;
 const MASK = PATTERN - 1;
+/** Distinct queries cycled by the search trial. */
+const SEARCH_QUERIES = 1000;
 /** Distinct contents cycled through by writes. */
 const CONTENTS = 1024;
 
@@ -173,6 +175,36 @@ const FACTORIES: Record<Trial['op'], Factory> = {
   'list-page'({ session }) {
     const s = need(session);
     return { unitsPerCall: 1, call: () => s.listPage(100) };
+  },
+
+  search({ session, manifest }) {
+    const s = need(session);
+    // Every document starts with "#n": the number is a word found once. The rest hit most documents
+    // (the corpus has a few dozen words), the costly case for ranking.
+    const rare = randomIndices(SEARCH_QUERIES, manifest.docs, 9);
+    const queries = Array.from({ length: SEARCH_QUERIES }, (_, i) => {
+      switch (i % 5) {
+        case 0:
+          return String(rare[i] ?? 0);
+        case 1:
+          return 'ledger';
+        case 2:
+          return 'integ*';
+        case 3:
+          return '"cipher page"';
+        default:
+          return 'journal AND budget';
+      }
+    });
+    let i = 0;
+    return {
+      unitsPerCall: 1,
+      call: () => s.search(queries[i++ % SEARCH_QUERIES] as string, 20),
+      async prepare() {
+        if ((await s.search(String(Math.floor(manifest.docs / 2)), 20)) !== 1) fail('a rare word did not find exactly its one document');
+        if ((await s.search('ledger', 20)) !== 20) fail('a common word did not fill a page');
+      },
+    };
   },
 
   'history-diff'({ session, manifest }) {

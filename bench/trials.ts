@@ -6,7 +6,7 @@
 import type { OpenOptions, SeedKind } from './types';
 
 /** Operation kinds; each has one factory in ./ops.ts. */
-export type OpKind = 'get' | 'exists' | 'save' | 'bulk-save' | 'bulk-get' | 'update' | 'list-page' | 'history-diff' | 'open';
+export type OpKind = 'get' | 'exists' | 'save' | 'bulk-save' | 'bulk-get' | 'update' | 'list-page' | 'search' | 'history-diff' | 'open';
 
 /** The sizes a trial runs at (the runner picks which sizes to run: default 10k × 1 KB, `--full` all). */
 export const SIZES = {
@@ -141,6 +141,14 @@ export const TRIALS: readonly Trial[] = [
     open: {},
     op: 'list-page',
     sizes: ALL_SIZES,
+  },
+  {
+    name: 'search',
+    what: 'full-text search, first page of 20 hits with snippets; cycles a rare word, a common word, a prefix, a phrase and an AND',
+    seed: 'docs',
+    open: {},
+    op: 'search',
+    sizes: ONE_KB_SIZES,
   },
   {
     name: 'history+diff',

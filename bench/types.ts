@@ -62,6 +62,8 @@ export interface DriverSession {
   bulkGet(ids: readonly string[]): MaybePromise<unknown>;
   /** First page of 100 summaries, newest updated first. */
   listPage(limit: number): MaybePromise<unknown>;
+  /** A full-text search for `query`, first page of `limit` hits with snippets; returns the number of hits. */
+  search(query: string, limit: number): MaybePromise<number>;
   /** Lists the versions of `id`, reads the oldest and newest, and diffs them. */
   historyDiff(id: string): MaybePromise<HistoryResult>;
   /** Extra facts for the result (cache hit ratio…), read after the measured runs. */

@@ -57,6 +57,9 @@ class DocvaultSession implements DriverSession {
   listPage(limit: number): unknown {
     return this.#vault.list({ sort: 'updated', limit });
   }
+  search(query: string, limit: number): number {
+    return this.#vault.search({ query, limit }).items.length;
+  }
   historyDiff(id: string): { versions: number; diffChars: number } {
     const list = this.#vault.versions(id);
     const first = list[0];

@@ -84,6 +84,9 @@ class LmdbSession implements DriverSession {
   listPage(): never {
     throw new Error('unsupported');
   }
+  search(): never {
+    throw new Error('unsupported');
+  }
   historyDiff(): never {
     throw new Error('unsupported');
   }
@@ -106,6 +109,7 @@ export const lmdbDriver: BenchDriver = {
     if (trial === 'history+diff') return 'no versions: a key keeps only its latest value';
     if (trial === 'list-page') return 'no secondary index on the updated time: a key-value store (raw skips it too)';
     if (trial === 'open-passphrase') return 'no passphrase keying: encryptionKey takes a 32-byte key';
+    if (trial === 'search') return 'no full-text index: a key-value store';
     return undefined;
   },
   caveats(trial) {

@@ -80,6 +80,9 @@ class PouchSession implements DriverSession {
   listPage(limit: number): Promise<unknown> {
     return this.#db.query(VIEW, { descending: true, limit });
   }
+  search(): never {
+    throw new Error('unsupported');
+  }
   async historyDiff(id: string): Promise<{ versions: number; diffChars: number }> {
     const head = await this.#db.get(id, { revs_info: true });
     const revs = (head._revs_info ?? []).filter((r) => r.status === 'available');
@@ -126,6 +129,7 @@ function pouchDriver(name: 'pouchdb' | 'pouchdb-crypto', encrypted: boolean): Be
     available: async () => (await pouchdb.available()) ?? (encrypted ? await cryptoPouch.available() : undefined),
     unsupported(trial) {
       if (trial === 'open-passphrase' && !encrypted) return 'no encryption: nothing to unlock';
+      if (trial === 'search') return 'no full-text index (pouchdb-quick-search is a separate plugin)';
       if (trial === 'list-page' && encrypted) return 'map/reduce views see only the ciphertext payload: no index on the updated time';
       return undefined;
     },

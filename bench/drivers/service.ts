@@ -47,6 +47,9 @@ class ServiceSession implements DriverSession {
   listPage(limit: number): Promise<unknown> {
     return this.#s.list({ sort: 'updated', limit });
   }
+  async search(query: string, limit: number): Promise<number> {
+    return (await this.#s.search({ query, limit })).items.length;
+  }
   async historyDiff(id: string): Promise<{ versions: number; diffChars: number }> {
     const list = await this.#s.versions(id);
     const first = list[0];

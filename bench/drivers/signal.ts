@@ -100,6 +100,9 @@ class SignalSession implements DriverSession {
   listPage(): never {
     throw new Error('unsupported');
   }
+  search(): never {
+    throw new Error('unsupported');
+  }
   historyDiff(): never {
     throw new Error('unsupported');
   }
@@ -121,6 +124,7 @@ export const signalDriver: BenchDriver = {
   unsupported(trial) {
     if (trial === 'history+diff') return 'no versions: one table id→content keeps only the latest content';
     if (trial === 'list-page') return 'no updated time or summary columns: one table id→content';
+    if (trial === 'search') return 'no full-text index: one table id→content';
     return undefined;
   },
   caveats(trial) {

@@ -106,6 +106,9 @@ class SqliteSession implements DriverSession {
   listPage(): never {
     throw new Error('unsupported');
   }
+  search(): never {
+    throw new Error('unsupported');
+  }
   historyDiff(): never {
     throw new Error('unsupported');
   }
@@ -127,6 +130,7 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
     unsupported(trial) {
       if (trial === 'history+diff') return 'no versions: one table id→content keeps only the latest content';
       if (trial === 'list-page') return 'no updated time or summary columns: one table id→content';
+      if (trial === 'search') return 'no full-text index: one table id→content';
       if (trial === 'open-passphrase' && !encrypted) return 'no encryption: nothing to unlock';
       return undefined;
     },

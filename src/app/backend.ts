@@ -401,6 +401,7 @@ export class DocvaultBackend {
     },
     'doc.list': async (i) => this.#open().list(i),
     'doc.count': async (i) => this.#open().count(i),
+    'doc.search': async (i) => this.#open().search(i),
     'doc.versions': async (i) => this.#open().versions(i.id),
     'doc.getVersion': async (i) => this.#open().getVersion(i.id, i.version),
     'doc.restore': async (i) => {

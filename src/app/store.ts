@@ -5,11 +5,12 @@
  * No electron import: the web twin and the tests use this under plain Node.
  */
 import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
+import type { SearchQuery } from '../shared/search';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash';
+type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -58,6 +59,7 @@ class VaultStore implements Store {
   async delete(id: string, opts?: WriteOptions) { this.#v.delete(id, opts); }
   async list(query?: ListQuery) { return this.#v.list(query); }
   async count(query?: Pick<ListQuery, 'type' | 'tag' | 'author'>) { return this.#v.count(query); }
+  async search(query: SearchQuery) { return this.#v.search(query); }
   async versions(id: string) { return this.#v.versions(id); }
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
   async restore(id: string, version: number, opts?: WriteOptions) { return this.#v.restore(id, version, opts); }

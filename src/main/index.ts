@@ -177,7 +177,7 @@ async function main(): Promise<void> {
         { label: 'New vault…', click: () => void chooseVault('new') },
         { label: 'Open vault…', accelerator: 'CmdOrCtrl+O', click: () => void chooseVault('open') },
         { type: 'separator' },
-        ...(['new', 'save', 'find'] as const).map((c) => menuItem(c)),
+        ...(['new', 'save', 'search', 'find'] as const).map((c) => menuItem(c)),
         { type: 'separator' },
         menuItem('lock'),
         { label: 'Forget remembered key', click: () => void backend.forget() },

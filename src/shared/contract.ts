@@ -7,6 +7,7 @@
  * the input schemas live in ./schemas.ts and are checked against these types at compile time).
  */
 import type { SerializedError } from './errors';
+import type { SearchPage, SearchQuery } from './search';
 import type {
   Document,
   DocumentInput,
@@ -75,6 +76,8 @@ export interface ChannelInputs {
   'doc.emptyTrash': Record<string, never>;
   'doc.list': ListQuery;
   'doc.count': Pick<ListQuery, 'type' | 'tag' | 'author'>;
+  /** Full-text search over live documents, with the list's filters; see `Vault.search`. */
+  'doc.search': SearchQuery;
   'doc.versions': { readonly id: string };
   'doc.getVersion': { readonly id: string; readonly version: number };
   /** Writes a new version equal to `version`, commented "restored from version N" (then ": comment" when given). */
@@ -123,6 +126,7 @@ export interface ChannelOutputs {
   'doc.emptyTrash': number;
   'doc.list': ListPage;
   'doc.count': number;
+  'doc.search': SearchPage;
   'doc.versions': VersionInfo[];
   'doc.getVersion': Document;
   'doc.restore': Document;
@@ -165,6 +169,7 @@ export const CHANNELS = [
   'doc.emptyTrash',
   'doc.list',
   'doc.count',
+  'doc.search',
   'doc.versions',
   'doc.getVersion',
   'doc.restore',
@@ -183,7 +188,7 @@ export const CHANNELS = [
 ] as const satisfies readonly Channel[];
 
 /**
- * Names kept for channels that later issues add (diff, backup, import/export, search, benchmark).
+ * Names kept for channels that later issues add (diff, backup, import/export, benchmark).
  * Not implemented: a call returns `Invalid` "unknown channel" until they are.
  */
 export const RESERVED_CHANNELS = [
@@ -238,7 +243,7 @@ export interface PushEvents {
 }
 
 /** Commands the app menu sends to the focused window. */
-export type UiCommand = 'lock' | 'new' | 'save' | 'find';
+export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search';
 
 /** Name of a push event. */
 export type PushEventName = keyof PushEvents;

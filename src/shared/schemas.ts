@@ -9,6 +9,7 @@ import { DocvaultError, isDocvaultError, type ErrorKind } from './errors';
 import { BENCH_SIZES } from './bench';
 import { SETTING_LIMITS } from './live';
 import { LIMITS, MEMORY_MODES } from './types';
+import { SEARCH_MAX_QUERY_CHARS } from './search';
 import {
   validateId,
   validateMetadata,
@@ -57,6 +58,8 @@ const content = z.string().superRefine((v, ctx) => {
 });
 const passphrase = z.string().min(1, 'passphrase: must not be empty').max(PASSPHRASE_MAX_CHARS);
 const empty = z.strictObject({});
+/** A time in ms since the epoch. */
+const time = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
@@ -96,6 +99,19 @@ export const INPUT_SCHEMAS = {
     cursor: z.string().max(2048).optional(),
   }),
   'doc.count': z.strictObject(filters),
+  'doc.search': z.strictObject({
+    query: z.string().max(SEARCH_MAX_QUERY_CHARS),
+    type: filters.type,
+    tags: z.array(z.string()).max(LIMITS.tagsMax).superRefine(check(validateTags)).optional(),
+    tagMode: z.enum(['any', 'all']).optional(),
+    author: filters.author,
+    createdFrom: time.optional(),
+    createdTo: time.optional(),
+    updatedFrom: time.optional(),
+    updatedTo: time.optional(),
+    limit: z.number().int().min(1).max(LIMITS.listMaxLimit).optional(),
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
   'doc.versions': z.strictObject({ id }),
   'doc.getVersion': z.strictObject({ id, version }),
   'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),

@@ -30,6 +30,7 @@ export interface Shortcut {
 export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'new', label: 'New document', app: { key: 'n', mod: true }, browser: { key: 'n', alt: true } },
   { command: 'save', label: 'Save', app: { key: 's', mod: true }, browser: { key: 's', mod: true } },
+  { command: 'search', label: 'Search text', app: { key: 'f', mod: true, shift: true }, browser: { key: 'f', mod: true, shift: true } },
   { command: 'find', label: 'Find by id', app: { key: 'f', mod: true }, browser: { key: 'f', mod: true } },
   { command: 'lock', label: 'Lock', app: { key: 'l', mod: true }, browser: { key: 'l', mod: true, shift: true } },
 ];

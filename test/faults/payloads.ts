@@ -42,6 +42,7 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'doc.getVersion': () => obj({ id: 'seed-5', version: 1 }),
   'doc.restore': () => obj({ id: 'seed-6', version: 1, expectedVersion: 1 }),
   'doc.bulkPut': () => obj({ documents: [doc('fz-bulk-1'), doc('seed-7')], comment: 'c' }),
+  'doc.search': () => obj({ query: 'fuzz', tags: ['a'], tagMode: 'any', limit: 10 }),
   'doc.trash': () => obj({ limit: 10 }),
   'doc.undelete': () => obj({ id: 'seed-3' }),
   'doc.purge': () => obj({ id: 'seed-8' }),

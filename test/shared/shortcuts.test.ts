@@ -12,7 +12,12 @@ const press = (key: string, m: { ctrl?: boolean; meta?: boolean; shift?: boolean
 
 describe('shortcut table', () => {
   it('has one entry per menu command', () => {
-    expect(SHORTCUTS.map((s) => s.command).sort()).toEqual(['find', 'lock', 'new', 'save']);
+    expect(SHORTCUTS.map((s) => s.command).sort()).toEqual(['find', 'lock', 'new', 'save', 'search']);
+  });
+  it('tells Search text (Ctrl+Shift+F) from Find by id (Ctrl+F)', () => {
+    expect(commandForKey(press('F', { ctrl: true, shift: true }), 'browser')).toBe('search');
+    expect(commandForKey(press('f', { ctrl: true }), 'browser')).toBe('find');
+    expect(accelerator(shortcutOf('search').app)).toBe('CmdOrCtrl+Shift+F');
   });
   it('writes Electron accelerators and readable labels', () => {
     expect(accelerator(shortcutOf('lock').app)).toBe('CmdOrCtrl+L');

@@ -8,8 +8,10 @@ import { lsCommand } from './ls';
 import { putCommand } from './put';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
+import { searchCommand } from './search';
 import { statsCommand } from './stats';
 import { trashCommand, undeleteCommand } from './trash';
+import { exportCommand, importCommand } from './transfer';
 import { verifyCommand } from './verify';
 
 /** The command table. */
@@ -18,12 +20,15 @@ export const COMMANDS: readonly Command[] = [
   putCommand,
   getCommand,
   lsCommand,
+  searchCommand,
   rmCommand,
   trashCommand,
   undeleteCommand,
   historyCommand,
   diffCommand,
   restoreCommand,
+  importCommand,
+  exportCommand,
   verifyCommand,
   statsCommand,
 ];

@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { retagV2 } from './migrate-retag';
+import { createSearchIndex } from './search-index';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -221,6 +222,11 @@ export const MIGRATIONS: readonly Migration[] = [
       // Every v1 tag is checked, then rewritten as v2 (see integrity.ts); the vault state is created.
       retagV2(db, ctx.macKey);
     },
+  },
+  {
+    version: 4,
+    name: 'search: an FTS5 index of the current version of live documents, kept by triggers',
+    up: createSearchIndex,
   },
 ];
 

@@ -27,12 +27,14 @@ import {
   type VersionInfo,
   type WriteOptions,
 } from '../../shared/types';
+import type { SearchPage, SearchQuery } from '../../shared/search';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
 import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
+import { searchDocuments } from './engine/search';
 import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
 import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
 import { vaultStats } from './engine/stats';
@@ -273,6 +275,15 @@ export class Vault {
   /** One page of the Trash, the most recently trashed first. */
   listTrash(query: TrashQuery = {}): TrashPage {
     return this.#op('listTrash', () => listTrash(this.#read, query));
+  }
+
+  /**
+   * One page of live documents whose current title or content matches `query.query` (words, `prefix*`,
+   * `"phrases"`, AND / OR / NOT, `title:`), best first (bm25, title weighted), with a marked snippet each,
+   * filtered like a list. A query that cannot be read throws `Invalid` with the reason.
+   */
+  search(query: SearchQuery): SearchPage {
+    return this.#op('search', () => searchDocuments(this.#read, query));
   }
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */

@@ -3,7 +3,8 @@
  * someone else's is a `Conflict`: a dialog shows both versions and the user chooses, nothing is overwritten
  * silently. Behaviour lives in ../hooks/useEditor.ts and ../model/editor.ts; this file only renders.
  */
-import { useImperativeHandle, type Ref } from 'react';
+import { useImperativeHandle, useState, type Ref } from 'react';
+import type { SearchTerm } from '../../shared/search';
 import type { Document } from '../../shared/types';
 import { shortcutOf } from '../../shared/shortcuts';
 import { useEditor } from '../hooks/useEditor';
@@ -12,6 +13,8 @@ import { ConflictDialog } from './ConflictDialog';
 import { DocumentFields } from './DocumentFields';
 import { ErrorMessage } from './ErrorMessage';
 import { HistoryDialog } from '../history/HistoryDialog';
+import { MarkdownPreview } from './MarkdownPreview';
+import { MarkedTextarea } from './MarkedTextarea';
 
 /** What the parent can ask of the editor (keyboard shortcuts, menu commands). */
 export interface EditorHandle {
@@ -26,13 +29,16 @@ export interface EditorProps {
   /** The document was moved to the Trash. */
   readonly onDeleted: (doc: Document) => void;
   readonly onDirtyChange: (dirty: boolean) => void;
+  /** Words to mark in the content (the document was opened from a search hit). */
+  readonly terms?: readonly SearchTerm[] | undefined;
   readonly ref?: Ref<EditorHandle>;
 }
 
 /** The document editor. */
-export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorProps) {
+export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: EditorProps) {
   const { state, dispatch, dirty, save, remove, showHistory, restored } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
   const { base, draft } = state;
+  const [preview, setPreview] = useState(false);
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
 
   if (state.loadError !== undefined)
@@ -66,6 +72,9 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
             <button type="submit" className="primary" disabled={!dirty || state.saving} title={`Save (${chordHint(shortcutOf('save'))})`}>
               {state.saving ? 'Saving…' : 'Save'}
             </button>
+            <button type="button" aria-pressed={preview} onClick={() => setPreview((p) => !p)} title="Show the content rendered as Markdown beside the editor">
+              Preview
+            </button>
             {id !== null && (
               <>
                 <button type="button" onClick={showHistory}>
@@ -97,7 +106,10 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, ref }: EditorPro
           </div>
         )}
         <ErrorMessage error={state.error} onDismiss={() => dispatch({ type: 'dismissError' })} />
-        <textarea name="content" aria-label="Content" value={draft.content} onChange={(e) => dispatch({ type: 'edit', field: 'content', value: e.target.value })} spellCheck />
+        <div className={preview ? 'content-split' : 'content-single'}>
+          <MarkedTextarea value={draft.content} terms={terms} onChange={(value) => dispatch({ type: 'edit', field: 'content', value })} />
+          {preview && <MarkdownPreview source={draft.content} />}
+        </div>
       </form>
 
       {state.history && base !== undefined && (

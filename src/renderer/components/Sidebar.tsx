@@ -1,11 +1,13 @@
 /** The left column: New, open by id, filters, the count and the document list. */
 import { useState, type RefObject } from 'react';
+import type { SearchTerm } from '../../shared/search';
 import type { DocumentSummary } from '../../shared/types';
 import { shortcutOf } from '../../shared/shortcuts';
 import { isFiltered, plural, queryOf, type Filters as FilterValues } from '../model/vault-screen';
 import { chordHint } from '../shortcut-keys';
 import { DocumentList } from './DocumentList';
 import { Filters } from './Filters';
+import { SearchBox } from './SearchBox';
 
 /** Props of {@link Sidebar}. */
 export interface SidebarProps {
@@ -15,6 +17,8 @@ export interface SidebarProps {
   readonly generation: number;
   readonly selectedId: string | undefined;
   readonly findRef: RefObject<HTMLInputElement | null>;
+  readonly searchRef: RefObject<HTMLInputElement | null>;
+  readonly onOpenHit: (id: string, terms: readonly SearchTerm[]) => void;
   readonly onNew: () => void;
   readonly onFind: (id: string) => void;
   readonly onFilter: (f: Partial<FilterValues>) => void;
@@ -27,6 +31,7 @@ export interface SidebarProps {
 export function Sidebar(p: SidebarProps) {
   const [findText, setFindText] = useState('');
   const [matching, setMatching] = useState(0);
+  const [searching, setSearching] = useState(false);
   const filtered = isFiltered(p.filters);
   return (
     <aside className="sidebar">
@@ -51,19 +56,23 @@ export function Sidebar(p: SidebarProps) {
           />
         </form>
       </div>
-      <Filters filters={p.filters} types={p.types} knownTags={p.knownTags} onChange={p.onFilter} />
-      <div className="muted small count" data-testid="count">
-        {filtered ? `${plural(matching, 'matching document')}` : plural(matching, 'document')}
+      <SearchBox inputRef={p.searchRef} generation={p.generation} onOpen={p.onOpenHit} onActive={setSearching} />
+      {/* Hidden, not unmounted, while searching: the list keeps its place and its loaded pages. */}
+      <div hidden={searching} className="list-area">
+        <Filters filters={p.filters} types={p.types} knownTags={p.knownTags} onChange={p.onFilter} />
+        <div className="muted small count" data-testid="count">
+          {filtered ? `${plural(matching, 'matching document')}` : plural(matching, 'document')}
+        </div>
+        <DocumentList
+          query={queryOf(p.filters)}
+          generation={p.generation}
+          selectedId={p.selectedId}
+          onSelect={p.onSelect}
+          onTotal={setMatching}
+          onItems={p.onItems}
+          onClearFilters={filtered ? p.onClearFilters : undefined}
+        />
       </div>
-      <DocumentList
-        query={queryOf(p.filters)}
-        generation={p.generation}
-        selectedId={p.selectedId}
-        onSelect={p.onSelect}
-        onTotal={setMatching}
-        onItems={p.onItems}
-        onClearFilters={filtered ? p.onClearFilters : undefined}
-      />
     </aside>
   );
 }

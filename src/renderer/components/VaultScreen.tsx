@@ -57,6 +57,11 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         generation={state.generation}
         selectedId={selection.kind === 'doc' ? selection.id : undefined}
         findRef={v.findRef}
+        searchRef={v.searchRef}
+        onOpenHit={(id, terms) => {
+          setPanel('none');
+          v.select({ kind: 'doc', id, terms });
+        }}
         onNew={() => {
           setPanel('none');
           v.newDoc();
@@ -87,6 +92,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             key={selection.kind === 'doc' ? `doc:${selection.id}` : `new:${selection.n}`}
             ref={v.editor}
             id={selection.kind === 'doc' ? selection.id : null}
+            terms={selection.kind === 'doc' ? selection.terms : undefined}
             onSaved={v.onSaved}
             onDeleted={v.onDeleted}
             onDirtyChange={v.onDirtyChange}

@@ -26,6 +26,7 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
   const dirty = useRef(false);
   const editor = useRef<EditorHandle>(null);
   const findRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
@@ -89,6 +90,7 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
       else if (c === 'new') newDoc();
       else if (c === 'save') editor.current?.save();
       else if (c === 'find') findRef.current?.focus();
+      else if (c === 'search') searchRef.current?.focus();
       else assertNever(c, 'command');
     },
     [lock, newDoc],
@@ -160,5 +162,5 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
     action?.();
   }, [state.pending]);
 
-  return { state, dispatch, stats, types, knownTags, editor, findRef, guard, select, newDoc, lock, verify, find, onDirtyChange, onSaved, onDeleted, onItems, discard, undo, onRestored, toggleTrash };
+  return { state, dispatch, stats, types, knownTags, editor, findRef, searchRef, guard, select, newDoc, lock, verify, find, onDirtyChange, onSaved, onDeleted, onItems, discard, undo, onRestored, toggleTrash };
 }

@@ -3,10 +3,14 @@
  * unsaved-change guard, the dialogs and the Undo notice. Pure (no React, no calls): unit-tested in test/renderer.
  */
 import type { SerializedError } from '../../shared/errors';
+import type { SearchTerm } from '../../shared/search';
 import type { ListQuery, SortKey, VerifyReport } from '../../shared/types';
 
-/** What the editor pane shows. `n` makes each "New" a fresh editor. */
-export type Selection = { readonly kind: 'none' } | { readonly kind: 'doc'; readonly id: string } | { readonly kind: 'new'; readonly n: number };
+/** What the editor pane shows. `n` makes each "New" a fresh editor; `terms`: words to mark (opened from a search hit). */
+export type Selection =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'doc'; readonly id: string; readonly terms?: readonly SearchTerm[] }
+  | { readonly kind: 'new'; readonly n: number };
 
 /** The list's filters and order. */
 export interface Filters {

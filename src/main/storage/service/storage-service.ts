@@ -261,6 +261,11 @@ export class StorageService implements StorageCalls {
     return this.#typed('restore', a);
   }
 
+  /** See `Vault.search`. A read: served by the reader pool. */
+  search(...a: Parameters<Vault['search']>): Promise<ReturnType<Vault['search']>> {
+    return this.#typed('search', a);
+  }
+
   /** See `Vault.listTrash`. */
   listTrash(...a: Parameters<Vault['listTrash']>): Promise<ReturnType<Vault['listTrash']>> {
     return this.#typed('listTrash', a);

@@ -10,7 +10,7 @@ import type { MemoryTuning } from '../memory-modes';
 import type { Vault } from '../vault';
 
 /** Engine methods a reader serves (read-only connection). */
-export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash'] as const;
+export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search'] as const;
 /** Engine methods only the writer serves; they run inside a group commit. */
 export const WRITE_METHODS = ['create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash'] as const;
 
