@@ -305,7 +305,7 @@ describe('Electron main', () => {
   it('locks the vault when the system suspends or the screen locks', async () => {
     await loadMain();
     const page = String(fake.state.windows[0]?.loaded);
-    const sender = { senderFrame: { url: pathToFileURL(page).href, parent: null } };
+    const sender = { senderFrame: { url: page, parent: null } };
     const call = (ch: Parameters<typeof ipcChannelName>[0], input: unknown) => fake.state.ipcHandlers.get(ipcChannelName(ch))?.(sender, input);
     for (const ev of ['suspend', 'lock-screen']) {
       const opened = await call(ev === 'suspend' ? 'vault.create' : 'vault.unlock', { passphrase: 'pass phrase' });

@@ -4,7 +4,7 @@
  * the rest of the vault stays readable.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSync, closeSync, readSync, writeSync, statSync } from 'node:fs';
+import { copyFileSync, openSync, closeSync, readSync, writeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vault } from '../../src/main/storage';
 import { hexKey, makeVault, tempDir } from '../helpers/tmp';
@@ -57,26 +57,38 @@ describe('damaged vaults', () => {
     for (let i = 0; i < 40; i++) v.create({ id: `doc-${i}`, content: `${i}:`.padEnd(20_000, String.fromCharCode(97 + (i % 26))) });
     v.close();
     const pages = statSync(path).size / 4096;
-    // A page in the middle of the content, away from page 1 (the header) and the last pages (indexes).
-    flipByte(path, Math.floor(pages / 2) * 4096 + 1000);
-
-    const again = Vault.openSync(path, { key: { rawKey: key } });
-    cleanups.push(() => again.close());
-    const results = Array.from({ length: 40 }, (_, i) => {
-      try {
-        again.get(`doc-${i}`);
-        return 'ok';
-      } catch (err) {
-        const e = err as { kind: string; message: string; details?: { id?: string } };
-        expect(e.kind).toBe('Corrupt');
-        expect(e.details?.id).toBe(`doc-${i}`);
-        expect(e.message).toContain(`doc-${i}`);
-        return 'Corrupt';
-      }
-    });
+    // The file also holds indexes (documents, tags, the full-text index), so which page holds one version's
+    // content is not known in advance: try pages across the middle of the file, each on a fresh copy. Every
+    // try must give only 'ok' or a Corrupt that names its document; the first page that damages exactly one
+    // document is the case this test is about.
+    const copy = join(dir, 'flip-copy.dvault');
+    let again: Vault | undefined;
+    let results: string[] = [];
+    for (let k = 0; k < 40 && !results.includes('Corrupt'); k++) {
+      again?.close();
+      copyFileSync(path, copy);
+      flipByte(copy, Math.floor(pages * (0.15 + 0.017 * k)) * 4096 + 1000);
+      again = Vault.openSync(copy, { key: { rawKey: key } });
+      const opened = again;
+      results = Array.from({ length: 40 }, (_, i) => {
+        try {
+          opened.get(`doc-${i}`);
+          return 'ok';
+        } catch (err) {
+          const e = err as { kind: string; message: string; details?: { id?: string } };
+          expect(e.kind).toBe('Corrupt');
+          expect(e.details?.id).toBe(`doc-${i}`);
+          expect(e.message).toContain(`doc-${i}`);
+          return 'Corrupt';
+        }
+      });
+    }
+    if (again === undefined) throw new Error('no page was tried');
+    const damaged = again;
+    cleanups.push(() => damaged.close());
     expect(results.filter((r) => r === 'Corrupt')).toHaveLength(1);
     expect(results.filter((r) => r === 'ok')).toHaveLength(39);
-    const report = again.verify();
+    const report = damaged.verify();
     expect(report.ok).toBe(false);
     // The damaged document is named; SQLite's own check, which reads every page, reports the page too.
     expect(report.problems.filter((p) => p.kind === 'Corrupt' && p.id !== undefined).map((p) => p.id)).toEqual([`doc-${results.indexOf('Corrupt')}`]);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Vault } from '../../src/main/storage';
+import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { addV1Documents, makeSchema2, withRawConnection } from '../helpers/schema2';
 
 const child = join(process.cwd(), 'out', 'test', `migrate-child-${process.pid}.mjs`);
@@ -72,7 +72,7 @@ describe('migration 3 under SIGKILL', () => {
       expect(state).toMatchObject({ versionMacColumn: state.version === 3, hasState: state.version === 3 ? 1 : 0, ok: 'ok' });
       const v = Vault.openSync(path, { key: { rawKey: key } });
       try {
-        expect(v.stats()).toMatchObject({ schemaVersion: 3, documents: 11 + extra, versions: 15 + extra * 3, trashed: 1 });
+        expect(v.stats()).toMatchObject({ schemaVersion: SCHEMA_VERSION, documents: 11 + extra, versions: 15 + extra * 3, trashed: 1 });
         expect(v.get('bulk2-2321').content).toMatch(/^bulk2-2321 v3 x+$/);
         expect(v.versions('bulk2-17').map((x) => x.version)).toEqual([1, 2, 3]);
         const report = v.verify();
