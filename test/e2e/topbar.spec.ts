@@ -64,7 +64,7 @@ for (const width of [700, 1000]) {
         expect(apart, `${a.name} and ${b.name} overlap`).toBe(true);
       }
     // The bar holds its buttons: nothing scrolls sideways.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
   });
 }
 
@@ -84,7 +84,7 @@ test('the Trash and the panels take turns: one pressed button at most, the one f
 
   await bar.getByRole('button', { name: 'Trash' }).click();
   await expect(page.getByTestId('trash')).toBeVisible();
-  await expect(pressed).toHaveText(['Documents']);
+  await expect(pressed).toHaveText(['Trash']);
 
   // A panel over the Trash: the panel's button is the pressed one, and "Trash" brings the Trash back.
   await bar.getByRole('button', { name: 'Performance' }).click();
@@ -96,10 +96,10 @@ test('the Trash and the panels take turns: one pressed button at most, the one f
   await expect(pressed).toHaveText(['Settings']);
   await bar.getByRole('button', { name: 'Trash', exact: true }).click();
   await expect(page.getByTestId('trash')).toBeVisible();
-  await expect(pressed).toHaveText(['Documents']);
+  await expect(pressed).toHaveText(['Trash']);
 
   // From the Trash back to the documents; a panel's button closes what it opened.
-  await bar.getByRole('button', { name: 'Documents' }).click();
+  await bar.getByRole('button', { name: 'Trash' }).click();
   await expect(page.getByTestId('trash')).toHaveCount(0);
   await expect(pressed).toHaveCount(0);
   await bar.getByRole('button', { name: 'Benchmark' }).click();

@@ -22,7 +22,8 @@ export interface TopBarProps {
 
 /** The top bar. */
 export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
-  // A panel covers the Trash list: then the Trash button is not pressed, so one button shows what fills the pane.
+  // A toggle keeps its label (aria-pressed says whether it is on). A panel covers the Trash list: then the
+  // Trash button is not pressed, so one button at most shows what fills the pane.
   const trashShown = view === 'trash' && panel === 'none';
   return (
     <header className="topbar">
@@ -45,7 +46,7 @@ export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleT
       <div className="topbar-actions">
         {onToggleTrash !== undefined && (
           <button type="button" onClick={onToggleTrash} aria-pressed={trashShown} title={trashShown ? 'Back to the documents' : 'Documents you deleted, until you empty the Trash'}>
-            {trashShown ? 'Documents' : 'Trash'}
+            Trash
           </button>
         )}
         <PanelButtons panel={panel} onPanel={onPanel} />
