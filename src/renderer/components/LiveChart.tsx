@@ -57,7 +57,7 @@ export function LiveChart({ title, series, data, unit, height = 140 }: LiveChart
       axes: [
         // Clock times in the user's locale, whole seconds only (uPlot's default adds a US-style date row and,
         // with the first few samples, ticks at fractions of a second).
-        { ...axis, space: 80, incrs: X_STEPS_S, values: (_u, vals) => vals.map((v) => clockTime.format(v * 1000)) },
+        { ...axis, size: 32, space: 80, incrs: X_STEPS_S, values: (_u, vals) => vals.map((v) => clockTime.format(v * 1000)) },
         { ...axis, size: 56, values: (_u, vals) => vals.map((v) => `${+v.toPrecision(3)}${unit}`) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: false } }))],
