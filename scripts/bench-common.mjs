@@ -1,11 +1,57 @@
-// Shared by scripts/bench.mjs and scripts/bench-scale.mjs: bundle bench/ with esbuild into out/bench,
-// rebuild the storage worker, run one child process per job, read the commit.
+// Shared by scripts/bench.mjs and scripts/bench-scale.mjs: --help from the script's header, bundle bench/
+// with esbuild into out/bench, rebuild the storage worker, a temp work folder and a progress log, run one
+// child process per job, read the commit, write the JSON + Markdown results.
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nodeBundleOptions } from './build-node.mjs';
+
+/** With `--help`: prints the `//` comment lines of the script at `scriptUrl` (its usage) and exits. */
+export function helpAndExitIfAsked(args, scriptUrl) {
+  if (!args.help) return;
+  const head = readFileSync(fileURLToPath(scriptUrl), 'utf8').split('\n').filter((l) => l.startsWith('//'));
+  console.log(head.map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
+
+/** Progress lines on stderr, each stamped with the seconds since this call. */
+export function progressLog() {
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+  const log = (s) => process.stderr.write(`${s}\n`);
+  return { log, elapsed };
+}
+
+/** A temp folder for the stores; `cleanup` removes it (unless `keep`: then it prints where it is), as Ctrl-C does. */
+export function workFolder(prefix, keep, log) {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const cleanup = () => {
+    if (keep) log(`kept the stores in ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  return { work, cleanup };
+}
+
+/**
+ * Writes the records as JSON and the Markdown table: to `--json` / `--md` when given (the Markdown beside
+ * the JSON when only `--json` is), else to bench/results/<name>.json / .md. Returns both paths.
+ */
+export function writeResults(root, name, { json, md }, records, markdown) {
+  const resultsDir = join(root, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const jsonPath = resolve(json ?? join(resultsDir, `${name}.json`));
+  const mdPath = resolve(md ?? (json !== undefined ? jsonPath.replace(/\.json$/, '') + '.md' : join(resultsDir, `${name}.md`)));
+  writeFileSync(jsonPath, JSON.stringify(records, null, 2) + '\n');
+  writeFileSync(mdPath, markdown);
+  return { jsonPath, mdPath };
+}
 
 /** Bundles bench/index.ts and bench/child.ts to out/bench; returns the library and the child's path. */
 export async function bundleBench(root) {

@@ -9,12 +9,11 @@
 //   npm run bench:scale -- --sizes 1000,20000   any sizes
 //   npm run bench:scale -- --bytes 1024 --no-raw --no-service
 //   npm run bench:scale -- --json FILE --md FILE --note 'quiet machine' --keep
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundleBench, buildWorkerBundle, gitCommit, runChild } from './bench-common.mjs';
+import { bundleBench, buildWorkerBundle, gitCommit, helpAndExitIfAsked, progressLog, runChild, workFolder, writeResults } from './bench-common.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -32,11 +31,7 @@ const { values: args } = parseArgs({
   },
   allowPositionals: false,
 });
-if (args.help) {
-  const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//'));
-  console.log(head.map((l) => l.slice(3)).join('\n'));
-  process.exit(0);
-}
+helpAndExitIfAsked(args, import.meta.url);
 
 const { lib, childPath } = await bundleBench(root);
 const docBytes = Number(args.bytes);
@@ -50,19 +45,8 @@ if (sizes.length === 0 || sizes.some((n) => !Number.isSafeInteger(n) || n < 1) |
 if (!args['no-service']) buildWorkerBundle(root);
 const commit = gitCommit(root);
 
-const log = (s) => process.stderr.write(`${s}\n`);
-const work = mkdtempSync(join(tmpdir(), 'docvault-scale-'));
-const cleanup = () => {
-  if (args.keep) log(`kept the stores in ${work}`);
-  else rmSync(work, { recursive: true, force: true });
-};
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
-
-const t0 = Date.now();
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+const { log, elapsed } = progressLog();
+const { work, cleanup } = workFolder('docvault-scale-', args.keep, log);
 const step = async (job, label) => {
   const s0 = Date.now();
   log(`[${elapsed()}] ${label} …`);
@@ -107,12 +91,7 @@ try {
 const context = (args.note ?? []).map((n) => `**Note:** ${n}`);
 if (sizes.some((n) => n < 10_000) || max < 1_000_000) context.unshift('**Smoke run** (stopped below 1M): proves the pipeline, not a measurement to publish.');
 const md = lib.renderScaleMarkdown(records, { context });
-const resultsDir = join(root, 'bench/results');
-mkdirSync(resultsDir, { recursive: true });
-const jsonPath = resolve(args.json ?? join(resultsDir, 'scale-latest.json'));
-const mdPath = resolve(args.md ?? (args.json !== undefined ? jsonPath.replace(/\.json$/, '') + '.md' : join(resultsDir, 'scale-latest.md')));
-writeFileSync(jsonPath, JSON.stringify(records, null, 2) + '\n');
-writeFileSync(mdPath, md);
+const { jsonPath, mdPath } = writeResults(root, 'scale-latest', args, records, md);
 console.log(md);
 log(`wrote ${jsonPath} and ${mdPath} in ${elapsed()}`);
 if (failed) process.exit(1);

@@ -14,10 +14,9 @@
 //   npm run bench -- --profile             node --cpu-prof for every trial child (bench/results/profiles)
 //   npm run bench -- --note 'quiet machine'   a line of context printed above the table
 //   npm run bench -- --keep                keep the temp stores (their path is printed)
-import { bundleBench, buildWorkerBundle, gitCommit, runChild } from './bench-common.mjs';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { bundleBench, buildWorkerBundle, gitCommit, helpAndExitIfAsked, progressLog, runChild, workFolder, writeResults } from './bench-common.mjs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -44,12 +43,7 @@ const { values: args } = parseArgs({
   },
   allowPositionals: false,
 });
-
-if (args.help) {
-  const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//'));
-  console.log(head.map((l) => l.slice(3)).join('\n'));
-  process.exit(0);
-}
+helpAndExitIfAsked(args, import.meta.url);
 
 // ---------------------------------------------------------------- bundle
 const { lib, childPath } = await bundleBench(root);
@@ -104,21 +98,10 @@ function runJob(job, label) {
   return runChild(childPath, job, label, nodeArgs);
 }
 
-const log = (s) => process.stderr.write(`${s}\n`);
-const work = mkdtempSync(join(tmpdir(), 'docvault-bench-'));
-const cleanup = () => {
-  if (args.keep) log(`kept the stores in ${work}`);
-  else rmSync(work, { recursive: true, force: true });
-};
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
-
-const t0 = Date.now();
+const { log, elapsed } = progressLog();
+const { work, cleanup } = workFolder('docvault-bench-', args.keep, log);
 const records = [];
 const failures = [];
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
 try {
   for (const size of sizes) {
     const sizeTrials = trials.filter((t) => size.sizeName === undefined || t.sizes.includes(size.sizeName));
@@ -175,12 +158,7 @@ const context = [];
 if (args.quick) context.push('**Quick run** (tiny sizes, short runs): a smoke test, not a measurement.');
 for (const n of args.note ?? []) context.push(`**Note:** ${n}`);
 const md = lib.renderMarkdown(records, { context });
-const resultsDir = join(root, 'bench/results');
-mkdirSync(resultsDir, { recursive: true });
-const jsonPath = resolve(args.json ?? join(resultsDir, 'latest.json'));
-const mdPath = resolve(args.md ?? (args.json !== undefined ? jsonPath.replace(/\.json$/, '') + '.md' : join(resultsDir, 'latest.md')));
-writeFileSync(jsonPath, JSON.stringify(records, null, 2) + '\n');
-writeFileSync(mdPath, md);
+const { jsonPath, mdPath } = writeResults(root, 'latest', args, records, md);
 if (args.publish) writeFileSync(join(root, 'bench/RESULTS.md'), md);
 console.log(md);
 log(`wrote ${jsonPath} and ${mdPath}${args.publish ? ' and bench/RESULTS.md' : ''} in ${elapsed()}`);

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+/* global document */
 // `npm run screenshots [-- name…]`: the pictures in README.md and docs/, regenerated from the real UI.
 //   1. Window views: builds what is stale, starts the built web twin on a temp vault (light test KDF), seeds
 //      sample documents through the API, drives Chromium (the one the tests use) and writes
 //      docs/screenshots/<name>-<light|dark>.png. SHOTS is the list: a name, a window size, what to do first.
+//      The Performance, Benchmark and Settings panels are in it too (a background workload feeds the charts).
 //   2. Views shot inside E2E specs: every spec in test/e2e that marks shots for the docs (`docs: true`) is run
 //      with DOCVAULT_SCREENSHOT_DIR=docs/screenshots (the versions comparison does this).
 // Not part of `npm test`: pictures are for people, and the E2E specs already check the behaviour.
@@ -35,10 +37,11 @@ const SAMPLES = [
 ];
 
 /** Starts out/node/web-server.mjs; resolves with its URL and a stop function. */
-async function startTwin(vault) {
+async function startTwin(vault, dataHome) {
   const child = spawn(process.execPath, [join(root, 'out', 'node', 'web-server.mjs'), '--vault', vault], {
     cwd: root,
-    env: { ...process.env, DOCVAULT_TEST_KDF_PROFILE: '2' },
+    // XDG_DATA_HOME: the twin's app data (settings, past benchmark runs) go to the temp folder, not the user's.
+    env: { ...process.env, DOCVAULT_TEST_KDF_PROFILE: '2', XDG_DATA_HOME: dataHome },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -93,6 +96,33 @@ const compareLease = async (page) => {
   await history.getByTestId('timeline').getByRole('button', { name: /Version 1/ }).click();
   await history.getByRole('tab', { name: 'Compare' }).click();
   await history.locator('[data-testid="comparison"][data-status="done"]').waitFor();
+};
+
+/** Calls in the background (reads, a list now and then, saves to one scratch note) so the live charts have something to show. */
+function workload(call) {
+  let stop = false;
+  const done = (async () => {
+    for (let i = 0; !stop; i++) {
+      await call('doc.get', { id: SAMPLES[i % SAMPLES.length].id });
+      if (i % 40 === 0) await call('doc.put', { document: { id: 'shots-meter', title: 'Meter readings', type: 'note', tags: ['home'], content: `Electricity: ${41_200 + i} kWh` } });
+      if (i % 200 === 0) await call('doc.list', { limit: 100 });
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+  };
+}
+
+/** Opens the Performance view while the workload runs, until the chart holds `points` ticks. */
+const performanceView = (points) => async (page, call) => {
+  const stopWork = workload(call);
+  try {
+    await page.getByRole('button', { name: 'Performance' }).click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart"]')?.getAttribute('data-points') ?? 0) >= n, points, { timeout: 60_000 });
+  } finally {
+    await stopWork();
+  }
 };
 
 /** The pictures: name, window size, what to do first (given the page and the API), and what to put back afterwards. */
@@ -162,12 +192,49 @@ const SHOTS = [
       await page.getByTestId('list-empty').waitFor();
     },
   },
+  // The panels that take the place of the editor. The scratch note the workload saves is purged afterwards.
+  { name: 'performance', width: 1280, height: 900, run: performanceView(12), after: (call) => call('doc.purge', { id: 'shots-meter' }) },
+  { name: 'performance-narrow', width: 700, height: 900, run: performanceView(8), after: (call) => call('doc.purge', { id: 'shots-meter' }) },
+  {
+    name: 'benchmark',
+    width: 1280,
+    height: 900,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Benchmark' }).click();
+      const panel = page.getByRole('region', { name: 'Benchmark' });
+      for (const t of ['exists', 'bulk-save-100', 'list-page']) await panel.locator(`input[name="trial-${t}"]`).check();
+      await panel.locator('input[name="driver-plain"]').check();
+      await panel.locator('input[name="driver-service"]').check();
+      await panel.getByRole('button', { name: 'Run benchmark' }).click();
+      await panel.getByTestId('bench-progress').waitFor();
+      await panel.getByTestId('bench-progress').waitFor({ state: 'detached', timeout: 120_000 });
+    },
+  },
+  {
+    // The run above, in a narrow window.
+    name: 'benchmark-narrow',
+    width: 700,
+    height: 1000,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Benchmark' }).click();
+      await page.getByTestId('bench-results').waitFor();
+    },
+  },
+  {
+    name: 'settings',
+    width: 1000,
+    height: 900,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByTestId('vault-facts').waitFor();
+    },
+  },
 ];
 
 ensureBuilt();
 mkdirSync(outDir, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'docvault-shots-'));
-const twin = await startTwin(join(dir, 'screens.dvault'));
+const twin = await startTwin(join(dir, 'screens.dvault'), join(dir, 'data'));
 const executablePath = findChromium();
 const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: ['--no-sandbox', '--disable-gpu'] });
 try {
@@ -180,7 +247,7 @@ try {
       const page = await context.newPage();
       await page.setViewportSize({ width: shot.width, height: shot.height });
       await page.goto(twin.url);
-      await page.getByRole('button', { name: 'Lock' }).waitFor();
+      await page.getByRole('button', { name: 'Lock', exact: true }).waitFor();
       await page.getByTestId('doc-row').first().waitFor();
       await shot.run(page, twin.call);
       const file = join(outDir, `${shot.name}-${scheme}.png`);

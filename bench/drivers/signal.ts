@@ -11,16 +11,15 @@ import type * as SignalModule from '@signalapp/sqlcipher';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { seedBatches } from '../data';
-import type { BenchDoc, BenchDriver, DriverSession, SeedKind, StoreManifest } from '../types';
+import type { BenchDoc, BenchDriver, SeedKind, StoreManifest } from '../types';
+import { DOCS_SQL, DOCS_TABLE, OneTableSession, SEED_BATCH, enginePragmas, oneTableCaveats, oneTableUnsupported } from './one-table';
 import { peerModule } from './peer';
-import { DOCS_TABLE, enginePragmas } from './sqlite';
 
 type SignalDatabase = SignalModule.Database;
 type SignalCtor = new (path?: string) => SignalDatabase;
 
 const signal = peerModule<SignalCtor>('@signalapp/sqlcipher', (ns) => ns['default'] as SignalCtor);
 const FILE = 'bench.db';
-const BATCH = 1000;
 
 /** SQL string literal (the key pragmas take no bound parameters). */
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -41,77 +40,34 @@ async function openDb(path: string, keying: { rawKey?: string; passphrase?: stri
   }
 }
 
-class SignalSession implements DriverSession {
-  readonly #db: SignalDatabase;
-  readonly #get;
-  readonly #exists;
-  readonly #insert;
-  readonly #update;
-  readonly #bulkSave: (docs: readonly BenchDoc[]) => void;
-  readonly #bulkGet: (ids: readonly string[]) => unknown[];
-
-  constructor(db: SignalDatabase) {
-    this.#db = db;
-    this.#get = db.prepare('SELECT content FROM docs WHERE id = ?', { pluck: true, persistent: true });
-    this.#exists = db.prepare('SELECT 1 FROM docs WHERE id = ?', { pluck: true, persistent: true });
-    this.#insert = db.prepare('INSERT INTO docs (id, content) VALUES (?, ?)', { persistent: true });
-    this.#update = db.prepare('UPDATE docs SET content = ? WHERE id = ?', { persistent: true });
-    const insert = this.#insert;
-    const get = this.#get;
-    let pendingDocs: readonly BenchDoc[] = [];
-    let pendingIds: readonly string[] = [];
-    // Signal's transaction() wraps a parameterless function: pass the batch through a closure.
-    const writeMany = db.transaction(() => {
-      for (const d of pendingDocs) insert.run([d.id, d.content]);
-    });
-    const readMany = db.transaction(() => pendingIds.map((id) => get.get([id])));
-    this.#bulkSave = (docs) => {
+/** raw's statements, prepared by Signal's binding. */
+function signalSession(db: SignalDatabase): OneTableSession {
+  const get = db.prepare(DOCS_SQL.get, { pluck: true, persistent: true });
+  const exists = db.prepare(DOCS_SQL.exists, { pluck: true, persistent: true });
+  const insert = db.prepare(DOCS_SQL.insert, { persistent: true });
+  const update = db.prepare(DOCS_SQL.update, { persistent: true });
+  let pendingDocs: readonly BenchDoc[] = [];
+  let pendingIds: readonly string[] = [];
+  // Signal's transaction() wraps a parameterless function: pass the batch through a closure.
+  const writeMany = db.transaction(() => {
+    for (const d of pendingDocs) insert.run([d.id, d.content]);
+  });
+  const readMany = db.transaction(() => pendingIds.map((id) => get.get([id])));
+  return new OneTableSession({
+    get: (id) => get.get([id]),
+    exists: (id) => exists.get([id]),
+    insert: (id, content) => insert.run([id, content]),
+    update: (content, id) => update.run([content, id]),
+    insertMany: (docs) => {
       pendingDocs = docs;
       writeMany();
-    };
-    this.#bulkGet = (ids) => {
+    },
+    getMany: (ids) => {
       pendingIds = ids;
       return readMany();
-    };
-  }
-  get(id: string): unknown {
-    const content = this.#get.get([id]);
-    if (content === undefined) throw new Error(`no document ${id}`);
-    return content;
-  }
-  exists(id: string): boolean {
-    return this.#exists.get([id]) !== undefined;
-  }
-  save(doc: BenchDoc): unknown {
-    return this.#insert.run([doc.id, doc.content]);
-  }
-  update(id: string, content: string): unknown {
-    const r = this.#update.run([content, id]);
-    if (r.changes !== 1) throw new Error(`no document ${id}`);
-    return r;
-  }
-  bulkSave(docs: readonly BenchDoc[]): unknown {
-    this.#bulkSave(docs);
-    return docs.length;
-  }
-  bulkGet(ids: readonly string[]): unknown {
-    return this.#bulkGet(ids);
-  }
-  listPage(): never {
-    throw new Error('unsupported');
-  }
-  search(): never {
-    throw new Error('unsupported');
-  }
-  historyDiff(): never {
-    throw new Error('unsupported');
-  }
-  notes(): string[] {
-    return [];
-  }
-  close(): void {
-    this.#db.close();
-  }
+    },
+    close: () => db.close(),
+  });
 }
 
 /** The signal driver (bench only: AGPL-3.0). */
@@ -121,29 +77,20 @@ export const signalDriver: BenchDriver = {
   sync: true,
   benchOnly: '@signalapp/sqlcipher is AGPL-3.0-only: a devDependency for npm run bench, never shipped in the app or its benchmark panel',
   available: () => signal.available(),
-  unsupported(trial) {
-    if (trial === 'history+diff') return 'no versions: one table id→content keeps only the latest content';
-    if (trial === 'list-page') return 'no updated time or summary columns: one table id→content';
-    if (trial === 'search') return 'no full-text index: one table id→content';
-    return undefined;
-  },
-  caveats(trial) {
-    if (trial === 'save-concurrent') return ['sync library called through an async wrapper: calls are serialized'];
-    if (trial === 'open-passphrase') return ["SQLCipher 4's own KDF (PBKDF2-SHA512, 256k iterations), not Argon2id"];
-    return [];
-  },
+  unsupported: oneTableUnsupported,
+  caveats: oneTableCaveats,
   async seed(dir, kind: SeedKind, { docs, docBytes }) {
     const t0 = performance.now();
     const keying = kind === 'docs-passphrase' ? { passphrase: `bench passphrase ${randomBytes(6).toString('hex')}` } : { rawKey: randomBytes(32).toString('hex') };
     const db = await openDb(join(dir, FILE), keying);
     try {
       db.exec(DOCS_TABLE);
-      const insert = db.prepare('INSERT INTO docs (id, content) VALUES (?, ?)');
+      const insert = db.prepare(DOCS_SQL.insert);
       let slice: readonly BenchDoc[] = [];
       const batch = db.transaction(() => {
         for (const d of slice) insert.run([d.id, d.content]);
       });
-      for (const s of seedBatches(docs, docBytes, BATCH)) {
+      for (const s of seedBatches(docs, docBytes, SEED_BATCH)) {
         slice = s;
         batch();
       }
@@ -155,7 +102,7 @@ export const signalDriver: BenchDriver = {
     return manifest;
   },
   async open(dir, manifest) {
-    return new SignalSession(await openDb(join(dir, FILE), { ...(manifest.rawKey === undefined ? {} : { rawKey: manifest.rawKey }) }));
+    return signalSession(await openDb(join(dir, FILE), { ...(manifest.rawKey === undefined ? {} : { rawKey: manifest.rawKey }) }));
   },
   async openClose(dir, manifest, keying) {
     const db = await openDb(

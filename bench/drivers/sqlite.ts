@@ -8,30 +8,12 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { MEMORY_PRESETS } from '../../src/main/storage';
 import { seedBatches } from '../data';
-import type { BenchDoc, BenchDriver, DriverSession, SeedKind, StoreManifest } from '../types';
+import type { BenchDoc, BenchDriver, SeedKind, StoreManifest } from '../types';
+import { DOCS_SQL, DOCS_TABLE, OneTableSession, SEED_BATCH, enginePragmas, oneTableCaveats, oneTableUnsupported } from './one-table';
 
 const FILE = 'bench.db';
 
-/** The engine's pragmas, applied after keying (shared with the `signal` driver, so the bindings compare alone). */
-export function enginePragmas(encrypted: boolean): string[] {
-  const t = MEMORY_PRESETS.standard;
-  return [
-    'journal_mode = WAL',
-    'synchronous = FULL',
-    'foreign_keys = ON',
-    'secure_delete = ON',
-    'temp_store = MEMORY',
-    'busy_timeout = 5000',
-    `cache_size = -${t.sqliteCacheKiB}`,
-    `mmap_size = ${encrypted ? 0 : t.mmapBytes}`,
-  ];
-}
-
-/** raw's one table (shared with the `signal` driver). */
-export const DOCS_TABLE = 'CREATE TABLE docs (id TEXT PRIMARY KEY NOT NULL, content TEXT NOT NULL) STRICT';
-const BATCH = 1000;
 
 function openDb(path: string, encrypted: boolean, manifest: StoreManifest | { rawKey?: string; passphrase?: string }, keying: 'key' | 'passphrase', create: boolean): Database.Database {
   const db = new Database(path, { fileMustExist: !create });
@@ -56,68 +38,25 @@ function openDb(path: string, encrypted: boolean, manifest: StoreManifest | { ra
   }
 }
 
-class SqliteSession implements DriverSession {
-  readonly #db: Database.Database;
-  readonly #get: Database.Statement<[string], string>;
-  readonly #exists: Database.Statement<[string], number>;
-  readonly #insert: Database.Statement<[string, string]>;
-  readonly #update: Database.Statement<[string, string]>;
-  readonly #bulkSave: (docs: readonly BenchDoc[]) => void;
-  readonly #bulkGet: (ids: readonly string[]) => (string | undefined)[];
-
-  constructor(db: Database.Database) {
-    this.#db = db;
-    this.#get = db.prepare<[string], string>('SELECT content FROM docs WHERE id = ?').pluck();
-    this.#exists = db.prepare<[string], number>('SELECT 1 FROM docs WHERE id = ?').pluck();
-    this.#insert = db.prepare<[string, string]>('INSERT INTO docs (id, content) VALUES (?, ?)');
-    this.#update = db.prepare<[string, string]>('UPDATE docs SET content = ? WHERE id = ?');
-    const insert = this.#insert;
-    const get = this.#get;
-    const writeMany = db.transaction((docs: readonly BenchDoc[]) => {
-      for (const d of docs) insert.run(d.id, d.content);
-    });
-    this.#bulkSave = (docs) => writeMany.immediate(docs);
-    const readMany = db.transaction((ids: readonly string[]) => ids.map((id) => get.get(id)));
-    this.#bulkGet = (ids) => readMany.deferred(ids);
-  }
-  get(id: string): unknown {
-    const content = this.#get.get(id);
-    if (content === undefined) throw new Error(`no document ${id}`);
-    return content;
-  }
-  exists(id: string): boolean {
-    return this.#exists.get(id) !== undefined;
-  }
-  save(doc: BenchDoc): unknown {
-    return this.#insert.run(doc.id, doc.content);
-  }
-  update(id: string, content: string): unknown {
-    const r = this.#update.run(content, id);
-    if (r.changes !== 1) throw new Error(`no document ${id}`);
-    return r;
-  }
-  bulkSave(docs: readonly BenchDoc[]): unknown {
-    this.#bulkSave(docs);
-    return docs.length;
-  }
-  bulkGet(ids: readonly string[]): unknown {
-    return this.#bulkGet(ids);
-  }
-  listPage(): never {
-    throw new Error('unsupported');
-  }
-  search(): never {
-    throw new Error('unsupported');
-  }
-  historyDiff(): never {
-    throw new Error('unsupported');
-  }
-  notes(): string[] {
-    return [];
-  }
-  close(): void {
-    this.#db.close();
-  }
+/** raw's statements, prepared by better-sqlite3. */
+function sqliteSession(db: Database.Database): OneTableSession {
+  const get = db.prepare<[string], string>(DOCS_SQL.get).pluck();
+  const exists = db.prepare<[string], number>(DOCS_SQL.exists).pluck();
+  const insert = db.prepare<[string, string]>(DOCS_SQL.insert);
+  const update = db.prepare<[string, string]>(DOCS_SQL.update);
+  const writeMany = db.transaction((docs: readonly BenchDoc[]) => {
+    for (const d of docs) insert.run(d.id, d.content);
+  });
+  const readMany = db.transaction((ids: readonly string[]) => ids.map((id) => get.get(id)));
+  return new OneTableSession({
+    get: (id) => get.get(id),
+    exists: (id) => exists.get(id),
+    insert: (id, content) => insert.run(id, content),
+    update: (content, id) => update.run(content, id),
+    insertMany: (docs) => writeMany.immediate(docs),
+    getMany: (ids) => readMany.deferred(ids),
+    close: () => db.close(),
+  });
 }
 
 function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
@@ -128,17 +67,10 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
       : 'same as raw with encryption off (mmap on, as the engine does for plain vaults)',
     sync: true,
     unsupported(trial) {
-      if (trial === 'history+diff') return 'no versions: one table id→content keeps only the latest content';
-      if (trial === 'list-page') return 'no updated time or summary columns: one table id→content';
-      if (trial === 'search') return 'no full-text index: one table id→content';
       if (trial === 'open-passphrase' && !encrypted) return 'no encryption: nothing to unlock';
-      return undefined;
+      return oneTableUnsupported(trial);
     },
-    caveats(trial) {
-      if (trial === 'save-concurrent') return ['sync library called through an async wrapper: calls are serialized'];
-      if (trial === 'open-passphrase') return ["SQLCipher 4's own KDF (PBKDF2-SHA512, 256k iterations), not Argon2id"];
-      return [];
-    },
+    caveats: oneTableCaveats,
     async seed(dir, kind: SeedKind, { docs, docBytes }) {
       const t0 = performance.now();
       const keying =
@@ -146,11 +78,11 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
       const db = openDb(join(dir, FILE), encrypted, keying, kind === 'docs-passphrase' ? 'passphrase' : 'key', true);
       try {
         db.exec(DOCS_TABLE);
-        const insert = db.prepare<[string, string]>('INSERT INTO docs (id, content) VALUES (?, ?)');
+        const insert = db.prepare<[string, string]>(DOCS_SQL.insert);
         const batch = db.transaction((slice: readonly BenchDoc[]) => {
           for (const d of slice) insert.run(d.id, d.content);
         });
-        for (const slice of seedBatches(docs, docBytes, BATCH)) batch.immediate(slice);
+        for (const slice of seedBatches(docs, docBytes, SEED_BATCH)) batch.immediate(slice);
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         db.close();
@@ -158,7 +90,7 @@ function sqliteDriver(name: 'raw' | 'plain', encrypted: boolean): BenchDriver {
       return { driver: name, seed: kind, docs, docBytes, ...(encrypted ? keying : {}), seedMs: performance.now() - t0 };
     },
     async open(dir, manifest) {
-      return new SqliteSession(openDb(join(dir, FILE), encrypted, manifest, 'key', false));
+      return sqliteSession(openDb(join(dir, FILE), encrypted, manifest, 'key', false));
     },
     openClose(dir, manifest, keying) {
       const db = openDb(join(dir, FILE), encrypted, manifest, keying, false);

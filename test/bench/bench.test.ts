@@ -4,8 +4,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DRIVERS, TRIALS, median, renderMarkdown, runTrial, seedStore, spreadPercent, type BenchRecord, type TrialProgress } from '../../bench';
-import { resolveWorkerPath } from '../../src/main/storage/service';
 import { tempDir } from '../helpers/tmp';
+import { workerBundleMissing } from '../helpers/worker-bundle';
 
 const tmp = tempDir('docvault-bench-test-');
 afterAll(() => tmp.cleanup());
@@ -13,15 +13,6 @@ afterAll(() => tmp.cleanup());
 const tiny = { docs: 50, docBytes: 256, timing: { warmupMs: 5, runMs: 15, runs: 2, minOps: 1 } };
 let n = 0;
 
-/** The service driver runs the bundled worker; `npm test` builds it first (build:node). */
-function workerBundleMissing(): string | undefined {
-  try {
-    resolveWorkerPath();
-    return undefined;
-  } catch {
-    return 'the storage worker bundle is not built (npm run build:node)';
-  }
-}
 const dir = (): string => `${tmp.dir}/t${n++}`;
 
 function expectRecordShape(r: BenchRecord, trial: string, driver: string): void {

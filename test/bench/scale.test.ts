@@ -21,23 +21,14 @@ import {
   type ScaleRecord,
   type ScaleSeed,
 } from '../../bench';
-import { resolveWorkerPath } from '../../src/main/storage/service';
 import { tempDir } from '../helpers/tmp';
+import { workerBundleMissing } from '../helpers/worker-bundle';
 
 const tmp = tempDir('docvault-bench-scale-');
 afterAll(() => tmp.cleanup());
 
 const DOCS = 1500;
 const BYTES = 256;
-
-function workerBundleMissing(): string | undefined {
-  try {
-    resolveWorkerPath();
-    return undefined;
-  } catch {
-    return 'the storage worker bundle is not built (npm run build:node)';
-  }
-}
 
 describe('bench:scale steps at the smallest size', () => {
   let seed: ScaleSeed;

@@ -77,6 +77,25 @@ describe('verify', () => {
   });
 });
 
+describe('trash', () => {
+  it('lists a trashed document whose title was forged, marked, and exits 6 like ls', () => {
+    const { vault, hex, args } = newVault();
+    ok(args('put', '--id', 't', '--title', 'Real'), { input: 'data' });
+    ok(args('put', '--id', 'u', '--title', 'Sound'), { input: 'fine' });
+    ok(args('rm', 't'));
+    ok(args('rm', 'u'));
+    expect(ok(args('trash'))).toMatch(/^2 documents in the Trash$/m);
+    tamper(vault, hex, "UPDATE documents SET title = 'Fake' WHERE id = 't'");
+    const r = fails(args('trash'), 'Integrity', 6);
+    expect(r.stdout).toMatch(/^! t\s/m);
+    expect(r.stdout).toMatch(/^u\s/m);
+    expect(r.stderr).toBe('Integrity: 1 document in the Trash failed the integrity check (marked !); run docvault verify\n');
+    const json = run(args('trash', '--json'));
+    expect(json.code).toBe(6);
+    expect(JSON.parse(json.stdout).items.map((d: { id: string; integrityFailed?: boolean }) => `${d.id}:${d.integrityFailed === true}`)).toEqual(['u:false', 't:true']);
+  });
+});
+
 describe('history', () => {
   it('lists a version whose record was altered, marked, says why and exits 6', () => {
     const { vault, hex, args } = newVault();

@@ -1,7 +1,7 @@
 /** `docvault history`: lists the versions of a document. */
 import { arg, type Command } from '../command';
-import { EXIT } from '../exit-codes';
 import { formatBytes, isoTime, plural, renderTable, toJson } from '../format';
+import { integrityOutcome } from './listing';
 
 /** `history`: a table of every version of a document, oldest first. */
 export const historyCommand: Command = {
@@ -18,11 +18,8 @@ export const historyCommand: Command = {
     const versions = vault.versions(id);
     // A version whose record fails its tag is listed (marked !), never dropped; the command then fails
     // like any read that met an integrity problem.
-    const bad = versions.filter((v) => v.integrityProblem !== undefined);
-    const status = bad.length > 0 ? EXIT.integrity : EXIT.ok;
-    const warnBad = (): void => {
-      for (const v of bad) ctx.note(`Integrity: ${v.integrityProblem ?? ''}`);
-    };
+    const problems = versions.flatMap((v) => (v.integrityProblem !== undefined ? [v.integrityProblem] : []));
+    const { status, warn: warnBad } = integrityOutcome(ctx, problems);
     if (ctx.json) {
       ctx.out(toJson(versions));
       warnBad();

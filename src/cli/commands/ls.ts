@@ -2,8 +2,8 @@
 import { LIMITS, type DocumentSummary, type ListQuery, type SortKey } from '../../shared/types';
 import { stringOpt, usageError, wholeOpt } from '../args';
 import type { Command } from '../command';
-import { EXIT } from '../exit-codes';
-import { formatBytes, isoTime, plural, renderTable, toJson } from '../format';
+import { plural, toJson } from '../format';
+import { integrityOutcome, summaryTable } from './listing';
 
 const SORTS: readonly SortKey[] = ['updated', 'created', 'title'];
 
@@ -66,25 +66,14 @@ export const lsCommand: Command = {
     // A listed document whose stored summary fails its tag is shown (marked), never silently dropped;
     // the command then fails like any read that met an integrity problem.
     const bad = items.filter((d) => d.integrityFailed === true).length;
-    const status = bad > 0 ? EXIT.integrity : EXIT.ok;
-    const warnBad = (): void => {
-      if (bad > 0) ctx.note(`Integrity: ${plural(bad, 'listed document')} failed the integrity check (marked !); run docvault verify`);
-    };
+    const { status, warn: warnBad } = integrityOutcome(ctx, bad > 0 ? [`${plural(bad, 'listed document')} failed the integrity check (marked !); run docvault verify`] : []);
     if (ctx.json) {
       ctx.out(toJson({ items, nextCursor, total }));
       warnBad();
       return status;
     }
     if (items.length > 0)
-      ctx.out(
-        renderTable(items, [
-          { header: 'ID', value: (d) => (d.integrityFailed === true ? `! ${d.id}` : d.id) },
-          { header: 'VERSION', align: 'right', value: (d) => String(d.version) },
-          { header: 'UPDATED', value: (d) => isoTime(d.updatedAt) },
-          { header: 'SIZE', align: 'right', value: (d) => formatBytes(d.size) },
-          { header: 'TITLE', value: (d) => d.title },
-        ]),
-      );
+      ctx.out(summaryTable(items, { header: 'UPDATED', at: (d) => d.updatedAt }));
     if (nextCursor !== null) ctx.out(`${items.length} of ${plural(total, 'document')}; next page: --cursor ${nextCursor}\n`);
     else if (items.length === total) ctx.out(`${plural(total, 'document')}\n`);
     else ctx.out(`${items.length} of ${plural(total, 'document')}\n`);

@@ -1,7 +1,8 @@
 /** `docvault trash` and `docvault undelete`: the Trash from the command line. */
 import { LIMITS, type TrashedSummary } from '../../shared/types';
 import { arg, type Command } from '../command';
-import { formatBytes, isoTime, plural, printable, renderTable, toJson } from '../format';
+import { formatBytes, plural, printable, toJson } from '../format';
+import { integrityOutcome, summaryTable } from './listing';
 import { summaryOf } from './put';
 
 /** `trash`: lists the documents in the Trash, most recently deleted first (`--empty`: purges them all). */
@@ -35,25 +36,22 @@ export const trashCommand: Command = {
       total = page.total;
       cursor = page.nextCursor;
     } while (cursor !== undefined);
+    // As `ls`: a row failing its integrity tag is shown (marked !), and the command then fails.
+    const bad = items.filter((d) => d.integrityFailed === true).length;
+    const { status, warn } = integrityOutcome(ctx, bad > 0 ? [`${plural(bad, 'document')} in the Trash failed the integrity check (marked !); run docvault verify`] : []);
     if (ctx.json) {
       ctx.out(toJson({ items, total }));
-      return 0;
+      warn();
+      return status;
     }
     if (items.length === 0) {
       ctx.out('The Trash is empty\n');
       return 0;
     }
-    ctx.out(
-      renderTable(items, [
-        { header: 'ID', value: (d) => (d.integrityFailed === true ? `! ${d.id}` : d.id) },
-        { header: 'VERSION', align: 'right', value: (d) => String(d.version) },
-        { header: 'DELETED', value: (d) => isoTime(d.trashedAt) },
-        { header: 'SIZE', align: 'right', value: (d) => formatBytes(d.size) },
-        { header: 'TITLE', value: (d) => d.title },
-      ]),
-    );
+    ctx.out(summaryTable(items, { header: 'DELETED', at: (d) => d.trashedAt }));
     ctx.out(`${plural(total, 'document')} in the Trash\n`);
-    return 0;
+    warn();
+    return status;
   },
 };
 

@@ -31,6 +31,10 @@ function cssVar(name: string, fallback: string): string {
   return v === '' ? fallback : v;
 }
 
+/** Tick steps of the time axis, in seconds. */
+const X_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300];
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 /** A live chart of the last minutes. */
 export function LiveChart({ title, series, data, unit, height = 140 }: LiveChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -50,7 +54,12 @@ export function LiveChart({ title, series, data, unit, height = 140 }: LiveChart
       legend: { show: true, live: false },
       cursor: { show: false },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [axis, { ...axis, size: 56, values: (_u, vals) => vals.map((v) => `${+v.toPrecision(3)}${unit}`) }],
+      axes: [
+        // Clock times in the user's locale, whole seconds only (uPlot's default adds a US-style date row and,
+        // with the first few samples, ticks at fractions of a second).
+        { ...axis, size: 32, space: 80, incrs: X_STEPS_S, values: (_u, vals) => vals.map((v) => clockTime.format(v * 1000)) },
+        { ...axis, size: 56, values: (_u, vals) => vals.map((v) => `${+v.toPrecision(3)}${unit}`) },
+      ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: false } }))],
     };
     const u = new uPlot(opts, latest.current as uPlot.AlignedData, el);

@@ -14,6 +14,7 @@ export interface TopBarProps {
   readonly panel: Panel;
   readonly onPanel: (p: Panel) => void;
   readonly view: 'documents' | 'trash';
+  /** Shows the Trash, or the documents; with a panel open over the Trash, it closes the panel. */
   readonly onToggleTrash?: () => void;
   readonly onVerify: () => void;
   readonly onLock: () => void;
@@ -21,6 +22,9 @@ export interface TopBarProps {
 
 /** The top bar. */
 export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
+  // A toggle keeps its label (aria-pressed says whether it is on). A panel covers the Trash list: then the
+  // Trash button is not pressed, so one button at most shows what fills the pane.
+  const trashShown = view === 'trash' && panel === 'none';
   return (
     <header className="topbar">
       <strong className="brand">docvault</strong>
@@ -29,8 +33,9 @@ export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleT
           Not encrypted
         </span>
       )}
-      <span className="muted path" title={path}>
-        {path}
+      {/* The file's name; the whole path is in the tooltip and in Settings (a long folder would push the name out). */}
+      <span className="muted path" title={path} data-testid="vault-path">
+        {path.split(/[\\/]/).pop()}
       </span>
       <span className="spacer" />
       {stats !== undefined && (
@@ -38,18 +43,20 @@ export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleT
           {plural(stats.documents, 'document')} · {plural(stats.versions, 'version')} · {(stats.fileBytes / 1024 / 1024).toFixed(1)} MB
         </span>
       )}
-      {onToggleTrash !== undefined && (
-      <button type="button" onClick={onToggleTrash} aria-pressed={view === 'trash'} title={view === 'trash' ? 'Back to the documents' : 'Documents you deleted, until you empty the Trash'}>
-        {view === 'trash' ? 'Documents' : 'Trash'}
-      </button>
-      )}
-      <PanelButtons panel={panel} onPanel={onPanel} />
-      <button type="button" onClick={onVerify} title="Check every stored version against its signature">
-        Verify
-      </button>
-      <button type="button" onClick={onLock} title={`Lock (${chordHint(shortcutOf('lock'))})`}>
-        Lock
-      </button>
+      <div className="topbar-actions">
+        {onToggleTrash !== undefined && (
+          <button type="button" onClick={onToggleTrash} aria-pressed={trashShown} title={trashShown ? 'Back to the documents' : 'Documents you deleted, until you empty the Trash'}>
+            Trash
+          </button>
+        )}
+        <PanelButtons panel={panel} onPanel={onPanel} />
+        <button type="button" onClick={onVerify} title="Check every stored version against its signature">
+          Verify
+        </button>
+        <button type="button" onClick={onLock} title={`Lock (${chordHint(shortcutOf('lock'))})`}>
+          Lock
+        </button>
+      </div>
     </header>
   );
 }

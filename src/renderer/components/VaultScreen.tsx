@@ -45,7 +45,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         view={state.view}
         onToggleTrash={() => {
           setPanel('none');
-          v.toggleTrash();
+          // With a panel over the Trash the button reads "Trash": closing the panel is what shows it.
+          if (panel === 'none' || state.view !== 'trash') v.toggleTrash();
         }}
         onVerify={v.verify}
         onLock={v.lock}
