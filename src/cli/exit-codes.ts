@@ -21,6 +21,8 @@ export const EXIT = {
   tooLarge: 7,
   /** Busy or timed out: retrying later may succeed. */
   busy: 8,
+  /** Part of the vault file is unreadable (damaged pages): restore it from a backup. */
+  corrupt: 9,
 } as const;
 
 /** Exit status for each error kind. A `Record` over every kind, so a new kind cannot be forgotten. */
@@ -41,6 +43,7 @@ export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   Unauthorized: EXIT.internal,
   RateLimited: EXIT.busy,
   Internal: EXIT.internal,
+  Corrupt: EXIT.corrupt,
 };
 
 /** The exit status for an error kind. */
@@ -59,4 +62,5 @@ export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
   [EXIT.integrity, 'Integrity: altered data found (by a read, or by verify)'],
   [EXIT.tooLarge, 'TooLarge: content over the size limit'],
   [EXIT.busy, 'Overloaded / Timeout: the vault is busy; try again'],
+  [EXIT.corrupt, 'Corrupt: part of the vault file is damaged (unreadable pages)'],
 ];

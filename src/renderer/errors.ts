@@ -18,6 +18,7 @@ const TITLES: Record<ErrorKind, string> = {
   Unauthorized: 'Not authorized',
   RateLimited: 'Too many requests',
   Internal: 'Something went wrong',
+  Corrupt: 'The vault file is damaged',
 };
 
 const HINTS: Partial<Record<ErrorKind, string>> = {
@@ -28,6 +29,7 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
   Overloaded: 'Another writer holds the vault. Try again in a moment.',
   Unauthorized: 'This page has no valid access token. Open the address docvault printed when it started (npm start or npm run serve) again.',
   NotAVault: 'The file is damaged or is not a docvault vault.',
+  Corrupt: 'Part of the vault file cannot be read. Other documents may still open; run Verify, and restore the file from a backup.',
 };
 
 /** A short title for an error kind. */

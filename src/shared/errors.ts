@@ -21,6 +21,7 @@ export const ERROR_KINDS = [
   'Unauthorized',
   'RateLimited',
   'Internal',
+  'Corrupt',
 ] as const;
 
 /** One of {@link ERROR_KINDS}. */

@@ -152,7 +152,14 @@ export type MemoryMode = (typeof MEMORY_MODES)[number];
 
 /** A problem found by `verify`. */
 export interface VerifyProblem {
-  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'Sqlite';
+  /**
+   * `Integrity`: a tag mismatch; `Checksum`: content does not match its checksum or size; `Head`: a head
+   * does not match its versions; `History`: a document's chain of versions is broken (a version removed,
+   * replaced or reordered); `Vault`: the set of documents, the counters or the tag rows do not match what
+   * the documents say (a document deleted or rolled back); `Sqlite`: SQLite's own check or an orphan row;
+   * `Corrupt`: pages that cannot be read (verify skips them and goes on).
+   */
+  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'History' | 'Vault' | 'Sqlite' | 'Corrupt';
   readonly id?: string;
   readonly version?: number;
   readonly message: string;

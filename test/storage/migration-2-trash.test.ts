@@ -1,7 +1,7 @@
 /** Migration 2 (the Trash), from the committed schema-1 vault: data intact, verify clean, the Trash works after. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { Vault, migrate } from '../../src/main/storage';
+import { SCHEMA_VERSION, Vault, migrate } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
 import { SCHEMA1_IDS, copySchema1 } from '../helpers/fixture';
 
@@ -44,10 +44,20 @@ describe('migration 2: trash', () => {
       tags: db.prepare('SELECT * FROM document_tags ORDER BY tag, doc').all(),
       counters: db.prepare('SELECT * FROM counters ORDER BY key').all(),
     }));
+    // Step 2 alone, on a raw connection: it adds a column, an index, a counter and triggers; no row changes.
+    withRawConnection(path, key, (db) => {
+      expect(migrate(db, 2)).toBe(2);
+      const docs = db.prepare('SELECT * FROM documents ORDER BY doc').all() as Record<string, unknown>[];
+      expect(docs.map(({ trashed_at, ...rest }) => (expect(trashed_at).toBeNull(), rest))).toEqual(before.docs);
+      expect(db.prepare('SELECT * FROM versions ORDER BY vid').all()).toEqual(before.versions);
+      expect(db.prepare('SELECT * FROM document_tags ORDER BY tag, doc').all()).toEqual(before.tags);
+      expect(db.prepare("SELECT * FROM counters WHERE key <> 'trash_documents' ORDER BY key").all()).toEqual(before.counters);
+    });
+    // Then the engine opens it (and takes it on to the newest schema) with everything readable.
     const v = Vault.openSync(path, { key: { rawKey: key } });
     cleanups.push(() => v.close());
     const s = v.stats();
-    expect(s).toMatchObject({ schemaVersion: 2, documents: 12, versions: 19, trashed: 0 });
+    expect(s).toMatchObject({ schemaVersion: SCHEMA_VERSION, documents: 12, versions: 19, trashed: 0 });
     expect(v.verify()).toMatchObject({ ok: true, problems: [], documents: 12, versions: 19 });
     const snap = snapshot(v);
     expect(snap.ids).toEqual(SCHEMA1_IDS);
@@ -56,14 +66,6 @@ describe('migration 2: trash', () => {
     expect(v.versions('alpha').map((x) => x.comment)).toEqual([null, 'tighter wording', null, 'restored from version 1']);
     expect(snap.byAuthor.map((ids) => ids.length)).toEqual([1, 1, 8]);
     expect(v.exists('deleted-doc')).toBe(false);
-    // The rows themselves are untouched: the step adds a column, an index, a counter and triggers.
-    withRawConnection(path, key, (db) => {
-      const docs = db.prepare('SELECT * FROM documents ORDER BY doc').all() as Record<string, unknown>[];
-      expect(docs.map(({ trashed_at, ...rest }) => (expect(trashed_at).toBeNull(), rest))).toEqual(before.docs);
-      expect(db.prepare('SELECT * FROM versions ORDER BY vid').all()).toEqual(before.versions);
-      expect(db.prepare('SELECT * FROM document_tags ORDER BY tag, doc').all()).toEqual(before.tags);
-      expect(db.prepare("SELECT * FROM counters WHERE key <> 'trash_documents' ORDER BY key").all()).toEqual(before.counters);
-    });
   });
 
   it('after the upgrade, delete moves to the Trash, undelete brings back, purge erases; counters stay exact', () => {
@@ -98,7 +100,7 @@ describe('migration 2: trash', () => {
     withRawConnection(path, key, (db: Database.Database) => {
       // Make the step fail after its first statement has run.
       db.exec('CREATE INDEX documents_trashed ON documents (doc)');
-      expect(() => migrate(db)).toThrow(/already exists/);
+      expect(() => migrate(db, 2)).toThrow(/already exists/);
       expect(db.pragma('user_version', { simple: true })).toBe(1);
       const cols = (db.prepare('PRAGMA table_info(documents)').all() as { name: string }[]).map((c) => c.name);
       expect(cols).not.toContain('trashed_at');

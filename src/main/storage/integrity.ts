@@ -1,5 +1,12 @@
 /**
- * HMAC-SHA256 tags. A version's tag covers every field of the version row plus the document's id and
+ * HMAC-SHA256 tags. Two algorithms, told apart by the stored tag itself (see {@link tagAlg}):
+ * v1 (schema 1-2): 32 bytes, no id byte; v2 (schema 3): an id byte (2) then 32 bytes, and it covers
+ * history, not only rows — each version's tag covers the previous version's tag (a chain per
+ * document); the head's covers the author, the Trash state and the current version's tag; and a
+ * vault-level state tags the set of (document id, head tag) pairs. Migration 3 checks v1 tags and
+ * rewrites them as v2; from schema 3 on, reads accept only v2 (an old v1 row put back is refused).
+ *
+ * v1, as before: A version's tag covers every field of the version row plus the document's id and
  * creation time, so no field can be changed, or a row swapped between documents or versions, unnoticed.
  * Content enters the tag through its SHA-256 checksum (a tagged field), and every read of content
  * checks that checksum: so history and lists can be verified without reading content, and a read of
@@ -74,6 +81,16 @@ class Encoder {
     return this;
   }
 
+  /** Raw bytes with a length prefix (null as 0xFFFFFFFF), for tags covered by tags. */
+  bytes(value: Uint8Array | null): this {
+    if (value === null) return this.field(null);
+    this.#ensure(4 + value.length);
+    this.#pos = this.#buf.writeUInt32BE(value.length, this.#pos);
+    this.#buf.set(value, this.#pos);
+    this.#pos += value.length;
+    return this;
+  }
+
   mac(key: Uint8Array): Buffer {
     return createHmac('sha256', key).update(this.#buf.subarray(0, this.#pos)).digest();
   }
@@ -131,4 +148,96 @@ export function macEqual(a: Uint8Array, b: Uint8Array | null | undefined): boole
 /** SHA-256 of the UTF-8 content, lowercase hex. */
 export function sha256Hex(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+// ------------------------------------------------------------------------------------------ v2
+
+/** The id byte of v2 tags. */
+export const TAG_V2 = 2;
+
+/** Which algorithm made a stored tag: 1 (32 bytes, no id), 2, or undefined for anything else. */
+export function tagAlg(tag: Uint8Array | null | undefined): 1 | 2 | undefined {
+  if (tag == null) return undefined;
+  if (tag.length === 32) return 1;
+  if (tag.length === 33 && tag[0] === TAG_V2) return 2;
+  return undefined;
+}
+
+function withAlg(mac: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(33);
+  out[0] = TAG_V2;
+  mac.copy(out, 1);
+  return out;
+}
+
+/** A tag that never verifies: written by migration 3 in place of a v1 tag that failed, so the damage stays reported. */
+export const POISONED_TAG = Buffer.alloc(33);
+
+/** The v2 tag of one version: every v1 field and the previous version's stored tag (null for version 1). */
+export function versionMacV2(key: Uint8Array, f: VersionFields, prevMac: Uint8Array | null): Buffer {
+  return withAlg(
+    enc
+      .start('docvault/v2/version\0')
+      .field(f.id)
+      .field(f.version)
+      .field(f.docCreatedAt)
+      .field(f.createdAt)
+      .field(f.title)
+      .field(f.type)
+      .field(f.tags)
+      .field(f.metadata)
+      .field(f.size)
+      .field(f.checksum)
+      .field(f.comment)
+      .bytes(prevMac)
+      .mac(key),
+  );
+}
+
+/** Fields of a v2 head: the v1 fields, the indexed author, the Trash state and the current version's tag. */
+export interface HeadFieldsV2 extends HeadFields {
+  readonly author: string | null;
+  readonly trashedAt: number | null;
+  readonly versionMac: Uint8Array;
+}
+
+/** The v2 tag of a document head. */
+export function headMacV2(key: Uint8Array, f: HeadFieldsV2): Buffer {
+  return withAlg(
+    enc
+      .start('docvault/v2/head\0')
+      .field(f.id)
+      .field(f.version)
+      .field(f.createdAt)
+      .field(f.updatedAt)
+      .field(f.title)
+      .field(f.type)
+      .field(f.tags)
+      .field(f.metadata)
+      .field(f.size)
+      .field(f.checksum)
+      .field(f.author)
+      .field(f.trashedAt)
+      .bytes(f.versionMac)
+      .mac(key),
+  );
+}
+
+/** A document's term in the vault's set accumulator: keyed, so only the key holder can add or remove one. */
+export function setTerm(key: Uint8Array, id: string, headMacValue: Uint8Array): Buffer {
+  return enc.start('docvault/v2/set\0').field(id).bytes(headMacValue).mac(key);
+}
+
+/** XORs `term` into `acc` in place (adding and removing a term are the same operation). */
+export function xorInto(acc: Buffer, term: Uint8Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) ^ (term[i] ?? 0);
+}
+
+/**
+ * The tag of the vault's state: the set accumulator and a commit sequence number. The sequence makes
+ * the state non-malleable: an accumulator patched with the difference between two old copies gives a
+ * (sequence, accumulator) pair no key holder ever tagged.
+ */
+export function stateMac(key: Uint8Array, seq: number, acc: Uint8Array): Buffer {
+  return enc.start('docvault/v2/state\0').field(seq).bytes(acc).mac(key);
 }

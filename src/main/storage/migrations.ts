@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
+import { retagV2 } from './migrate-retag';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -15,11 +16,17 @@ const VERSION_BITS_SQL = 24;
 const VERSION_SPAN_SQL = 2 ** 24;
 const MAX_VERSION_SQL = 2 ** 24 - 1;
 
+/** What a step may need besides the connection: the tag key, for steps that rewrite tags. */
+export interface MigrationContext {
+  /** The vault's HMAC key. A step that rewrites tags refuses to run on rows without it. */
+  readonly macKey?: Uint8Array;
+}
+
 /** One migration step: brings the schema from `version - 1` to `version`. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly up: (db: Database.Database) => void;
+  readonly up: (db: Database.Database, ctx: MigrationContext) => void;
 }
 
 /** All steps in order. */
@@ -158,6 +165,29 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
       `),
   },
+  {
+    version: 3,
+    name: 'integrity over history: chained version tags, v2 head tags, a tagged vault state; tag counts',
+    up: (db, ctx) => {
+      db.exec(`
+        -- A copy of the current version's tag beside the head, covered by the head's tag: get() checks the
+        -- version row it reads against it, and lists verify heads without reading versions.
+        ALTER TABLE documents ADD COLUMN version_mac BLOB;
+
+        -- Documents per tag, so count({ tag }) and a tag list's total never scan.
+        INSERT INTO counters SELECT 'tag:' || tag, count(*) FROM document_tags GROUP BY tag;
+        CREATE TRIGGER document_tags_ai AFTER INSERT ON document_tags BEGIN
+          INSERT INTO counters VALUES ('tag:' || new.tag, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER document_tags_ad AFTER DELETE ON document_tags BEGIN
+          UPDATE counters SET n = n - 1 WHERE key = 'tag:' || old.tag;
+          DELETE FROM counters WHERE key = 'tag:' || old.tag AND n = 0;
+        END;
+      `);
+      // Every v1 tag is checked, then rewritten as v2 (see integrity.ts); the vault state is created.
+      retagV2(db, ctx.macKey);
+    },
+  },
 ];
 
 /** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */
@@ -176,10 +206,11 @@ export function versionKey(doc: number, version: number): number {
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings `db` to `target` (default: the newest). Refuses a vault from a newer docvault rather than
+ * Brings `db` to `target` (default: the newest), each step in its own IMMEDIATE transaction: a crash
+ * (even SIGKILL) mid-step leaves the vault at the step before, never between. Refuses a vault from a newer docvault rather than
  * guessing at a schema it does not know.
  */
-export function migrate(db: Database.Database, target = SCHEMA_VERSION): number {
+export function migrate(db: Database.Database, target = SCHEMA_VERSION, ctx: MigrationContext = {}): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION)
     throw new DocvaultError('NotAVault', `This vault has schema version ${current}; this docvault knows up to ${SCHEMA_VERSION}. Update docvault.`, {
@@ -189,7 +220,7 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION): number 
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
-      m.up(db);
+      m.up(db, ctx);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

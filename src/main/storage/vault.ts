@@ -150,8 +150,8 @@ export class Vault {
     return this.#write;
   }
 
-  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones. */
-  #op<T>(name: string, fn: () => T): T {
+  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about one). */
+  #op<T>(name: string, fn: () => T, id?: string): T {
     this.#conn();
     const t0 = now();
     try {
@@ -160,7 +160,7 @@ export class Vault {
       return r;
     } catch (err) {
       this.#ops.record(name, (now() - t0) * 1000, true);
-      throw mapSqliteError(err, name);
+      throw mapSqliteError(err, name, typeof id === 'string' ? id : undefined);
     }
   }
 
@@ -223,7 +223,7 @@ export class Vault {
       validateId(id);
       const doc = readCurrent(this.#read, id);
       return this.#txDepth > 0 ? doc : this.#cache.set(doc);
-    });
+    }, id);
   }
 
   /** Whether a live document with `id` exists (false for one in the Trash). */
@@ -247,12 +247,12 @@ export class Vault {
 
   /** Version `version` of `id`, as it was written. */
   getVersion(id: string, version: number): Document {
-    return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)));
+    return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)), id);
   }
 
   /** Every version of `id`, oldest first (content excluded). */
   versions(id: string): VersionInfo[] {
-    return this.#op('versions', () => readHistory(this.#read, validateId(id)));
+    return this.#op('versions', () => readHistory(this.#read, validateId(id)), id);
   }
 
   /** One page of document summaries, filtered and sorted, with a cursor for the next page. */
@@ -454,7 +454,17 @@ export class Vault {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, (fn) => db.transaction(this.#counted(fn)).deferred(), onProgress);
+      // Its own read transaction, unless the caller's transaction is open (then it reads inside that one).
+      const own = !db.inTransaction;
+      const tx = {
+        begin: (): void => {
+          if (own) db.exec('BEGIN DEFERRED');
+        },
+        end: (): void => {
+          if (own && db.inTransaction) db.exec('ROLLBACK'); // read-only: nothing to commit
+        },
+      };
+      const report = verifyVault(this.#read, tx, onProgress);
       return { ...report, durationMs: now() - t0 };
     });
   }

@@ -52,13 +52,28 @@ export class StatementCache {
   }
 }
 
-/** Maps a SQLite error to a typed one. */
-export function mapSqliteError(err: unknown, context: string): DocvaultError {
+/**
+ * Whether `err` says a page could not be read: a damaged page fails SQLCipher's per-page HMAC (reported
+ * as NOTADB) or SQLite's own checks (CORRUPT). On an open vault both mean damage, not a wrong key: the
+ * key was proven when the vault was opened.
+ */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+}
+
+/** Maps a SQLite error to a typed one; `id` names the document the call was about, if any. */
+export function mapSqliteError(err: unknown, context: string, id?: string): DocvaultError {
   if (err instanceof DocvaultError) return err;
   const code = (err as { code?: string }).code ?? '';
   const msg = err instanceof Error ? err.message : String(err);
-  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
-    return new DocvaultError('NotAVault', `${context}: the vault file is damaged (${msg})`, undefined, { cause: err });
+  if (isCorruption(err))
+    return new DocvaultError(
+      'Corrupt',
+      `${context}${id !== undefined ? ` "${id}"` : ''}: part of the vault file is damaged and cannot be read (${msg}); other documents may still read — run verify, and restore the file from a backup`,
+      id !== undefined ? { id } : undefined,
+      { cause: err },
+    );
   if (code === 'SQLITE_FULL') return new DocvaultError('Internal', `${context}: the disk is full; nothing was written`, undefined, { cause: err });
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
     return new DocvaultError('Overloaded', `${context}: the vault is locked by another writer; try again`, undefined, { cause: err });

@@ -116,9 +116,10 @@ function createKeyed(path: string, opts: OpenOptions, keying: Keying, salt: Buff
     }
     tuneWriter(raw, opts, keying.encrypted);
     const db = asWritable(raw);
-    migrate(db);
     const vaultId = randomBytes(16);
     const plainMacKey = keying.encrypted ? undefined : randomBytes(32);
+    const macKey = deriveMacKey(keying.rawKey ?? plainMacKey ?? Buffer.alloc(32), vaultId);
+    migrate(db, SCHEMA_VERSION, { macKey });
     const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     db.transaction(() => {
       setMeta.run('app', 'docvault');
@@ -129,7 +130,6 @@ function createKeyed(path: string, opts: OpenOptions, keying: Keying, salt: Buff
       // In a plain vault the tags still catch corruption, but anyone who can read the file can forge them.
       if (plainMacKey !== undefined) setMeta.run('mac_key', plainMacKey);
     })();
-    const macKey = deriveMacKey(keying.rawKey ?? plainMacKey ?? Buffer.alloc(32), vaultId);
     return { mode: 'write', db, macKey, encrypted: keying.encrypted };
   } catch (err) {
     raw?.close();
@@ -195,11 +195,17 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
     const isDocvault = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
     const app = isDocvault ? (raw.prepare("SELECT value FROM meta WHERE key = 'app'").pluck().get() as string | undefined) : undefined;
     if (app !== 'docvault') throw new DocvaultError('NotAVault', `${path} is a database but not a docvault vault`, { path });
+    const vaultId = raw.prepare("SELECT value FROM meta WHERE key = 'vault_id'").pluck().get() as Buffer;
+    let macKey: Buffer;
+    if (keying.rawKey !== undefined) macKey = deriveMacKey(keying.rawKey, vaultId);
+    else if (sqlcipherPassphrase !== undefined) macKey = deriveMacKey(sqlcipherPassphrase, vaultId);
+    else macKey = deriveMacKey(raw.prepare("SELECT value FROM meta WHERE key = 'mac_key'").pluck().get() as Buffer, vaultId);
     let opened: { mode: 'write'; db: WritableDB } | { mode: 'read'; db: ReadableDB };
     if (opts.readonly !== true) {
       tuneWriter(raw, opts, keying.encrypted);
       opened = { mode: 'write', db: asWritable(raw) };
-      migrate(opened.db);
+      // Migration 3 rewrites tags, so it runs with the tag key.
+      migrate(opened.db, SCHEMA_VERSION, { macKey });
     } else {
       tuneReader(raw, opts, keying.encrypted);
       const v = raw.pragma('user_version', { simple: true }) as number;
@@ -207,11 +213,6 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
         throw new DocvaultError('NotAVault', `Vault schema ${v} needs migrating by a writer first`, { reason: 'needsMigration', schemaVersion: v });
       opened = { mode: 'read', db: asReadable(raw) };
     }
-    const vaultId = raw.prepare("SELECT value FROM meta WHERE key = 'vault_id'").pluck().get() as Buffer;
-    let macKey: Buffer;
-    if (keying.rawKey !== undefined) macKey = deriveMacKey(keying.rawKey, vaultId);
-    else if (sqlcipherPassphrase !== undefined) macKey = deriveMacKey(sqlcipherPassphrase, vaultId);
-    else macKey = deriveMacKey(raw.prepare("SELECT value FROM meta WHERE key = 'mac_key'").pluck().get() as Buffer, vaultId);
     return { ...opened, macKey, encrypted: keying.encrypted };
   } catch (err) {
     raw?.close();

@@ -55,8 +55,9 @@ function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'autho
   // The running totals answer the common shapes without a scan.
   if (q.tag === undefined && q.author === undefined) {
     if (q.type === undefined) return ctx.r.documentCount.get() as number;
-    return (ctx.r.typeCount.get(`type:${q.type}`) as number | undefined) ?? 0;
+    return (ctx.r.counter.get(`type:${q.type}`) as number | undefined) ?? 0;
   }
+  if (q.tag !== undefined && q.type === undefined && q.author === undefined) return (ctx.r.counter.get(`tag:${q.tag}`) as number | undefined) ?? 0;
   const { where, params } = filters(q);
   return ctx.sql.get(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`, true).get(...params) as number;
 }
@@ -79,7 +80,7 @@ export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
   const rows = ctx.sql.get(sql).all(...params, limit + 1) as HeadRow[];
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const items: DocumentSummary[] = page.map((row) => summaryOf(ctx.macKey, row));
+  const items: DocumentSummary[] = page.map((row) => summaryOf(ctx.macKey, row, query.tag));
   const last = page[page.length - 1];
   const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.doc : last.updated_at, last.doc) : null;
   return { items, nextCursor, total };

@@ -1,7 +1,7 @@
 /** Reading one document: its current version, one version, its history. Every row read from disk is verified. */
 import { DocvaultError } from '../../../shared/errors';
 import type { Document, VersionInfo } from '../../../shared/types';
-import { sha256Hex } from '../integrity';
+import { macEqual, sha256Hex } from '../integrity';
 import {
   checkHead,
   checkVersion,
@@ -24,7 +24,9 @@ export function readCurrentRow(ctx: ReadContext, id: string): HeadWithContent | 
 /** Verifies a head and its current content (tag, presence, checksum) and returns the document. */
 export function verifyCurrent(ctx: ReadContext, row: HeadWithContent): Document {
   checkHead(ctx.macKey, row);
-  if (row.content === null) throw integrityError(row.id, row.version, 'the current version is missing');
+  if (row.content === null || row.cur_mac === null) throw integrityError(row.id, row.version, 'the current version is missing');
+  // The head's tag covers its copy of the current version's tag: the row read must be that version.
+  if (row.version_mac === null || !macEqual(row.version_mac, row.cur_mac)) throw integrityError(row.id, row.version, 'the current version was replaced');
   if (sha256Hex(row.content) !== row.checksum) throw integrityError(row.id, row.version, 'content checksum mismatch');
   return documentOf(row, row.content);
 }
@@ -50,7 +52,7 @@ export function readVersion(ctx: ReadContext, id: string, version: number): Docu
     throw new DocvaultError('NotFound', `Document "${id}" has no version ${version}`, { id, version });
   }
   if (row.trashed_at !== null) throw notFound(id, true);
-  checkVersion(ctx.macKey, row);
+  checkVersion(ctx.macKey, row, row.prev_mac);
   if (sha256Hex(row.content) !== row.checksum) throw integrityError(id, version, 'content checksum mismatch');
   return versionDocumentOf(row);
 }
@@ -59,8 +61,11 @@ export function readVersion(ctx: ReadContext, id: string, version: number): Docu
 export function readHistory(ctx: ReadContext, id: string): VersionInfo[] {
   const rows = ctx.r.listVersions.all(id) as VersionRow[];
   if (rows.length === 0 || rows[0]?.trashed_at !== null) throw notFound(id, rows.length > 0);
+  let prev: Buffer | null = null;
   return rows.map((row) => {
-    checkVersion(ctx.macKey, row);
+    // The chain: each version's tag covers the one before, so a version removed from the middle shows.
+    checkVersion(ctx.macKey, row, prev);
+    prev = row.mac;
     return versionInfoOf(row);
   });
 }

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError, isDocvaultError } from '../../../shared/errors';
 import type { Document, DocumentSummary, VersionInfo } from '../../../shared/types';
-import { headMac, macEqual, versionMac, type HeadFields, type VersionFields } from '../integrity';
+import { headMacV2, macEqual, tagAlg, versionMacV2, type HeadFieldsV2, type VersionFields } from '../integrity';
 
 /** A document's head row (table `documents`), as read. */
 export interface HeadRow {
@@ -25,11 +25,14 @@ export interface HeadRow {
   author: string | null;
   /** Null while live; when it was moved to the Trash. */
   trashed_at: number | null;
+  /** A copy of the current version's tag, covered by `head_mac`. */
+  version_mac: Buffer | null;
 }
 
-/** A head row with its current version's content (null when that version row is missing). */
+/** A head row with its current version's content and tag (null when that version row is missing). */
 export interface HeadWithContent extends HeadRow {
   content: string | null;
+  cur_mac: Buffer | null;
 }
 
 /** A version row (table `versions`) joined with the fields of its document that its tag covers. */
@@ -50,20 +53,25 @@ export interface VersionRow {
   metadata: string;
 }
 
-/** A version row with its content. */
+/** A version row with its content and the previous version's tag (null for version 1, or when it is missing). */
 export interface VersionRowWithContent extends VersionRow {
   content: string;
+  prev_mac: Buffer | null;
 }
 
 /** Columns of {@link HeadRow}, table alias `d`. */
-export const HEAD_COLUMNS = 'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at';
+export const HEAD_COLUMNS =
+  'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at, d.version_mac';
 /** Columns of {@link VersionRow}, aliases `d` (documents) and `v` (versions). */
 export const VERSION_COLUMNS =
   'd.id, d.trashed_at, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
 
 /** The fields of a head row its tag covers. */
-export function headFieldsOf(row: HeadRow): HeadFields {
+export function headFieldsOf(row: HeadRow): HeadFieldsV2 {
   return {
+    author: row.author,
+    trashedAt: row.trashed_at,
+    versionMac: row.version_mac ?? Buffer.alloc(0),
     id: row.id,
     version: row.version,
     createdAt: row.created_at,
@@ -102,14 +110,48 @@ export function integrityError(id: string, version: number, what: string): Docva
   });
 }
 
-/** Throws `Integrity` unless the head row's tag matches its fields. */
+/**
+ * Throws `Integrity` unless the head row's tag matches its fields (author, Trash state and the current
+ * version's tag included). Only v2 tags are accepted: a v1 row put back from an older copy is refused.
+ */
 export function checkHead(macKey: Uint8Array, row: HeadRow): void {
-  if (!macEqual(headMac(macKey, headFieldsOf(row)), row.head_mac)) throw integrityError(row.id, row.version, 'document record tag mismatch');
+  if (tagAlg(row.head_mac) !== 2) throw integrityError(row.id, row.version, 'document record tag missing or from an older algorithm');
+  if (!macEqual(headMacV2(macKey, headFieldsOf(row)), row.head_mac)) throw integrityError(row.id, row.version, 'document record tag mismatch');
 }
 
-/** Throws `Integrity` unless the version row's tag matches its fields. */
-export function checkVersion(macKey: Uint8Array, row: VersionRow): void {
-  if (!macEqual(versionMac(macKey, versionFieldsOf(row)), row.mac)) throw integrityError(row.id, row.version, 'version tag mismatch');
+/**
+ * Throws `Integrity` unless the version row's tag matches its fields and the previous version's tag
+ * (`prevMac`, null for version 1): a version removed, replaced or reordered breaks the chain.
+ */
+export function checkVersion(macKey: Uint8Array, row: VersionRow, prevMac: Uint8Array | null): void {
+  if (tagAlg(row.mac) !== 2) throw integrityError(row.id, row.version, 'version tag missing or from an older algorithm');
+  if (!macEqual(versionMacV2(macKey, versionFieldsOf(row), prevMac), row.mac))
+    throw integrityError(row.id, row.version, prevMac === null && row.version > 1 ? 'the version before it is missing' : 'version tag mismatch (or the history before it was changed)');
+}
+
+/** Parses stored JSON that a tag covers; a text that does not parse is damage, reported as `Integrity`. */
+function parseStored<T>(text: string, id: string, version: number, what: string, ok: (v: unknown) => v is T): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw integrityError(id, version, `stored ${what} are not valid JSON`);
+  }
+  if (!ok(value)) throw integrityError(id, version, `stored ${what} have the wrong shape`);
+  return value;
+}
+
+const isTags = (v: unknown): v is string[] => Array.isArray(v) && v.every((t) => typeof t === 'string');
+const isMetadata = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A row's stored tag list, parsed and checked. */
+export function tagsOf(text: string, id: string, version: number): string[] {
+  return parseStored(text, id, version, 'tags', isTags);
+}
+
+/** A row's stored metadata, parsed and checked. */
+export function metadataOf(text: string, id: string, version: number): Record<string, unknown> {
+  return parseStored(text, id, version, 'metadata', isMetadata);
 }
 
 /** The document a verified head and its verified content make. */
@@ -119,8 +161,8 @@ export function documentOf(row: HeadRow, content: string): Document {
     title: row.title,
     content,
     type: row.type,
-    tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    tags: tagsOf(row.tags, row.id, row.version),
+    metadata: metadataOf(row.metadata, row.id, row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
@@ -136,8 +178,8 @@ export function versionDocumentOf(row: VersionRowWithContent): Document {
     title: row.title,
     content: row.content,
     type: row.type,
-    tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    tags: tagsOf(row.tags, row.id, row.version),
+    metadata: metadataOf(row.metadata, row.id, row.version),
     createdAt: row.doc_created_at,
     updatedAt: row.created_at,
     version: row.version,
@@ -153,7 +195,7 @@ export function versionInfoOf(row: VersionRow): VersionInfo {
     version: row.version,
     title: row.title,
     type: row.type,
-    tags: JSON.parse(row.tags) as string[],
+    tags: tagsOf(row.tags, row.id, row.version),
     size: row.size,
     checksum: row.checksum,
     createdAt: row.created_at,
@@ -161,8 +203,12 @@ export function versionInfoOf(row: VersionRow): VersionInfo {
   };
 }
 
-/** A head row as a list entry; one whose tag fails is listed, marked `integrityFailed`, not thrown. */
-export function summaryOf(macKey: Uint8Array, row: HeadRow): DocumentSummary {
+/**
+ * A head row as a list entry. One whose tag fails, whose stored JSON does not parse, or that a tag
+ * filter found by a tag its own list does not have (a tag row added outside docvault) is listed,
+ * marked `integrityFailed`, with its fields as stored: one damaged row never fails the whole page.
+ */
+export function summaryOf(macKey: Uint8Array, row: HeadRow, filterTag?: string): DocumentSummary {
   let failed = false;
   try {
     checkHead(macKey, row);
@@ -170,12 +216,22 @@ export function summaryOf(macKey: Uint8Array, row: HeadRow): DocumentSummary {
     if (!isDocvaultError(err, 'Integrity')) throw err;
     failed = true;
   }
+  let tags: string[] = [];
+  let metadata: Record<string, unknown> = {};
+  try {
+    tags = tagsOf(row.tags, row.id, row.version);
+    metadata = metadataOf(row.metadata, row.id, row.version);
+  } catch (err) {
+    if (!isDocvaultError(err, 'Integrity')) throw err;
+    failed = true;
+  }
+  if (filterTag !== undefined && !tags.includes(filterTag)) failed = true;
   const summary: DocumentSummary = {
     id: row.id,
     title: row.title,
     type: row.type,
-    tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    tags,
+    metadata,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
@@ -192,18 +248,21 @@ export interface Counters {
   contentBytes: number;
   historyBytes: number;
   byType: Record<string, number>;
+  /** Live documents per tag (schema 3). */
+  byTag: Record<string, number>;
   trashed: number;
 }
 
 /** Reads the `counters` table with `SELECT key, n FROM counters`. */
 export function readCounters(stmt: Database.Statement): Counters {
-  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {}, trashed: 0 };
+  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {}, byTag: {}, trashed: 0 };
   for (const { key, n } of stmt.all() as { key: string; n: number }[]) {
     if (key === 'documents') c.documents = n;
     else if (key === 'versions') c.versions = n;
     else if (key === 'content_bytes') c.contentBytes = n;
     else if (key === 'history_bytes') c.historyBytes = n;
     else if (key === 'trash_documents') c.trashed = n;
+    else if (key.startsWith('tag:')) c.byTag[key.slice(4)] = n;
     else if (key.startsWith('type:')) c.byType[key.slice(5)] = n;
   }
   return c;

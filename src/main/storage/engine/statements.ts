@@ -8,15 +8,20 @@ import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 export function prepareReads(db: ReadableDB) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
+    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content, v.mac AS cur_mac FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
     getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
     /** undefined: no such id; null: live; a number: in the Trash since then. */
     state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
-    getVersion: db.prepare(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '@version')} WHERE d.id = @id`),
+    getVersion: db.prepare(
+      `SELECT ${VERSION_COLUMNS}, v.content, (SELECT mac FROM versions p WHERE p.vid = ${VID('d.doc', '@version - 1')}) AS prev_mac
+       FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '@version')} WHERE d.id = @id`,
+    ),
     listVersions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.id = ? ORDER BY v.vid`),
     counters: db.prepare('SELECT key, n FROM counters'),
     documentCount: db.prepare("SELECT n FROM counters WHERE key = 'documents'").pluck(),
-    typeCount: db.prepare('SELECT n FROM counters WHERE key = ?').pluck(),
+    /** A running total by its key (`type:<t>`, `tag:<t>`). */
+    counter: db.prepare('SELECT n FROM counters WHERE key = ?').pluck(),
+    vaultState: db.prepare("SELECT value FROM meta WHERE key = 'state'").pluck(),
   };
 }
 
@@ -24,8 +29,8 @@ export function prepareReads(db: ReadableDB) {
 export function prepareWrites(db: WritableDB) {
   return {
     insertDoc: db.prepare(
-      `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac)
-       VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac)
+      `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac)
+       VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac, @versionMac)
        ON CONFLICT (id) DO NOTHING RETURNING doc`,
     ).pluck(),
     insertVersion: db.prepare(
@@ -37,8 +42,9 @@ export function prepareWrites(db: WritableDB) {
     insertTag: db.prepare('INSERT INTO document_tags (tag, doc) VALUES (?, ?)'),
     deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
     deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
-    setTrashed: db.prepare('UPDATE documents SET trashed_at = ? WHERE doc = ?'),
-    trashedDocs: db.prepare('SELECT doc, id FROM documents WHERE trashed_at IS NOT NULL'),
+    setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),
+    trashedDocs: db.prepare('SELECT doc, id, head_mac FROM documents WHERE trashed_at IS NOT NULL'),
+    setState: db.prepare("UPDATE meta SET value = ? WHERE key = 'state'"),
   };
 }
 

@@ -1,78 +1,232 @@
-/** verify(): every version, every head, SQLite's own structure, and rows that belong to no document. */
+/**
+ * verify(): every document's head and its whole chain of versions, the vault state (the set of
+ * documents), the counters and tag rows against what the heads say, SQLite's own structure, and rows
+ * that belong to no document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
+ * on through what is readable.
+ */
 import type { Progress, VerifyProblem, VerifyReport } from '../../../shared/types';
-import { sha256Hex } from '../integrity';
-import { MAX_VERSION, VERSION_BITS } from '../migrations';
-import { VID, VID_RANGE } from './db';
-import { HEAD_COLUMNS, checkHead, checkVersion, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
+import { macEqual, setTerm, sha256Hex, xorInto } from '../integrity';
+import { VERSION_BITS } from '../migrations';
+import { decodeState, stateValid } from '../vault-state';
+import { VID_RANGE, isCorruption } from './db';
+import { HEAD_COLUMNS, VERSION_COLUMNS, checkHead, checkVersion, readCounters, tagsOf, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
 
-/**
- * Checks the whole vault in one read transaction (the caller opens it) and SQLite's integrity_check.
- * `onProgress` is called every 1,000 rows and at the end.
- */
-export function verifyVault(ctx: ReadContext, inTransaction: <T>(fn: () => T) => T, onProgress?: (p: Progress) => void): Omit<VerifyReport, 'durationMs'> {
+const PAGE = 256;
+
+/** What the heads say the counters and tag rows must be. */
+class Expected {
+  readonly counters = new Map<string, number>();
+  /** XOR of keyed terms over (tag, doc) pairs: compared with the same over the rows in `document_tags`. */
+  readonly tagRows = Buffer.alloc(32);
+  add(key: string, n: number): void {
+    this.counters.set(key, (this.counters.get(key) ?? 0) + n);
+  }
+}
+
+function tagRowTerm(macKey: Uint8Array, tag: string, doc: number): Buffer {
+  return setTerm(macKey, `${doc}\0${tag}`, Buffer.alloc(0));
+}
+
+/** How verify holds its read transaction: one snapshot, restarted after damage (SQLite fails every later read of a transaction that met a damaged page). */
+export interface ReadTransaction {
+  begin(): void;
+  end(): void;
+}
+
+/** Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one). `onProgress` is called every 1,000 rows and at the end. */
+export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: (p: Progress) => void): Omit<VerifyReport, 'durationMs'> {
   const { db, macKey } = ctx;
   const problems: VerifyProblem[] = [];
-  const totals = readCounters(ctx.r.counters);
-  // The totals count live documents only; the Trash's are checked too.
-  const total = totals.versions + totals.documents;
+  /** Set when damage hid rows: totals computed from what was readable would then mismatch for no new reason. */
+  let damaged = false;
+  let open = false;
+  const corrupt = (err: unknown, where: string, id?: string): void => {
+    if (!isCorruption(err)) throw err;
+    damaged = true;
+    problems.push({ kind: 'Corrupt', ...(id !== undefined ? { id } : {}), message: `${where}: unreadable (${(err as Error).message})` });
+    if (open) {
+      tx.end();
+      tx.begin();
+    }
+  };
+  let total = 0;
+  try {
+    const totals = readCounters(ctx.r.counters);
+    total = totals.versions + totals.documents;
+  } catch (err) {
+    corrupt(err, 'counters');
+  }
   let done = 0;
   let versions = 0;
   let documents = 0;
-  const tick = (phase: string): void => {
-    done++;
-    if (onProgress !== undefined && (done % 1000 === 0 || done === total)) onProgress({ done, total: Math.max(total, done), phase });
+  const tick = (phase: string, n = 1): void => {
+    const before = done;
+    done += n;
+    if (onProgress !== undefined && Math.floor(before / 1000) !== Math.floor(done / 1000)) onProgress({ done, total: Math.max(total, done), phase });
   };
-  inTransaction(() => {
-    const rows = db
-      .prepare(
-        `SELECT d.id, d.trashed_at, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata, v.content
-         FROM versions v LEFT JOIN documents d ON d.doc = v.vid >> ${VERSION_BITS} ORDER BY v.vid`,
-      )
-      .iterate() as IterableIterator<VersionRowWithContent & { id: string | null }>;
-    for (const row of rows) {
-      versions++;
-      if (row.id === null) {
-        problems.push({ kind: 'Head', version: row.version, message: `version ${row.version} belongs to no document` });
-        tick('versions');
+  const expected = new Expected();
+  const acc = Buffer.alloc(32);
+  // Damage met inside is reported where it is met; what escapes (SQLite can fail the read transaction's
+  // own COMMIT after such an error) is reported too, with what was checked kept.
+  tx.begin();
+  open = true;
+  try {
+    readAll();
+  } finally {
+    open = false;
+    tx.end();
+  }
+  function readAll(): void {
+    const heads = db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
+    const history = db.prepare(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
+    let last = 0;
+    let skip = 1;
+    for (;;) {
+      let page: HeadRow[];
+      try {
+        page = heads.all(last) as HeadRow[];
+        skip = 1;
+      } catch (err) {
+        // A damaged page of the documents table: report it, and step past it as far as needed.
+        corrupt(err, `documents after row ${last}`);
+        if (skip > 2 ** 30) break;
+        last += skip;
+        skip *= 2;
         continue;
       }
-      try {
-        checkVersion(macKey, row as VersionRowWithContent);
-        if (sha256Hex(row.content) !== row.checksum) problems.push({ kind: 'Checksum', id: row.id, version: row.version, message: 'content checksum mismatch' });
-        else if (Buffer.byteLength(row.content, 'utf8') !== row.size) problems.push({ kind: 'Checksum', id: row.id, version: row.version, message: 'size mismatch' });
-      } catch (err) {
-        problems.push({ kind: 'Integrity', id: row.id, version: row.version, message: (err as Error).message });
+      if (page.length === 0) break;
+      for (const head of page) {
+        last = head.doc;
+        documents++;
+        checkDocument(ctx, head, history, problems, expected, corrupt, (n) => {
+          versions += n;
+          tick('versions', n);
+        });
+        xorInto(acc, setTerm(macKey, head.id, head.head_mac));
+        tick('documents');
       }
-      tick('versions');
     }
-    const heads = db
-      .prepare(
-        `SELECT ${HEAD_COLUMNS},
-                (SELECT max(vid) & ${MAX_VERSION} FROM versions WHERE vid BETWEEN ${VID_RANGE('d.doc')}) AS newest,
-                v.checksum AS v_checksum
-         FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')}`,
-      )
-      .iterate() as IterableIterator<HeadRow & { newest: number | null; v_checksum: string | null }>;
-    for (const row of heads) {
-      documents++;
-      try {
-        checkHead(macKey, row);
-        if (row.newest !== row.version) problems.push({ kind: 'Head', id: row.id, version: row.version, message: `head is at version ${row.version} but version ${row.newest ?? 'none'} exists` });
-        else if (row.v_checksum !== row.checksum) problems.push({ kind: 'Head', id: row.id, version: row.version, message: 'head does not match its version' });
-      } catch (err) {
-        problems.push({ kind: 'Head', id: row.id, version: row.version, message: (err as Error).message });
+    try {
+      checkState(ctx, damaged ? undefined : acc, problems);
+      if (!damaged) {
+        checkCounters(ctx, expected, problems);
+        checkTagRows(ctx, expected, problems);
       }
-      tick('documents');
+      for (const row of db.prepare(`SELECT v.vid >> ${VERSION_BITS} AS doc, count(*) AS n FROM versions v LEFT JOIN documents d ON d.doc = v.vid >> ${VERSION_BITS} WHERE d.doc IS NULL GROUP BY 1`).all() as { doc: number; n: number }[])
+        problems.push({ kind: 'Sqlite', message: `${row.n} version(s) belong to no document (row ${row.doc})` });
+    } catch (err) {
+      corrupt(err, 'vault state, counters or tag rows');
     }
-  });
-  for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
-    if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
-  for (const t of db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as {
-    tag: string;
-    doc: number;
-  }[])
-    problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
+  }
+  try {
+    for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
+      if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
+  } catch (err) {
+    corrupt(err, 'integrity_check');
+  }
   onProgress?.({ done: Math.max(total, done), total: Math.max(total, done), phase: 'done' });
   return { ok: problems.length === 0, documents, versions, problems };
+}
+
+/** One document: its head, its chain of versions with their content, and what it adds to the expected totals. */
+function checkDocument(
+  ctx: ReadContext,
+  head: HeadRow,
+  history: ReturnType<ReadContext['db']['prepare']>,
+  problems: VerifyProblem[],
+  expected: Expected,
+  corrupt: (err: unknown, where: string, id?: string) => void,
+  counted: (n: number) => void,
+): void {
+  const { id } = head;
+  try {
+    checkHead(ctx.macKey, head);
+  } catch (err) {
+    problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });
+  }
+  let rows: VersionRowWithContent[];
+  try {
+    rows = history.all(head.doc) as VersionRowWithContent[];
+  } catch (err) {
+    corrupt(err, `versions of "${id}"`, id);
+    return;
+  }
+  counted(rows.length);
+  let prev: Buffer | null = null;
+  let prevVersion = 0;
+  let historyBytes = 0;
+  let current: VersionRowWithContent | undefined;
+  for (const row of rows) {
+    try {
+      checkVersion(ctx.macKey, row, prev);
+      if (sha256Hex(row.content) !== row.checksum) problems.push({ kind: 'Checksum', id, version: row.version, message: 'content checksum mismatch' });
+      else if (Buffer.byteLength(row.content, 'utf8') !== row.size) problems.push({ kind: 'Checksum', id, version: row.version, message: 'size mismatch' });
+    } catch (err) {
+      const broken = prev !== null || row.version > 1 ? 'History' : 'Integrity';
+      problems.push({ kind: broken, id, version: row.version, message: (err as Error).message });
+    }
+    if (row.version !== prevVersion + 1)
+      problems.push({ kind: 'History', id, version: row.version, message: `version ${row.version} does not follow the version before it: a version is missing` });
+    prev = row.mac;
+    prevVersion = row.version;
+    historyBytes += row.size;
+    if (row.version === head.version) current = row;
+  }
+  const newest = rows[rows.length - 1]?.version;
+  if (newest !== head.version) problems.push({ kind: 'Head', id, version: head.version, message: `head is at version ${head.version} but version ${newest ?? 'none'} is the newest` });
+  else if (current === undefined || head.version_mac === null || !macEqual(current.mac, head.version_mac) || current.checksum !== head.checksum)
+    problems.push({ kind: 'Head', id, version: head.version, message: 'head does not match its current version' });
+  if (head.trashed_at !== null) {
+    expected.add('trash_documents', 1);
+    return;
+  }
+  expected.add('documents', 1);
+  expected.add('versions', rows.length);
+  expected.add('content_bytes', head.size);
+  expected.add('history_bytes', historyBytes);
+  expected.add(`type:${head.type}`, 1);
+  try {
+    for (const tag of tagsOf(head.tags, id, head.version)) {
+      expected.add(`tag:${tag}`, 1);
+      xorInto(expected.tagRows, tagRowTerm(ctx.macKey, tag, head.doc));
+    }
+  } catch (err) {
+    problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });
+  }
+}
+
+/** The vault state: its tag, and its accumulator against the one just computed from the heads. */
+function checkState(ctx: ReadContext, acc: Buffer | undefined, problems: VerifyProblem[]): void {
+  const state = decodeState(ctx.r.vaultState.get());
+  if (state === undefined) {
+    problems.push({ kind: 'Vault', message: 'the vault state is missing or malformed' });
+    return;
+  }
+  if (!stateValid(ctx.macKey, state)) problems.push({ kind: 'Vault', message: 'the vault state tag does not verify: it was altered outside docvault' });
+  if (acc !== undefined && !macEqual(state.acc, acc))
+    problems.push({ kind: 'Vault', message: 'the set of documents does not match the vault state: a document was deleted, added or rolled back to an older version outside docvault' });
+}
+
+/** The running totals against what the heads and versions say. */
+function checkCounters(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
+  const stored = new Map((ctx.r.counters.all() as { key: string; n: number }[]).map((r) => [r.key, r.n]));
+  for (const key of ['documents', 'versions', 'content_bytes', 'history_bytes', 'trash_documents']) if (!expected.counters.has(key)) expected.counters.set(key, 0);
+  const keys = new Set([...stored.keys(), ...expected.counters.keys()]);
+  for (const key of keys) {
+    const want = expected.counters.get(key) ?? 0;
+    const have = stored.get(key) ?? 0;
+    if (want !== have) problems.push({ kind: 'Vault', message: `counter "${key}" is ${have}, but the documents say ${want}` });
+  }
+}
+
+/** The tag rows (what tag filters use) against the heads' own tag lists. */
+function checkTagRows(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
+  const actual = Buffer.alloc(32);
+  for (const t of ctx.db.prepare('SELECT tag, doc FROM document_tags').iterate() as IterableIterator<{ tag: string; doc: number }>) xorInto(actual, tagRowTerm(ctx.macKey, t.tag, t.doc));
+  if (!macEqual(actual, expected.tagRows)) {
+    const orphans = ctx.db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as { tag: string; doc: number }[];
+    for (const t of orphans) problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
+    if (orphans.length === 0) problems.push({ kind: 'Vault', message: "the tag rows do not match the documents' tags: a tag row was added or removed outside docvault" });
+  }
 }

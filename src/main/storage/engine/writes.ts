@@ -16,10 +16,11 @@ import {
   validateType,
   validateWriteOptions,
 } from '../../../shared/validation';
-import { headMac, sha256Hex, versionMac } from '../integrity';
+import { headMacV2, setTerm, sha256Hex, versionMacV2 } from '../integrity';
+import { decodeState, encodeState, initialState, nextState } from '../vault-state';
 import { MAX_DOC, MAX_VERSION, versionKey } from '../migrations';
 import { readCurrentRow, verifyCurrent } from './reads';
-import { notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
+import { checkHead, notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
 import type { WriteContext } from './statements';
 
 /** A validated, fully resolved version about to be written. */
@@ -66,9 +67,10 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
   const metadata = JSON.parse(v.metadataJson) as Record<string, unknown>;
   const author = typeof metadata['author'] === 'string' ? (metadata['author'] as string) : null;
   const fields = { id, version, title: v.title, type: v.type, tags: v.tagsJson, metadata: v.metadataJson, size: v.size, checksum };
-  const mac = versionMac(ctx.macKey, { ...fields, docCreatedAt: createdAt, createdAt: updatedAt, comment });
-  const hmac = headMac(ctx.macKey, { ...fields, createdAt, updatedAt });
-  const head = { ...fields, createdAt, updatedAt, author, headMac: hmac };
+  // The chain: this version's tag covers the current one's (the head's copy, verified with the head).
+  const mac = versionMacV2(ctx.macKey, { ...fields, docCreatedAt: createdAt, createdAt: updatedAt, comment }, old?.version_mac ?? null);
+  const hmac = headMacV2(ctx.macKey, { ...fields, createdAt, updatedAt, author, trashedAt: null, versionMac: mac });
+  const head = { ...fields, createdAt, updatedAt, author, headMac: hmac, versionMac: mac };
   let docKey: number;
   if (old === undefined) {
     const inserted = ctx.w.insertDoc.get(head) as number | undefined;
@@ -81,7 +83,7 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
   } else {
     docKey = old.doc;
     // SET only the indexed columns that changed: an unchanged title or author then costs no index write.
-    const sets = ['updated_at = @updatedAt', 'version = @version', 'tags = @tags', 'metadata = @metadata', 'size = @size', 'checksum = @checksum', 'head_mac = @headMac'];
+    const sets = ['updated_at = @updatedAt', 'version = @version', 'tags = @tags', 'metadata = @metadata', 'size = @size', 'checksum = @checksum', 'head_mac = @headMac', 'version_mac = @versionMac'];
     if (v.title !== old.title) sets.push('title = @title');
     if (v.type !== old.type) sets.push('type = @type');
     if (author !== old.author) sets.push('author = @author');
@@ -105,6 +107,7 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     if (old !== undefined) deleteTags(ctx, old.tags, docKey);
     for (const t of v.tags) ctx.w.insertTag.run(t, docKey);
   }
+  changeSet(ctx, id, old?.head_mac, hmac);
   return { id, title: v.title, content: v.content, type: v.type, tags: [...v.tags], metadata, createdAt, updatedAt, version, size: v.size, checksum };
 }
 
@@ -121,6 +124,37 @@ function deleteTags(ctx: WriteContext, tagsJson: string, doc: number): void {
   }
   if (Array.isArray(tags) && tags.every((t) => typeof t === 'string')) for (const t of tags as string[]) ctx.w.deleteTag.run(t, doc);
   else ctx.w.deleteAllTags.run(doc);
+}
+
+/**
+ * Keeps the vault state (vault-state.ts) in step with a head change in this transaction, in O(1): the
+ * old head's term out, the new one's in (undefined: none).
+ */
+function changeSet(ctx: WriteContext, id: string, oldHead: Uint8Array | undefined, newHead: Uint8Array | undefined): void {
+  const terms: Buffer[] = [];
+  if (oldHead !== undefined) terms.push(setTerm(ctx.macKey, id, oldHead));
+  if (newHead !== undefined) terms.push(setTerm(ctx.macKey, id, newHead));
+  const state = decodeState(ctx.r.vaultState.get()) ?? { ...initialState(ctx.macKey), tag: Buffer.alloc(32) };
+  ctx.w.setState.run(encodeState(nextState(ctx.macKey, state, terms)));
+}
+
+/** The head tag of `head` with its Trash state set to `trashedAt`. */
+function retagHead(ctx: WriteContext, head: HeadRow, trashedAt: number | null): Buffer {
+  return headMacV2(ctx.macKey, {
+    id: head.id,
+    version: head.version,
+    createdAt: head.created_at,
+    updatedAt: head.updated_at,
+    title: head.title,
+    type: head.type,
+    tags: head.tags,
+    metadata: head.metadata,
+    size: head.size,
+    checksum: head.checksum,
+    author: head.author,
+    trashedAt,
+    versionMac: head.version_mac ?? Buffer.alloc(0),
+  });
 }
 
 /** Creates a document at version 1. `AlreadyExists` if the id is taken (reason `trashed` if by a trashed one). */
@@ -174,8 +208,13 @@ export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | und
   const head = ctx.r.getHead.get(id) as HeadRow | undefined;
   if (head === undefined || head.trashed_at !== null) throw notFound(id, head !== undefined);
   if (opts?.expectedVersion !== undefined && opts.expectedVersion !== head.version) throw conflict(id, head.version, opts.expectedVersion);
+  // Verified before re-tagging: never launder an altered head into a freshly tagged one.
+  checkHead(ctx.macKey, head);
+  const trashedAt = ctx.clock();
+  const tag = retagHead(ctx, head, trashedAt);
   deleteTags(ctx, head.tags, head.doc);
-  ctx.w.setTrashed.run(ctx.clock(), head.doc);
+  ctx.w.setTrashed.run(trashedAt, tag, head.doc);
+  changeSet(ctx, id, head.head_mac, tag);
 }
 
 /** Versions first: the counter triggers read the head to know whether they were counted. */
@@ -191,12 +230,16 @@ export function purgeOne(ctx: WriteContext, id: string): void {
   if (head === undefined) throw notFound(id, false);
   if (head.trashed_at === null) deleteTags(ctx, head.tags, head.doc);
   purgeRows(ctx, head.doc);
+  changeSet(ctx, id, head.head_mac, undefined);
 }
 
 /** Purges every trashed document; returns their ids. */
 export function emptyTrash(ctx: WriteContext): string[] {
-  const rows = ctx.w.trashedDocs.all() as { doc: number; id: string }[];
-  for (const r of rows) purgeRows(ctx, r.doc);
+  const rows = ctx.w.trashedDocs.all() as { doc: number; id: string; head_mac: Buffer }[];
+  for (const r of rows) {
+    purgeRows(ctx, r.doc);
+    changeSet(ctx, r.id, r.head_mac, undefined);
+  }
   return rows.map((r) => r.id);
 }
 
@@ -207,7 +250,9 @@ export function undeleteOne(ctx: WriteContext, id: string): Document {
   if (row === undefined || row.trashed_at === null)
     throw new DocvaultError('NotFound', row === undefined ? `No document "${id}"` : `Document "${id}" is not in the Trash`, { id, trashed: false });
   const doc = verifyCurrent(ctx, row);
-  ctx.w.setTrashed.run(null, row.doc);
+  const tag = retagHead(ctx, row, null);
+  ctx.w.setTrashed.run(null, tag, row.doc);
   for (const t of doc.tags) ctx.w.insertTag.run(t, row.doc);
+  changeSet(ctx, id, row.head_mac, tag);
   return doc;
 }
