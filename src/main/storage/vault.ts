@@ -7,6 +7,7 @@
  * `query` (lists and counts), `writes` and `verify`. This class owns what spans them: the connection's
  * life, transactions, the cache and its freshness, and per-operation timing.
  */
+import { statSync } from 'node:fs';
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
 import {
   LIMITS,
@@ -36,6 +37,7 @@ import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
 import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
 import { vaultStats } from './engine/stats';
 import { verifyVault } from './engine/verify';
+import { WalScrubber } from './engine/wal-scrub';
 import { createOne, emptyTrash, purgeOne, putOne, trashOne, undeleteOne, updateOne } from './engine/writes';
 import { wipe } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
@@ -53,6 +55,23 @@ export interface VaultOptions extends OpenOptions {
    * exact at once, whatever this says. `refresh()` checks now.
    */
   readonly externalCheckMs?: number;
+  /**
+   * After a purge or emptyTrash, the WAL is checkpointed and truncated so the erased text does not
+   * survive in the `-wal` file: at once, or — when one ran less than this many ms ago — when the
+   * interval ends (several erasures coalesce into one checkpoint). Default 1000.
+   */
+  readonly walScrubMs?: number;
+}
+
+/** Default of {@link VaultOptions.walScrubMs}. */
+export const DEFAULT_WAL_SCRUB_MS = 1000;
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
@@ -93,6 +112,8 @@ export class Vault {
   #cachedExists = 0;
   /** Depth of transactions this object opened (see `#counted`). */
   #txDepth = 0;
+  /** Truncates the WAL after erasing writes (writers only). */
+  readonly #scrub: WalScrubber | undefined;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.path = path;
@@ -110,6 +131,9 @@ export class Vault {
       opened.mode === 'write'
         ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
         : undefined;
+    this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
+    // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
+    if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
     this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());
     this.#openedAt = (opts.now ?? Date.now)();
   }
@@ -360,6 +384,7 @@ export class Vault {
     this.#op('purge', () => {
       this.#tx((w) => purgeOne(w, id));
       this.#afterWrite(id, null);
+      this.#scrub?.request();
     });
   }
 
@@ -368,6 +393,7 @@ export class Vault {
     return this.#op('emptyTrash', () => {
       const ids = this.#tx((w) => emptyTrash(w));
       for (const id of ids) this.#afterWrite(id, null);
+      if (ids.length > 0) this.#scrub?.request();
       return ids.length;
     });
   }
@@ -501,6 +527,7 @@ export class Vault {
     const db = this.#db;
     if (db === undefined) return;
     this.#db = undefined;
+    this.#scrub?.close();
     try {
       if (this.#write !== undefined) {
         this.#write.db.pragma('optimize');
