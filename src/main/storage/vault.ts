@@ -30,7 +30,8 @@ import {
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
 import { StatementCache, mapSqliteError, type ReadableDB } from './engine/db';
-import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
+import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
+import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
@@ -39,7 +40,7 @@ import { vaultStats } from './engine/stats';
 import { verifyVault } from './engine/verify';
 import { WalScrubber } from './engine/wal-scrub';
 import { createOne, emptyTrash, purgeOne, putOne, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { wipe } from './keys';
+import { wipe, type KeySpec, type ResolvedKey } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 
@@ -72,6 +73,13 @@ function walBytes(path: string): number {
   } catch {
     return 0;
   }
+}
+
+/** The key spec that opens a vault with an already resolved key (no KDF for a raw key). */
+function specOf(key: ResolvedKey): KeySpec {
+  if ('rawKey' in key) return { rawKey: key.rawKey };
+  if ('sqlcipherPassphrase' in key) return { passphrase: key.sqlcipherPassphrase };
+  return { encryption: false };
 }
 
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
@@ -112,6 +120,9 @@ export class Vault {
   #cachedExists = 0;
   /** Depth of transactions this object opened (see `#counted`). */
   #txDepth = 0;
+  /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
+  readonly #key: ResolvedKey;
+  readonly #nativeBinding: string | undefined;
   /** Truncates the WAL after erasing writes (writers only). */
   readonly #scrub: WalScrubber | undefined;
 
@@ -119,6 +130,8 @@ export class Vault {
     this.path = path;
     this.#db = opened.db;
     this.#macKey = opened.macKey;
+    this.#key = opened.key;
+    this.#nativeBinding = opts.nativeBinding;
     this.encrypted = opened.encrypted;
     this.memoryMode = opts.memoryMode ?? 'standard';
     this.tuning = tuningFor(this.memoryMode, opts.tuning);
@@ -475,6 +488,52 @@ export class Vault {
 
   // ---------------------------------------------------------------- maintenance
 
+  /**
+   * Writes a consistent, verified copy of the vault to `out` while other connections keep writing
+   * (`VACUUM INTO` a temporary file beside `out`, fsync, open and verify it, rename). Encrypted with the
+   * vault's own key and salt: it opens with the same passphrase or key. `AlreadyExists` if `out` exists
+   * (unless `overwrite`), `Integrity` if the copy does not verify (nothing is left at `out`). Works on a
+   * read-only connection too (the service runs it on a reader thread).
+   */
+  backup(out: string, opts: BackupOptions = {}): BackupReport {
+    return this.#op('backup', () => backupVault(this.#conn(), this.path, out, (copy, onProgress) => this.#verifyCopy(copy, onProgress), opts));
+  }
+
+  /** Opens a copy of this vault read-only with this vault's key and verifies it. */
+  #verifyCopy(path: string, onProgress?: (p: Progress) => void): VerifyReport {
+    const key = this.#key;
+    const copy: ResolvedKey = 'rawKey' in key ? { rawKey: Buffer.from(key.rawKey) } : key;
+    const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(this.#nativeBinding === undefined ? {} : { nativeBinding: this.#nativeBinding }) };
+    const v = new Vault(path, openResolved(path, opts, copy), opts);
+    try {
+      return v.verify(onProgress);
+    } finally {
+      v.close();
+    }
+  }
+
+  /**
+   * Replaces the vault file at `vaultPath` with the backup `file`: copies it beside the vault, opens the
+   * copy with `key` (the backup's key: `WrongKey` if it does not fit) and verifies it (`Integrity` if it
+   * does not), keeps the vault it replaces as `<vault>.before-restore-<time>`, and renames the copy over
+   * the vault — atomically: the vault path always holds the old vault or the whole restored one. The vault
+   * must be closed everywhere (`Overloaded` otherwise).
+   */
+  static restoreBackup(vaultPath: string, file: string, opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void }): Promise<RestoreReport> {
+    return restoreBackupFile(vaultPath, file, {
+      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+      ...(opts.now === undefined ? {} : { now: opts.now }),
+      verifyFile: async (path, onProgress) => {
+        const v = await Vault.open(path, { key: opts.key, readonly: true, memoryMode: 'baseline', ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }) });
+        try {
+          return v.verify(onProgress);
+        } finally {
+          v.close();
+        }
+      },
+    });
+  }
+
   /** Checks every version's tag and checksum, every head, and SQLite's own structure. */
   verify(onProgress?: (p: Progress) => void): VerifyReport {
     return this.#op('verify', () => {
@@ -537,6 +596,7 @@ export class Vault {
       db.close();
       this.#cache.clear();
       wipe(this.#macKey);
+      if ('rawKey' in this.#key) wipe(this.#key.rawKey);
     }
   }
 }

@@ -86,7 +86,7 @@ export class WalScrubber {
   #attempt(): ScrubResult {
     this.#lastRun = this.#clock();
     const before = this.#db.pragma('busy_timeout', { simple: true }) as number;
-    let truncated = false;
+    let truncated: boolean;
     try {
       // Never wait on the busy timeout here: a reader in an old snapshot would hold up every write behind us.
       this.#db.pragma('busy_timeout = 0');
