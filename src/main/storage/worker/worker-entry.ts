@@ -152,6 +152,11 @@ function answerReads(vault: Vault, calls: readonly WireCall[], look: () => boole
       if (!READS.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not served by a reader`);
       if (call.method === 'verify' && call.progress === true)
         return vault.verify((progress: Progress) => post({ t: 'progress', seq: call.seq, progress }));
+      if (call.method === 'backup') {
+        const [out, o] = call.args as [string, { overwrite?: boolean } | undefined];
+        const onProgress = call.progress === true ? (progress: Progress): void => post({ t: 'progress', seq: call.seq, progress }) : undefined;
+        return vault.backup(out, { ...o, ...(onProgress === undefined ? {} : { onProgress }) });
+      }
       return invoke(vault, call.method, call.args);
     }),
   );
