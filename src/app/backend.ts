@@ -4,9 +4,12 @@
  * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
 import { existsSync } from 'node:fs';
-import type { ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
+import { basename, join } from 'node:path';
+import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
 import type { VaultStats } from '../shared/types';
+import { Vault } from '../main/storage';
+import { backupsDir, listBackups, newBackupPath } from './backups';
 import type { KeyStore } from './key-store';
 import { deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
@@ -235,6 +238,44 @@ export class DocvaultBackend {
     if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
   }
 
+  // ------------------------------------------------------------------ backups
+
+  /** Writes a verified backup of the open vault into its backups folder; progress as `progress` events. */
+  async backup(): Promise<BackupCreated> {
+    const store = this.#open();
+    const started = Date.now();
+    const r = await store.backup(newBackupPath(this.#path, started), {
+      onProgress: (p) => {
+        if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
+      },
+    });
+    return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };
+  }
+
+  /**
+   * Replaces the vault with the backup `name` from its backups folder: locks the vault, verifies the backup
+   * with `passphrase` (`WrongKey`, `Integrity`: the vault stays as it was, locked), keeps the replaced file,
+   * swaps, and opens the restored vault. A remembered key is replaced by the restored vault's.
+   */
+  restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
+    return this.#serial(async () => {
+      await this.#setStore(undefined);
+      const r = await Vault.restoreBackup(this.#path, join(backupsDir(this.#path), name), {
+        key: { passphrase },
+        ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
+        onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } }),
+      });
+      const ks = this.#opts.keyStore;
+      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
+      const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
+      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase }, this.#opts);
+      if (raw !== undefined) await ks?.save(this.#path, raw);
+      const status = await this.#setStore(store);
+      this.#emit({ event: 'docs.changed', data: { count: r.documents } });
+      return { status, keptAs: r.keptAs, documents: r.documents, versions: r.versions };
+    });
+  }
+
   // ------------------------------------------------------------------ channels
 
   /** Every channel's implementation, keyed by channel name. */
@@ -251,6 +292,9 @@ export class DocvaultBackend {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
     },
+    'backup.create': async () => this.backup(),
+    'backup.list': async () => listBackups(this.#path),
+    'backup.restore': async (i) => this.restoreBackup(i.name, i.passphrase),
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

@@ -4,11 +4,11 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
+import { StorageService, Vault, resolveKey, type BackupOptions, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { DocumentInput, DocumentPatch, ListQuery, Progress, TrashQuery, VaultStats, WriteOptions } from '../shared/types';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash';
+type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -61,6 +61,7 @@ class VaultStore implements Store {
   async emptyTrash() { return this.#v.emptyTrash(); }
   async stats() { return this.#v.stats(); }
   async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }
+  async backup(out: string, opts?: BackupOptions) { return this.#v.backup(out, opts); }
   async close() { this.#v.close(); }
 }
 

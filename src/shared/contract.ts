@@ -68,6 +68,43 @@ export interface ChannelInputs {
   'doc.bulkPut': { readonly documents: readonly DocumentInput[]; readonly comment?: string };
   'vault.stats': Record<string, never>;
   'vault.verify': Record<string, never>;
+  /** Writes a verified backup of the open vault into its backups folder (`<vault dir>/backups/`). */
+  'backup.create': Record<string, never>;
+  /** The backups in the vault's backups folder, newest first. */
+  'backup.list': Record<string, never>;
+  /**
+   * Replaces the vault with a backup from its backups folder (by file name), after verifying it with
+   * `passphrase` (the backup's: the vault's passphrase when it was taken). Locks the vault, keeps the replaced
+   * file as `<vault>.before-restore-<time>`, then opens the restored vault.
+   */
+  'backup.restore': { readonly name: string; readonly passphrase: string };
+}
+
+/** A backup file in the vault's backups folder. */
+export interface BackupInfo {
+  /** File name inside the backups folder (what `backup.restore` takes). */
+  readonly name: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly bytes: number;
+  /** When the file was written, ms since the epoch. */
+  readonly createdAt: number;
+}
+
+/** What `backup.create` made. */
+export interface BackupCreated extends BackupInfo {
+  readonly documents: number;
+  readonly versions: number;
+  readonly durationMs: number;
+}
+
+/** What `backup.restore` did. */
+export interface BackupRestored {
+  readonly status: VaultStatus;
+  /** Where the replaced vault was kept. */
+  readonly keptAs: string | undefined;
+  readonly documents: number;
+  readonly versions: number;
 }
 
 /** Response value of every channel (inside the {@link Result} envelope). */
@@ -94,6 +131,9 @@ export interface ChannelOutputs {
   'doc.bulkPut': BulkResult<Document>;
   'vault.stats': VaultStats;
   'vault.verify': VerifyReport;
+  'backup.create': BackupCreated;
+  'backup.list': BackupInfo[];
+  'backup.restore': BackupRestored;
 }
 
 /** Name of a request/response channel. */
@@ -123,6 +163,9 @@ export const CHANNELS = [
   'doc.getVersion',
   'doc.restore',
   'doc.bulkPut',
+  'backup.create',
+  'backup.list',
+  'backup.restore',
 ] as const satisfies readonly Channel[];
 
 /**
@@ -131,9 +174,6 @@ export const CHANNELS = [
  */
 export const RESERVED_CHANNELS = [
   'doc.diff',
-  'backup.create',
-  'backup.restore',
-  'backup.list',
   'data.import',
   'data.export',
   'search.query',

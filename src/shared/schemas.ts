@@ -49,6 +49,12 @@ const content = z.string().superRefine((v, ctx) => {
 });
 const passphrase = z.string().min(1, 'passphrase: must not be empty').max(PASSPHRASE_MAX_CHARS);
 const empty = z.strictObject({});
+/** A file name inside the backups folder: no path separators, no dot files, nothing that climbs out of it. */
+const backupName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: a backup file name (letters, digits, . _ -), not a path');
 
 const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
@@ -88,6 +94,9 @@ export const INPUT_SCHEMAS = {
   'doc.getVersion': z.strictObject({ id, version }),
   'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional() }),
   'doc.bulkPut': z.strictObject({ documents: z.array(documentInput).max(LIMITS.bulkMaxItems), comment: comment.optional() }),
+  'backup.create': empty,
+  'backup.list': empty,
+  'backup.restore': z.strictObject({ name: backupName, passphrase }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**
