@@ -1,5 +1,6 @@
 /** Every `docvault` command, in the order `docvault --help` lists them. */
 import type { Command } from '../command';
+import { backupCommand, restoreBackupCommand } from './backup';
 import { diffCommand } from './diff';
 import { getCommand } from './get';
 import { historyCommand } from './history';
@@ -26,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   restoreCommand,
   verifyCommand,
   statsCommand,
+  backupCommand,
+  restoreBackupCommand,
 ];
 
 /** The command called `name`, or undefined. */
