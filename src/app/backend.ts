@@ -11,6 +11,7 @@ import type { VaultStats } from '../shared/types';
 import { Vault } from '../main/storage';
 import { backupsDir, listBackups, newBackupPath } from './backups';
 import type { KeyStore } from './key-store';
+import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockThrottle } from './rate-limit';
 import { deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
 /** Options of {@link DocvaultBackend}. */
@@ -22,6 +23,10 @@ export interface BackendOptions extends StoreOptions {
   readonly keyStore?: KeyStore;
   /** Stats tick period while someone listens, ms. Default 1000. */
   readonly statsIntervalMs?: number;
+  /** Per-channel token buckets at the boundary (both transports); default {@link DEFAULT_CHANNEL_LIMITS}. */
+  readonly channelLimits?: Partial<ChannelLimits>;
+  /** Back-off of wrong passphrases; default the process's one ({@link processUnlockThrottle}). */
+  readonly unlockThrottle?: UnlockThrottle;
 }
 
 /** The StorageService's count of commits by other processes, when the store is one. */
@@ -44,11 +49,29 @@ export class DocvaultBackend {
   #ticker: ReturnType<typeof setInterval> | undefined;
   /** The store's count of commits by other processes at the last tick. */
   #externalSeen: number | undefined;
+  readonly #unlocks: UnlockThrottle;
+  /** Token buckets per channel, taken by the request handler of every transport over this backend. */
+  readonly limiter: ChannelLimiter;
 
   constructor(opts: BackendOptions) {
     this.#opts = opts;
     this.#path = opts.vaultPath;
     this.#factory = opts.storeFactory ?? serviceStoreFactory;
+    this.#unlocks = opts.unlockThrottle ?? processUnlockThrottle;
+    this.limiter = new ChannelLimiter(opts.channelLimits);
+  }
+
+  /** Runs a passphrase attempt under the unlock back-off: refused while it lasts, counted when wrong. */
+  async #attempt<T>(fn: () => Promise<T>): Promise<T> {
+    this.#unlocks.check(this.#path);
+    try {
+      const r = await fn();
+      this.#unlocks.succeeded(this.#path);
+      return r;
+    } catch (err) {
+      if (isDocvaultError(err, 'WrongKey')) this.#unlocks.failed(this.#path);
+      throw err;
+    }
   }
 
   /** Path of the current vault file. */
@@ -162,12 +185,12 @@ export class DocvaultBackend {
   /** Opens the vault with its passphrase. `WrongKey` leaves the vault locked. */
   unlock(passphrase: string, remember = false): Promise<VaultStatus> {
     return this.#serial(async () => {
+      this.#unlocks.check(this.#path);
       if (this.#store !== undefined) await this.#setStore(undefined);
       const raw = remember && (await this.#canRemember()) ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
-      const store =
-        raw !== undefined
-          ? await this.#factory.open(this.#path, { rawKey: raw }, this.#opts)
-          : await this.#factory.open(this.#path, { passphrase }, this.#opts);
+      const store = await this.#attempt(() =>
+        raw !== undefined ? this.#factory.open(this.#path, { rawKey: raw }, this.#opts) : this.#factory.open(this.#path, { passphrase }, this.#opts),
+      );
       if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
       return this.#setStore(store);
     });
@@ -259,12 +282,13 @@ export class DocvaultBackend {
    */
   restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
     return this.#serial(async () => {
+      this.#unlocks.check(this.#path);
       await this.#setStore(undefined);
-      const r = await Vault.restoreBackup(this.#path, join(backupsDir(this.#path), name), {
+      const r = await this.#attempt(() => Vault.restoreBackup(this.#path, join(backupsDir(this.#path), name), {
         key: { passphrase },
         ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
         onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } }),
-      });
+      }));
       const ks = this.#opts.keyStore;
       const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
       const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;

@@ -21,6 +21,8 @@ export function createHandler(backend: DocvaultBackend, log: (line: string) => v
     try {
       if (typeof channel !== 'string' || !isChannel(channel))
         throw new DocvaultError('Invalid', `Unknown channel "${String(channel).slice(0, 64)}"`, { channel: String(channel).slice(0, 64) });
+      // Before parsing: a flood of bad input costs no more than a flood of good input.
+      backend.limiter.take(channel);
       return { ok: true, value: await dispatch(backend, channel, rawInput) };
     } catch (err) {
       const error = serializeError(err);

@@ -34,7 +34,8 @@ describe('backup channels', () => {
     cleanup = t.cleanup;
     const path = join(t.dir, 'v.dvault');
     const keyStore = new MemoryKeyStore();
-    const b = new DocvaultBackend({ vaultPath: path, kdfProfile: 2, storeFactory, keyStore });
+    // The default limit of backup.restore (a burst of 3) is tested in rate-limit.test.ts; here every refusal is tried.
+    const b = new DocvaultBackend({ vaultPath: path, kdfProfile: 2, storeFactory, keyStore, channelLimits: { channels: { 'backup.restore': { ratePerSec: 100, burst: 100 } } } });
     const handle = createHandler(b);
     await b.create('pass phrase', true);
     const rememberedBefore = keyStore.keys.get(path);

@@ -1,5 +1,5 @@
 /** Backups through the service: on a reader thread, while the same service keeps writing; progress reaches the caller. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
@@ -32,6 +32,20 @@ describe('StorageService: backup', () => {
       expect(await kindOf(s.backup(out))).toBe('AlreadyExists');
       expect(await s.count()).toBe(250);
     } finally {
+      await ctx.cleanup();
+    }
+  });
+});
+
+describe('StorageService: close', () => {
+  it('leaves no -wal or -shm beside the vault (readers close before the writer, which folds the WAL in)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const ctx = await makeService(worker, { readers: 2 });
+      await ctx.service.create({ id: 'a', content: 'x' });
+      await Promise.all(Array.from({ length: 20 }, () => ctx.service.get('a')));
+      await ctx.service.close();
+      expect(existsSync(`${ctx.path}-wal`)).toBe(false);
+      expect(existsSync(`${ctx.path}-shm`)).toBe(false);
       await ctx.cleanup();
     }
   });
