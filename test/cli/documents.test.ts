@@ -166,7 +166,7 @@ describe('rm, history, diff, restore', () => {
     expect(JSON.parse(dv(['rm', '--json', 'again']))).toEqual({ id: 'again', trashed: true });
   });
 
-  it('trash lists what rm moved there; undelete brings it back; rm --purge and trash --empty delete forever', () => {
+  it('trash lists what rm moved there; undelete brings it back', () => {
     const { dv, bad } = newVault();
     expect(dv(['trash'])).toBe('The Trash is empty\n');
     dv(['put', '--id', 'a', '--title', 'Alpha'], { input: 'one' });
@@ -193,7 +193,14 @@ describe('rm, history, diff, restore', () => {
     expect(dv(['get', 'a'])).toBe('two');
     bad(['undelete', 'a'], 'NotFound', 3);
     bad(['undelete', 'nope'], 'NotFound', 3);
+  });
 
+  it('rm --purge and trash --empty delete forever', () => {
+    const { dv, bad } = newVault();
+    dv(['put', '--id', 'a'], { input: 'two' });
+    dv(['put', '--id', 'b'], { input: 'bee' });
+    dv(['put', '--id', 'c'], { input: 'sea' });
+    dv(['rm', 'b']);
     bad(['rm', 'c', '--purge', '--expected-version', '2'], 'Conflict', 4);
     expect(dv(['rm', 'c', '--purge', '--expected-version', '1'])).toBe('Deleted c forever\n');
     expect(JSON.parse(dv(['rm', 'a', '--purge', '--json']))).toEqual({ id: 'a', purged: true });

@@ -140,7 +140,7 @@ describe('integrity over history', () => {
 
   it('the vault state edited or deleted: verify reports it; later writes do not launder it', () => {
     const t = setup();
-    tamper(t, `UPDATE meta SET value = zeroblob(72) WHERE key = 'state'`);
+    tamper(t, `UPDATE counters SET b = zeroblob(72) WHERE key = 'state'`);
     expect(t.vault.verify().problems.map((p) => p.kind)).toEqual(['Vault', 'Vault']);
     t.vault.update('h', { content: 'after' });
     expect(t.vault.verify().problems).toContainEqual(expect.objectContaining({ kind: 'Vault', message: expect.stringContaining('state tag') }));

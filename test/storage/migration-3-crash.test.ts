@@ -65,7 +65,7 @@ describe('migration 3 under SIGKILL', () => {
       const state = withRawConnection(path, key, (db) => ({
         version: db.pragma('user_version', { simple: true }) as number,
         versionMacColumn: (db.prepare('PRAGMA table_info(documents)').all() as { name: string }[]).some((c) => c.name === 'version_mac'),
-        hasState: db.prepare("SELECT count(*) FROM meta WHERE key = 'state'").pluck().get() as number,
+        hasState: db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'document_tags_ai'").pluck().get() as number,
         ok: db.pragma('integrity_check', { simple: true }) as string,
       }));
       expect([2, 3]).toContain(state.version);

@@ -15,8 +15,9 @@ export const verifyCommand: Command = {
   summary: 'check every version, every document and the file itself',
   usage: '',
   description: [
-    "Checks each version's HMAC tag and SHA-256 checksum, each document head, SQLite's integrity check, and",
-    `that no version or tag row is orphaned. Prints the report; exits ${EXIT.integrity} (with an Integrity line on stderr) if anything failed.`,
+    "Checks each document's head and its whole chain of versions (HMAC tags, SHA-256 checksums, no gaps), the",
+    "vault's tagged set of documents, the counters and tag rows, orphan rows and SQLite's integrity check; damaged",
+    `pages are reported and skipped. Prints the report; exits ${EXIT.integrity} (with an Integrity line on stderr) if anything failed.`,
     'Shows progress on stderr when stderr is a terminal.',
   ].join('\n'),
   options: {},

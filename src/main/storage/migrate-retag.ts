@@ -6,9 +6,8 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
-import { POISONED_TAG, headMac, headMacV2, macEqual, setTerm, versionMac, versionMacV2, xorInto } from './integrity';
+import { POISONED_TAG, headMac, headMacV2, macEqual, setTerm, stateMac, versionMac, versionMacV2, xorInto } from './integrity';
 import { encodeState, initialState } from './vault-state';
-import { stateMac } from './integrity';
 
 interface Head {
   doc: number;
@@ -44,13 +43,13 @@ interface Version {
 const BATCH = 256;
 const SPAN = 2 ** 24;
 
-/** Rewrites every tag of a schema-2 vault as v2 and writes `meta.state`. */
+/** Rewrites every tag of a schema-2 vault as v2 and writes the `state` row of `counters`. */
 export function retagV2(db: Database.Database, macKey: Uint8Array | undefined): void {
   const count = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   if (macKey === undefined) {
     if (count > 0) throw new DocvaultError('Internal', 'Migration 3 rewrites integrity tags and needs the vault key');
     // A fresh schema being built before the vault has a key (tests): an empty state the first write re-tags.
-    db.prepare("INSERT INTO meta (key, value) VALUES ('state', ?)").run(encodeState(initialState(Buffer.alloc(32))));
+    db.prepare("INSERT INTO counters (key, n, b) VALUES ('state', 0, ?)").run(encodeState(initialState(Buffer.alloc(32))));
     return;
   }
   const heads = db.prepare(
@@ -109,5 +108,5 @@ export function retagV2(db: Database.Database, macKey: Uint8Array | undefined): 
       xorInto(acc, setTerm(macKey, h.id, tag));
     }
   }
-  db.prepare("INSERT INTO meta (key, value) VALUES ('state', ?)").run(encodeState({ seq: 0, acc, tag: stateMac(macKey, 0, acc) }));
+  db.prepare("INSERT INTO counters (key, n, b) VALUES ('state', 0, ?)").run(encodeState({ seq: 0, acc, tag: stateMac(macKey, 0, acc) }));
 }

@@ -1,5 +1,5 @@
 /**
- * The vault's state row (`meta.state`, schema 3): a commit sequence number, the XOR of every document's
+ * The vault's state row (`counters` row `state`, column `b`, schema 3: on the page every save already writes): a commit sequence number, the XOR of every document's
  * set term (see integrity.ts `setTerm`) and a tag over both. Every write that adds, changes or removes a
  * head updates it in the same transaction, in O(1): remove the old head's term, add the new one's. verify()
  * recomputes the XOR from the heads, so a document deleted, or a head rolled back to an older row, outside
@@ -16,7 +16,7 @@ export interface VaultState {
 
 const SIZE = 8 + 32 + 32;
 
-/** Encodes a state as the 72 bytes stored in `meta.state`. */
+/** Encodes a state as the 72 bytes stored in the `state` row of `counters`. */
 export function encodeState(s: VaultState): Buffer {
   const b = Buffer.alloc(SIZE);
   b.writeBigUInt64BE(BigInt(s.seq), 0);
@@ -25,7 +25,7 @@ export function encodeState(s: VaultState): Buffer {
   return b;
 }
 
-/** Decodes `meta.state`; undefined when it is missing or malformed. */
+/** Decodes the `state` row of `counters`; undefined when it is missing or malformed. */
 export function decodeState(value: unknown): VaultState | undefined {
   if (!Buffer.isBuffer(value) || value.length !== SIZE) return undefined;
   return { seq: Number(value.readBigUInt64BE(0)), acc: Buffer.from(value.subarray(8, 40)), tag: Buffer.from(value.subarray(40, 72)) };

@@ -29,7 +29,7 @@ import {
 } from '../../shared/types';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
-import { StatementCache, mapSqliteError, type ReadableDB } from './engine/db';
+import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
 import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
 import { ChangeDetector } from './engine/freshness';
@@ -539,17 +539,7 @@ export class Vault {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      // Its own read transaction, unless the caller's transaction is open (then it reads inside that one).
-      const own = !db.inTransaction;
-      const tx = {
-        begin: (): void => {
-          if (own) db.exec('BEGIN DEFERRED');
-        },
-        end: (): void => {
-          if (own && db.inTransaction) db.exec('ROLLBACK'); // read-only: nothing to commit
-        },
-      };
-      const report = verifyVault(this.#read, tx, onProgress);
+      const report = verifyVault(this.#read, readTransaction(db), onProgress);
       return { ...report, durationMs: now() - t0 };
     });
   }

@@ -81,3 +81,19 @@ export function mapSqliteError(err: unknown, context: string, id?: string): Docv
   if (code.startsWith('SQLITE_IOERR')) return new DocvaultError('Internal', `${context}: I/O error (${msg})`, undefined, { cause: err });
   return new DocvaultError('Internal', `${context}: ${msg}`, undefined, { cause: err });
 }
+
+/**
+ * A restartable read transaction on `db`: its own (BEGIN DEFERRED ... ROLLBACK: read-only, nothing to
+ * commit), unless the caller's transaction is already open, in which case it reads inside that one.
+ */
+export function readTransaction(db: ReadableDB): { begin(): void; end(): void } {
+  const own = !db.inTransaction;
+  return {
+    begin: () => {
+      if (own) db.exec('BEGIN DEFERRED');
+    },
+    end: () => {
+      if (own && db.inTransaction) db.exec('ROLLBACK');
+    },
+  };
+}

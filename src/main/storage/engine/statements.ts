@@ -21,7 +21,7 @@ export function prepareReads(db: ReadableDB) {
     documentCount: db.prepare("SELECT n FROM counters WHERE key = 'documents'").pluck(),
     /** A running total by its key (`type:<t>`, `tag:<t>`). */
     counter: db.prepare('SELECT n FROM counters WHERE key = ?').pluck(),
-    vaultState: db.prepare("SELECT value FROM meta WHERE key = 'state'").pluck(),
+    vaultState: db.prepare("SELECT b FROM counters WHERE key = 'state'").pluck(),
   };
 }
 
@@ -44,7 +44,7 @@ export function prepareWrites(db: WritableDB) {
     deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
     setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),
     trashedDocs: db.prepare('SELECT doc, id, head_mac FROM documents WHERE trashed_at IS NOT NULL'),
-    setState: db.prepare("UPDATE meta SET value = ? WHERE key = 'state'"),
+    setState: db.prepare("UPDATE counters SET b = ? WHERE key = 'state'"),
   };
 }
 
