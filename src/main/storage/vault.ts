@@ -8,6 +8,7 @@
  * life, transactions, the cache and its freshness, and per-operation timing.
  */
 import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
 import {
   LIMITS,
@@ -31,7 +32,8 @@ import { validateBulk, validateId, validateVersion } from '../../shared/validati
 import { DocumentCache } from './cache';
 import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
-import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
+import { backupVault, fsyncDir, fsyncFile, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
+import { refuseIfOpen, rekeyCopy, rekeyTempPath, removeCopy, resolveNewKey, swapIn } from './engine/rekey';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
@@ -487,6 +489,65 @@ export class Vault {
   }
 
   // ---------------------------------------------------------------- maintenance
+
+  /**
+   * Changes the key of the (closed) vault at `path` from `key` to `newKey` (a passphrase or a raw key),
+   * by copy and swap (see engine/rekey.ts): a verified copy, its tags re-derived under the new key, the copy
+   * re-encrypted (journal DELETE for the rekey, then WAL again), verified with the new key, renamed over the
+   * vault. Killed at any moment, the vault opens with the old key or the new one. `WrongKey` for a wrong
+   * `key`, `Invalid` for a plain vault or a bad new key, `Overloaded` while the vault is open anywhere,
+   * `Integrity` if the vault does not verify (nothing changes).
+   */
+  static async rekey(
+    path: string,
+    opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
+  ): Promise<{ readonly documents: number; readonly versions: number; readonly durationMs: number }> {
+    const t0 = now();
+    refuseIfOpen(path, 'rekey');
+    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
+    const progress = opts.onProgress;
+    const next = await resolveNewKey(opts.newKey);
+    const copy = rekeyTempPath(path);
+    try {
+      const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
+      let old: { rawKey?: Buffer; passphrase?: string } = {};
+      try {
+        if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
+        // The copy is verified under the old key before anything is re-tagged: damage is never laundered.
+        v.backup(copy, { ...(progress === undefined ? {} : { onProgress: (p: Progress) => progress({ ...p, phase: p.phase === 'copy' ? 'copy' : 'check' }) }) });
+        const k = v.#key;
+        old = 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
+      } finally {
+        v.close();
+      }
+      try {
+        rekeyCopy(copy, old, next, opts.nativeBinding, progress);
+      } finally {
+        wipe(old.rawKey);
+      }
+      const nv = Vault.openSync(copy, { key: { rawKey: next.rawKey }, readonly: true, memoryMode: 'baseline', ...binding });
+      let report: VerifyReport;
+      try {
+        report = nv.verify(progress === undefined ? undefined : (p) => progress({ ...p, phase: 'verify' }));
+      } finally {
+        nv.close();
+      }
+      if (!report.ok)
+        throw new DocvaultError('Internal', `rekey: the re-keyed copy did not verify (${report.problems[0]?.message ?? 'unknown problem'}); the vault is unchanged`);
+      removeCopy(`${copy}-wal`);
+      removeCopy(`${copy}-shm`);
+      fsyncFile(copy);
+      refuseIfOpen(path, 'rekey'); // opened by someone meanwhile: their writes would go to the old file
+      swapIn(copy, path);
+      fsyncDir(dirname(path));
+      return { documents: report.documents, versions: report.versions, durationMs: now() - t0 };
+    } catch (err) {
+      removeCopy(copy);
+      throw mapSqliteError(err, 'Changing the key');
+    } finally {
+      wipe(next.rawKey);
+    }
+  }
 
   /**
    * Writes a consistent, verified copy of the vault to `out` while other connections keep writing

@@ -59,7 +59,8 @@ function removeWithSidecars(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
 }
 
-function fsyncFile(path: string): void {
+/** fsyncs a file by path. */
+export function fsyncFile(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
@@ -69,7 +70,7 @@ function fsyncFile(path: string): void {
 }
 
 /** Makes a rename durable: fsync the directory holding the entry (not possible on every platform). */
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
