@@ -7,6 +7,7 @@ import { historyCommand } from './history';
 import { initCommand } from './init';
 import { lsCommand } from './ls';
 import { putCommand } from './put';
+import { rekeyCommand } from './rekey';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 import { statsCommand } from './stats';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   statsCommand,
   backupCommand,
   restoreBackupCommand,
+  rekeyCommand,
 ];
 
 /** The command called `name`, or undefined. */
