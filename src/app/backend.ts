@@ -261,6 +261,36 @@ export class DocvaultBackend {
     if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
   }
 
+  // ------------------------------------------------------------------ changing the passphrase
+
+  /**
+   * Changes the passphrase: locks the vault (the change needs it closed everywhere), re-keys it by copy and
+   * swap (`Vault.rekey`: old or new passphrase, never neither), and opens it with the new one. `passphrase`
+   * is tried under the unlock back-off (`WrongKey` leaves the vault as it was, locked). A remembered key is
+   * replaced by the new one.
+   */
+  changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
+    return this.#serial(async () => {
+      this.#unlocks.check(this.#path);
+      await this.#setStore(undefined);
+      await this.#attempt(() =>
+        Vault.rekey(this.#path, {
+          key: { passphrase },
+          newKey: this.#opts.kdfProfile === undefined ? { passphrase: newPassphrase } : { passphrase: newPassphrase, kdfProfile: this.#opts.kdfProfile },
+          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
+          onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'vault.changePassphrase' } }),
+        }),
+      );
+      const ks = this.#opts.keyStore;
+      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
+      const raw = remembered ? await deriveRawKeyHex(this.#path, newPassphrase).catch(() => undefined) : undefined;
+      if (remembered && raw === undefined) await ks?.forget(this.#path);
+      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase: newPassphrase }, this.#opts);
+      if (raw !== undefined) await ks?.save(this.#path, raw);
+      return this.#setStore(store);
+    });
+  }
+
   // ------------------------------------------------------------------ backups
 
   /** Writes a verified backup of the open vault into its backups folder; progress as `progress` events. */
@@ -316,6 +346,7 @@ export class DocvaultBackend {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
     },
+    'vault.changePassphrase': async (i) => this.changePassphrase(i.passphrase, i.newPassphrase),
     'backup.create': async () => this.backup(),
     'backup.list': async () => listBackups(this.#path),
     'backup.restore': async (i) => this.restoreBackup(i.name, i.passphrase),

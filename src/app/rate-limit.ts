@@ -92,6 +92,7 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
     'vault.unlock': { ratePerSec: 2, burst: 10 },
     'vault.create': { ratePerSec: 1, burst: 5 },
     'vault.verify': { ratePerSec: 1, burst: 5 },
+    'vault.changePassphrase': { ratePerSec: 0.2, burst: 3 },
     'backup.create': { ratePerSec: 0.2, burst: 3 },
     'backup.restore': { ratePerSec: 0.2, burst: 3 },
   },

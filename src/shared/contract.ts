@@ -68,6 +68,11 @@ export interface ChannelInputs {
   'doc.bulkPut': { readonly documents: readonly DocumentInput[]; readonly comment?: string };
   'vault.stats': Record<string, never>;
   'vault.verify': Record<string, never>;
+  /**
+   * Changes the vault's passphrase (re-encrypts it, re-derives every integrity tag). Locks the vault for the
+   * change and opens it again with the new passphrase; a remembered key is replaced by the new one.
+   */
+  'vault.changePassphrase': { readonly passphrase: string; readonly newPassphrase: string };
   /** Writes a verified backup of the open vault into its backups folder (`<vault dir>/backups/`). */
   'backup.create': Record<string, never>;
   /** The backups in the vault's backups folder, newest first. */
@@ -131,6 +136,7 @@ export interface ChannelOutputs {
   'doc.bulkPut': BulkResult<Document>;
   'vault.stats': VaultStats;
   'vault.verify': VerifyReport;
+  'vault.changePassphrase': VaultStatus;
   'backup.create': BackupCreated;
   'backup.list': BackupInfo[];
   'backup.restore': BackupRestored;
@@ -148,6 +154,7 @@ export const CHANNELS = [
   'vault.forget',
   'vault.stats',
   'vault.verify',
+  'vault.changePassphrase',
   'doc.get',
   'doc.create',
   'doc.update',

@@ -94,6 +94,7 @@ export const INPUT_SCHEMAS = {
   'doc.getVersion': z.strictObject({ id, version }),
   'doc.restore': z.strictObject({ id, version, expectedVersion: expectedVersion.optional() }),
   'doc.bulkPut': z.strictObject({ documents: z.array(documentInput).max(LIMITS.bulkMaxItems), comment: comment.optional() }),
+  'vault.changePassphrase': z.strictObject({ passphrase, newPassphrase: passphrase }),
   'backup.create': empty,
   'backup.list': empty,
   'backup.restore': z.strictObject({ name: backupName, passphrase }),
