@@ -109,4 +109,43 @@ describe('docvault backup / restore-backup', () => {
     }
     expect(killedMidway).toBeGreaterThan(0);
   });
+
+  it('a restore killed at any moment leaves the vault as it was or as the backup, whole', async () => {
+    const { vault, hex, args } = newVault();
+    const v = Vault.openSync(vault, { key: { rawKey: hex } });
+    v.bulkCreate(Array.from({ length: 1500 }, (_, i) => ({ id: `r${i}`, content: randomBytes(2048).toString('hex') })));
+    v.close();
+    const out = join(dir, `restore-src-${n}.dvault`);
+    ok(args('backup', out));
+    ok(args('put', '--id', 'only-in-the-vault'), { input: 'x' });
+    let killedMidway = 0;
+    for (let round = 0; round < 6; round++) {
+      let isRestored: boolean | undefined;
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'docvault.mjs'), ...args('restore-backup', out)], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 60 * (round + 1))));
+      child.kill('SIGKILL');
+      const code = await exited;
+      if (code === null) killedMidway++;
+      const after = Vault.openSync(vault, { key: { rawKey: hex } });
+      try {
+        expect(after.verify().ok).toBe(true);
+        const count = after.count();
+        // The old vault (1,501 documents) or the backup (1,500), nothing in between.
+        expect([1500, 1501]).toContain(count);
+        isRestored = count === 1500;
+        if (!isRestored) expect(after.exists('only-in-the-vault')).toBe(true);
+        if (code === 0) expect(count).toBe(1500);
+      } finally {
+        after.close();
+      }
+      if (isRestored === true) {
+        // Put the vault back to its old state for the next round.
+        const w = Vault.openSync(vault, { key: { rawKey: hex } });
+        w.put({ id: 'only-in-the-vault', content: 'x' });
+        w.close();
+      }
+    }
+    expect(killedMidway).toBeGreaterThan(0);
+  });
 });
