@@ -1,4 +1,4 @@
-/** The bar across the top: vault path, live counts, Trash, Verify, Lock. */
+/** The bar across the top: vault path, live counts, Trash, Verify, Back up, Lock. */
 import type { PushEvents } from '../../shared/contract';
 import { shortcutOf } from '../../shared/shortcuts';
 import { plural } from '../model/vault-screen';
@@ -11,11 +11,12 @@ export interface TopBarProps {
   readonly view: 'documents' | 'trash';
   readonly onToggleTrash?: () => void;
   readonly onVerify: () => void;
+  readonly onBackup: () => void;
   readonly onLock: () => void;
 }
 
 /** The top bar. */
-export function TopBar({ path, stats, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
+export function TopBar({ path, stats, view, onToggleTrash, onVerify, onBackup, onLock }: TopBarProps) {
   return (
     <header className="topbar">
       <strong className="brand">docvault</strong>
@@ -35,6 +36,9 @@ export function TopBar({ path, stats, view, onToggleTrash, onVerify, onLock }: T
       )}
       <button type="button" onClick={onVerify} title="Check every stored version against its signature">
         Verify
+      </button>
+      <button type="button" onClick={onBackup} title="Write a verified, encrypted copy of the vault to its backups folder">
+        Back up
       </button>
       <button type="button" onClick={onLock} title={`Lock (${chordHint(shortcutOf('lock'))})`}>
         Lock

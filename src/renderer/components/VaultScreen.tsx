@@ -9,6 +9,7 @@ import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { TrashView } from './TrashView';
 import { UndoNotice } from './UndoNotice';
+import { BackupDialog } from './BackupDialog';
 import { VerifyDialog } from './VerifyDialog';
 
 /** Props of {@link VaultScreen}. */
@@ -24,7 +25,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   const selection = state.selection;
   return (
     <div className="app">
-      <TopBar path={status.path} stats={v.stats} view={state.view} onToggleTrash={v.toggleTrash} onVerify={v.verify} onLock={v.lock} />
+      <TopBar path={status.path} stats={v.stats} view={state.view} onToggleTrash={v.toggleTrash} onVerify={v.verify} onBackup={v.backup} onLock={v.lock} />
       <Sidebar
         filters={state.filters}
         types={v.types}
@@ -57,6 +58,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         )}
       </div>
       {state.trashed !== undefined && <UndoNotice doc={state.trashed} onUndo={() => void v.undo()} onDismiss={() => dispatch({ type: 'dismissTrashed' })} />}
+      {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (
         <ConfirmDialog

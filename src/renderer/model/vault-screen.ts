@@ -2,6 +2,7 @@
  * The unlocked window as a state machine: which view and document are shown, the list's filters, the
  * unsaved-change guard, the dialogs and the Undo notice. Pure (no React, no calls): unit-tested in test/renderer.
  */
+import type { BackupCreated } from '../../shared/contract';
 import type { SerializedError } from '../../shared/errors';
 import type { ListQuery, SortKey, VerifyReport } from '../../shared/types';
 
@@ -34,6 +35,8 @@ export interface VaultScreenState {
   readonly pending: (() => void) | undefined;
   readonly error: SerializedError | undefined;
   readonly report: VerifyReport | undefined;
+  /** The backup just written, shown until dismissed. */
+  readonly backup: BackupCreated | undefined;
   readonly trashed: Trashed | undefined;
 }
 
@@ -49,6 +52,7 @@ export const initialVaultScreen: VaultScreenState = {
   pending: undefined,
   error: undefined,
   report: undefined,
+  backup: undefined,
   trashed: undefined,
 };
 
@@ -62,6 +66,7 @@ export type VaultScreenAction =
   | { readonly type: 'answered' }
   | { readonly type: 'error'; readonly error: SerializedError | undefined }
   | { readonly type: 'report'; readonly report: VerifyReport | undefined }
+  | { readonly type: 'backup'; readonly backup: BackupCreated | undefined }
   | { readonly type: 'trashed'; readonly doc: Trashed }
   | { readonly type: 'undone' }
   | { readonly type: 'dismissTrashed' }
@@ -90,6 +95,8 @@ export function vaultScreenReducer(s: VaultScreenState, a: VaultScreenAction): V
       return { ...s, error: a.error };
     case 'report':
       return { ...s, report: a.report };
+    case 'backup':
+      return { ...s, backup: a.backup };
     case 'trashed':
       return { ...s, trashed: a.doc, selection: { kind: 'none' }, generation: s.generation + 1 };
     case 'undone':
