@@ -29,6 +29,12 @@ export interface BackendOptions extends StoreOptions {
   readonly unlockThrottle?: UnlockThrottle;
 }
 
+/** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
+async function proveKey(path: string, passphrase: string, nativeBinding: string | undefined): Promise<void> {
+  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  v.close();
+}
+
 /** The StorageService's count of commits by other processes, when the store is one. */
 function externalChangesOf(s: VaultStats): number | undefined {
   const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
@@ -264,7 +270,8 @@ export class DocvaultBackend {
   // ------------------------------------------------------------------ changing the passphrase
 
   /**
-   * Changes the passphrase: locks the vault (the change needs it closed everywhere), re-keys it by copy and
+   * Changes the passphrase: proves the current one (a wrong one leaves the vault open), locks the vault (the
+   * change needs it closed everywhere), re-keys it by copy and
    * swap (`Vault.rekey`: old or new passphrase, never neither), and opens it with the new one. `passphrase`
    * is tried under the unlock back-off (`WrongKey` leaves the vault as it was, locked). A remembered key is
    * replaced by the new one.
@@ -272,6 +279,8 @@ export class DocvaultBackend {
   changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
     return this.#serial(async () => {
       this.#unlocks.check(this.#path);
+      // Prove the current passphrase first, with the vault still open: a typo must not lock the window.
+      await this.#attempt(() => proveKey(this.#path, passphrase, this.#opts.nativeBinding));
       await this.#setStore(undefined);
       await this.#attempt(() =>
         Vault.rekey(this.#path, {
@@ -313,8 +322,11 @@ export class DocvaultBackend {
   restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
     return this.#serial(async () => {
       this.#unlocks.check(this.#path);
+      const file = join(backupsDir(this.#path), name);
+      // A wrong passphrase for the backup is refused before the vault is locked.
+      if (existsSync(file)) await this.#attempt(() => proveKey(file, passphrase, this.#opts.nativeBinding));
       await this.#setStore(undefined);
-      const r = await this.#attempt(() => Vault.restoreBackup(this.#path, join(backupsDir(this.#path), name), {
+      const r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
         key: { passphrase },
         ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
         onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } }),

@@ -1,4 +1,4 @@
-/** The bar across the top: vault path, live counts, Trash, Verify, Back up, Lock. */
+/** The bar across the top: vault path, live counts, Trash, Verify, Back up, Passphrase…, Lock. */
 import type { PushEvents } from '../../shared/contract';
 import { shortcutOf } from '../../shared/shortcuts';
 import { plural } from '../model/vault-screen';
@@ -12,11 +12,12 @@ export interface TopBarProps {
   readonly onToggleTrash?: () => void;
   readonly onVerify: () => void;
   readonly onBackup: () => void;
+  readonly onChangePassphrase: () => void;
   readonly onLock: () => void;
 }
 
 /** The top bar. */
-export function TopBar({ path, stats, view, onToggleTrash, onVerify, onBackup, onLock }: TopBarProps) {
+export function TopBar({ path, stats, view, onToggleTrash, onVerify, onBackup, onChangePassphrase, onLock }: TopBarProps) {
   return (
     <header className="topbar">
       <strong className="brand">docvault</strong>
@@ -39,6 +40,9 @@ export function TopBar({ path, stats, view, onToggleTrash, onVerify, onBackup, o
       </button>
       <button type="button" onClick={onBackup} title="Write a verified, encrypted copy of the vault to its backups folder">
         Back up
+      </button>
+      <button type="button" onClick={onChangePassphrase} title="Re-encrypt the vault with a new passphrase">
+        Passphrase…
       </button>
       <button type="button" onClick={onLock} title={`Lock (${chordHint(shortcutOf('lock'))})`}>
         Lock

@@ -10,6 +10,7 @@ import { TopBar } from './TopBar';
 import { TrashView } from './TrashView';
 import { UndoNotice } from './UndoNotice';
 import { BackupDialog } from './BackupDialog';
+import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { VerifyDialog } from './VerifyDialog';
 
 /** Props of {@link VaultScreen}. */
@@ -25,7 +26,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   const selection = state.selection;
   return (
     <div className="app">
-      <TopBar path={status.path} stats={v.stats} view={state.view} onToggleTrash={v.toggleTrash} onVerify={v.verify} onBackup={v.backup} onLock={v.lock} />
+      <TopBar path={status.path} stats={v.stats} view={state.view} onToggleTrash={v.toggleTrash} onVerify={v.verify} onBackup={v.backup} onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))} onLock={v.lock} />
       <Sidebar
         filters={state.filters}
         types={v.types}
@@ -58,6 +59,15 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         )}
       </div>
       {state.trashed !== undefined && <UndoNotice doc={state.trashed} onUndo={() => void v.undo()} onDismiss={() => dispatch({ type: 'dismissTrashed' })} />}
+      {state.changingPassphrase && (
+        <ChangePassphraseDialog
+          onDone={(s) => {
+            dispatch({ type: 'changePassphrase', open: false });
+            onStatus(s);
+          }}
+          onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
+        />
+      )}
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (

@@ -35,6 +35,8 @@ export interface VaultScreenState {
   readonly pending: (() => void) | undefined;
   readonly error: SerializedError | undefined;
   readonly report: VerifyReport | undefined;
+  /** The Change passphrase dialog is open. */
+  readonly changingPassphrase: boolean;
   /** The backup just written, shown until dismissed. */
   readonly backup: BackupCreated | undefined;
   readonly trashed: Trashed | undefined;
@@ -53,6 +55,7 @@ export const initialVaultScreen: VaultScreenState = {
   error: undefined,
   report: undefined,
   backup: undefined,
+  changingPassphrase: false,
   trashed: undefined,
 };
 
@@ -67,6 +70,7 @@ export type VaultScreenAction =
   | { readonly type: 'error'; readonly error: SerializedError | undefined }
   | { readonly type: 'report'; readonly report: VerifyReport | undefined }
   | { readonly type: 'backup'; readonly backup: BackupCreated | undefined }
+  | { readonly type: 'changePassphrase'; readonly open: boolean }
   | { readonly type: 'trashed'; readonly doc: Trashed }
   | { readonly type: 'undone' }
   | { readonly type: 'dismissTrashed' }
@@ -97,6 +101,8 @@ export function vaultScreenReducer(s: VaultScreenState, a: VaultScreenAction): V
       return { ...s, report: a.report };
     case 'backup':
       return { ...s, backup: a.backup };
+    case 'changePassphrase':
+      return { ...s, changingPassphrase: a.open };
     case 'trashed':
       return { ...s, trashed: a.doc, selection: { kind: 'none' }, generation: s.generation + 1 };
     case 'undone':
