@@ -4,17 +4,19 @@
  * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
+import { basename, join } from 'node:path';
+import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
 import type { VaultStats } from '../shared/types';
 import type { AppSettings } from '../shared/live';
-import type { KeySpec } from '../main/storage';
+import { Vault, type KeySpec } from '../main/storage';
+import { backupsDir, listBackups, newBackupPath } from './backups';
 import { BenchPanel } from './bench-panel';
 import { isEncryptedFile, vaultFacts } from './facts';
 import { IdleLock } from './idle-lock';
 import type { KeyStore } from './key-store';
 import { LiveStats } from './live-stats';
+import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockThrottle } from './rate-limit';
 import { SETTINGS_FILE, SettingsStore } from './settings';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
@@ -31,6 +33,16 @@ export interface BackendOptions extends StoreOptions {
   readonly appDataDir?: string;
   /** Parent folder of the benchmark panel's scratch folders. Default: the OS temp folder. */
   readonly benchScratchRoot?: string;
+  /** Per-channel token buckets at the boundary (both transports); default {@link DEFAULT_CHANNEL_LIMITS}. */
+  readonly channelLimits?: Partial<ChannelLimits>;
+  /** Back-off of wrong passphrases; default the process's one ({@link processUnlockThrottle}). */
+  readonly unlockThrottle?: UnlockThrottle;
+}
+
+/** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
+async function proveKey(path: string, passphrase: string, nativeBinding: string | undefined): Promise<void> {
+  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  v.close();
 }
 
 /** The StorageService's count of commits by other processes, when the store is one. */
@@ -59,11 +71,16 @@ export class DocvaultBackend {
   readonly #settings: SettingsStore;
   readonly #idle: IdleLock;
   readonly #bench: BenchPanel;
+  readonly #unlocks: UnlockThrottle;
+  /** Token buckets per channel, taken by the request handler of every transport over this backend. */
+  readonly limiter: ChannelLimiter;
 
   constructor(opts: BackendOptions) {
     this.#opts = opts;
     this.#path = opts.vaultPath;
     this.#factory = opts.storeFactory ?? serviceStoreFactory;
+    this.#unlocks = opts.unlockThrottle ?? processUnlockThrottle;
+    this.limiter = new ChannelLimiter(opts.channelLimits);
     this.#live = new LiveStats({
       snapshot: () => this.#store?.stats(),
       emit: (data) => this.#emit({ event: 'stats.tick', data }),
@@ -107,6 +124,19 @@ export class DocvaultBackend {
       ...(s.cacheMiB === null ? {} : { cacheBytes: s.cacheMiB * 1024 * 1024 }),
       ...(s.readers === null ? {} : { readers: s.readers }),
     };
+  }
+
+  /** Runs a passphrase attempt under the unlock back-off: refused while it lasts, counted when wrong. */
+  async #attempt<T>(fn: () => Promise<T>): Promise<T> {
+    this.#unlocks.check(this.#path);
+    try {
+      const r = await fn();
+      this.#unlocks.succeeded(this.#path);
+      return r;
+    } catch (err) {
+      if (isDocvaultError(err, 'WrongKey')) this.#unlocks.failed(this.#path);
+      throw err;
+    }
   }
 
   /** Path of the current vault file. */
@@ -233,6 +263,8 @@ export class DocvaultBackend {
    */
   unlock(input: UnlockInput): Promise<VaultStatus> {
     return this.#serial(async () => {
+      // Refused while the back-off lasts, before any key derivation runs.
+      this.#unlocks.check(this.#path);
       const remember = 'remember' in input && input.remember === true && (await this.#canRemember());
       let key: KeySpec;
       if ('passphrase' in input) {
@@ -240,8 +272,10 @@ export class DocvaultBackend {
         key = raw !== undefined ? { rawKey: raw } : { passphrase: input.passphrase };
       } else if ('rawKey' in input) key = { rawKey: input.rawKey.toLowerCase() };
       else key = { encryption: false };
-      if (this.#store !== undefined) await checkKey(this.#path, key, this.#storeOptions());
-      else await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+      await this.#attempt(async () => {
+        if (this.#store !== undefined) await checkKey(this.#path, key, this.#storeOptions());
+        else await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+      });
       if (remember && 'rawKey' in key) await this.#opts.keyStore?.save(this.#path, typeof key.rawKey === 'string' ? key.rawKey : Buffer.from(key.rawKey).toString('hex'));
       return this.status();
     });
@@ -315,6 +349,81 @@ export class DocvaultBackend {
     if (raw !== undefined) await this.#opts.keyStore?.save(this.#path, raw);
   }
 
+  // ------------------------------------------------------------------ changing the passphrase
+
+  /**
+   * Changes the passphrase: proves the current one (a wrong one leaves the vault open), locks the vault (the
+   * change needs it closed everywhere), re-keys it by copy and
+   * swap (`Vault.rekey`: old or new passphrase, never neither), and opens it with the new one. `passphrase`
+   * is tried under the unlock back-off (`WrongKey` leaves the vault as it was, locked). A remembered key is
+   * replaced by the new one.
+   */
+  changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
+    return this.#serial(async () => {
+      this.#unlocks.check(this.#path);
+      // Prove the current passphrase first, with the vault still open: a typo must not lock the window.
+      await this.#attempt(() => proveKey(this.#path, passphrase, this.#opts.nativeBinding));
+      await this.#setStore(undefined);
+      await this.#attempt(() =>
+        Vault.rekey(this.#path, {
+          key: { passphrase },
+          newKey: this.#opts.kdfProfile === undefined ? { passphrase: newPassphrase } : { passphrase: newPassphrase, kdfProfile: this.#opts.kdfProfile },
+          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
+          onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'vault.changePassphrase' } }),
+        }),
+      );
+      const ks = this.#opts.keyStore;
+      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
+      const raw = remembered ? await deriveRawKeyHex(this.#path, newPassphrase).catch(() => undefined) : undefined;
+      if (remembered && raw === undefined) await ks?.forget(this.#path);
+      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase: newPassphrase }, this.#storeOptions());
+      if (raw !== undefined) await ks?.save(this.#path, raw);
+      return this.#setStore(store);
+    });
+  }
+
+  // ------------------------------------------------------------------ backups
+
+  /** Writes a verified backup of the open vault into its backups folder; progress as `progress` events. */
+  async backup(): Promise<BackupCreated> {
+    const store = this.#open();
+    const started = Date.now();
+    const r = await store.backup(newBackupPath(this.#path, started), {
+      onProgress: (p) => {
+        if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
+      },
+    });
+    return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };
+  }
+
+  /**
+   * Replaces the vault with the backup `name` from its backups folder: locks the vault, verifies the backup
+   * with `passphrase` (`WrongKey`, `Integrity`: the vault stays as it was, locked), keeps the replaced file,
+   * swaps, and opens the restored vault. A remembered key is replaced by the restored vault's.
+   */
+  restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
+    return this.#serial(async () => {
+      this.#unlocks.check(this.#path);
+      const file = join(backupsDir(this.#path), name);
+      // A wrong passphrase for the backup is refused before the vault is locked.
+      if (existsSync(file)) await this.#attempt(() => proveKey(file, passphrase, this.#opts.nativeBinding));
+      await this.#setStore(undefined);
+      const r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
+        key: { passphrase },
+        ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
+        onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } }),
+      }));
+      const ks = this.#opts.keyStore;
+      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
+      const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
+      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase }, this.#storeOptions());
+      if (raw !== undefined) await ks?.save(this.#path, raw);
+      const status = await this.#setStore(store);
+      this.#emit({ event: 'docs.changed', data: { count: r.documents } });
+      return { status, keptAs: r.keptAs, documents: r.documents, versions: r.versions };
+    });
+  }
+
   // ------------------------------------------------------------------ channels
 
   /** Every channel's implementation, keyed by channel name. */
@@ -359,6 +468,10 @@ export class DocvaultBackend {
     },
     'bench.runs': async () => this.#bench.runs(),
     'bench.export': async (i) => this.#bench.export(i.id, i.format),
+    'vault.changePassphrase': async (i) => this.changePassphrase(i.passphrase, i.newPassphrase),
+    'backup.create': async () => this.backup(),
+    'backup.list': async () => listBackups(this.#path),
+    'backup.restore': async (i) => this.restoreBackup(i.name, i.passphrase),
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

@@ -22,6 +22,8 @@ export function createHandler(backend: DocvaultBackend, log: (line: string) => v
     try {
       if (typeof channel !== 'string' || !isChannel(channel))
         throw new DocvaultError('Invalid', `Unknown channel "${String(channel).slice(0, 64)}"`, { channel: String(channel).slice(0, 64) });
+      // Before parsing: a flood of bad input costs no more than a flood of good input.
+      backend.limiter.take(channel);
       const value = await dispatch(backend, channel, rawInput);
       failed = false;
       return { ok: true, value };

@@ -4,13 +4,13 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { StorageService, Vault, resolveKey, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
+import { StorageService, Vault, resolveKey, type BackupOptions, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { SearchQuery } from '../shared/search';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash';
+type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -70,6 +70,7 @@ class VaultStore implements Store {
   async emptyTrash() { return this.#v.emptyTrash(); }
   async stats() { return this.#v.stats(); }
   async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }
+  async backup(out: string, opts?: BackupOptions) { return this.#v.backup(out, opts); }
   async close() { this.#v.close(); }
 }
 

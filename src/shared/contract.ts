@@ -106,6 +106,48 @@ export interface ChannelInputs {
   'bench.runs': Record<string, never>;
   /** A past run as JSON or a Markdown table. */
   'bench.export': { readonly id: string; readonly format: 'json' | 'markdown' };
+  /**
+   * Changes the vault's passphrase (re-encrypts it, re-derives every integrity tag). Locks the vault for the
+   * change and opens it again with the new passphrase; a remembered key is replaced by the new one.
+   */
+  'vault.changePassphrase': { readonly passphrase: string; readonly newPassphrase: string };
+  /** Writes a verified backup of the open vault into its backups folder (`<vault dir>/backups/`). */
+  'backup.create': Record<string, never>;
+  /** The backups in the vault's backups folder, newest first. */
+  'backup.list': Record<string, never>;
+  /**
+   * Replaces the vault with a backup from its backups folder (by file name), after verifying it with
+   * `passphrase` (the backup's: the vault's passphrase when it was taken). Locks the vault, keeps the replaced
+   * file as `<vault>.before-restore-<time>`, then opens the restored vault.
+   */
+  'backup.restore': { readonly name: string; readonly passphrase: string };
+}
+
+/** A backup file in the vault's backups folder. */
+export interface BackupInfo {
+  /** File name inside the backups folder (what `backup.restore` takes). */
+  readonly name: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly bytes: number;
+  /** When the file was written, ms since the epoch. */
+  readonly createdAt: number;
+}
+
+/** What `backup.create` made. */
+export interface BackupCreated extends BackupInfo {
+  readonly documents: number;
+  readonly versions: number;
+  readonly durationMs: number;
+}
+
+/** What `backup.restore` did. */
+export interface BackupRestored {
+  readonly status: VaultStatus;
+  /** Where the replaced vault was kept. */
+  readonly keptAs: string | undefined;
+  readonly documents: number;
+  readonly versions: number;
 }
 
 /** Response value of every channel (inside the {@link Result} envelope). */
@@ -144,6 +186,10 @@ export interface ChannelOutputs {
   'bench.cancel': null;
   'bench.runs': BenchRun[];
   'bench.export': string;
+  'vault.changePassphrase': VaultStatus;
+  'backup.create': BackupCreated;
+  'backup.list': BackupInfo[];
+  'backup.restore': BackupRestored;
 }
 
 /** Name of a request/response channel. */
@@ -158,6 +204,7 @@ export const CHANNELS = [
   'vault.forget',
   'vault.stats',
   'vault.verify',
+  'vault.changePassphrase',
   'doc.get',
   'doc.create',
   'doc.update',
@@ -185,6 +232,9 @@ export const CHANNELS = [
   'bench.cancel',
   'bench.runs',
   'bench.export',
+  'backup.create',
+  'backup.list',
+  'backup.restore',
 ] as const satisfies readonly Channel[];
 
 /**
@@ -193,9 +243,6 @@ export const CHANNELS = [
  */
 export const RESERVED_CHANNELS = [
   'doc.diff',
-  'backup.create',
-  'backup.restore',
-  'backup.list',
   'data.import',
   'data.export',
   'search.query',

@@ -60,6 +60,12 @@ const passphrase = z.string().min(1, 'passphrase: must not be empty').max(PASSPH
 const empty = z.strictObject({});
 /** A time in ms since the epoch. */
 const time = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** A file name inside the backups folder: no path separators, no dot files, nothing that climbs out of it. */
+const backupName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: a backup file name (letters, digits, . _ -), not a path');
 
 const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
@@ -138,6 +144,10 @@ export const INPUT_SCHEMAS = {
   'bench.cancel': empty,
   'bench.runs': empty,
   'bench.export': z.strictObject({ id: z.string().min(1).max(64), format: z.enum(['json', 'markdown']) }),
+  'vault.changePassphrase': z.strictObject({ passphrase, newPassphrase: passphrase }),
+  'backup.create': empty,
+  'backup.list': empty,
+  'backup.restore': z.strictObject({ name: backupName, passphrase }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

@@ -30,7 +30,8 @@ const crashes: string[] = [];
 beforeAll(async () => {
   // The Vault adapter keeps the run fast; the StorageService adds nothing to input handling, which is
   // all done by the handler's schemas before any store is called.
-  backend = new DocvaultBackend({ vaultPath: join(tmp.dir, 'fuzz.dvault'), kdfProfile: 2, storeFactory: vaultStoreFactory });
+  // No default rate limit: every payload must reach validation (the costly channels keep their tight buckets).
+  backend = new DocvaultBackend({ vaultPath: join(tmp.dir, 'fuzz.dvault'), kdfProfile: 2, storeFactory: vaultStoreFactory, channelLimits: { default: { ratePerSec: 1e9, burst: 1e9 } } });
   await backend.create(FUZZ_PASSPHRASE);
   for (let i = 0; i < 10; i++) await backend.channels['doc.create']({ document: { id: `seed-${i}`, content: `seed ${i}`, tags: ['a'], type: 'memo' } });
   handle = createHandler(backend);

@@ -60,6 +60,11 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'bench.cancel': () => obj({}),
   'bench.runs': () => obj({}),
   'bench.export': () => obj({ id: 'no-such-run', format: 'json' }),
+  // A wrong current passphrase: the fuzz must never really re-key its vault (nor restore one).
+  'vault.changePassphrase': () => obj({ passphrase: 'not the passphrase', newPassphrase: 'fuzz new pass phrase' }),
+  'backup.create': () => obj({}),
+  'backup.list': () => obj({}),
+  'backup.restore': () => obj({ name: 'no-such-backup.dvault', passphrase: PASSPHRASE }),
 };
 
 /** The passphrase of the fuzzed vault. */

@@ -1,11 +1,13 @@
 /** Every `docvault` command, in the order `docvault --help` lists them. */
 import type { Command } from '../command';
+import { backupCommand, restoreBackupCommand } from './backup';
 import { diffCommand } from './diff';
 import { getCommand } from './get';
 import { historyCommand } from './history';
 import { initCommand } from './init';
 import { lsCommand } from './ls';
 import { putCommand } from './put';
+import { rekeyCommand } from './rekey';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 import { searchCommand } from './search';
@@ -31,6 +33,9 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   verifyCommand,
   statsCommand,
+  backupCommand,
+  restoreBackupCommand,
+  rekeyCommand,
 ];
 
 /** The command called `name`, or undefined. */

@@ -1,5 +1,6 @@
 /** The storage engine's public surface. Never imports electron: usable from Node, workers, the CLI and tests. */
 export { Vault, type VaultOptions } from './vault';
+export type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
 export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, resolveKey, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';

@@ -7,6 +7,8 @@
  * `query` (lists and counts), `writes` and `verify`. This class owns what spans them: the connection's
  * life, transactions, the cache and its freshness, and per-operation timing.
  */
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
 import {
   LIMITS,
@@ -31,7 +33,9 @@ import type { SearchPage, SearchQuery } from '../../shared/search';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
 import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
-import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
+import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
+import { backupVault, fsyncDir, fsyncFile, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
+import { refuseIfOpen, rekeyCopy, rekeyTempPath, removeCopy, resolveNewKey, swapIn } from './engine/rekey';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { searchDocuments } from './engine/search';
@@ -39,8 +43,9 @@ import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
 import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
 import { vaultStats } from './engine/stats';
 import { verifyVault } from './engine/verify';
+import { WalScrubber } from './engine/wal-scrub';
 import { createOne, emptyTrash, purgeOne, putOne, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { wipe } from './keys';
+import { wipe, type KeySpec, type ResolvedKey } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 
@@ -56,6 +61,30 @@ export interface VaultOptions extends OpenOptions {
    * exact at once, whatever this says. `refresh()` checks now.
    */
   readonly externalCheckMs?: number;
+  /**
+   * After a purge or emptyTrash, the WAL is checkpointed and truncated so the erased text does not
+   * survive in the `-wal` file: at once, or — when one ran less than this many ms ago — when the
+   * interval ends (several erasures coalesce into one checkpoint). Default 1000.
+   */
+  readonly walScrubMs?: number;
+}
+
+/** Default of {@link VaultOptions.walScrubMs}. */
+export const DEFAULT_WAL_SCRUB_MS = 1000;
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The key spec that opens a vault with an already resolved key (no KDF for a raw key). */
+function specOf(key: ResolvedKey): KeySpec {
+  if ('rawKey' in key) return { rawKey: key.rawKey };
+  if ('sqlcipherPassphrase' in key) return { passphrase: key.sqlcipherPassphrase };
+  return { encryption: false };
 }
 
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
@@ -96,11 +125,18 @@ export class Vault {
   #cachedExists = 0;
   /** Depth of transactions this object opened (see `#counted`). */
   #txDepth = 0;
+  /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
+  readonly #key: ResolvedKey;
+  readonly #nativeBinding: string | undefined;
+  /** Truncates the WAL after erasing writes (writers only). */
+  readonly #scrub: WalScrubber | undefined;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.path = path;
     this.#db = opened.db;
     this.#macKey = opened.macKey;
+    this.#key = opened.key;
+    this.#nativeBinding = opts.nativeBinding;
     this.encrypted = opened.encrypted;
     this.memoryMode = opts.memoryMode ?? 'standard';
     this.tuning = tuningFor(this.memoryMode, opts.tuning);
@@ -113,6 +149,9 @@ export class Vault {
       opened.mode === 'write'
         ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
         : undefined;
+    this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
+    // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
+    if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
     this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());
     this.#openedAt = (opts.now ?? Date.now)();
   }
@@ -381,6 +420,7 @@ export class Vault {
     this.#op('purge', () => {
       this.#tx((w) => purgeOne(w, id));
       this.#afterWrite(id, null);
+      this.#scrub?.request();
     });
   }
 
@@ -389,6 +429,7 @@ export class Vault {
     return this.#op('emptyTrash', () => {
       const ids = this.#tx((w) => emptyTrash(w));
       for (const id of ids) this.#afterWrite(id, null);
+      if (ids.length > 0) this.#scrub?.request();
       return ids.length;
     });
   }
@@ -471,6 +512,111 @@ export class Vault {
   // ---------------------------------------------------------------- maintenance
 
   /**
+   * Changes the key of the (closed) vault at `path` from `key` to `newKey` (a passphrase or a raw key),
+   * by copy and swap (see engine/rekey.ts): a verified copy, its tags re-derived under the new key, the copy
+   * re-encrypted (journal DELETE for the rekey, then WAL again), verified with the new key, renamed over the
+   * vault. Killed at any moment, the vault opens with the old key or the new one. `WrongKey` for a wrong
+   * `key`, `Invalid` for a plain vault or a bad new key, `Overloaded` while the vault is open anywhere,
+   * `Integrity` if the vault does not verify (nothing changes).
+   */
+  static async rekey(
+    path: string,
+    opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
+  ): Promise<{ readonly documents: number; readonly versions: number; readonly durationMs: number }> {
+    const t0 = now();
+    refuseIfOpen(path, 'rekey');
+    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
+    const progress = opts.onProgress;
+    const next = await resolveNewKey(opts.newKey);
+    const copy = rekeyTempPath(path);
+    try {
+      const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
+      let old: { rawKey?: Buffer; passphrase?: string } = {};
+      try {
+        if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
+        // The copy is verified under the old key before anything is re-tagged: damage is never laundered.
+        v.backup(copy, { ...(progress === undefined ? {} : { onProgress: (p: Progress) => progress({ ...p, phase: p.phase === 'copy' ? 'copy' : 'check' }) }) });
+        const k = v.#key;
+        old = 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
+      } finally {
+        v.close();
+      }
+      try {
+        rekeyCopy(copy, old, next, opts.nativeBinding, progress);
+      } finally {
+        wipe(old.rawKey);
+      }
+      const nv = Vault.openSync(copy, { key: { rawKey: next.rawKey }, readonly: true, memoryMode: 'baseline', ...binding });
+      let report: VerifyReport;
+      try {
+        report = nv.verify(progress === undefined ? undefined : (p) => progress({ ...p, phase: 'verify' }));
+      } finally {
+        nv.close();
+      }
+      if (!report.ok)
+        throw new DocvaultError('Internal', `rekey: the re-keyed copy did not verify (${report.problems[0]?.message ?? 'unknown problem'}); the vault is unchanged`);
+      removeCopy(`${copy}-wal`);
+      removeCopy(`${copy}-shm`);
+      fsyncFile(copy);
+      refuseIfOpen(path, 'rekey'); // opened by someone meanwhile: their writes would go to the old file
+      swapIn(copy, path);
+      fsyncDir(dirname(path));
+      return { documents: report.documents, versions: report.versions, durationMs: now() - t0 };
+    } catch (err) {
+      removeCopy(copy);
+      throw mapSqliteError(err, 'Changing the key');
+    } finally {
+      wipe(next.rawKey);
+    }
+  }
+
+  /**
+   * Writes a consistent, verified copy of the vault to `out` while other connections keep writing
+   * (`VACUUM INTO` a temporary file beside `out`, fsync, open and verify it, rename). Encrypted with the
+   * vault's own key and salt: it opens with the same passphrase or key. `AlreadyExists` if `out` exists
+   * (unless `overwrite`), `Integrity` if the copy does not verify (nothing is left at `out`). Works on a
+   * read-only connection too (the service runs it on a reader thread).
+   */
+  backup(out: string, opts: BackupOptions = {}): BackupReport {
+    return this.#op('backup', () => backupVault(this.#conn(), this.path, out, (copy, onProgress) => this.#verifyCopy(copy, onProgress), opts));
+  }
+
+  /** Opens a copy of this vault read-only with this vault's key and verifies it. */
+  #verifyCopy(path: string, onProgress?: (p: Progress) => void): VerifyReport {
+    const key = this.#key;
+    const copy: ResolvedKey = 'rawKey' in key ? { rawKey: Buffer.from(key.rawKey) } : key;
+    const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(this.#nativeBinding === undefined ? {} : { nativeBinding: this.#nativeBinding }) };
+    const v = new Vault(path, openResolved(path, opts, copy), opts);
+    try {
+      return v.verify(onProgress);
+    } finally {
+      v.close();
+    }
+  }
+
+  /**
+   * Replaces the vault file at `vaultPath` with the backup `file`: copies it beside the vault, opens the
+   * copy with `key` (the backup's key: `WrongKey` if it does not fit) and verifies it (`Integrity` if it
+   * does not), keeps the vault it replaces as `<vault>.before-restore-<time>`, and renames the copy over
+   * the vault — atomically: the vault path always holds the old vault or the whole restored one. The vault
+   * must be closed everywhere (`Overloaded` otherwise).
+   */
+  static restoreBackup(vaultPath: string, file: string, opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void }): Promise<RestoreReport> {
+    return restoreBackupFile(vaultPath, file, {
+      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+      ...(opts.now === undefined ? {} : { now: opts.now }),
+      verifyFile: async (path, onProgress) => {
+        const v = await Vault.open(path, { key: opts.key, readonly: true, memoryMode: 'baseline', ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }) });
+        try {
+          return v.verify(onProgress);
+        } finally {
+          v.close();
+        }
+      },
+    });
+  }
+
+  /**
    * Checks every document's head and chain of versions, the vault state, counters and tag rows, and
    * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
    */
@@ -515,6 +661,7 @@ export class Vault {
     const db = this.#db;
     if (db === undefined) return;
     this.#db = undefined;
+    this.#scrub?.close();
     try {
       if (this.#write !== undefined) {
         this.#write.db.pragma('optimize');
@@ -528,6 +675,7 @@ export class Vault {
       db.close();
       this.#cache.clear();
       wipe(this.#macKey);
+      if ('rawKey' in this.#key) wipe(this.#key.rawKey);
     }
   }
 }

@@ -16,6 +16,8 @@ import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { TrashView } from './TrashView';
 import { UndoNotice } from './UndoNotice';
+import { BackupDialog } from './BackupDialog';
+import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { VerifyDialog } from './VerifyDialog';
 
 /** Props of {@link VaultScreen}. */
@@ -49,6 +51,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           if (panel === 'none' || state.view !== 'trash') v.toggleTrash();
         }}
         onVerify={v.verify}
+        onBackup={v.backup}
+        onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
         onLock={v.lock}
       />
       <Sidebar
@@ -101,6 +105,16 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         )}
       </div>
       {state.trashed !== undefined && <UndoNotice doc={state.trashed} onUndo={() => void v.undo()} onDismiss={() => dispatch({ type: 'dismissTrashed' })} />}
+      {state.changingPassphrase && (
+        <ChangePassphraseDialog
+          onDone={(s) => {
+            dispatch({ type: 'changePassphrase', open: false });
+            onStatus(s);
+          }}
+          onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
+        />
+      )}
+      {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (
         <ConfirmDialog

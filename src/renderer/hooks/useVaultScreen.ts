@@ -69,6 +69,12 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
       .catch((err: unknown) => dispatch({ type: 'error', error: toSerializedError(err) }));
   }, [call]);
 
+  const backup = useCallback(() => {
+    call('backup.create', {}, 'Backing up the vault')
+      .then((made) => dispatch({ type: 'backup', backup: made }))
+      .catch((err: unknown) => dispatch({ type: 'error', error: toSerializedError(err) }));
+  }, [call]);
+
   const find = useCallback(
     async (text: string) => {
       const id = text.trim();
@@ -162,5 +168,5 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
     action?.();
   }, [state.pending]);
 
-  return { state, dispatch, stats, types, knownTags, editor, findRef, searchRef, guard, select, newDoc, lock, verify, find, onDirtyChange, onSaved, onDeleted, onItems, discard, undo, onRestored, toggleTrash };
+  return { state, dispatch, stats, types, knownTags, editor, findRef, searchRef, guard, select, newDoc, lock, verify, backup, find, onDirtyChange, onSaved, onDeleted, onItems, discard, undo, onRestored, toggleTrash };
 }

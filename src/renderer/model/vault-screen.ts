@@ -2,6 +2,7 @@
  * The unlocked window as a state machine: which view and document are shown, the list's filters, the
  * unsaved-change guard, the dialogs and the Undo notice. Pure (no React, no calls): unit-tested in test/renderer.
  */
+import type { BackupCreated } from '../../shared/contract';
 import type { SerializedError } from '../../shared/errors';
 import type { SearchTerm } from '../../shared/search';
 import type { ListQuery, SortKey, VerifyReport } from '../../shared/types';
@@ -38,6 +39,10 @@ export interface VaultScreenState {
   readonly pending: (() => void) | undefined;
   readonly error: SerializedError | undefined;
   readonly report: VerifyReport | undefined;
+  /** The Change passphrase dialog is open. */
+  readonly changingPassphrase: boolean;
+  /** The backup just written, shown until dismissed. */
+  readonly backup: BackupCreated | undefined;
   readonly trashed: Trashed | undefined;
 }
 
@@ -53,6 +58,8 @@ export const initialVaultScreen: VaultScreenState = {
   pending: undefined,
   error: undefined,
   report: undefined,
+  backup: undefined,
+  changingPassphrase: false,
   trashed: undefined,
 };
 
@@ -66,6 +73,8 @@ export type VaultScreenAction =
   | { readonly type: 'answered' }
   | { readonly type: 'error'; readonly error: SerializedError | undefined }
   | { readonly type: 'report'; readonly report: VerifyReport | undefined }
+  | { readonly type: 'backup'; readonly backup: BackupCreated | undefined }
+  | { readonly type: 'changePassphrase'; readonly open: boolean }
   | { readonly type: 'trashed'; readonly doc: Trashed }
   | { readonly type: 'undone' }
   | { readonly type: 'dismissTrashed' }
@@ -94,6 +103,10 @@ export function vaultScreenReducer(s: VaultScreenState, a: VaultScreenAction): V
       return { ...s, error: a.error };
     case 'report':
       return { ...s, report: a.report };
+    case 'backup':
+      return { ...s, backup: a.backup };
+    case 'changePassphrase':
+      return { ...s, changingPassphrase: a.open };
     case 'trashed':
       return { ...s, trashed: a.doc, selection: { kind: 'none' }, generation: s.generation + 1 };
     case 'undone':

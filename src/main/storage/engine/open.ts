@@ -37,10 +37,16 @@ export interface OpenOptions {
   readonly nativeBinding?: string;
 }
 
-/** An open, keyed, migrated connection and what it was keyed with. */
-export type Opened =
+/** An open, keyed, migrated connection. */
+type KeyedConnection =
   | { readonly mode: 'write'; readonly db: WritableDB; readonly macKey: Buffer; readonly encrypted: boolean }
   | { readonly mode: 'read'; readonly db: ReadableDB; readonly macKey: Buffer; readonly encrypted: boolean };
+
+/** An open, keyed, migrated connection and what it was keyed with. */
+export type Opened = KeyedConnection & {
+  /** A copy of the key it was opened with (no KDF needed to use it again): backups are verified with it. The owner wipes it. */
+  readonly key: ResolvedKey;
+};
 
 /** What `open` learned about how the vault is keyed. */
 interface Keying {
@@ -130,7 +136,8 @@ function createKeyed(path: string, opts: OpenOptions, keying: Keying, salt: Buff
       // In a plain vault the tags still catch corruption, but anyone who can read the file can forge them.
       if (plainMacKey !== undefined) setMeta.run('mac_key', plainMacKey);
     })();
-    return { mode: 'write', db, macKey, encrypted: keying.encrypted };
+    const key: ResolvedKey = keying.rawKey === undefined ? { encryption: false } : { rawKey: Buffer.from(keying.rawKey) };
+    return { mode: 'write', db, macKey, encrypted: keying.encrypted, key };
   } catch (err) {
     raw?.close();
     removeVaultFiles(path);
@@ -157,17 +164,19 @@ export function openVaultFileSync(path: string, opts: OpenOptions): Opened {
   return openResolved(path, opts, { encryption: false });
 }
 
-function openResolved(path: string, opts: OpenOptions, key: ResolvedKey): Opened {
-  if ('encryption' in key) return openKeyed(path, opts, { encrypted: false, rawKey: undefined });
-  if ('sqlcipherPassphrase' in key) return openKeyed(path, opts, { encrypted: true, rawKey: undefined }, Buffer.from(key.sqlcipherPassphrase, 'utf8'));
+/** Opens a vault with a key already resolved (no KDF): the rest of open's work. `key.rawKey` is wiped. */
+export function openResolved(path: string, opts: OpenOptions, key: ResolvedKey): Opened {
+  if ('encryption' in key) return Object.assign(openKeyed(path, opts, { encrypted: false, rawKey: undefined }), { key });
+  if ('sqlcipherPassphrase' in key)
+    return Object.assign(openKeyed(path, opts, { encrypted: true, rawKey: undefined }, Buffer.from(key.sqlcipherPassphrase, 'utf8')), { key });
   try {
-    return openKeyed(path, opts, { encrypted: true, rawKey: key.rawKey });
+    return Object.assign(openKeyed(path, opts, { encrypted: true, rawKey: key.rawKey }), { key: { rawKey: Buffer.from(key.rawKey) } });
   } finally {
     wipe(key.rawKey);
   }
 }
 
-function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPassphrase?: Buffer): Opened {
+function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPassphrase?: Buffer): KeyedConnection {
   let raw: Database.Database | undefined;
   try {
     // Nothing below writes to the file until the key is proven right, so a failed open leaves it byte-identical.
@@ -200,7 +209,7 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
     if (keying.rawKey !== undefined) macKey = deriveMacKey(keying.rawKey, vaultId);
     else if (sqlcipherPassphrase !== undefined) macKey = deriveMacKey(sqlcipherPassphrase, vaultId);
     else macKey = deriveMacKey(raw.prepare("SELECT value FROM meta WHERE key = 'mac_key'").pluck().get() as Buffer, vaultId);
-    let opened: { mode: 'write'; db: WritableDB } | { mode: 'read'; db: ReadableDB };
+    let opened: { readonly mode: 'write'; readonly db: WritableDB } | { readonly mode: 'read'; readonly db: ReadableDB };
     if (opts.readonly !== true) {
       tuneWriter(raw, opts, keying.encrypted);
       opened = { mode: 'write', db: asWritable(raw) };

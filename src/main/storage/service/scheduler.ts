@@ -6,6 +6,7 @@
 import { DocvaultError, deserializeError, type ErrorKind } from '../../../shared/errors';
 import type { Progress } from '../../../shared/types';
 import type { EngineMethod, ToWorker, WireCall, WireResult } from '../worker/protocol';
+import { LONG_READS } from '../worker/protocol';
 import { Fifo } from './fifo';
 import type { ServiceMetrics } from './metrics';
 import type { CacheRead, ServiceCache } from './service-cache';
@@ -110,6 +111,11 @@ export class Scheduler {
         onProgress = typeof cb === 'function' ? (cb as (p: Progress) => void) : undefined;
         // The callback stays here (progress comes back as messages); the options go to the reader.
         callArgs = args[1] === undefined ? [] : [null, args[1]];
+      } else if (method === 'backup') {
+        // The callback stays here; the options that can travel go to the worker.
+        const o = (typeof args[1] === 'object' && args[1] !== null ? args[1] : {}) as { onProgress?: unknown; overwrite?: unknown };
+        onProgress = typeof o.onProgress === 'function' ? (o.onProgress as (p: Progress) => void) : undefined;
+        callArgs = [args[0], o.overwrite === undefined ? {} : { overwrite: o.overwrite }];
       }
       const p: Pending = {
         seq: ++this.#seq,
@@ -129,7 +135,7 @@ export class Scheduler {
         stale: false,
         finish,
       };
-      const timeoutMs = co?.timeoutMs ?? (method === 'verify' ? 0 : this.#limits.timeoutMs);
+      const timeoutMs = co?.timeoutMs ?? (LONG_READS.has(method) ? 0 : this.#limits.timeoutMs);
       if (timeoutMs > 0) p.timer = setTimeout(() => this.#expire(p, 'Timeout', timeoutMs), timeoutMs);
       if (co?.signal !== undefined) {
         p.signal = co.signal;
@@ -246,7 +252,7 @@ export class Scheduler {
       const p = this.#readQueue.shift();
       if (p === undefined) break;
       if (p.state !== 'queued') continue;
-      if (target === writer && p.method === 'verify') {
+      if (target === writer && LONG_READS.has(p.method)) {
         held.push(p);
         continue;
       }
@@ -255,7 +261,7 @@ export class Scheduler {
       target.inFlight.set(p.seq, p);
       let calls = batches.get(target);
       if (calls === undefined) batches.set(target, (calls = []));
-      calls.push(p.method === 'verify' ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });
+      calls.push(LONG_READS.has(p.method) ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });
       if (calls.length >= chunk) {
         this.#post(target, calls, (c) => ({ t: 'calls', calls: c }));
         batches.delete(target);

@@ -236,6 +236,14 @@ export class StorageService implements StorageCalls {
     return this.#typed('verify', a);
   }
 
+  /**
+   * See `Vault.backup`. Runs on a reader (a consistent snapshot; writes go on meanwhile); `onProgress` is
+   * called in this thread. No timeout unless given with {@link StorageService.with}.
+   */
+  backup(...a: Parameters<Vault['backup']>): Promise<ReturnType<Vault['backup']>> {
+    return this.#typed('backup', a);
+  }
+
   /** See `Vault.create`. Settles after its group commit. */
   create(...a: Parameters<Vault['create']>): Promise<Document> {
     return this.#typed('create', a);

@@ -162,7 +162,10 @@ export class WorkerPool<T> {
   async stop(error: DocvaultError): Promise<void> {
     this.#closed = true;
     if (this.#readerTimer !== undefined) clearTimeout(this.#readerTimer);
-    await Promise.all([...this.readers, this.writer].map((s) => this.#stop(s)));
+    // Readers first: the last connection to close folds the WAL in and removes the -wal and -shm files, which
+    // a read-only connection cannot do (a restore takes leftover ones for a vault still open).
+    await Promise.all(this.readers.map((s) => this.#stop(s)));
+    await this.#stop(this.writer);
     for (const c of this.#control.values()) c.reject(error);
     this.#control.clear();
   }

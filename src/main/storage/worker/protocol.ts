@@ -10,7 +10,14 @@ import type { MemoryTuning } from '../memory-modes';
 import type { Vault } from '../vault';
 
 /** Engine methods a reader serves (read-only connection). */
-export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search'] as const;
+export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search', 'backup'] as const;
+
+/**
+ * Long reads: no default timeout, never answered by the writer (they would hold up every write), and
+ * their progress callback stays in the main thread (functions cannot cross to a worker): `verify(onProgress)`,
+ * `backup(out, { onProgress })`.
+ */
+export const LONG_READS: ReadonlySet<string> = new Set(['verify', 'backup']);
 /** Engine methods only the writer serves; they run inside a group commit. */
 export const WRITE_METHODS = ['create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash'] as const;
 
@@ -68,7 +75,7 @@ export interface WireCall {
   readonly seq: number;
   readonly method: EngineMethod | 'batch';
   readonly args: readonly unknown[];
-  /** verify only: send `progress` messages. */
+  /** Long reads only (verify, backup): send `progress` messages. */
   readonly progress?: boolean;
 }
 

@@ -155,6 +155,11 @@ function answerReads(vault: Vault, calls: readonly WireCall[], look: () => boole
           call.progress === true ? (progress: Progress) => post({ t: 'progress', seq: call.seq, progress }) : undefined,
           (call.args[1] ?? undefined) as VerifyOptions | undefined,
         );
+      if (call.method === 'backup') {
+        const [out, o] = call.args as [string, { overwrite?: boolean } | undefined];
+        const onProgress = call.progress === true ? (progress: Progress): void => post({ t: 'progress', seq: call.seq, progress }) : undefined;
+        return vault.backup(out, { ...o, ...(onProgress === undefined ? {} : { onProgress }) });
+      }
       return invoke(vault, call.method, call.args);
     }),
   );
