@@ -112,6 +112,10 @@ function isPlainObject(value: object): boolean {
 function assertJsonValue(value: unknown, path: string, depth: number): void {
   switch (typeof value) {
     case 'string':
+      // JSON.stringify escapes a lone surrogate (so the JSON text looks well formed), but a string read from
+      // metadata into a column (author) would reach SQLite as U+FFFD and no longer match its tag.
+      if (!value.isWellFormed()) throw invalid(path, 'must be valid Unicode (lone surrogate found)');
+      return;
     case 'boolean':
       return;
     case 'number':
@@ -134,6 +138,7 @@ function assertJsonValue(value: unknown, path: string, depth: number): void {
   if (!isPlainObject(value)) throw invalid(path, 'must be a plain JSON object (not a Date, Map or class instance)');
   for (const key of Reflect.ownKeys(value)) {
     if (typeof key === 'symbol') throw invalid(path, 'must not have symbol keys');
+    if (!key.isWellFormed()) throw invalid(path, 'keys must be valid Unicode (lone surrogate found)');
     assertJsonValue((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
   }
 }
