@@ -1,5 +1,5 @@
 /**
- * Back up and Change passphrase in the window: the top bar's Back up writes a verified backup and says where;
+ * Back up and Change passphrase in the window (Settings → This vault): Back up writes a verified backup and says where;
  * Passphrase… re-encrypts the vault, refusing a wrong current passphrase (light, dark, narrow).
  */
 import { existsSync } from 'node:fs';
@@ -19,6 +19,7 @@ test.afterAll(async () => {
 
 async function backUp(page: Page, shotName: string): Promise<void> {
   await page.goto(twin.server.url);
+  await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Back up' }).click();
   const dialog = page.getByTestId('backup-dialog');
   await expect(dialog).toContainText('1 document (1 version) copied and verified');
@@ -50,6 +51,7 @@ test.describe('narrow', () => {
 
 async function openChange(page: Page): Promise<Locator> {
   await page.goto(twin.server.url);
+  await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Passphrase…' }).click();
   return page.getByTestId('change-passphrase');
 }

@@ -1,4 +1,4 @@
-/** Settings (memory, cache, readers, auto-lock, ticker) and the open vault's facts. */
+/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up and Change passphrase, and its facts. */
 import { useState } from 'react';
 import { MEMORY_MODE_TEXT, SETTING_LIMITS, type AppSettings } from '../../shared/live';
 import type { SerializedError } from '../../shared/errors';
@@ -11,6 +11,10 @@ import { VaultFactsList } from './VaultFactsList';
 export interface SettingsViewProps {
   readonly settings: AppSettings;
   readonly update: (change: Partial<AppSettings>) => Promise<AppSettings>;
+  /** Writes a verified backup into the vault's backups folder (the dialog says where). */
+  readonly onBackup: () => void;
+  /** Opens the Change passphrase dialog. */
+  readonly onChangePassphrase: () => void;
   readonly onClose: () => void;
 }
 
@@ -20,7 +24,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onChangePassphrase, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -96,6 +100,17 @@ export function SettingsView({ settings, update, onClose }: SettingsViewProps) {
           <input type="checkbox" name="showTicker" checked={settings.showTicker} onChange={(e) => save({ showTicker: e.target.checked })} />
           Show live counts in the top bar
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>This vault</legend>
+        <div className="bench-row">
+          <button type="button" onClick={onBackup} title="Write a verified, encrypted copy of the vault to its backups folder">
+            Back up
+          </button>
+          <button type="button" onClick={onChangePassphrase} title="Re-encrypt the vault with a new passphrase">
+            Passphrase…
+          </button>
+        </div>
       </fieldset>
       <VaultFactsList />
     </section>

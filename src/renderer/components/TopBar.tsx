@@ -1,4 +1,4 @@
-/** The bar across the top: vault path (and "Not encrypted" for a plain vault), live counts, Trash, the panels, Verify, Back up, Passphrase…, Lock. */
+/** The bar across the top: vault path (and "Not encrypted" for a plain vault), live counts, Trash, the panels, Verify, Lock. */
 import type { VaultCounts } from '../hooks/useVaultScreen';
 import { PanelButtons, type Panel } from './PanelButtons';
 import { shortcutOf } from '../../shared/shortcuts';
@@ -17,13 +17,11 @@ export interface TopBarProps {
   /** Shows the Trash, or the documents; with a panel open over the Trash, it closes the panel. */
   readonly onToggleTrash?: () => void;
   readonly onVerify: () => void;
-  readonly onBackup: () => void;
-  readonly onChangePassphrase: () => void;
   readonly onLock: () => void;
 }
 
 /** The top bar. */
-export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onBackup, onChangePassphrase, onLock }: TopBarProps) {
+export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
   // A toggle keeps its label (aria-pressed says whether it is on). A panel covers the Trash list: then the
   // Trash button is not pressed, so one button at most shows what fills the pane.
   const trashShown = view === 'trash' && panel === 'none';
@@ -54,12 +52,6 @@ export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleT
         <PanelButtons panel={panel} onPanel={onPanel} />
         <button type="button" onClick={onVerify} title="Check every stored version against its signature">
           Verify
-        </button>
-        <button type="button" onClick={onBackup} title="Write a verified, encrypted copy of the vault to its backups folder">
-          Back up
-        </button>
-        <button type="button" onClick={onChangePassphrase} title="Re-encrypt the vault with a new passphrase">
-          Passphrase…
         </button>
         <button type="button" onClick={onLock} title={`Lock (${chordHint(shortcutOf('lock'))})`}>
           Lock

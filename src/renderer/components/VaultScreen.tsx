@@ -51,8 +51,6 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           if (panel === 'none' || state.view !== 'trash') v.toggleTrash();
         }}
         onVerify={v.verify}
-        onBackup={v.backup}
-        onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
         onLock={v.lock}
       />
       <Sidebar
@@ -87,7 +85,13 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         ) : panel === 'benchmark' ? (
           <BenchView onClose={() => setPanel('none')} />
         ) : panel === 'settings' ? (
-          <SettingsView settings={settings} update={update} onClose={() => setPanel('none')} />
+          <SettingsView
+            settings={settings}
+            update={update}
+            onBackup={v.backup}
+            onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
+            onClose={() => setPanel('none')}
+          />
         ) : state.view === 'trash' ? (
           <TrashView onRestored={v.onRestored} />
         ) : selection.kind === 'none' ? (
