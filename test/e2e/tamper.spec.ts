@@ -102,7 +102,11 @@ async function seedBidi(): Promise<void> {
 
 /** The `unicode-bidi` Chromium computed for each element `selector` matches on the page. */
 async function bidiOf(page: Page, selector: string): Promise<string[]> {
-  return page.locator(selector).evaluateAll((els) => els.map((e) => getComputedStyle(e).unicodeBidi));
+  // Runs in the page; the test's tsconfig has no DOM lib, so the page's global is typed here by hand.
+  return page.locator(selector).evaluateAll((els) => {
+    const win = globalThis as unknown as { getComputedStyle(e: unknown): { unicodeBidi: string } };
+    return els.map((e) => win.getComputedStyle(e).unicodeBidi);
+  });
 }
 
 for (const scheme of ['light', 'dark'] as const) {
