@@ -23,6 +23,10 @@ export const EXIT = {
   busy: 8,
   /** Part of the vault file is unreadable (damaged pages): restore it from a backup. */
   corrupt: 9,
+  /** The vault's file, folder or file system cannot be written (read-only): nothing was written. */
+  readOnly: 10,
+  /** The disk is full: nothing was written; free space and try again. */
+  diskFull: 11,
 } as const;
 
 /** Exit status for each error kind. A `Record` over every kind, so a new kind cannot be forgotten. */
@@ -44,6 +48,8 @@ export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   RateLimited: EXIT.busy,
   Internal: EXIT.internal,
   Corrupt: EXIT.corrupt,
+  ReadOnly: EXIT.readOnly,
+  DiskFull: EXIT.diskFull,
 };
 
 /** The exit status for an error kind. */
@@ -63,4 +69,6 @@ export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
   [EXIT.tooLarge, 'TooLarge: content over the size limit'],
   [EXIT.busy, 'Overloaded / Timeout: the vault is busy; try again'],
   [EXIT.corrupt, 'Corrupt: part of the vault file is damaged (unreadable pages)'],
+  [EXIT.readOnly, 'ReadOnly: the vault\'s file or file system cannot be written; nothing was written'],
+  [EXIT.diskFull, 'DiskFull: the disk is full; nothing was written'],
 ];

@@ -19,6 +19,8 @@ const TITLES: Record<ErrorKind, string> = {
   RateLimited: 'Too many requests',
   Internal: 'Something went wrong',
   Corrupt: 'The vault file is damaged',
+  ReadOnly: 'The vault cannot be written',
+  DiskFull: 'The disk is full',
 };
 
 const HINTS: Partial<Record<ErrorKind, string>> = {
@@ -30,6 +32,8 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
   Unauthorized: 'This page has no valid access token. Open the address docvault printed when it started (npm start or npm run serve) again.',
   NotAVault: 'The file is damaged or is not a docvault vault.',
   Corrupt: 'Part of the vault file cannot be read. Other documents may still open; run Verify, and restore the file from a backup.',
+  ReadOnly: 'Its file, folder or disk is read-only. Nothing was written; what was saved before is safe.',
+  DiskFull: 'Nothing was written. Free some disk space and save again; what was saved before is safe.',
 };
 
 /** A short title for an error kind. */

@@ -22,6 +22,8 @@ export const ERROR_KINDS = [
   'RateLimited',
   'Internal',
   'Corrupt',
+  'ReadOnly',
+  'DiskFull',
 ] as const;
 
 /** One of {@link ERROR_KINDS}. */

@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vault } from '../../src/main/storage';
 import { isDocvaultError } from '../../src/shared/errors';
+import { errorOf, kindOfSync } from '../helpers/errors';
 import { hexKey, tempDir } from '../helpers/tmp';
 import { recordFigures } from './harness';
 
@@ -73,28 +74,38 @@ describe('resources', () => {
         expect(v2.get('kept').content).toBe('written before the file system went read-only');
         const write = outcome(() => v2.create({ id: 'new', content: 'x' }));
         figures['read-only write'] = write;
-        expect(write).toMatch(/^(Invalid|Closed|Overloaded|Internal): .*read-only/);
+        expect(write).toMatch(/^ReadOnly: .*read-only/);
         outcome(() => v2.close());
       }
     } finally {
       mount('-o', 'remount,rw', mnt);
     }
-    expect(open(path).get('kept').content).toBe('written before the file system went read-only');
+    const again = open(path);
+    expect(again.get('kept').content).toBe('written before the file system went read-only');
+    // Left open, it would keep the tmpfs from being remounted read-only by the next case.
+    again.close();
   });
 
-  // Known engine gap (issue 9, for the engine session): opening a vault on a read-only file system fails
-  // with SQLITE_CANTOPEN, which mapSqliteError turns into `Internal` ("unable to open database file")
-  // instead of a clear kind saying the location is read-only. Turns red once fixed; then drop `.fails`.
-  it.runIf(mountError === undefined).fails('a vault on a read-only file system: the open error is a clear kind, not Internal', () => {
-    console.log('faults resources: expected to fail until the engine maps SQLITE_CANTOPEN (see the comment above)');
+  it.skipIf(mountError !== undefined)('a vault on a read-only file system: the open error is ReadOnly, saying why', () => {
     const path = join(mnt, 'ro2.dvault');
     Vault.createSync(path, { key: { rawKey: key } }).close();
     mount('-o', 'remount,ro', mnt);
     try {
-      expect(outcome(() => open(path).close())).toMatch(/^(?!Internal)[A-Za-z]+: /);
+      const err = errorOf(() => open(path).close());
+      expect(err.kind).toBe('ReadOnly');
+      expect(err.details).toMatchObject({ reason: 'readOnlyFileSystem', path });
+      expect(err.message).toMatch(/read-only file system/);
+      // Creating one there is refused the same way, and leaves nothing behind.
+      const created = errorOf(() => Vault.createSync(join(mnt, 'new.dvault'), { key: { rawKey: key } }));
+      expect(created.kind).toBe('ReadOnly');
+      expect(existsSync(join(mnt, 'new.dvault'))).toBe(false);
     } finally {
       mount('-o', 'remount,rw', mnt);
     }
+    // The file was not touched: it opens and verifies once the file system is writable again.
+    const again = open(path);
+    expect(again.verify().problems).toEqual([]);
+    again.close();
   });
 
   it.skipIf(mountError !== undefined)('a full disk: the failing write is a typed error, every committed write survives', () => {
@@ -113,12 +124,12 @@ describe('resources', () => {
     }
     figures['disk full: writes committed before full'] = acked.length;
     figures['disk full: failing write'] = failure;
-    expect(failure).toMatch(/^[A-Za-z]+: .*disk is full/);
+    expect(failure).toMatch(/^DiskFull: .*disk is full; nothing was written/);
     // Reads still work on a full disk.
     expect(v.get(acked[0] as string).content.startsWith('d0 ')).toBe(true);
     const closed = outcome(() => v.close());
     figures['disk full: close'] = closed;
-    expect(closed).not.toMatch(/^untyped/);
+    expect(closed).toMatch(/^(ok|DiskFull: .*disk is full)/);
     expect(v.isOpen).toBe(false);
     mount('-o', 'remount,size=16m', mnt);
     const again = open(path);
@@ -141,18 +152,58 @@ describe('resources', () => {
     expect(existsSync(path)).toBe(false);
   });
 
-  // Known engine gap (issue 9, for the engine session): SQLite keeps writing to the unlinked inode in WAL
-  // mode and close() checkpoints into it, so a write made after the file was deleted is acknowledged and
-  // then lost without any error. Marked `fails` so it turns red the day the engine refuses such a write
-  // (or reports it at close) — then drop `.fails`.
-  it.fails('a vault file deleted while open: a write after the delete is refused or reported, never lost silently', () => {
-    console.log('faults resources: expected to fail until the engine detects a deleted vault file (see the comment above)');
+  it('a vault file deleted while open: a write after the delete is refused (NotFound, vaultRemoved), never acknowledged and lost', () => {
     const path = join(tmp.dir, 'deleted2.dvault');
     const v = Vault.createSync(path, { key: { rawKey: key } });
     v.create({ id: 'before', content: 'x' });
     unlinkSync(path);
-    const write = outcome(() => v.create({ id: 'after', content: 'y' }));
-    const close = outcome(() => v.close());
-    expect(write === 'ok' && close === 'ok').toBe(false);
+    const err = errorOf(() => v.create({ id: 'after', content: 'y' }));
+    expect(err.kind).toBe('NotFound');
+    expect(err.details).toMatchObject({ reason: 'vaultRemoved', path });
+    // Rolled back: the open connection does not show it either, and a transaction is refused the same way.
+    expect(kindOfSync(() => v.get('after'))).toBe('NotFound');
+    expect(errorOf(() => v.transaction(() => v.put({ id: 'tx', content: 'z' }))).details).toMatchObject({ reason: 'vaultRemoved' });
+    figures['deleted while open: write after'] = `${err.kind} (${String(err.details?.['reason'])})`;
+    v.close();
+  });
+
+  it('a vault file moved away while open: the write is refused; the moved file holds everything saved before, nothing after', () => {
+    const path = join(tmp.dir, 'moved.dvault');
+    const moved = join(tmp.dir, 'moved-elsewhere.dvault');
+    const v = Vault.createSync(path, { key: { rawKey: key } });
+    v.create({ id: 'before', content: 'saved before the move' });
+    renameSync(path, moved);
+    expect(errorOf(() => v.bulkPut([{ id: 'a', content: 'a' }, { id: 'b', content: 'b' }])).details).toMatchObject({ reason: 'vaultRemoved' });
+    v.close();
+    const there = open(moved);
+    try {
+      expect(there.get('before').content).toBe('saved before the move');
+      expect(kindOfSync(() => there.get('a'))).toBe('NotFound');
+      expect(there.verify().problems).toEqual([]);
+    } finally {
+      there.close();
+    }
+  });
+
+  it('a vault file replaced by another while open: the write is refused (vaultReplaced), the new file is untouched', () => {
+    const path = join(tmp.dir, 'replaced.dvault');
+    const other = join(tmp.dir, 'other.dvault');
+    const v = Vault.createSync(path, { key: { rawKey: key } });
+    v.create({ id: 'mine', content: 'in the file that was open' });
+    const o = Vault.createSync(other, { key: { rawKey: key } });
+    o.create({ id: 'theirs', content: 'in the file put in its place' });
+    o.close();
+    renameSync(other, path);
+    const err = errorOf(() => v.update('mine', { content: 'changed' }));
+    expect(err.kind).toBe('NotFound');
+    expect(err.details).toMatchObject({ reason: 'vaultReplaced' });
+    v.close();
+    const now = open(path);
+    try {
+      expect(now.get('theirs').content).toBe('in the file put in its place');
+      expect(kindOfSync(() => now.get('mine'))).toBe('NotFound');
+    } finally {
+      now.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The one way tests look at errors: by `kind`, never by message, and never mistaking a plain Error (or
- * no error at all) for a typed one. The service tests' `kindOf` has the same outcomes.
+ * no error at all) for a typed one. The service tests use this `kindOf` too (re-exported by test/service/helpers.ts).
  */
 import { expect } from 'vitest';
 import type { Result } from '../../src/shared/contract';

@@ -17,6 +17,14 @@ describe('describeError', () => {
     expect(d.hint).toContain('does not open this vault');
     expect(d.detail).toBeUndefined();
   });
+  it('a full disk and a read-only location have titles of their own and say nothing was written', () => {
+    const full = describeError({ kind: 'DiskFull', message: 'update: the disk is full; nothing was written' });
+    expect(full.title).toBe('The disk is full');
+    expect(full.hint).toContain('Nothing was written');
+    const ro = describeError({ kind: 'ReadOnly', message: 'Cannot open the vault v.dvault: it is on a read-only file system.' });
+    expect(ro.title).toBe('The vault cannot be written');
+    expect(ro.detail).toContain('read-only file system');
+  });
   it('keeps the server message where it adds something', () => {
     expect(describeError({ kind: 'Invalid', message: 'title: too long' }).detail).toBe('title: too long');
   });

@@ -3,6 +3,7 @@
  * nothing acknowledged is lost and the vault verifies.
  */
 import { describe, expect, it } from 'vitest';
+import { unlinkSync } from 'node:fs';
 import { isDocvaultError } from '../../src/shared/errors';
 import { Vault } from '../../src/main/storage/vault';
 import { workerFaults } from '../../src/main/storage/service/testing';
@@ -145,4 +146,25 @@ describe('worker crashes', () => {
     expect(kind).toBe('WorkerCrashed');
     renameSync(ctx.path + '.moved', ctx.path);
   }
+});
+
+describe('the vault file removed while the service runs', () => {
+  it('every write of a group commit made after the file was deleted fails NotFound (vaultRemoved); none is acknowledged', async () => {
+    const ctx = await makeService(worker, { readers: 1 });
+    try {
+      await ctx.service.create({ id: 'before', content: 'saved before the delete' });
+      unlinkSync(ctx.path);
+      // Sent together, these reach the writer as one group: its commit is refused, then each write alone.
+      const writes = Array.from({ length: 6 }, (_, i) => ctx.service.put({ id: `after-${i}`, content: String(i) }));
+      const errors = await Promise.all(writes.map((w) => w.then(() => undefined, (err: unknown) => err)));
+      for (const err of errors) {
+        expect(isDocvaultError(err, 'NotFound')).toBe(true);
+        expect((err as { details?: Record<string, unknown> }).details).toMatchObject({ reason: 'vaultRemoved' });
+      }
+      expect((await ctx.service.get('before')).content).toBe('saved before the delete');
+      expect(await kindOf(ctx.service.get('after-0'))).toBe('NotFound');
+    } finally {
+      await ctx.cleanup();
+    }
+  });
 });

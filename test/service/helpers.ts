@@ -1,45 +1,26 @@
 /**
- * Helpers for service tests. Each test file bundles the storage worker from the current sources into its
- * own directory under out/node (so a stale or half-written shared bundle can never be what is tested), and
- * opens services on temp vaults.
+ * Helpers for service tests: services on temp vaults, running the storage worker that test/global-setup.ts
+ * builds once before any test file starts (out/node/storage-worker.mjs, rebuilt when older than the sources).
+ * Error kinds are read with test/helpers/errors.ts, the one helper for them.
  */
-import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
-import { isDocvaultError, type ErrorKind } from '../../src/shared/errors';
 import { StorageService, type ServiceOptions } from '../../src/main/storage';
 import { hexKey, tempDir } from '../helpers/tmp';
 
+export { kindOf } from '../helpers/errors';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-let workerPath: string | undefined;
+/** The worker bundle built by the global setup. */
+export const WORKER_PATH = join(root, 'out', 'node', 'storage-worker.mjs');
 
-/** Registers hooks that build the worker bundle for this file and remove it afterwards. Returns its path getter. */
+/** The path of the storage worker bundle, as a getter (the form every service test file takes). */
 export function useWorkerBundle(): () => string {
-  const outdir = join(root, 'out', 'node', `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  beforeAll(async () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    mkdirSync(outdir, { recursive: true });
-    await build({
-      entryPoints: { 'storage-worker': join(root, 'src/main/storage/worker/worker-entry.ts') },
-      outdir,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      external: [...Object.keys(pkg.dependencies ?? {}), 'electron'],
-      outExtension: { '.js': '.mjs' },
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'warning',
-    });
-    workerPath = join(outdir, 'storage-worker.mjs');
-  });
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   return () => {
-    if (workerPath === undefined) throw new Error('worker bundle not built yet');
-    return workerPath;
+    if (!existsSync(WORKER_PATH)) throw new Error(`${WORKER_PATH} is missing: run the tests through vitest (its global setup builds it) or npm run build:node`);
+    return WORKER_PATH;
   };
 }
 
@@ -59,16 +40,6 @@ export async function makeService(worker: () => string, opts: Partial<ServiceOpt
       cleanup();
     },
   };
-}
-
-/** The kind of a rejected promise's DocvaultError, or 'resolved' / 'not-docvault'. */
-export async function kindOf(p: Promise<unknown>): Promise<ErrorKind | 'resolved' | 'not-docvault'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return isDocvaultError(err) ? err.kind : 'not-docvault';
-  }
 }
 
 /**

@@ -63,7 +63,8 @@ describe('cache', () => {
     other.purge('a');
     other.create({ id: 'a', content: 'three' });
     other.close();
-    await new Promise((r) => setTimeout(r, 5));
+    // The next event-loop turn (one await: the turn ends with a microtask) looks for outside commits.
+    await Promise.resolve();
     expect(made.vault.get('a')).toMatchObject({ content: 'three', version: 1 });
   });
 });

@@ -44,6 +44,7 @@ import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from
 import { vaultStats } from './engine/stats';
 import { verifyVault } from './engine/verify';
 import { WalScrubber } from './engine/wal-scrub';
+import { VaultFileGuard } from './engine/vault-file';
 import { createOne, emptyTrash, purgeOne, putOne, trashOne, undeleteOne, updateOne } from './engine/writes';
 import { wipe, type KeySpec, type ResolvedKey } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
@@ -130,6 +131,8 @@ export class Vault {
   readonly #nativeBinding: string | undefined;
   /** Truncates the WAL after erasing writes (writers only). */
   readonly #scrub: WalScrubber | undefined;
+  /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
+  readonly #file: VaultFileGuard | undefined;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.path = path;
@@ -152,6 +155,7 @@ export class Vault {
     this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
+    this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
     this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());
     this.#openedAt = (opts.now ?? Date.now)();
   }
@@ -209,7 +213,20 @@ export class Vault {
   /** Runs a write in its own transaction (or a savepoint inside the caller's). */
   #tx<T>(fn: (w: WriteContext) => T): T {
     const w = this.#writer();
-    return w.db.transaction(this.#counted(() => fn(w))).immediate();
+    return w.db.transaction(this.#counted(this.#guarded(() => fn(w)))).immediate();
+  }
+
+  /**
+   * Wraps a transaction body so that the outermost one, before it commits, checks that the path still
+   * names the file opened: SQLite would commit into a deleted or replaced file without an error, and the
+   * write would be lost at close. Throwing here rolls the transaction back. One `stat` per commit.
+   */
+  #guarded<T>(fn: () => T): () => T {
+    return () => {
+      const r = fn();
+      if (this.#txDepth === 1) this.#file?.check();
+      return r;
+    };
   }
 
   /**
@@ -496,11 +513,13 @@ export class Vault {
   transaction<T>(fn: () => T): T {
     const w = this.#writer();
     const wrapped = w.db.transaction(
-      this.#counted(() => {
-        const r = fn();
-        if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
-        return r;
-      }),
+      this.#counted(
+        this.#guarded(() => {
+          const r = fn();
+          if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
+          return r;
+        }),
+      ),
     );
     try {
       return this.#txDepth > 0 ? wrapped() : wrapped.immediate();

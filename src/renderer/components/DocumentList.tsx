@@ -27,7 +27,10 @@ export interface DocumentListProps {
   readonly onClearFilters?: (() => void) | undefined;
 }
 
-/** One row: title on the first line; type, tags and date on the second, the date never cut. */
+/**
+ * One row: title on the first line; type, tags and date on the second, the date never cut. User text sits
+ * in `<bdi>`: a title or tag holding bidirectional controls (U+202E…) cannot reorder the text around it.
+ */
 function Row({ d }: { d: DocumentSummary }) {
   return (
     <>
@@ -37,14 +40,18 @@ function Row({ d }: { d: DocumentSummary }) {
             altered?
           </span>
         )}
-        {d.title !== '' ? d.title : <span className="muted">{d.id}</span>}
+        {d.title !== '' ? <bdi>{d.title}</bdi> : <bdi className="muted">{d.id}</bdi>}
       </div>
       <div className="row-meta muted">
         <span className="row-labels">
-          {d.type !== '' && <span className="pill">{d.type}</span>}
+          {d.type !== '' && (
+            <span className="pill">
+              <bdi>{d.type}</bdi>
+            </span>
+          )}
           {d.tags.slice(0, 3).map((t) => (
             <span key={t} className="tag">
-              #{t}
+              #<bdi>{t}</bdi>
             </span>
           ))}
         </span>

@@ -65,7 +65,9 @@ export function SearchBox({ inputRef, generation, onOpen, onActive }: SearchBoxP
           <ul id="search-results" role="listbox" aria-label="Search results">
             {state.hits.map((hit, i) => (
               <li key={hit.id} role="option" aria-selected={i === state.active} className={i === state.active ? 'selected' : undefined} onClick={() => open(i)}>
-                <div className="hit-title">{hit.title || hit.id}</div>
+                <div className="hit-title">
+                  <bdi>{hit.title || hit.id}</bdi>
+                </div>
                 <div className="hit-snippet small">
                   {snippetParts(hit).map((p, j) => (p.marked ? <mark key={j}>{p.text}</mark> : <span key={j}>{p.text}</span>))}
                 </div>

@@ -34,9 +34,9 @@ export function TrashView({ onRestored }: { onRestored: (doc: Document) => void 
         {t.items.map((d) => (
           <li key={d.id} data-testid="trash-row" data-id={d.id}>
             <div className="trash-doc">
-              <div className="row-title">{d.title !== '' ? d.title : <span className="muted">{d.id}</span>}</div>
+              <div className="row-title">{d.title !== '' ? <bdi>{d.title}</bdi> : <bdi className="muted">{d.id}</bdi>}</div>
               <div className="muted small">
-                {d.id} · {plural(d.version, 'version')} · deleted {new Date(d.trashedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+                <bdi>{d.id}</bdi> · {plural(d.version, 'version')} · deleted {new Date(d.trashedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
               </div>
             </div>
             <div className="trash-actions">
@@ -61,7 +61,7 @@ export function TrashView({ onRestored }: { onRestored: (doc: Document) => void 
           message={
             confirm.kind === 'all'
               ? `${plural(t.total, 'document')} and every version of them will be erased. This cannot be undone.`
-              : `"${confirm.doc.title || confirm.doc.id}" and ${confirm.doc.version === 1 ? 'its only version' : `all ${confirm.doc.version} of its versions`} will be erased. This cannot be undone.`
+              : `"\u2068${confirm.doc.title || confirm.doc.id}\u2069" and ${confirm.doc.version === 1 ? 'its only version' : `all ${confirm.doc.version} of its versions`} will be erased. This cannot be undone.`
           }
           confirmLabel={confirm.kind === 'all' ? 'Empty Trash' : 'Delete forever'}
           danger

@@ -13,7 +13,7 @@ export function UndoNotice({ doc, onUndo, onDismiss }: UndoNoticeProps) {
   return (
     <div className="toast" role="status" data-testid="undo-notice">
       <span>
-        “{doc.title || doc.id}” moved to the Trash.
+        “<bdi>{doc.title || doc.id}</bdi>” moved to the Trash.
       </span>
       <button type="button" className="primary" onClick={onUndo}>
         Undo

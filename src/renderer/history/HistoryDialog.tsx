@@ -43,7 +43,8 @@ export function HistoryDialog({ current, dirty, onRestored, onClose }: HistoryDi
 
   return (
     <Dialog
-      title={`History of “${current.title || current.id}”`}
+      // FSI … PDI: the text form of <bdi>, so a title's bidi controls stay inside the quotes.
+      title={`History of “\u2068${current.title || current.id}\u2069”`}
       wide
       testId="history-dialog"
       onCancel={onClose}

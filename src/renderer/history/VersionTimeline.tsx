@@ -40,7 +40,11 @@ export function VersionTimeline({ state, current, onSelect }: VersionTimelinePro
               <span className="muted small">
                 {formatTime(v.createdAt)} · {formatSize(v.size)}
               </span>
-              {v.comment !== null && <span className="comment small">{v.comment}</span>}
+              {v.comment !== null && (
+                <span className="comment small">
+                  <bdi>{v.comment}</bdi>
+                </span>
+              )}
               {problem !== undefined && <span className="problem small">{problem}</span>}
             </button>
           </li>

@@ -6,19 +6,26 @@ export function VersionView({ doc }: { doc: Document }) {
   const metadata = Object.entries(doc.metadata);
   return (
     <article className="version-view" aria-label={`Version ${doc.version} (read-only)`} data-testid="version-view">
-      <h3>{doc.title === '' ? '(untitled)' : doc.title}</h3>
+      <h3>{doc.title === '' ? '(untitled)' : <bdi>{doc.title}</bdi>}</h3>
       <dl className="version-fields">
         <dt>Type</dt>
-        <dd>{doc.type === '' ? <span className="muted">none</span> : doc.type}</dd>
+        <dd>{doc.type === '' ? <span className="muted">none</span> : <bdi>{doc.type}</bdi>}</dd>
         <dt>Tags</dt>
-        <dd>{doc.tags.length === 0 ? <span className="muted">none</span> : doc.tags.map((t) => <span key={t} className="pill">{t}</span>)}</dd>
+        <dd>{doc.tags.length === 0 ? <span className="muted">none</span> : doc.tags.map((t) => (
+              <span key={t} className="pill">
+                <bdi>{t}</bdi>
+              </span>
+            ))}</dd>
         {metadata.length > 0 && (
           <>
             <dt>Metadata</dt>
             <dd>
               {metadata.map(([k, v]) => (
                 <div key={k}>
-                  <code>{k}</code>: {JSON.stringify(v)}
+                  <code>
+                    <bdi>{k}</bdi>
+                  </code>
+                  : <bdi>{JSON.stringify(v)}</bdi>
                 </div>
               ))}
             </dd>

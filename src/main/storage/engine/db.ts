@@ -74,10 +74,14 @@ export function mapSqliteError(err: unknown, context: string, id?: string): Docv
       id !== undefined ? { id } : undefined,
       { cause: err },
     );
-  if (code === 'SQLITE_FULL') return new DocvaultError('Internal', `${context}: the disk is full; nothing was written`, undefined, { cause: err });
+  // A failed commit rolls back whole: "nothing was written" holds for the call that failed.
+  if (code === 'SQLITE_FULL') return new DocvaultError('DiskFull', `${context}: the disk is full; nothing was written`, undefined, { cause: err });
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
     return new DocvaultError('Overloaded', `${context}: the vault is locked by another writer; try again`, undefined, { cause: err });
-  if (code.startsWith('SQLITE_READONLY')) return new DocvaultError('Invalid', `${context}: the vault is open read-only`, undefined, { cause: err });
+  // A read-only connection never gets here (writes on one are refused before SQL, as `Invalid`): this is
+  // the file or its file system refusing writes, e.g. remounted read-only while the vault was open.
+  if (code.startsWith('SQLITE_READONLY'))
+    return new DocvaultError('ReadOnly', `${context}: the vault file or its file system is read-only; nothing was written`, { reason: 'readOnly' }, { cause: err });
   if (code.startsWith('SQLITE_IOERR')) return new DocvaultError('Internal', `${context}: I/O error (${msg})`, undefined, { cause: err });
   return new DocvaultError('Internal', `${context}: ${msg}`, undefined, { cause: err });
 }

@@ -12,6 +12,7 @@ import { DEFAULT_KDF_PROFILE, KDF_PROFILES, SQLITE_HEADER, deriveKey, deriveMacK
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { SCHEMA_VERSION, migrate } from '../migrations';
 import { asReadable, asWritable, mapSqliteError, type ReadableDB, type WritableDB } from './db';
+import { readOnlyLocation, unwritableReason } from './vault-file';
 
 /** Options of `Vault.create` and `Vault.open` that concern the file and its connection. */
 export interface OpenOptions {
@@ -56,6 +57,19 @@ interface Keying {
 
 function removeVaultFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+}
+
+/**
+ * Maps an error from creating or opening `path`. SQLite reports a location it cannot write only as
+ * CANTOPEN or READONLY (and mkdir as EROFS/EACCES): asking the file system says which, as `ReadOnly`.
+ */
+function openFailure(err: unknown, path: string, context: string): Error {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    const reason = unwritableReason(path);
+    if (reason !== undefined) return readOnlyLocation(path, reason, err);
+  }
+  return mapSqliteError(err, context);
 }
 
 function tuneWriter(db: Database.Database, opts: OpenOptions, encrypted: boolean): void {
@@ -140,8 +154,9 @@ function createKeyed(path: string, opts: OpenOptions, keying: Keying, salt: Buff
     return { mode: 'write', db, macKey, encrypted: keying.encrypted, key };
   } catch (err) {
     raw?.close();
+    const failure = openFailure(err, path, 'Creating the vault');
     removeVaultFiles(path);
-    throw mapSqliteError(err, 'Creating the vault');
+    throw failure;
   }
 }
 
@@ -225,6 +240,6 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
     return { ...opened, macKey, encrypted: keying.encrypted };
   } catch (err) {
     raw?.close();
-    throw mapSqliteError(err, 'Opening the vault');
+    throw openFailure(err, path, 'Opening the vault');
   }
 }
