@@ -133,8 +133,11 @@ export interface ListPage {
   readonly items: readonly DocumentSummary[];
   /** Pass as `cursor` for the next page; null on the last page. */
   readonly nextCursor: string | null;
-  /** Documents matching the filters, across all pages. */
-  readonly total: number;
+  /**
+   * Documents matching the filters, across all pages. On every page for no filter, one `type` or one
+   * `tag` (running totals); for other filters on the first page only (absent when `cursor` was given).
+   */
+  readonly total?: number;
 }
 
 /** Per-item outcome of a bulk call. */

@@ -32,6 +32,7 @@ function beforeStep(): { path: string; key: string } {
     db.exec(`
       DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;
       DROP TABLE search_index; DROP VIEW search_source;
+      DROP INDEX document_tags_updated; ALTER TABLE document_tags DROP COLUMN updated_at;
     `);
     db.pragma(`user_version = ${STEP - 1}`);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'search%'").pluck().get()).toBe(0);
@@ -40,9 +41,11 @@ function beforeStep(): { path: string; key: string } {
 }
 
 describe('migration: search index', () => {
-  it('is a step of its own, after the Trash, and the last one', () => {
+  it('is a step of its own, after the Trash, followed only by the tag pages step', () => {
     expect(STEP).toBeGreaterThan(2);
-    expect(STEP).toBe(SCHEMA_VERSION); // beforeStep() drops only this step's objects
+    // beforeStep() drops this step's objects and step 5's (tag pages), no others.
+    expect(MIGRATIONS.slice(STEP).map((m) => m.version)).toEqual([5]);
+    expect(SCHEMA_VERSION).toBe(5);
   });
 
   it('indexes the current version of every live document and nothing else, changing no row', () => {

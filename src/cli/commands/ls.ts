@@ -45,7 +45,7 @@ export const lsCommand: Command = {
     };
     const vault = await ctx.openVault();
     const items: DocumentSummary[] = [];
-    let total: number;
+    let total: number | undefined;
     let nextCursor: string | null = null;
     if (limit !== undefined) {
       const page = vault.list({ ...query, limit, ...(cursor !== undefined ? { cursor } : {}) });
@@ -58,11 +58,13 @@ export const lsCommand: Command = {
       for (;;) {
         const page = vault.list({ ...query, limit: LIMITS.listMaxLimit, ...(c !== undefined ? { cursor: c } : {}) });
         items.push(...page.items);
-        total = page.total;
+        total ??= page.total;
         if (page.nextCursor === null) break;
         c = page.nextCursor;
       }
     }
+    // A page after the first leaves out a total the running totals cannot give (type and tag together).
+    total ??= vault.count(query);
     // A listed document whose stored summary fails its tag is shown (marked), never silently dropped;
     // the command then fails like any read that met an integrity problem.
     const bad = items.filter((d) => d.integrityFailed === true).length;

@@ -228,6 +228,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'search: an FTS5 index of the current version of live documents, kept by triggers',
     up: createSearchIndex,
   },
+  {
+    version: 5,
+    name: 'tag pages by update time: each tag row carries its document\'s updated_at, indexed (tag, updated_at, doc)',
+    up: (db) =>
+      db.exec(`
+        -- A tag-filtered page sorted by update time (the default) then walks one index range and stops
+        -- at the page's end, instead of reading every document with the tag and sorting them all. The
+        -- write path keeps the copy in step (writes.ts); verify() compares it with the head's.
+        ALTER TABLE document_tags ADD COLUMN updated_at INTEGER;
+        UPDATE document_tags SET updated_at = (SELECT d.updated_at FROM documents d WHERE d.doc = document_tags.doc);
+        CREATE INDEX document_tags_updated ON document_tags (tag, updated_at, doc);
+      `),
+  },
 ];
 
 /** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */

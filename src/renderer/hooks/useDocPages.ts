@@ -39,7 +39,7 @@ export function useDocPages(query: ListQuery, generation: number) {
     const limit = loaded.current.key === key ? Math.min(LIMITS.listMaxLimit, Math.max(PAGE, loaded.current.count)) : PAGE;
     call('doc.list', { ...query, limit })
       .then((page) => {
-        if (live) setState({ items: [...page.items], nextCursor: page.nextCursor, total: page.total, loading: false, error: undefined });
+        if (live) setState({ items: [...page.items], nextCursor: page.nextCursor, total: page.total ?? 0, loading: false, error: undefined });
       })
       .catch((err: unknown) => {
         if (live) setState({ ...EMPTY, loading: false, error: toSerializedError(err) });
@@ -61,7 +61,7 @@ export function useDocPages(query: ListQuery, generation: number) {
     call('doc.list', { ...(JSON.parse(forKey) as ListQuery), limit: far ? LIMITS.listMaxLimit : PAGE, cursor })
       .then((page) => {
         if (keyRef.current !== forKey) return;
-        setState((s) => (s.nextCursor !== cursor ? s : { ...s, items: [...s.items, ...page.items], nextCursor: page.nextCursor, total: page.total }));
+        setState((s) => (s.nextCursor !== cursor ? s : { ...s, items: [...s.items, ...page.items], nextCursor: page.nextCursor, total: page.total ?? s.total }));
       })
       .catch((err: unknown) => setState((s) => ({ ...s, error: toSerializedError(err) })))
       .finally(() => {

@@ -62,28 +62,61 @@ function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'autho
   return ctx.sql.get(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`, true).get(...params) as number;
 }
 
-/** One page of live document summaries, filtered and sorted, with a cursor for the next page. */
+/**
+ * The page plan. A tag filter sorted by update or creation time walks the tag's own index range
+ * (`document_tags (tag, updated_at, doc)` or its key `(tag, doc)`) and joins each row to its head, so a
+ * page costs O(page) whatever the tag's size; CROSS JOIN keeps SQLite from starting at `documents`.
+ * Everything else reads `documents` through its sort index.
+ */
+function pagePlan(query: ListQuery, col: string): { from: string; key: string; filter: ListQuery } {
+  if (query.tag !== undefined && col !== 'title') {
+    const key = col === 'updated_at' ? 't.updated_at' : 't.doc';
+    const { tag: _tag, ...rest } = query;
+    return { from: 'document_tags t CROSS JOIN documents d ON d.doc = t.doc', key, filter: rest };
+  }
+  return { from: 'documents d', key: `d.${col}`, filter: query };
+}
+
+/** Whether the running totals answer count(filters) exactly, in O(1). */
+function countedByCounters(q: Pick<ListQuery, 'type' | 'tag' | 'author'>): boolean {
+  return q.author === undefined && (q.tag === undefined || q.type === undefined);
+}
+
+/**
+ * One page of live document summaries, filtered and sorted, with a cursor for the next page. `total` is
+ * on every page when the running totals give it (no filter, one type, one tag); for other filters it is
+ * counted on the first page only (no cursor) and left out of later pages, which would recount every match.
+ */
 export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
   const limit = validateListQuery(query);
   const sort = query.sort ?? 'updated';
   const order = query.order ?? (sort === 'title' ? 'asc' : 'desc');
   const col = SORT_COLUMNS[sort];
-  const { where, params } = filters(query);
-  const total = countWhere(ctx, query);
+  const plan = pagePlan(query, col);
+  const { where, params } = filters(plan.filter);
+  if (plan.from !== 'documents d') {
+    where.unshift('t.tag = ?');
+    params.unshift(query.tag ?? '');
+    // Tag rows exist only for live documents: the trash condition filters() added is not needed.
+    where.splice(where.indexOf(LIVE), 1);
+  }
+  const total = query.cursor === undefined || countedByCounters(query) ? countWhere(ctx, query) : undefined;
+  const docCol = plan.from === 'documents d' ? 'd.doc' : 't.doc';
   if (query.cursor !== undefined) {
     const [value, doc] = decodeCursor(query.cursor, sort !== 'title');
-    where.push(`(d.${col}, d.doc) ${order === 'desc' ? '<' : '>'} (?, ?)`);
+    where.push(`(${plan.key}, ${docCol}) ${order === 'desc' ? '<' : '>'} (?, ?)`);
     params.push(value, doc);
   }
   const dir = order === 'desc' ? 'DESC' : 'ASC';
-  const sql = `SELECT ${HEAD_COLUMNS} FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.${col} ${dir}, d.doc ${dir} LIMIT ?`;
+  const orderBy = plan.key === docCol ? `${docCol} ${dir}` : `${plan.key} ${dir}, ${docCol} ${dir}`;
+  const sql = `SELECT ${HEAD_COLUMNS} FROM ${plan.from} WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?`;
   const rows = ctx.sql.get(sql).all(...params, limit + 1) as HeadRow[];
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const items: DocumentSummary[] = page.map((row) => summaryOf(ctx.macKey, row, query.tag));
   const last = page[page.length - 1];
   const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.doc : last.updated_at, last.doc) : null;
-  return { items, nextCursor, total };
+  return total === undefined ? { items, nextCursor } : { items, nextCursor, total };
 }
 
 /** Number of live documents matching the filters. */

@@ -292,4 +292,9 @@ function checkTagRows(ctx: ReadContext, expected: Expected, problems: VerifyProb
     for (const t of orphans) problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
     if (orphans.length === 0) problems.push({ kind: 'Vault', message: "the tag rows do not match the documents' tags: a tag row was added or removed outside docvault" });
   }
+  // The copy of updated_at each tag row carries (schema step 5) orders the tag pages: a stale one would list out of order.
+  const stale = ctx.db
+    .prepare('SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.updated_at IS NOT d.updated_at LIMIT 100')
+    .all() as { tag: string; id: string }[];
+  for (const t of stale) problems.push({ kind: 'Vault', message: `tag "${t.tag}" of "${t.id}" carries another update time than its document (tag pages would list it out of order)` });
 }

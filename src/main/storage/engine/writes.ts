@@ -103,27 +103,47 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     metadata: v.metadataJson,
     content: v.content,
   });
-  if (old?.tags !== v.tagsJson) {
-    if (old !== undefined) deleteTags(ctx, old.tags, docKey);
-    for (const t of v.tags) ctx.w.insertTag.run(t, docKey);
+  // Tag rows carry the head's updated_at (the tag pages' order, schema step 5): a kept tag's row is
+  // updated in place, a dropped one deleted, a new one inserted.
+  if (old === undefined) for (const t of v.tags) ctx.w.insertTag.run(t, docKey, updatedAt);
+  else if (old.tags === v.tagsJson) for (const t of v.tags) ctx.w.touchTag.run(updatedAt, t, docKey);
+  else {
+    const kept = new Set(base(old.tags));
+    deleteTags(ctx, old.tags, docKey, new Set(v.tags));
+    for (const t of v.tags) {
+      if (kept.has(t)) ctx.w.touchTag.run(updatedAt, t, docKey);
+      else ctx.w.insertTag.run(t, docKey, updatedAt);
+    }
   }
   changeSet(ctx, id, old?.head_mac, hmac);
   return { id, title: v.title, content: v.content, type: v.type, tags: [...v.tags], metadata, createdAt, updatedAt, version, size: v.size, checksum };
 }
 
-/**
- * Removes a document's tag rows, named by the tag list stored in its head. A head whose list does not
- * parse (altered outside docvault) falls back to a scan, so a damaged document can still be purged.
- */
-function deleteTags(ctx: WriteContext, tagsJson: string, doc: number): void {
+/** A head's stored tag list, or undefined when it does not parse as a list of strings (altered outside docvault). */
+function storedTags(tagsJson: string): string[] | undefined {
   let tags: unknown;
   try {
     tags = JSON.parse(tagsJson);
   } catch {
-    tags = undefined;
+    return undefined;
   }
-  if (Array.isArray(tags) && tags.every((t) => typeof t === 'string')) for (const t of tags as string[]) ctx.w.deleteTag.run(t, doc);
-  else ctx.w.deleteAllTags.run(doc);
+  return Array.isArray(tags) && tags.every((t) => typeof t === 'string') ? (tags as string[]) : undefined;
+}
+
+/** The tags of a verified head (its list parses). */
+function base(tagsJson: string): string[] {
+  return storedTags(tagsJson) ?? [];
+}
+
+/**
+ * Removes a document's tag rows, named by the tag list stored in its head, but those in `keep`. A head
+ * whose list does not parse (altered outside docvault) falls back to a scan, so a damaged document can
+ * still be purged.
+ */
+function deleteTags(ctx: WriteContext, tagsJson: string, doc: number, keep?: ReadonlySet<string>): void {
+  const tags = storedTags(tagsJson);
+  if (tags === undefined) ctx.w.deleteAllTags.run(doc);
+  else for (const t of tags) if (keep?.has(t) !== true) ctx.w.deleteTag.run(t, doc);
 }
 
 /**
@@ -252,7 +272,7 @@ export function undeleteOne(ctx: WriteContext, id: string): Document {
   const doc = verifyCurrent(ctx, row);
   const tag = retagHead(ctx, row, null);
   ctx.w.setTrashed.run(null, tag, row.doc);
-  for (const t of doc.tags) ctx.w.insertTag.run(t, row.doc);
+  for (const t of doc.tags) ctx.w.insertTag.run(t, row.doc, row.updated_at);
   changeSet(ctx, id, row.head_mac, tag);
   return doc;
 }
