@@ -18,6 +18,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError } from '../../../shared/errors';
+import type { HeadRow as Head } from './rows';
 import type { Progress } from '../../../shared/types';
 import { headMacV2, setTerm, stateMac, versionMacV2, xorInto } from '../integrity';
 import { DEFAULT_KDF_PROFILE, KDF_PROFILES, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, wipe, type KeySpec } from '../keys';
@@ -63,21 +64,8 @@ export function refuseIfOpen(vaultPath: string, what: string): void {
 const SPAN = 2 ** 24;
 const BATCH = 256;
 
-interface HeadRow {
-  doc: number;
-  id: string;
-  created_at: number;
-  updated_at: number;
-  version: number;
-  title: string;
-  type: string;
-  tags: string;
-  metadata: string;
-  size: number;
-  checksum: string;
-  author: string | null;
-  trashed_at: number | null;
-}
+/** The head fields the new tags cover: the row codec's head without the old tags. */
+type HeadRow = Omit<Head, 'head_mac' | 'version_mac'>;
 
 interface VersionRow {
   vid: number;
