@@ -65,8 +65,11 @@ export class DocvaultBackend {
   readonly #factory: StoreFactory;
   readonly #listeners = new Set<(e: PushEvent) => void>();
   #watch: ReturnType<typeof setInterval> | undefined;
-  /** The store's count of commits by other processes at the last tick. */
-  #externalSeen: number | undefined;
+  /**
+   * The store's count of commits by other processes already announced. The service counts from its open, so
+   * the baseline is 0 from the moment a store is set: a commit made before the first look is still announced.
+   */
+  #externalSeen = 0;
   readonly #live: LiveStats;
   readonly #settings: SettingsStore;
   readonly #idle: IdleLock;
@@ -199,7 +202,7 @@ export class DocvaultBackend {
       const s = await store.stats();
       const external = externalChangesOf(s);
       if (external !== undefined) {
-        if (this.#externalSeen !== undefined && external > this.#externalSeen) this.#emit({ event: 'docs.changed', data: { count: 0, external: true } });
+        if (external > this.#externalSeen) this.#emit({ event: 'docs.changed', data: { count: 0, external: true } });
         this.#externalSeen = external;
       }
     } catch {
@@ -224,7 +227,7 @@ export class DocvaultBackend {
   async #setStore(store: Store | undefined): Promise<VaultStatus> {
     const old = this.#store;
     this.#store = store;
-    this.#externalSeen = undefined;
+    this.#externalSeen = 0;
     if (old !== undefined && old !== store) await old.close();
     this.#updateWatch();
     this.#live.setOpen(store !== undefined);
