@@ -12,6 +12,7 @@ import { chromium } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { URLSearchParams, fileURLToPath } from 'node:url';
@@ -104,7 +105,7 @@ function workload(call) {
   const done = (async () => {
     for (let i = 0; !stop; i++) {
       // Paced under the per-channel rate limit (500 calls/s): a busy user, not a flood.
-      if (i % 2 === 0) await new Promise((r) => setTimeout(r, 4));
+      if (i % 2 === 0) await sleep(4);
       await call('doc.get', { id: SAMPLES[i % SAMPLES.length].id });
       if (i % 40 === 0) await call('doc.put', { document: { id: 'shots-meter', title: 'Meter readings', type: 'note', tags: ['home'], content: `Electricity: ${41_200 + i} kWh` } });
       if (i % 200 === 0) await call('doc.list', { limit: 100 });
