@@ -7,8 +7,7 @@
  * `query` (lists and counts), `writes` and `verify`. This class owns what spans them: the connection's
  * life, transactions, the cache and its freshness, and per-operation timing.
  */
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
 import {
   LIMITS,
@@ -33,9 +32,9 @@ import type { SearchPage, SearchQuery } from '../../shared/search';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
 import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
-import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, type OpenOptions, type Opened } from './engine/open';
-import { backupVault, fsyncDir, fsyncFile, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
-import { refuseIfOpen, rekeyCopy, rekeyTempPath, removeCopy, resolveNewKey, swapIn } from './engine/rekey';
+import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
+import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
+import { rekeyVault, type RekeyReport } from './engine/rekey';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { searchDocuments } from './engine/search';
@@ -43,50 +42,15 @@ import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
 import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
 import { vaultStats } from './engine/stats';
 import { verifyVault } from './engine/verify';
-import { WalScrubber } from './engine/wal-scrub';
+import { WalScrubber, walBytes } from './engine/wal-scrub';
 import { VaultFileGuard } from './engine/vault-file';
-import { createOne, emptyTrash, purgeOne, putOne, trashOne, undeleteOne, updateOne } from './engine/writes';
+import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
 import { wipe, type KeySpec, type ResolvedKey } from './keys';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
+import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
 
-/** Options of {@link Vault.create} and {@link Vault.open}: the file's and connection's ({@link OpenOptions}) and these. */
-export interface VaultOptions extends OpenOptions {
-  /** Largest content accepted, bytes. Default 16 MiB. */
-  readonly maxContentBytes?: number;
-  /**
-   * When cached reads ask SQLite whether another connection or process changed the vault (`PRAGMA
-   * data_version`, ~2 µs, dearer than a cache hit). `0` (default): at the first read of every event-loop
-   * turn, so a synchronous run of reads sees one state and any change from outside is seen after the next
-   * `await` or event; `N > 0`: at most every N ms as well. Writes through this object keep the cache
-   * exact at once, whatever this says. `refresh()` checks now.
-   */
-  readonly externalCheckMs?: number;
-  /**
-   * After a purge or emptyTrash, the WAL is checkpointed and truncated so the erased text does not
-   * survive in the `-wal` file: at once, or — when one ran less than this many ms ago — when the
-   * interval ends (several erasures coalesce into one checkpoint). Default 1000.
-   */
-  readonly walScrubMs?: number;
-}
-
-/** Default of {@link VaultOptions.walScrubMs}. */
-export const DEFAULT_WAL_SCRUB_MS = 1000;
-
-function walBytes(path: string): number {
-  try {
-    return statSync(`${path}-wal`).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** The key spec that opens a vault with an already resolved key (no KDF for a raw key). */
-function specOf(key: ResolvedKey): KeySpec {
-  if ('rawKey' in key) return { rawKey: key.rawKey };
-  if ('sqlcipherPassphrase' in key) return { passphrase: key.sqlcipherPassphrase };
-  return { encryption: false };
-}
+export type { VaultOptions } from './engine/options';
 
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
 const ROLLBACK = Symbol('rollback');
@@ -541,52 +505,29 @@ export class Vault {
   static async rekey(
     path: string,
     opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-  ): Promise<{ readonly documents: number; readonly versions: number; readonly durationMs: number }> {
-    const t0 = now();
-    refuseIfOpen(path, 'rekey');
+  ): Promise<RekeyReport> {
     const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-    const progress = opts.onProgress;
-    const next = await resolveNewKey(opts.newKey);
-    const copy = rekeyTempPath(path);
-    try {
-      const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
-      let old: { rawKey?: Buffer; passphrase?: string } = {};
-      try {
-        if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
-        // The copy is verified under the old key before anything is re-tagged: damage is never laundered.
-        v.backup(copy, { ...(progress === undefined ? {} : { onProgress: (p: Progress) => progress({ ...p, phase: p.phase === 'copy' ? 'copy' : 'check' }) }) });
-        const k = v.#key;
-        old = 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
-      } finally {
-        v.close();
-      }
-      try {
-        rekeyCopy(copy, old, next, opts.nativeBinding, progress);
-      } finally {
-        wipe(old.rawKey);
-      }
-      const nv = Vault.openSync(copy, { key: { rawKey: next.rawKey }, readonly: true, memoryMode: 'baseline', ...binding });
-      let report: VerifyReport;
-      try {
-        report = nv.verify(progress === undefined ? undefined : (p) => progress({ ...p, phase: 'verify' }));
-      } finally {
-        nv.close();
-      }
-      if (!report.ok)
-        throw new DocvaultError('Internal', `rekey: the re-keyed copy did not verify (${report.problems[0]?.message ?? 'unknown problem'}); the vault is unchanged`);
-      removeCopy(`${copy}-wal`);
-      removeCopy(`${copy}-shm`);
-      fsyncFile(copy);
-      refuseIfOpen(path, 'rekey'); // opened by someone meanwhile: their writes would go to the old file
-      swapIn(copy, path);
-      fsyncDir(dirname(path));
-      return { documents: report.documents, versions: report.versions, durationMs: now() - t0 };
-    } catch (err) {
-      removeCopy(copy);
-      throw mapSqliteError(err, 'Changing the key');
-    } finally {
-      wipe(next.rawKey);
-    }
+    return rekeyVault(path, opts, {
+      copyUnderOldKey: async (copy, onProgress) => {
+        const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
+        try {
+          if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
+          v.backup(copy, onProgress === undefined ? {} : { onProgress });
+          const k = v.#key;
+          return 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
+        } finally {
+          v.close();
+        }
+      },
+      verifyCopy: (copy, rawKey, onProgress) => {
+        const nv = Vault.openSync(copy, { key: { rawKey }, readonly: true, memoryMode: 'baseline', ...binding });
+        try {
+          return nv.verify(onProgress);
+        } finally {
+          nv.close();
+        }
+      },
+    });
   }
 
   /**
@@ -699,14 +640,3 @@ export class Vault {
   }
 }
 
-/** The comment of a restored version: where it came from, then the caller's words if any. */
-function restoreComment(version: number, extra: string | undefined): string {
-  const note = `restored from version ${version}`;
-  if (extra === undefined || extra === '') return note;
-  const comment = `${note}: ${extra}`;
-  if (comment.length > LIMITS.commentMaxChars)
-    throw new DocvaultError('Invalid', `comment: at most ${LIMITS.commentMaxChars - note.length - 2} characters for a restore ("${note}: " takes the rest)`, {
-      field: 'comment',
-    });
-  return comment;
-}

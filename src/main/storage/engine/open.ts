@@ -243,3 +243,10 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
     throw openFailure(err, path, 'Opening the vault');
   }
 }
+
+/** The key spec that opens a vault with an already resolved key (no KDF for a raw key). */
+export function specOf(key: ResolvedKey): KeySpec {
+  if ('rawKey' in key) return { rawKey: key.rawKey };
+  if ('sqlcipherPassphrase' in key) return { passphrase: key.sqlcipherPassphrase };
+  return { encryption: false };
+}

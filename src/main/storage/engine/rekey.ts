@@ -19,7 +19,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError } from '../../../shared/errors';
 import type { HeadRow as Head } from './rows';
-import type { Progress } from '../../../shared/types';
+import type { Progress, VerifyReport } from '../../../shared/types';
+import { fsyncDir, fsyncFile } from './backup';
+import { mapSqliteError } from './db';
 import { headMacV2, setTerm, stateMac, versionMacV2, xorInto } from '../integrity';
 import { DEFAULT_KDF_PROFILE, KDF_PROFILES, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, wipe, type KeySpec } from '../keys';
 import { decodeState, encodeState } from '../vault-state';
@@ -182,4 +184,59 @@ export function swapIn(copy: string, vaultPath: string): void {
 /** Removes a copy and its side files after a failure. */
 export function removeCopy(copy: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(copy + suffix, { force: true });
+}
+
+/** What {@link rekeyVault} did. */
+export interface RekeyReport {
+  readonly documents: number;
+  readonly versions: number;
+  readonly durationMs: number;
+}
+
+/** The two steps that need a Vault (its open, backup and verify), handed in by `Vault.rekey`. */
+export interface RekeySteps {
+  /** Writes a copy of the vault verified under its current key; returns that key for SQLCipher's rekey. */
+  copyUnderOldKey(copy: string, onProgress?: (p: Progress) => void): Promise<{ rawKey?: Buffer; passphrase?: string }>;
+  /** Opens the re-keyed copy read-only with `rawKey` and verifies it. */
+  verifyCopy(copy: string, rawKey: Buffer, onProgress?: (p: Progress) => void): VerifyReport;
+}
+
+/**
+ * Changes the key of the closed vault at `path` by copy and swap (see the file comment): killed at any
+ * moment, the vault opens with the old key or the new one.
+ */
+export async function rekeyVault(
+  path: string,
+  opts: { readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
+  steps: RekeySteps,
+): Promise<RekeyReport> {
+  const t0 = performance.now();
+  refuseIfOpen(path, 'rekey');
+  const progress = opts.onProgress;
+  const next = await resolveNewKey(opts.newKey);
+  const copy = rekeyTempPath(path);
+  try {
+    // The copy is verified under the old key before anything is re-tagged: damage is never laundered.
+    const old = await steps.copyUnderOldKey(copy, progress === undefined ? undefined : (p) => progress({ ...p, phase: p.phase === 'copy' ? 'copy' : 'check' }));
+    try {
+      rekeyCopy(copy, old, next, opts.nativeBinding, progress);
+    } finally {
+      wipe(old.rawKey);
+    }
+    const report = steps.verifyCopy(copy, next.rawKey, progress === undefined ? undefined : (p) => progress({ ...p, phase: 'verify' }));
+    if (!report.ok)
+      throw new DocvaultError('Internal', `rekey: the re-keyed copy did not verify (${report.problems[0]?.message ?? 'unknown problem'}); the vault is unchanged`);
+    removeCopy(`${copy}-wal`);
+    removeCopy(`${copy}-shm`);
+    fsyncFile(copy);
+    refuseIfOpen(path, 'rekey'); // opened by someone meanwhile: their writes would go to the old file
+    swapIn(copy, path);
+    fsyncDir(dirname(path));
+    return { documents: report.documents, versions: report.versions, durationMs: performance.now() - t0 };
+  } catch (err) {
+    removeCopy(copy);
+    throw mapSqliteError(err, 'Changing the key');
+  } finally {
+    wipe(next.rawKey);
+  }
 }

@@ -8,6 +8,7 @@
  * still in an older snapshot) is retried every `intervalMs` until it gets through; it never waits on the
  * busy timeout, so it never holds up the writes that follow.
  */
+import { statSync } from 'node:fs';
 import type { WritableDB } from './db';
 
 /** What one checkpoint attempt did. */
@@ -103,5 +104,14 @@ export class WalScrubber {
       this.#runs++;
     } else this.#schedule(this.#intervalMs);
     return { truncated };
+  }
+}
+
+/** Size of the vault's `-wal` file (0 when there is none). */
+export function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
   }
 }

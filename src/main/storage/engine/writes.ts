@@ -4,7 +4,7 @@
  * Callers run them inside a transaction.
  */
 import { DocvaultError } from '../../../shared/errors';
-import type { Document, DocumentInput, DocumentPatch, WriteOptions } from '../../../shared/types';
+import { LIMITS, type Document, type DocumentInput, type DocumentPatch, type WriteOptions } from '../../../shared/types';
 import {
   assertInputObject,
   assertPatchObject,
@@ -275,4 +275,16 @@ export function undeleteOne(ctx: WriteContext, id: string): Document {
   for (const t of doc.tags) ctx.w.insertTag.run(t, row.doc, row.updated_at);
   changeSet(ctx, id, row.head_mac, tag);
   return doc;
+}
+
+/** The comment of a restored version: where it came from, then the caller's words if any. */
+export function restoreComment(version: number, extra: string | undefined): string {
+  const note = `restored from version ${version}`;
+  if (extra === undefined || extra === '') return note;
+  const comment = `${note}: ${extra}`;
+  if (comment.length > LIMITS.commentMaxChars)
+    throw new DocvaultError('Invalid', `comment: at most ${LIMITS.commentMaxChars - note.length - 2} characters for a restore ("${note}: " takes the rest)`, {
+      field: 'comment',
+    });
+  return comment;
 }

@@ -1,0 +1,25 @@
+/** The options of a Vault (the façade in ../vault.ts), apart so the engine files and the façade share them. */
+import type { OpenOptions } from './open';
+
+/** Options of {@link Vault.create} and {@link Vault.open}: the file's and connection's ({@link OpenOptions}) and these. */
+export interface VaultOptions extends OpenOptions {
+  /** Largest content accepted, bytes. Default 16 MiB. */
+  readonly maxContentBytes?: number;
+  /**
+   * When cached reads ask SQLite whether another connection or process changed the vault (`PRAGMA
+   * data_version`, ~2 µs, dearer than a cache hit). `0` (default): at the first read of every event-loop
+   * turn, so a synchronous run of reads sees one state and any change from outside is seen after the next
+   * `await` or event; `N > 0`: at most every N ms as well. Writes through this object keep the cache
+   * exact at once, whatever this says. `refresh()` checks now.
+   */
+  readonly externalCheckMs?: number;
+  /**
+   * After a purge or emptyTrash, the WAL is checkpointed and truncated so the erased text does not
+   * survive in the `-wal` file: at once, or — when one ran less than this many ms ago — when the
+   * interval ends (several erasures coalesce into one checkpoint). Default 1000.
+   */
+  readonly walScrubMs?: number;
+}
+
+/** Default of {@link VaultOptions.walScrubMs}. */
+export const DEFAULT_WAL_SCRUB_MS = 1000;
