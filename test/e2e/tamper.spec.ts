@@ -2,8 +2,8 @@
  * What a user sees of tampering and of hostile text, in real Chromium through the web twin (issue 9):
  * rows altered by a second connection holding the page key get the list's "altered?" badge and open to an
  * "Integrity check failed" message; an altered older version is flagged in the history. Titles, types and
- * tags holding bidirectional controls (U+202E) are isolated wherever they are shown, so they cannot reorder
- * the text around them.
+ * tags holding bidirectional controls (U+202E) are isolated wherever they are shown and the controls written
+ * out (`\u202e`, marked), so they can reorder neither the text around them nor their own.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { deriveRawKeyHex } from '../../src/app/store';
@@ -88,6 +88,10 @@ test('altered rows: the list badge, the message on opening, the flag in the hist
 
 const RLO = '\u202E';
 const TITLE = `invoice${RLO}fdp.exe`;
+/** How the window shows TITLE: the override written out (and marked), so it cannot reverse `fdp.exe`. */
+const SHOWN = 'invoice\\u202efdp.exe';
+/** `text` as the window shows it: each U+202E written out. */
+const shown = (text: string): string => text.replaceAll(RLO, '\\u202e');
 
 let bidiSeeded = false;
 /** The documents the bidi cases look at, made once per run of this file (whichever case runs first). */
@@ -119,11 +123,12 @@ for (const scheme of ['light', 'dark'] as const) {
         await page.setViewportSize({ width, height: 800 });
         await page.goto(twin.server.url);
         const row = page.getByTestId('doc-row').filter({ hasText: 'invoice' });
-        await expect(row.locator('.row-title bdi')).toHaveText(TITLE);
+        await expect(row.locator('.row-title bdi')).toHaveText(SHOWN);
+        await expect(row.locator('.row-title .escaped-char')).toHaveText('\\u202e');
         expect(await bidiOf(page, '[data-testid="doc-row"] bdi')).not.toHaveLength(0);
         for (const v of await bidiOf(page, '[data-testid="doc-row"] bdi')) expect(v).toBe('isolate');
-        await expect(row.locator('.tag bdi')).toHaveText([`a${RLO}b`, 'plain']);
-        await expect(row.locator('.pill bdi')).toHaveText(`no${RLO}te`);
+        await expect(row.locator('.tag bdi')).toHaveText([shown(`a${RLO}b`), 'plain']);
+        await expect(row.locator('.pill bdi')).toHaveText(shown(`no${RLO}te`));
         await shot(page, `bidi-list-${scheme}-${width}`);
       }
 
@@ -135,23 +140,23 @@ for (const scheme of ['light', 'dark'] as const) {
       await editor.getByRole('button', { name: 'History' }).click();
       const history = page.getByTestId('history-dialog');
       // The dialog's title holds the document's title between FSI and PDI (the text form of <bdi>).
-      await expect(history.getByRole('heading').first()).toContainText(`“\u2068${TITLE}\u2069”`);
-      await expect(history.locator('.comment bdi')).toHaveText(`checked${RLO} by Ada`);
+      await expect(history.getByRole('heading').first()).toContainText(`“\u2068${SHOWN}\u2069”`);
+      await expect(history.locator('.comment bdi')).toHaveText(shown(`checked${RLO} by Ada`));
       await history.getByTestId('timeline').locator('li', { hasText: 'Version 2' }).getByRole('button').click();
-      await expect(history.locator('.version-view h3 bdi')).toHaveText(TITLE);
+      await expect(history.locator('.version-view h3 bdi')).toHaveText(SHOWN);
       for (const v of await bidiOf(page, '[data-testid="history-dialog"] bdi')) expect(v).toBe('isolate');
       await shot(page, `bidi-history-${scheme}`);
       await page.keyboard.press('Escape');
 
       await page.getByLabel('Search text').fill('invoice');
-      await expect(page.locator('.hit-title bdi')).toHaveText(TITLE);
+      await expect(page.locator('.hit-title bdi')).toHaveText(SHOWN);
       for (const v of await bidiOf(page, '.hit-title bdi')) expect(v).toBe('isolate');
       await shot(page, `bidi-search-${scheme}`);
       await page.getByLabel('Search text').fill('');
 
       await page.getByRole('button', { name: 'Trash' }).click();
       const trashRow = page.getByTestId('trash-row');
-      await expect(trashRow.locator('.row-title bdi')).toHaveText(`trashed${RLO}txt.exe`);
+      await expect(trashRow.locator('.row-title bdi')).toHaveText(shown(`trashed${RLO}txt.exe`));
       for (const v of await bidiOf(page, '[data-testid="trash-row"] bdi')) expect(v).toBe('isolate');
       await shot(page, `bidi-trash-${scheme}`);
     });
