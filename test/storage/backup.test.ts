@@ -4,13 +4,13 @@
  * keeps the vault it replaces, and swaps atomically.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { build } from 'esbuild';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import { isDocvaultError, type ErrorKind } from '../../src/shared/errors';
+import { bundledChild } from '../helpers/child-script';
 import { withRawConnection } from '../helpers/tamper';
 import { hexKey, tempDir } from '../helpers/tmp';
 
@@ -123,21 +123,7 @@ describe('Vault.backup', () => {
 });
 
 describe('Vault.backup while another process writes', () => {
-  const script = join(process.cwd(), 'out', 'test', `backup-writer-${process.pid}.mjs`);
-  beforeAll(async () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
-    await build({
-      entryPoints: ['test/fixtures/crash-writer.ts'],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: Object.keys(pkg.dependencies),
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'warning',
-    });
-  });
-  afterAll(() => rmSync(script, { force: true }));
+  const script = bundledChild('test/fixtures/crash-writer.ts', 'backup-writer');
 
   it('each backup is a consistent snapshot that verifies, between what was acknowledged before and after', async () => {
     const d = dir();
