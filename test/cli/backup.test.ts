@@ -7,33 +7,22 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
-import { ROOT, ensureBuilt, fails, ok, scratch, secret } from './helpers';
+import { type CliVault, fails, initVault, ok, ROOT, useScratch } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
+const dir = useScratch();
 let n = 0;
 
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
-
-function newVault(): { vault: string; key: string; hex: string; args: (...a: string[]) => string[] } {
-  const vault = join(dir, `b${++n}.dvault`);
-  const key = join(dir, `b${n}.key`);
-  ok(['init', '--vault', vault, '--key-file', key]);
-  const hex = secret(readFileSync(key, 'utf8').trim());
-  return { vault, key, hex, args: (...a) => [...a, '--vault', vault, '--key-file', key] };
+function newVault(): CliVault {
+  return initVault(dir(), `b${++n}`);
 }
 
 describe('docvault backup / restore-backup', () => {
   it('backs up, refuses to overwrite, restores, and keeps the replaced vault', () => {
     const { args } = newVault();
     ok(args('put', '--id', 'a'), { input: 'first text' });
-    const out = join(dir, 'a-backup.dvault');
+    const out = join(dir(), 'a-backup.dvault');
     expect(ok(args('backup', out))).toMatch(/^Backed up 1 document \(1 version\) to .*a-backup\.dvault: .*, verified, in \d+ ms\n$/);
     expect(readFileSync(out).includes(Buffer.from('first text'))).toBe(false);
     fails(args('backup', out), 'AlreadyExists', 4);
@@ -43,15 +32,15 @@ describe('docvault backup / restore-backup', () => {
     expect(restored).toMatch(/^Restored .* \(1 document, 1 version, verified\)\nThe replaced vault is kept as .*before-restore-.*\n$/);
     fails(args('get', 'b'), 'NotFound', 3);
     expect(ok(args('get', 'a'))).toBe('first text');
-    const kept = readdirSync(dir).find((f) => f.startsWith(`b${n}.dvault.before-restore-`));
+    const kept = readdirSync(dir()).find((f) => f.startsWith(`b${n}.dvault.before-restore-`));
     expect(kept).toBeDefined();
-    ok(['get', 'b', '--vault', join(dir, kept as string), '--key-file', join(dir, `b${n}.key`)]);
+    ok(['get', 'b', '--vault', join(dir(), kept as string), '--key-file', join(dir(), `b${n}.key`)]);
   });
 
   it('restore-backup refuses a wrong key and a tampered backup, changing nothing', () => {
     const { vault, hex, args } = newVault();
     ok(args('put', '--id', 'a'), { input: 'text' });
-    const out = join(dir, `t${n}.dvault`);
+    const out = join(dir(), `t${n}.dvault`);
     ok(args('backup', out));
     const before = readFileSync(vault);
     const other = newVault();
@@ -67,7 +56,7 @@ describe('docvault backup / restore-backup', () => {
     }
     fails(args('restore-backup', out), 'Integrity', 6);
     expect(readFileSync(vault).equals(before)).toBe(true);
-    fails(args('restore-backup', join(dir, 'no-such.dvault')), 'NotFound', 3);
+    fails(args('restore-backup', join(dir(), 'no-such.dvault')), 'NotFound', 3);
   });
 
   it('a backup killed at any moment leaves nothing at OUT (or, if it finished, a whole verified backup)', async () => {
@@ -78,7 +67,7 @@ describe('docvault backup / restore-backup', () => {
     v.close();
     let killedMidway = 0;
     for (let round = 0; round < 6; round++) {
-      const sub = join(dir, `kill-${n}-${round}`);
+      const sub = join(dir(), `kill-${n}-${round}`);
       const out = join(sub, 'out.dvault');
       const child = spawn(process.execPath, [join(ROOT, 'bin', 'docvault.mjs'), ...args('backup', out)], { stdio: 'ignore' });
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -115,7 +104,7 @@ describe('docvault backup / restore-backup', () => {
     const v = Vault.openSync(vault, { key: { rawKey: hex } });
     v.bulkCreate(Array.from({ length: 1500 }, (_, i) => ({ id: `r${i}`, content: randomBytes(2048).toString('hex') })));
     v.close();
-    const out = join(dir, `restore-src-${n}.dvault`);
+    const out = join(dir(), `restore-src-${n}.dvault`);
     ok(args('backup', out));
     ok(args('put', '--id', 'only-in-the-vault'), { input: 'x' });
     let killedMidway = 0;

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, fails, ok, scratch, secret, type RunOptions } from './helpers';
+import { fails, ok, type RunOptions, secret, useScratch } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
+const dir = useScratch();
 let n = 0;
-
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
 
 /** A new vault with a raw key; returns a runner bound to it through the environment and --key-file. */
 function newVault(): { dv: (args: string[], opts?: RunOptions) => string; bad: (args: string[], kind: string, code: number, opts?: RunOptions) => void; vault: string; key: string } {
-  const vault = join(dir, `d${++n}.dvault`);
-  const key = join(dir, `d${n}.key`);
+  const vault = join(dir(), `d${++n}.dvault`);
+  const key = join(dir(), `d${n}.key`);
   ok(['init', '--vault', vault, '--key-file', key]);
   secret(readFileSync(key, 'utf8').trim());
   const env = { DOCVAULT_VAULT: vault };
@@ -34,7 +27,7 @@ describe('put and get', () => {
     expect(dv(['put', '--id', 'note', '--title', 'First', '--type', 'memo', '--tag', 'a', '--tag', 'b'], { input: 'line 1\nline 2\n' })).toBe(
       'Created note version 1 (14 B)\n',
     );
-    const file = join(dir, 'content.txt');
+    const file = join(dir(), 'content.txt');
     writeFileSync(file, 'no trailing newline');
     expect(dv(['put', '--id', 'note', '--file', file, '--comment', 'from a file'])).toBe('Updated note version 2 (19 B)\n');
     expect(dv(['get', 'note'])).toBe('no trailing newline');

@@ -3,10 +3,10 @@
  * test/global-setup.ts built. Every run checks that no registered secret appears in its output.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { tempDir } from '../helpers/tmp';
 
 /** Repository root. */
@@ -117,4 +117,40 @@ export function fails(args: readonly string[], kind: string, code: number, opts:
 /** A fresh temp directory for one test file, removed by the returned function (test/helpers/tmp.ts). */
 export function scratch(): { dir: string; cleanup: () => void } {
   return tempDir('docvault-cli-');
+}
+
+/**
+ * The test file's scratch folder: made before its tests (after checking the CLI bundle is built) and
+ * removed after them. Returns a getter, since the folder exists only once the tests start.
+ */
+export function useScratch(): () => string {
+  let made: { dir: string; cleanup: () => void } | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+    made = scratch();
+  });
+  afterAll(() => made?.cleanup());
+  return () => {
+    if (made === undefined) throw new Error('useScratch(): the folder exists only while the tests run');
+    return made.dir;
+  };
+}
+
+/** A vault made by `docvault init` with a raw key file, and the arguments that name both. */
+export interface CliVault {
+  readonly vault: string;
+  readonly key: string;
+  /** The raw key (registered as a secret: no output may contain it). */
+  readonly hex: string;
+  /** `a` followed by `--vault VAULT --key-file KEY`. */
+  readonly args: (...a: string[]) => string[];
+}
+
+/** Runs `docvault init` for `dir/NAME.dvault` with its key in `dir/NAME.key`. */
+export function initVault(dir: string, name: string): CliVault {
+  const vault = join(dir, `${name}.dvault`);
+  const key = join(dir, `${name}.key`);
+  ok(['init', '--vault', vault, '--key-file', key]);
+  const hex = secret(readFileSync(key, 'utf8').trim());
+  return { vault, key, hex, args: (...a) => [...a, '--vault', vault, '--key-file', key] };
 }

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ensureBuilt, fails, ok, run, scratch, secret } from './helpers';
+import { fails, ok, run, secret, useScratch } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
+const dir = useScratch();
 
 let n = 0;
 function fresh(): string {
-  return join(dir, `v${++n}.dvault`);
+  return join(dir(), `v${++n}.dvault`);
 }
 
 function keyFile(hex = randomBytes(32).toString('hex')): string {
-  const path = join(dir, `k${++n}.key`);
+  const path = join(dir(), `k${++n}.key`);
   writeFileSync(path, `${secret(hex)}\n`, { mode: 0o600 });
   return path;
 }
@@ -27,7 +20,7 @@ function keyFile(hex = randomBytes(32).toString('hex')): string {
 describe('init', () => {
   it('generates a raw key file with mode 0600 and creates an encrypted vault with it', () => {
     const vault = fresh();
-    const key = join(dir, 'generated.key');
+    const key = join(dir(), 'generated.key');
     const r = run(['init', '--vault', vault, '--key-file', key]);
     expect(r.code).toBe(0);
     const hex = readFileSync(key, 'utf8').trim();
@@ -45,7 +38,7 @@ describe('init', () => {
   });
 
   it('--json reports a generated key file without the key', () => {
-    const key = join(dir, 'generated-json.key');
+    const key = join(dir(), 'generated-json.key');
     const r = run(['init', '--vault', fresh(), '--key-file', key, '--json']);
     expect(r.code).toBe(0);
     const hex = secret(readFileSync(key, 'utf8').trim());
@@ -81,7 +74,7 @@ describe('init', () => {
 
   it('with a passphrase file: first line, line ending stripped', () => {
     const vault = fresh();
-    const pass = join(dir, 'pass.txt');
+    const pass = join(dir(), 'pass.txt');
     writeFileSync(pass, `${secret('file passphrase 1')}\r\nsecond line ignored\n`, { mode: 0o600 });
     ok(['init', '--vault', vault, '--passphrase-file', pass, '--kdf-profile', '2']);
     ok(['put', '--vault', vault, '--passphrase-file', pass, '--id', 'a'], { input: 'A' });
@@ -108,7 +101,7 @@ describe('init', () => {
   it('refuses to overwrite an existing file, and leaves no generated key behind', () => {
     const vault = fresh();
     writeFileSync(vault, 'precious');
-    const key = join(dir, 'unused.key');
+    const key = join(dir(), 'unused.key');
     fails(['init', '--vault', vault, '--key-file', key], 'AlreadyExists', 4);
     expect(readFileSync(vault, 'utf8')).toBe('precious');
     expect(existsSync(key)).toBe(false);
@@ -116,7 +109,7 @@ describe('init', () => {
 
   it('rejects an empty passphrase, an unknown KDF profile and conflicting key options', () => {
     fails(['init', '--vault', fresh()], 'Invalid', 2, { env: { DOCVAULT_PASSPHRASE: '' } });
-    const empty = join(dir, 'empty-pass.txt');
+    const empty = join(dir(), 'empty-pass.txt');
     writeFileSync(empty, '\nsecond\n', { mode: 0o600 });
     fails(['init', '--vault', fresh(), '--passphrase-file', empty], 'Invalid', 2);
     fails(['init', '--vault', fresh(), '--kdf-profile', '9'], 'Invalid', 2, { env: { DOCVAULT_PASSPHRASE: 'pass-word' } });
@@ -126,7 +119,7 @@ describe('init', () => {
 
   it('a new key file in a missing directory is NotFound, and no vault is made', () => {
     const vault = fresh();
-    const r = fails(['init', '--vault', vault, '--key-file', join(dir, 'no-such-dir', 'k.key')], 'NotFound', 3);
+    const r = fails(['init', '--vault', vault, '--key-file', join(dir(), 'no-such-dir', 'k.key')], 'NotFound', 3);
     expect(r.stderr).toContain('directory does not exist');
     expect(existsSync(vault)).toBe(false);
   });
@@ -141,7 +134,7 @@ describe('init', () => {
   });
 
   it('rejects a malformed key file without echoing it', () => {
-    const bad = join(dir, 'bad.key');
+    const bad = join(dir(), 'bad.key');
     writeFileSync(bad, secret('zz-not-a-hex-key-but-a-secret-anyway') + '\n', { mode: 0o600 });
     const r = fails(['init', '--vault', fresh(), '--key-file', bad], 'Invalid', 2);
     expect(r.stderr).toContain('64 hexadecimal characters');
@@ -156,13 +149,13 @@ describe('opening with the wrong key', () => {
     ok(['put', '--vault', vault, '--key-file', right, '--id', 'doc'], { input: 'content' });
     const wrong = keyFile();
     const before = readFileSync(vault);
-    const filesBefore = readdirSync(dir).sort();
+    const filesBefore = readdirSync(dir()).sort();
     const r = fails(['get', 'doc', '--vault', vault, '--key-file', wrong], 'WrongKey', 5);
     expect(r.stderr).toBe('WrongKey: Wrong passphrase or key for this vault (or the file is not a vault)\n');
     fails(['ls', '--vault', vault], 'WrongKey', 5, { env: { DOCVAULT_PASSPHRASE: secret('not-the-passphrase') } });
     fails(['verify', '--vault', vault], 'WrongKey', 5);
     expect(readFileSync(vault).equals(before)).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(filesBefore);
+    expect(readdirSync(dir()).sort()).toEqual(filesBefore);
   });
 
   it('with a wrong passphrase on a passphrase vault', () => {
@@ -180,7 +173,7 @@ describe('opening with the wrong key', () => {
   });
 
   it('a file that is not a vault is NotAVault, exit 5', () => {
-    const notVault = join(dir, 'notes.txt');
+    const notVault = join(dir(), 'notes.txt');
     writeFileSync(notVault, 'just text\n'.repeat(100));
     fails(['ls', '--vault', notVault, '--key-file', keyFile()], 'NotAVault', 5);
   });
@@ -188,14 +181,14 @@ describe('opening with the wrong key', () => {
 
 describe('missing files', () => {
   it('a missing vault is NotFound, exit 3, and is not created', () => {
-    const vault = join(dir, 'nowhere.dvault');
+    const vault = join(dir(), 'nowhere.dvault');
     const r = fails(['ls', '--vault', vault, '--key-file', keyFile()], 'NotFound', 3);
     expect(r.stderr).toContain(vault);
     expect(existsSync(vault)).toBe(false);
   });
 
   it('a vault from DOCVAULT_VAULT; none at all is a usage error', () => {
-    fails(['ls', '--key-file', keyFile()], 'NotFound', 3, { env: { DOCVAULT_VAULT: join(dir, 'env-missing.dvault') } });
+    fails(['ls', '--key-file', keyFile()], 'NotFound', 3, { env: { DOCVAULT_VAULT: join(dir(), 'env-missing.dvault') } });
     const r = fails(['ls'], 'Invalid', 2);
     expect(r.stderr).toContain('DOCVAULT_VAULT');
   });
@@ -203,6 +196,6 @@ describe('missing files', () => {
   it('a missing key file is NotFound', () => {
     const vault = fresh();
     ok(['init', '--vault', vault, '--no-encryption']);
-    fails(['ls', '--vault', vault, '--passphrase-file', join(dir, 'no-such-pass')], 'NotFound', 3);
+    fails(['ls', '--vault', vault, '--passphrase-file', join(dir(), 'no-such-pass')], 'NotFound', 3);
   });
 });

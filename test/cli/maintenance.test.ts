@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { withRawConnection } from '../helpers/raw-db';
-import { ensureBuilt, fails, ok, run, scratch, secret } from './helpers';
+import { type CliVault, fails, initVault, ok, run, useScratch } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
+const dir = useScratch();
 let n = 0;
 
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
-
-function newVault(): { vault: string; key: string; hex: string; args: (...a: string[]) => string[] } {
-  const vault = join(dir, `m${++n}.dvault`);
-  const key = join(dir, `m${n}.key`);
-  ok(['init', '--vault', vault, '--key-file', key]);
-  const hex = secret(readFileSync(key, 'utf8').trim());
-  return { vault, key, hex, args: (...a) => [...a, '--vault', vault, '--key-file', key] };
+function newVault(): CliVault {
+  return initVault(dir(), `m${++n}`);
 }
 
 /** Alters stored content behind docvault's back, as an attacker with the key (or a disk fault) could. */
@@ -135,7 +123,7 @@ describe('stats', () => {
   });
 
   it('on a plain vault says so', () => {
-    const vault = join(dir, 'plain.dvault');
+    const vault = join(dir(), 'plain.dvault');
     ok(['init', '--vault', vault, '--no-encryption']);
     expect(ok(['stats', '--vault', vault])).toMatch(/^encryption {2}none \(plain vault\)$/m);
     expect(JSON.parse(ok(['stats', '--vault', vault, '--json'])).encrypted).toBe(false);

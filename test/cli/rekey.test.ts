@@ -6,29 +6,22 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import { isDocvaultError } from '../../src/shared/errors';
-import { ROOT, ensureBuilt, fails, ok, scratch, secret } from './helpers';
+import { fails, ok, ROOT, secret, useScratch } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
+const dir = useScratch();
 
 describe('docvault rekey', () => {
   it('to a passphrase and back to a new key file; the old key is refused', () => {
-    const vault = join(dir, 'r.dvault');
-    const key = join(dir, 'r.key');
+    const vault = join(dir(), 'r.dvault');
+    const key = join(dir(), 'r.key');
     ok(['init', '--vault', vault, '--key-file', key]);
     secret(readFileSync(key, 'utf8').trim());
     ok(['put', '--id', 'a', '--vault', vault, '--key-file', key], { input: 'alpha' });
     ok(['put', '--id', 'a', '--vault', vault, '--key-file', key], { input: 'alpha 2' });
-    const pass = join(dir, 'r.pass');
+    const pass = join(dir(), 'r.pass');
     writeFileSync(pass, `${secret('a new passphrase')}\n`, { mode: 0o600 });
     fails(['rekey', '--vault', vault, '--key-file', key], 'Invalid', 2);
     expect(ok(['rekey', '--vault', vault, '--key-file', key, '--new-passphrase-file', pass, '--kdf-profile', '2'])).toMatch(
@@ -36,7 +29,7 @@ describe('docvault rekey', () => {
     );
     fails(['get', 'a', '--vault', vault, '--key-file', key], 'WrongKey', 5);
     expect(ok(['get', 'a', '--vault', vault, '--passphrase-file', pass])).toBe('alpha 2');
-    const key2 = join(dir, 'r2.key');
+    const key2 = join(dir(), 'r2.key');
     expect(ok(['rekey', '--vault', vault, '--passphrase-file', pass, '--new-key-file', key2])).toMatch(/the new key is in .*r2\.key\n$/);
     secret(readFileSync(key2, 'utf8').trim());
     expect(ok(['verify', '--vault', vault, '--key-file', key2])).toMatch(/^OK: 1 document, 2 versions/);
@@ -44,10 +37,10 @@ describe('docvault rekey', () => {
   });
 
   it('killed at random moments, the vault opens with the old key or the new one, never neither', async () => {
-    const vault = join(dir, 'k.dvault');
+    const vault = join(dir(), 'k.dvault');
     const keys = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')].map((k) => secret(k));
     const files = keys.map((k, i) => {
-      const f = join(dir, `k${i}.key`);
+      const f = join(dir(), `k${i}.key`);
       writeFileSync(f, `${k}\n`, { mode: 0o600 });
       return f;
     });

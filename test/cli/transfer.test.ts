@@ -1,22 +1,15 @@
 /** `docvault import` / `export`: round trips with versions (JSON and Markdown), selections, and every bad-input case. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureBuilt, ok, run, scratch, secret, type RunResult } from './helpers';
+import { ok, run, type RunResult, secret, useScratch } from './helpers';
 
-let dir: string;
-let cleanup: () => void;
+const dir = useScratch();
 let n = 0;
 
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
-
 function newVault() {
-  const vault = join(dir, `v${++n}.dvault`);
-  const key = join(dir, `v${n}.key`);
+  const vault = join(dir(), `v${++n}.dvault`);
+  const key = join(dir(), `v${n}.key`);
   ok(['init', '--vault', vault, '--key-file', key]);
   secret(readFileSync(key, 'utf8').trim());
   const env = { DOCVAULT_VAULT: vault };
@@ -49,7 +42,7 @@ describe('export and import', () => {
   it('round trip through JSON with versions: same documents, versions, comments and content', () => {
     const a = newVault();
     seed(a.dv);
-    const out = join(dir, 'json-export');
+    const out = join(dir(), 'json-export');
     expect(a.dv(['export', out, '--format', 'json', '--versions'])).toMatch(/^Exported 3 documents \(5 versions\) to 1 files/);
     expect(readdirSync(out)).toEqual(['docvault-export.jsonl']);
     const lines = readFileSync(join(out, 'docvault-export.jsonl'), 'utf8').trimEnd().split('\n');
@@ -64,7 +57,7 @@ describe('export and import', () => {
   it('round trip through Markdown with versions; safe file names that never leave DIR', () => {
     const a = newVault();
     seed(a.dv);
-    const out = join(dir, 'md-export');
+    const out = join(dir(), 'md-export');
     a.dv(['export', out, '--versions']);
     const files = readdirSync(out).sort();
     expect(files).toEqual(['Flat lease (renewed).md', 'Flat lease (renewed).v1.md', 'Flat lease (renewed).v2.md', 'document-CON.md', 'x.md']);
@@ -78,14 +71,14 @@ describe('export and import', () => {
   it('exports a selection by --type or --tag', () => {
     const a = newVault();
     seed(a.dv);
-    const out = join(dir, 'sel');
+    const out = join(dir(), 'sel');
     a.dv(['export', out, '--format', 'json', '--tag', 'legal']);
     const ids = readFileSync(join(out, 'docvault-export.jsonl'), 'utf8').trimEnd().split('\n').slice(1).map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids.sort()).toEqual(['folder/deep', 'lease']);
   });
 
   it('imports a folder: front matter to fields; bad files reported one by one, the rest imported', () => {
-    const src = join(dir, 'folder-in');
+    const src = join(dir(), 'folder-in');
     mkdirSync(join(src, 'sub'), { recursive: true });
     writeFileSync(join(src, 'a.md'), '---\ntitle: Alpha\ntype: note\ntags: [x, y]\nauthor: Ann\n---\n# Alpha\n');
     writeFileSync(join(src, 'sub', 'b.txt'), 'plain text, id from the path');
@@ -94,8 +87,8 @@ describe('export and import', () => {
     writeFileSync(join(src, 'dup2.md'), '---\nid: same\n---\ntwo');
     writeFileSync(join(src, 'badyaml.md'), '---\ntitle: [unclosed\n---\nx');
     writeFileSync(join(src, 'big.md'), Buffer.alloc(16 * 1024 * 1024 + 1, 0x61));
-    writeFileSync(join(dir, 'outside.md'), 'secret outside the folder');
-    symlinkSync(join(dir, 'outside.md'), join(src, 'link.md'));
+    writeFileSync(join(dir(), 'outside.md'), 'secret outside the folder');
+    symlinkSync(join(dir(), 'outside.md'), join(src, 'link.md'));
     writeFileSync(join(src, 'image.png'), 'not text');
     const a = newVault();
     a.dv(['put', '--id', 'a'], 'already here');
@@ -120,7 +113,7 @@ describe('export and import', () => {
   });
 
   it('a JSON export with duplicate ids, broken lines or a foreign header: per-line errors, or refused whole', () => {
-    const file = join(dir, 'hand.jsonl');
+    const file = join(dir(), 'hand.jsonl');
     const v = (content: string) => ({ version: 1, title: 't', type: '', tags: [], metadata: {}, content, comment: null, createdAt: 0 });
     writeFileSync(
       file,
@@ -141,7 +134,7 @@ describe('export and import', () => {
     expect(s.imported).toBe(2);
     expect(s.errors.map((e) => `${e.source} ${e.kind}`)).toEqual(['line 3 AlreadyExists', 'line 4 Invalid', 'line 5 Invalid', 'line 6 Invalid']);
     expect(a.dv(['get', 'one'])).toBe('first');
-    const foreign = join(dir, 'foreign.jsonl');
+    const foreign = join(dir(), 'foreign.jsonl');
     writeFileSync(foreign, '{"hello": 1}\n');
     const f = a.raw(['import', foreign]);
     expect(f.code).toBe(2);
@@ -151,7 +144,7 @@ describe('export and import', () => {
   it('leaves no temporary files behind', () => {
     const a = newVault();
     seed(a.dv);
-    const out = join(dir, 'clean');
+    const out = join(dir(), 'clean');
     a.dv(['export', out]);
     a.dv(['export', out, '--format', 'json']);
     expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);

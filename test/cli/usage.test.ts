@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { EXIT_CODE_BY_KIND, EXIT_CODE_HELP } from '../../src/cli/exit-codes';
 import { ERROR_KINDS } from '../../src/shared/errors';
-import { ensureBuilt, fails, ok, run, scratch } from './helpers';
+import { fails, ok, run, useScratch } from './helpers';
 
 const COMMANDS = ['init', 'put', 'get', 'ls', 'rm', 'history', 'diff', 'restore', 'verify', 'stats'];
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = scratch());
-});
-afterAll(() => cleanup());
+const dir = useScratch();
 
 describe('help', () => {
   it('--help lists every command, the environment and the exit codes', () => {
@@ -78,15 +71,15 @@ describe('usage errors exit 2 with an Invalid line and a hint', () => {
   });
 
   it('global options may come before the command', () => {
-    const vault = join(dir, 'g.dvault');
+    const vault = join(dir(), 'g.dvault');
     ok(['--vault', vault, 'init', '--no-encryption']);
     ok(['--vault', vault, 'put', '--id', 'a'], { input: 'A' });
     expect(ok(['--vault', vault, 'get', 'a'])).toBe('A');
   });
 
   it('a missing content file is NotFound', () => {
-    const vault = join(dir, 'f.dvault');
+    const vault = join(dir(), 'f.dvault');
     ok(['init', '--vault', vault, '--no-encryption']);
-    fails(['put', '--vault', vault, '--id', 'a', '--file', join(dir, 'missing.txt')], 'NotFound', 3);
+    fails(['put', '--vault', vault, '--id', 'a', '--file', join(dir(), 'missing.txt')], 'NotFound', 3);
   });
 });
