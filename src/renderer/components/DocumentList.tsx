@@ -2,7 +2,6 @@
  * The document list: virtualized rows (only what is on screen is in the DOM) over cursor-paged data
  * (../hooks/useDocPages.ts), so 100k documents scroll as smoothly as 10.
  */
-import { SafeText } from './SafeText';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { DocumentSummary, ListQuery } from '../../shared/types';
@@ -30,7 +29,7 @@ export interface DocumentListProps {
 
 /**
  * One row: title on the first line; type, tags and date on the second, the date never cut. User text sits
- * in `SafeText`: a title or tag holding bidirectional controls (U+202E…) shows them escaped and cannot reorder the text around it.
+ * in `<bdi>`: a title or tag holding bidirectional controls (U+202E…) cannot reorder the text around it.
  */
 function Row({ d }: { d: DocumentSummary }) {
   return (
@@ -41,18 +40,18 @@ function Row({ d }: { d: DocumentSummary }) {
             altered?
           </span>
         )}
-        {d.title !== '' ? <SafeText text={d.title} /> : <SafeText className="muted" text={d.id} />}
+        {d.title !== '' ? <bdi>{d.title}</bdi> : <bdi className="muted">{d.id}</bdi>}
       </div>
       <div className="row-meta muted">
         <span className="row-labels">
           {d.type !== '' && (
             <span className="pill">
-              <SafeText text={d.type} />
+              <bdi>{d.type}</bdi>
             </span>
           )}
           {d.tags.slice(0, 3).map((t) => (
             <span key={t} className="tag">
-              #<SafeText text={t} />
+              #<bdi>{t}</bdi>
             </span>
           ))}
         </span>

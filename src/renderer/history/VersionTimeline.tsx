@@ -2,7 +2,6 @@
  * The versions of a document, newest first: number, time, size, comment and integrity state. A
  * version that failed its integrity check says why.
  */
-import { SafeText } from '../components/SafeText';
 import type { HistoryState } from './history-state';
 import { integrityProblem } from './history-state';
 import { formatSize, formatTime } from './format';
@@ -43,7 +42,7 @@ export function VersionTimeline({ state, current, onSelect }: VersionTimelinePro
               </span>
               {v.comment !== null && (
                 <span className="comment small">
-                  <SafeText text={v.comment} />
+                  <bdi>{v.comment}</bdi>
                 </span>
               )}
               {problem !== undefined && <span className="problem small">{problem}</span>}

@@ -1,20 +1,19 @@
 /** One version, read-only: title, type, tags, metadata and content. */
 import type { Document } from '../../shared/types';
-import { SafeText } from '../components/SafeText';
 
 /** Shows a version as it was written. */
 export function VersionView({ doc }: { doc: Document }) {
   const metadata = Object.entries(doc.metadata);
   return (
     <article className="version-view" aria-label={`Version ${doc.version} (read-only)`} data-testid="version-view">
-      <h3>{doc.title === '' ? '(untitled)' : <SafeText text={doc.title} />}</h3>
+      <h3>{doc.title === '' ? '(untitled)' : <bdi>{doc.title}</bdi>}</h3>
       <dl className="version-fields">
         <dt>Type</dt>
-        <dd>{doc.type === '' ? <span className="muted">none</span> : <SafeText text={doc.type} />}</dd>
+        <dd>{doc.type === '' ? <span className="muted">none</span> : <bdi>{doc.type}</bdi>}</dd>
         <dt>Tags</dt>
         <dd>{doc.tags.length === 0 ? <span className="muted">none</span> : doc.tags.map((t) => (
               <span key={t} className="pill">
-                <SafeText text={t} />
+                <bdi>{t}</bdi>
               </span>
             ))}</dd>
         {metadata.length > 0 && (
@@ -24,9 +23,9 @@ export function VersionView({ doc }: { doc: Document }) {
               {metadata.map(([k, v]) => (
                 <div key={k}>
                   <code>
-                    <SafeText text={k} />
+                    <bdi>{k}</bdi>
                   </code>
-                  : <SafeText text={JSON.stringify(v)} />
+                  : <bdi>{JSON.stringify(v)}</bdi>
                 </div>
               ))}
             </dd>
