@@ -1,0 +1,85 @@
+/** Team-vault sync against a real PostgreSQL (test/pg/server.ts): two vaults round-trip through the server. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Vault, generateRawKey } from '../../src/main/storage';
+import { PgRemote } from '../../src/app/sync/pg-remote';
+import { cloneVault, setRemote, syncVault } from '../../src/app/sync/team-sync';
+import { pgUnavailable, startTestPg, type TestPg } from './server';
+
+const why = pgUnavailable();
+if (why !== undefined) console.warn(`test/pg skipped: ${why}`);
+
+describe.skipIf(why !== undefined)('team vault sync', () => {
+  let srv: TestPg;
+  let dir: string;
+  const open: Vault[] = [];
+  const key = generateRawKey().toString('hex');
+  const opts = () => ({ caFile: srv.caFile, password: srv.alicePassword });
+
+  beforeAll(async () => {
+    srv = await startTestPg();
+    dir = mkdtempSync(join(tmpdir(), 'docvault-sync-'));
+    const admin = await PgRemote.connect({ url: srv.adminUrl, caFile: srv.caFile });
+    await admin.init(['alice']);
+    await admin.init(['alice']); // idempotent
+    await admin.close();
+  }, 60_000);
+  afterEach(() => {
+    for (const v of open.splice(0)) v.close();
+  });
+  afterAll(() => {
+    srv?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function vault(name: string, k = key): Vault {
+    const v = Vault.createSync(join(dir, `${name}-${Math.random().toString(36).slice(2)}.db`), { key: { rawKey: k } });
+    open.push(v);
+    return v;
+  }
+
+  it('pushes, clones and pulls both ways; conflicts keep both versions', async () => {
+    const a = vault('a');
+    a.create({ id: 'note-1', content: 'first words', title: 'Secret title', tags: ['x'] });
+    a.update('note-1', { content: 'second words' });
+    a.create({ id: 'note-2', content: 'to be trashed' });
+    a.delete('note-2');
+    const { created } = await setRemote(a, srv.aliceUrl, opts());
+    expect(created).toBe(true);
+    const first = await syncVault(a, opts());
+    expect(first.pushed).toBe(4); // three versions and a Trash move
+
+    const cloned = await cloneVault(srv.aliceUrl, { path: join(dir, 'b.db'), key: { rawKey: key }, ...opts() });
+    const b = cloned.vault;
+    open.push(b);
+    expect(b.get('note-1').content).toBe('second words');
+    expect(b.versions('note-1')).toHaveLength(2);
+    expect(b.exists('note-2')).toBe(false);
+    expect(b.listTrash().items.map((d) => d.id)).toEqual(['note-2']);
+
+    // Both edit note-1 from the same base.
+    a.update('note-1', { content: 'edited on a' });
+    b.update('note-1', { content: 'edited on b' });
+    const fromB = await syncVault(b, opts());
+    expect(fromB).toMatchObject({ pushed: 1, pulled: 0, conflicts: 0 });
+    const fromA = await syncVault(a, opts());
+    expect(fromA).toMatchObject({ pushed: 1, pulled: 1, conflicts: 1 });
+    const backToB = await syncVault(b, opts());
+    expect(backToB).toMatchObject({ pushed: 0, pulled: 1, conflicts: 1 });
+    for (const v of [a, b]) {
+      const contents = v.versions('note-1').map((x) => v.getVersion('note-1', x.version).content);
+      expect(contents).toEqual(expect.arrayContaining(['edited on a', 'edited on b', 'second words']));
+      expect(v.syncConflicts().map((c) => c.id)).toEqual(['note-1']);
+    }
+    // Settling on a (a new version over the conflict) clears it on both.
+    a.update('note-1', { content: 'settled' });
+    await syncVault(a, opts());
+    expect(a.syncConflicts()).toEqual([]);
+    await syncVault(b, opts());
+    expect(b.get('note-1').content).toBe('settled');
+    expect(b.syncConflicts()).toEqual([]);
+    expect(a.syncState().pending).toBe(0);
+  });
+});
