@@ -275,12 +275,18 @@ export async function cloneVault(url: string, opts: CloneOptions): Promise<{ vau
   } finally {
     await remote.close();
   }
-  const report = await syncVault(vault, {
-    ...(opts.batch === undefined ? {} : { batch: opts.batch }),
-    ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
-    ...(opts.password === undefined ? {} : { password: opts.password }),
-  });
-  return { vault, remoteVault, report };
+  try {
+    const report = await syncVault(vault, {
+      ...(opts.batch === undefined ? {} : { batch: opts.batch }),
+      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+      ...(opts.password === undefined ? {} : { password: opts.password }),
+    });
+    return { vault, remoteVault, report };
+  } catch (err) {
+    // The vault stays: what was pulled is kept, and its next sync goes on from there.
+    vault.close();
+    throw err;
+  }
 }
 
 /**
