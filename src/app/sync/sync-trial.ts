@@ -78,3 +78,67 @@ export async function runSyncTrial(o: SyncTrialOptions): Promise<SyncTrialResult
     a.close();
   }
 }
+
+/** Options of {@link runSyncLoad}. */
+export interface SyncLoadOptions {
+  readonly url: string;
+  readonly caFile: string;
+  readonly password?: string;
+  readonly dir: string;
+  /**
+   * Fills the server as a superuser would bulk-load it: `rows` sealed-size rows in the vault under test and
+   * `otherRows` in `otherVaults` other vaults (the trigger is bypassed for the load only). Called with the
+   * vault id once it exists; returns the vault's highest sequence number.
+   */
+  readonly fill: (vaultId: string) => Promise<number>;
+  /** New rows other devices push before the "busy" sync (default 100). */
+  readonly fresh?: number;
+  /** Idle syncs to time (default 20). */
+  readonly samples?: number;
+}
+
+/** What a sync costs on a loaded server: an idle sync, and a sync that pulls `fresh` new rows. */
+export interface SyncLoadResult {
+  readonly idleSyncMsMedian: number;
+  readonly idleSyncMsP90: number;
+  readonly busySyncMs: number;
+  readonly busyPulled: number;
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+}
+
+/**
+ * The cost of one sync on a server holding many rows: a device that is up to date at the end of a big
+ * vault syncs with nothing to do (connect, key check, one index probe past its last number), then with
+ * `fresh` new rows from another device to pull.
+ */
+export async function runSyncLoad(o: SyncLoadOptions): Promise<SyncLoadResult> {
+  const key = generateRawKey().toString('hex');
+  const password = o.password === undefined ? {} : { password: o.password };
+  const device = Vault.createSync(join(o.dir, 'device.dvault'), { key: { rawKey: key } });
+  const writer = Vault.createSync(join(o.dir, 'writer.dvault'), { key: { rawKey: key } });
+  try {
+    const { remoteVault } = await setRemote(device, o.url, { caFile: o.caFile, ...password });
+    await setRemote(writer, o.url, { caFile: o.caFile, remoteVault, ...password });
+    const top = await o.fill(remoteVault);
+    // Both devices are up to date at the end of the loaded vault.
+    for (const v of [device, writer]) v.applyPulled([], top);
+    const samples: number[] = [];
+    for (let i = 0; i < (o.samples ?? 20); i++) {
+      const t = performance.now();
+      await syncVault(device, password);
+      samples.push(performance.now() - t);
+    }
+    for (const docs of seedBatches(o.fresh ?? 100, 1024, o.fresh ?? 100)) writer.bulkCreate(docs);
+    await syncVault(writer, password);
+    const t = performance.now();
+    const busy = await syncVault(device, password);
+    return { idleSyncMsMedian: quantile(samples, 0.5), idleSyncMsP90: quantile(samples, 0.9), busySyncMs: performance.now() - t, busyPulled: busy.pulled };
+  } finally {
+    device.close();
+    writer.close();
+  }
+}
