@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vault, generateRawKey } from '../../src/main/storage';
 import { PgRemote } from '../../src/app/sync/pg-remote';
-import { cloneVault, setRemote, syncVault } from '../../src/app/sync/team-sync';
+import { TeamSync, cloneVault, setRemote, syncVault } from '../../src/app/sync/team-sync';
 import { pgUnavailable, startTestPg, type TestPg } from './server';
 
 const why = pgUnavailable();
@@ -81,5 +81,52 @@ describe.skipIf(why !== undefined)('team vault sync', () => {
     expect(b.get('note-1').content).toBe('settled');
     expect(b.syncConflicts()).toEqual([]);
     expect(a.syncState().pending).toBe(0);
+  });
+  it('purges and Trash moves travel; one made without seeing an edit here is flagged and kept', async () => {
+    const a = vault('ta');
+    a.create({ id: 'p1', content: 'purge me' });
+    a.create({ id: 'p2', content: 'purge me too' });
+    a.create({ id: 't1', content: 'trash me' });
+    await setRemote(a, srv.aliceUrl, opts());
+    await syncVault(a, opts());
+    const { vault: b } = await cloneVault(srv.aliceUrl, { path: join(dir, `tb-${Math.random()}.db`), key: { rawKey: key }, remoteVault: a.syncState().remoteVault ?? '', ...opts() });
+    open.push(b);
+    b.update('p2', { content: 'edited on b before the purge arrived' });
+    a.purge('p1');
+    a.purge('p2');
+    a.delete('t1');
+    expect(await syncVault(a, opts())).toMatchObject({ pushed: 3 });
+    expect(await syncVault(b, opts())).toMatchObject({ pushed: 1, conflicts: 1 });
+    expect(b.exists('p1')).toBe(false);
+    expect(b.listTrash().items.map((d) => d.id)).toEqual(['t1']);
+    expect(b.get('p2').content).toBe('edited on b before the purge arrived');
+    expect(b.syncConflicts()).toEqual([expect.objectContaining({ id: 'p2', remoteVersion: null })]);
+    // b's edit reaches a: the purged document comes back there, with b's version (nothing is lost).
+    await syncVault(a, opts());
+    expect(a.get('p2').content).toBe('edited on b before the purge arrived');
+  });
+
+  it('TeamSync: status without the network, sync now, the last error kept until a sync succeeds', async () => {
+    const a = vault('ts');
+    const team = new TeamSync(a, { password: () => Promise.resolve(srv.alicePassword) });
+    expect(await team.status()).toMatchObject({ remote: null, lastSync: null, pending: 0, error: null, syncing: false });
+    await expect(team.syncNow()).rejects.toMatchObject({ kind: 'Invalid' });
+    expect((await team.status()).error).toMatchObject({ kind: 'Invalid' });
+    expect(await team.setRemote(srv.aliceUrl, srv.caFile)).toMatchObject({ remote: srv.aliceUrl, error: null });
+    a.create({ id: 'ts-1', content: 'x' });
+    expect((await team.status()).pending).toBe(1);
+    const both = [team.syncNow(), team.syncNow()];
+    expect(await both[0]).toBe(await both[1]);
+    expect(await team.status()).toMatchObject({ pending: 0, lastSync: expect.any(Number), error: null });
+    srv.kill();
+    try {
+      a.update('ts-1', { content: 'y' });
+      await expect(team.syncNow()).rejects.toMatchObject({ kind: 'Offline' });
+      expect(await team.status()).toMatchObject({ pending: 1, error: { kind: 'Offline' } });
+    } finally {
+      srv.start();
+    }
+    expect(await team.syncNow()).toMatchObject({ pushed: 1 });
+    expect((await team.status()).error).toBeNull();
   });
 });
