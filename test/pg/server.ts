@@ -141,6 +141,10 @@ export async function startTestPg(): Promise<TestPg> {
   };
   await admin(`CREATE ROLE alice LOGIN PASSWORD '${alicePassword}'`);
   let stopped = false;
+  // A test process that dies without its afterAll must not leave a server running.
+  process.once('exit', () => {
+    if (!stopped) spawnSync(asRoot ? 'runuser' : join(bin, 'pg_ctl'), asRoot ? ['-u', 'postgres', '--', join(bin, 'pg_ctl'), 'stop', '-m', 'immediate', '-D', data] : ['stop', '-m', 'immediate', '-D', data]);
+  });
   return {
     host: '127.0.0.1',
     port,

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vault, generateRawKey } from '../../src/main/storage';
+import { StorageService, Vault, generateRawKey } from '../../src/main/storage';
+import { WORKER_PATH } from '../service/helpers';
 import { PgRemote } from '../../src/app/sync/pg-remote';
 import { TeamSync, cloneVault, setRemote, syncVault } from '../../src/app/sync/team-sync';
 import { pgUnavailable, startTestPg, type TestPg } from './server';
@@ -128,5 +129,25 @@ describe.skipIf(why !== undefined)('team vault sync', () => {
     }
     expect(await team.syncNow()).toMatchObject({ pushed: 1 });
     expect((await team.status()).error).toBeNull();
+  });
+  it('runs over the async storage service too (what the window uses): pulled changes leave its cache', async () => {
+    const service = await StorageService.create(join(dir, `svc-${Math.random().toString(36).slice(2)}.db`), { key: { rawKey: key }, workerPath: WORKER_PATH, readers: 1 });
+    try {
+      const team = new TeamSync(service, { password: () => Promise.resolve(srv.alicePassword) });
+      await service.create({ id: 'svc-1', content: 'from the service' });
+      await team.setRemote(srv.aliceUrl, srv.caFile);
+      expect(await team.syncNow()).toMatchObject({ pushed: 1 });
+      const remoteVault = (await service.syncState()).remoteVault ?? '';
+      const { vault: other } = await cloneVault(srv.aliceUrl, { path: join(dir, `svc-clone-${Math.random()}.db`), key: { rawKey: key }, remoteVault, ...opts() });
+      open.push(other);
+      expect(other.get('svc-1').content).toBe('from the service');
+      expect((await service.get('svc-1')).content).toBe('from the service'); // now cached in the service
+      other.update('svc-1', { content: 'changed elsewhere' });
+      await syncVault(other, opts());
+      expect(await team.syncNow()).toMatchObject({ pulled: 1, conflicts: 0 });
+      expect((await service.get('svc-1')).content).toBe('changed elsewhere');
+    } finally {
+      await service.close();
+    }
   });
 });
