@@ -266,7 +266,7 @@ function applyVersion(ctx: WriteContext, p: SealedVersion, seq: number, me: stri
   }
   const now = headOf(ctx, p.id) as HeadRow;
   if (conflict) flag(ctx, p.id, before, now.version, `edited on this device and on device ${p.dev}`);
-  ctx.sql.get('INSERT INTO sync_origin (vid, device, version, seq) VALUES (?, ?, ?, ?)').run(versionKey(now.doc, now.version), p.dev, p.ver, seq);
+  ctx.sql.get('INSERT INTO sync_origin (vid, device, version, seq, sum) VALUES (?, ?, ?, ?, ?)').run(versionKey(now.doc, now.version), p.dev, p.ver, seq, p.sum);
   return conflict;
 }
 
@@ -326,7 +326,8 @@ export function applyPulled(ctx: WriteContext, rows: readonly PulledRow[], lastS
     }
     try {
       if (p.k === 'v') {
-        // A row seen before (a pull repeated after a crash between server and disk) adds nothing.
+        // A row seen before adds nothing. Its checksum is part of what "seen" means: a device restored
+        // from a backup may write a different version under a number it had already pushed.
         if (originHas(ctx, p)) continue;
         if (applyVersion(ctx, p, r.seq, me)) conflicts++;
       } else if (applyTombstone(ctx, p, me)) conflicts++;
@@ -350,6 +351,6 @@ function originHas(ctx: ReadContext, p: SealedVersion): boolean {
   if (head === undefined) return false;
   const lo = versionKey(head.doc, 1);
   return (
-    ctx.sql.get('SELECT 1 FROM sync_origin WHERE device = ? AND version = ? AND vid BETWEEN ? AND ?').pluck().get(p.dev, p.ver, lo, lo + MAX_VERSION - 1) !== undefined
+    ctx.sql.get('SELECT 1 FROM sync_origin WHERE device = ? AND version = ? AND sum = ? AND vid BETWEEN ? AND ?').pluck().get(p.dev, p.ver, p.sum, lo, lo + MAX_VERSION - 1) !== undefined
   );
 }

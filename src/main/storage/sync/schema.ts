@@ -37,7 +37,7 @@ export function createSyncState(db: Database.Database): void {
       at           INTEGER
     ) STRICT;
     CREATE INDEX sync_outbox_vid ON sync_outbox (vid) WHERE vid IS NOT NULL;
-    CREATE TABLE sync_origin (vid INTEGER PRIMARY KEY, device TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL) STRICT;
+    CREATE TABLE sync_origin (vid INTEGER PRIMARY KEY, device TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, sum TEXT NOT NULL) STRICT;
     CREATE INDEX sync_origin_device ON sync_origin (device, version);
     CREATE TABLE sync_conflicts (
       id             TEXT    PRIMARY KEY NOT NULL,
