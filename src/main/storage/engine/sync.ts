@@ -11,7 +11,7 @@
  * and the document is flagged as a conflict until a new version settles it.
  */
 import { randomBytes } from 'node:crypto';
-import { DocvaultError, isDocvaultError } from '../../../shared/errors';
+import { DocvaultError, assertNever, isDocvaultError } from '../../../shared/errors';
 import { MAX_VERSION, VERSION_BITS, versionKey } from '../migrations';
 import { sha256Hex } from '../integrity';
 import type { GlobalId, SealedPayload, SealedTombstone, SealedVersion } from '../sync/seal';
@@ -295,7 +295,7 @@ function applyTombstone(ctx: WriteContext, t: SealedTombstone, me: string): bool
       purgeOne(ctx, t.id);
       return false;
     default:
-      throw new DocvaultError('Integrity', `Unknown tombstone kind`);
+      return assertNever(t.k, 'tombstone kind');
   }
 }
 
