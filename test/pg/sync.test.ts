@@ -1,6 +1,6 @@
 /** Team-vault sync against a real PostgreSQL (test/pg/server.ts): two vaults round-trip through the server. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StorageService, Vault, generateRawKey } from '../../src/main/storage';
@@ -149,5 +149,27 @@ describe.skipIf(why !== undefined)('team vault sync', () => {
     } finally {
       await service.close();
     }
+  });
+  it('a passphrase vault clones with its passphrase (the clone takes its KDF salt, so both have one key); a wrong one is WrongKey', async () => {
+    const pass = { passphrase: 'correct horse battery', kdfProfile: 2 };
+    const a = await Vault.create(join(dir, `pa-${Math.random().toString(36).slice(2)}.db`), { key: pass });
+    open.push(a);
+    a.create({ id: 'pp', content: 'behind a passphrase' });
+    await setRemote(a, srv.aliceUrl, opts());
+    await syncVault(a, opts());
+    const remoteVault = a.syncState().remoteVault ?? '';
+    const wrongPath = join(dir, `pw-${Math.random()}.db`);
+    await expect(cloneVault(srv.aliceUrl, { path: wrongPath, key: { passphrase: 'wrong horse' }, remoteVault, ...opts() })).rejects.toMatchObject({ kind: 'WrongKey' });
+    expect(existsSync(wrongPath)).toBe(false);
+    const path = join(dir, `pb-${Math.random()}.db`);
+    const { vault: b } = await cloneVault(srv.aliceUrl, { path, key: { passphrase: pass.passphrase }, remoteVault, ...opts() });
+    b.close();
+    const reopened = await Vault.open(path, { key: { passphrase: pass.passphrase } });
+    open.push(reopened);
+    expect(reopened.get('pp').content).toBe('behind a passphrase');
+    reopened.update('pp', { content: 'edited on the clone' });
+    expect(await syncVault(reopened, opts())).toMatchObject({ pushed: 1 });
+    expect(await syncVault(a, opts())).toMatchObject({ pulled: 1 });
+    expect(a.get('pp').content).toBe('edited on the clone');
   });
 });
