@@ -10,6 +10,7 @@ import { MIGRATIONS, SCHEMA_VERSION, Vault, migrate } from '../../src/main/stora
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
+import { dropAuditStep } from '../helpers/audit-step';
 
 const STEP = MIGRATIONS.find((m) => m.name.startsWith('search:'))?.version ?? NaN;
 const cleanups: (() => void)[] = [];
@@ -29,6 +30,7 @@ function beforeStep(): { path: string; key: string } {
   v.delete('beta');
   v.close();
   withRawConnection(f.path, f.key, (db: Database.Database) => {
+    dropAuditStep(db);
     db.exec(`
       DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;
       DROP TABLE search_index; DROP VIEW search_source;
@@ -41,11 +43,11 @@ function beforeStep(): { path: string; key: string } {
 }
 
 describe('migration: search index', () => {
-  it('is a step of its own, after the Trash, followed only by the tag pages step', () => {
+  it('is a step of its own, after the Trash, followed only by the tag pages and audit log steps', () => {
     expect(STEP).toBeGreaterThan(2);
-    // beforeStep() drops this step's objects and step 5's (tag pages), no others.
-    expect(MIGRATIONS.slice(STEP).map((m) => m.version)).toEqual([5]);
-    expect(SCHEMA_VERSION).toBe(5);
+    // beforeStep() drops this step's objects and those of the steps after it (tag pages, audit log), no others.
+    expect(MIGRATIONS.slice(STEP).map((m) => m.name.split(':')[0])).toEqual(['tag pages by update time', 'audit log']);
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
 
   it('indexes the current version of every live document and nothing else, changing no row', () => {

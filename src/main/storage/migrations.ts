@@ -4,11 +4,13 @@
  * Never edit a shipped step: append one.
  *
  * Room left for what comes next: `meta` holds vault-wide settings (KDF record, vault id, key rotation
- * generation later); an audit log, FTS5 index and import records will be new tables in new steps.
+ * generation later); import records will be new tables in new steps.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { retagV2 } from './migrate-retag';
+import { AUDIT_SCHEMA, initAuditHead } from './engine/audit';
+import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
@@ -28,6 +30,12 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly up: (db: Database.Database, ctx: MigrationContext) => void;
+}
+
+/** Step "audit log": the tables, and the head of an empty log tagged with the audit key. */
+function createAuditLog(db: Database.Database, ctx: MigrationContext): void {
+  db.exec(AUDIT_SCHEMA);
+  initAuditHead(db, ctx.macKey === undefined ? undefined : deriveAuditKey(ctx.macKey));
 }
 
 /** All steps in order. */
@@ -241,7 +249,15 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX document_tags_updated ON document_tags (tag, updated_at, doc);
       `),
   },
+  {
+    version: 6,
+    name: 'audit log: security events chained by HMAC, and a tagged head (engine/audit.ts)',
+    up: createAuditLog,
+  },
 ];
+
+/** The schema step that adds the audit log (tests migrate to the step before it). Its number lives in MIGRATIONS only. */
+export const AUDIT_STEP = MIGRATIONS.find((m) => m.up === createAuditLog)?.version ?? 0;
 
 /** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */
 export const VERSION_BITS = 24;
