@@ -3,6 +3,7 @@
  * the storage layer, holds the key only while unlocked, and emits push events. Transport-agnostic and
  * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
+import type { AuditRecord } from '../shared/audit';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
@@ -75,6 +76,8 @@ export class DocvaultBackend {
   readonly #idle: IdleLock;
   readonly #bench: BenchPanel;
   readonly #unlocks: UnlockThrottle;
+  /** Wrong keys tried since the last open that could record them (kept in memory: see README, audit log). */
+  #failedUnlocks = 0;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -137,8 +140,36 @@ export class DocvaultBackend {
       this.#unlocks.succeeded(this.#path);
       return r;
     } catch (err) {
-      if (isDocvaultError(err, 'WrongKey')) this.#unlocks.failed(this.#path);
+      if (isDocvaultError(err, 'WrongKey')) {
+        this.#unlocks.failed(this.#path);
+        this.#failedUnlocks++;
+        // A wrong key cannot write into a vault it cannot open; while the vault is open (another window),
+        // the attempt is recorded at once, otherwise at the next successful open.
+        if (this.#store !== undefined) await this.#audit({ event: 'unlock.failed', outcome: 'failed' });
+      }
       throw err;
+    }
+  }
+
+  /**
+   * Records an event the app observes in the open vault's audit log. Best effort: the operation it
+   * describes has already happened, and a vault that cannot take the entry (read-only, full) must not
+   * turn a successful open or backup into a failure. Failed unlocks not yet recorded go first.
+   */
+  async #audit(record: AuditRecord): Promise<void> {
+    const store = this.#store;
+    if (store === undefined) return;
+    const failed = this.#failedUnlocks;
+    this.#failedUnlocks = 0;
+    try {
+      if (record.event === 'unlock.failed') await store.recordAudit({ ...record, count: failed });
+      else {
+        if (failed > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: failed });
+        await store.recordAudit(record);
+      }
+    } catch {
+      // See above: best effort. The failed attempts are not lost from the count if the write failed.
+      this.#failedUnlocks += failed;
     }
   }
 
@@ -277,7 +308,10 @@ export class DocvaultBackend {
       else key = { encryption: false };
       await this.#attempt(async () => {
         if (this.#store !== undefined) await checkKey(this.#path, key, this.#storeOptions());
-        else await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+        else {
+          await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+          await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        }
       });
       if (remember && 'rawKey' in key) await this.#opts.keyStore?.save(this.#path, typeof key.rawKey === 'string' ? key.rawKey : Buffer.from(key.rawKey).toString('hex'));
       return this.status();
@@ -296,6 +330,7 @@ export class DocvaultBackend {
       if (raw === undefined) return false;
       try {
         await this.#setStore(await this.#factory.open(this.#path, { rawKey: raw }, this.#storeOptions()));
+        await this.#audit({ event: 'vault.open', outcome: 'ok' });
         return true;
       } catch (err) {
         if (isDocvaultError(err, 'WrongKey') || isDocvaultError(err, 'Invalid')) await ks.forget(this.#path);
@@ -391,11 +426,18 @@ export class DocvaultBackend {
   async backup(): Promise<BackupCreated> {
     const store = this.#open();
     const started = Date.now();
-    const r = await store.backup(newBackupPath(this.#path, started), {
-      onProgress: (p) => {
-        if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
-      },
-    });
+    let r: Awaited<ReturnType<Store['backup']>>;
+    try {
+      r = await store.backup(newBackupPath(this.#path, started), {
+        onProgress: (p) => {
+          if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
+        },
+      });
+    } catch (err) {
+      await this.#audit({ event: 'backup', outcome: 'failed', detail: isDocvaultError(err) ? err.kind : 'Internal' });
+      throw err;
+    }
+    await this.#audit({ event: 'backup', outcome: 'ok', count: r.documents });
     return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };
   }
 
@@ -422,6 +464,7 @@ export class DocvaultBackend {
       const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase }, this.#storeOptions());
       if (raw !== undefined) await ks?.save(this.#path, raw);
       const status = await this.#setStore(store);
+      await this.#audit({ event: 'vault.open', outcome: 'ok' });
       this.#emit({ event: 'docs.changed', data: { count: r.documents } });
       return { status, keptAs: r.keptAs, documents: r.documents, versions: r.versions };
     });
@@ -439,10 +482,13 @@ export class DocvaultBackend {
     'vault.stats': async () => this.#open().stats(),
     'vault.verify': async () => {
       const started = Date.now();
-      return this.#open().verify((p) => {
+      const report = await this.#open().verify((p) => {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
+      if (!report.ok) await this.#audit({ event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
+      return report;
     },
+    'audit.list': async (i) => this.#open().auditLog(i.limit === undefined ? {} : { limit: i.limit }),
     'vault.facts': async () => vaultFacts(await this.#open().stats()),
     'stats.subscribe': async () => {
       this.#open();

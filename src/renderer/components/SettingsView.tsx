@@ -15,6 +15,8 @@ export interface SettingsViewProps {
   readonly onBackup: () => void;
   /** Opens the Change passphrase dialog. */
   readonly onChangePassphrase: () => void;
+  /** Opens the Audit log view. */
+  readonly onAuditLog: () => void;
   readonly onClose: () => void;
 }
 
@@ -24,7 +26,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onChangePassphrase, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onChangePassphrase, onAuditLog, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -109,6 +111,9 @@ export function SettingsView({ settings, update, onBackup, onChangePassphrase, o
           </button>
           <button type="button" onClick={onChangePassphrase} title="Re-encrypt the vault with a new passphrase">
             Passphrase…
+          </button>
+          <button type="button" onClick={onAuditLog} title="Security events of this vault: unlocks, deletions, backups, restores">
+            Audit log
           </button>
         </div>
       </fieldset>

@@ -19,6 +19,7 @@ import { UndoNotice } from './UndoNotice';
 import { BackupDialog } from './BackupDialog';
 import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { VerifyDialog } from './VerifyDialog';
+import { AuditView } from '../audit/AuditView';
 
 /** Props of {@link VaultScreen}. */
 export interface VaultScreenProps {
@@ -90,8 +91,11 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             update={update}
             onBackup={v.backup}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
+            onAuditLog={() => setPanel('audit')}
             onClose={() => setPanel('none')}
           />
+        ) : panel === 'audit' ? (
+          <AuditView onClose={() => setPanel('settings')} />
         ) : state.view === 'trash' ? (
           <TrashView onRestored={v.onRestored} />
         ) : selection.kind === 'none' ? (
