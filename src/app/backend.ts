@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
-import type { VaultStats } from '../shared/types';
+import type { Progress, VaultStats } from '../shared/types';
 import type { AppSettings } from '../shared/live';
 import { Vault, type KeySpec } from '../main/storage';
-import { backupsDir, listBackups, newBackupPath } from './backups';
+import { backupsDir, listBackups, newBackupPath, watchBackupCopy } from './backups';
 import { BenchPanel } from './bench-panel';
 import { isEncryptedFile, vaultFacts } from './facts';
 import { IdleLock } from './idle-lock';
@@ -426,16 +426,21 @@ export class DocvaultBackend {
   async backup(): Promise<BackupCreated> {
     const store = this.#open();
     const started = Date.now();
+    const target = newBackupPath(this.#path, started);
+    const emit = (p: Progress): void => {
+      if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
+    };
+    const s = await store.stats();
+    // VACUUM INTO reports nothing while it copies: the size of the file it writes is the progress.
+    const stopWatch = watchBackupCopy(target, Math.max(1, s.pageCount - s.freelistCount), s.pageSize, emit);
     let r: Awaited<ReturnType<Store['backup']>>;
     try {
-      r = await store.backup(newBackupPath(this.#path, started), {
-        onProgress: (p) => {
-          if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
-        },
-      });
+      r = await store.backup(target, { onProgress: emit });
     } catch (err) {
       await this.#audit({ event: 'backup', outcome: 'failed', detail: isDocvaultError(err) ? err.kind : 'Internal' });
       throw err;
+    } finally {
+      stopWatch();
     }
     await this.#audit({ event: 'backup', outcome: 'ok', count: r.documents });
     return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };

@@ -37,7 +37,7 @@ async function keyVault() {
 async function list(handle: ReturnType<typeof createHandler>, limit?: number): Promise<AuditPage> {
   const r = await handle('audit.list', limit === undefined ? {} : { limit });
   if (!r.ok) throw new Error(`audit.list failed: ${r.error.kind} ${r.error.message}`);
-  return r.value;
+  return r.value as AuditPage;
 }
 
 function shape(p: AuditPage): string[] {
