@@ -46,6 +46,24 @@ async function proveKey(path: string, passphrase: string, nativeBinding: string 
   v.close();
 }
 
+/**
+ * Opens the backup `path` read-only with `passphrase` and verifies it: `WrongKey` if the passphrase does not
+ * fit, `Integrity` (naming the first problem) if it does not verify. Nothing is changed either way.
+ */
+async function checkBackup(path: string, passphrase: string, nativeBinding: string | undefined, onProgress: (p: Progress) => void): Promise<void> {
+  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  try {
+    const report = v.verify((p) => onProgress({ ...p, phase: 'verify' }));
+    const first = report.problems[0];
+    if (!report.ok)
+      throw new DocvaultError('Integrity', `The backup did not verify: ${report.problems.length} problem(s)${first === undefined ? '' : `, first: ${first.message}`}. Nothing was replaced.`, {
+        problems: report.problems.length,
+      });
+  } finally {
+    v.close();
+  }
+}
+
 /** The StorageService's count of commits by other processes, when the store is one. */
 function externalChangesOf(s: VaultStats): number | undefined {
   const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
@@ -255,7 +273,8 @@ export class DocvaultBackend {
     return s;
   }
 
-  async #setStore(store: Store | undefined): Promise<VaultStatus> {
+  /** Installs `store` (undefined: locked). `announce: false` keeps the windows' state for a moment (a restore's swap). */
+  async #setStore(store: Store | undefined, announce = true): Promise<VaultStatus> {
     const old = this.#store;
     this.#store = store;
     this.#externalSeen = 0;
@@ -264,7 +283,7 @@ export class DocvaultBackend {
     this.#live.setOpen(store !== undefined);
     this.#idle.setUnlocked(store !== undefined);
     const status = await this.status();
-    this.#emit({ event: 'vault.changed', data: status });
+    if (announce) this.#emit({ event: 'vault.changed', data: status });
     return status;
   }
 
@@ -455,14 +474,23 @@ export class DocvaultBackend {
     return this.#serial(async () => {
       this.#unlocks.check(this.#path);
       const file = join(backupsDir(this.#path), name);
-      // A wrong passphrase for the backup is refused before the vault is locked.
-      if (existsSync(file)) await this.#attempt(() => proveKey(file, passphrase, this.#opts.nativeBinding));
-      await this.#setStore(undefined);
-      const r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
-        key: { passphrase },
-        ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
-        onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } }),
-      }));
+      const onProgress = (p: Progress): void => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } });
+      // A wrong passphrase, or a backup that does not verify, is refused before the vault is locked: the
+      // window stays as it was and shows why. (The engine verifies its own copy again before the swap.)
+      if (existsSync(file)) await this.#attempt(() => checkBackup(file, passphrase, this.#opts.nativeBinding, onProgress));
+      // Locked without telling the windows: they keep their screen (and the dialog its progress) through the swap.
+      await this.#setStore(undefined, false);
+      let r: Awaited<ReturnType<typeof Vault.restoreBackup>>;
+      try {
+        r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
+          key: { passphrase },
+          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
+          onProgress,
+        }));
+      } catch (err) {
+        this.#emit({ event: 'vault.changed', data: await this.status() });
+        throw err;
+      }
       const ks = this.#opts.keyStore;
       const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
       const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
