@@ -283,6 +283,22 @@ describe('audit log: growth, migration, re-key, restore', () => {
     expect(auditProblems(reopen(path, newKey)).map((p) => p.entry)).toEqual([2, 3]);
   });
 
+  it('a re-key of a pruned log re-anchors its start: the kept chain verifies under the new key', async () => {
+    const { vault: v, path, key } = vault({ auditMaxEntries: 8 });
+    for (let i = 0; i < 20; i++) v.create({ id: `d${i}`, content: String(i) });
+    const first = v.auditLog().firstSeq;
+    expect(first).toBeGreaterThan(1);
+    v.close();
+    const newKey = hexKey();
+    await Vault.rekey(path, { key: { rawKey: key }, newKey: { rawKey: newKey } });
+    const w = reopen(path, newKey);
+    expect(w.auditLog()).toMatchObject({ firstSeq: first, problems: [] });
+    expect(w.verify()).toMatchObject({ ok: true });
+    w.close();
+    withRawConnection(path, newKey, (db) => db.prepare('DELETE FROM audit_log WHERE seq = ?').run(first));
+    expect(auditProblems(reopen(path, newKey)).length).toBeGreaterThan(0);
+  });
+
   it('a re-key refuses a vault whose audit chain is broken (damage is never re-tagged as sound)', async () => {
     const { path, key } = fiveEntries();
     withRawConnection(path, key, (db) => db.exec('DELETE FROM audit_log WHERE seq = 3'));
