@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { retagV2 } from './migrate-retag';
-import { AUDIT_SCHEMA, initAuditHead } from './engine/audit';
+import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
 import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 

@@ -24,7 +24,6 @@ import {
   type TrashQuery,
   type VaultStats,
   type VerifyOptions,
-  type VerifyProblem,
   type VerifyReport,
   type VersionInfo,
   type WriteOptions,
@@ -32,7 +31,7 @@ import {
 import type { SearchPage, SearchQuery } from '../../shared/search';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
-import { StatementCache, isCorruption, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
+import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
 import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
 import { rekeyVault, type RekeyReport } from './engine/rekey';
@@ -47,32 +46,13 @@ import { WalScrubber, walBytes } from './engine/wal-scrub';
 import { VaultFileGuard } from './engine/vault-file';
 import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
 import { deriveAuditKey, wipe, type KeySpec, type ResolvedKey } from './keys';
-import { appendAudit, readAudit, verifyAudit, type AuditAppend } from './engine/audit';
-import { AUDIT_EVENTS, AUDIT_MAX_ENTRIES, APP_AUDIT_EVENTS, type AuditPage, type AuditQuery, type AuditRecord } from '../../shared/audit';
+import { appendAudit, auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
+import { AUDIT_MAX_ENTRIES, type AuditPage, type AuditQuery, type AuditRecord } from '../../shared/audit';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
 
 export type { VaultOptions } from './engine/options';
-
-/** Checks an app-recorded audit event (it arrives from the app layer, possibly from the wire). */
-function validateAuditRecord(r: unknown): AuditAppend {
-  if (typeof r !== 'object' || r === null) throw new DocvaultError('Invalid', 'record: an object is expected', { field: 'record' });
-  const { event, outcome, count, detail } = r as Record<string, unknown>;
-  if (!(APP_AUDIT_EVENTS as readonly unknown[]).includes(event))
-    throw new DocvaultError('Invalid', `event: one of ${APP_AUDIT_EVENTS.join(', ')}${(AUDIT_EVENTS as readonly unknown[]).includes(event) ? ' (the engine records the others itself)' : ''}`, { field: 'event' });
-  if (outcome !== 'ok' && outcome !== 'failed') throw new DocvaultError('Invalid', 'outcome: ok or failed', { field: 'outcome' });
-  if (count !== undefined && count !== null && !(Number.isSafeInteger(count) && (count as number) >= 0))
-    throw new DocvaultError('Invalid', 'count: a whole number from 0', { field: 'count' });
-  if (detail !== undefined && detail !== null && !(typeof detail === 'string' && /^[A-Za-z]{1,32}$/.test(detail)))
-    throw new DocvaultError('Invalid', 'detail: an error kind (letters only, at most 32)', { field: 'detail' });
-  return { event: event as AuditAppend['event'], outcome, count: (count as number | null | undefined) ?? null, detail: (detail as string | null | undefined) ?? null };
-}
-
-/** The audit entry of a bulk write: one for the whole call, with its count (none when it changed nothing). */
-function counted(event: 'document.create' | 'document.delete', n: number): AuditAppend | undefined {
-  return n === 0 ? undefined : { event, outcome: 'ok', count: n };
-}
 
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
 const ROLLBACK = Symbol('rollback');
@@ -660,7 +640,7 @@ export class Vault {
       const t0 = now();
       const report = verifyVault(this.#read, readTransaction(db), onProgress, options);
       // The audit chain is checked with the last chunk (it is small: at most auditMaxEntries rows).
-      const audit = report.next === undefined ? this.#verifyAuditChain(db) : [];
+      const audit = report.next === undefined ? auditVerifyProblems(db, this.#auditKey) : [];
       const problems = audit.length === 0 ? report.problems : [...report.problems, ...audit];
       return { ...report, ok: problems.length === 0, problems, durationMs: now() - t0 };
     });
@@ -696,20 +676,6 @@ export class Vault {
       const e = validateAuditRecord(record);
       this.#tx((w) => this.#audit(w, e));
     });
-  }
-
-  /** The audit chain's breaks as verify problems (kind `Audit`; `Corrupt` when its pages cannot be read). */
-  #verifyAuditChain(db: ReadableDB): VerifyProblem[] {
-    const tx = readTransaction(db);
-    tx.begin();
-    try {
-      return verifyAudit(db, this.#auditKey).map((p) => ({ kind: 'Audit', ...(p.seq === undefined ? {} : { entry: p.seq }), message: p.message }));
-    } catch (err) {
-      if (!isCorruption(err)) throw err;
-      return [{ kind: 'Corrupt', message: `audit log: unreadable (${(err as Error).message})` }];
-    } finally {
-      tx.end();
-    }
   }
 
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */

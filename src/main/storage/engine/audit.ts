@@ -1,5 +1,5 @@
 /**
- * The audit log (schema step 6): an append-only table of security events, each entry tagged with HMAC over
+ * The audit log (its own schema step, "audit log"): an append-only table of security events, each entry tagged with HMAC over
  * its fields and the previous entry's tag, and a one-row head that records, tagged, where the kept log
  * starts (after pruning) and ends. So an entry edited, forged, removed from the middle or the end, or two
  * entries swapped, fails the chain check (`verify`, `auditLog`).
@@ -11,32 +11,12 @@
  * broken stretch poisons the head rather than vanishing), and the head's anchor keeps the last removed tag.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { AUDIT_MAX_ENTRIES, AUDIT_PRUNE_BATCH, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditPage, type AuditProblem, type AuditQuery } from '../../../shared/audit';
+import { APP_AUDIT_EVENTS, AUDIT_EVENTS, AUDIT_MAX_ENTRIES, AUDIT_PRUNE_BATCH, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditPage, type AuditProblem, type AuditQuery } from '../../../shared/audit';
 import { DocvaultError } from '../../../shared/errors';
 import { auditEntryMac, auditHeadMac, macEqual, type AuditHeadFields } from '../integrity';
-
-/** The DDL of step 6 (the migration runs it, then {@link initAuditHead}). */
-export const AUDIT_SCHEMA = `
-  -- One row per security event. Never content, titles, document ids or keys (see src/shared/audit.ts).
-  CREATE TABLE audit_log (
-    seq     INTEGER PRIMARY KEY,
-    at      INTEGER NOT NULL,
-    event   TEXT    NOT NULL,
-    outcome TEXT    NOT NULL,
-    count   INTEGER,
-    detail  TEXT,
-    mac     BLOB    NOT NULL
-  ) STRICT;
-  -- Where the kept log starts and ends, tagged: removing the last entries, or the first, shows.
-  CREATE TABLE audit_head (
-    one       INTEGER PRIMARY KEY CHECK (one = 1),
-    first_seq INTEGER NOT NULL,
-    anchor    BLOB,
-    last_seq  INTEGER NOT NULL,
-    last_mac  BLOB,
-    mac       BLOB    NOT NULL
-  ) STRICT;
-`;
+import { POISON, writeHead } from './audit-schema';
+import type { VerifyProblem } from '../../../shared/types';
+import { isCorruption, readTransaction, type ReadableDB } from './db';
 
 /** The stored head row. */
 interface HeadRow {
@@ -58,27 +38,8 @@ interface EntryRow {
   mac: Buffer;
 }
 
-/** A head tag that never verifies: written when the head or the log's end was altered, so it stays reported. */
-const POISON = Buffer.alloc(32);
-
 function headFields(h: HeadRow): AuditHeadFields {
   return { firstSeq: h.first_seq, anchor: h.anchor, lastSeq: h.last_seq, lastMac: h.last_mac };
-}
-
-function writeHead(db: Database.Database, f: AuditHeadFields, mac: Buffer): void {
-  db.prepare('INSERT OR REPLACE INTO audit_head (one, first_seq, anchor, last_seq, last_mac, mac) VALUES (1, ?, ?, ?, ?, ?)').run(
-    f.firstSeq,
-    f.anchor,
-    f.lastSeq,
-    f.lastMac,
-    mac,
-  );
-}
-
-/** Writes the head of an empty log (step 6). Without a key (a schema built before the vault is keyed, in tests) its tag never verifies. */
-export function initAuditHead(db: Database.Database, auditKey: Uint8Array | undefined): void {
-  const f: AuditHeadFields = { firstSeq: 1, anchor: null, lastSeq: 0, lastMac: null };
-  writeHead(db, f, auditKey === undefined ? POISON : auditHeadMac(auditKey, f));
 }
 
 function readHead(db: Database.Database): HeadRow | undefined {
@@ -205,4 +166,37 @@ export function retagAudit(db: Database.Database, oldKey: Uint8Array, key: Uint8
   }
   const next: AuditHeadFields = { firstSeq: head.first_seq, anchor, lastSeq: head.last_seq, lastMac: rows.length === 0 ? head.last_mac : prev };
   writeHead(db, next, wasSound ? auditHeadMac(key, next) : POISON);
+}
+
+/** Checks an app-recorded audit event (it arrives from the app layer, possibly from the wire). */
+export function validateAuditRecord(r: unknown): AuditAppend {
+  if (typeof r !== 'object' || r === null) throw new DocvaultError('Invalid', 'record: an object is expected', { field: 'record' });
+  const { event, outcome, count, detail } = r as Record<string, unknown>;
+  if (!(APP_AUDIT_EVENTS as readonly unknown[]).includes(event))
+    throw new DocvaultError('Invalid', `event: one of ${APP_AUDIT_EVENTS.join(', ')}${(AUDIT_EVENTS as readonly unknown[]).includes(event) ? ' (the engine records the others itself)' : ''}`, { field: 'event' });
+  if (outcome !== 'ok' && outcome !== 'failed') throw new DocvaultError('Invalid', 'outcome: ok or failed', { field: 'outcome' });
+  if (count !== undefined && count !== null && !(Number.isSafeInteger(count) && (count as number) >= 0))
+    throw new DocvaultError('Invalid', 'count: a whole number from 0', { field: 'count' });
+  if (detail !== undefined && detail !== null && !(typeof detail === 'string' && /^[A-Za-z]{1,32}$/.test(detail)))
+    throw new DocvaultError('Invalid', 'detail: an error kind (letters only, at most 32)', { field: 'detail' });
+  return { event: event as AuditAppend['event'], outcome, count: (count as number | null | undefined) ?? null, detail: (detail as string | null | undefined) ?? null };
+}
+
+/** The audit entry of a bulk write: one for the whole call, with its count (none when it changed nothing). */
+export function counted(event: 'document.create' | 'document.delete', n: number): AuditAppend | undefined {
+  return n === 0 ? undefined : { event, outcome: 'ok', count: n };
+}
+
+/** The chain's breaks as verify problems (kind `Audit`; `Corrupt` when its pages cannot be read), in one snapshot. */
+export function auditVerifyProblems(db: ReadableDB, key: Uint8Array): VerifyProblem[] {
+  const tx = readTransaction(db);
+  tx.begin();
+  try {
+    return verifyAudit(db, key).map((p) => ({ kind: 'Audit', ...(p.seq === undefined ? {} : { entry: p.seq }), message: p.message }));
+  } catch (err) {
+    if (!isCorruption(err)) throw err;
+    return [{ kind: 'Corrupt', message: `audit log: unreadable (${(err as Error).message})` }];
+  } finally {
+    tx.end();
+  }
 }
