@@ -96,6 +96,8 @@ export class DocvaultBackend {
   readonly #unlocks: UnlockThrottle;
   /** Wrong keys tried since the last open that could record them (kept in memory: see README, audit log). */
   #failedUnlocks = 0;
+  /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
+  #refusedUnlocks = 0;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -152,7 +154,7 @@ export class DocvaultBackend {
 
   /** Runs a passphrase attempt under the unlock back-off: refused while it lasts, counted when wrong. */
   async #attempt<T>(fn: () => Promise<T>): Promise<T> {
-    this.#unlocks.check(this.#path);
+    await this.#checkThrottle();
     try {
       const r = await fn();
       this.#unlocks.succeeded(this.#path);
@@ -170,6 +172,19 @@ export class DocvaultBackend {
   }
 
   /**
+   * The unlock back-off's check. An attempt it refuses is counted for the audit log, and recorded with the
+   * next entry (not one entry each: a script hammering the back-off must not flood the capped log).
+   */
+  async #checkThrottle(): Promise<void> {
+    try {
+      this.#unlocks.check(this.#path);
+    } catch (err) {
+      if (isDocvaultError(err, 'RateLimited')) this.#refusedUnlocks++;
+      throw err;
+    }
+  }
+
+  /**
    * Records an event the app observes in the open vault's audit log. Best effort: the operation it
    * describes has already happened, and a vault that cannot take the entry (read-only, full) must not
    * turn a successful open or backup into a failure. Failed unlocks not yet recorded go first.
@@ -178,16 +193,18 @@ export class DocvaultBackend {
     const store = this.#store;
     if (store === undefined) return;
     const failed = this.#failedUnlocks;
+    const refused = this.#refusedUnlocks;
     this.#failedUnlocks = 0;
+    this.#refusedUnlocks = 0;
     try {
       if (record.event === 'unlock.failed') await store.recordAudit({ ...record, count: failed });
-      else {
-        if (failed > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: failed });
-        await store.recordAudit(record);
-      }
+      else if (failed > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: failed });
+      if (refused > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: refused, detail: 'RateLimited' });
+      if (record.event !== 'unlock.failed') await store.recordAudit(record);
     } catch {
-      // See above: best effort. The failed attempts are not lost from the count if the write failed.
+      // See above: best effort. The attempts are not lost from the count if the write failed.
       this.#failedUnlocks += failed;
+      this.#refusedUnlocks += refused;
     }
   }
 
@@ -317,7 +334,7 @@ export class DocvaultBackend {
   unlock(input: UnlockInput): Promise<VaultStatus> {
     return this.#serial(async () => {
       // Refused while the back-off lasts, before any key derivation runs.
-      this.#unlocks.check(this.#path);
+      await this.#checkThrottle();
       const remember = 'remember' in input && input.remember === true && (await this.#canRemember());
       let key: KeySpec;
       if ('passphrase' in input) {
@@ -417,7 +434,7 @@ export class DocvaultBackend {
    */
   changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
     return this.#serial(async () => {
-      this.#unlocks.check(this.#path);
+      await this.#checkThrottle();
       // Prove the current passphrase first, with the vault still open: a typo must not lock the window.
       await this.#attempt(() => proveKey(this.#path, passphrase, this.#opts.nativeBinding));
       await this.#setStore(undefined);
@@ -472,7 +489,7 @@ export class DocvaultBackend {
    */
   restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
     return this.#serial(async () => {
-      this.#unlocks.check(this.#path);
+      await this.#checkThrottle();
       const file = join(backupsDir(this.#path), name);
       const onProgress = (p: Progress): void => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } });
       // A wrong passphrase, or a backup that does not verify, is refused before the vault is locked: the

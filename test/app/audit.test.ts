@@ -55,6 +55,24 @@ describe('audit log through the backend', () => {
     await b.close();
   });
 
+  it('attempts the unlock back-off refused are counted too, and recorded with the next entry (RateLimited)', async () => {
+    const { path } = setup();
+    const key = hexKey();
+    (await Vault.create(path, { key: { rawKey: key } })).close();
+    let now = 1_000_000;
+    const b = new DocvaultBackend({ vaultPath: path, storeFactory: vaultStoreFactory, unlockThrottle: new UnlockThrottle({ freeFailures: 1, baseDelayMs: 60_000 }, () => now) });
+    const handle = createHandler(b);
+    expect(await handle('vault.unlock', { rawKey: hexKey() })).toMatchObject({ ok: false, error: { kind: 'WrongKey' } });
+    expect(await handle('vault.unlock', { rawKey: hexKey() })).toMatchObject({ ok: false, error: { kind: 'WrongKey' } });
+    for (let i = 0; i < 2; i++) expect(await handle('vault.unlock', { rawKey: key })).toMatchObject({ ok: false, error: { kind: 'RateLimited' } });
+    now += 120_000;
+    expect(await handle('vault.unlock', { rawKey: key })).toMatchObject({ ok: true });
+    const page = await list(handle);
+    expect(shape(page)).toEqual(['vault.create:ok', 'unlock.failed:failed:2', 'unlock.failed:failed:2', 'vault.open:ok']);
+    expect(page.entries[1]).toMatchObject({ event: 'unlock.failed', detail: 'RateLimited' });
+    await b.close();
+  });
+
   it('records deletes from the window, a backup and a failed verify; the page verifies until the chain is altered', async () => {
     const { b, handle, key, path } = await keyVault();
     await handle('vault.unlock', { rawKey: key });
