@@ -232,6 +232,27 @@ const SHOTS = [
       await page.getByTestId('vault-facts').waitFor();
     },
   },
+  {
+    name: 'audit-log',
+    width: 1000,
+    height: 700,
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('button', { name: 'Audit log' }).click();
+      await page.getByTestId('audit-row').first().waitFor();
+    },
+  },
+  {
+    name: 'restore-backup',
+    width: 1000,
+    height: 700,
+    run: async (page, call) => {
+      await call('backup.create', {});
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('button', { name: 'Restore…' }).click();
+      await page.getByRole('radio').first().waitFor();
+    },
+  },
 ];
 
 ensureBuilt();

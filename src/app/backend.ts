@@ -3,14 +3,15 @@
  * the storage layer, holds the key only while unlocked, and emits push events. Transport-agnostic and
  * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
+import type { AuditRecord } from '../shared/audit';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
-import type { VaultStats } from '../shared/types';
+import type { Progress, VaultStats } from '../shared/types';
 import type { AppSettings } from '../shared/live';
 import { Vault, type KeySpec } from '../main/storage';
-import { backupsDir, listBackups, newBackupPath } from './backups';
+import { backupsDir, listBackups, newBackupPath, watchBackupCopy } from './backups';
 import { BenchPanel } from './bench-panel';
 import { isEncryptedFile, vaultFacts } from './facts';
 import { IdleLock } from './idle-lock';
@@ -45,6 +46,24 @@ async function proveKey(path: string, passphrase: string, nativeBinding: string 
   v.close();
 }
 
+/**
+ * Opens the backup `path` read-only with `passphrase` and verifies it: `WrongKey` if the passphrase does not
+ * fit, `Integrity` (naming the first problem) if it does not verify. Nothing is changed either way.
+ */
+async function checkBackup(path: string, passphrase: string, nativeBinding: string | undefined, onProgress: (p: Progress) => void): Promise<void> {
+  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  try {
+    const report = v.verify((p) => onProgress({ ...p, phase: 'verify' }));
+    const first = report.problems[0];
+    if (!report.ok)
+      throw new DocvaultError('Integrity', `The backup did not verify: ${report.problems.length} problem(s)${first === undefined ? '' : `, first: ${first.message}`}. Nothing was replaced.`, {
+        problems: report.problems.length,
+      });
+  } finally {
+    v.close();
+  }
+}
+
 /** The StorageService's count of commits by other processes, when the store is one. */
 function externalChangesOf(s: VaultStats): number | undefined {
   const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
@@ -75,6 +94,10 @@ export class DocvaultBackend {
   readonly #idle: IdleLock;
   readonly #bench: BenchPanel;
   readonly #unlocks: UnlockThrottle;
+  /** Wrong keys tried since the last open that could record them (kept in memory: see README, audit log). */
+  #failedUnlocks = 0;
+  /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
+  #refusedUnlocks = 0;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -131,14 +154,57 @@ export class DocvaultBackend {
 
   /** Runs a passphrase attempt under the unlock back-off: refused while it lasts, counted when wrong. */
   async #attempt<T>(fn: () => Promise<T>): Promise<T> {
-    this.#unlocks.check(this.#path);
+    await this.#checkThrottle();
     try {
       const r = await fn();
       this.#unlocks.succeeded(this.#path);
       return r;
     } catch (err) {
-      if (isDocvaultError(err, 'WrongKey')) this.#unlocks.failed(this.#path);
+      if (isDocvaultError(err, 'WrongKey')) {
+        this.#unlocks.failed(this.#path);
+        this.#failedUnlocks++;
+        // A wrong key cannot write into a vault it cannot open; while the vault is open (another window),
+        // the attempt is recorded at once, otherwise at the next successful open.
+        if (this.#store !== undefined) await this.#audit({ event: 'unlock.failed', outcome: 'failed' });
+      }
       throw err;
+    }
+  }
+
+  /**
+   * The unlock back-off's check. An attempt it refuses is counted for the audit log, and recorded with the
+   * next entry (not one entry each: a script hammering the back-off must not flood the capped log).
+   */
+  async #checkThrottle(): Promise<void> {
+    try {
+      this.#unlocks.check(this.#path);
+    } catch (err) {
+      if (isDocvaultError(err, 'RateLimited')) this.#refusedUnlocks++;
+      throw err;
+    }
+  }
+
+  /**
+   * Records an event the app observes in the open vault's audit log. Best effort: the operation it
+   * describes has already happened, and a vault that cannot take the entry (read-only, full) must not
+   * turn a successful open or backup into a failure. Failed unlocks not yet recorded go first.
+   */
+  async #audit(record: AuditRecord): Promise<void> {
+    const store = this.#store;
+    if (store === undefined) return;
+    const failed = this.#failedUnlocks;
+    const refused = this.#refusedUnlocks;
+    this.#failedUnlocks = 0;
+    this.#refusedUnlocks = 0;
+    try {
+      if (record.event === 'unlock.failed') await store.recordAudit({ ...record, count: failed });
+      else if (failed > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: failed });
+      if (refused > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: refused, detail: 'RateLimited' });
+      if (record.event !== 'unlock.failed') await store.recordAudit(record);
+    } catch {
+      // See above: best effort. The attempts are not lost from the count if the write failed.
+      this.#failedUnlocks += failed;
+      this.#refusedUnlocks += refused;
     }
   }
 
@@ -224,7 +290,8 @@ export class DocvaultBackend {
     return s;
   }
 
-  async #setStore(store: Store | undefined): Promise<VaultStatus> {
+  /** Installs `store` (undefined: locked). `announce: false` keeps the windows' state for a moment (a restore's swap). */
+  async #setStore(store: Store | undefined, announce = true): Promise<VaultStatus> {
     const old = this.#store;
     this.#store = store;
     this.#externalSeen = 0;
@@ -233,7 +300,7 @@ export class DocvaultBackend {
     this.#live.setOpen(store !== undefined);
     this.#idle.setUnlocked(store !== undefined);
     const status = await this.status();
-    this.#emit({ event: 'vault.changed', data: status });
+    if (announce) this.#emit({ event: 'vault.changed', data: status });
     return status;
   }
 
@@ -267,7 +334,7 @@ export class DocvaultBackend {
   unlock(input: UnlockInput): Promise<VaultStatus> {
     return this.#serial(async () => {
       // Refused while the back-off lasts, before any key derivation runs.
-      this.#unlocks.check(this.#path);
+      await this.#checkThrottle();
       const remember = 'remember' in input && input.remember === true && (await this.#canRemember());
       let key: KeySpec;
       if ('passphrase' in input) {
@@ -277,7 +344,10 @@ export class DocvaultBackend {
       else key = { encryption: false };
       await this.#attempt(async () => {
         if (this.#store !== undefined) await checkKey(this.#path, key, this.#storeOptions());
-        else await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+        else {
+          await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
+          await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        }
       });
       if (remember && 'rawKey' in key) await this.#opts.keyStore?.save(this.#path, typeof key.rawKey === 'string' ? key.rawKey : Buffer.from(key.rawKey).toString('hex'));
       return this.status();
@@ -296,6 +366,7 @@ export class DocvaultBackend {
       if (raw === undefined) return false;
       try {
         await this.#setStore(await this.#factory.open(this.#path, { rawKey: raw }, this.#storeOptions()));
+        await this.#audit({ event: 'vault.open', outcome: 'ok' });
         return true;
       } catch (err) {
         if (isDocvaultError(err, 'WrongKey') || isDocvaultError(err, 'Invalid')) await ks.forget(this.#path);
@@ -363,7 +434,7 @@ export class DocvaultBackend {
    */
   changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
     return this.#serial(async () => {
-      this.#unlocks.check(this.#path);
+      await this.#checkThrottle();
       // Prove the current passphrase first, with the vault still open: a typo must not lock the window.
       await this.#attempt(() => proveKey(this.#path, passphrase, this.#opts.nativeBinding));
       await this.#setStore(undefined);
@@ -391,11 +462,23 @@ export class DocvaultBackend {
   async backup(): Promise<BackupCreated> {
     const store = this.#open();
     const started = Date.now();
-    const r = await store.backup(newBackupPath(this.#path, started), {
-      onProgress: (p) => {
-        if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
-      },
-    });
+    const target = newBackupPath(this.#path, started);
+    const emit = (p: Progress): void => {
+      if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
+    };
+    const s = await store.stats();
+    // VACUUM INTO reports nothing while it copies: the size of the file it writes is the progress.
+    const stopWatch = watchBackupCopy(target, Math.max(1, s.pageCount - s.freelistCount), s.pageSize, emit);
+    let r: Awaited<ReturnType<Store['backup']>>;
+    try {
+      r = await store.backup(target, { onProgress: emit });
+    } catch (err) {
+      await this.#audit({ event: 'backup', outcome: 'failed', detail: isDocvaultError(err) ? err.kind : 'Internal' });
+      throw err;
+    } finally {
+      stopWatch();
+    }
+    await this.#audit({ event: 'backup', outcome: 'ok', count: r.documents });
     return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };
   }
 
@@ -406,22 +489,32 @@ export class DocvaultBackend {
    */
   restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
     return this.#serial(async () => {
-      this.#unlocks.check(this.#path);
+      await this.#checkThrottle();
       const file = join(backupsDir(this.#path), name);
-      // A wrong passphrase for the backup is refused before the vault is locked.
-      if (existsSync(file)) await this.#attempt(() => proveKey(file, passphrase, this.#opts.nativeBinding));
-      await this.#setStore(undefined);
-      const r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
-        key: { passphrase },
-        ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
-        onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } }),
-      }));
+      const onProgress = (p: Progress): void => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } });
+      // A wrong passphrase, or a backup that does not verify, is refused before the vault is locked: the
+      // window stays as it was and shows why. (The engine verifies its own copy again before the swap.)
+      if (existsSync(file)) await this.#attempt(() => checkBackup(file, passphrase, this.#opts.nativeBinding, onProgress));
+      // Locked without telling the windows: they keep their screen (and the dialog its progress) through the swap.
+      await this.#setStore(undefined, false);
+      let r: Awaited<ReturnType<typeof Vault.restoreBackup>>;
+      try {
+        r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
+          key: { passphrase },
+          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
+          onProgress,
+        }));
+      } catch (err) {
+        this.#emit({ event: 'vault.changed', data: await this.status() });
+        throw err;
+      }
       const ks = this.#opts.keyStore;
       const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
       const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
       const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase }, this.#storeOptions());
       if (raw !== undefined) await ks?.save(this.#path, raw);
       const status = await this.#setStore(store);
+      await this.#audit({ event: 'vault.open', outcome: 'ok' });
       this.#emit({ event: 'docs.changed', data: { count: r.documents } });
       return { status, keptAs: r.keptAs, documents: r.documents, versions: r.versions };
     });
@@ -439,10 +532,13 @@ export class DocvaultBackend {
     'vault.stats': async () => this.#open().stats(),
     'vault.verify': async () => {
       const started = Date.now();
-      return this.#open().verify((p) => {
+      const report = await this.#open().verify((p) => {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
+      if (!report.ok) await this.#audit({ event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
+      return report;
     },
+    'audit.list': async (i) => this.#open().auditLog(i.limit === undefined ? {} : { limit: i.limit }),
     'vault.facts': async () => vaultFacts(await this.#open().stats()),
     'stats.subscribe': async () => {
       this.#open();

@@ -6,11 +6,12 @@
  */
 import { StorageService, Vault, resolveKey, type BackupOptions, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { SearchQuery } from '../shared/search';
+import type { AuditQuery, AuditRecord } from '../shared/audit';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup';
+type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup' | 'auditLog' | 'recordAudit';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -71,6 +72,8 @@ class VaultStore implements Store {
   async stats() { return this.#v.stats(); }
   async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }
   async backup(out: string, opts?: BackupOptions) { return this.#v.backup(out, opts); }
+  async auditLog(query?: AuditQuery) { return this.#v.auditLog(query); }
+  async recordAudit(record: AuditRecord) { this.#v.recordAudit(record); }
   async close() { this.#v.close(); }
 }
 

@@ -6,6 +6,7 @@
  * Pure types and constants (no zod here: the sandboxed preload bundles this file and must stay tiny;
  * the input schemas live in ./schemas.ts and are checked against these types at compile time).
  */
+import type { AuditPage } from './audit';
 import type { SerializedError } from './errors';
 import type { SearchPage, SearchQuery } from './search';
 import type {
@@ -121,6 +122,8 @@ export interface ChannelInputs {
    * file as `<vault>.before-restore-<time>`, then opens the restored vault.
    */
   'backup.restore': { readonly name: string; readonly passphrase: string };
+  /** The newest entries of the vault's audit log (default 200), and every break in its chain. */
+  'audit.list': { readonly limit?: number };
 }
 
 /** A backup file in the vault's backups folder. */
@@ -190,6 +193,7 @@ export interface ChannelOutputs {
   'backup.create': BackupCreated;
   'backup.list': BackupInfo[];
   'backup.restore': BackupRestored;
+  'audit.list': AuditPage;
 }
 
 /** Name of a request/response channel. */
@@ -235,6 +239,7 @@ export const CHANNELS = [
   'backup.create',
   'backup.list',
   'backup.restore',
+  'audit.list',
 ] as const satisfies readonly Channel[];
 
 /**

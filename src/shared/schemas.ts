@@ -3,6 +3,7 @@
  * anything reaches the storage layer. The field rules are the engine's own validators from
  * ./validation.ts, so every door applies the same limits and reports the same error kinds.
  */
+import { AUDIT_MAX_ENTRIES } from './audit';
 import { z } from 'zod';
 import type { Channel, ChannelInputs } from './contract';
 import { DocvaultError, isDocvaultError, type ErrorKind } from './errors';
@@ -148,6 +149,7 @@ export const INPUT_SCHEMAS = {
   'backup.create': empty,
   'backup.list': empty,
   'backup.restore': z.strictObject({ name: backupName, passphrase }),
+  'audit.list': z.strictObject({ limit: z.number().int().min(1).max(AUDIT_MAX_ENTRIES).optional() }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

@@ -65,6 +65,7 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'backup.create': () => obj({}),
   'backup.list': () => obj({}),
   'backup.restore': () => obj({ name: 'no-such-backup.dvault', passphrase: PASSPHRASE }),
+  'audit.list': () => obj({ limit: 50 }),
 };
 
 /** The passphrase of the fuzzed vault. */

@@ -2,7 +2,9 @@
  * Tamper fault suite: random bytes flipped in a random page of a closed vault. Opening and reading must
  * give either the right content or a typed error naming the damage (WrongKey, NotAVault, Corrupt,
  * Integrity) — never wrong content, a crash, an untyped error or `Internal` — and documents on undamaged
- * pages stay readable. Short: 15 rounds; full: 300. Audit-log tampering (a later issue) adds a target here.
+ * pages stay readable. Short: 15 rounds; full: 300. Then the audit log: a random entry edited, removed,
+ * swapped, forged, or its end or head altered with the page key (no tag key) must always show in verify as an
+ * `Audit` problem. Short: 20 rounds; full: 300.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, openSync, closeSync, readSync, writeSync, statSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { Vault } from '../../src/main/storage';
 import { isDocvaultError } from '../../src/shared/errors';
 import { hexKey, tempDir } from '../helpers/tmp';
+import { withRawConnection } from '../helpers/raw-db';
 import { count, recordFigures, suiteRandom } from './harness';
 
 /** Kinds that name damage; `Corrupt` is the engine's newer kind for a damaged page. */
@@ -126,5 +129,63 @@ describe('tamper: bytes flipped in a random page of a closed vault', () => {
     expect(bad).toEqual([]);
     // Damage stays local: in some round a damaged vault still gave back nearly every document.
     if (rounds >= 10) expect(mostlyReadable).toBeGreaterThan(0);
+  });
+});
+
+describe('tamper: the audit log altered with the page key', () => {
+  const rounds = count(20, 300);
+  const auditPristine = join(tmp.dir, 'audit-pristine.dvault');
+  const ENTRIES = 40;
+
+  /** One alteration a page-key holder can make; `n` entries, numbered 1..n. */
+  const alterations: readonly ((n: number, random: () => number) => string)[] = [
+    (n, r) => `UPDATE audit_log SET at = at + ${1 + Math.floor(r() * 1000)} WHERE seq = ${1 + Math.floor(r() * n)}`,
+    (n, r) => `UPDATE audit_log SET event = 'backup' WHERE seq = ${1 + Math.floor(r() * n)} AND event <> 'backup'`,
+    (n, r) => `UPDATE audit_log SET outcome = CASE outcome WHEN 'ok' THEN 'failed' ELSE 'ok' END WHERE seq = ${1 + Math.floor(r() * n)}`,
+    (n, r) => `UPDATE audit_log SET count = coalesce(count, 0) + 1 WHERE seq = ${1 + Math.floor(r() * n)}`,
+    (n, r) => `UPDATE audit_log SET mac = randomblob(32) WHERE seq = ${1 + Math.floor(r() * n)}`,
+    (n, r) => `DELETE FROM audit_log WHERE seq = ${1 + Math.floor(r() * n)}`,
+    (n, r) => `DELETE FROM audit_log WHERE seq > ${n - 1 - Math.floor(r() * 3)}`,
+    (n, r) => {
+      const a = 1 + Math.floor(r() * (n - 1));
+      return `UPDATE audit_log SET seq = CASE seq WHEN ${a} THEN -1 ELSE seq END WHERE seq = ${a}; UPDATE audit_log SET seq = ${a} WHERE seq = ${a + 1}; UPDATE audit_log SET seq = ${a + 1} WHERE seq = -1`;
+    },
+    (n) => `INSERT INTO audit_log SELECT ${n + 1}, at + 1, event, outcome, count, detail, mac FROM audit_log WHERE seq = ${n}`,
+    (n) => `DELETE FROM audit_log WHERE seq = ${n}; UPDATE audit_head SET last_seq = ${n - 1}, last_mac = (SELECT mac FROM audit_log WHERE seq = ${n - 1})`,
+    () => 'DELETE FROM audit_head',
+    () => 'UPDATE audit_head SET first_seq = 2',
+  ];
+
+  beforeAll(() => {
+    const v = Vault.createSync(auditPristine, { key: { rawKey: key } });
+    try {
+      for (let i = 1; i < ENTRIES; i++) {
+        if (i % 3 === 0) v.delete(`a-${i - 1}`);
+        else v.create({ id: `a-${i}`, content: String(i) });
+      }
+      expect(v.auditLog().total).toBe(ENTRIES);
+    } finally {
+      v.close();
+    }
+  });
+
+  it(`every alteration shows as an Audit problem in verify over ${rounds} rounds`, () => {
+    const random = suiteRandom(11);
+    const missed: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const path = join(tmp.dir, `audit-${round % 4}.dvault`);
+      copyFileSync(auditPristine, path);
+      const sql = (alterations[Math.floor(random() * alterations.length)] as (n: number, r: () => number) => string)(ENTRIES, random);
+      withRawConnection(path, key, (db) => db.exec(sql));
+      const v = Vault.openSync(path, { key: { rawKey: key } });
+      try {
+        const audit = v.verify().problems.filter((p) => p.kind === 'Audit');
+        if (audit.length === 0) missed.push(`round ${round}: ${sql}`);
+      } finally {
+        v.close();
+      }
+    }
+    recordFigures('tamper-audit', { rounds, 'alterations not detected': missed.length });
+    expect(missed).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { SCHEMA_VERSION, SYNC_STATE_STEP, Vault } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
-import { dropSyncState } from '../helpers/sync-state';
+import { undoStepsAfter } from '../helpers/later-steps';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -20,7 +20,7 @@ function beforeStep(): { path: string; key: string } {
   cleanups.push(f.cleanup);
   Vault.openSync(f.path, { key: { rawKey: f.key } }).close();
   withRawConnection(f.path, f.key, (db: Database.Database) => {
-    dropSyncState(db);
+    undoStepsAfter(db, SYNC_STATE_STEP - 1);
     db.pragma(`user_version = ${SYNC_STATE_STEP - 1}`);
   });
   return f;

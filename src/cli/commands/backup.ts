@@ -1,5 +1,7 @@
 /** `docvault backup OUT` and `docvault restore-backup FILE`. */
 import { Vault } from '../../main/storage';
+import { DocvaultError } from '../../shared/errors';
+import { recordQuietly } from './audit';
 import type { Progress } from '../../shared/types';
 import { arg, type Command, type CommandContext } from '../command';
 import { formatBytes, plural, printable, toJson } from '../format';
@@ -38,9 +40,13 @@ export const backupCommand: Command = {
     let report;
     try {
       report = vault.backup(out, { overwrite: ctx.values['force'] === true, ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }) });
+    } catch (err) {
+      recordQuietly(vault, { event: 'backup', outcome: 'failed', detail: err instanceof DocvaultError ? err.kind : 'Internal' });
+      throw err;
     } finally {
       progress.done();
     }
+    recordQuietly(vault, { event: 'backup', outcome: 'ok', count: report.documents });
     if (ctx.json) ctx.out(toJson(report));
     else
       ctx.out(

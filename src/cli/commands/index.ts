@@ -1,5 +1,6 @@
 /** Every `docvault` command, in the order `docvault --help` lists them. */
 import type { Command } from '../command';
+import { auditCommand } from './audit';
 import { backupCommand, restoreBackupCommand } from './backup';
 import { diffCommand } from './diff';
 import { getCommand } from './get';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   remoteCommand,
   syncCommand,
   cloneCommand,
+  auditCommand,
 ];
 
 /** The command called `name`, or undefined. */

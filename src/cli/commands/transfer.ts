@@ -1,4 +1,5 @@
 /** `docvault import` and `docvault export`: documents in and out, in bulk. */
+import { recordQuietly } from './audit';
 import { stringOpt, usageError } from '../args';
 import { arg, type Command } from '../command';
 import { EXIT } from '../exit-codes';
@@ -27,6 +28,7 @@ export const importCommand: Command = {
     const path = arg(ctx, 0);
     const vault = await ctx.openVault();
     const summary = await importPath(vault, path, { onProgress: (n) => ctx.note(`imported ${n.toLocaleString('en')} documents`) });
+    recordQuietly(vault, { event: 'import', outcome: summary.failed > 0 ? 'failed' : 'ok', count: summary.imported });
     const rate = summary.seconds > 0 ? Math.round(summary.imported / summary.seconds) : summary.imported;
     if (ctx.json) ctx.out(toJson({ ...summary, docsPerSecond: rate }));
     else {
@@ -73,6 +75,7 @@ export const exportCommand: Command = {
       ...(tag !== undefined ? { tag } : {}),
       onProgress: (done, total) => ctx.note(`exported ${done.toLocaleString('en')} of ${total.toLocaleString('en')} documents`),
     });
+    recordQuietly(vault, { event: 'export', outcome: summary.errors.length > 0 ? 'failed' : 'ok', count: summary.exported });
     if (ctx.json) ctx.out(toJson(summary));
     else {
       for (const e of summary.errors) ctx.out(`! ${e.id}: ${e.kind}: ${e.message}\n`);

@@ -1,4 +1,5 @@
 /** `docvault verify`: checks the whole vault. */
+import { recordQuietly } from './audit';
 import type { Progress, VerifyProblem } from '../../shared/types';
 import type { Command } from '../command';
 import { plural, printable, toJson } from '../format';
@@ -32,6 +33,7 @@ export const verifyCommand: Command = {
         }
       : undefined;
     const report = vault.verify(onProgress);
+    if (!report.ok) recordQuietly(vault, { event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
     if (tty) ctx.io.stderr.write('\r\x1b[K');
     if (ctx.json) ctx.out(toJson(report));
     else {

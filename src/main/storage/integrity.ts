@@ -241,3 +241,44 @@ export function xorInto(acc: Buffer, term: Uint8Array): void {
 export function stateMac(key: Uint8Array, seq: number, acc: Uint8Array): Buffer {
   return enc.start('docvault/v2/state\0').field(seq).bytes(acc).mac(key);
 }
+
+// ------------------------------------------------------------------------------------ audit log
+
+/** Fields of an audit entry, as stored. */
+export interface AuditFields {
+  readonly seq: number;
+  readonly at: number;
+  readonly event: string;
+  readonly outcome: string;
+  readonly count: number | null;
+  readonly detail: string | null;
+}
+
+/** The tag of an audit entry: every field and the previous entry's stored tag (null for the first ever). */
+export function auditEntryMac(key: Uint8Array, f: AuditFields, prevMac: Uint8Array | null): Buffer {
+  return enc
+    .start('docvault/v1/audit\0')
+    .field(f.seq)
+    .field(f.at)
+    .field(f.event)
+    .field(f.outcome)
+    .field(f.count)
+    .field(f.detail)
+    .bytes(prevMac)
+    .mac(key);
+}
+
+/** Fields of the audit log's head: where the kept log starts and ends. */
+export interface AuditHeadFields {
+  readonly firstSeq: number;
+  /** The tag of entry `firstSeq - 1` (pruned), null when nothing was pruned. */
+  readonly anchor: Uint8Array | null;
+  /** 0 for an empty log. */
+  readonly lastSeq: number;
+  readonly lastMac: Uint8Array | null;
+}
+
+/** The tag of the audit log's head. */
+export function auditHeadMac(key: Uint8Array, f: AuditHeadFields): Buffer {
+  return enc.start('docvault/v1/audit-head\0').field(f.firstSeq).bytes(f.anchor).field(f.lastSeq).bytes(f.lastMac).mac(key);
+}

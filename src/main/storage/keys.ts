@@ -99,6 +99,14 @@ export function deriveMacKey(vaultKey: Uint8Array, vaultId: Uint8Array): Buffer 
   return Buffer.from(hkdfSync('sha256', vaultKey, vaultId, 'docvault/v1/version-hmac', 32));
 }
 
+/**
+ * Derives the audit log's HMAC key from the tag key (HKDF-SHA256, its own label): derived from the vault
+ * key like the tag key, so a re-key re-derives it, and separate from it, so no audit tag is a valid row tag.
+ */
+export function deriveAuditKey(macKey: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', macKey, Buffer.alloc(0), 'docvault/v1/audit-hmac', 32));
+}
+
 /** Overwrites key material in place (best effort: JS strings cannot be wiped). */
 export function wipe(buf: Uint8Array | undefined): void {
   buf?.fill(0);

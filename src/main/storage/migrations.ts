@@ -4,11 +4,13 @@
  * Never edit a shipped step: append one.
  *
  * Room left for what comes next: `meta` holds vault-wide settings (KDF record, vault id, key rotation
- * generation later); an audit log, FTS5 index and import records will be new tables in new steps.
+ * generation later); import records will be new tables in new steps.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { retagV2 } from './migrate-retag';
+import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
+import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
 
@@ -29,6 +31,12 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly up: (db: Database.Database, ctx: MigrationContext) => void;
+}
+
+/** Step "audit log": the tables, and the head of an empty log tagged with the audit key. */
+function createAuditLog(db: Database.Database, ctx: MigrationContext): void {
+  db.exec(AUDIT_SCHEMA);
+  initAuditHead(db, ctx.macKey === undefined ? undefined : deriveAuditKey(ctx.macKey));
 }
 
 /** All steps in order. */
@@ -247,10 +255,17 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'team vault sync state: remote, outbox of unpushed versions and tombstones, origins of pulled versions, conflicts',
     up: createSyncState,
   },
+  {
+    version: 7,
+    name: 'audit log: security events chained by HMAC, and a tagged head (engine/audit.ts)',
+    up: createAuditLog,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
 export const SYNC_STATE_STEP = (MIGRATIONS.find((m) => m.up === createSyncState) as Migration).version;
+/** The schema step that adds the audit log (tests migrate to the step before it). Its number lives in MIGRATIONS only. */
+export const AUDIT_STEP = (MIGRATIONS.find((m) => m.up === createAuditLog) as Migration).version;
 
 /** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */
 export const VERSION_BITS = 24;

@@ -45,7 +45,7 @@ import { verifyVault } from './engine/verify';
 import { WalScrubber, walBytes } from './engine/wal-scrub';
 import { VaultFileGuard } from './engine/vault-file';
 import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { profileOfSalt, readVaultHeader, wipe, type KeySpec, type ResolvedKey } from './keys';
+import { deriveAuditKey, profileOfSalt, readVaultHeader, wipe, type KeySpec, type ResolvedKey } from './keys';
 import {
   applyPulled,
   attachRemote,
@@ -62,6 +62,8 @@ import {
   type SyncLocalState,
 } from './engine/sync';
 import { deriveSyncKeys, type SyncKeys } from './sync/seal';
+import { appendAudit, auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
+import { AUDIT_MAX_ENTRIES, type AuditPage, type AuditQuery, type AuditRecord } from '../../shared/audit';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
@@ -95,6 +97,9 @@ export class Vault {
 
   #db: ReadableDB | undefined;
   readonly #macKey: Buffer;
+  /** The audit log's tag key (derived from the tag key), wiped on close. */
+  readonly #auditKey: Buffer;
+  readonly #auditMax: number;
   readonly #read: ReadContext;
   /** Undefined on a read-only connection: the only place "can this write?" is decided. */
   readonly #write: WriteContext | undefined;
@@ -118,6 +123,8 @@ export class Vault {
     this.path = path;
     this.#db = opened.db;
     this.#macKey = opened.macKey;
+    this.#auditKey = deriveAuditKey(opened.macKey);
+    this.#auditMax = opts.auditMaxEntries ?? AUDIT_MAX_ENTRIES;
     this.#key = opened.key;
     this.#nativeBinding = opts.nativeBinding;
     this.encrypted = opened.encrypted;
@@ -245,6 +252,11 @@ export class Vault {
     });
   }
 
+  /** Appends an audit entry inside the current write transaction: it commits or rolls back with the write. */
+  #audit(w: WriteContext, e: AuditAppend): void {
+    appendAudit(w.db, this.#auditKey, e, w.clock(), this.#auditMax);
+  }
+
   // ---------------------------------------------------------------- reading
 
   /** The current version of `id`. Throws `NotFound` (details.trashed for a document in the Trash), or `Integrity` if the stored bytes were altered. */
@@ -366,7 +378,11 @@ export class Vault {
 
   /** Creates a document at version 1. `AlreadyExists` if the id is taken (details.reason `trashed` if by a document in the Trash). */
   create(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#writeDoc('create', (w) => createOne(w, input, opts));
+    return this.#writeDoc('create', (w) => {
+      const doc = createOne(w, input, opts);
+      this.#audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
+      return doc;
+    });
   }
 
   /** Writes a new version with the fields of `patch` changed. `expectedVersion` guards against lost updates. */
@@ -376,7 +392,11 @@ export class Vault {
 
   /** Creates the document, or writes a new version with the given fields changed (absent fields keep their value). */
   put(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#writeDoc('put', (w) => putOne(w, input, opts));
+    return this.#writeDoc('put', (w) => {
+      const doc = putOne(w, input, opts);
+      if (doc.version === 1) this.#audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
+      return doc;
+    });
   }
 
   /**
@@ -399,14 +419,21 @@ export class Vault {
    */
   delete(id: string, opts?: WriteOptions): void {
     this.#op('delete', () => {
-      this.#tx((w) => trashOne(w, id, opts));
+      this.#tx((w) => {
+        trashOne(w, id, opts);
+        this.#audit(w, { event: 'document.delete', outcome: 'ok', count: 1 });
+      });
       this.#afterWrite(id, null);
     });
   }
 
   /** Brings a document back from the Trash, as it was (same version, tags, history). `NotFound` unless it is in the Trash. */
   undelete(id: string): Document {
-    return this.#writeDoc('undelete', (w) => undeleteOne(w, id));
+    return this.#writeDoc('undelete', (w) => {
+      const doc = undeleteOne(w, id);
+      this.#audit(w, { event: 'document.undelete', outcome: 'ok', count: 1 });
+      return doc;
+    });
   }
 
   /**
@@ -415,7 +442,10 @@ export class Vault {
    */
   purge(id: string): void {
     this.#op('purge', () => {
-      this.#tx((w) => purgeOne(w, id));
+      this.#tx((w) => {
+        purgeOne(w, id);
+        this.#audit(w, { event: 'document.purge', outcome: 'ok', count: 1 });
+      });
       this.#afterWrite(id, null);
       this.#scrub?.request();
     });
@@ -424,7 +454,11 @@ export class Vault {
   /** Purges every document in the Trash in one transaction. Returns how many. */
   emptyTrash(): number {
     return this.#op('emptyTrash', () => {
-      const ids = this.#tx((w) => emptyTrash(w));
+      const ids = this.#tx((w) => {
+        const purged = emptyTrash(w);
+        if (purged.length > 0) this.#audit(w, { event: 'document.purge', outcome: 'ok', count: purged.length });
+        return purged;
+      });
       for (const id of ids) this.#afterWrite(id, null);
       if (ids.length > 0) this.#scrub?.request();
       return ids.length;
@@ -433,7 +467,13 @@ export class Vault {
 
   // ---------------------------------------------------------------- bulk
 
-  #bulk<I, T extends Document | null>(op: string, items: readonly I[], idOf: (item: I) => string, one: (w: WriteContext, item: I) => T): BulkResult<T> {
+  #bulk<I, T extends Document | null>(
+    op: string,
+    items: readonly I[],
+    idOf: (item: I) => string,
+    one: (w: WriteContext, item: I) => T,
+    audit: (results: readonly BulkItemResult<T>[]) => AuditAppend | undefined,
+  ): BulkResult<T> {
     return this.#op(op, () => {
       validateBulk(items);
       const results: BulkItemResult<T>[] = [];
@@ -451,6 +491,8 @@ export class Vault {
             }
           }
           if (failed) throw ROLLBACK;
+          const entry = audit(results);
+          if (entry !== undefined) this.#audit(w, entry);
         });
       } catch (err) {
         if (err !== ROLLBACK) throw err;
@@ -466,12 +508,14 @@ export class Vault {
 
   /** Creates every document in one transaction: all or nothing, a result per item. */
   bulkCreate(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): BulkResult<Document> {
-    return this.#bulk('bulkCreate', inputs, idOfInput, (w, i) => createOne(w, i, opts));
+    return this.#bulk('bulkCreate', inputs, idOfInput, (w, i) => createOne(w, i, opts), (r) => counted('document.create', r.length));
   }
 
   /** Puts every document in one transaction: all or nothing, a result per item. */
   bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): BulkResult<Document> {
-    return this.#bulk('bulkPut', inputs, idOfInput, (w, i) => putOne(w, i, opts));
+    return this.#bulk('bulkPut', inputs, idOfInput, (w, i) => putOne(w, i, opts), (r) =>
+      counted('document.create', r.filter((x) => x.status === 'ok' && x.value.version === 1).length),
+    );
   }
 
   /** Moves every listed document to the Trash in one transaction: all or nothing, a result per item. */
@@ -479,7 +523,7 @@ export class Vault {
     return this.#bulk('bulkDelete', ids, (id) => String(id), (w, id) => {
       trashOne(w, id, undefined);
       return null;
-    });
+    }, (r) => counted('document.delete', r.length));
   }
 
   // ---------------------------------------------------------------- transactions
@@ -642,13 +686,23 @@ export class Vault {
    * must be closed everywhere (`Overloaded` otherwise).
    */
   static restoreBackup(vaultPath: string, file: string, opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void }): Promise<RestoreReport> {
+    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
     return restoreBackupFile(vaultPath, file, {
       ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
       ...(opts.now === undefined ? {} : { now: opts.now }),
       verifyFile: async (path, onProgress) => {
-        const v = await Vault.open(path, { key: opts.key, readonly: true, memoryMode: 'baseline', ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }) });
+        const v = await Vault.open(path, { key: opts.key, readonly: true, memoryMode: 'baseline', ...binding });
         try {
           return v.verify(onProgress);
+        } finally {
+          v.close();
+        }
+      },
+      // The restored vault's own log says it was restored (and how many documents came back).
+      markRestored: async (path, report) => {
+        const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding, ...(opts.now === undefined ? {} : { now: opts.now }) });
+        try {
+          v.#tx((w) => v.#audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
         } finally {
           v.close();
         }
@@ -665,7 +719,42 @@ export class Vault {
       const db = this.#conn();
       const t0 = now();
       const report = verifyVault(this.#read, readTransaction(db), onProgress, options);
-      return { ...report, durationMs: now() - t0 };
+      // The audit chain is checked with the last chunk (it is small: at most auditMaxEntries rows).
+      const audit = report.next === undefined ? auditVerifyProblems(db, this.#auditKey) : [];
+      const problems = audit.length === 0 ? report.problems : [...report.problems, ...audit];
+      return { ...report, ok: problems.length === 0, problems, durationMs: now() - t0 };
+    });
+  }
+
+  // ---------------------------------------------------------------- audit log
+
+  /**
+   * A page of the audit log, newest first (default 200 entries), and every break in its chain over the
+   * whole log (`problems`, empty when it verifies). Works on a read-only connection.
+   */
+  auditLog(query: AuditQuery = {}): AuditPage {
+    return this.#op('auditLog', () => {
+      if (typeof query !== 'object' || query === null) throw new DocvaultError('Invalid', 'query: an object is expected');
+      const db = this.#conn();
+      const tx = readTransaction(db);
+      tx.begin();
+      try {
+        return readAudit(db, this.#auditKey, query);
+      } finally {
+        tx.end();
+      }
+    });
+  }
+
+  /**
+   * Appends an event the app layer observes (see `APP_AUDIT_EVENTS`: an open by a user, failed unlocks
+   * counted since the last open, a backup, a failed verify, an export or import) in its own transaction.
+   * `detail` is an error kind at most (letters only): never content, titles, ids or paths.
+   */
+  recordAudit(record: AuditRecord): void {
+    this.#op('recordAudit', () => {
+      const e = validateAuditRecord(record);
+      this.#tx((w) => this.#audit(w, e));
     });
   }
 
@@ -715,6 +804,7 @@ export class Vault {
       db.close();
       this.#cache.clear();
       wipe(this.#macKey);
+      wipe(this.#auditKey);
       if ('rawKey' in this.#key) wipe(this.#key.rawKey);
     }
   }

@@ -1,9 +1,10 @@
 /** Top-bar toggles of the side panels (Performance, Settings): one open at a time, in place of the editor. */
 
 /** Which panel fills the main pane. */
-export type Panel = 'none' | 'performance' | 'benchmark' | 'settings';
+export type Panel = 'none' | 'performance' | 'benchmark' | 'settings' | 'audit';
 
-const PANELS: readonly { readonly panel: Exclude<Panel, 'none'>; readonly label: string; readonly title: string }[] = [
+/** The panels with a top-bar toggle (the Audit log opens from Settings → This vault). */
+const PANELS: readonly { readonly panel: Exclude<Panel, 'none' | 'audit'>; readonly label: string; readonly title: string }[] = [
   { panel: 'performance', label: 'Performance', title: 'Live throughput, latency, cache and event-loop figures' },
   { panel: 'benchmark', label: 'Benchmark', title: 'Run the benchmark trials on scratch stores (never this vault)' },
   { panel: 'settings', label: 'Settings', title: 'Memory, auto-lock, ticker, and the facts of this vault' },

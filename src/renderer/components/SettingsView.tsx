@@ -1,4 +1,4 @@
-/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up and Change passphrase, and its facts. */
+/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up, Restore, Change passphrase and Audit log, and its facts. */
 import { useState } from 'react';
 import { MEMORY_MODE_TEXT, SETTING_LIMITS, type AppSettings } from '../../shared/live';
 import type { SerializedError } from '../../shared/errors';
@@ -15,6 +15,10 @@ export interface SettingsViewProps {
   readonly onBackup: () => void;
   /** Opens the Change passphrase dialog. */
   readonly onChangePassphrase: () => void;
+  /** Opens the Restore from a backup dialog. */
+  readonly onRestore: () => void;
+  /** Opens the Audit log view. */
+  readonly onAuditLog: () => void;
   readonly onClose: () => void;
 }
 
@@ -24,7 +28,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onChangePassphrase, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onRestore, onChangePassphrase, onAuditLog, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -107,8 +111,14 @@ export function SettingsView({ settings, update, onBackup, onChangePassphrase, o
           <button type="button" onClick={onBackup} title="Write a verified, encrypted copy of the vault to its backups folder">
             Back up
           </button>
+          <button type="button" onClick={onRestore} title="Replace the vault with a verified backup from its backups folder (the current vault is kept)">
+            Restore…
+          </button>
           <button type="button" onClick={onChangePassphrase} title="Re-encrypt the vault with a new passphrase">
             Passphrase…
+          </button>
+          <button type="button" onClick={onAuditLog} title="Security events of this vault: unlocks, deletions, backups, restores">
+            Audit log
           </button>
         </div>
       </fieldset>

@@ -18,7 +18,9 @@ import { TrashView } from './TrashView';
 import { UndoNotice } from './UndoNotice';
 import { BackupDialog } from './BackupDialog';
 import { ChangePassphraseDialog } from './ChangePassphraseDialog';
+import { RestoreBackupDialog } from './RestoreBackupDialog';
 import { VerifyDialog } from './VerifyDialog';
+import { AuditView } from '../audit/AuditView';
 
 /** Props of {@link VaultScreen}. */
 export interface VaultScreenProps {
@@ -32,6 +34,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   const { state, dispatch } = v;
   const selection = state.selection;
   const [panel, setPanel] = useState<Panel>('none');
+  const [restoring, setRestoring] = useState(false);
   const { settings, update } = useSettings();
   useActivityReporter();
   // One subscription per window: ticks flow while the top-bar ticker is shown or the Performance view is open.
@@ -89,9 +92,13 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             settings={settings}
             update={update}
             onBackup={v.backup}
+            onRestore={() => v.guard(() => setRestoring(true))}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
+            onAuditLog={() => setPanel('audit')}
             onClose={() => setPanel('none')}
           />
+        ) : panel === 'audit' ? (
+          <AuditView onClose={() => setPanel('settings')} />
         ) : state.view === 'trash' ? (
           <TrashView onRestored={v.onRestored} />
         ) : selection.kind === 'none' ? (
@@ -116,6 +123,17 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             onStatus(s);
           }}
           onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
+        />
+      )}
+      {restoring && (
+        <RestoreBackupDialog
+          vaultPath={status.path}
+          onDone={(s) => {
+            setRestoring(false);
+            setPanel('none');
+            onStatus(s);
+          }}
+          onCancel={() => setRestoring(false)}
         />
       )}
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}

@@ -147,6 +147,8 @@ export function backupVault(db: ReadableDB, vaultPath: string, out: string, veri
 export interface RestoreOptions {
   /** Opens a file with the backup's key and verifies it (the Vault supplies this). */
   readonly verifyFile: (path: string, onProgress?: (p: Progress) => void) => Promise<VerifyReport>;
+  /** Called on the verified copy before it is installed: records the restore in its audit log (the Vault supplies this). */
+  readonly markRestored?: (path: string, report: VerifyReport) => Promise<void>;
   readonly onProgress?: (p: Progress) => void;
   /** Clock for the kept file's name. */
   readonly now?: () => number;
@@ -181,8 +183,10 @@ export async function restoreBackupFile(vaultPath: string, file: string, opts: R
     fsyncFile(tmp);
     const report = await opts.verifyFile(tmp, (p) => opts.onProgress?.({ ...p, phase: 'verify' }));
     refuseUnverified(report, 'The backup');
+    await opts.markRestored?.(tmp, report);
     rmSync(`${tmp}-wal`, { force: true });
     rmSync(`${tmp}-shm`, { force: true });
+    fsyncFile(tmp);
     let keptAs: string | undefined;
     if (existsSync(vault)) {
       keptAs = keptVaultName(vault, (opts.now ?? Date.now)());

@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError } from '../../../shared/errors';
 import type { MemoryMode } from '../../../shared/types';
-import { DEFAULT_KDF_PROFILE, KDF_PROFILES, SQLITE_HEADER, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, profileOfSalt, readVaultHeader, resolveKey, wipe, type KeySpec, type ResolvedKey } from '../keys';
+import { appendAudit } from './audit';
+import { DEFAULT_KDF_PROFILE, KDF_PROFILES, SQLITE_HEADER, deriveAuditKey, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, profileOfSalt, readVaultHeader, resolveKey, wipe, type KeySpec, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { SCHEMA_VERSION, migrate } from '../migrations';
 import { asReadable, asWritable, mapSqliteError, type ReadableDB, type WritableDB } from './db';
@@ -156,6 +157,9 @@ function createKeyed(path: string, opts: OpenOptions, keying: Keying, salt: Buff
       setMeta.run('kdf', JSON.stringify(kdf));
       // In a plain vault the tags still catch corruption, but anyone who can read the file can forge them.
       if (plainMacKey !== undefined) setMeta.run('mac_key', plainMacKey);
+      const auditKey = deriveAuditKey(macKey);
+      appendAudit(db, auditKey, { event: 'vault.create', outcome: 'ok' }, (opts.now ?? Date.now)());
+      wipe(auditKey);
     })();
     const key: ResolvedKey = keying.rawKey === undefined ? { encryption: false } : { rawKey: Buffer.from(keying.rawKey) };
     return { mode: 'write', db, macKey, encrypted: keying.encrypted, key };

@@ -19,6 +19,8 @@ export interface VaultOptions extends OpenOptions {
    * interval ends (several erasures coalesce into one checkpoint). Default 1000.
    */
   readonly walScrubMs?: number;
+  /** Audit entries kept before the oldest are pruned. Default `AUDIT_MAX_ENTRIES` (10,000; tests lower it). */
+  readonly auditMaxEntries?: number;
 }
 
 /** Default of {@link VaultOptions.walScrubMs}. */

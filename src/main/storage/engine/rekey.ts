@@ -23,7 +23,8 @@ import type { Progress, VerifyReport } from '../../../shared/types';
 import { fsyncDir, fsyncFile } from './backup';
 import { mapSqliteError } from './db';
 import { headMacV2, setTerm, stateMac, versionMacV2, xorInto } from '../integrity';
-import { DEFAULT_KDF_PROFILE, KDF_PROFILES, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, wipe, type KeySpec } from '../keys';
+import { appendAudit, retagAudit } from './audit';
+import { DEFAULT_KDF_PROFILE, KDF_PROFILES, deriveAuditKey, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, wipe, type KeySpec } from '../keys';
 import { decodeState, encodeState } from '../vault-state';
 
 /** The new key and the salt to write into the header, and the KDF record for `meta`. */
@@ -149,7 +150,14 @@ function retag(db: Database.Database, macKey: Uint8Array, onProgress?: (p: Progr
  * Steps 3 of the file comment, on `copy` (a verified same-key copy of the vault): re-tag, rekey, back to WAL.
  * `oldRawKey` opens the copy (undefined with `oldPassphrase`: a vault keyed by SQLCipher's own KDF).
  */
-export function rekeyCopy(copy: string, old: { rawKey?: Buffer; passphrase?: string }, next: NewKey, nativeBinding: string | undefined, onProgress?: (p: Progress) => void): void {
+export function rekeyCopy(
+  copy: string,
+  old: { rawKey?: Buffer; passphrase?: string },
+  next: NewKey,
+  nativeBinding: string | undefined,
+  onProgress?: (p: Progress) => void,
+  now: () => number = Date.now,
+): void {
   const db = new Database(copy, { fileMustExist: true, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
   try {
     db.pragma("cipher = 'sqlcipher'");
@@ -161,11 +169,19 @@ export function rekeyCopy(copy: string, old: { rawKey?: Buffer; passphrase?: str
     db.pragma('secure_delete = ON');
     const vaultId = db.prepare("SELECT value FROM meta WHERE key = 'vault_id'").pluck().get() as Buffer;
     const macKey = deriveMacKey(next.rawKey, vaultId);
+    const oldMacKey = deriveMacKey(old.rawKey ?? Buffer.from(old.passphrase ?? '', 'utf8'), vaultId);
+    const auditKey = deriveAuditKey(macKey);
+    const oldAuditKey = deriveAuditKey(oldMacKey);
     try {
       retag(db, macKey, onProgress);
-      db.prepare("UPDATE meta SET value = ? WHERE key = 'kdf'").run(JSON.stringify(next.kdf));
+      db.transaction(() => {
+        db.prepare("UPDATE meta SET value = ? WHERE key = 'kdf'").run(JSON.stringify(next.kdf));
+        // The audit chain is re-tagged under the new key (it was verified under the old one), then the re-key recorded.
+        retagAudit(db, oldAuditKey, auditKey);
+        appendAudit(db, auditKey, { event: 'rekey', outcome: 'ok' }, now());
+      })();
     } finally {
-      wipe(macKey);
+      for (const k of [macKey, oldMacKey, auditKey, oldAuditKey]) wipe(k);
     }
     onProgress?.({ done: 0, total: 1, phase: 'rekey' });
     db.pragma(`rekey = "x'${next.rawKey.toString('hex')}${next.salt.toString('hex')}'"`);

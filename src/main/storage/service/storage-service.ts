@@ -356,6 +356,16 @@ export class StorageService implements StorageCalls {
     return this.#typed('markSynced', a);
   }
 
+  /** See `Vault.auditLog`. A read: served by the reader pool. */
+  auditLog(...a: Parameters<Vault['auditLog']>): Promise<ReturnType<Vault['auditLog']>> {
+    return this.#typed('auditLog', a);
+  }
+
+  /** See `Vault.recordAudit`. Settles after its group commit. */
+  recordAudit(...a: Parameters<Vault['recordAudit']>): Promise<void> {
+    return this.#typed('recordAudit', a);
+  }
+
   /** Runs the writes in one transaction on the writer, all or nothing; results in order. */
   batch<const T extends readonly BatchOp[]>(ops: T): Promise<BatchResults<T>> {
     return this.#call('batch', [ops], undefined) as Promise<BatchResults<T>>;

@@ -86,6 +86,8 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
   },
   // Touches only trashed documents, which the cache already holds as absent: no ids, nothing to change.
   emptyTrash: { ids: () => [], committed: (_cache, purged) => purged },
+  // An audit entry: no document changes.
+  recordAudit: { ids: () => [], committed: (_cache, result) => result },
   bulkCreate: { ids: manyInputs, committed: cacheBulk },
   bulkPut: { ids: manyInputs, committed: cacheBulk },
   bulkDelete: {

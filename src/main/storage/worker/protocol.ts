@@ -14,6 +14,8 @@ export const READ_METHODS = [
   'get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search', 'backup',
   // Team sync (engine/sync.ts): the local state, the outbox to seal, the sync keys.
   'syncState', 'syncConflicts', 'syncOutbox', 'syncKeys', 'kdfSalt',
+  // The audit log (engine/audit.ts).
+  'auditLog',
 ] as const;
 
 /**
@@ -27,6 +29,8 @@ export const WRITE_METHODS = [
   'create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash',
   // Team sync: attach, acknowledge pushed rows, apply pulled ones, record a finished sync.
   'attachRemote', 'markPushed', 'applyPulled', 'markSynced',
+  // An app-level security event (engine/audit.ts).
+  'recordAudit',
 ] as const;
 
 /** A read method name. */

@@ -1,0 +1,31 @@
+/**
+ * Taking a vault made by today's code back to an earlier schema step, for tests of a step "from a vault of the
+ * step before": the steps after 5 each register how to drop their own objects here. A new step adds its row to
+ * UNDO; `undoStepsAfter` refuses to guess at a step it does not know, so a forgotten row fails loudly.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { MIGRATIONS } from '../../src/main/storage';
+import { AUDIT_STEP, SYNC_STATE_STEP } from '../../src/main/storage/migrations';
+import { dropAuditStep } from './audit-step';
+import { dropSyncState } from './sync-state';
+
+/** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
+const FIRST_UNDOABLE = 6;
+
+const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
+  [SYNC_STATE_STEP, dropSyncState],
+  [AUDIT_STEP, dropAuditStep],
+]);
+
+/**
+ * Drops the objects of every step after `step` that is 6 or later (newest first) on a raw connection. It
+ * leaves `user_version` to the caller, which may undo steps of its own (2–5) before setting it.
+ */
+export function undoStepsAfter(db: Database.Database, step: number): void {
+  for (const m of [...MIGRATIONS].reverse()) {
+    if (m.version <= Math.max(step, FIRST_UNDOABLE - 1)) break;
+    const undo = UNDO.get(m.version);
+    if (undo === undefined) throw new Error(`No undo for schema step ${m.version} (${m.name}): add one to test/helpers/later-steps.ts`);
+    undo(db);
+  }
+}
