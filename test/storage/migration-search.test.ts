@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { MIGRATIONS, SCHEMA_VERSION, Vault, migrate } from '../../src/main/storage';
+import { MIGRATIONS, SCHEMA_VERSION, TAG_ROWS_KEYED_STEP, Vault, migrate } from '../../src/main/storage';
+import { undoTagRowsKeyed } from '../helpers/schema5';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
@@ -29,6 +30,7 @@ function beforeStep(): { path: string; key: string } {
   v.delete('beta');
   v.close();
   withRawConnection(f.path, f.key, (db: Database.Database) => {
+    undoTagRowsKeyed(db);
     db.exec(`
       DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;
       DROP TABLE search_index; DROP VIEW search_source;
@@ -43,9 +45,9 @@ function beforeStep(): { path: string; key: string } {
 describe('migration: search index', () => {
   it('is a step of its own, after the Trash, followed only by the tag pages step', () => {
     expect(STEP).toBeGreaterThan(2);
-    // beforeStep() drops this step's objects and step 5's (tag pages), no others.
-    expect(MIGRATIONS.slice(STEP).map((m) => m.version)).toEqual([5]);
-    expect(SCHEMA_VERSION).toBe(5);
+    // beforeStep() undoes this step's objects, step 5's (tag pages) and the keyed tag rows', no others.
+    expect(MIGRATIONS.slice(STEP).map((m) => m.version)).toEqual([5, TAG_ROWS_KEYED_STEP]);
+    expect(SCHEMA_VERSION).toBe(TAG_ROWS_KEYED_STEP);
   });
 
   it('indexes the current version of every live document and nothing else, changing no row', () => {

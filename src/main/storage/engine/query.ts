@@ -45,7 +45,8 @@ function filters(q: Pick<ListQuery, 'type' | 'tag' | 'author'>): { where: string
     params.push(q.author);
   }
   if (q.tag !== undefined) {
-    where.push('d.doc IN (SELECT doc FROM document_tags WHERE tag = ?)');
+    // One probe of the tag row's full key per document walked (the row carries its head's updated_at).
+    where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND updated_at = d.updated_at AND doc = d.doc)');
     params.push(q.tag);
   }
   return { where, params };
@@ -63,16 +64,15 @@ function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'autho
 }
 
 /**
- * The page plan. A tag filter sorted by update or creation time walks the tag's own index range
- * (`document_tags (tag, updated_at, doc)` or its key `(tag, doc)`) and joins each row to its head, so a
- * page costs O(page) whatever the tag's size; CROSS JOIN keeps SQLite from starting at `documents`.
- * Everything else reads `documents` through its sort index.
+ * The page plan. A tag filter sorted by update time (the default) walks the tag's own key range
+ * (`document_tags (tag, updated_at, doc)`) and joins each row to its head, so a page costs O(page)
+ * whatever the tag's size; CROSS JOIN keeps SQLite from starting at `documents`. Everything else reads
+ * `documents` through its sort index (creation: its rowid), a tag filter then probing the tag's rows.
  */
 function pagePlan(query: ListQuery, col: string): { from: string; key: string; filter: ListQuery } {
-  if (query.tag !== undefined && col !== 'title') {
-    const key = col === 'updated_at' ? 't.updated_at' : 't.doc';
+  if (query.tag !== undefined && col === 'updated_at') {
     const { tag: _tag, ...rest } = query;
-    return { from: 'document_tags t CROSS JOIN documents d ON d.doc = t.doc', key, filter: rest };
+    return { from: 'document_tags t CROSS JOIN documents d ON d.doc = t.doc', key: 't.updated_at', filter: rest };
   }
   return { from: 'documents d', key: `d.${col}`, filter: query };
 }

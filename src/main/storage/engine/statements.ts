@@ -37,10 +37,15 @@ export function prepareWrites(db: WritableDB) {
       `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
        VALUES (@vid, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
     ),
-    deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
+    /** A tag row by its full key (tag, the head's updated_at, doc): one B-tree probe. */
+    deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND updated_at = ? AND doc = ?'),
+    /** A tag row whatever its updated_at (a copy altered outside docvault): walks the tag's range, only after a miss. */
+    deleteTagAnyTime: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
     deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
     insertTag: db.prepare('INSERT INTO document_tags (tag, doc, updated_at) VALUES (?, ?, ?)'),
-    touchTag: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND doc = ?'),
+    /** Moves a kept tag's row to the head's new updated_at (new time, tag, old time, doc). */
+    touchTag: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND updated_at = ? AND doc = ?'),
+    touchTagAnyTime: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND doc = ?'),
     deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
     deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
     setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),
