@@ -1,6 +1,6 @@
 /** The fixed statements of a connection, prepared once: reads on any connection, writes only on a {@link WritableDB}. */
 import { MAX_VERSION } from '../migrations';
-import { HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
+import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
 import type { StatementCache} from './db';
 import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 
@@ -8,7 +8,8 @@ import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 export function prepareReads(db: ReadableDB) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content, v.mac AS cur_mac FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
+    /** Arrays of {@link CURRENT_COLUMNS_RAW}: read with `headWithContentOf`. */
+    getCurrent: db.prepare(`SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`).raw(),
     getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
     /** undefined: no such id; null: live; a number: in the Trash since then. */
     state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
