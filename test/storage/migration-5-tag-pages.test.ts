@@ -55,9 +55,9 @@ function allPages(v: Vault, query: Parameters<Vault['list']>[0]): string[] {
 }
 
 describe('migration 5: tag pages by update time', () => {
-  it('is the step after search, followed only by the keyed tag rows', () => {
-    expect(MIGRATIONS.map((m) => m.version).slice(3)).toEqual([4, 5, TAG_ROWS_KEYED_STEP]);
-    expect(SCHEMA_VERSION).toBe(TAG_ROWS_KEYED_STEP);
+  it('is the step after search', () => {
+    expect(MIGRATIONS.map((m) => m.version).slice(3, 5)).toEqual([4, 5]);
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(TAG_ROWS_KEYED_STEP);
   });
 
   it('upgrades a schema-4 vault: every tag row gets its head\'s updated_at, nothing else changes, verify clean', () => {

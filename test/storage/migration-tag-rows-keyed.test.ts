@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { SCHEMA_VERSION, TAG_ROWS_KEYED_STEP, Vault } from '../../src/main/storage';
+import { MIGRATIONS, SCHEMA_VERSION, TAG_ROWS_KEYED_STEP, Vault } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/raw-db';
 import { undoTagRowsKeyed } from '../helpers/schema5';
 import { makeVault } from '../helpers/tmp';
@@ -34,8 +34,9 @@ const tagRows = (db: Database.Database) => db.prepare('SELECT tag, doc, updated_
 const tagCounters = (db: Database.Database) => db.prepare("SELECT key, n FROM counters WHERE key LIKE 'tag:%' ORDER BY key").all();
 
 describe('migration: tag rows keyed (tag, updated_at, doc)', () => {
-  it('is the newest step', () => {
-    expect(SCHEMA_VERSION).toBe(TAG_ROWS_KEYED_STEP);
+  it('is a step after tag pages (5)', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toContain(TAG_ROWS_KEYED_STEP);
+    expect(TAG_ROWS_KEYED_STEP).toBeGreaterThan(5);
   });
 
   it('upgrades a vault of the step before: same rows, one B-tree keyed by what tag pages read, verify clean', () => {
@@ -47,7 +48,7 @@ describe('migration: tag rows keyed (tag, updated_at, doc)', () => {
     const v = Vault.openSync(path, { key: { rawKey: key } });
     cleanups.push(() => v.close());
     withRawConnection(path, key, (db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(TAG_ROWS_KEYED_STEP);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(tagRows(db)).toEqual(before.rows);
       expect(tagCounters(db)).toEqual(before.counters);
       const pk = (db.prepare('PRAGMA table_info(document_tags)').all() as { name: string; pk: number }[]).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);

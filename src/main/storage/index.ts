@@ -3,5 +3,5 @@ export { Vault, type VaultOptions } from './vault';
 export type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
 export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, resolveKey, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
-export { MIGRATIONS, SCHEMA_VERSION, TAG_ROWS_KEYED_STEP, migrate } from './migrations';
+export { MIGRATIONS, SCHEMA_VERSION, SEARCH_MERGED_STEP, TAG_ROWS_KEYED_STEP, migrate } from './migrations';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';

@@ -20,6 +20,9 @@ const MAX_VERSION_SQL = 2 ** 24 - 1;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = 6;
 
+/** The step that merges the search index into one segment; code and tests name it through this. */
+export const SEARCH_MERGED_STEP = 7;
+
 /** What a step may need besides the connection: the tag key, for steps that rewrite tags. */
 export interface MigrationContext {
   /** The vault's HMAC key. A step that rewrites tags refuses to run on rows without it. */
@@ -274,6 +277,16 @@ export const MIGRATIONS: readonly Migration[] = [
           DELETE FROM counters WHERE key = 'tag:' || old.tag AND n = 0;
         END;
       `),
+  },
+  {
+    version: SEARCH_MERGED_STEP,
+    name: 'search index merged into one segment (FTS5 optimize)',
+    // The search step built the index of an existing vault with FTS5's 'rebuild', which leaves large
+    // segments on the lowest levels, and every later small commit then pays FTS5's automerge into them:
+    // measured (10k realistic docs, strace) 72 WAL pwrites per update and 79 per create against 51 and
+    // 42 for an index built one commit at a time. Merged into one segment, the vault pays what a fresh
+    // one does (52 and 42). Rows are not touched; the work is once, on the order of the index's size.
+    up: (db) => db.exec("INSERT INTO search_index (search_index) VALUES ('optimize')"),
   },
 ];
 
