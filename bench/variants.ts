@@ -2,7 +2,8 @@
  * Lever experiments (a profiling aid): seeds one vault, then for each variant copies it, applies the
  * variant's SQL on a raw connection, and times update / save / bulk(1000) through the engine, with WAL
  * frames per op from the -wal file (autocheckpoint off on a side connection is not possible for the
- * engine's own connection, so frames are counted as WAL growth with few enough ops).
+ * engine's own connection, so frames are counted as WAL growth with few enough ops). Times are process CPU
+ * time (user + system, median), steadier than wall time on a shared machine.
  * argv: JSON { dir, docs, variants: { name: sql }[] }.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -55,11 +56,12 @@ for (const [name, sql] of job.variants) {
     side.pragma('wal_checkpoint(TRUNCATE)');
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
+      const u0 = process.cpuUsage();
       fn(i);
-      times.push(performance.now() - t0);
+      const u = process.cpuUsage(u0);
+      times.push(u.user + u.system);
     }
-    out.push(`${label} ${(frames(path) / (n * per)).toFixed(2)} fr, ${(median(times) * 1000 / per).toFixed(0)} µs`);
+    out.push(`${label} ${(frames(path) / (n * per)).toFixed(2)} fr, ${(median(times) / per).toFixed(0)} µs cpu`);
   };
   let k = 0;
   phase('update', 30, 1, (i) => v.update(docId((i * 7919 + 3) % job.docs), { content: contentFor(job.docs + i + 500, 1024) }));

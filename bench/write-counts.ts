@@ -4,8 +4,8 @@
  * a marker file. Run under `strace -f -y -e trace=pwrite64,fdatasync,fsync,write` (scripts/write-counts.mjs
  * does, and counts WAL pwrites and syncs per operation from the markers).
  *
- * argv: JSON { dir, docs, ops, rebuilt } — `rebuilt`: rebuild the FTS index after seeding, as a vault
- * migrated through the search step has it.
+ * argv: JSON { dir, docs, ops, rebuilt, optimize } — `rebuilt`: rebuild the FTS index after seeding, as a
+ * vault migrated through the search step has it; `optimize`: then merge it into one segment.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -14,10 +14,20 @@ import { Vault } from '../src/main/storage';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
 import { DOCS_SQL, DOCS_TABLE, enginePragmas } from './drivers/one-table';
 
-const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; ops: number; rebuilt?: boolean; only?: string };
+const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; ops: number; rebuilt?: boolean; optimize?: boolean; only?: string };
 const KEY = '7'.repeat(64);
 const marker = openSync(join(job.dir, 'markers'), 'w');
-const mark = (s: string): void => void writeSync(marker, `@@phase ${s}\n`);
+let phase: { name: string; cpu: NodeJS.CpuUsage } | undefined;
+const cpuLines: string[] = [];
+/** Marks a phase's start (and the previous phase's end) in the trace, and times the phase in process CPU. */
+const mark = (s: string): void => {
+  if (phase !== undefined) {
+    const u = process.cpuUsage(phase.cpu);
+    cpuLines.push(`${phase.name}: ${((u.user + u.system) / (phase.name.endsWith('bulk') ? 1000 : job.ops)).toFixed(0)} µs CPU/op (user ${(u.user / 1000).toFixed(0)} ms, system ${(u.system / 1000).toFixed(0)} ms)`);
+  }
+  phase = s === 'end' ? undefined : { name: s, cpu: process.cpuUsage() };
+  writeSync(marker, `@@phase ${s}\n`);
+};
 
 function rawDb(path: string): Database.Database {
   const db = new Database(path);
@@ -31,10 +41,11 @@ function docvault(): void {
   const path = join(job.dir, 'v.dvault');
   let v = Vault.createSync(path, { key: { rawKey: KEY } });
   for (const batch of seedBatches(job.docs, 1024)) v.bulkCreate(batch);
-  if (job.rebuilt === true) {
+  if (job.rebuilt === true || job.optimize === true) {
     v.close();
     const db = rawDb(path);
-    db.exec("INSERT INTO search_index (search_index) VALUES ('rebuild')");
+    if (job.rebuilt === true) db.exec("INSERT INTO search_index (search_index) VALUES ('rebuild')");
+    if (job.optimize === true) db.exec("INSERT INTO search_index (search_index) VALUES ('optimize')");
     db.close();
     v = Vault.openSync(path, { key: { rawKey: KEY } });
   }
@@ -75,3 +86,4 @@ function raw(): void {
 if (job.only !== 'raw') docvault();
 if (job.only !== 'docvault') raw();
 closeSync(marker);
+console.log(cpuLines.join('\n'));

@@ -17,6 +17,8 @@ const VARIANTS = {
   'no-fts': 'DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;',
   'fts-automerge8': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 8);",
   'fts-automerge16': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 16); INSERT INTO search_index (search_index, rank) VALUES ('crisismerge', 32);",
+  'fts-automerge0': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);",
+  'fts-bare-trigger': 'DROP TRIGGER search_versions_ai; CREATE TRIGGER search_versions_ai AFTER INSERT ON versions BEGIN INSERT INTO search_index (rowid, title, content) VALUES (new.vid, new.title, new.content); END;',
   'fts-optimize': "INSERT INTO search_index (search_index) VALUES ('optimize');",
   rebuilt: "INSERT INTO search_index (search_index) VALUES ('rebuild');",
   'rebuilt-optimize': "INSERT INTO search_index (search_index) VALUES ('rebuild'); INSERT INTO search_index (search_index) VALUES ('optimize');",

@@ -3,7 +3,7 @@
 // under strace and prints, per phase, the pwrite64 calls to the -wal file, to the main file, and the
 // fdatasync/fsync calls, each divided by the operations of the phase (one WAL frame = 2 pwrites).
 //
-//   node scripts/write-counts.mjs [--docs 10000] [--ops 200] [--rebuilt] [--only docvault|raw]
+//   node scripts/write-counts.mjs [--docs 10000] [--ops 200] [--rebuilt] [--optimize] [--only docvault|raw]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     docs: { type: 'string', default: '10000' },
     ops: { type: 'string', default: '200' },
     rebuilt: { type: 'boolean', default: false },
+    optimize: { type: 'boolean', default: false },
     only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -32,7 +33,7 @@ await build(options);
 const dir = mkdtempSync(join(tmpdir(), 'dv-counts-'));
 try {
   const ops = Number(args.ops);
-  const job = { dir, docs: Number(args.docs), ops, rebuilt: args.rebuilt, only: args.only };
+  const job = { dir, docs: Number(args.docs), ops, rebuilt: args.rebuilt, optimize: args.optimize, only: args.only };
   const trace = join(dir, 'trace');
   execFileSync('strace', ['-f', '-y', '-qq', '-o', trace, '-e', 'trace=pwrite64,fdatasync,fsync,write', process.execPath, join(outdir, 'write-counts.mjs'), JSON.stringify(job)], {
     stdio: ['ignore', 'inherit', 'inherit'],
