@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Vault } from '../src/main/storage';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
 
-const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; variants: [string, string][] };
+const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; variants: [string, string][]; cacheKiB?: number };
 const KEY = '7'.repeat(64);
 const base = join(job.dir, 'base.dvault');
 
@@ -49,7 +49,7 @@ for (const [name, sql] of job.variants) {
     db.exec(sql);
     db.close();
   }
-  const v = Vault.openSync(path, { key: { rawKey: KEY } });
+  const v = Vault.openSync(path, { key: { rawKey: KEY }, ...(job.cacheKiB !== undefined ? { tuning: { sqliteCacheKiB: job.cacheKiB } } : {}) });
   const side = rawDb(path);
   const out: string[] = [];
   const phase = (label: string, n: number, per: number, fn: (i: number) => void): void => {

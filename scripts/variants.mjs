@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lever experiments (a profiling aid): bundles and runs bench/variants.ts with the variants in VARIANTS.
-//   node scripts/variants.mjs [--docs 10000] [--set name,name]
+//   node scripts/variants.mjs [--docs 10000] [--set name,name] [--cache-kib N]   (N: the engine's SQLite page cache)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { nodeBundleOptions } from './build-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, set: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, set: { type: 'string' }, 'cache-kib': { type: 'string' } } });
 const VARIANTS = {
   base: '',
   'no-fts': 'DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;',
@@ -31,7 +31,7 @@ const outdir = join(root, 'out/write-counts');
 await build(nodeBundleOptions({ variants: join(root, 'bench/variants.ts') }, outdir));
 const dir = mkdtempSync(join(tmpdir(), 'dv-var-'));
 try {
-  const job = { dir, docs: Number(args.docs), variants: names.map((n) => [n, VARIANTS[n]]) };
+  const job = { dir, docs: Number(args.docs), variants: names.map((n) => [n, VARIANTS[n]]), ...(args['cache-kib'] !== undefined ? { cacheKiB: Number(args['cache-kib']) } : {}) };
   execFileSync(process.execPath, [join(outdir, 'variants.mjs'), JSON.stringify(job)], { stdio: 'inherit' });
 } finally {
   rmSync(dir, { recursive: true, force: true });
