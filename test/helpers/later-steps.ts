@@ -5,8 +5,9 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS } from '../../src/main/storage';
-import { AUDIT_STEP, SYNC_STATE_STEP } from '../../src/main/storage/migrations';
+import { AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP } from '../../src/main/storage/migrations';
 import { dropAuditStep } from './audit-step';
+import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
 
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
@@ -15,6 +16,9 @@ const FIRST_UNDOABLE = 6;
 const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [SYNC_STATE_STEP, dropSyncState],
   [AUDIT_STEP, dropAuditStep],
+  [TAG_ROWS_KEYED_STEP, undoTagRowsKeyed],
+  // The merge rewrites the search index's segments only: an index that was merged is one step 4 could have built.
+  [SEARCH_MERGED_STEP, () => undefined],
 ]);
 
 /**

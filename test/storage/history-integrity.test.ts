@@ -126,7 +126,8 @@ describe('integrity over history', () => {
 
   it('a tag row added: the tag filter flags the row; verify reports it. A tag row removed: verify reports it', () => {
     const t = setup();
-    tamper(t, `INSERT INTO document_tags (tag, doc) VALUES ('u', ${DOC('h')})`);
+    // With the head's updated_at, as the tag rows' key carries it: the row then shows on the tag's pages.
+    tamper(t, `INSERT INTO document_tags (tag, doc, updated_at) VALUES ('u', ${DOC('h')}, (SELECT updated_at FROM documents WHERE doc = ${DOC('h')}))`);
     const page = t.vault.list({ tag: 'u' });
     expect(page.items.find((d) => d.id === 'h')).toMatchObject({ integrityFailed: true });
     expect(page.items.find((d) => d.id === 'other')?.integrityFailed).toBeUndefined();

@@ -113,7 +113,7 @@ describe('integrity', () => {
     vault.update('d2', { tags: ['keep', 'me'] });
     withRawConnection(path, key, (db) => {
       db.prepare("UPDATE documents SET tags = 'not json' WHERE id = 'd2'").run();
-      db.prepare("INSERT INTO document_tags (tag, doc) VALUES ('stray', 999999)").run();
+      db.prepare("INSERT INTO document_tags (tag, doc, updated_at) VALUES ('stray', 999999, 0)").run();
     });
     vault.refresh();
     vault.purge('d2');

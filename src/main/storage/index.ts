@@ -3,7 +3,7 @@ export { Vault, type VaultOptions } from './vault';
 export type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
 export { KDF_PROFILES, DEFAULT_KDF_PROFILE, deriveKey, generateRawKey, parseRawKey, profileOfSalt, resolveKey, wipe, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
-export { AUDIT_STEP, MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
+export { AUDIT_STEP, MIGRATIONS, SCHEMA_VERSION, SEARCH_MERGED_STEP, TAG_ROWS_KEYED_STEP, migrate } from './migrations';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';
 export { SYNC_STATE_STEP } from './migrations';
 export type { ApplyReport, AttachOptions, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';

@@ -45,7 +45,8 @@ function filters(q: Pick<ListQuery, 'type' | 'tag' | 'author'>): { where: string
     params.push(q.author);
   }
   if (q.tag !== undefined) {
-    where.push('d.doc IN (SELECT doc FROM document_tags WHERE tag = ?)');
+    // One probe of the tag row's full key per document walked (the row carries its head's updated_at).
+    where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND updated_at = d.updated_at AND doc = d.doc)');
     params.push(q.tag);
   }
   return { where, params };
@@ -63,16 +64,22 @@ function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'autho
 }
 
 /**
- * The page plan. A tag filter sorted by update or creation time walks the tag's own index range
- * (`document_tags (tag, updated_at, doc)` or its key `(tag, doc)`) and joins each row to its head, so a
- * page costs O(page) whatever the tag's size; CROSS JOIN keeps SQLite from starting at `documents`.
- * Everything else reads `documents` through its sort index.
+ * The page plan. A tag filter sorted by update time (the default) walks the tag's own key range
+ * (`document_tags (tag, updated_at, doc)`) and joins each row to its head, so a page costs O(page)
+ * whatever the tag's size; CROSS JOIN keeps SQLite from starting at `documents`. Sorted by creation, a
+ * page either walks `documents` by rowid probing the tag's key per document (about page ÷ the tag's
+ * share of documents probes) or reads all the tag's rows and sorts them (the tag's size): whichever the
+ * running totals say is fewer, so neither a common nor a rare tag pays for the whole vault. Everything
+ * else reads `documents` through its sort index, a tag filter probing the tag's key.
  */
-function pagePlan(query: ListQuery, col: string): { from: string; key: string; filter: ListQuery } {
-  if (query.tag !== undefined && col !== 'title') {
-    const key = col === 'updated_at' ? 't.updated_at' : 't.doc';
-    const { tag: _tag, ...rest } = query;
-    return { from: 'document_tags t CROSS JOIN documents d ON d.doc = t.doc', key, filter: rest };
+function pagePlan(ctx: ReadContext, query: ListQuery, col: string, limit: number): { from: string; key: string; filter: ListQuery } {
+  const { tag: _tag, ...rest } = query;
+  const tagRows = { from: 'document_tags t CROSS JOIN documents d ON d.doc = t.doc', filter: rest };
+  if (query.tag !== undefined && col === 'updated_at') return { ...tagRows, key: 't.updated_at' };
+  if (query.tag !== undefined && col === 'doc') {
+    const tagged = (ctx.r.counter.get(`tag:${query.tag}`) as number | undefined) ?? 0;
+    const all = Math.max(1, ctx.r.documentCount.get() as number);
+    if (tagged < ((limit + 1) * all) / Math.max(1, tagged)) return { ...tagRows, key: 't.doc' };
   }
   return { from: 'documents d', key: `d.${col}`, filter: query };
 }
@@ -92,7 +99,7 @@ export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
   const sort = query.sort ?? 'updated';
   const order = query.order ?? (sort === 'title' ? 'asc' : 'desc');
   const col = SORT_COLUMNS[sort];
-  const plan = pagePlan(query, col);
+  const plan = pagePlan(ctx, query, col, limit);
   const { where, params } = filters(plan.filter);
   if (plan.from !== 'documents d') {
     where.unshift('t.tag = ?');

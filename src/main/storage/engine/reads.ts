@@ -6,6 +6,7 @@ import {
   checkHead,
   checkVersion,
   documentOf,
+  headWithContentOf,
   integrityError,
   notFound,
   versionDocumentOf,
@@ -18,7 +19,8 @@ import type { ReadContext } from './statements';
 
 /** The head of `id` with its current content, unverified; undefined when there is no such id. */
 export function readCurrentRow(ctx: ReadContext, id: string): HeadWithContent | undefined {
-  return ctx.r.getCurrent.get(id) as HeadWithContent | undefined;
+  const r = ctx.r.getCurrent.get(id) as unknown[] | undefined;
+  return r === undefined ? undefined : headWithContentOf(r);
 }
 
 /** Verifies a head and its current content (tag, presence, checksum) and returns the document. */

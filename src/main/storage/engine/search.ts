@@ -53,14 +53,14 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
   }
   const tags = query.tags ?? [];
   if (tags.length > 0) {
-    // Probes of the (tag, doc) primary key, one per candidate document.
+    // Probes of the (tag, updated_at, doc) key with the head's updated_at (the row's copy), one per candidate.
     if ((query.tagMode ?? 'any') === 'all')
       for (const t of tags) {
-        where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND doc = d.doc)');
+        where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND updated_at = d.updated_at AND doc = d.doc)');
         params.push(t);
       }
     else {
-      where.push(`EXISTS (SELECT 1 FROM document_tags WHERE tag IN (${tags.map(() => '?').join(', ')}) AND doc = d.doc)`);
+      where.push(`EXISTS (SELECT 1 FROM document_tags WHERE tag IN (${tags.map(() => '?').join(', ')}) AND updated_at = d.updated_at AND doc = d.doc)`);
       params.push(...tags);
     }
   }

@@ -1,6 +1,6 @@
 /** The fixed statements of a connection, prepared once: reads on any connection, writes only on a {@link WritableDB}. */
 import { MAX_VERSION } from '../migrations';
-import { HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
+import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
 import type { StatementCache} from './db';
 import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 
@@ -8,7 +8,8 @@ import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 export function prepareReads(db: ReadableDB) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content, v.mac AS cur_mac FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
+    /** Arrays of {@link CURRENT_COLUMNS_RAW}: read with `headWithContentOf`. */
+    getCurrent: db.prepare(`SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`).raw(),
     getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
     /** undefined: no such id; null: live; a number: in the Trash since then. */
     state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
@@ -37,10 +38,15 @@ export function prepareWrites(db: WritableDB) {
       `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
        VALUES (@vid, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,
     ),
-    deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
+    /** A tag row by its full key (tag, the head's updated_at, doc): one B-tree probe. */
+    deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND updated_at = ? AND doc = ?'),
+    /** A tag row whatever its updated_at (a copy altered outside docvault): walks the tag's range, only after a miss. */
+    deleteTagAnyTime: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
     deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
     insertTag: db.prepare('INSERT INTO document_tags (tag, doc, updated_at) VALUES (?, ?, ?)'),
-    touchTag: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND doc = ?'),
+    /** Moves a kept tag's row to the head's new updated_at (new time, tag, old time, doc). */
+    touchTag: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND updated_at = ? AND doc = ?'),
+    touchTagAnyTime: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND doc = ?'),
     deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
     deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
     setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),

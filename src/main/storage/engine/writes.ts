@@ -103,15 +103,15 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     metadata: v.metadataJson,
     content: v.content,
   });
-  // Tag rows carry the head's updated_at (the tag pages' order, schema step 5): a kept tag's row is
-  // updated in place, a dropped one deleted, a new one inserted.
+  // Tag rows are keyed (tag, updated_at, doc) with the head's updated_at (the tag pages' order): a
+  // kept tag's row moves to the new time, a dropped one is deleted, a new one inserted.
   if (old === undefined) for (const t of v.tags) ctx.w.insertTag.run(t, docKey, updatedAt);
-  else if (old.tags === v.tagsJson) for (const t of v.tags) ctx.w.touchTag.run(updatedAt, t, docKey);
+  else if (old.tags === v.tagsJson) for (const t of v.tags) touchTag(ctx, t, docKey, old.updated_at, updatedAt);
   else {
     const kept = new Set(base(old.tags));
-    deleteTags(ctx, old.tags, docKey, new Set(v.tags));
+    deleteTags(ctx, old.tags, docKey, old.updated_at, new Set(v.tags));
     for (const t of v.tags) {
-      if (kept.has(t)) ctx.w.touchTag.run(updatedAt, t, docKey);
+      if (kept.has(t)) touchTag(ctx, t, docKey, old.updated_at, updatedAt);
       else ctx.w.insertTag.run(t, docKey, updatedAt);
     }
   }
@@ -136,14 +136,26 @@ function base(tagsJson: string): string[] {
 }
 
 /**
- * Removes a document's tag rows, named by the tag list stored in its head, but those in `keep`. A head
- * whose list does not parse (altered outside docvault) falls back to a scan, so a damaged document can
- * still be purged.
+ * Moves tag `t`'s row of `doc` from the head's old update time to its new one: one keyed probe. A row
+ * whose copy of the time was altered outside docvault is missed by the probe and found by a walk of
+ * the tag's range, as the (tag, doc) key of step 5 found it.
  */
-function deleteTags(ctx: WriteContext, tagsJson: string, doc: number, keep?: ReadonlySet<string>): void {
+function touchTag(ctx: WriteContext, t: string, doc: number, oldAt: number, newAt: number): void {
+  if (ctx.w.touchTag.run(newAt, t, oldAt, doc).changes === 0) ctx.w.touchTagAnyTime.run(newAt, t, doc);
+}
+
+/**
+ * Removes a document's tag rows, named by the tag list stored in its head and keyed by its updated_at,
+ * but those in `keep`. A row whose time differs (altered outside docvault) is found by a walk of its
+ * tag's range; a head whose list does not parse falls back to a scan, so a damaged document can still
+ * be purged.
+ */
+function deleteTags(ctx: WriteContext, tagsJson: string, doc: number, updatedAt: number, keep?: ReadonlySet<string>): void {
   const tags = storedTags(tagsJson);
   if (tags === undefined) ctx.w.deleteAllTags.run(doc);
-  else for (const t of tags) if (keep?.has(t) !== true) ctx.w.deleteTag.run(t, doc);
+  else
+    for (const t of tags)
+      if (keep?.has(t) !== true && ctx.w.deleteTag.run(t, updatedAt, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
 }
 
 /**
@@ -232,7 +244,7 @@ export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | und
   checkHead(ctx.macKey, head);
   const trashedAt = ctx.clock();
   const tag = retagHead(ctx, head, trashedAt);
-  deleteTags(ctx, head.tags, head.doc);
+  deleteTags(ctx, head.tags, head.doc, head.updated_at);
   ctx.w.setTrashed.run(trashedAt, tag, head.doc);
   changeSet(ctx, id, head.head_mac, tag);
 }
@@ -248,7 +260,7 @@ export function purgeOne(ctx: WriteContext, id: string): void {
   validateId(id);
   const head = ctx.r.getHead.get(id) as HeadRow | undefined;
   if (head === undefined) throw notFound(id, false);
-  if (head.trashed_at === null) deleteTags(ctx, head.tags, head.doc);
+  if (head.trashed_at === null) deleteTags(ctx, head.tags, head.doc, head.updated_at);
   purgeRows(ctx, head.doc);
   changeSet(ctx, id, head.head_mac, undefined);
 }

@@ -1,0 +1,31 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { join } from 'node:path';
+import { Vault } from '../src/main/storage';
+import { docId, seedBatches } from './data';
+import { HEAD_COLUMNS } from '../src/main/storage/engine/rows';
+const KEY = '7'.repeat(64);
+const dir = process.argv[2] as string;
+const path = join(dir, 'v.dvault');
+const v = Vault.createSync(path, { key: { rawKey: KEY } });
+for (const b of seedBatches(10000, 1024)) v.bulkCreate(b);
+v.close();
+const db = new Database(path);
+db.pragma("cipher = 'sqlcipher'"); db.pragma('legacy = 4'); db.pragma(`key = "x'${KEY}'"`);
+db.pragma('cache_size = -32768');
+const VID = 'd.doc * 16777216 + d.version';
+const A = db.prepare(`SELECT ${HEAD_COLUMNS}, v.content, v.mac AS cur_mac FROM documents d LEFT JOIN versions v ON v.vid = ${VID} WHERE d.id = ?`);
+const hexCols = HEAD_COLUMNS.replace('d.head_mac', 'hex(d.head_mac) AS head_mac').replace('d.version_mac', 'hex(d.version_mac) AS version_mac');
+const B = db.prepare(`SELECT ${hexCols}, v.content, v.mac = d.version_mac AS cur_ok FROM documents d LEFT JOIN versions v ON v.vid = ${VID} WHERE d.id = ?`);
+const C = db.prepare(`SELECT ${HEAD_COLUMNS.replace('d.head_mac', 'hex(d.head_mac) AS head_mac').replace('d.version_mac', 'hex(d.version_mac) AS version_mac')}, v.content, v.mac = d.version_mac AS cur_ok FROM documents d LEFT JOIN versions v ON v.vid = ${VID} WHERE d.id = ?`).raw();
+const D = db.prepare('SELECT doc FROM documents WHERE id = ?').pluck();
+const E = db.prepare('SELECT doc, version FROM documents WHERE id = ?').raw();
+const F = db.prepare(`SELECT v.content FROM documents d JOIN versions v ON v.vid = ${VID} WHERE d.id = ?`).pluck();
+const G = db.prepare('SELECT title, tags, metadata, checksum FROM documents WHERE id = ?').raw();
+console.log('cache_size', db.pragma('cache_size', { simple: true }), 'page_count', db.pragma('page_count', { simple: true }));
+const ids = Array.from({ length: 100000 }, (_, i) => docId((i * 7919) % 10000));
+for (const [name, st] of [['A', A], ['B', B], ['C raw', C], ['A', A], ['B', B], ['C raw', C], ['D doc by id', D], ['E doc,version', E], ['F content', F], ['G head text', G], ['D doc by id', D], ['F content', F]] as const) {
+  const t0 = performance.now();
+  let n = 0;
+  for (const id of ids) n += (st.get(id) as unknown) === undefined ? 0 : 1;
+  console.log(name, ((performance.now() - t0) * 1000 / ids.length).toFixed(2), 'µs/get', n);
+}
