@@ -654,7 +654,7 @@ export class Vault {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, readTransaction(db), onProgress, options);
+      const report = verifyVault(this.#read, readTransaction(db), onProgress, options, this.#attachments);
       return { ...report, durationMs: now() - t0 };
     });
   }
