@@ -5,6 +5,7 @@
  * bytes can be searched for).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -30,7 +31,7 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-function raw<T>(fn: (db: import('better-sqlite3-multiple-ciphers').Database) => T): T {
+function raw<T>(fn: (db: Database.Database) => T): T {
   return withRawConnection(path, key, fn);
 }
 
