@@ -1,5 +1,6 @@
 /** Every `docvault` command, in the order `docvault --help` lists them. */
 import type { Command } from '../command';
+import { attachCommand, attachmentsCommand, detachCommand } from './attach';
 import { backupCommand, restoreBackupCommand } from './backup';
 import { diffCommand } from './diff';
 import { getCommand } from './get';
@@ -29,6 +30,9 @@ export const COMMANDS: readonly Command[] = [
   historyCommand,
   diffCommand,
   restoreCommand,
+  attachCommand,
+  attachmentsCommand,
+  detachCommand,
   importCommand,
   exportCommand,
   verifyCommand,
