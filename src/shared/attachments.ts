@@ -63,6 +63,11 @@ export interface AttachmentStart {
   readonly mediaType?: string;
   /** The size the file will have, when known: a file over the limit is then refused before any byte is sent. */
   readonly size?: number;
+  /**
+   * Engine only (import): the document may not exist yet; `Vault.putWithAttachments` creates it. Not part
+   * of the contract: a window attaches to documents that exist.
+   */
+  readonly forNewDocument?: boolean;
 }
 
 /** Where to read an attachment: the current version unless `version` says which. */

@@ -25,7 +25,36 @@ export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
  * name is replaced). `opts.expectedVersion` is checked when the upload begins and again when it commits.
  */
 export async function attachStream(target: AttachmentUploader, id: string, start: AttachmentStart, source: ByteSource, opts?: WriteOptions): Promise<Document> {
-  const ticket = await target.beginAttachment(id, start, opts === undefined ? undefined : { ...(opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion }) });
+  const uploadId = await uploadStream(target, id, start, source, opts?.expectedVersion);
+  try {
+    return await target.commitAttachment(id, uploadId, opts);
+  } catch (err) {
+    await abortQuietly(target, uploadId);
+    throw err;
+  }
+}
+
+/** Aborts an upload, ignoring one that is already gone. */
+export async function abortQuietly(target: Pick<AttachmentUploader, 'abortAttachment'>, uploadId: string): Promise<void> {
+  try {
+    await target.abortAttachment(uploadId);
+  } catch {
+    // Already gone (dropped as too large, or the store closed): nothing is left to abort.
+  }
+}
+
+/**
+ * Begins an upload for `id` and sends every byte of `source` in the upload's pieces; returns the upload id,
+ * ready to commit. On any failure the upload is aborted.
+ */
+export async function uploadStream(
+  target: Omit<AttachmentUploader, 'commitAttachment'>,
+  id: string,
+  start: AttachmentStart,
+  source: ByteSource,
+  expectedVersion?: number,
+): Promise<string> {
+  const ticket = await target.beginAttachment(id, start, expectedVersion === undefined ? undefined : { expectedVersion });
   const size = ticket.chunkBytes;
   try {
     const buf = Buffer.allocUnsafe(size);
@@ -46,13 +75,9 @@ export async function attachStream(target: AttachmentUploader, id: string, start
       }
     }
     if (filled > 0) await target.putAttachmentChunk(ticket.uploadId, sent, buf.subarray(0, filled));
-    return await target.commitAttachment(id, ticket.uploadId, opts);
+    return ticket.uploadId;
   } catch (err) {
-    try {
-      await target.abortAttachment(ticket.uploadId);
-    } catch {
-      // Already gone (dropped as too large, or the store closed): nothing is left to abort.
-    }
+    await abortQuietly(target, ticket.uploadId);
     throw err;
   }
 }

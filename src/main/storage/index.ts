@@ -4,5 +4,5 @@ export type { BackupOptions, BackupReport, RestoreReport } from './engine/backup
 export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, resolveKey, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { ATTACHMENTS_STEP, MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
-export { attachStream, type AttachmentUploader, type ByteSource } from './attach-stream';
+export { abortQuietly, attachStream, uploadStream, type AttachmentUploader, type ByteSource } from './attach-stream';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';

@@ -507,6 +507,14 @@ export class Vault {
     return this.#writeDoc('commitAttachment', (w) => this.#attachments.commit(w, id, uploadId, opts));
   }
 
+  /**
+   * Creates `input.id` or writes its next version (as `put`), carrying exactly the files of `uploads` as its
+   * attachments, in one version: what import needs to replay an exported version with its files.
+   */
+  putWithAttachments(input: DocumentInput, uploads: readonly string[], opts?: WriteOptions): Document {
+    return this.#writeDoc('putWithAttachments', (w) => this.#attachments.putWith(w, input, uploads, opts));
+  }
+
   /** Drops an upload and every chunk only it named. */
   abortAttachment(uploadId: string): void {
     this.#op('abortAttachment', () => this.#tx((w) => this.#attachments.abort(w, uploadId)));

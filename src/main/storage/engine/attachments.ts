@@ -27,14 +27,14 @@ import {
   type UploadTicket,
 } from '../../../shared/attachments';
 import { DocvaultError } from '../../../shared/errors';
-import type { Document, WriteOptions } from '../../../shared/types';
+import type { Document, DocumentInput, WriteOptions } from '../../../shared/types';
 import { validateId, validateVersion, validateWriteOptions } from '../../../shared/validation';
 import { blobKey, chunkKey, macEqual } from '../integrity';
 import { KEY_BYTES, putBlob, putChunk, readBlob, readChunk, releaseChunks } from './blob-store';
 import { readCurrent, verifiedVersionRow } from './reads';
 import { attachmentsOf, notFound } from './rows';
 import type { ReadContext, WriteContext } from './statements';
-import { updateOne } from './writes';
+import { createOne, updateOne } from './writes';
 
 /** Default of {@link AttachmentOptions.uploadIdleMs}: an upload not continued for 15 minutes is dropped. */
 export const DEFAULT_UPLOAD_IDLE_MS = 15 * 60 * 1000;
@@ -118,8 +118,8 @@ export class AttachmentStore {
       if (start.size > this.#opts.maxBytes) throw tooLarge(start.size, this.#opts.maxBytes);
     }
     const head = ctx.r.getHead.get(id) as { version: number; trashed_at: number | null } | undefined;
-    if (head === undefined || head.trashed_at !== null) throw notFound(id, head !== undefined);
-    if (opts?.expectedVersion !== undefined && opts.expectedVersion !== head.version)
+    if (head === undefined ? start.forNewDocument !== true : head.trashed_at !== null) throw notFound(id, head !== undefined);
+    if (head !== undefined && opts?.expectedVersion !== undefined && opts.expectedVersion !== head.version)
       throw new DocvaultError('Conflict', `Document "${id}" is at version ${head.version}, not ${opts.expectedVersion}`, { id, expected: opts.expectedVersion, actual: head.version });
     this.expire(ctx);
     if (this.#own.size >= ATTACHMENT_LIMITS.openUploadsMax)
@@ -190,6 +190,36 @@ export class AttachmentStore {
     // Only once the version is written: a commit that fails (a conflict) rolls back and leaves the upload open.
     this.#own.delete(row.upload);
     return written;
+  }
+
+  /** Turns an upload of `id` into a stored file and its list entry (the upload row goes). */
+  #finish(ctx: WriteContext, id: string, uploadId: string): AttachmentInfo {
+    const row = this.#upload(ctx, uploadId);
+    if (row.doc_id !== id) throw new DocvaultError('Invalid', `Upload "${uploadId}" is for another document, not "${id}"`, { field: 'uploadId' });
+    const bkey = blobKey(this.#keyOf(ctx), row.received, row.chunks);
+    putBlob(ctx, bkey, row.received, row.chunks);
+    ctx.sql.get('DELETE FROM attachment_uploads WHERE upload = ?').run(row.upload);
+    return { name: row.name, size: row.received, mediaType: row.media_type, ref: bkey.toString('hex') };
+  }
+
+  /**
+   * Creates `input.id`, or writes its next version, with exactly the files of `uploads` (begun for that id;
+   * with `forNewDocument` when it does not exist yet) as its attachments: one version, as import replays an
+   * exported one. Names must be distinct.
+   */
+  putWith(ctx: WriteContext, input: DocumentInput, uploads: readonly string[], opts: WriteOptions | undefined): Document {
+    const id = validateId(input.id);
+    if (!Array.isArray(uploads) || uploads.length > ATTACHMENT_LIMITS.perVersionMax)
+      throw new DocvaultError('Invalid', `uploads: a list of at most ${ATTACHMENT_LIMITS.perVersionMax} upload ids`, { field: 'uploads' });
+    const list = uploads.map((u) => this.#finish(ctx, id, u));
+    if (new Set(list.map((a) => a.name)).size !== list.length) throw new DocvaultError('Invalid', 'uploads: two attachments of one version have the same name', { field: 'uploads' });
+    const json = list.length === 0 ? null : JSON.stringify(list);
+    const state = ctx.r.state.get(id) as number | null | undefined;
+    const { id: _id, ...patch } = input;
+    // expectedVersion 0 says "a new document": create, so an existing id is `AlreadyExists`.
+    const doc = state === undefined || opts?.expectedVersion === 0 ? createOne(ctx, input, opts, json) : updateOne(ctx, id, patch, opts, json);
+    for (const u of uploads) this.#own.delete(u);
+    return doc;
   }
 
   /** Drops an upload and the chunks only it named. */

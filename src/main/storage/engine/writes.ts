@@ -201,8 +201,11 @@ function retagHead(ctx: WriteContext, head: HeadRow, trashedAt: number | null): 
   });
 }
 
-/** Creates a document at version 1. `AlreadyExists` if the id is taken (reason `trashed` if by a trashed one). */
-export function createOne(ctx: WriteContext, input: DocumentInput, opts: WriteOptions | undefined): Document {
+/**
+ * Creates a document at version 1. `AlreadyExists` if the id is taken (reason `trashed` if by a trashed one).
+ * `attachments`: its attachment list as stored (import), default none.
+ */
+export function createOne(ctx: WriteContext, input: DocumentInput, opts: WriteOptions | undefined, attachments: string | null = null): Document {
   assertInputObject(input);
   const id = validateId(input.id);
   validateWriteOptions(opts);
@@ -212,7 +215,7 @@ export function createOne(ctx: WriteContext, input: DocumentInput, opts: WriteOp
     throw conflict(id, cur?.version ?? 0, opts.expectedVersion);
   }
   const v = resolve(ctx, undefined, { content: input.content, title: input.title, type: input.type, tags: input.tags, metadata: input.metadata ?? {} });
-  return writeVersion(ctx, id, undefined, v, opts?.comment ?? null);
+  return writeVersion(ctx, id, undefined, { ...v, attachments }, opts?.comment ?? null);
 }
 
 /**
