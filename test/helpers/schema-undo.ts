@@ -11,7 +11,7 @@ import { ATTACHMENTS_STEP } from '../../src/main/storage';
 const UNDO: ReadonlyMap<number, string> = new Map([
   [
     ATTACHMENTS_STEP,
-    `DROP TABLE attachment_chunks; DROP TABLE attachment_blobs; DROP TABLE version_attachments; DROP TABLE attachment_uploads;
+    `DROP TABLE attachment_chunks; DROP TABLE attachment_chunk_data; DROP TABLE attachment_blobs; DROP TABLE version_attachments; DROP TABLE attachment_uploads;
      DELETE FROM meta WHERE key = 'attachment_key';`,
   ],
 ]);

@@ -58,11 +58,11 @@ describe('attachments: tampering', () => {
   it('a flipped byte in a chunk: verify names the attachment, reads refuse it, other ranges still read', () => {
     vault.close();
     raw((db) => {
-      const c = db.prepare('SELECT ckey, data FROM attachment_chunks').all() as { ckey: Buffer; data: Buffer }[];
+      const c = db.prepare('SELECT ckey, data FROM attachment_chunk_data').all() as { ckey: Buffer; data: Buffer }[];
       const target = c.find((r) => r.data.equals(bytes.subarray(CHUNK, 2 * CHUNK)));
       if (target === undefined) throw new Error('chunk 1 not found');
       target.data[7] = (target.data[7] as number) ^ 0x40;
-      db.prepare('UPDATE attachment_chunks SET data = ? WHERE ckey = ?').run(target.data, target.ckey);
+      db.prepare('UPDATE attachment_chunk_data SET data = ? WHERE ckey = ?').run(target.data, target.ckey);
     });
     reopen();
     const report = vault.verify();
@@ -88,7 +88,7 @@ describe('attachments: tampering', () => {
 
   it('a missing chunk is refused', () => {
     vault.close();
-    raw((db) => db.prepare('DELETE FROM attachment_chunks WHERE rowid = (SELECT min(rowid) FROM attachment_chunks)').run());
+    raw((db) => db.prepare('DELETE FROM attachment_chunk_data WHERE rowid = (SELECT min(rowid) FROM attachment_chunk_data)').run());
     reopen();
     expect(integrityOf(() => [...vault.attachmentChunks('a', 'scan.jpg')])).toEqual({ kind: 'Integrity', name: 'scan.jpg' });
     expect(vault.verify().ok).toBe(false);
@@ -134,6 +134,7 @@ describe('attachments: purge', () => {
     vault.delete('b');
     expect(vault.emptyTrash()).toBe(1);
     expect([count('attachment_blobs'), count('attachment_chunks'), count('version_attachments')]).toEqual([0, 0, 0]);
+    expect(count('attachment_chunk_data')).toBe(0);
     expect(vault.verify().ok).toBe(true);
   });
 });

@@ -155,6 +155,7 @@ describe('attachments: storage', () => {
     expect(rows('attachment_chunks')).toBe(2);
     vault.abortAttachment(t.uploadId);
     expect(rows('attachment_chunks')).toBe(0);
+    expect(rows('attachment_chunk_data')).toBe(0);
     expect(rows('attachment_uploads')).toBe(0);
     expect(kindOfSync(() => vault.putAttachmentChunk(t.uploadId, 0, Buffer.alloc(1)))).toBe('NotFound');
     expect(kindOfSync(() => vault.commitAttachment('a', t.uploadId))).toBe('NotFound');

@@ -2,9 +2,12 @@
  * The attachments' schema (migration step "attachments"): files stored inside the vault, so encrypted
  * with it, split into chunks stored once however many versions and documents carry them.
  *
- * - `attachment_chunks`: up to `ATTACHMENT_LIMITS.chunkBytes` of a file, addressed by `ckey` = HMAC of its
- *   bytes under the vault's attachment key (integrity.ts `chunkKey`). `refs` counts the places that name
- *   it: positions in stored files' chunk lists and in open uploads' lists.
+ * - `attachment_chunk_data`: up to `ATTACHMENT_LIMITS.chunkBytes` of a file, addressed by `ckey` = HMAC of
+ *   its bytes under the vault's attachment key (integrity.ts `chunkKey`).
+ * - `attachment_chunks`: each chunk's reference count: the places that name it (positions in stored files'
+ *   chunk lists and in open uploads' lists). A table of its own, small rows: SQLite rewrites a whole row on
+ *   UPDATE, overflow pages included, so a count beside the bytes made every reference to a stored chunk
+ *   rewrite (and, with secure_delete, zero) 256 KiB.
  * - `attachment_blobs`: one stored file: its size and the ordered list of its chunks' addresses
  *   (32 bytes each), addressed by `bkey` = HMAC of (size, list) (`blobKey`). `refs` counts the versions'
  *   list entries that name it. A file of 256 MiB is a list of 1,024 addresses (32 KiB).
@@ -30,8 +33,11 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 export const ATTACHMENTS_SQL = `
   CREATE TABLE attachment_chunks (
     ckey BLOB    PRIMARY KEY NOT NULL,
-    refs INTEGER NOT NULL,
-    data BLOB    NOT NULL
+    refs INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE attachment_chunk_data (
+    ckey BLOB PRIMARY KEY NOT NULL,
+    data BLOB NOT NULL
   ) STRICT;
   CREATE TABLE attachment_blobs (
     bkey   BLOB    PRIMARY KEY NOT NULL,

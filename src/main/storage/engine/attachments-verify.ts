@@ -77,5 +77,7 @@ export class AttachmentVerifier {
       if (want === 0) problems.push({ kind: 'Vault', message: `attachment chunk ${ref.slice(0, 12)}… is part of no stored file or upload (it should have been removed)` });
       else if (c.refs !== want) problems.push({ kind: 'Vault', message: `attachment chunk ${ref.slice(0, 12)}… counts ${c.refs} references, but ${want} lists name it` });
     }
+    const strays = db.prepare('SELECT count(*) FROM attachment_chunk_data d WHERE NOT EXISTS (SELECT 1 FROM attachment_chunks c WHERE c.ckey = d.ckey)').pluck().get() as number;
+    if (strays > 0) problems.push({ kind: 'Vault', message: `${strays} attachment chunk(s) of bytes have no reference count (they should have been removed)` });
   }
 }

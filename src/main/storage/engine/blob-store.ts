@@ -18,18 +18,23 @@ export function splitKeys(list: Uint8Array): Buffer[] {
   return out;
 }
 
-/** Stores a chunk (or counts one more reference to the same bytes already stored). */
+/** Stores a chunk (or counts one more reference to the same bytes already stored: the bytes are not written again). */
 export function putChunk(ctx: WriteContext, ckey: Buffer, data: Uint8Array): void {
-  ctx.sql.get('INSERT INTO attachment_chunks (ckey, refs, data) VALUES (?, 1, ?) ON CONFLICT (ckey) DO UPDATE SET refs = refs + 1').run(ckey, data);
+  const refs = ctx.sql.get('INSERT INTO attachment_chunks (ckey, refs) VALUES (?, 1) ON CONFLICT (ckey) DO UPDATE SET refs = refs + 1 RETURNING refs', true).get(ckey) as number;
+  if (refs === 1) ctx.sql.get('INSERT INTO attachment_chunk_data (ckey, data) VALUES (?, ?)').run(ckey, data);
 }
 
 /** Drops one reference to each chunk of `list`; chunks no longer named are deleted. */
 export function releaseChunks(ctx: WriteContext, list: Uint8Array): void {
   const dec = ctx.sql.get('UPDATE attachment_chunks SET refs = refs - 1 WHERE ckey = ? RETURNING refs', true);
   const del = ctx.sql.get('DELETE FROM attachment_chunks WHERE ckey = ?');
+  const delData = ctx.sql.get('DELETE FROM attachment_chunk_data WHERE ckey = ?');
   for (const k of splitKeys(list)) {
     const left = dec.get(k) as number | undefined;
-    if (left !== undefined && left <= 0) del.run(k);
+    if (left !== undefined && left <= 0) {
+      del.run(k);
+      delData.run(k);
+    }
   }
 }
 
@@ -92,5 +97,5 @@ export function readBlob(ctx: ReadContext, bkey: Buffer): { size: number; chunks
 
 /** A chunk's bytes, or undefined. */
 export function readChunk(ctx: ReadContext, ckey: Buffer): Buffer | undefined {
-  return ctx.sql.get('SELECT data FROM attachment_chunks WHERE ckey = ?', true).get(ckey) as Buffer | undefined;
+  return ctx.sql.get('SELECT data FROM attachment_chunk_data WHERE ckey = ?', true).get(ckey) as Buffer | undefined;
 }
