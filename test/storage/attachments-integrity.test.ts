@@ -160,3 +160,26 @@ describe('attachments: purge erases the bytes (plain vault)', () => {
     }
   });
 });
+
+describe('attachments: verify in chunks', () => {
+  it('a verify cut into chunks checks the files and the counts once it reaches the end', async () => {
+    for (let i = 0; i < 5; i++) {
+      vault.create({ id: `d${i}`, content: `doc ${i}` });
+      await attachStream(vault, `d${i}`, { name: 'same.jpg' }, [bytes]);
+    }
+    let report = vault.verify(undefined, { maxMs: 0.001 });
+    let rounds = 1;
+    while (report.next !== undefined) {
+      report = vault.verify(undefined, { maxMs: 0.001, from: report.next });
+      rounds++;
+    }
+    expect(rounds).toBeGreaterThan(1);
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    vault.close();
+    raw((db) => db.prepare('UPDATE attachment_chunks SET refs = refs + 1').run());
+    reopen();
+    report = vault.verify(undefined, { maxMs: 0.001 });
+    while (report.next !== undefined) report = vault.verify(undefined, { maxMs: 0.001, from: report.next });
+    expect(report.problems.some((p) => p.kind === 'Vault' && p.message.includes('chunk'))).toBe(true);
+  });
+});
