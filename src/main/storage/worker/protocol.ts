@@ -57,6 +57,9 @@ export interface WorkerInit {
   readonly memoryMode: MemoryMode;
   readonly tuning: Partial<MemoryTuning>;
   readonly maxContentBytes: number | undefined;
+  /** The engine's attachment limit and upload idle time-out (undefined: its defaults). */
+  readonly maxAttachmentBytes: number | undefined;
+  readonly uploadIdleMs: number | undefined;
   readonly durability: 'full' | 'normal';
   /** Writer only: how often to look for commits by other processes (`PRAGMA data_version`). */
   readonly externalCheckMs: number;
