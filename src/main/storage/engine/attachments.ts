@@ -30,6 +30,7 @@ import { DocvaultError } from '../../../shared/errors';
 import type { Document, DocumentInput, WriteOptions } from '../../../shared/types';
 import { validateId, validateVersion, validateWriteOptions } from '../../../shared/validation';
 import { blobKey, chunkKey, macEqual } from '../integrity';
+import { VID } from './db';
 import { KEY_BYTES, putBlob, putChunk, readBlob, readChunk, releaseChunks } from './blob-store';
 import { readCurrent, verifiedVersionRow } from './reads';
 import { attachmentsOf, notFound } from './rows';
@@ -279,7 +280,7 @@ export class AttachmentStore {
   #versionList(ctx: ReadContext, id: string, version: number): AttachmentInfo[] {
     const state = ctx.r.state.get(id) as number | null | undefined;
     if (state !== null) throw notFound(id, state !== undefined);
-    const exists = ctx.sql.get(`SELECT 1 FROM documents d JOIN versions v ON v.vid = d.doc * ${2 ** 24} + ? WHERE d.id = ?`, true).get(version, id);
+    const exists = ctx.sql.get(`SELECT 1 FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '?')} WHERE d.id = ?`, true).get(version, id);
     if (exists === undefined) throw new DocvaultError('NotFound', `Document "${id}" has no version ${version}`, { id, version });
     const row = verifiedVersionRow(ctx, id, version);
     return attachmentsOf(row.attachments, id, version);
