@@ -4,6 +4,7 @@
  * can call {@link runTrial} directly with a progress callback and an AbortSignal.
  */
 export { TRIALS, SIZES, trialByName, type Trial, type SizeName, type OpKind } from './trials';
+export { runAttachmentsTrial, type AttachmentsRecord, type AttachmentsTrialOptions } from './attachments';
 export { DRIVERS, driverByName, driverAvailability, type DriverAvailability } from './drivers';
 export { peerModule, type PeerModule } from './drivers/peer';
 export { runTrial, seedStore, machineInfo, type RunTrialOptions } from './run';

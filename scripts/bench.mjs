@@ -7,6 +7,7 @@
 //   npm run bench:full                     10k/100k documents × 1 KB/10 KB
 //   npm run bench -- --quick               tiny sizes and short runs (a smoke test)
 //   npm run bench -- --trial get-hot,save --driver docvault,raw
+//   npm run bench -- --trial attachments   attachment write/read MB/s and dedup (64 × 4 MiB; --quick: 8 × 1 MiB)
 //   npm run bench -- --json FILE --md FILE  (default bench/results/latest.json / latest.md)
 //   npm run bench -- --publish             also write the table to bench/RESULTS.md (committed)
 //   npm run bench -- --docs 100000 --bytes 1024   one custom size
@@ -52,8 +53,28 @@ const { formatRate } = lib;
 // ---------------------------------------------------------------- what to run
 const list = (xs) => (xs ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
 let trials, drivers;
+// `attachments` measures bytes, not operations per driver: it runs on its own (bench/attachments.ts).
+const attachmentsTrial = list(args.trial).includes('attachments');
+const perOpTrials = list(args.trial).filter((n) => n !== 'attachments');
+if (attachmentsTrial) {
+  const files = args.quick ? 8 : 64;
+  const fileBytes = args.quick ? 1024 * 1024 : 4 * 1024 * 1024;
+  const dir = join(root, 'out', `bench-attachments-${process.pid}`);
+  const r = await lib.runAttachmentsTrial({ dir, files, fileBytes });
+  const mb = (x) => `${x.toFixed(1)} MB/s`;
+  console.log(
+    [
+      `attachments (${files} × ${fileBytes / 2 ** 20} MiB, one machine run, noisy):`,
+      `  write ${mb(r.writeMBps)}, read ${mb(r.readMBps)} (every chunk verified), same files again ${mb(r.dedupWriteMBps)}`,
+      `  dedup: ${r.dedup.blobs} files / ${r.dedup.chunks} chunks stored; after attaching them all again ${r.dedup.blobsAfter} / ${r.dedup.chunksAfter} (${r.dedup.ok ? 'ok' : 'FAILED'})`,
+      `  peak RSS ${r.peakRssMb.toFixed(0)} MiB`,
+    ].join('\n'),
+  );
+  if (!r.dedup.ok) process.exit(1);
+  if (perOpTrials.length === 0) process.exit(0);
+}
 try {
-  trials = list(args.trial).length > 0 ? list(args.trial).map((n) => lib.trialByName(n)) : [...lib.TRIALS];
+  trials = perOpTrials.length > 0 ? perOpTrials.map((n) => lib.trialByName(n)) : [...lib.TRIALS];
   drivers = list(args.driver).length > 0 ? list(args.driver).map((n) => lib.driverByName(n)) : [...lib.DRIVERS];
 } catch (err) {
   console.error(err.message);

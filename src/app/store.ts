@@ -7,11 +7,15 @@
 import { StorageService, Vault, resolveKey, type BackupOptions, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { SearchQuery } from '../shared/search';
 import type { AuditQuery, AuditRecord } from '../shared/audit';
+import type { AttachmentReadOptions, AttachmentStart } from '../shared/attachments';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup' | 'auditLog' | 'recordAudit';
+type StoreCall =
+  | 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify'
+  | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup' | 'auditLog' | 'recordAudit'
+  | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -74,6 +78,13 @@ class VaultStore implements Store {
   async backup(out: string, opts?: BackupOptions) { return this.#v.backup(out, opts); }
   async auditLog(query?: AuditQuery) { return this.#v.auditLog(query); }
   async recordAudit(record: AuditRecord) { this.#v.recordAudit(record); }
+  async attachments(id: string, version?: number) { return this.#v.attachments(id, version); }
+  async readAttachment(id: string, name: string, opts?: AttachmentReadOptions) { return this.#v.readAttachment(id, name, opts); }
+  async beginAttachment(id: string, start: AttachmentStart, opts?: WriteOptions) { return this.#v.beginAttachment(id, start, opts); }
+  async putAttachmentChunk(uploadId: string, offset: number, data: Uint8Array) { return this.#v.putAttachmentChunk(uploadId, offset, data); }
+  async commitAttachment(id: string, uploadId: string, opts?: WriteOptions) { return this.#v.commitAttachment(id, uploadId, opts); }
+  async abortAttachment(uploadId: string) { this.#v.abortAttachment(uploadId); }
+  async detach(id: string, name: string, opts?: WriteOptions) { return this.#v.detach(id, name, opts); }
   async close() { this.#v.close(); }
 }
 

@@ -11,6 +11,31 @@ export interface OutStream {
   readonly isTTY?: boolean;
 }
 
+/** A stream that also takes bytes and can say when its buffer drained (process.stdout, a file stream). */
+interface ByteStream {
+  write(chunk: Uint8Array): boolean;
+  once(event: 'drain' | 'error' | 'close', listener: () => void): unknown;
+}
+
+/**
+ * Writes bytes to `stream`, waiting for it to drain when its buffer is full, so a slow reader of a
+ * 256 MiB attachment holds back the reading instead of the whole file piling up in memory.
+ */
+export async function writeBytes(stream: OutStream, chunk: Uint8Array): Promise<void> {
+  const s = stream as unknown as Partial<ByteStream>;
+  if (typeof s.once !== 'function') {
+    // A test's collector: it keeps text. Bytes go through as latin1 so each byte maps to one character.
+    stream.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
+    return;
+  }
+  if ((s as ByteStream).write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => resolve();
+    (s as ByteStream).once('drain', done);
+    (s as ByteStream).once('close', done);
+  });
+}
+
 /** Streams and environment of one CLI run. */
 export interface CliIo {
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };

@@ -11,6 +11,7 @@ import { BENCH_SIZES } from './bench';
 import { SETTING_LIMITS } from './live';
 import { LIMITS, MEMORY_MODES } from './types';
 import { SEARCH_MAX_QUERY_CHARS } from './search';
+import { ATTACHMENT_LIMITS, validateAttachmentName, validateMediaType } from './attachments';
 import {
   validateId,
   validateMetadata,
@@ -67,6 +68,15 @@ const backupName = z
   .min(1)
   .max(255)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: a backup file name (letters, digits, . _ -), not a path');
+
+const attachmentName = z.string().superRefine(check(validateAttachmentName));
+const uploadId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'uploadId: the id `attachments.begin` returned');
+const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** One upload piece, base64 (standard alphabet, padded): at most `chunkBytes` once decoded. */
+const base64Piece = z
+  .string()
+  .max(Math.ceil(ATTACHMENT_LIMITS.chunkBytes / 3) * 4)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'data: base64 (A-Z a-z 0-9 + /, padded with =)');
 
 const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
@@ -150,6 +160,25 @@ export const INPUT_SCHEMAS = {
   'backup.list': empty,
   'backup.restore': z.strictObject({ name: backupName, passphrase }),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(AUDIT_MAX_ENTRIES).optional() }),
+  'attachments.list': z.strictObject({ id, version: version.optional() }),
+  'attachments.begin': z.strictObject({
+    id,
+    name: attachmentName,
+    mediaType: z.string().superRefine(check(validateMediaType)).optional(),
+    size: byteOffset.optional(),
+    expectedVersion: expectedVersion.optional(),
+  }),
+  'attachments.chunk': z.strictObject({ uploadId, offset: byteOffset, data: base64Piece }),
+  'attachments.commit': z.strictObject({ id, uploadId, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
+  'attachments.abort': z.strictObject({ uploadId }),
+  'attachments.read': z.strictObject({
+    id,
+    name: attachmentName,
+    version: version.optional(),
+    offset: byteOffset.optional(),
+    length: z.number().int().min(1).max(ATTACHMENT_LIMITS.readMaxBytes).optional(),
+  }),
+  'attachments.detach': z.strictObject({ id, name: attachmentName, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS } from '../../src/main/storage';
-import { AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP } from '../../src/main/storage/migrations';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -19,11 +19,18 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [TAG_ROWS_KEYED_STEP, undoTagRowsKeyed],
   // The merge rewrites the search index's segments only: an index that was merged is one step 4 could have built.
   [SEARCH_MERGED_STEP, () => undefined],
+  [
+    ATTACHMENTS_STEP,
+    (db) =>
+      db.exec(`DROP TABLE attachment_chunks; DROP TABLE attachment_chunk_data; DROP TABLE attachment_blobs; DROP TABLE version_attachments; DROP TABLE attachment_uploads;
+               DELETE FROM meta WHERE key = 'attachment_key';`),
+  ],
 ]);
 
 /**
- * Drops the objects of every step after `step` that is 6 or later (newest first) on a raw connection. It
- * leaves `user_version` to the caller, which may undo steps of its own (2–5) before setting it.
+ * Drops the objects of every step after `step` that is 6 or later (newest first) on a raw connection and
+ * sets `user_version` to `step`; a caller that undoes steps of its own (2–5) sets it again. Only for vaults
+ * whose later steps hold no data a test needs (their tables are dropped with it).
  */
 export function undoStepsAfter(db: Database.Database, step: number): void {
   for (const m of [...MIGRATIONS].reverse()) {
@@ -32,4 +39,5 @@ export function undoStepsAfter(db: Database.Database, step: number): void {
     if (undo === undefined) throw new Error(`No undo for schema step ${m.version} (${m.name}): add one to test/helpers/later-steps.ts`);
     undo(db);
   }
+  db.pragma(`user_version = ${step}`);
 }

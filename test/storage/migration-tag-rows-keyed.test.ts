@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, SCHEMA_VERSION, TAG_ROWS_KEYED_STEP, Vault } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/raw-db';
 import { undoTagRowsKeyed } from '../helpers/schema5';
+import { undoStepsAfter } from '../helpers/later-steps';
 import { makeVault } from '../helpers/tmp';
 
 const cleanups: (() => void)[] = [];
@@ -26,7 +27,10 @@ function stepBefore(): { path: string; key: string } {
   v.update('d4', { tags: ['all', 'four'] });
   v.delete('d6');
   v.close();
-  withRawConnection(made.path, made.key, (db) => undoTagRowsKeyed(db));
+  withRawConnection(made.path, made.key, (db) => {
+    undoStepsAfter(db, TAG_ROWS_KEYED_STEP);
+    undoTagRowsKeyed(db);
+  });
   return { path: made.path, key: made.key };
 }
 

@@ -1,6 +1,7 @@
 /** Every `docvault` command, in the order `docvault --help` lists them. */
 import type { Command } from '../command';
 import { auditCommand } from './audit';
+import { attachCommand, attachmentsCommand, detachCommand } from './attach';
 import { backupCommand, restoreBackupCommand } from './backup';
 import { diffCommand } from './diff';
 import { getCommand } from './get';
@@ -31,6 +32,9 @@ export const COMMANDS: readonly Command[] = [
   historyCommand,
   diffCommand,
   restoreCommand,
+  attachCommand,
+  attachmentsCommand,
+  detachCommand,
   importCommand,
   exportCommand,
   verifyCommand,

@@ -3,11 +3,12 @@
  * JSON Lines file (./format.ts), optionally with every version. One document is in memory at a time; each
  * file is written under a temporary name and renamed, so a crash never leaves a half-written file behind.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import type { AttachmentInfo } from '../../shared/attachments';
 import type { Vault } from '../../main/storage';
 import { LIMITS, type Document, type DocumentSummary } from '../../shared/types';
 import { writeFrontMatter } from './front-matter';
-import { EXPORT_FILE, type ExportHeader, type ExportedDocument, type ExportedVersion } from './format';
+import { ATTACHMENTS_DIR, EXPORT_FILE, FILES_SUFFIX, type ExportHeader, type ExportedDocument, type ExportedVersion } from './format';
 import { NameAllocator, inside, safeBaseName } from './names';
 
 /** Options of {@link exportVault}. */
@@ -39,8 +40,12 @@ class AtomicFile {
     // 'wx': never follow or overwrite something already at the temporary name.
     this.#fd = openSync(this.#tmp, 'wx', 0o600);
   }
-  write(text: string): void {
-    writeSync(this.#fd, text);
+  write(text: string | Uint8Array): void {
+    if (typeof text === 'string') {
+      writeSync(this.#fd, text);
+      return;
+    }
+    for (let at = 0; at < text.length; ) at += writeSync(this.#fd, text, at, text.length - at);
   }
   commit(): void {
     fsyncSync(this.#fd);
@@ -72,6 +77,51 @@ function* selection(vault: Vault, opts: ExportOptions): Generator<DocumentSummar
   } while (cursor !== null);
 }
 
+/**
+ * Writes attachment files, each distinct stored file's bytes read once (verified chunk by chunk, one chunk
+ * in memory) and hard-linked (else copied) where another version or document carries the same file.
+ */
+class AttachmentWriter {
+  readonly #vault: Vault;
+  readonly #written = new Map<string, string>();
+  files = 0;
+
+  constructor(vault: Vault) {
+    this.#vault = vault;
+  }
+
+  /** Writes `entry` (of `id` version `version`) to `path`, unless that file is there already. */
+  write(id: string, version: number, entry: AttachmentInfo, path: string): void {
+    const before = this.#written.get(entry.ref);
+    if (before === path) return;
+    if (before !== undefined) {
+      try {
+        linkSync(before, path);
+        this.files++;
+        return;
+      } catch {
+        // Another file system, or links refused: copy.
+      }
+    }
+    const file = new AtomicFile(path);
+    try {
+      for (const chunk of this.#vault.attachmentChunks(id, entry.name, version)) file.write(chunk);
+      file.commit();
+    } catch (err) {
+      file.abort();
+      throw err;
+    }
+    this.#written.set(entry.ref, path);
+    this.files++;
+  }
+}
+
+/** The attachments of a version as listed in a JSON export (their side files named by `ref`). */
+function listed(list: readonly AttachmentInfo[] | undefined): Pick<ExportedVersion, 'attachments'> {
+  if (list === undefined || list.length === 0) return {};
+  return { attachments: list.map((a) => ({ name: a.name, mediaType: a.mediaType, size: a.size, file: `${ATTACHMENTS_DIR}/${a.ref}` })) };
+}
+
 function exported(vault: Vault, doc: Document, all: boolean): ExportedDocument {
   const asVersion = (d: Document, comment: string | null, createdAt: number): ExportedVersion => ({
     version: d.version,
@@ -82,6 +132,7 @@ function exported(vault: Vault, doc: Document, all: boolean): ExportedDocument {
     content: d.content,
     comment,
     createdAt,
+    ...listed(d.attachments),
   });
   const history = vault.versions(doc.id);
   const infos = all ? history : history.slice(-1);
@@ -99,6 +150,7 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
   let files = 0;
   const names = new NameAllocator();
   const json = opts.format === 'json' ? new AtomicFile(inside(dir, EXPORT_FILE)) : undefined;
+  const attachments = new AttachmentWriter(vault);
   try {
     if (json !== undefined) {
       const header: ExportHeader = { format: 'docvault-export', formatVersion: 1, exportedAt: new Date().toISOString(), versions: opts.versions };
@@ -113,12 +165,26 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
         errors.push({ id: summary.id, kind: e.kind ?? 'Internal', message: e.message ?? String(err) });
         continue;
       }
-      if (json !== undefined) json.write(`${JSON.stringify(doc)}\n`);
-      else {
+      if (json !== undefined) {
+        // Side files first: a line never names a file that is not there.
+        for (const v of doc.versions)
+          for (const a of v.attachments ?? []) {
+            mkdirSync(inside(dir, ATTACHMENTS_DIR), { recursive: true });
+            attachments.write(doc.id, v.version, { name: a.name, size: a.size, mediaType: a.mediaType, ref: a.file.slice(ATTACHMENTS_DIR.length + 1) }, inside(dir, a.file));
+          }
+        json.write(`${JSON.stringify(doc)}\n`);
+      } else {
         const base = safeBaseName(summary.title !== '' ? summary.title : summary.id);
         for (const v of doc.versions) {
           const isCurrent = v === doc.versions[doc.versions.length - 1];
           const name = names.take(isCurrent ? base : `${base}.v${v.version}`, '.md');
+          // Its attachments go beside it, in NAME.files/ under their own names (checked again: never outside).
+          if (v.attachments !== undefined && v.attachments.length > 0) {
+            const folder = inside(dir, `${name.slice(0, -3)}${FILES_SUFFIX}`);
+            if (!existsSync(folder)) mkdirSync(folder);
+            for (const a of v.attachments)
+              attachments.write(doc.id, v.version, { name: a.name, size: a.size, mediaType: a.mediaType, ref: a.file.slice(ATTACHMENTS_DIR.length + 1) }, inside(folder, a.name));
+          }
           const file = new AtomicFile(inside(dir, name));
           try {
             file.write(
@@ -148,5 +214,5 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
     throw err;
   }
   opts.onProgress?.(count, total);
-  return { exported: count, versions, files, errors };
+  return { exported: count, versions, files: files + attachments.files, errors };
 }

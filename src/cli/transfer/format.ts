@@ -15,6 +15,15 @@ export interface ExportHeader {
   readonly versions: boolean;
 }
 
+/** An attachment of an exported version: its bytes are in a side file, `file`, relative to the export's folder. */
+export interface ExportedAttachment {
+  readonly name: string;
+  readonly mediaType: string;
+  readonly size: number;
+  /** `attachments/<ref>`: one file per distinct stored file, however many versions carry it. */
+  readonly file: string;
+}
+
 /** One version of a document as exported. */
 export interface ExportedVersion {
   readonly version: number;
@@ -25,6 +34,8 @@ export interface ExportedVersion {
   readonly content: string;
   readonly comment: string | null;
   readonly createdAt: number;
+  /** Its attachments (absent: none). Base64 inside a line would make a 256 MiB line; side files stream. */
+  readonly attachments?: readonly ExportedAttachment[];
 }
 
 /** One document: its id and its versions, oldest first (one, the current, without --versions). */
@@ -34,6 +45,12 @@ export interface ExportedDocument {
   readonly updatedAt: number;
   readonly versions: readonly ExportedVersion[];
 }
+
+/** Folder of a JSON export's attachment files, inside the target folder. */
+export const ATTACHMENTS_DIR = 'attachments';
+
+/** Suffix of the folder beside an exported Markdown file that holds its version's attachments (`NAME.md` → `NAME.files/`). */
+export const FILES_SUFFIX = '.files';
 
 /** File name of a JSON export inside the target folder. */
 export const EXPORT_FILE = 'docvault-export.jsonl';

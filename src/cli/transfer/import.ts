@@ -5,15 +5,17 @@
  * is ever half-written. Versions (JSON, or Markdown files exported with --versions) are replayed in order
  * with their comments. Symlinks are not followed; non-UTF-8, oversized and malformed files are reported.
  */
-import { createReadStream, lstatSync, readFileSync, readdirSync, type Stats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync, type Stats } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Vault } from '../../main/storage';
+import { abortQuietly, uploadStream, type Vault } from '../../main/storage';
+import { mediaTypeOf, validateAttachmentName } from '../../shared/attachments';
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
 import type { DocumentPatch } from '../../shared/types';
 import { validateId } from '../../shared/validation';
 import { readFrontMatter } from './front-matter';
-import type { ExportHeader, ExportedDocument, ExportedVersion } from './format';
+import { FILES_SUFFIX, type ExportHeader, type ExportedDocument, type ExportedVersion } from './format';
+import { inside } from './names';
 
 /** Documents per transaction. */
 export const IMPORT_BATCH = 1000;
@@ -45,11 +47,19 @@ export interface ImportOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-/** A document to write: its versions in order. */
+/** A file to attach to a version: its name, media type, and where it is on disk (absolute). */
+interface PendingFile {
+  readonly name: string;
+  readonly mediaType: string;
+  readonly path: string;
+}
+
+/** A document to write: its versions in order, and each version's files (absent: none). */
 interface Pending {
   readonly source: string;
   readonly id: string;
   readonly versions: readonly ExportedVersion[];
+  readonly files?: readonly (readonly PendingFile[])[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -78,6 +88,45 @@ class BatchWriter {
   add(p: Pending): void {
     this.#batch.push(p);
     if (this.#batch.length >= IMPORT_BATCH) this.flush();
+  }
+
+  /**
+   * Adds a document; one with files is written at once (after the batch before it, so order holds): its
+   * files are uploaded first, streamed from disk in pieces, then its versions are written in one
+   * transaction, each with its files. Any failure aborts its uploads: no chunk is left behind.
+   */
+  async addAsync(p: Pending): Promise<void> {
+    if (p.files === undefined || p.files.every((f) => f.length === 0)) {
+      this.add(p);
+      return;
+    }
+    this.flush();
+    const v = this.#vault;
+    const uploads: string[][] = [];
+    try {
+      // Before any byte is uploaded (a trashed one is refused by the create below).
+      if (v.exists(p.id)) throw new DocvaultError('AlreadyExists', `A document "${p.id}" already exists`, { id: p.id });
+      for (const files of p.files) {
+        const ids: string[] = [];
+        uploads.push(ids);
+        for (const f of files) {
+          const st = lstatSync(f.path);
+          if (!st.isFile()) throw new DocvaultError('Invalid', `${f.name}: not a regular file (symbolic links are not followed)`);
+          ids.push(await uploadStream(v, p.id, { name: f.name, mediaType: f.mediaType, size: st.size, forNewDocument: true }, createReadStream(f.path, { highWaterMark: 256 * 1024 })));
+        }
+      }
+      v.transaction(() => {
+        p.versions.forEach((x, i) => {
+          const opts = { ...(x.comment !== null ? { comment: x.comment } : {}), ...(i === 0 ? { expectedVersion: 0 } : {}) };
+          v.putWithAttachments({ id: p.id, content: x.content, title: x.title, type: x.type, tags: x.tags, metadata: x.metadata }, uploads[i] ?? [], opts);
+        });
+      });
+      this.#finish(1, p.versions.length, []);
+    } catch (err) {
+      for (const ids of uploads) for (const u of ids) await abortQuietly(v, u);
+      if (!isDocvaultError(err) && (err as NodeJS.ErrnoException).code === undefined) throw err;
+      this.#finish(0, 0, [errorOf(p.source, p.id, err)]);
+    }
   }
 
   flush(): void {
@@ -159,8 +208,12 @@ function readTextFile(path: string, st: Stats, maxBytes: number): { text: string
   return { text };
 }
 
-/** Every importable file under `root`, depth first, in name order; symlinks and other non-files reported. */
-function* walk(root: string, dir: string, errors: ImportError[]): Generator<{ path: string; rel: string; st: Stats }> {
+/**
+ * Every importable file under `root`, depth first, in name order: text files (documents) and other files
+ * (`loose`: attachments); symlinks and other non-files reported. A `NAME.files` folder beside `NAME.md`
+ * holds that file's attachments (see {@link filesOf}) and is not walked as documents.
+ */
+function* walk(root: string, dir: string, errors: ImportError[], loose: { path: string; rel: string }[]): Generator<{ path: string; rel: string; st: Stats }> {
   const entries = readdirSync(dir).sort();
   for (const name of entries) {
     const path = join(dir, name);
@@ -168,11 +221,29 @@ function* walk(root: string, dir: string, errors: ImportError[]): Generator<{ pa
     const st = lstatSync(path);
     if (st.isSymbolicLink()) errors.push({ source: rel, kind: 'Invalid', message: 'a symbolic link: not followed' });
     else if (st.isDirectory()) {
-      if (!name.startsWith('.')) yield* walk(root, path, errors);
+      if (name.endsWith(FILES_SUFFIX) && entries.some((e) => TEXT_FILES.test(e) && e.replace(TEXT_FILES, '') === name.slice(0, -FILES_SUFFIX.length))) continue;
+      if (!name.startsWith('.')) yield* walk(root, path, errors, loose);
     } else if (!st.isFile()) errors.push({ source: rel, kind: 'Invalid', message: 'not a regular file' });
     else if (TEXT_FILES.test(name)) yield { path, rel, st };
-    else errors.push({ source: rel, kind: 'Invalid', message: 'not a Markdown or text file (.md, .markdown, .txt): skipped' });
+    else if (!name.startsWith('.')) loose.push({ path, rel });
   }
+}
+
+/** The attachments of a Markdown file `X.md`: the regular files in `X.files/` beside it (symlinks reported). */
+function filesOf(path: string, rel: string, errors: ImportError[]): PendingFile[] {
+  const folder = join(dirname(path), `${basename(path).replace(TEXT_FILES, '')}${FILES_SUFFIX}`);
+  if (!existsSync(folder) || !lstatSync(folder).isDirectory()) return [];
+  const out: PendingFile[] = [];
+  for (const name of readdirSync(folder).sort()) {
+    const file = join(folder, name);
+    const st = lstatSync(file);
+    if (!st.isFile()) {
+      errors.push({ source: `${rel.replace(TEXT_FILES, '')}${FILES_SUFFIX}/${name}`, kind: 'Invalid', message: st.isSymbolicLink() ? 'a symbolic link: not followed' : 'not a regular file' });
+      continue;
+    }
+    out.push({ name: validateAttachmentName(name), mediaType: mediaTypeOf(name), path: file });
+  }
+  return out;
 }
 
 /** The id of a file without one in its front matter: its path without the extension. */
@@ -180,12 +251,18 @@ function idFromPath(rel: string): string {
   return rel.replace(TEXT_FILES, '');
 }
 
-/** Imports a folder of Markdown/text files. Files of one id with distinct `version`s are replayed as its versions. */
-function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: ImportError[]): void {
+/**
+ * Imports a folder of Markdown/text files. Files of one id with distinct `version`s are replayed as its
+ * versions; `X.files/` beside `X.md` holds that version's attachments. Any other file (a PDF, a photo)
+ * becomes an attachment: of the document from the text file of the same name in the same folder
+ * (`receipt.md` + `receipt.pdf`), else of a new empty document whose id is its path without the extension.
+ */
+async function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: ImportError[]): Promise<void> {
   // Pass 1: ids and versions only (one file in memory at a time), so duplicates are found before writing.
   const byId = new Map<string, { rel: string; path: string; st: Stats; version: number | undefined; parsed?: ReturnType<typeof readFrontMatter> }[]>();
+  const loose: { path: string; rel: string }[] = [];
   let kept = 0;
-  for (const f of walk(root, root, errors)) {
+  for (const f of walk(root, root, errors, loose)) {
     try {
       const parsed = readFrontMatter(readTextFile(f.path, f.st, vault.maxContentBytes).text);
       const { front } = parsed;
@@ -201,6 +278,28 @@ function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: I
       errors.push(errorOf(f.rel, undefined, err));
     }
   }
+  // Loose files: to the text document of the same name, else each to a document of its own.
+  const looseOf = new Map<string, PendingFile[]>();
+  for (const f of loose) {
+    try {
+      const id = validateId(idFromPath(f.rel.replace(/\.[^./]*$/, '.md')));
+      const entry: PendingFile = { name: validateAttachmentName(basename(f.path)), mediaType: mediaTypeOf(f.path), path: f.path };
+      looseOf.set(id, [...(looseOf.get(id) ?? []), entry]);
+    } catch (err) {
+      if (!isDocvaultError(err)) throw err;
+      errors.push(errorOf(f.rel, undefined, err));
+    }
+  }
+  for (const [id, files] of looseOf)
+    if (!byId.has(id)) {
+      const rel = loose.find((l) => l.path === files[0]?.path)?.rel ?? id;
+      await writer.addAsync({
+        source: rel,
+        id,
+        versions: [{ version: 1, title: files.map((f) => f.name).join(', ').slice(0, 255), type: '', tags: [], metadata: {}, content: '', comment: null, createdAt: 0 }],
+        files: [files],
+      });
+    }
   // Pass 2: read again and write, in batches.
   for (const [id, files] of byId) {
     if (files.length > 1 && (files.some((f) => f.version === undefined) || new Set(files.map((f) => f.version)).size !== files.length)) {
@@ -224,7 +323,10 @@ function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: I
           createdAt: 0,
         };
       });
-      writer.add({ source: files.map((f) => f.rel).join(', '), id, versions });
+      const attached = files.map((f) => filesOf(f.path, f.rel, errors));
+      const extra = looseOf.get(id);
+      if (extra !== undefined) attached[attached.length - 1] = [...(attached[attached.length - 1] ?? []), ...extra];
+      await writer.addAsync({ source: files.map((f) => f.rel).join(', '), id, versions, files: attached });
     } catch (err) {
       if (!isDocvaultError(err)) throw err;
       errors.push(errorOf(files[0]?.rel ?? id, id, err));
@@ -236,6 +338,15 @@ function isExportedVersion(v: unknown): v is ExportedVersion {
   if (typeof v !== 'object' || v === null) return false;
   const x = v as Record<string, unknown>;
   return typeof x['content'] === 'string' && typeof x['title'] === 'string' && typeof x['type'] === 'string' && Array.isArray(x['tags']) && typeof x['metadata'] === 'object' && x['metadata'] !== null;
+}
+
+/** The files of a JSON export's version: each `file` must name a file inside the export's folder. */
+function exportedFiles(root: string, v: ExportedVersion): PendingFile[] {
+  return (v.attachments ?? []).map((a) => {
+    if (typeof a !== 'object' || a === null || typeof a.file !== 'string' || typeof a.name !== 'string')
+      throw new DocvaultError('Invalid', 'attachments: each must be { name, mediaType, size, file }');
+    return { name: validateAttachmentName(a.name), mediaType: typeof a.mediaType === 'string' ? a.mediaType : mediaTypeOf(a.name), path: inside(root, a.file) };
+  });
 }
 
 /** Imports a JSON Lines export, one line at a time. */
@@ -267,7 +378,8 @@ async function importJsonLines(path: string, writer: BatchWriter, errors: Import
         throw new DocvaultError('Invalid', 'versions: must be a non-empty list of { title, type, tags, metadata, content, comment }');
       if (seen.has(id)) throw new DocvaultError('AlreadyExists', `duplicate id "${id}" in the export`);
       seen.add(id);
-      writer.add({ source: `line ${n}`, id, versions: d.versions });
+      const files = d.versions.map((v) => exportedFiles(dirname(path), v));
+      await writer.addAsync({ source: `line ${n}`, id, versions: d.versions, files });
     } catch (err) {
       if (!isDocvaultError(err)) throw err;
       errors.push(errorOf(`line ${n}`, typeof d.id === 'string' ? d.id : undefined, err));
@@ -281,7 +393,7 @@ export async function importPath(vault: Vault, path: string, opts: ImportOptions
   const st = lstatSync(path);
   const errors: ImportError[] = [];
   const writer = new BatchWriter(vault, errors, opts.onProgress);
-  if (st.isDirectory()) importFolder(vault, path, writer, errors);
+  if (st.isDirectory()) await importFolder(vault, path, writer, errors);
   else if (st.isFile()) await importJsonLines(path, writer, errors);
   else throw new DocvaultError('Invalid', `${path}: not a folder or a file`);
   writer.flush();

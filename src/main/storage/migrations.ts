@@ -13,6 +13,7 @@ import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
 import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
+import { createAttachmentTables } from './attachments-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -302,12 +303,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // one does (52 and 42). Rows are not touched; the work is once, on the order of the index's size.
     up: (db) => db.exec("INSERT INTO search_index (search_index) VALUES ('optimize')"),
   },
+  {
+    version: 10,
+    name: 'attachments: chunked, deduplicated files inside the vault, listed per version and covered by its tag',
+    up: createAttachmentTables,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
 export const SYNC_STATE_STEP = (MIGRATIONS.find((m) => m.up === createSyncState) as Migration).version;
 /** The schema step that adds the audit log (tests migrate to the step before it). Its number lives in MIGRATIONS only. */
 export const AUDIT_STEP = (MIGRATIONS.find((m) => m.up === createAuditLog) as Migration).version;
+/** The step that adds attachments (tests migrate to the step before it through this, never a literal). */
+export const ATTACHMENTS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTables) as Migration).version;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */

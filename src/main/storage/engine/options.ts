@@ -21,6 +21,10 @@ export interface VaultOptions extends OpenOptions {
   readonly walScrubMs?: number;
   /** Audit entries kept before the oldest are pruned. Default `AUDIT_MAX_ENTRIES` (10,000; tests lower it). */
   readonly auditMaxEntries?: number;
+  /** Largest attachment accepted, bytes. Default `ATTACHMENT_LIMITS.maxBytes` (256 MiB). */
+  readonly maxAttachmentBytes?: number;
+  /** An attachment upload not continued for this long may be dropped (by the next `beginAttachment` or open). Default 15 min. */
+  readonly uploadIdleMs?: number;
 }
 
 /** Default of {@link VaultOptions.walScrubMs}. */

@@ -12,6 +12,8 @@ import { decodeState, stateValid } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { HEAD_COLUMNS, VERSION_COLUMNS, checkHead, checkVersion, readCounters, tagsOf, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
+import type { AttachmentStore } from './attachments';
+import { AttachmentVerifier } from './attachments-verify';
 
 const PAGE = 256;
 
@@ -80,8 +82,15 @@ export interface ReadTransaction {
  * vault changed between chunks. SQLite's `integrity_check` runs in the last chunk, in one piece.
  * `onProgress` is called every 1,000 rows and at the end.
  */
-export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: (p: Progress) => void, opts: VerifyOptions = {}): Omit<VerifyReport, 'durationMs'> {
+export function verifyVault(
+  ctx: ReadContext,
+  tx: ReadTransaction,
+  onProgress?: (p: Progress) => void,
+  opts: VerifyOptions = {},
+  attachments?: AttachmentStore,
+): Omit<VerifyReport, 'durationMs'> {
   const { db, macKey } = ctx;
+  const files = attachments === undefined ? undefined : new AttachmentVerifier(ctx, attachments);
   const t0 = performance.now();
   const resume = opts.from !== undefined ? decodeResume(opts.from) : undefined;
   if (opts.maxMs !== undefined && !(typeof opts.maxMs === 'number' && opts.maxMs > 0))
@@ -155,7 +164,7 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
         checkDocument(ctx, head, history, problems, expected, corrupt, (n) => {
           versions += n;
           tick('versions', n);
-        });
+        }, files);
         xorInto(acc, setTerm(macKey, head.id, head.head_mac));
         tick('documents');
         if (overBudget()) break;
@@ -179,6 +188,12 @@ export function verifyVault(ctx: ReadContext, tx: ReadTransaction, onProgress?: 
     } catch (err) {
       corrupt(err, 'vault state, counters or tag rows');
     }
+    try {
+      // In one piece, in the last chunk (one snapshot), like integrity_check.
+      files?.finish(problems);
+    } catch (err) {
+      corrupt(err, 'attachment reference counts');
+    }
   }
   if (next !== undefined) return { ok: problems.length === 0, documents, versions, problems: [...problems], next };
   try {
@@ -200,6 +215,7 @@ function checkDocument(
   expected: Expected,
   corrupt: (err: unknown, where: string, id?: string) => void,
   counted: (n: number) => void,
+  files: AttachmentVerifier | undefined,
 ): void {
   const { id } = head;
   try {
@@ -224,6 +240,12 @@ function checkDocument(
       checkVersion(ctx.macKey, row, prev);
       if (sha256Hex(row.content) !== row.checksum) problems.push({ kind: 'Checksum', id, version: row.version, message: 'content checksum mismatch' });
       else if (Buffer.byteLength(row.content, 'utf8') !== row.size) problems.push({ kind: 'Checksum', id, version: row.version, message: 'size mismatch' });
+      // Only a list its tag vouches for is followed to the files.
+      try {
+        files?.checkVersion(row, problems);
+      } catch (err) {
+        corrupt(err, `attachments of "${id}" version ${row.version}`, id);
+      }
     } catch (err) {
       const broken = prev !== null || row.version > 1 ? 'History' : 'Integrity';
       problems.push({ kind: broken, id, version: row.version, message: (err as Error).message });

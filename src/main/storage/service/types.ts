@@ -29,7 +29,8 @@ export interface CallOptions {
  * memory mode also picks the number of readers, `durability: 'full'` fsyncs once per group commit, and
  * `nativeBinding` reaches every worker.
  */
-export interface ServiceOptions extends Pick<VaultOptions, 'key' | 'memoryMode' | 'tuning' | 'maxContentBytes' | 'durability' | 'nativeBinding'> {
+export interface ServiceOptions
+  extends Pick<VaultOptions, 'key' | 'memoryMode' | 'tuning' | 'maxContentBytes' | 'maxAttachmentBytes' | 'uploadIdleMs' | 'durability' | 'nativeBinding'> {
   /** Reader threads. Default: the preset's `readers`, capped by `os.availableParallelism()`. */
   readonly readers?: number;
   /** Reads waiting or running at once before new ones fail with `Overloaded`. Default 10,000. */

@@ -225,6 +225,8 @@ export class WorkerPool<T> {
         memoryMode: c.memoryMode,
         tuning: c.options.tuning ?? {},
         maxContentBytes: c.options.maxContentBytes,
+        maxAttachmentBytes: c.options.maxAttachmentBytes,
+        uploadIdleMs: c.options.uploadIdleMs,
         durability: c.options.durability ?? 'full',
         externalCheckMs: c.externalCheckMs,
         signal: c.signal,

@@ -16,6 +16,8 @@ export const READ_METHODS = [
   'syncState', 'syncConflicts', 'syncOutbox', 'syncKeys', 'kdfSalt',
   // The audit log (engine/audit.ts).
   'auditLog',
+  // Attachments (engine/attachments.ts).
+  'attachments', 'readAttachment',
 ] as const;
 
 /**
@@ -31,6 +33,8 @@ export const WRITE_METHODS = [
   'attachRemote', 'markPushed', 'applyPulled', 'markSynced',
   // An app-level security event (engine/audit.ts).
   'recordAudit',
+  // Attachment uploads and detach (engine/attachments.ts).
+  'beginAttachment', 'putAttachmentChunk', 'commitAttachment', 'abortAttachment', 'detach',
 ] as const;
 
 /** A read method name. */
@@ -68,6 +72,9 @@ export interface WorkerInit {
   readonly memoryMode: MemoryMode;
   readonly tuning: Partial<MemoryTuning>;
   readonly maxContentBytes: number | undefined;
+  /** The engine's attachment limit and upload idle time-out (undefined: its defaults). */
+  readonly maxAttachmentBytes: number | undefined;
+  readonly uploadIdleMs: number | undefined;
   readonly durability: 'full' | 'normal';
   /** Writer only: how often to look for commits by other processes (`PRAGMA data_version`). */
   readonly externalCheckMs: number;

@@ -40,6 +40,8 @@ async function openVault(): Promise<Vault> {
     // The main thread owns the document cache; a worker's own cache is kept minimal.
     tuning: { ...init.tuning, cacheEntries: 1, cacheBytes: 0, existsEntries: 1 },
     maxContentBytes: init.maxContentBytes,
+    ...(init.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: init.maxAttachmentBytes }),
+    ...(init.uploadIdleMs === undefined ? {} : { uploadIdleMs: init.uploadIdleMs }),
     durability: init.durability,
     readonly: reader,
     // A reader looks for new commits once per batch (see answerReads), not on every read; the writer never
