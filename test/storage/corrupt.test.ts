@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, openSync, closeSync, readSync, writeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { integrityCheckProblems } from '../../src/main/storage/engine/verify';
 import { Vault } from '../../src/main/storage';
 import { hexKey, makeVault, tempDir } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/tamper';
@@ -95,5 +96,17 @@ describe('damaged vaults', () => {
     expect(report.problems.filter((p) => p.kind !== "Corrupt")).toEqual([]);
     // It went on: every document was checked.
     expect(report.documents).toBe(40);
+  });
+});
+
+describe("SQLite's integrity_check lines as problems", () => {
+  it('one Corrupt problem when a page cannot be read (its "never used" echoes folded in); other lines stay Sqlite', () => {
+    const unreadable = ['*** in database main ***\nTree 10 page 196 cell 0: failed to get page 80', 'Page 42: never used', 'Page 43: never used', 'Page 44: never used', 'Page 45: never used', 'Page 46: never used'];
+    const [only, ...rest] = integrityCheckProblems(unreadable);
+    expect(rest).toEqual([]);
+    expect(only).toMatchObject({ kind: 'Corrupt', message: expect.stringContaining('failed to get page 80') });
+    expect(only?.message).toContain('and 2 more lines');
+    expect(integrityCheckProblems(['ok'])).toEqual([]);
+    expect(integrityCheckProblems(['row 3 missing from index documents_type'])).toEqual([{ kind: 'Sqlite', message: 'row 3 missing from index documents_type' }]);
   });
 });

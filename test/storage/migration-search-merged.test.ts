@@ -10,6 +10,7 @@ import { SCHEMA_VERSION, SEARCH_MERGED_STEP, Vault } from '../../src/main/storag
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/raw-db';
 import { makeVault } from '../helpers/tmp';
+import { undoStepsAfter } from '../helpers/later-steps';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -35,7 +36,7 @@ describe('migration: search index merged into one segment', () => {
     const hitsBefore = v.search(query).items.map((h) => h.id).sort();
     v.close();
     const before = withRawConnection(path, key, (db) => {
-      db.pragma(`user_version = ${SEARCH_MERGED_STEP - 1}`);
+      undoStepsAfter(db, SEARCH_MERGED_STEP - 1);
       expect(segments(db)).toBeGreaterThan(1);
       return { rows: rows(db) };
     });

@@ -197,13 +197,27 @@ export function verifyVault(
   }
   if (next !== undefined) return { ok: problems.length === 0, documents, versions, problems: [...problems], next };
   try {
-    for (const line of db.pragma('integrity_check') as { integrity_check: string }[])
-      if (line.integrity_check !== 'ok') problems.push({ kind: 'Sqlite', message: line.integrity_check });
+    problems.push(...integrityCheckProblems((db.pragma('integrity_check') as { integrity_check: string }[]).map((l) => l.integrity_check)));
   } catch (err) {
     corrupt(err, 'integrity_check');
   }
   onProgress?.({ done: Math.max(total, done), total: Math.max(total, done), phase: 'done' });
   return { ok: problems.length === 0, documents, versions, problems, ...(skipped !== undefined ? { skipped } : {}) };
+}
+
+/** SQLite reports a page it could not read (damaged or failing its page HMAC) in lines like these. */
+const UNREADABLE_PAGE = /unable to get the page|failed to get page|error code=11\b/;
+
+/**
+ * `integrity_check`'s lines as problems. A page that cannot be read makes SQLite report it and, as a
+ * consequence, every page below it as "never used": one `Corrupt` problem then says so (with the first
+ * lines), instead of a hundred lines that read like separate faults. Other lines are `Sqlite` problems.
+ */
+export function integrityCheckProblems(lines: readonly string[]): VerifyProblem[] {
+  const bad = lines.filter((l) => l !== 'ok');
+  if (!bad.some((l) => UNREADABLE_PAGE.test(l))) return bad.map((message) => ({ kind: 'Sqlite', message }));
+  const shown = bad.slice(0, 4).join('; ');
+  return [{ kind: 'Corrupt', message: `SQLite's check found unreadable pages (damaged or altered): ${shown}${bad.length > 4 ? `; and ${bad.length - 4} more lines` : ''}` }];
 }
 
 /** One document: its head, its chain of versions with their content, and what it adds to the expected totals. */
