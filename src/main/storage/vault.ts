@@ -37,7 +37,8 @@ import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, 
 import { rekeyVault, type RekeyReport } from './engine/rekey';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
-import { searchDocuments } from './engine/search';
+import { rebuildSearchIndex, searchDocuments } from './engine/search';
+import { checkSearchIndex } from './search-index';
 import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
 import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
 import { vaultStats } from './engine/stats';
@@ -584,9 +585,18 @@ export class Vault {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, readTransaction(db), onProgress, options);
+      const w = this.#write;
+      const report = verifyVault(this.#read, readTransaction(db), onProgress, options, w === undefined ? {} : { checkSearchIndex: () => checkSearchIndex(w.db) });
       return { ...report, durationMs: now() - t0 };
     });
+  }
+
+  /**
+   * Rebuilds the full-text index from the documents (FTS5's `rebuild`), in one write transaction: the repair
+   * for an `Index` problem of {@link Vault.verify}. The documents are not touched. Needs a writable vault.
+   */
+  rebuildSearchIndex(): void {
+    this.#op('rebuildSearchIndex', () => this.#tx((w) => rebuildSearchIndex(w.db)));
   }
 
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */
