@@ -428,8 +428,14 @@ export function verifyVault(
     try {
       extras.checkSearchIndex();
     } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      // Its command takes the write lock: another connection writing is no finding, only a check not made.
+      if (code.startsWith('SQLITE_BUSY')) {
+        skips.push('the search index against its text: another connection was writing (run verify again)');
+        return;
+      }
       // FTS5 reports a mismatch as CORRUPT_VTAB; a damaged page of the text it reads is damage, not the index's fault.
-      if ((err as { code?: string }).code !== 'SQLITE_CORRUPT_VTAB') {
+      if (code !== 'SQLITE_CORRUPT_VTAB') {
         corrupt(err, 'the search index check');
         return;
       }
