@@ -11,6 +11,8 @@ import type { ReadContext } from './statements';
 
 /** bm25 column weights: a word in the title counts ten times one in the content. */
 const TITLE_WEIGHT = 10;
+/** Below this many matches, a filtered search checks each match's document instead of gathering the candidates. */
+const FEW_MATCHES = 500;
 /** Tokens of context snippet() returns around the best match. */
 const SNIPPET_TOKENS = 24;
 
@@ -120,20 +122,35 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
   // text, and computing it for every match before the sort would cost a text read per match.
   // Without filters the index alone answers (it holds live documents only, kept exact by its triggers):
   // no lookup of a head row per match, which is most of the cost when a common word matches thousands.
-  // With filters, the candidates are gathered once into SQLite's in-memory set for IN, each match is
-  // looked up there (the `+` keeps FTS5 from taking the IN as a rowid constraint, one MATCH per value),
-  // and bm25 runs for the matches that pass alone — not a head-row lookup and a score for every match.
-  const ranked =
-    where.length === 1
+  // With filters, two plans, chosen by how many documents match (counted up to FEW_MATCHES, cheap: no
+  // score, no text). Many: the candidates are gathered once into SQLite's in-memory set for IN, each match
+  // is looked up there (the `+` keeps FTS5 from taking the IN as a rowid constraint, one MATCH per value),
+  // and bm25 runs for the matches that pass alone — not a head-row lookup and a score for every match. Few
+  // (a rare word): each match checks its own document (a correlated EXISTS on primary keys), which costs
+  // less than gathering every document of a tag. A prefix query always takes the first plan: counting its
+  // matches would cost FTS5 the prefix merge twice.
+  const candidates = `SELECT (d.doc << 24) + d.version FROM ${from} WHERE ${where.join(' AND ')}`;
+  const ranked = (plan: 'index' | 'candidates' | 'each'): string =>
+    plan === 'index'
       ? `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
          WHERE search_index MATCH ? ORDER BY score, rid LIMIT ? OFFSET ?`
-      : `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
-         WHERE search_index MATCH ? AND +rowid IN (SELECT (d.doc << 24) + d.version FROM ${from} WHERE ${where.join(' AND ')})
-         ORDER BY score, rid LIMIT ? OFFSET ?`;
-  const params = [parsed.fts, ...(where.length === 1 ? [] : filterParams)];
+      : plan === 'candidates'
+        ? `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
+           WHERE search_index MATCH ? AND +rowid IN (${candidates}) ORDER BY score, rid LIMIT ? OFFSET ?`
+        : `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
+           WHERE search_index MATCH ? AND EXISTS (${candidates} AND d.doc = search_index.rowid >> 24 AND d.version = (search_index.rowid & ${2 ** 24 - 1}))
+           ORDER BY score, rid LIMIT ? OFFSET ?`;
   let rows: { rid: number; score: number }[];
   try {
-    rows = ctx.sql.get(ranked).all(...params, limit + 1, offset) as { rid: number; score: number }[];
+    let plan: 'index' | 'candidates' | 'each' = 'index';
+    if (where.length > 1) {
+      const few =
+        !parsed.terms.some((t) => t.prefix) &&
+        (ctx.sql.get(`SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ${FEW_MATCHES})`, true).get(parsed.fts) as number) < FEW_MATCHES;
+      plan = few ? 'each' : 'candidates';
+    }
+    const params = [parsed.fts, ...(plan === 'index' ? [] : filterParams)];
+    rows = ctx.sql.get(ranked(plan)).all(...params, limit + 1, offset) as { rid: number; score: number }[];
   } catch (err) {
     throw queryError(err) ?? err;
   }
