@@ -3,9 +3,9 @@
  * open session and the store's data and returns the call the measured loop repeats, plus a `prepare`
  * step that runs once before the warm-up (and checks the driver really does the work).
  */
-import { HISTORY_VERSIONS, absentId, contentFor, docId, newDocId, randomIndices, tagsFor, titleFor, typeFor } from './data';
+import { HISTORY_VERSIONS, TAGS, absentId, contentFor, docId, newDocId, randomIndices, tagsFor, titleFor, typeFor } from './data';
 import type { Trial } from './trials';
-import type { BenchDoc, BenchDriver, DriverSession, MaybePromise, StoreManifest } from './types';
+import type { BenchDoc, BenchDriver, DriverSession, MaybePromise, SearchFilter, StoreManifest } from './types';
 
 /** What the loop runs. */
 export interface PreparedOp {
@@ -35,6 +35,8 @@ const PATTERN = 1 << 18;
 const MASK = PATTERN - 1;
 /** Distinct queries cycled by the search trial. */
 const SEARCH_QUERIES = 1000;
+/** Kinds of query the search trial cycles through (see `search`). */
+const SEARCH_KINDS = 8;
 /** Distinct contents cycled through by writes. */
 const CONTENTS = 1024;
 
@@ -179,30 +181,48 @@ const FACTORIES: Record<Trial['op'], Factory> = {
 
   search({ session, manifest }) {
     const s = need(session);
-    // Every document starts with "#n": the number is a word found once. The rest hit most documents
-    // (the corpus has a few dozen words), the costly case for ranking.
+    // Every document starts with "#n": the number is a word found once. The dictionary words each appear in
+    // about half the documents (bench/data.ts draws them uniformly), the costly case for ranking: each
+    // ranked query scores every match. Words, prefixes and phrases vary along the cycle (no query repeats
+    // often enough to be answered from a page cache), and three kinds in eight add metadata filters.
     const rare = randomIndices(SEARCH_QUERIES, manifest.docs, 9);
-    const queries = Array.from({ length: SEARCH_QUERIES }, (_, i) => {
-      switch (i % 5) {
+    const words = ['ledger', 'garden', 'coffee', 'server', 'policy', 'lisbon', 'printer', 'museum', 'invoice', 'river', 'sprint', 'bread'];
+    const prefixes = ['integ*', 'jour*', 'lis*', 'cust*', 'rec*', 'mou*'];
+    // Adjacent word pairs of the corpus (the text of document 0), so every phrase is found.
+    const text = contentFor(0, 2048).split(/\s+/).slice(1, 40);
+    const phrases = Array.from({ length: 12 }, (_, k) => `"${text[2 * k] ?? 'cipher'} ${text[2 * k + 1] ?? 'page'}"`);
+    const pick = (xs: readonly string[], i: number): string => xs[Math.floor(i / SEARCH_KINDS) % xs.length] as string;
+    const queries = Array.from({ length: SEARCH_QUERIES }, (_, i): [string, SearchFilter | undefined] => {
+      switch (i % SEARCH_KINDS) {
         case 0:
-          return String(rare[i] ?? 0);
+          return [String(rare[i] ?? 0), undefined];
         case 1:
-          return 'ledger';
+          return [pick(words, i), undefined];
         case 2:
-          return 'integ*';
+          return [pick(prefixes, i), undefined];
         case 3:
-          return '"cipher page"';
+          return [pick(phrases, i), undefined];
+        case 4:
+          return [`${pick(words, i)} AND ${pick(words, i + 5 * SEARCH_KINDS)}`, undefined];
+        case 5:
+          return [pick(words, i), { type: 'contract' }];
+        case 6:
+          return [pick(words, i), { tags: [TAGS[Math.floor(i / SEARCH_KINDS) % TAGS.length] as string] }];
         default:
-          return 'journal AND budget';
+          return [pick(prefixes, i), { type: 'journal' }];
       }
     });
     let i = 0;
     return {
       unitsPerCall: 1,
-      call: () => s.search(queries[i++ % SEARCH_QUERIES] as string, 20),
+      call: () => {
+        const [q, f] = queries[i++ % SEARCH_QUERIES] as [string, SearchFilter | undefined];
+        return s.search(q, 20, f);
+      },
       async prepare() {
         if ((await s.search(String(Math.floor(manifest.docs / 2)), 20)) !== 1) fail('a rare word did not find exactly its one document');
         if ((await s.search('ledger', 20)) !== 20) fail('a common word did not fill a page');
+        if ((await s.search(phrases[0] as string, 20)) === 0) fail('a phrase of the corpus found nothing');
       },
     };
   },

@@ -144,7 +144,7 @@ export const TRIALS: readonly Trial[] = [
   },
   {
     name: 'search',
-    what: 'full-text search, first page of 20 hits with snippets; cycles a rare word, a common word, a prefix, a phrase and an AND',
+    what: 'full-text search, first page of 20 hits with snippets; cycles 8 kinds: a rare word, a common word, a prefix, a phrase, an AND, a common word by type, by tag, a prefix by type',
     seed: 'docs',
     open: {},
     op: 'search',

@@ -45,6 +45,12 @@ export interface StoreManifest {
 /** How a store is seeded: N documents keyed by raw key, or N documents keyed by a passphrase (open trial). */
 export type SeedKind = 'docs' | 'docs-passphrase';
 
+/** Metadata filters of a search trial query (docvault's own filter fields). */
+export interface SearchFilter {
+  readonly type?: string;
+  readonly tags?: readonly string[];
+}
+
 /**
  * An open store, as one driver exposes it. Every method does one logical operation the way that store is
  * normally used; none of them caches on the benchmark's behalf.
@@ -62,8 +68,8 @@ export interface DriverSession {
   bulkGet(ids: readonly string[]): MaybePromise<unknown>;
   /** First page of 100 summaries, newest updated first. */
   listPage(limit: number): MaybePromise<unknown>;
-  /** A full-text search for `query`, first page of `limit` hits with snippets; returns the number of hits. */
-  search(query: string, limit: number): MaybePromise<number>;
+  /** A full-text search for `query`, first page of `limit` hits with snippets, narrowed by `filter`; returns the number of hits. */
+  search(query: string, limit: number, filter?: SearchFilter): MaybePromise<number>;
   /** Lists the versions of `id`, reads the oldest and newest, and diffs them. */
   historyDiff(id: string): MaybePromise<HistoryResult>;
   /** Extra facts for the result (cache hit ratio…), read after the measured runs. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Vault, type VaultOptions } from '../../src/main/storage';
 import { HISTORY_ID, historyVersions, seedBatches } from '../data';
 import { unifiedDiffText } from '../diff';
-import type { BenchDoc, BenchDriver, DriverSession, OpenOptions, StoreManifest } from '../types';
+import type { BenchDoc, BenchDriver, DriverSession, OpenOptions, SearchFilter, StoreManifest } from '../types';
 
 const FILE = 'bench.dvault';
 const BATCH = 1000;
@@ -57,8 +57,8 @@ class DocvaultSession implements DriverSession {
   listPage(limit: number): unknown {
     return this.#vault.list({ sort: 'updated', limit });
   }
-  search(query: string, limit: number): number {
-    return this.#vault.search({ query, limit }).items.length;
+  search(query: string, limit: number, filter: SearchFilter = {}): number {
+    return this.#vault.search({ query, limit, ...filter }).items.length;
   }
   historyDiff(id: string): { versions: number; diffChars: number } {
     const list = this.#vault.versions(id);

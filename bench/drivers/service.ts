@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { StorageService } from '../../src/main/storage';
 import { unifiedDiffText } from '../diff';
-import type { BenchDoc, BenchDriver, DriverSession, OpenOptions, StoreManifest } from '../types';
+import type { BenchDoc, BenchDriver, DriverSession, OpenOptions, SearchFilter, StoreManifest } from '../types';
 import { SMALL_CACHE, docvaultDriver } from './docvault';
 
 const FILE = 'bench.dvault';
@@ -47,8 +47,8 @@ class ServiceSession implements DriverSession {
   listPage(limit: number): Promise<unknown> {
     return this.#s.list({ sort: 'updated', limit });
   }
-  async search(query: string, limit: number): Promise<number> {
-    return (await this.#s.search({ query, limit })).items.length;
+  async search(query: string, limit: number, filter: SearchFilter = {}): Promise<number> {
+    return (await this.#s.search({ query, limit, ...filter })).items.length;
   }
   async historyDiff(id: string): Promise<{ versions: number; diffChars: number }> {
     const list = await this.#s.versions(id);

@@ -170,10 +170,14 @@ export interface VerifyProblem {
    * does not match its versions; `History`: a document's chain of versions is broken (a version removed,
    * replaced or reordered); `Vault`: the set of documents, the counters or the tag rows do not match what
    * the documents say (a document deleted or rolled back); `Sqlite`: SQLite's own check or an orphan row;
+   * `Index`: a derived index (`index` names it: `search_index`, the full-text index) is damaged or does not
+   * match the documents — no document is lost, and `docvault verify --repair-index` rebuilds it;
    * `Corrupt`: pages that cannot be read (verify skips them and goes on); `Audit`: the audit log's chain is
    * broken (an entry edited, forged, moved or removed; `entry` names it when it can).
    */
-  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'History' | 'Vault' | 'Sqlite' | 'Corrupt' | 'Audit';
+  readonly kind: 'Integrity' | 'Checksum' | 'Head' | 'History' | 'Vault' | 'Sqlite' | 'Index' | 'Corrupt' | 'Audit';
+  /** `Index` problems: the index concerned. */
+  readonly index?: string;
   readonly id?: string;
   readonly version?: number;
   /** For `Audit`: the audit entry's position (`seq`). */

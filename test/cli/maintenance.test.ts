@@ -52,6 +52,21 @@ describe('verify', () => {
     expect(ok(args('get', 'bystander'))).toBe('fine');
   });
 
+  it('a stale full-text index: an Index problem (exit 6); --repair-index rebuilds it and verifies again', () => {
+    const { vault, hex, args } = newVault();
+    ok(args('put', '--id', 'q'), { input: 'a quince marmalade recipe' });
+    ok(args('put', '--id', 'other'), { input: 'nothing to see' });
+    tamper(vault, hex, "INSERT INTO search_index (search_index, rowid, title, content) SELECT 'delete', vid, title, content FROM versions WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'q')");
+    expect(JSON.parse(ok(args('search', 'quince', '--json'))).items).toEqual([]);
+    const r = fails(args('verify'), 'Integrity', 6);
+    expect(r.stdout).toMatch(/^FAILED: 1 problem in 2 documents, 2 versions\n {2}Index: search index "search_index" does not match/);
+    const repaired = run(args('verify', '--repair-index'));
+    expect(repaired.code).toBe(0);
+    expect(repaired.stderr).toMatch(/^Search index: 1 problem found; rebuilt from the documents; verifying again\n$/);
+    expect(repaired.stdout).toMatch(/^OK: 2 documents, 2 versions verified/);
+    expect(JSON.parse(ok(args('search', 'quince', '--json'))).items.map((h: { id: string }) => h.id)).toEqual(['q']);
+  });
+
   it('catches an altered current version and a forged title', () => {
     const { vault, hex, args } = newVault();
     ok(args('put', '--id', 'x', '--title', 'Real'), { input: 'data' });

@@ -263,3 +263,33 @@ describe('search snippets', () => {
     for (const h of page.items) expect(h.snippet).toContain(`unique${h.id.slice(1)}`);
   });
 });
+
+describe('search plans with filters', () => {
+  // Over FEW_MATCHES (500) matches a filtered search gathers the candidates first; under it, each match
+  // checks its document. Both must give what ranking everything and then filtering gives.
+  it('many matches and few: the same hits, in the same order, as the unfiltered ranking filtered afterwards', () => {
+    vault.bulkCreate(
+      Array.from({ length: 700 }, (_, i) => ({
+        id: `c${i}`,
+        title: i % 7 === 0 ? 'common title' : `note ${i}`,
+        content: `common ${'filler '.repeat(i % 13)}${i % 50 === 0 ? 'rareword' : ''}`,
+        type: i % 3 === 0 ? 'task' : 'note',
+        tags: [i % 2 === 0 ? 'even' : 'odd', ...(i % 5 === 0 ? ['five'] : [])],
+      })),
+    );
+    const all = (query: string): { id: string; n: number }[] => vault.search({ query, limit: 1000 }).items.map((h) => ({ id: h.id, n: Number(h.id.slice(1)) }));
+    for (const query of ['common', 'rareword']) {
+      const ranked = all(query);
+      expect(ranked.length).toBe(query === 'common' ? 700 : 14);
+      const want = (keep: (n: number) => boolean): string[] => ranked.filter((h) => keep(h.n)).map((h) => h.id);
+      expect(ids(query, { tags: ['even'], limit: 1000 })).toEqual(want((n) => n % 2 === 0));
+      expect(ids(query, { tags: ['even', 'five'], tagMode: 'all', limit: 1000 })).toEqual(want((n) => n % 10 === 0));
+      expect(ids(query, { tags: ['odd', 'five'], limit: 1000 })).toEqual(want((n) => n % 2 === 1 || n % 5 === 0));
+      expect(ids(query, { type: 'task', limit: 1000 })).toEqual(want((n) => n % 3 === 0));
+      expect(ids(query, { type: 'task', tags: ['odd'], limit: 20 })).toEqual(want((n) => n % 3 === 0 && n % 2 === 1).slice(0, 20));
+    }
+    vault.delete('c0');
+    expect(ids('rareword', { tags: ['even'] })).not.toContain('c0');
+    expect(ids('common', { tags: ['even'], limit: 1000 })).not.toContain('c0');
+  });
+});

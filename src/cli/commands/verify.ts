@@ -4,6 +4,7 @@ import type { Progress, VerifyProblem } from '../../shared/types';
 import type { Command } from '../command';
 import { plural, printable, toJson } from '../format';
 import { EXIT } from '../exit-codes';
+import { flag } from '../args';
 
 function describe(p: VerifyProblem): string {
   const where = p.id === undefined ? '' : ` ${printable(p.id)}${p.version === undefined ? '' : `@v${p.version}`}`;
@@ -14,14 +15,18 @@ function describe(p: VerifyProblem): string {
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check every version, every document and the file itself',
-  usage: '',
+  usage: '[--repair-index]',
   description: [
     "Checks each document's head and its whole chain of versions (HMAC tags, SHA-256 checksums, no gaps), the",
     "vault's tagged set of documents, the counters and tag rows, orphan rows and SQLite's integrity check; damaged",
     `pages are reported and skipped. Prints the report; exits ${EXIT.integrity} (with an Integrity line on stderr) if anything failed.`,
     'Shows progress on stderr when stderr is a terminal.',
+    'With --repair-index, a damaged or stale full-text index (an Index problem: no document is affected) is rebuilt',
+    'from the documents and the vault verified again; the report is the second one.',
   ].join('\n'),
-  options: {},
+  options: {
+    'repair-index': { type: 'boolean', help: 'rebuild the full-text index if verify finds it damaged, then verify again' },
+  },
   usesVault: true,
   args: [],
   async run(ctx) {
@@ -32,9 +37,15 @@ export const verifyCommand: Command = {
           ctx.io.stderr.write(`\rVerifying ${p.phase ?? ''} ${p.done}/${p.total}\x1b[K`);
         }
       : undefined;
-    const report = vault.verify(onProgress);
-    if (!report.ok) recordQuietly(vault, { event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
+    let report = vault.verify(onProgress);
     if (tty) ctx.io.stderr.write('\r\x1b[K');
+    if (flag(ctx.values, 'repair-index') && report.problems.some((p) => p.kind === 'Index')) {
+      vault.rebuildSearchIndex();
+      ctx.note(`Search index: ${plural(report.problems.filter((p) => p.kind === 'Index').length, 'problem')} found; rebuilt from the documents; verifying again`);
+      report = vault.verify(onProgress);
+      if (tty) ctx.io.stderr.write('\r\x1b[K');
+    }
+    if (!report.ok) recordQuietly(vault, { event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
     if (ctx.json) ctx.out(toJson(report));
     else {
       const counts = `${plural(report.documents, 'document')}, ${plural(report.versions, 'version')}`;

@@ -33,13 +33,14 @@ import { ATTACHMENT_LIMITS, type AttachmentBytes, type AttachmentInfo, type Atta
 import { AttachmentStore, DEFAULT_UPLOAD_IDLE_MS } from './engine/attachments';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
-import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
+import { StatementCache, mapSqliteError, readTransaction, type ReadableDB, type WritableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
 import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
 import { rekeyVault, type RekeyReport } from './engine/rekey';
 import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
-import { searchDocuments } from './engine/search';
+import { rebuildSearchIndex, searchDocuments } from './engine/search';
+import { checkSearchIndex } from './search-index';
 import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
 import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
 import { vaultStats } from './engine/stats';
@@ -82,6 +83,21 @@ function now(): number {
 /** The id of a bulk item, for its result line, whatever shape the item has. */
 function idOfInput(item: unknown): string {
   return typeof item === 'object' && item !== null && 'id' in item ? String((item as { id: unknown }).id) : '';
+}
+
+/**
+ * FTS5's check of the index against its text, without waiting for the write lock its command takes: if
+ * another connection is writing, SQLITE_BUSY at once (verify then says the check was skipped), not a
+ * 5 s wait.
+ */
+function checkIndexNow(db: WritableDB): void {
+  const before = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    checkSearchIndex(db);
+  } finally {
+    db.pragma(`busy_timeout = ${before}`);
+  }
 }
 
 /**
@@ -796,7 +812,11 @@ export class Vault {
     return this.#op('verify', () => {
       const db = this.#conn();
       const t0 = now();
-      const report = verifyVault(this.#read, readTransaction(db), onProgress, options, this.#attachments);
+      const w = this.#write;
+      const report = verifyVault(this.#read, readTransaction(db), onProgress, options, {
+        attachments: this.#attachments,
+        ...(w === undefined ? {} : { checkSearchIndex: () => checkIndexNow(w.db) }),
+      });
       // The audit chain is checked with the last chunk (it is small: at most auditMaxEntries rows).
       const audit = report.next === undefined ? auditVerifyProblems(db, this.#auditKey) : [];
       const problems = audit.length === 0 ? report.problems : [...report.problems, ...audit];
@@ -834,6 +854,14 @@ export class Vault {
       const e = validateAuditRecord(record);
       this.#tx((w) => this.#audit(w, e));
     });
+  }
+
+  /**
+   * Rebuilds the full-text index from the documents (FTS5's `rebuild`), in one write transaction: the repair
+   * for an `Index` problem of {@link Vault.verify}. The documents are not touched. Needs a writable vault.
+   */
+  rebuildSearchIndex(): void {
+    this.#op('rebuildSearchIndex', () => this.#tx((w) => rebuildSearchIndex(w.db)));
   }
 
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */

@@ -4,12 +4,15 @@
  * bound as a parameter (never spliced into SQL); the SQL around it is built from fixed fragments.
  */
 import { DocvaultError } from '../../../shared/errors';
-import { MARK_CLOSE, MARK_OPEN, parseSearchQuery, splitMarks, validateSearchQuery, type SearchHit, type SearchPage, type SearchQuery } from '../../../shared/search';
+import { MARK_CLOSE, MARK_OPEN, parseSearchQuery, splitMarks, validateSearchQuery, type ParsedQuery, type SearchHit, type SearchPage, type SearchQuery } from '../../../shared/search';
 import { HEAD_COLUMNS, summaryOf, type HeadRow } from './rows';
+import type { WritableDB } from './db';
 import type { ReadContext } from './statements';
 
 /** bm25 column weights: a word in the title counts ten times one in the content. */
 const TITLE_WEIGHT = 10;
+/** Below this many matches, a filtered search checks each match's document instead of gathering the candidates. */
+const FEW_MATCHES = 500;
 /** Tokens of context snippet() returns around the best match. */
 const SNIPPET_TOKENS = 24;
 
@@ -36,33 +39,74 @@ function queryError(err: unknown): DocvaultError | undefined {
   return undefined;
 }
 
+/**
+ * The marked snippets of the page's hits, by rowid. A query with a prefix term (`integ*`) costs FTS5 a
+ * merge of every matching term's list at each MATCH it starts, whatever the rowid constraint: one MATCH
+ * per hit cost 20 merges a page (measured: 72 of 140 ms at 100k documents). So such a query runs once over
+ * the page's rowid range, with the page's rowids as a filter FTS5 does not see (`+rowid IN`), so snippet()
+ * runs for the page's rows alone. Other queries seek each hit's rowid, cheaper than walking a range that
+ * can span the whole index.
+ */
+function snippetsOf(ctx: ReadContext, parsed: ParsedQuery, rids: readonly number[]): Map<number, string> {
+  const out = new Map<number, string>();
+  if (rids.length === 0) return out;
+  const snippet = `snippet(search_index, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS})`;
+  // Rowids are bound as BigInts: FTS5 ignores a rowid constraint bound as a JS number (a REAL), and every
+  // match would come back (seen with SQLite 3.53; the literal and BigInt forms filter).
+  if (parsed.terms.some((t) => t.prefix)) {
+    let lo = rids[0] as number;
+    let hi = lo;
+    for (const r of rids) {
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+    }
+    const rows = ctx.sql
+      .get(`SELECT rowid AS rid, ${snippet} AS s FROM search_index WHERE search_index MATCH ? AND rowid >= ? AND rowid <= ? AND +rowid IN (SELECT value FROM json_each(?))`)
+      .all(parsed.fts, BigInt(lo), BigInt(hi), JSON.stringify(rids)) as { rid: number; s: string }[];
+    for (const r of rows) out.set(r.rid, r.s);
+    return out;
+  }
+  const one = ctx.sql.get(`SELECT ${snippet} FROM search_index WHERE search_index MATCH ? AND rowid = ?`, true);
+  for (const rid of rids) out.set(rid, (one.get(parsed.fts, BigInt(rid)) as string | undefined) ?? '');
+  return out;
+}
+
 /** One page of search hits, best first. */
 export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPage {
   const limit = validateSearchQuery(query);
   const offset = query.offset ?? 0;
   const parsed = parseSearchQuery(query.query);
-  const where = ['search_index MATCH ?', 'd.trashed_at IS NULL'];
-  const params: (string | number)[] = [parsed.fts];
+  // The filters select the candidate versions (doc * 2^24 + version of live documents), through the tag
+  // index when there are tags, else through the documents' own indexes.
+  const where = ['d.trashed_at IS NULL'];
+  const filterParams: (string | number)[] = [];
+  let from = 'documents d';
+  const tags = query.tags ?? [];
+  if (tags.length > 0) {
+    const [first, ...rest] = tags;
+    const all = (query.tagMode ?? 'any') === 'all';
+    // Tag rows are keyed (tag, updated_at, doc) and carry their head's updated_at: joined on both.
+    from = 'document_tags t JOIN documents d ON d.doc = t.doc AND d.updated_at = t.updated_at';
+    if (all) {
+      where.push('t.tag = ?');
+      filterParams.push(first as string);
+      for (const tag of rest) {
+        where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND updated_at = d.updated_at AND doc = d.doc)');
+        filterParams.push(tag);
+      }
+    } else {
+      // A document with two of the tags comes twice: harmless inside IN (…).
+      where.push(`t.tag IN (${tags.map(() => '?').join(', ')})`);
+      filterParams.push(...tags);
+    }
+  }
   if (query.type !== undefined) {
     where.push('d.type = ?');
-    params.push(query.type);
+    filterParams.push(query.type);
   }
   if (query.author !== undefined) {
     where.push('d.author = ?');
-    params.push(query.author);
-  }
-  const tags = query.tags ?? [];
-  if (tags.length > 0) {
-    // Probes of the (tag, updated_at, doc) key with the head's updated_at (the row's copy), one per candidate.
-    if ((query.tagMode ?? 'any') === 'all')
-      for (const t of tags) {
-        where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND updated_at = d.updated_at AND doc = d.doc)');
-        params.push(t);
-      }
-    else {
-      where.push(`EXISTS (SELECT 1 FROM document_tags WHERE tag IN (${tags.map(() => '?').join(', ')}) AND updated_at = d.updated_at AND doc = d.doc)`);
-      params.push(...tags);
-    }
+    filterParams.push(query.author);
   }
   for (const [field, column, op] of [
     ['createdFrom', 'created_at', '>='],
@@ -73,31 +117,47 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
     const v = query[field];
     if (v === undefined) continue;
     where.push(`d.${column} ${op} ?`);
-    params.push(v);
+    filterParams.push(v);
   }
   // Rank first (rowids and scores only), then snippets for the page's rows alone: snippet() reads the
   // text, and computing it for every match before the sort would cost a text read per match.
   // Without filters the index alone answers (it holds live documents only, kept exact by its triggers):
   // no lookup of a head row per match, which is most of the cost when a common word matches thousands.
-  const ranked =
-    where.length === 2
+  // With filters, two plans, chosen by how many documents match (counted up to FEW_MATCHES, cheap: no
+  // score, no text). Many: the candidates are gathered once into SQLite's in-memory set for IN, each match
+  // is looked up there (the `+` keeps FTS5 from taking the IN as a rowid constraint, one MATCH per value),
+  // and bm25 runs for the matches that pass alone — not a head-row lookup and a score for every match. Few
+  // (a rare word): each match checks its own document (a correlated EXISTS on primary keys), which costs
+  // less than gathering every document of a tag. A prefix query always takes the first plan: counting its
+  // matches would cost FTS5 the prefix merge twice.
+  const candidates = `SELECT (d.doc << 24) + d.version FROM ${from} WHERE ${where.join(' AND ')}`;
+  const ranked = (plan: 'index' | 'candidates' | 'each'): string =>
+    plan === 'index'
       ? `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
          WHERE search_index MATCH ? ORDER BY score, rid LIMIT ? OFFSET ?`
-      : `SELECT search_index.rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score
-         FROM search_index JOIN documents d ON d.doc = search_index.rowid >> 24
-         WHERE ${where.join(' AND ')} ORDER BY score, rid LIMIT ? OFFSET ?`;
+      : plan === 'candidates'
+        ? `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
+           WHERE search_index MATCH ? AND +rowid IN (${candidates}) ORDER BY score, rid LIMIT ? OFFSET ?`
+        : `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index
+           WHERE search_index MATCH ? AND EXISTS (${candidates} AND d.doc = search_index.rowid >> 24 AND d.version = (search_index.rowid & ${2 ** 24 - 1}))
+           ORDER BY score, rid LIMIT ? OFFSET ?`;
   let rows: { rid: number; score: number }[];
   try {
-    rows = ctx.sql.get(ranked).all(...params, limit + 1, offset) as { rid: number; score: number }[];
+    let plan: 'index' | 'candidates' | 'each' = 'index';
+    if (where.length > 1) {
+      const few =
+        !parsed.terms.some((t) => t.prefix) &&
+        (ctx.sql.get(`SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ${FEW_MATCHES})`, true).get(parsed.fts) as number) < FEW_MATCHES;
+      plan = few ? 'each' : 'candidates';
+    }
+    const params = [parsed.fts, ...(plan === 'index' ? [] : filterParams)];
+    rows = ctx.sql.get(ranked(plan)).all(...params, limit + 1, offset) as { rid: number; score: number }[];
   } catch (err) {
     throw queryError(err) ?? err;
   }
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const snippetOf = ctx.sql.get(
-    `SELECT snippet(search_index, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
-    true,
-  );
+  const snippets = snippetsOf(ctx, parsed, page.map((r) => r.rid));
   const headOf = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc = ?`);
   const items: SearchHit[] = [];
   for (const r of page) {
@@ -105,11 +165,17 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
     // Belt and braces: never show a document that is gone or in the Trash, even if the index disagreed.
     if (head === undefined || head.trashed_at !== null) continue;
     const s = summaryOf(ctx.macKey, head);
-    // The rowid is bound as a BigInt: FTS5 ignores `rowid = ?` bound as a JS number (a REAL), and every
-    // match would come back (seen with SQLite 3.53; the literal and BigInt forms filter).
-    const { text, marks } = splitMarks((snippetOf.get(parsed.fts, BigInt(r.rid)) as string | undefined) ?? '');
+    const { text, marks } = splitMarks(snippets.get(r.rid) ?? '');
     const hit: SearchHit = { id: s.id, title: s.title, type: s.type, tags: s.tags, version: s.version, createdAt: s.createdAt, updatedAt: s.updatedAt, score: -r.score, snippet: text, marks };
     items.push(s.integrityFailed === true ? { ...hit, integrityFailed: true } : hit);
   }
   return { items, nextOffset: more ? offset + limit : null, terms: parsed.terms };
+}
+
+/**
+ * Rebuilds the full-text index from `search_source` (FTS5's `rebuild`): the repair for a damaged or stale
+ * index. The caller holds the write transaction; the documents are only read.
+ */
+export function rebuildSearchIndex(db: WritableDB): void {
+  db.prepare("INSERT INTO search_index (search_index) VALUES ('rebuild')").run();
 }

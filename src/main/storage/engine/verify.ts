@@ -4,48 +4,53 @@
  * that belong to no document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
  * on through what is readable.
  */
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../../shared/errors';
 import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
-import { macEqual, setTerm, sha256Hex, xorInto } from '../integrity';
-import { VERSION_BITS } from '../migrations';
-import { decodeState, stateValid } from '../vault-state';
-import { VID_RANGE, isCorruption } from './db';
-import { HEAD_COLUMNS, VERSION_COLUMNS, checkHead, checkVersion, readCounters, tagsOf, type HeadRow, type VersionRowWithContent } from './rows';
-import type { ReadContext } from './statements';
+import { macEqual, setTerm, xorInto } from '../integrity';
 import type { AttachmentStore } from './attachments';
 import { AttachmentVerifier } from './attachments-verify';
+import { Expected, checkCounters, checkDocument, checkState, diagnoseTagRows, tagRowTerm } from './verify-checks';
+import { VERSION_BITS } from '../migrations';
+import { decodeState } from '../vault-state';
+import { VID_RANGE, isCorruption } from './db';
+import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
+import type { ReadContext } from './statements';
 
 const PAGE = 256;
 
-/** What the heads say the counters and tag rows must be. */
-class Expected {
-  readonly counters: Map<string, number>;
-  /** XOR of keyed terms over (tag, doc) pairs: compared with the same over the rows in `document_tags`. */
-  readonly tagRows: Buffer;
-  constructor(counters: [string, number][] = [], tagRows = Buffer.alloc(32)) {
-    this.counters = new Map(counters);
-    this.tagRows = tagRows;
-  }
-  add(key: string, n: number): void {
-    this.counters.set(key, (this.counters.get(key) ?? 0) + n);
-  }
-}
+/** The phases of a verify, in order; a chunk may end inside any but the last. */
+type Phase = 'documents' | 'tags' | 'sqlite' | 'index';
 
 /** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
 interface Resume {
-  readonly v: 1;
+  readonly v: 3;
+  readonly phase: Phase;
+  /** documents: the last document checked. */
   readonly last: number;
+  /** tags: the last (tag, doc) row checked, and the XOR of the rows seen so far. */
+  /** Where the tag-row sweep stopped: the last row's key (tag, updated_at, doc). */
+  readonly tagAt: [string, number, number] | null;
+  readonly tagActual: string;
+  /** sqlite: how many tables SQLite's check has covered. */
+  readonly tables: number;
   readonly acc: string;
   readonly tagRows: string;
   readonly counters: [string, number][];
   readonly problems: VerifyProblem[];
   readonly damaged: boolean;
+  readonly changed: boolean;
+  /** Checks left out so far, and why (the report's `skipped`). */
+  readonly skips: string[];
   readonly documents: number;
   readonly versions: number;
   readonly done: number;
   /** The vault state's commit sequence when the first chunk began. */
   readonly seq: number | null;
 }
+
+const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index'];
+const HEX64 = /^[0-9a-f]{64}$/;
 
 function encodeResume(r: Resume): string {
   return Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
@@ -54,7 +59,20 @@ function encodeResume(r: Resume): string {
 function decodeResume(token: string): Resume {
   try {
     const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
-    if (r.v === 1 && Number.isSafeInteger(r.last) && /^[0-9a-f]{64}$/.test(r.acc) && /^[0-9a-f]{64}$/.test(r.tagRows) && Array.isArray(r.counters) && Array.isArray(r.problems)) return r;
+    if (
+      r.v === 3 &&
+      (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
+      PHASES.includes(r.phase) &&
+      Number.isSafeInteger(r.last) &&
+      Number.isSafeInteger(r.tables) &&
+      HEX64.test(r.acc) &&
+      HEX64.test(r.tagRows) &&
+      HEX64.test(r.tagActual) &&
+      Array.isArray(r.counters) &&
+      Array.isArray(r.skips) &&
+      Array.isArray(r.problems)
+    )
+      return r;
   } catch {
     // fall through
   }
@@ -65,41 +83,73 @@ function stateSeq(ctx: ReadContext): number | null {
   return decodeState(ctx.r.vaultState.get())?.seq ?? null;
 }
 
-function tagRowTerm(macKey: Uint8Array, tag: string, doc: number): Buffer {
-  return setTerm(macKey, `${doc}\0${tag}`, Buffer.alloc(0));
-}
-
 /** How verify holds its read transaction: one snapshot, restarted after damage (SQLite fails every later read of a transaction that met a damaged page). */
 export interface ReadTransaction {
   begin(): void;
   end(): void;
 }
 
+/** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
+export interface VerifyExtras {
+  /** Throws SQLITE_CORRUPT_VTAB if the index does not match its source. Absent on a read-only connection. */
+  readonly checkSearchIndex?: () => void;
+  /** The vault's attachment store: every stored file a version lists is read and checked, references recounted. */
+  readonly attachments?: AttachmentStore;
+}
+
+/** A version row as verify streams it: the version's own columns, without its document's (the head already has them). */
+interface StreamedVersion {
+  vid: number;
+  version: number;
+  created_at: number;
+  mac: Buffer;
+  size: number;
+  checksum: string;
+  comment: string | null;
+  title: string;
+  type: string;
+  tags: string;
+  metadata: string;
+  content: string;
+  attachments: string | null;
+}
+
+const DOC_SPAN = 2 ** VERSION_BITS;
+/** Tag rows read per statement in the tag-row sweep. */
+const TAG_PAGE = 1000;
+/** Stale tag rows reported at most (one is enough to act; thousands would drown the report). */
+/** The FTS5 index, named in its problems. */
+const SEARCH_INDEX = 'search_index';
+
 /**
  * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
- * `maxMs`, one chunk of it: then the report carries `next` until the last chunk. The set, counter and
- * tag-row checks compare totals gathered across chunks, so they are skipped (and `skipped` says so) if the
- * vault changed between chunks. SQLite's `integrity_check` runs in the last chunk, in one piece.
- * `onProgress` is called every 1,000 rows and at the end.
+ * `maxMs`, one chunk of it: then the report carries `next` until the last chunk. Phases: every document
+ * with its versions (streamed in rowid order, one statement per page of heads), the tag rows (in key
+ * order), SQLite's own check (whole in one call; with `maxMs`, one table and its indexes per call — see
+ * docs/verify.md for what runs in one piece), and the search index against its text when the connection
+ * can run FTS5's check. The set, counter and tag-row checks compare totals gathered across chunks, so they
+ * are skipped (and `skipped` says so) if the vault changed between chunks. `onProgress` is called every
+ * 1,000 rows and at the end.
  */
 export function verifyVault(
   ctx: ReadContext,
   tx: ReadTransaction,
   onProgress?: (p: Progress) => void,
   opts: VerifyOptions = {},
-  attachments?: AttachmentStore,
+  extras: VerifyExtras = {},
 ): Omit<VerifyReport, 'durationMs'> {
   const { db, macKey } = ctx;
-  const files = attachments === undefined ? undefined : new AttachmentVerifier(ctx, attachments);
+  const files = extras.attachments === undefined ? undefined : new AttachmentVerifier(ctx, extras.attachments);
   const t0 = performance.now();
   const resume = opts.from !== undefined ? decodeResume(opts.from) : undefined;
   if (opts.maxMs !== undefined && !(typeof opts.maxMs === 'number' && opts.maxMs > 0))
     throw new DocvaultError('Invalid', 'maxMs: must be a number of milliseconds above 0', { field: 'maxMs' });
+  const chunked = opts.maxMs !== undefined;
+  const overBudget = (): boolean => opts.maxMs !== undefined && performance.now() - t0 >= opts.maxMs;
   const problems: VerifyProblem[] = resume?.problems ?? [];
   /** Set when damage hid rows: totals computed from what was readable would then mismatch for no new reason. */
   let damaged = resume?.damaged ?? false;
-  let next: string | undefined;
-  let skipped: string | undefined;
+  let changed = resume?.changed ?? false;
   let open = false;
   const corrupt = (err: unknown, where: string, id?: string): void => {
     if (!isCorruption(err)) throw err;
@@ -117,33 +167,78 @@ export function verifyVault(
   } catch (err) {
     corrupt(err, 'counters');
   }
+  let phase: Phase = resume?.phase ?? 'documents';
   let done = resume?.done ?? 0;
   let versions = resume?.versions ?? 0;
   let documents = resume?.documents ?? 0;
-  const tick = (phase: string, n = 1): void => {
+  let last = resume?.last ?? 0;
+  let tagAt = resume?.tagAt ?? null;
+  let tables = resume?.tables ?? 0;
+  const seq = resume !== undefined ? resume.seq : null;
+  const tick = (n = 1): void => {
     const before = done;
     done += n;
     if (onProgress !== undefined && Math.floor(before / 1000) !== Math.floor(done / 1000)) onProgress({ done, total: Math.max(total, done), phase });
   };
   const expected = new Expected(resume?.counters, resume !== undefined ? Buffer.from(resume.tagRows, 'hex') : undefined);
   const acc = resume !== undefined ? Buffer.from(resume.acc, 'hex') : Buffer.alloc(32);
+  const tagActual = resume !== undefined ? Buffer.from(resume.tagActual, 'hex') : Buffer.alloc(32);
+  let startSeq = seq;
+  const skippedBecause = (): string | undefined =>
+    damaged ? 'damaged pages hid rows' : changed ? 'the vault changed between chunks (run verify again)' : undefined;
+  const skips: string[] = resume?.skips ?? [];
+  let stopped = false;
   // Damage met inside is reported where it is met; what escapes (SQLite can fail the read transaction's
   // own COMMIT after such an error) is reported too, with what was checked kept.
   tx.begin();
   open = true;
   try {
-    readAll();
+    if (resume === undefined) startSeq = stateSeq(ctx);
+    else if (stateSeq(ctx) !== seq) changed = true;
+    // Each phase moves `phase` on when it is complete; true means the budget ran out (inside it or at its end).
+    if (phase === 'documents') stopped = documentsPhase();
+    if (!stopped && phase === 'tags') stopped = tagsPhase();
+    if (!stopped && phase === 'sqlite') stopped = sqlitePhase();
+    if (!stopped && phase === 'index') indexPhase();
   } finally {
     open = false;
     tx.end();
   }
-  function readAll(): void {
-    const heads = db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
-    const history = db.prepare(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
-    let last = resume?.last ?? 0;
+  if (stopped) {
+    const next = encodeResume({
+      v: 3,
+      phase,
+      last,
+      tagAt,
+      tagActual: tagActual.toString('hex'),
+      tables,
+      acc: acc.toString('hex'),
+      tagRows: expected.tagRows.toString('hex'),
+      counters: [...expected.counters],
+      problems,
+      damaged,
+      changed,
+      skips,
+      documents,
+      versions,
+      done,
+      seq: startSeq,
+    });
+    return { ok: problems.length === 0, documents, versions, problems: [...problems], next };
+  }
+  onProgress?.({ done: Math.max(total, done), total: Math.max(total, done), phase: 'done' });
+  const skipped = skips.length > 0 ? skips.join('; ') : undefined;
+  return { ok: problems.length === 0, documents, versions, problems, ...(skipped !== undefined ? { skipped } : {}) };
+
+  /** Every head and its versions, streamed in rowid order. True if the budget ran out first. */
+  function documentsPhase(): boolean {
+    const heads = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
+    const stream = ctx.sql.get(
+      'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
+        '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
+    );
+    const history = ctx.sql.get(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
     let skip = 1;
-    const seq = resume !== undefined ? resume.seq : stateSeq(ctx);
-    const overBudget = (): boolean => opts.maxMs !== undefined && performance.now() - t0 >= opts.maxMs;
     for (;;) {
       let page: HeadRow[];
       try {
@@ -158,51 +253,230 @@ export function verifyVault(
         continue;
       }
       if (page.length === 0) break;
-      for (const head of page) {
-        last = head.doc;
-        documents++;
-        checkDocument(ctx, head, history, problems, expected, corrupt, (n) => {
-          versions += n;
-          tick('versions', n);
-        }, files);
-        xorInto(acc, setTerm(macKey, head.id, head.head_mac));
-        tick('documents');
-        if (overBudget()) break;
+      if (streamPage(page, stream, history)) return true;
+    }
+    // Versions past the last document belong to none.
+    try {
+      orphans(stream.iterate(last === 0 ? 0 : (last + 1) * DOC_SPAN, Number.MAX_SAFE_INTEGER) as IterableIterator<StreamedVersion>);
+    } catch (err) {
+      corrupt(err, `versions after document row ${last}`);
+    }
+    if (startSeq !== stateSeq(ctx)) changed = true;
+    const why = skippedBecause();
+    if (why !== undefined) skips.push(`the set, counter and tag-row checks: ${why}`);
+    try {
+      checkState(ctx, why === undefined ? acc : undefined, problems);
+      if (why === undefined) checkCounters(ctx, expected, problems);
+    } catch (err) {
+      corrupt(err, 'vault state or counters');
+    }
+    phase = 'tags';
+    return overBudget();
+  }
+
+  /**
+   * One page of heads with their versions, read by one statement over the page's range of version keys
+   * (a key is doc * 2^24 + version, so rowid order is document order, then version order). Versions whose
+   * document has no head are orphans. On damage, falls back to one statement per document, so the damage
+   * is reported against the documents it hides. True if the budget ran out (`last` is the last document done).
+   */
+  function streamPage(page: HeadRow[], stream: Statement, history: Statement): boolean {
+    const lastHead = page[page.length - 1] as HeadRow;
+    let i = 0;
+    let rows: VersionRowWithContent[] = [];
+    const finish = (head: HeadRow): boolean => {
+      document(head, rows);
+      rows = [];
+      last = head.doc;
+      i++;
+      return overBudget();
+    };
+    try {
+      const it = stream.iterate(last === 0 ? 0 : (last + 1) * DOC_SPAN, (lastHead.doc + 1) * DOC_SPAN) as IterableIterator<StreamedVersion>;
+      let pendingOrphan: { doc: number; n: number } | undefined;
+      try {
+        for (const v of it) {
+          const doc = Math.floor(v.vid / DOC_SPAN);
+          // Reported before any head after it is finished, so a chunk that stops there has counted it.
+          if (pendingOrphan !== undefined && pendingOrphan.doc !== doc) {
+            orphanFound(pendingOrphan);
+            pendingOrphan = undefined;
+          }
+          while (i < page.length && (page[i] as HeadRow).doc < doc) if (finish(page[i] as HeadRow)) return true;
+          const head = page[i];
+          if (head === undefined || head.doc !== doc) {
+            pendingOrphan = { doc, n: (pendingOrphan?.n ?? 0) + 1 };
+            continue;
+          }
+          rows.push(withHead(head, v));
+        }
+      } finally {
+        it.return?.();
       }
-      if (overBudget()) {
-        next = encodeResume({ v: 1, last, acc: acc.toString('hex'), tagRows: expected.tagRows.toString('hex'), counters: [...expected.counters], problems, damaged, documents, versions, done, seq });
+      if (pendingOrphan !== undefined) orphanFound(pendingOrphan);
+      while (i < page.length) if (finish(page[i] as HeadRow)) return true;
+      return false;
+    } catch (err) {
+      if (!isCorruption(err)) throw err;
+      // The stream met a damaged page: go on document by document, each read on its own.
+      corrupt(err, `versions of documents after row ${last}`);
+      rows = [];
+      for (; i < page.length; i++) {
+        const head = page[i] as HeadRow;
+        let own: VersionRowWithContent[] | undefined;
+        try {
+          own = history.all(head.doc) as VersionRowWithContent[];
+        } catch (e) {
+          corrupt(e, `versions of "${head.id}"`, head.id);
+        }
+        document(head, own);
+        last = head.doc;
+        if (overBudget()) return true;
+      }
+      return false;
+    }
+  }
+
+  /** Checks one document (`rows` undefined: its versions could not be read) and adds it to the totals. */
+  function document(head: HeadRow, rows: VersionRowWithContent[] | undefined): void {
+    documents++;
+    checkDocument(ctx, head, rows, problems, expected, (n) => {
+      versions += n;
+      tick(n);
+    }, files);
+    xorInto(acc, setTerm(macKey, head.id, head.head_mac));
+    tick();
+  }
+
+  function orphanFound(o: { doc: number; n: number }): void {
+    problems.push({ kind: 'Sqlite', message: `${o.n} version(s) belong to no document (row ${o.doc})` });
+  }
+
+  function orphans(it: IterableIterator<StreamedVersion>): void {
+    let pending: { doc: number; n: number } | undefined;
+    for (const v of it) {
+      const doc = Math.floor(v.vid / DOC_SPAN);
+      if (pending !== undefined && pending.doc !== doc) orphanFound(pending);
+      pending = pending?.doc === doc ? { doc, n: pending.n + 1 } : { doc, n: 1 };
+    }
+    if (pending !== undefined) orphanFound(pending);
+  }
+
+  /**
+   * The tag rows in key order, a page at a time, without a join: their keyed sum (over tag, document and
+   * the update time each carries) is compared with the same sum over the heads' tag lists. Only when the
+   * sums differ are the rows searched for the culprits (a row of no live document, a stale update time),
+   * in one piece: a damaged vault's diagnosis, not a healthy vault's cost. True if the budget ran out.
+   */
+  function tagsPhase(): boolean {
+    // In the table's key order (tag, updated_at, doc): each page is one range of the b-tree, no sort.
+    const first = ctx.sql.get(`SELECT tag, doc, updated_at FROM document_tags ORDER BY tag, updated_at, doc LIMIT ${TAG_PAGE}`);
+    const after = ctx.sql.get(`SELECT tag, doc, updated_at FROM document_tags WHERE (tag, updated_at, doc) > (?, ?, ?) ORDER BY tag, updated_at, doc LIMIT ${TAG_PAGE}`);
+    try {
+      for (;;) {
+        const page = (tagAt === null ? first.all() : after.all(tagAt[0], tagAt[1], tagAt[2])) as { tag: string; doc: number; updated_at: number }[];
+        if (page.length === 0) break;
+        for (const t of page) xorInto(tagActual, tagRowTerm(macKey, t.tag, t.doc, t.updated_at));
+        const end = page[page.length - 1] as { tag: string; doc: number; updated_at: number };
+        tagAt = [end.tag, end.updated_at, end.doc];
+        tick(page.length);
+        if (overBudget()) return true;
+      }
+      if (startSeq !== stateSeq(ctx)) changed = true;
+      if (skippedBecause() === undefined && !macEqual(tagActual, expected.tagRows)) diagnoseTagRows(ctx, problems);
+    } catch (err) {
+      corrupt(err, `tag rows after ${tagAt === null ? 'the first' : `"${tagAt[0]}"`}`);
+    }
+    phase = 'sqlite';
+    return overBudget();
+  }
+
+  /**
+   * SQLite's own check of every b-tree (and, through FTS5's integrity method, the search index's
+   * structure). In one call unless chunked; chunked, one table and its indexes per step, which leaves out
+   * only the file-wide page accounting (free-list pages, pages used twice or never).
+   */
+  function sqlitePhase(): boolean {
+    phase = 'index';
+    if (tables === 0 && files !== undefined) {
+      try {
+        // Reference counts recounted from every list, in one piece, before SQLite's own check.
+        files.finish(problems);
+      } catch (err) {
+        corrupt(err, 'attachment reference counts');
+      }
+    }
+    const report = (lines: { line: string }[]): void => {
+      problems.push(...integrityCheckProblems(lines.map((l) => l.line)));
+    };
+    try {
+      if (!chunked) {
+        report((db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
+        return false;
+      }
+      const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      while (tables < names.length) {
+        const name = names[tables] as string;
+        report((db.pragma(`integrity_check(${quoteIdent(name)})`) as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
+        tables++;
+        tick();
+        if (tables < names.length && overBudget()) {
+          phase = 'sqlite';
+          return true;
+        }
+      }
+    } catch (err) {
+      corrupt(err, 'integrity_check');
+    }
+    // The index comparison is one long step: it starts a chunk of its own.
+    return overBudget();
+  }
+
+  /** The search index against the text it indexes (FTS5's `integrity-check` with the content comparison), in one piece. */
+  function indexPhase(): void {
+    const why =
+      extras.checkSearchIndex === undefined
+        ? "a read-only connection cannot run FTS5's check (SQLite's check covered its structure)"
+        : damaged
+          ? 'damaged pages hid rows'
+          : undefined;
+    if (why !== undefined || extras.checkSearchIndex === undefined) {
+      skips.push(`the search index against its text: ${why ?? ''}`);
+      return;
+    }
+    try {
+      extras.checkSearchIndex();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      // Its command takes the write lock: another connection writing is no finding, only a check not made.
+      if (code.startsWith('SQLITE_BUSY')) {
+        skips.push('the search index against its text: another connection was writing (run verify again)');
         return;
       }
-    }
-    const changed = stateSeq(ctx) !== seq;
-    if (damaged) skipped = 'the set, counter and tag-row checks: damaged pages hid rows';
-    else if (changed) skipped = 'the set, counter and tag-row checks: the vault changed between chunks (run verify again)';
-    try {
-      checkState(ctx, damaged || changed ? undefined : acc, problems);
-      if (!damaged && !changed) {
-        checkCounters(ctx, expected, problems);
-        checkTagRows(ctx, expected, problems);
+      // FTS5 reports a mismatch as CORRUPT_VTAB; a damaged page of the text it reads is damage, not the index's fault.
+      if (code !== 'SQLITE_CORRUPT_VTAB') {
+        corrupt(err, 'the search index check');
+        return;
       }
-      for (const row of db.prepare(`SELECT v.vid >> ${VERSION_BITS} AS doc, count(*) AS n FROM versions v LEFT JOIN documents d ON d.doc = v.vid >> ${VERSION_BITS} WHERE d.doc IS NULL GROUP BY 1`).all() as { doc: number; n: number }[])
-        problems.push({ kind: 'Sqlite', message: `${row.n} version(s) belong to no document (row ${row.doc})` });
-    } catch (err) {
-      corrupt(err, 'vault state, counters or tag rows');
-    }
-    try {
-      // In one piece, in the last chunk (one snapshot), like integrity_check.
-      files?.finish(problems);
-    } catch (err) {
-      corrupt(err, 'attachment reference counts');
+      problems.push(indexProblem(`does not match the documents' text (${(err as Error).message})`));
     }
   }
-  if (next !== undefined) return { ok: problems.length === 0, documents, versions, problems: [...problems], next };
-  try {
-    problems.push(...integrityCheckProblems((db.pragma('integrity_check') as { integrity_check: string }[]).map((l) => l.integrity_check)));
-  } catch (err) {
-    corrupt(err, 'integrity_check');
-  }
-  onProgress?.({ done: Math.max(total, done), total: Math.max(total, done), phase: 'done' });
-  return { ok: problems.length === 0, documents, versions, problems, ...(skipped !== undefined ? { skipped } : {}) };
+}
+
+type Statement = Database.Statement;
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function indexProblem(what: string): VerifyProblem {
+  return { kind: 'Index', index: SEARCH_INDEX, message: `search index "${SEARCH_INDEX}" ${what}; \`docvault verify --repair-index\` rebuilds it from the documents` };
+}
+
+/** A line of SQLite's check: about the search index (its FTS5 tables) as `Index`, anything else as `Sqlite`. */
+function sqliteProblem(line: string): VerifyProblem {
+  if (line.includes(SEARCH_INDEX)) return indexProblem(`is damaged (${line})`);
+  return { kind: 'Sqlite', message: line };
 }
 
 /** SQLite reports a page it could not read (damaged or failing its page HMAC) in lines like these. */
@@ -211,126 +485,35 @@ const UNREADABLE_PAGE = /unable to get the page|failed to get page|error code=11
 /**
  * `integrity_check`'s lines as problems. A page that cannot be read makes SQLite report it and, as a
  * consequence, every page below it as "never used": one `Corrupt` problem then says so (with the first
- * lines), instead of a hundred lines that read like separate faults. Other lines are `Sqlite` problems.
+ * lines), instead of a hundred lines that read like separate faults. Other lines are `Sqlite` problems, or
+ * `Index` ones when they name the search index.
  */
 export function integrityCheckProblems(lines: readonly string[]): VerifyProblem[] {
   const bad = lines.filter((l) => l !== 'ok');
-  if (!bad.some((l) => UNREADABLE_PAGE.test(l))) return bad.map((message) => ({ kind: 'Sqlite', message }));
+  if (!bad.some((l) => UNREADABLE_PAGE.test(l))) return bad.map(sqliteProblem);
   const shown = bad.slice(0, 4).join('; ');
   return [{ kind: 'Corrupt', message: `SQLite's check found unreadable pages (damaged or altered): ${shown}${bad.length > 4 ? `; and ${bad.length - 4} more lines` : ''}` }];
 }
 
-/** One document: its head, its chain of versions with their content, and what it adds to the expected totals. */
-function checkDocument(
-  ctx: ReadContext,
-  head: HeadRow,
-  history: ReturnType<ReadContext['db']['prepare']>,
-  problems: VerifyProblem[],
-  expected: Expected,
-  corrupt: (err: unknown, where: string, id?: string) => void,
-  counted: (n: number) => void,
-  files: AttachmentVerifier | undefined,
-): void {
-  const { id } = head;
-  try {
-    checkHead(ctx.macKey, head);
-  } catch (err) {
-    problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });
-  }
-  let rows: VersionRowWithContent[];
-  try {
-    rows = history.all(head.doc) as VersionRowWithContent[];
-  } catch (err) {
-    corrupt(err, `versions of "${id}"`, id);
-    return;
-  }
-  counted(rows.length);
-  let prev: Buffer | null = null;
-  let prevVersion = 0;
-  let historyBytes = 0;
-  let current: VersionRowWithContent | undefined;
-  for (const row of rows) {
-    try {
-      checkVersion(ctx.macKey, row, prev);
-      if (sha256Hex(row.content) !== row.checksum) problems.push({ kind: 'Checksum', id, version: row.version, message: 'content checksum mismatch' });
-      else if (Buffer.byteLength(row.content, 'utf8') !== row.size) problems.push({ kind: 'Checksum', id, version: row.version, message: 'size mismatch' });
-      // Only a list its tag vouches for is followed to the files.
-      try {
-        files?.checkVersion(row, problems);
-      } catch (err) {
-        corrupt(err, `attachments of "${id}" version ${row.version}`, id);
-      }
-    } catch (err) {
-      const broken = prev !== null || row.version > 1 ? 'History' : 'Integrity';
-      problems.push({ kind: broken, id, version: row.version, message: (err as Error).message });
-    }
-    if (row.version !== prevVersion + 1)
-      problems.push({ kind: 'History', id, version: row.version, message: `version ${row.version} does not follow the version before it: a version is missing` });
-    prev = row.mac;
-    prevVersion = row.version;
-    historyBytes += row.size;
-    if (row.version === head.version) current = row;
-  }
-  const newest = rows[rows.length - 1]?.version;
-  if (newest !== head.version) problems.push({ kind: 'Head', id, version: head.version, message: `head is at version ${head.version} but version ${newest ?? 'none'} is the newest` });
-  else if (current === undefined || head.version_mac === null || !macEqual(current.mac, head.version_mac) || current.checksum !== head.checksum)
-    problems.push({ kind: 'Head', id, version: head.version, message: 'head does not match its current version' });
-  if (head.trashed_at !== null) {
-    expected.add('trash_documents', 1);
-    return;
-  }
-  expected.add('documents', 1);
-  expected.add('versions', rows.length);
-  expected.add('content_bytes', head.size);
-  expected.add('history_bytes', historyBytes);
-  expected.add(`type:${head.type}`, 1);
-  try {
-    for (const tag of tagsOf(head.tags, id, head.version)) {
-      expected.add(`tag:${tag}`, 1);
-      xorInto(expected.tagRows, tagRowTerm(ctx.macKey, tag, head.doc));
-    }
-  } catch (err) {
-    problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });
-  }
+/** A streamed version with its document's fields, as the row codec's checks take it. */
+function withHead(head: HeadRow, v: StreamedVersion): VersionRowWithContent {
+  return {
+    id: head.id,
+    trashed_at: head.trashed_at,
+    doc_created_at: head.created_at,
+    version: v.version,
+    created_at: v.created_at,
+    mac: v.mac,
+    size: v.size,
+    checksum: v.checksum,
+    comment: v.comment,
+    title: v.title,
+    type: v.type,
+    tags: v.tags,
+    metadata: v.metadata,
+    content: v.content,
+    attachments: v.attachments,
+    prev_mac: null,
+  };
 }
 
-/** The vault state: its tag, and its accumulator against the one just computed from the heads. */
-function checkState(ctx: ReadContext, acc: Buffer | undefined, problems: VerifyProblem[]): void {
-  const state = decodeState(ctx.r.vaultState.get());
-  if (state === undefined) {
-    problems.push({ kind: 'Vault', message: 'the vault state is missing or malformed' });
-    return;
-  }
-  if (!stateValid(ctx.macKey, state)) problems.push({ kind: 'Vault', message: 'the vault state tag does not verify: it was altered outside docvault' });
-  if (acc !== undefined && !macEqual(state.acc, acc))
-    problems.push({ kind: 'Vault', message: 'the set of documents does not match the vault state: a document was deleted, added or rolled back to an older version outside docvault' });
-}
-
-/** The running totals against what the heads and versions say. */
-function checkCounters(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
-  // The 'state' row holds the vault state (checked above), not a total.
-  const stored = new Map((ctx.r.counters.all() as { key: string; n: number }[]).filter((r) => r.key !== 'state').map((r) => [r.key, r.n]));
-  for (const key of ['documents', 'versions', 'content_bytes', 'history_bytes', 'trash_documents']) if (!expected.counters.has(key)) expected.counters.set(key, 0);
-  const keys = new Set([...stored.keys(), ...expected.counters.keys()]);
-  for (const key of keys) {
-    const want = expected.counters.get(key) ?? 0;
-    const have = stored.get(key) ?? 0;
-    if (want !== have) problems.push({ kind: 'Vault', message: `counter "${key}" is ${have}, but the documents say ${want}` });
-  }
-}
-
-/** The tag rows (what tag filters use) against the heads' own tag lists. */
-function checkTagRows(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
-  const actual = Buffer.alloc(32);
-  for (const t of ctx.db.prepare('SELECT tag, doc FROM document_tags').iterate() as IterableIterator<{ tag: string; doc: number }>) xorInto(actual, tagRowTerm(ctx.macKey, t.tag, t.doc));
-  if (!macEqual(actual, expected.tagRows)) {
-    const orphans = ctx.db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as { tag: string; doc: number }[];
-    for (const t of orphans) problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
-    if (orphans.length === 0) problems.push({ kind: 'Vault', message: "the tag rows do not match the documents' tags: a tag row was added or removed outside docvault" });
-  }
-  // The copy of updated_at each tag row carries (schema step 5) orders the tag pages: a stale one would list out of order.
-  const stale = ctx.db
-    .prepare('SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.updated_at IS NOT d.updated_at LIMIT 100')
-    .all() as { tag: string; id: string }[];
-  for (const t of stale) problems.push({ kind: 'Vault', message: `tag "${t.tag}" of "${t.id}" carries another update time than its document (tag pages would list it out of order)` });
-}

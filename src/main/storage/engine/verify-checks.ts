@@ -1,0 +1,137 @@
+/**
+ * The checks verify makes of each document, and of the whole vault at the end: a head against its chain
+ * of versions, the vault state and counters against the totals the heads add up to, and the diagnosis of
+ * tag rows that do not match. verify.ts walks the vault and keeps the chunks; these say what is wrong.
+ */
+import { macEqual, setTerm, sha256Hex, xorInto } from '../integrity';
+import type { VerifyProblem } from '../../../shared/types';
+import { decodeState, stateValid } from '../vault-state';
+import { checkHead, checkVersion, tagsOf, type HeadRow, type VersionRowWithContent } from './rows';
+import type { AttachmentVerifier } from './attachments-verify';
+import { isCorruption } from './db';
+import type { ReadContext } from './statements';
+
+/** What the heads say the counters and tag rows must be. */
+export class Expected {
+  readonly counters: Map<string, number>;
+  /** XOR of keyed terms over (tag, doc) pairs: compared with the same over the rows in `document_tags`. */
+  readonly tagRows: Buffer;
+  constructor(counters: [string, number][] = [], tagRows = Buffer.alloc(32)) {
+    this.counters = new Map(counters);
+    this.tagRows = tagRows;
+  }
+  add(key: string, n: number): void {
+    this.counters.set(key, (this.counters.get(key) ?? 0) + n);
+  }
+}
+
+/** A tag row's keyed term: its key and the update time it carries (a stale copy changes the sum too). */
+export function tagRowTerm(macKey: Uint8Array, tag: string, doc: number, updatedAt: number | null): Buffer {
+  return setTerm(macKey, `${doc}\0${tag}\0${updatedAt ?? ''}`, Buffer.alloc(0));
+}
+
+/** One document: its head, its chain of versions with their content, and what it adds to the expected totals. */
+export function checkDocument(
+  ctx: ReadContext,
+  head: HeadRow,
+  rows: VersionRowWithContent[] | undefined,
+  problems: VerifyProblem[],
+  expected: Expected,
+  counted: (n: number) => void,
+  files?: AttachmentVerifier,
+): void {
+  const { id } = head;
+  try {
+    checkHead(ctx.macKey, head);
+  } catch (err) {
+    problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });
+  }
+  if (rows === undefined) return;
+  counted(rows.length);
+  let prev: Buffer | null = null;
+  let prevVersion = 0;
+  let historyBytes = 0;
+  let current: VersionRowWithContent | undefined;
+  for (const row of rows) {
+    try {
+      checkVersion(ctx.macKey, row, prev);
+      if (sha256Hex(row.content) !== row.checksum) problems.push({ kind: 'Checksum', id, version: row.version, message: 'content checksum mismatch' });
+      else if (Buffer.byteLength(row.content, 'utf8') !== row.size) problems.push({ kind: 'Checksum', id, version: row.version, message: 'size mismatch' });
+      // Only a list its tag vouches for is followed to the files.
+      try {
+        files?.checkVersion(row, problems);
+      } catch (err) {
+        if (!isCorruption(err)) throw err;
+        problems.push({ kind: 'Corrupt', id, version: row.version, message: `attachments of "${id}" version ${row.version}: unreadable (${(err as Error).message})` });
+      }
+    } catch (err) {
+      const broken = prev !== null || row.version > 1 ? 'History' : 'Integrity';
+      problems.push({ kind: broken, id, version: row.version, message: (err as Error).message });
+    }
+    if (row.version !== prevVersion + 1)
+      problems.push({ kind: 'History', id, version: row.version, message: `version ${row.version} does not follow the version before it: a version is missing` });
+    prev = row.mac;
+    prevVersion = row.version;
+    historyBytes += row.size;
+    if (row.version === head.version) current = row;
+  }
+  const newest = rows[rows.length - 1]?.version;
+  if (newest !== head.version) problems.push({ kind: 'Head', id, version: head.version, message: `head is at version ${head.version} but version ${newest ?? 'none'} is the newest` });
+  else if (current === undefined || head.version_mac === null || !macEqual(current.mac, head.version_mac) || current.checksum !== head.checksum)
+    problems.push({ kind: 'Head', id, version: head.version, message: 'head does not match its current version' });
+  if (head.trashed_at !== null) {
+    expected.add('trash_documents', 1);
+    return;
+  }
+  expected.add('documents', 1);
+  expected.add('versions', rows.length);
+  expected.add('content_bytes', head.size);
+  expected.add('history_bytes', historyBytes);
+  expected.add(`type:${head.type}`, 1);
+  try {
+    for (const tag of tagsOf(head.tags, id, head.version)) {
+      expected.add(`tag:${tag}`, 1);
+      xorInto(expected.tagRows, tagRowTerm(ctx.macKey, tag, head.doc, head.updated_at));
+    }
+  } catch (err) {
+    problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });
+  }
+}
+
+/** The vault state: its tag, and its accumulator against the one just computed from the heads. */
+export function checkState(ctx: ReadContext, acc: Buffer | undefined, problems: VerifyProblem[]): void {
+  const state = decodeState(ctx.r.vaultState.get());
+  if (state === undefined) {
+    problems.push({ kind: 'Vault', message: 'the vault state is missing or malformed' });
+    return;
+  }
+  if (!stateValid(ctx.macKey, state)) problems.push({ kind: 'Vault', message: 'the vault state tag does not verify: it was altered outside docvault' });
+  if (acc !== undefined && !macEqual(state.acc, acc))
+    problems.push({ kind: 'Vault', message: 'the set of documents does not match the vault state: a document was deleted, added or rolled back to an older version outside docvault' });
+}
+
+/** The running totals against what the heads and versions say. */
+export function checkCounters(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
+  // The 'state' row holds the vault state (checked above), not a total.
+  const stored = new Map((ctx.r.counters.all() as { key: string; n: number }[]).filter((r) => r.key !== 'state').map((r) => [r.key, r.n]));
+  for (const key of ['documents', 'versions', 'content_bytes', 'history_bytes', 'trash_documents']) if (!expected.counters.has(key)) expected.counters.set(key, 0);
+  const keys = new Set([...stored.keys(), ...expected.counters.keys()]);
+  for (const key of keys) {
+    const want = expected.counters.get(key) ?? 0;
+    const have = stored.get(key) ?? 0;
+    if (want !== have) problems.push({ kind: 'Vault', message: `counter "${key}" is ${have}, but the documents say ${want}` });
+  }
+}
+
+/** The tag rows differ from the heads' tag lists: name the rows at fault (a row of no live document, a stale update time), or say so. */
+export function diagnoseTagRows(ctx: ReadContext, problems: VerifyProblem[]): void {
+  const before = problems.length;
+  const orphans = ctx.db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as { tag: string; doc: number }[];
+  for (const t of orphans) problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
+  // The copy of updated_at each tag row carries (schema step 5) orders the tag pages: a stale one would list out of order.
+  const stale = ctx.db
+    .prepare('SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.updated_at IS NOT d.updated_at LIMIT 100')
+    .all() as { tag: string; id: string }[];
+  for (const t of stale) problems.push({ kind: 'Vault', message: `tag "${t.tag}" of "${t.id}" carries another update time than its document (tag pages would list it out of order)` });
+  if (problems.length === before) problems.push({ kind: 'Vault', message: "the tag rows do not match the documents' tags: a tag row was added or removed outside docvault" });
+}

@@ -1,0 +1,97 @@
+/**
+ * verify and the full-text index: a damaged index (a page of its data deleted) and an index that no longer
+ * matches the documents' text are each reported as an `Index` problem naming `search_index`, in one call
+ * and in chunks; `rebuildSearchIndex()` repairs both; a read-only vault says what it could not check.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Vault } from '../../src/main/storage';
+import type { VerifyReport } from '../../src/shared/types';
+import { makeVault } from '../helpers/tmp';
+import { withRawConnection } from '../helpers/tamper';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+function setup(): ReturnType<typeof makeVault> {
+  const made = makeVault();
+  cleanups.push(made.cleanup);
+  made.vault.bulkCreate(Array.from({ length: 200 }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, content: `ledger entry ${i} for the garden budget`, tags: [`t${i % 4}`] })));
+  made.vault.create({ id: 'lone', content: 'a quince marmalade recipe' });
+  return made;
+}
+
+/** Runs verify in chunks of `maxMs` until done; returns the last report. */
+function chunked(v: Vault, maxMs: number): VerifyReport {
+  let from: string | undefined;
+  for (;;) {
+    const r = v.verify(undefined, { maxMs, ...(from !== undefined ? { from } : {}) });
+    if (r.next === undefined) return r;
+    from = r.next;
+  }
+}
+
+const indexProblems = (r: VerifyReport): unknown[] => r.problems.filter((p) => p.kind === 'Index');
+
+describe('verify and the search index', () => {
+  it('a healthy vault: no problem, nothing skipped, in one call and in chunks', () => {
+    const { vault } = setup();
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+    expect(vault.verify().skipped).toBeUndefined();
+    expect(chunked(vault, 0.000001)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('a deleted page of the index data: an Index problem naming search_index; rebuild repairs it', () => {
+    const { vault, path, key } = setup();
+    withRawConnection(path, key, (db) => {
+      // The shadow tables are guarded against SQL writes: only a raw edit (or a disk fault) gets here.
+      db.unsafeMode(true);
+      const n = db.prepare('DELETE FROM search_index_data WHERE id = (SELECT max(id) FROM search_index_data)').run().changes;
+      expect(n).toBe(1);
+    });
+    vault.refresh();
+    const whole = vault.verify();
+    expect(whole.ok).toBe(false);
+    expect(indexProblems(whole)).not.toEqual([]);
+    expect(whole.problems.every((p) => p.kind === 'Index' && p.index === 'search_index' && p.message.includes('search_index'))).toBe(true);
+    const inChunks = chunked(vault, 0.000001);
+    expect(inChunks.ok).toBe(false);
+    expect(indexProblems(inChunks)).not.toEqual([]);
+    expect(inChunks.problems.every((p) => p.kind === 'Index')).toBe(true);
+
+    vault.rebuildSearchIndex();
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+    expect(vault.search({ query: 'quince' }).items.map((h) => h.id)).toEqual(['lone']);
+  });
+
+  it('an index that no longer matches the text (an entry removed): found by the comparison, repaired by rebuild', () => {
+    const { vault, path, key } = setup();
+    withRawConnection(path, key, (db) => {
+      // FTS5's own 'delete' command: the index stays well formed, it just lacks the document.
+      db.prepare(
+        "INSERT INTO search_index (search_index, rowid, title, content) SELECT 'delete', v.vid, v.title, v.content FROM versions v JOIN documents d ON v.vid = d.doc * 16777216 + d.version WHERE d.id = 'lone'",
+      ).run();
+    });
+    vault.refresh();
+    expect(vault.search({ query: 'quince' }).items).toEqual([]);
+    const r = vault.verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/does not match/) })]);
+    vault.rebuildSearchIndex();
+    expect(vault.search({ query: 'quince' }).items.map((h) => h.id)).toEqual(['lone']);
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('read-only: the comparison with the text is skipped and the report says so; rebuild is refused', async () => {
+    const { vault, path, key } = setup();
+    vault.close();
+    const ro = await Vault.open(path, { key: { rawKey: key }, readonly: true });
+    cleanups.push(() => ro.close());
+    const r = ro.verify();
+    expect(r.ok).toBe(true);
+    expect(r.skipped).toMatch(/search index against its text/);
+    expect(() => ro.rebuildSearchIndex()).toThrow(expect.objectContaining({ kind: 'Invalid' }));
+  });
+});
