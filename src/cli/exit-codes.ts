@@ -27,6 +27,10 @@ export const EXIT = {
   readOnly: 10,
   /** The disk is full: nothing was written; free space and try again. */
   diskFull: 11,
+  /** A team vault's server cannot be reached or refused the login: try again later; nothing local is lost. */
+  offline: 12,
+  /** A connection to a team vault's server was refused as insecure (plaintext, or a certificate that does not verify). */
+  insecure: 13,
 } as const;
 
 /** Exit status for each error kind. A `Record` over every kind, so a new kind cannot be forgotten. */
@@ -50,6 +54,8 @@ export const EXIT_CODE_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   Corrupt: EXIT.corrupt,
   ReadOnly: EXIT.readOnly,
   DiskFull: EXIT.diskFull,
+  Offline: EXIT.offline,
+  Insecure: EXIT.insecure,
 };
 
 /** The exit status for an error kind. */
@@ -71,4 +77,6 @@ export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
   [EXIT.corrupt, 'Corrupt: part of the vault file is damaged (unreadable pages)'],
   [EXIT.readOnly, 'ReadOnly: the vault\'s file or file system cannot be written; nothing was written'],
   [EXIT.diskFull, 'DiskFull: the disk is full; nothing was written'],
+  [EXIT.offline, 'Offline: the sync server cannot be reached or refused the login; try again'],
+  [EXIT.insecure, 'Insecure: the sync connection is not TLS-verified (plaintext, wrong CA or host)'],
 ];

@@ -21,6 +21,8 @@ const TITLES: Record<ErrorKind, string> = {
   Corrupt: 'The vault file is damaged',
   ReadOnly: 'The vault cannot be written',
   DiskFull: 'The disk is full',
+  Offline: 'The sync server cannot be reached',
+  Insecure: 'Connection refused as insecure',
 };
 
 const HINTS: Partial<Record<ErrorKind, string>> = {
@@ -34,6 +36,8 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
   Corrupt: 'Part of the vault file cannot be read. Other documents may still open; run Verify, and restore the file from a backup.',
   ReadOnly: 'Its file, folder or disk is read-only. Nothing was written; what was saved before is safe.',
   DiskFull: 'Nothing was written. Free some disk space and save again; what was saved before is safe.',
+  Offline: 'Your documents are safe on this device; sync will try again.',
+  Insecure: 'docvault only syncs over TLS with a certificate it can verify. Check the server address and its CA file.',
 };
 
 /** A short title for an error kind. */

@@ -24,6 +24,10 @@ export const ERROR_KINDS = [
   'Corrupt',
   'ReadOnly',
   'DiskFull',
+  /** A team vault's server cannot be reached (down, network, refused login): retry later; nothing local is lost. */
+  'Offline',
+  /** A connection that would not be private was refused: plaintext, or a certificate that does not verify. */
+  'Insecure',
 ] as const;
 
 /** One of {@link ERROR_KINDS}. */

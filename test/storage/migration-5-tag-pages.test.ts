@@ -6,10 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { MIGRATIONS, SCHEMA_VERSION, Vault } from '../../src/main/storage';
+import { MIGRATIONS, SCHEMA_VERSION, SYNC_STATE_STEP, Vault } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
 import { makeVault } from '../helpers/tmp';
+import { dropSyncState } from '../helpers/sync-state';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -30,6 +31,7 @@ function schema4(): { path: string; key: string } {
   v.close();
   withRawConnection(f.path, f.key, (db: Database.Database) => {
     db.exec('DROP INDEX document_tags_updated; ALTER TABLE document_tags DROP COLUMN updated_at;');
+    dropSyncState(db);
     db.pragma('user_version = 4');
   });
   return f;
@@ -53,9 +55,9 @@ function allPages(v: Vault, query: Parameters<Vault['list']>[0]): string[] {
 }
 
 describe('migration 5: tag pages by update time', () => {
-  it('is the step after search, and the last', () => {
-    expect(MIGRATIONS.at(-1)).toMatchObject({ version: 5 });
-    expect(SCHEMA_VERSION).toBe(5);
+  it('is the step after search, followed only by the sync state step (whose objects schema4() drops too)', () => {
+    expect(MIGRATIONS.slice(4).map((m) => m.version)).toEqual([5, SYNC_STATE_STEP]);
+    expect(SCHEMA_VERSION).toBe(SYNC_STATE_STEP);
   });
 
   it('upgrades a schema-4 vault: every tag row gets its head\'s updated_at, nothing else changes, verify clean', () => {
@@ -72,7 +74,7 @@ describe('migration 5: tag pages by update time', () => {
     const v = Vault.openSync(path, { key: { rawKey: key } });
     cleanups.push(() => v.close());
     withRawConnection(path, key, (db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(rows(db)).toEqual(before);
       expect(staleTagRows(db)).toBe(0);
       expect(db.prepare('SELECT count(*) FROM document_tags WHERE updated_at IS NULL').pluck().get()).toBe(0);

@@ -6,10 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { MIGRATIONS, SCHEMA_VERSION, Vault, migrate } from '../../src/main/storage';
+import { MIGRATIONS, SCHEMA_VERSION, SYNC_STATE_STEP, Vault, migrate } from '../../src/main/storage';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
+import { dropSyncState } from '../helpers/sync-state';
 
 const STEP = MIGRATIONS.find((m) => m.name.startsWith('search:'))?.version ?? NaN;
 const cleanups: (() => void)[] = [];
@@ -34,6 +35,7 @@ function beforeStep(): { path: string; key: string } {
       DROP TABLE search_index; DROP VIEW search_source;
       DROP INDEX document_tags_updated; ALTER TABLE document_tags DROP COLUMN updated_at;
     `);
+    dropSyncState(db);
     db.pragma(`user_version = ${STEP - 1}`);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'search%'").pluck().get()).toBe(0);
   });
@@ -43,9 +45,9 @@ function beforeStep(): { path: string; key: string } {
 describe('migration: search index', () => {
   it('is a step of its own, after the Trash, followed only by the tag pages step', () => {
     expect(STEP).toBeGreaterThan(2);
-    // beforeStep() drops this step's objects and step 5's (tag pages), no others.
-    expect(MIGRATIONS.slice(STEP).map((m) => m.version)).toEqual([5]);
-    expect(SCHEMA_VERSION).toBe(5);
+    // beforeStep() drops this step's objects, step 5's (tag pages) and the sync state step's, no others.
+    expect(MIGRATIONS.slice(STEP).map((m) => m.version)).toEqual([5, SYNC_STATE_STEP]);
+    expect(SCHEMA_VERSION).toBe(SYNC_STATE_STEP);
   });
 
   it('indexes the current version of every live document and nothing else, changing no row', () => {

@@ -8,6 +8,7 @@ import { initCommand } from './init';
 import { lsCommand } from './ls';
 import { putCommand } from './put';
 import { rekeyCommand } from './rekey';
+import { cloneCommand, remoteCommand, syncCommand } from './remote';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 import { searchCommand } from './search';
@@ -36,6 +37,9 @@ export const COMMANDS: readonly Command[] = [
   backupCommand,
   restoreBackupCommand,
   rekeyCommand,
+  remoteCommand,
+  syncCommand,
+  cloneCommand,
 ];
 
 /** The command called `name`, or undefined. */

@@ -1,7 +1,10 @@
 /** The storage engine's public surface. Never imports electron: usable from Node, workers, the CLI and tests. */
 export { Vault, type VaultOptions } from './vault';
 export type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
-export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, resolveKey, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
+export { KDF_PROFILES, DEFAULT_KDF_PROFILE, deriveKey, generateRawKey, parseRawKey, profileOfSalt, resolveKey, wipe, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';
+export { SYNC_STATE_STEP } from './migrations';
+export type { ApplyReport, AttachOptions, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
+export { deriveSyncKeys, openRow, sealCheck, sealRow, verifyCheck, wipeSyncKeys, type SealedPayload, type SealedRow, type SyncKeys } from './sync/seal';

@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { retagV2 } from './migrate-retag';
 import { createSearchIndex } from './search-index';
+import { createSyncState } from './sync/schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -241,7 +242,15 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX document_tags_updated ON document_tags (tag, updated_at, doc);
       `),
   },
+  {
+    version: 6,
+    name: 'team vault sync state: remote, outbox of unpushed versions and tombstones, origins of pulled versions, conflicts',
+    up: createSyncState,
+  },
 ];
+
+/** The schema step that adds the team-vault sync state (its number lives only in the step above). */
+export const SYNC_STATE_STEP = (MIGRATIONS.find((m) => m.up === createSyncState) as Migration).version;
 
 /** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */
 export const VERSION_BITS = 24;

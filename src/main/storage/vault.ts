@@ -45,7 +45,23 @@ import { verifyVault } from './engine/verify';
 import { WalScrubber, walBytes } from './engine/wal-scrub';
 import { VaultFileGuard } from './engine/vault-file';
 import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { wipe, type KeySpec, type ResolvedKey } from './keys';
+import { profileOfSalt, readVaultHeader, wipe, type KeySpec, type ResolvedKey } from './keys';
+import {
+  applyPulled,
+  attachRemote,
+  markPushed,
+  markSynced,
+  readOutbox,
+  syncConflicts,
+  syncState,
+  type ApplyReport,
+  type AttachOptions,
+  type OutboxEntry,
+  type PulledRow,
+  type SyncConflict,
+  type SyncLocalState,
+} from './engine/sync';
+import { deriveSyncKeys, type SyncKeys } from './sync/seal';
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
@@ -490,6 +506,70 @@ export class Vault {
     } catch (err) {
       throw mapSqliteError(err, 'transaction');
     }
+  }
+
+  // ---------------------------------------------------------------- team sync (engine/sync.ts)
+
+  /** Where this vault syncs to, how far it got, what is pending, conflicts and refused rows. */
+  syncState(): SyncLocalState {
+    return this.#op('syncState', () => syncState(this.#read));
+  }
+
+  /** Documents both this device and another changed from the same base, until a new version settles them. */
+  syncConflicts(): SyncConflict[] {
+    return this.#op('syncConflicts', () => syncConflicts(this.#read));
+  }
+
+  /** Attaches the vault to a remote vault (URL without password); the first attach queues everything already here. */
+  attachRemote(opts: AttachOptions): void {
+    this.#op('attachRemote', () => this.#tx((w) => attachRemote(w, opts)));
+  }
+
+  /** The next `limit` versions and tombstones to push, oldest first, in plaintext (sealed by the caller). */
+  syncOutbox(limit: number): OutboxEntry[] {
+    return this.#op('syncOutbox', () => readOutbox(this.#read, limit));
+  }
+
+  /** Removes entries the server has acknowledged from the outbox. */
+  markPushed(entries: readonly Pick<OutboxEntry, 'n' | 'settles' | 'payload'>[]): void {
+    this.#op('markPushed', () => this.#tx((w) => markPushed(w, entries)));
+  }
+
+  /** Applies pulled rows and records `lastSeq`, in one transaction. */
+  applyPulled(rows: readonly PulledRow[], lastSeq: number): ApplyReport {
+    return this.#op('applyPulled', () => {
+      const report = this.#tx((w) => applyPulled(w, rows, lastSeq));
+      for (const id of report.ids) this.#cache.invalidate(id);
+      return report;
+    });
+  }
+
+  /** Records that a sync finished now. */
+  markSynced(): void {
+    this.#op('markSynced', () => this.#tx((w) => markSynced(w)));
+  }
+
+  /**
+   * The keys that seal this vault's rows for remote vault `remoteVault` (32 hex), derived from the vault
+   * key. `Invalid` for a vault without a docvault key (plain, or keyed by stock SQLCipher's own KDF).
+   * The caller wipes them (`wipeSyncKeys`).
+   */
+  syncKeys(remoteVault: string): SyncKeys {
+    this.#conn();
+    const k = this.#key;
+    if (!('rawKey' in k)) throw new DocvaultError('Invalid', 'A team vault needs an encrypted docvault vault (a passphrase or raw key docvault made)');
+    if (!/^[0-9a-f]{32}$/.test(remoteVault)) throw new DocvaultError('Invalid', 'remote vault id: 32 hexadecimal characters');
+    return deriveSyncKeys(k.rawKey, Buffer.from(remoteVault, 'hex'));
+  }
+
+  /**
+   * The vault's KDF salt (hex) when it is keyed by a passphrase through docvault's KDF, else null: a clone
+   * made with the same passphrase and this salt has the same key.
+   */
+  kdfSalt(): string | null {
+    this.#conn();
+    const header = readVaultHeader(this.path);
+    return 'rawKey' in this.#key && profileOfSalt(header) !== undefined ? header.toString('hex') : null;
   }
 
   // ---------------------------------------------------------------- maintenance

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError } from '../../../shared/errors';
 import type { MemoryMode } from '../../../shared/types';
-import { DEFAULT_KDF_PROFILE, KDF_PROFILES, SQLITE_HEADER, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, readVaultHeader, resolveKey, wipe, type KeySpec, type ResolvedKey } from '../keys';
+import { DEFAULT_KDF_PROFILE, KDF_PROFILES, SQLITE_HEADER, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, profileOfSalt, readVaultHeader, resolveKey, wipe, type KeySpec, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { SCHEMA_VERSION, migrate } from '../migrations';
 import { asReadable, asWritable, mapSqliteError, type ReadableDB, type WritableDB } from './db';
@@ -36,6 +36,11 @@ export interface OpenOptions {
    * passes its Electron-ABI build here (node_modules keeps the Node-ABI build for tests and the CLI).
    */
   readonly nativeBinding?: string;
+  /**
+   * With a passphrase, the salt to create the vault with instead of a new one (it names its KDF profile):
+   * a team-vault clone takes the salt of the vault it clones, so the same passphrase gives the same key.
+   */
+  readonly kdfSalt?: Uint8Array;
 }
 
 /** An open, keyed, migrated connection. */
@@ -94,8 +99,10 @@ function tuneReader(db: Database.Database, opts: OpenOptions, encrypted: boolean
 /** Creates a vault file (a passphrase runs the KDF: async). Fails with `AlreadyExists` if anything is at `path`. */
 export async function createVaultFile(path: string, opts: OpenOptions): Promise<Opened> {
   if ('passphrase' in opts.key) {
-    const profile = opts.key.kdfProfile ?? DEFAULT_KDF_PROFILE;
-    const salt = newVaultSalt(profile);
+    const given = opts.kdfSalt === undefined ? undefined : Buffer.from(opts.kdfSalt);
+    const profile = given === undefined ? (opts.key.kdfProfile ?? DEFAULT_KDF_PROFILE) : profileOfSalt(given);
+    if (profile === undefined) throw new DocvaultError('Invalid', 'kdfSalt: not a docvault KDF salt');
+    const salt = given ?? newVaultSalt(profile);
     const params = KDF_PROFILES[profile];
     if (params === undefined) throw new DocvaultError('Invalid', `kdfProfile: unknown profile ${profile}`);
     const key = await deriveKey(opts.key.passphrase, salt, params);

@@ -309,6 +309,53 @@ export class StorageService implements StorageCalls {
     return this.#typed('bulkDelete', a);
   }
 
+  // ---------------------------------------------------------------- team sync (see `Vault`'s Team sync calls)
+
+  /** See `Vault.syncState`. A read. */
+  syncState(...a: Parameters<Vault['syncState']>): Promise<ReturnType<Vault['syncState']>> {
+    return this.#typed('syncState', a);
+  }
+
+  /** See `Vault.syncConflicts`. A read. */
+  syncConflicts(...a: Parameters<Vault['syncConflicts']>): Promise<ReturnType<Vault['syncConflicts']>> {
+    return this.#typed('syncConflicts', a);
+  }
+
+  /** See `Vault.syncOutbox`. A read. */
+  syncOutbox(...a: Parameters<Vault['syncOutbox']>): Promise<ReturnType<Vault['syncOutbox']>> {
+    return this.#typed('syncOutbox', a);
+  }
+
+  /** See `Vault.syncKeys`. A read; the keys cross from the worker as bytes: wipe them with `wipeSyncKeys`. */
+  syncKeys(...a: Parameters<Vault['syncKeys']>): Promise<ReturnType<Vault['syncKeys']>> {
+    return this.#typed('syncKeys', a);
+  }
+
+  /** See `Vault.kdfSalt`. A read. */
+  kdfSalt(...a: Parameters<Vault['kdfSalt']>): Promise<ReturnType<Vault['kdfSalt']>> {
+    return this.#typed('kdfSalt', a);
+  }
+
+  /** See `Vault.attachRemote`. Settles after its group commit. */
+  attachRemote(...a: Parameters<Vault['attachRemote']>): Promise<void> {
+    return this.#typed('attachRemote', a);
+  }
+
+  /** See `Vault.markPushed`. Settles after its group commit. */
+  markPushed(...a: Parameters<Vault['markPushed']>): Promise<void> {
+    return this.#typed('markPushed', a);
+  }
+
+  /** See `Vault.applyPulled`. Settles after its group commit; the documents it changed leave this thread's cache. */
+  applyPulled(...a: Parameters<Vault['applyPulled']>): Promise<ReturnType<Vault['applyPulled']>> {
+    return this.#typed('applyPulled', a);
+  }
+
+  /** See `Vault.markSynced`. Settles after its group commit. */
+  markSynced(...a: Parameters<Vault['markSynced']>): Promise<void> {
+    return this.#typed('markSynced', a);
+  }
+
   /** Runs the writes in one transaction on the writer, all or nothing; results in order. */
   batch<const T extends readonly BatchOp[]>(ops: T): Promise<BatchResults<T>> {
     return this.#call('batch', [ops], undefined) as Promise<BatchResults<T>>;

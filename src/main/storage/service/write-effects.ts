@@ -96,6 +96,17 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
       return b;
     },
   },
+  // Team sync: only sync tables change, but applying pulled rows changes the documents they name.
+  attachRemote: { ids: () => [], committed: (_cache, result) => result },
+  markPushed: { ids: () => [], committed: (_cache, result) => result },
+  markSynced: { ids: () => [], committed: (_cache, result) => result },
+  applyPulled: {
+    ids: (args) => (Array.isArray(args[0]) ? args[0].map((r) => (typeof r === 'object' && r !== null && 'payload' in r ? idOf(r.payload) : '')).filter((id) => id !== '') : []),
+    committed: (cache, result, ids) => {
+      for (const id of new Set([...ids, ...result.ids])) cache.invalidate(id);
+      return result;
+    },
+  },
 };
 
 /** A row with the method's types erased, for calls that arrive as (name, unknown[]) from the wire. */
