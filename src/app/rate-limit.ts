@@ -95,6 +95,9 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
     'vault.changePassphrase': { ratePerSec: 0.2, burst: 3 },
     'backup.create': { ratePerSec: 0.2, burst: 3 },
     'backup.restore': { ratePerSec: 0.2, burst: 3 },
+    // A sync or an attach opens a TLS connection to the database: a person clicks a few times, not hundreds.
+    'sync.now': { ratePerSec: 0.5, burst: 5 },
+    'remote.set': { ratePerSec: 0.2, burst: 5 },
   },
 };
 

@@ -23,6 +23,12 @@ import {
 /** Longest passphrase accepted (characters). The KDF does not care; this only bounds the work. */
 export const PASSPHRASE_MAX_CHARS = 1024;
 
+/** Longest remote URL accepted (characters). */
+export const REMOTE_URL_MAX_CHARS = 2048;
+
+/** Longest `ca` of `remote.set` (PEM text of a few certificates, or a path). */
+export const CA_MAX_CHARS = 64 * 1024;
+
 /** Runs one of the shared validators inside zod, keeping its message and error kind. */
 function check<T>(validator: (value: T) => unknown) {
   return (value: T, ctx: z.RefinementCtx): void => {
@@ -133,6 +139,7 @@ export const INPUT_SCHEMAS = {
     // Fractions of a minute are accepted (tests use a few seconds); the window offers whole minutes.
     autoLockMinutes: z.number().min(SETTING_LIMITS.autoLockMinutes.min).max(SETTING_LIMITS.autoLockMinutes.max).optional(),
     showTicker: z.boolean().optional(),
+    syncSeconds: z.number().int().min(SETTING_LIMITS.syncSeconds.min).max(SETTING_LIMITS.syncSeconds.max).optional(),
   }),
   'app.activity': empty,
   'bench.catalog': empty,
@@ -148,6 +155,13 @@ export const INPUT_SCHEMAS = {
   'backup.create': empty,
   'backup.list': empty,
   'backup.restore': z.strictObject({ name: backupName, passphrase }),
+  'sync.status': empty,
+  'sync.now': empty,
+  'sync.conflicts': empty,
+  'remote.set': z.strictObject({
+    url: z.string().min(1).max(REMOTE_URL_MAX_CHARS).regex(/^postgres(ql)?:\/\//, 'the URL must start with postgresql://'),
+    ca: z.string().min(1).max(CA_MAX_CHARS).optional(),
+  }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

@@ -65,6 +65,11 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'backup.create': () => obj({}),
   'backup.list': () => obj({}),
   'backup.restore': () => obj({ name: 'no-such-backup.dvault', passphrase: PASSPHRASE }),
+  'sync.status': () => obj({}),
+  'sync.now': () => obj({}),
+  'sync.conflicts': () => obj({}),
+  // A port nothing listens on: the fuzzed call fails fast as Offline (or Invalid), never reaches a server.
+  'remote.set': () => obj({ url: 'postgresql://fuzz@127.0.0.1:1/db', ca: '/nonexistent/ca.pem' }),
 };
 
 /** The passphrase of the fuzzed vault. */
