@@ -1,5 +1,8 @@
-/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up and Change passphrase, and its facts. */
+/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up and Change passphrase, its team vault, and its facts. */
 import { useState } from 'react';
+import type { SyncConflict } from '../../shared/team';
+import { TeamVaultSection } from '../team/TeamVaultSection';
+import type { TeamSyncState } from '../team/useTeamSync';
 import { MEMORY_MODE_TEXT, SETTING_LIMITS, type AppSettings } from '../../shared/live';
 import type { SerializedError } from '../../shared/errors';
 import { MEMORY_MODES, type MemoryMode } from '../../shared/types';
@@ -15,6 +18,9 @@ export interface SettingsViewProps {
   readonly onBackup: () => void;
   /** Opens the Change passphrase dialog. */
   readonly onChangePassphrase: () => void;
+  readonly team: TeamSyncState;
+  /** Opens a sync conflict's two versions in the comparison view. */
+  readonly onCompare: (c: SyncConflict) => void;
   readonly onClose: () => void;
 }
 
@@ -24,7 +30,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onChangePassphrase, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onChangePassphrase, team, onCompare, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -112,6 +118,7 @@ export function SettingsView({ settings, update, onBackup, onChangePassphrase, o
           </button>
         </div>
       </fieldset>
+      <TeamVaultSection team={team} syncSeconds={settings.syncSeconds} onSyncSeconds={(syncSeconds) => save({ syncSeconds })} onCompare={onCompare} />
       <VaultFactsList />
     </section>
   );

@@ -19,6 +19,9 @@ import { UndoNotice } from './UndoNotice';
 import { BackupDialog } from './BackupDialog';
 import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { VerifyDialog } from './VerifyDialog';
+import type { SyncConflict } from '../../shared/team';
+import { ConflictCompare } from '../team/ConflictCompare';
+import { useTeamSync } from '../team/useTeamSync';
 
 /** Props of {@link VaultScreen}. */
 export interface VaultScreenProps {
@@ -36,6 +39,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   useActivityReporter();
   // One subscription per window: ticks flow while the top-bar ticker is shown or the Performance view is open.
   const live = useLiveStats(settings.showTicker || panel === 'performance');
+  const team = useTeamSync();
+  const [comparing, setComparing] = useState<(SyncConflict & { remoteVersion: number }) | undefined>(undefined);
   return (
     <div className="app">
       <TopBar
@@ -52,6 +57,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         }}
         onVerify={v.verify}
         onLock={v.lock}
+        sync={team.status}
       />
       <Sidebar
         filters={state.filters}
@@ -90,6 +96,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             update={update}
             onBackup={v.backup}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
+            team={team}
+            onCompare={(c) => c.remoteVersion !== null && setComparing({ ...c, remoteVersion: c.remoteVersion })}
             onClose={() => setPanel('none')}
           />
         ) : state.view === 'trash' ? (
@@ -118,6 +126,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
         />
       )}
+      {comparing !== undefined && <ConflictCompare conflict={comparing} onClose={() => setComparing(undefined)} />}
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (

@@ -1,0 +1,88 @@
+/**
+ * The team-vault state of this window: the sync status (read once, then kept current by `sync.changed`
+ * pushes), the progress of a sync under way, the conflicts to settle, and the actions. Sync now and Attach
+ * go straight to the API, not through the busy overlay: nothing in the window waits on the network.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { Channel, ChannelInputs, ChannelOutputs } from '../../shared/contract';
+import type { SerializedError } from '../../shared/errors';
+import type { SyncConflict, SyncStatus } from '../../shared/team';
+import type { Progress } from '../../shared/types';
+import { CallError, toSerializedError } from '../errors';
+import { useApi, usePushEvents } from '../state';
+
+/** What {@link useTeamSync} gives the window. */
+export interface TeamSyncState {
+  readonly status: SyncStatus | undefined;
+  readonly progress: Progress | undefined;
+  readonly conflicts: readonly SyncConflict[];
+  /** The last action's error (Attach, Sync now), shown beside the buttons. */
+  readonly error: SerializedError | undefined;
+  readonly syncNow: () => void;
+  readonly attach: (url: string, ca: string | undefined) => Promise<boolean>;
+  readonly dismissError: () => void;
+}
+
+/** The team-vault state and actions; one per window (the top bar and Settings share it). */
+export function useTeamSync(): TeamSyncState {
+  const { api } = useApi();
+  const [status, setStatus] = useState<SyncStatus | undefined>(undefined);
+  const [progress, setProgress] = useState<Progress | undefined>(undefined);
+  const [conflicts, setConflicts] = useState<readonly SyncConflict[]>([]);
+  const [error, setError] = useState<SerializedError | undefined>(undefined);
+
+  const invoke = useCallback(
+    async <C extends Channel>(channel: C, input: ChannelInputs[C]): Promise<ChannelOutputs[C]> => {
+      const r = await api.invoke(channel, input);
+      if (!r.ok) throw new CallError(r.error);
+      return r.value;
+    },
+    [api],
+  );
+
+  const conflictCount = status?.conflicts ?? 0;
+  useEffect(() => {
+    invoke('sync.status', {})
+      .then(setStatus)
+      .catch(() => undefined);
+  }, [invoke]);
+  useEffect(() => {
+    if (conflictCount === 0) {
+      setConflicts([]);
+      return;
+    }
+    invoke('sync.conflicts', {})
+      .then(setConflicts)
+      .catch(() => undefined);
+  }, [invoke, conflictCount, status?.lastSync]);
+
+  usePushEvents((e) => {
+    if (e.event === 'sync.changed') {
+      setStatus(e.data);
+      if (!e.data.syncing) setProgress(undefined);
+    } else if (e.event === 'progress' && e.data.op === 'sync.now') setProgress(e.data);
+  });
+
+  const syncNow = useCallback(() => {
+    setError(undefined);
+    invoke('sync.now', {})
+      .catch((err: unknown) => setError(toSerializedError(err)))
+      .finally(() => setProgress(undefined));
+  }, [invoke]);
+
+  const attach = useCallback(
+    async (url: string, ca: string | undefined) => {
+      setError(undefined);
+      try {
+        setStatus(await invoke('remote.set', ca === undefined ? { url } : { url, ca }));
+        return true;
+      } catch (err) {
+        setError(toSerializedError(err));
+        return false;
+      }
+    },
+    [invoke],
+  );
+
+  return { status, progress, conflicts, error, syncNow, attach, dismissError: () => setError(undefined) };
+}
