@@ -26,10 +26,11 @@ export function ago(at: number, now: number): string {
 export function syncBadge(status: SyncStatus | undefined, now: number): SyncBadge | undefined {
   if (status === undefined || status.remote === null) return undefined;
   const last = status.lastSync === null ? 'never synced' : `last sync ${ago(status.lastSync, now)}`;
+  // A failure outranks conflicts (nothing syncs until it is fixed); conflicts outrank pending work.
   if (status.syncing) return { tone: 'busy', label: 'Syncing…', title: `Syncing with ${status.remote}` };
+  if (status.error !== null) return { tone: 'error', label: 'Sync failed', title: `${errorTitle(status.error.kind)}: ${status.error.message} (${last}; retrying)` };
   if (status.conflicts > 0)
     return { tone: 'conflict', label: `${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'}`, title: 'Documents changed here and elsewhere: open Settings → Team vault to compare and settle them' };
-  if (status.error !== null) return { tone: 'error', label: 'Sync failed', title: `${errorTitle(status.error.kind)}: ${status.error.message} (${last}; retrying)` };
   if (status.pending > 0) return { tone: 'pending', label: `${status.pending} to sync`, title: `${status.pending} change${status.pending === 1 ? '' : 's'} not yet on ${status.remote} (${last})` };
   return { tone: 'ok', label: 'Synced', title: `Up to date with ${status.remote} (${last})` };
 }

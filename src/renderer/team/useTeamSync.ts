@@ -61,6 +61,11 @@ export function useTeamSync(): TeamSyncState {
       setStatus(e.data);
       if (!e.data.syncing) setProgress(undefined);
     } else if (e.event === 'progress' && e.data.op === 'sync.now') setProgress(e.data);
+    // A local write adds to what waits to be sent: the count is local, so reading it costs no network.
+    else if (e.event === 'doc.changed' || e.event === 'docs.changed')
+      invoke('sync.status', {})
+        .then(setStatus)
+        .catch(() => undefined);
   });
 
   const syncNow = useCallback(() => {
