@@ -2,6 +2,7 @@
 import { SETTING_LIMITS } from '../../shared/live';
 import type { SyncConflict } from '../../shared/team';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { SafeText } from '../components/SafeText';
 import { errorTitle } from '../errors';
 import { AttachForm } from './AttachForm';
 import { ago, progressText } from './team-model';
@@ -67,7 +68,7 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }
             <ul className="conflicts" aria-label="Conflicts">
               {team.conflicts.map((c) => (
                 <li key={c.id}>
-                  <span className="conflict-id">{c.id}</span>
+                  <SafeText className="conflict-id" text={c.id} />
                   <span className="muted small">
                     {c.remoteVersion === null ? c.reason : `version ${c.localVersion} (here) and ${c.remoteVersion} (other device)`}
                   </span>

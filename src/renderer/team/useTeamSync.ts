@@ -71,7 +71,11 @@ export function useTeamSync(): TeamSyncState {
   const syncNow = useCallback(() => {
     setError(undefined);
     invoke('sync.now', {})
-      .catch((err: unknown) => setError(toSerializedError(err)))
+      .catch((err: unknown) => {
+        // A failed sync lands in the status ("Last error", the badge); only refusals before it ran show here.
+        const e = toSerializedError(err);
+        if (e.kind === 'RateLimited' || e.kind === 'Closed') setError(e);
+      })
       .finally(() => setProgress(undefined));
   }, [invoke]);
 
