@@ -38,8 +38,10 @@ export interface BackendOptions extends StoreOptions {
   readonly channelLimits?: Partial<ChannelLimits>;
   /** Back-off of wrong passphrases; default the process's one ({@link processUnlockThrottle}). */
   readonly unlockThrottle?: UnlockThrottle;
-  /** The team-vault database password from the OS key store (Electron); absent: PGPASSWORD or ~/.pgpass. */
+  /** A team-vault database password from elsewhere (tests); absent: the password store, then PGPASSWORD or ~/.pgpass. */
   readonly remotePassword?: () => Promise<string | undefined>;
+  /** Where team-vault database passwords are kept, per vault (Electron: safeStorage); absent in the web twin. */
+  readonly passwordStore?: KeyStore;
 }
 
 /** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
@@ -100,6 +102,7 @@ export class DocvaultBackend {
       intervalSeconds: () => this.#settings.value.syncSeconds,
       vaultPath: () => this.#path,
       ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
+      ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
     });
     this.#bench = new BenchPanel({
       emit: (e) => this.#emit(e),
@@ -492,7 +495,7 @@ export class DocvaultBackend {
     'sync.status': async () => this.#team.status(),
     'sync.now': async () => this.#team.syncNow(),
     'sync.conflicts': async () => this.#team.conflicts(),
-    'remote.set': async (i) => this.#team.setRemote(i.url, i.ca),
+    'remote.set': async (i) => this.#team.setRemote(i.url, i.ca, i.password),
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

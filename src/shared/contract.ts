@@ -132,8 +132,10 @@ export interface ChannelInputs {
    * Attaches the vault to a team vault on PostgreSQL (`postgresql://user@host/db`, no password: it comes from
    * the OS key store, PGPASSWORD or ~/.pgpass). `ca`: the server's CA as PEM text (the window reads the file
    * the user picks), kept beside the vault as `<vault>.remote-ca.pem`; or an absolute path to a CA file.
+   * `password`: where the app has an OS keychain (`SyncStatus.canKeepPassword`), kept there once the server
+   * accepts it (`Invalid` elsewhere); never stored in clear, logged, or sent back.
    */
-  'remote.set': { readonly url: string; readonly ca?: string };
+  'remote.set': { readonly url: string; readonly ca?: string; readonly password?: string };
 }
 
 /** A backup file in the vault's backups folder. */

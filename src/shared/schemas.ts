@@ -161,6 +161,7 @@ export const INPUT_SCHEMAS = {
   'remote.set': z.strictObject({
     url: z.string().min(1).max(REMOTE_URL_MAX_CHARS).regex(/^postgres(ql)?:\/\//, 'the URL must start with postgresql://'),
     ca: z.string().min(1).max(CA_MAX_CHARS).optional(),
+    password: z.string().min(1).max(PASSPHRASE_MAX_CHARS).optional(),
   }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 

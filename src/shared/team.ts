@@ -22,6 +22,10 @@ export interface SyncStatus {
   readonly error: SerializedError | null;
   /** When the background sync tries next (ms since the epoch), or null when it is off or not attached. */
   readonly nextSync: number | null;
+  /** True when this app can keep the database password in the OS keychain (Electron); else PGPASSWORD / ~/.pgpass. */
+  readonly canKeepPassword: boolean;
+  /** True when a database password for this vault is kept in the OS keychain. Never the password itself. */
+  readonly passwordKept: boolean;
 }
 
 /** What one sync did. */

@@ -35,7 +35,7 @@ describe('team channels without a server', () => {
       await expect(b.channels['sync.conflicts']({})).rejects.toSatisfy((e) => isDocvaultError(e, 'Closed'));
       await b.create('pass phrase');
       await b.channels['doc.create']({ document: { id: 'a', content: 'x' } });
-      expect(await b.channels['sync.status']({})).toEqual({ remote: null, lastSync: null, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null });
+      expect(await b.channels['sync.status']({})).toEqual({ remote: null, lastSync: null, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false });
       expect(await b.channels['sync.conflicts']({})).toEqual([]);
       await expect(b.channels['sync.now']({})).rejects.toSatisfy((e) => isDocvaultError(e, 'Invalid'));
       // The failure is kept for the status until a sync succeeds.
@@ -44,6 +44,8 @@ describe('team channels without a server', () => {
       await expect(b.channels['remote.set']({ url: 'postgresql://u@127.0.0.1:1/db', ca: '-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----' })).rejects.toSatisfy((e) => isDocvaultError(e, 'Invalid'));
       // A password in the URL never reaches the store.
       await expect(b.channels['remote.set']({ url: 'postgresql://u:secret@127.0.0.1:1/db' })).rejects.toSatisfy((e) => e instanceof Error && !e.message.includes('secret') && !JSON.stringify((e as { details?: unknown }).details ?? {}).includes('secret'));
+      // No key store here (the web twin): a typed password is refused rather than kept in clear.
+      await expect(b.channels['remote.set']({ url: 'postgresql://u@127.0.0.1:1/db', password: 'pw' })).rejects.toSatisfy((e) => isDocvaultError(e, 'Invalid'));
       expect((await b.channels['sync.status']({})).remote).toBeNull();
     } finally {
       await b.close();

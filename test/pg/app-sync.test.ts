@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocvaultBackend } from '../../src/app/backend';
 import { PgRemote } from '../../src/app/sync/pg-remote';
 import { cloneVault, syncVault } from '../../src/app/sync/team-sync';
+import type { KeyStore } from '../../src/app/key-store';
 import type { PushEvent } from '../../src/shared/contract';
 import { isDocvaultError } from '../../src/shared/errors';
 import { pgUnavailable, startTestPg, type TestPg } from './server';
@@ -106,4 +107,35 @@ describe.skipIf(why !== undefined)('team vault channels of the app', () => {
       await b.close();
     }
   }, 120_000);
+
+  it('keeps a typed password in the key store only once the server accepts it, and syncs with it', async () => {
+    const kept = new Map<string, string>();
+    const passwordStore: KeyStore = {
+      available: async () => true,
+      has: async (p) => kept.has(p),
+      load: async (p) => kept.get(p),
+      save: async (p, v) => void kept.set(p, v),
+      forget: async (p) => void kept.delete(p),
+    };
+    const saved = process.env['PGPASSWORD'];
+    delete process.env['PGPASSWORD'];
+    const vaultPath = join(dir, 'kept.dvault');
+    const b = new DocvaultBackend({ vaultPath, kdfProfile: 2, passwordStore });
+    try {
+      await b.create('team pass phrase');
+      await b.channels['doc.create']({ document: { id: 'n', content: 'x' } });
+      expect(await b.channels['sync.status']({})).toMatchObject({ canKeepPassword: true, passwordKept: false });
+      const ca = readFileSync(srv.caFile, 'utf8');
+      await expect(b.channels['remote.set']({ url: srv.aliceUrl, ca, password: 'not the password' })).rejects.toSatisfy((e) => isDocvaultError(e, 'Unauthorized'));
+      expect(kept.size).toBe(0);
+      const status = await b.channels['remote.set']({ url: srv.aliceUrl, ca, password: srv.alicePassword });
+      expect(status).toMatchObject({ remote: srv.aliceUrl, passwordKept: true });
+      expect(JSON.stringify(status)).not.toContain(srv.alicePassword);
+      expect(kept.get(vaultPath)).toBe(srv.alicePassword);
+      expect(await b.channels['sync.now']({})).toMatchObject({ pushed: 1 });
+    } finally {
+      await b.close();
+      if (saved !== undefined) process.env['PGPASSWORD'] = saved;
+    }
+  }, 60_000);
 });

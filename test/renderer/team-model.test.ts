@@ -4,7 +4,7 @@ import type { SyncStatus } from '../../src/shared/team';
 import { ago, progressText, syncBadge } from '../../src/renderer/team/team-model';
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
-const base: SyncStatus = { remote: 'postgresql://alice@db/team', lastSync: NOW - 120_000, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null };
+const base: SyncStatus = { remote: 'postgresql://alice@db/team', lastSync: NOW - 120_000, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false };
 
 describe('syncBadge', () => {
   it('is absent while the vault is not attached or the status is unknown', () => {

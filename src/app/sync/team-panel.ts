@@ -12,6 +12,7 @@ import { isAbsolute } from 'node:path';
 import type { PushEvent } from '../../shared/contract';
 import { DocvaultError } from '../../shared/errors';
 import type { SyncConflict, SyncReport, SyncStatus } from '../../shared/team';
+import type { KeyStore } from '../key-store';
 import { SyncScheduler } from './sync-scheduler';
 import { TeamSync, type SyncStore } from './team-sync';
 
@@ -20,8 +21,10 @@ export interface TeamPanelOptions {
   readonly emit: (e: PushEvent) => void;
   /** The background sync period in seconds (the setting); 0 = off. */
   readonly intervalSeconds: () => number;
-  /** A database password from the OS key store; undefined: PGPASSWORD or ~/.pgpass. */
+  /** A database password from elsewhere (tests); else the password store's; else PGPASSWORD or ~/.pgpass. */
   readonly password?: () => Promise<string | undefined>;
+  /** Keeps database passwords per vault path in the OS keychain (Electron); absent: none are kept. */
+  readonly passwordStore?: KeyStore;
   /** Where a pasted CA certificate is kept: `<vault>.remote-ca.pem` beside the vault file. */
   readonly vaultPath: () => string;
 }
@@ -62,7 +65,7 @@ export class TeamPanel {
   async setStore(store: SyncStore | undefined): Promise<void> {
     this.#scheduler.stop();
     this.#store = store;
-    this.#sync = store === undefined ? undefined : new TeamSync(store, this.#opts.password === undefined ? {} : { password: this.#opts.password });
+    this.#sync = store === undefined ? undefined : new TeamSync(store, { password: () => this.#password() });
     if (store !== undefined && (await this.#attached())) this.#scheduler.start();
   }
 
@@ -73,7 +76,21 @@ export class TeamPanel {
 
   /** The status; never touches the network. `Closed` while locked. */
   async status(): Promise<SyncStatus> {
-    return { ...(await this.#open().status()), nextSync: this.#scheduler.nextAt };
+    return this.#statusOf(this.#open());
+  }
+
+  async #statusOf(sync: TeamSync): Promise<SyncStatus> {
+    const ps = this.#opts.passwordStore;
+    const canKeepPassword = ps !== undefined && (await ps.available().catch(() => false));
+    const passwordKept = canKeepPassword && (await ps.has(this.#opts.vaultPath()).catch(() => false));
+    return { ...(await sync.status()), nextSync: this.#scheduler.nextAt, canKeepPassword, passwordKept };
+  }
+
+  /** The database password: the option's, else the one kept for this vault, else undefined (PGPASSWORD, ~/.pgpass). */
+  async #password(): Promise<string | undefined> {
+    const given = await this.#opts.password?.();
+    if (given !== undefined) return given;
+    return this.#opts.passwordStore?.load(this.#opts.vaultPath()).catch(() => undefined);
   }
 
   /** Syncs now (or joins the sync under way); progress as `progress` events with `op: 'sync.now'`. */
@@ -92,8 +109,9 @@ export class TeamPanel {
    * Attaches the vault to `url` (no password in it: the client refuses one there). `ca`: PEM text, kept as
    * `<vault>.remote-ca.pem` (mode 0600) so the CLI can use it too; or an absolute path to a CA file.
    */
-  async setRemote(url: string, ca: string | undefined): Promise<SyncStatus> {
+  async setRemote(url: string, ca: string | undefined, password?: string): Promise<SyncStatus> {
     const sync = this.#open();
+    if (password !== undefined) return this.#withNewPassword(password, () => this.setRemote(url, ca));
     let caFile: string | undefined;
     if (ca !== undefined && ca.trimStart().startsWith('-----BEGIN')) {
       caFile = `${this.#opts.vaultPath()}.remote-ca.pem`;
@@ -106,6 +124,26 @@ export class TeamPanel {
     this.#scheduler.start();
     await this.#announce();
     return this.status();
+  }
+
+  /**
+   * Runs `attach` with `password` kept for this vault, and keeps it only if the attach succeeds (a wrong
+   * password leaves the one kept before, or none).
+   */
+  async #withNewPassword(password: string, attach: () => Promise<SyncStatus>): Promise<SyncStatus> {
+    const ps = this.#opts.passwordStore;
+    if (ps === undefined || !(await ps.available().catch(() => false)))
+      throw new DocvaultError('Invalid', 'This app cannot keep a password safely here (no OS keychain): set PGPASSWORD or a ~/.pgpass line instead');
+    const path = this.#opts.vaultPath();
+    const before = await ps.load(path).catch(() => undefined);
+    await ps.save(path, password);
+    try {
+      return await attach();
+    } catch (err) {
+      if (before === undefined) await ps.forget(path);
+      else await ps.save(path, before);
+      throw err;
+    }
   }
 
   /** Documents with a conflict to settle, each with the two versions to compare. */
@@ -150,7 +188,7 @@ export class TeamPanel {
     const sync = this.#sync;
     if (sync === undefined) return;
     try {
-      this.#opts.emit({ event: 'sync.changed', data: { ...(await sync.status()), nextSync: this.#scheduler.nextAt } });
+      this.#opts.emit({ event: 'sync.changed', data: await this.#statusOf(sync) });
     } catch {
       // Locked between the check and the read: the next unlock announces afresh.
     }

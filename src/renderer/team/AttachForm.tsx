@@ -4,12 +4,16 @@ import { useState } from 'react';
 /** Props of {@link AttachForm}. */
 export interface AttachFormProps {
   readonly initialUrl: string;
-  readonly onAttach: (url: string, ca: string | undefined) => Promise<boolean>;
+  /** The app can keep the database password in the OS keychain (Electron): the form asks for it. */
+  readonly canKeepPassword: boolean;
+  readonly passwordKept: boolean;
+  readonly onAttach: (url: string, ca: string | undefined, password: string | undefined) => Promise<boolean>;
 }
 
 /** The attach form. The CA file is read here and sent as PEM text: the same in Electron and in a browser. */
-export function AttachForm({ initialUrl, onAttach }: AttachFormProps) {
+export function AttachForm({ initialUrl, canKeepPassword, passwordKept, onAttach }: AttachFormProps) {
   const [url, setUrl] = useState(initialUrl);
+  const [password, setPassword] = useState('');
   const [ca, setCa] = useState<{ name: string; pem: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const hasPassword = /^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(url);
@@ -19,7 +23,10 @@ export function AttachForm({ initialUrl, onAttach }: AttachFormProps) {
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
-        void onAttach(url.trim(), ca?.pem).finally(() => setBusy(false));
+        void onAttach(url.trim(), ca?.pem, password === '' ? undefined : password).finally(() => {
+          setBusy(false);
+          setPassword('');
+        });
       }}
     >
       <label>
@@ -44,8 +51,15 @@ export function AttachForm({ initialUrl, onAttach }: AttachFormProps) {
           }}
         />
       </label>
+      {canKeepPassword && (
+        <label>
+          Database password ({passwordKept ? 'one is kept: leave empty to keep it' : 'kept in the system keychain'})
+          <input name="remotePassword" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+      )}
       <p className="muted small">
-        The database password comes from PGPASSWORD or ~/.pgpass on this computer; docvault never stores it in the vault or shows it. Everything sent is sealed with the vault&apos;s key: the server cannot read it.
+        {canKeepPassword ? 'Or leave it empty to use PGPASSWORD or ~/.pgpass. ' : 'The database password comes from PGPASSWORD or ~/.pgpass on this computer. '}
+        docvault never stores it in the vault, logs it or shows it. Everything sent is sealed with the vault&apos;s key: the server cannot read it.
       </p>
       <button type="submit" disabled={busy || url.trim() === '' || hasPassword}>
         {busy ? 'Attaching…' : 'Attach'}

@@ -28,7 +28,7 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }
       {s === undefined ? null : s.remote === null ? (
         <>
           <p className="muted small">Not attached. A team vault syncs this vault through a PostgreSQL database, end-to-end encrypted, with your other computers or a team holding the key.</p>
-          <AttachForm initialUrl="" onAttach={team.attach} />
+          <AttachForm initialUrl="" canKeepPassword={s.canKeepPassword} passwordKept={s.passwordKept} onAttach={team.attach} />
         </>
       ) : (
         <>
@@ -83,7 +83,7 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }
           )}
           <details>
             <summary>Change the server or its CA</summary>
-            <AttachForm initialUrl={s.remote} onAttach={team.attach} />
+            <AttachForm initialUrl={s.remote} canKeepPassword={s.canKeepPassword} passwordKept={s.passwordKept} onAttach={team.attach} />
           </details>
         </>
       )}

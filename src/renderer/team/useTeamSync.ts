@@ -19,7 +19,7 @@ export interface TeamSyncState {
   /** The last action's error (Attach, Sync now), shown beside the buttons. */
   readonly error: SerializedError | undefined;
   readonly syncNow: () => void;
-  readonly attach: (url: string, ca: string | undefined) => Promise<boolean>;
+  readonly attach: (url: string, ca: string | undefined, password: string | undefined) => Promise<boolean>;
   readonly dismissError: () => void;
 }
 
@@ -80,10 +80,10 @@ export function useTeamSync(): TeamSyncState {
   }, [invoke]);
 
   const attach = useCallback(
-    async (url: string, ca: string | undefined) => {
+    async (url: string, ca: string | undefined, password: string | undefined) => {
       setError(undefined);
       try {
-        setStatus(await invoke('remote.set', ca === undefined ? { url } : { url, ca }));
+        setStatus(await invoke('remote.set', { url, ...(ca === undefined ? {} : { ca }), ...(password === undefined ? {} : { password }) }));
         return true;
       } catch (err) {
         setError(toSerializedError(err));
