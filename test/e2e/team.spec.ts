@@ -95,7 +95,7 @@ test('attach with a CA file, then Sync now: counts and the top-bar badge follow'
   await shots(page, 'team-synced');
 });
 
-test('a conflict from a second device is listed and opens in the comparison view on its two versions', async ({ page }) => {
+test('a conflict from a second device is listed, opens in the comparison view on its two versions, and is settled by Keep current', async ({ page }) => {
   const second = await cloneVault(srv.aliceUrl, { path: join(dir, 'laptop.dvault'), key: { passphrase: PASS }, caFile: srv.caFile, password: srv.alicePassword });
   try {
     second.vault.update('plan', { content: 'Start in March.\nBudget: 12k, agreed with Grace.\n' });
@@ -120,6 +120,13 @@ test('a conflict from a second device is listed and opens in the comparison view
   await expect(comparison).toContainText('April');
   await expect(comparison).toContainText('12k');
   await shot(page, 'team-conflict-compare-light');
+  await history.getByRole('button', { name: 'Close' }).last().click();
+  await expect(history).toHaveCount(0);
+  // Keep current: the head written again as a new version, pushed at once; the conflict is settled.
+  await list.getByRole('button', { name: 'Keep current' }).click();
+  await expect(team.getByTestId('sync-conflicts')).toHaveText('0');
+  await expect(page.getByTestId('sync-indicator')).toHaveText('Synced');
+  expect((await twin.call('doc.versions', { id: 'plan' })).length).toBe(4);
 });
 
 test('the server gone: the badge and the section show the error, and the window keeps working', async ({ page }) => {

@@ -87,6 +87,15 @@ describe.skipIf(why !== undefined)('team vault channels of the app', () => {
       expect(new Set([local.content, remote.content])).toEqual(new Set(['from the desktop', 'from the laptop']));
       expect((await b.channels['sync.status']({})).conflicts).toBe(1);
 
+      // Keeping the current version (what the window's "Keep current" does) writes it again as a new version,
+      // which settles the conflict once pushed.
+      const head = await b.channels['doc.get']({ id: 'plan' });
+      const kept = await b.channels['doc.restore']({ id: 'plan', version: head.version, expectedVersion: head.version, comment: 'keeps this version: settles the sync conflict' });
+      expect(kept).toMatchObject({ version: head.version + 1, content: head.content });
+      expect(await b.channels['sync.now']({})).toMatchObject({ pushed: 1 });
+      expect((await b.channels['sync.status']({})).conflicts).toBe(0);
+      expect(await b.channels['sync.conflicts']({})).toEqual([]);
+
       // Server gone: the sync fails as Offline, the status keeps the error, local work goes on.
       srv.kill();
       await expect(b.channels['sync.now']({})).rejects.toSatisfy((e) => isDocvaultError(e, 'Offline'));

@@ -126,7 +126,16 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
         />
       )}
-      {comparing !== undefined && <ConflictCompare conflict={comparing} onClose={() => setComparing(undefined)} />}
+      {comparing !== undefined && (
+        <ConflictCompare
+          conflict={comparing}
+          onClose={() => setComparing(undefined)}
+          onSettled={() => {
+            setComparing(undefined);
+            team.syncNow();
+          }}
+        />
+      )}
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (

@@ -15,10 +15,12 @@ import { useApi } from '../state';
 export interface ConflictCompareProps {
   readonly conflict: SyncConflict & { readonly remoteVersion: number };
   readonly onClose: () => void;
+  /** A version was restored: the conflict is settled here (and everywhere once pushed). */
+  readonly onSettled: () => void;
 }
 
 /** Loads the document, then shows its history on the conflict's pair. */
-export function ConflictCompare({ conflict, onClose }: ConflictCompareProps) {
+export function ConflictCompare({ conflict, onClose, onSettled }: ConflictCompareProps) {
   const { call } = useApi();
   const [doc, setDoc] = useState<Document | undefined>(undefined);
   const [error, setError] = useState<SerializedError | undefined>(undefined);
@@ -29,5 +31,5 @@ export function ConflictCompare({ conflict, onClose }: ConflictCompareProps) {
   }, [call, conflict.id]);
   if (error !== undefined) return <ErrorMessage error={error} onDismiss={onClose} />;
   if (doc === undefined) return null;
-  return <HistoryDialog current={doc} dirty={false} initialCompare={{ left: conflict.localVersion, right: conflict.remoteVersion }} onRestored={onClose} onClose={onClose} />;
+  return <HistoryDialog current={doc} dirty={false} initialCompare={{ left: conflict.localVersion, right: conflict.remoteVersion }} onRestored={onSettled} onClose={onClose} />;
 }

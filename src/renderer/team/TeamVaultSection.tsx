@@ -73,10 +73,13 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }
                     {c.remoteVersion === null ? c.reason : `version ${c.localVersion} (here) and ${c.remoteVersion} (other device)`}
                   </span>
                   {c.remoteVersion !== null && (
-                    <button type="button" onClick={() => onCompare(c)}>
+                    <button type="button" onClick={() => onCompare(c)} title="See both versions side by side, and restore the one to keep">
                       Compare…
                     </button>
                   )}
+                  <button type="button" onClick={() => team.keepCurrent(c.id)} title="Keep the document as it is now: both versions stay in its history">
+                    Keep current
+                  </button>
                 </li>
               ))}
             </ul>

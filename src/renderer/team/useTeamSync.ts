@@ -21,6 +21,8 @@ export interface TeamSyncState {
   readonly syncNow: () => void;
   readonly attach: (url: string, ca: string | undefined, password: string | undefined) => Promise<boolean>;
   readonly dismissError: () => void;
+  /** Settles a conflict by keeping the current version (written again as a new version), then syncs. */
+  readonly keepCurrent: (id: string) => void;
 }
 
 /** The team-vault state and actions; one per window (the top bar and Settings share it). */
@@ -93,5 +95,17 @@ export function useTeamSync(): TeamSyncState {
     [invoke],
   );
 
-  return { status, progress, conflicts, error, syncNow, attach, dismissError: () => setError(undefined) };
+  const keepCurrent = useCallback(
+    (id: string) => {
+      setError(undefined);
+      // The head again, as a new version: it settles the conflict on every device once pushed.
+      invoke('doc.get', { id })
+        .then((head) => invoke('doc.restore', { id, version: head.version, expectedVersion: head.version, comment: 'kept this version: settles the sync conflict' }))
+        .then(syncNow)
+        .catch((err: unknown) => setError(toSerializedError(err)));
+    },
+    [invoke, syncNow],
+  );
+
+  return { status, progress, conflicts, error, syncNow, attach, keepCurrent, dismissError: () => setError(undefined) };
 }
