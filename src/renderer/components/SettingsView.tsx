@@ -1,6 +1,5 @@
 /** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up and Change passphrase, its team vault, and its facts. */
 import { useState } from 'react';
-import type { SyncConflict } from '../../shared/team';
 import { TeamVaultSection } from '../team/TeamVaultSection';
 import type { TeamSyncState } from '../team/useTeamSync';
 import { MEMORY_MODE_TEXT, SETTING_LIMITS, type AppSettings } from '../../shared/live';
@@ -19,8 +18,6 @@ export interface SettingsViewProps {
   /** Opens the Change passphrase dialog. */
   readonly onChangePassphrase: () => void;
   readonly team: TeamSyncState;
-  /** Opens a sync conflict's two versions in the comparison view. */
-  readonly onCompare: (c: SyncConflict) => void;
   readonly onClose: () => void;
 }
 
@@ -30,7 +27,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onChangePassphrase, team, onCompare, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onChangePassphrase, team, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -118,7 +115,7 @@ export function SettingsView({ settings, update, onBackup, onChangePassphrase, t
           </button>
         </div>
       </fieldset>
-      <TeamVaultSection team={team} syncSeconds={settings.syncSeconds} onSyncSeconds={(syncSeconds) => save({ syncSeconds })} onCompare={onCompare} />
+      <TeamVaultSection team={team} syncSeconds={settings.syncSeconds} onSyncSeconds={(syncSeconds) => save({ syncSeconds })} />
       <VaultFactsList />
     </section>
   );

@@ -19,8 +19,6 @@ import { UndoNotice } from './UndoNotice';
 import { BackupDialog } from './BackupDialog';
 import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { VerifyDialog } from './VerifyDialog';
-import type { SyncConflict } from '../../shared/team';
-import { ConflictCompare } from '../team/ConflictCompare';
 import { useTeamSync } from '../team/useTeamSync';
 
 /** Props of {@link VaultScreen}. */
@@ -40,7 +38,6 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   // One subscription per window: ticks flow while the top-bar ticker is shown or the Performance view is open.
   const live = useLiveStats(settings.showTicker || panel === 'performance');
   const team = useTeamSync();
-  const [comparing, setComparing] = useState<(SyncConflict & { remoteVersion: number }) | undefined>(undefined);
   return (
     <div className="app">
       <TopBar
@@ -97,7 +94,6 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             onBackup={v.backup}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
             team={team}
-            onCompare={(c) => c.remoteVersion !== null && setComparing({ ...c, remoteVersion: c.remoteVersion })}
             onClose={() => setPanel('none')}
           />
         ) : state.view === 'trash' ? (
@@ -124,16 +120,6 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             onStatus(s);
           }}
           onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
-        />
-      )}
-      {comparing !== undefined && (
-        <ConflictCompare
-          conflict={comparing}
-          onClose={() => setComparing(undefined)}
-          onSettled={() => {
-            setComparing(undefined);
-            team.syncNow();
-          }}
         />
       )}
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}

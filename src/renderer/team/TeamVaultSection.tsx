@@ -1,10 +1,12 @@
-/** Settings → Team vault: attach to a server, the sync status, Sync now with progress, the period, and the conflicts. */
+/** Settings → Team vault: attach to a server, the sync status, Sync now with progress, the period, and the conflicts (each opens in the comparison view). */
+import { useState } from 'react';
 import { SETTING_LIMITS } from '../../shared/live';
 import type { SyncConflict } from '../../shared/team';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SafeText } from '../components/SafeText';
 import { errorTitle } from '../errors';
 import { AttachForm } from './AttachForm';
+import { ConflictCompare } from './ConflictCompare';
 import { ago, progressText } from './team-model';
 import type { TeamSyncState } from './useTeamSync';
 
@@ -13,13 +15,13 @@ export interface TeamVaultSectionProps {
   readonly team: TeamSyncState;
   readonly syncSeconds: number;
   readonly onSyncSeconds: (seconds: number) => void;
-  /** Opens the comparison of a conflict's two versions. */
-  readonly onCompare: (c: SyncConflict) => void;
 }
 
 /** The Team vault fieldset. */
-export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }: TeamVaultSectionProps) {
+export function TeamVaultSection({ team, syncSeconds, onSyncSeconds }: TeamVaultSectionProps) {
   const s = team.status;
+  // The conflict open in the comparison view (only one with two versions to compare).
+  const [comparing, setComparing] = useState<(SyncConflict & { remoteVersion: number }) | undefined>(undefined);
   const now = Date.now();
   return (
     <fieldset className="team-vault" data-testid="team-vault">
@@ -73,7 +75,7 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }
                     {c.remoteVersion === null ? c.reason : `version ${c.localVersion} (here) and ${c.remoteVersion} (other device)`}
                   </span>
                   {c.remoteVersion !== null && (
-                    <button type="button" onClick={() => onCompare(c)} title="See both versions side by side, and restore the one to keep">
+                    <button type="button" onClick={() => c.remoteVersion !== null && setComparing({ ...c, remoteVersion: c.remoteVersion })} title="See both versions side by side, and restore the one to keep">
                       Compare…
                     </button>
                   )}
@@ -101,6 +103,16 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds, onCompare }
           onBlur={(e) => onSyncSeconds(Number(e.target.value))}
         />
       </label>
+      {comparing !== undefined && (
+        <ConflictCompare
+          conflict={comparing}
+          onClose={() => setComparing(undefined)}
+          onSettled={() => {
+            setComparing(undefined);
+            team.syncNow();
+          }}
+        />
+      )}
     </fieldset>
   );
 }
