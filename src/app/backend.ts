@@ -20,6 +20,7 @@ import type { KeyStore } from './key-store';
 import { LiveStats } from './live-stats';
 import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockThrottle } from './rate-limit';
 import { SETTINGS_FILE, SettingsStore } from './settings';
+import { TeamPanel } from './sync/team-panel';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 
 /** Options of {@link DocvaultBackend}. */
@@ -39,6 +40,10 @@ export interface BackendOptions extends StoreOptions {
   readonly channelLimits?: Partial<ChannelLimits>;
   /** Back-off of wrong passphrases; default the process's one ({@link processUnlockThrottle}). */
   readonly unlockThrottle?: UnlockThrottle;
+  /** A team-vault database password from elsewhere (tests); absent: the password store, then PGPASSWORD or ~/.pgpass. */
+  readonly remotePassword?: () => Promise<string | undefined>;
+  /** Where team-vault database passwords are kept, per vault (Electron: safeStorage); absent in the web twin. */
+  readonly passwordStore?: KeyStore;
 }
 
 /** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
@@ -71,7 +76,7 @@ function externalChangesOf(s: VaultStats): number | undefined {
   return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
 }
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
-const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity']);
+const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'sync.status']);
 
 type Handler<C extends keyof ChannelInputs> = (input: ChannelInputs[C]) => Promise<ChannelOutputs[C]>;
 
@@ -99,6 +104,7 @@ export class DocvaultBackend {
   #failedUnlocks = 0;
   /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
   #refusedUnlocks = 0;
+  readonly #team: TeamPanel;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -115,6 +121,13 @@ export class DocvaultBackend {
     });
     this.#settings = new SettingsStore(opts.appDataDir === undefined ? undefined : join(opts.appDataDir, SETTINGS_FILE));
     this.#idle = new IdleLock({ lock: () => this.lock(), minutes: () => this.#settings.value.autoLockMinutes });
+    this.#team = new TeamPanel({
+      emit: (e) => this.#emit(e),
+      intervalSeconds: () => this.#settings.value.syncSeconds,
+      vaultPath: () => this.#path,
+      ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
+      ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
+    });
     this.#bench = new BenchPanel({
       emit: (e) => this.#emit(e),
       ...(opts.appDataDir === undefined ? {} : { appDataDir: opts.appDataDir }),
@@ -300,6 +313,7 @@ export class DocvaultBackend {
     this.#updateWatch();
     this.#live.setOpen(store !== undefined);
     this.#idle.setUnlocked(store !== undefined);
+    await this.#team.setStore(store);
     const status = await this.status();
     if (announce) this.#emit({ event: 'vault.changed', data: status });
     return status;
@@ -394,6 +408,7 @@ export class DocvaultBackend {
     return this.#serial(async () => {
       const old = this.#store;
       this.#store = undefined;
+      await this.#team.setStore(undefined);
       await old?.close();
       this.#path = path;
       return this.#setStore(undefined);
@@ -407,6 +422,7 @@ export class DocvaultBackend {
       this.#store = undefined;
       this.#live.stop();
       this.#idle.stop();
+      this.#team.stop();
       await this.#bench.cancel();
       await old?.close();
     });
@@ -553,6 +569,7 @@ export class DocvaultBackend {
     'settings.set': async (i) => {
       const next = this.#settings.set(i);
       this.#idle.touch();
+      if (i.syncSeconds !== undefined) this.#team.settingsChanged();
       this.#emit({ event: 'settings.changed', data: next });
       return next;
     },
@@ -572,6 +589,10 @@ export class DocvaultBackend {
     'backup.create': async () => this.backup(),
     'backup.list': async () => listBackups(this.#path),
     'backup.restore': async (i) => this.restoreBackup(i.name, i.passphrase),
+    'sync.status': async () => this.#team.status(),
+    'sync.now': async () => this.#team.syncNow(),
+    'sync.conflicts': async () => this.#team.conflicts(),
+    'remote.set': async (i) => this.#team.setRemote(i.url, i.ca, i.password),
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

@@ -100,6 +100,9 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
     'attachments.chunk': { ratePerSec: 400, burst: 1200 },
     'attachments.read': { ratePerSec: 50, burst: 200 },
     'attachments.begin': { ratePerSec: 20, burst: 100 },
+    // A sync or an attach opens a TLS connection to the database: a person clicks a few times, not hundreds.
+    'sync.now': { ratePerSec: 0.5, burst: 5 },
+    'remote.set': { ratePerSec: 0.2, burst: 5 },
   },
 };
 

@@ -10,12 +10,17 @@ import type { AuditQuery, AuditRecord } from '../shared/audit';
 import type { AttachmentReadOptions, AttachmentStart } from '../shared/attachments';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
+import type { SyncVault } from './sync/team-sync';
 
 /** The engine's calls the app uses. */
 type StoreCall =
   | 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify'
   | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup' | 'auditLog' | 'recordAudit'
-  | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach';
+  | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach'
+  | SyncCall;
+
+/** The engine's team-sync calls (src/app/sync/team-sync.ts runs over them). */
+type SyncCall = keyof SyncVault;
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -86,6 +91,15 @@ class VaultStore implements Store {
   async abortAttachment(uploadId: string) { this.#v.abortAttachment(uploadId); }
   async detach(id: string, name: string, opts?: WriteOptions) { return this.#v.detach(id, name, opts); }
   async close() { this.#v.close(); }
+  async syncState() { return this.#v.syncState(); }
+  async syncConflicts() { return this.#v.syncConflicts(); }
+  async attachRemote(...a: Parameters<Vault['attachRemote']>) { this.#v.attachRemote(...a); }
+  async syncOutbox(...a: Parameters<Vault['syncOutbox']>) { return this.#v.syncOutbox(...a); }
+  async markPushed(...a: Parameters<Vault['markPushed']>) { this.#v.markPushed(...a); }
+  async applyPulled(...a: Parameters<Vault['applyPulled']>) { return this.#v.applyPulled(...a); }
+  async markSynced(...a: Parameters<Vault['markSynced']>) { this.#v.markSynced(...a); }
+  async syncKeys(...a: Parameters<Vault['syncKeys']>) { return this.#v.syncKeys(...a); }
+  async kdfSalt() { return this.#v.kdfSalt(); }
 }
 
 /** The engine options the app's settings choose (memory mode, cache size). */

@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   const backend = new DocvaultBackend({
     vaultPath,
     keyStore,
+    // The team-vault database password, under the same OS keychain protection as remembered keys.
+    passwordStore: new SafeStorageKeyStore(join(userData, 'remote-passwords.json'), safeStorage),
     appDataDir: userData,
     ...(nativeBinding === undefined ? {} : { nativeBinding }),
     ...(testKdfProfile === undefined ? {} : { kdfProfile: testKdfProfile }),

@@ -26,6 +26,7 @@ import type {
 import type { AppSettings, LiveSample, VaultFacts } from './live';
 import type { BenchCatalog, BenchProgress, BenchRequest, BenchRun } from './bench';
 import type { AttachmentInfo, UploadTicket } from './attachments';
+import type { SyncConflict, SyncReport, SyncStatus } from './team';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
 export interface VaultStatus {
@@ -152,6 +153,20 @@ export interface ChannelInputs {
   'attachments.read': { readonly id: string; readonly name: string; readonly version?: number; readonly offset?: number; readonly length?: number };
   /** The document's next version without attachment `name` (history keeps it). */
   'attachments.detach': { readonly id: string; readonly name: string; readonly expectedVersion?: number; readonly comment?: string };
+  /** The team-vault status (remote, last sync, pending, conflicts, last error). Never waits on the network. */
+  'sync.status': Record<string, never>;
+  /** Pushes and pulls now (joins a sync under way); progress as `progress` events with `op: 'sync.now'`. */
+  'sync.now': Record<string, never>;
+  /** Documents changed here and on another device from the same base, each with the two versions to compare. */
+  'sync.conflicts': Record<string, never>;
+  /**
+   * Attaches the vault to a team vault on PostgreSQL (`postgresql://user@host/db`, no password: it comes from
+   * the OS key store, PGPASSWORD or ~/.pgpass). `ca`: the server's CA as PEM text (the window reads the file
+   * the user picks), kept beside the vault as `<vault>.remote-ca.pem`; or an absolute path to a CA file.
+   * `password`: where the app has an OS keychain (`SyncStatus.canKeepPassword`), kept there once the server
+   * accepts it (`Invalid` elsewhere); never stored in clear, logged, or sent back.
+   */
+  'remote.set': { readonly url: string; readonly ca?: string; readonly password?: string };
 }
 
 /** What `attachments.read` returns: a piece of the file, base64 (JSON carries no bytes). */
@@ -241,6 +256,10 @@ export interface ChannelOutputs {
   'attachments.abort': null;
   'attachments.read': AttachmentPiece;
   'attachments.detach': Document;
+  'sync.status': SyncStatus;
+  'sync.now': SyncReport;
+  'sync.conflicts': SyncConflict[];
+  'remote.set': SyncStatus;
 }
 
 /** Name of a request/response channel. */
@@ -294,6 +313,10 @@ export const CHANNELS = [
   'attachments.abort',
   'attachments.read',
   'attachments.detach',
+  'sync.status',
+  'sync.now',
+  'sync.conflicts',
+  'remote.set',
 ] as const satisfies readonly Channel[];
 
 /**
@@ -337,6 +360,8 @@ export interface PushEvents {
   'bench.progress': BenchProgress;
   /** A benchmark run ended (done, cancelled or failed); it is now in `bench.runs`. */
   'bench.done': BenchRun;
+  /** The team-vault status changed (a sync started or ended, the vault was attached, the next sync was scheduled). */
+  'sync.changed': SyncStatus;
   /** The settings changed (in this window or another). */
   'settings.changed': AppSettings;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
@@ -355,7 +380,7 @@ export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search';
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'sync.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

@@ -81,13 +81,15 @@ export interface AppSettings {
   readonly autoLockMinutes: number;
   /** Show the live counts in the top bar (subscribes to ticks while shown). */
   readonly showTicker: boolean;
+  /** Background team-vault sync every this many seconds while unlocked and attached; 0 = off. */
+  readonly syncSeconds: number;
 }
 
 /** Defaults of {@link AppSettings}. */
-export const DEFAULT_SETTINGS: AppSettings = { memoryMode: 'standard', cacheMiB: null, readers: null, autoLockMinutes: 10, showTicker: true };
+export const DEFAULT_SETTINGS: AppSettings = { memoryMode: 'standard', cacheMiB: null, readers: null, autoLockMinutes: 10, showTicker: true, syncSeconds: 60 };
 
 /** Bounds of the numeric settings. */
-export const SETTING_LIMITS = { cacheMiB: { min: 4, max: 4096 }, readers: { min: 1, max: 16 }, autoLockMinutes: { min: 0, max: 24 * 60 } } as const;
+export const SETTING_LIMITS = { cacheMiB: { min: 4, max: 4096 }, readers: { min: 1, max: 16 }, autoLockMinutes: { min: 0, max: 24 * 60 }, syncSeconds: { min: 0, max: 24 * 60 * 60 } } as const;
 
 /** What each memory mode means, for the settings screen. */
 export const MEMORY_MODE_TEXT: Readonly<Record<MemoryMode, string>> = {

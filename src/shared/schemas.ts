@@ -25,6 +25,12 @@ import {
 /** Longest passphrase accepted (characters). The KDF does not care; this only bounds the work. */
 export const PASSPHRASE_MAX_CHARS = 1024;
 
+/** Longest remote URL accepted (characters). */
+export const REMOTE_URL_MAX_CHARS = 2048;
+
+/** Longest `ca` of `remote.set` (PEM text of a few certificates, or a path). */
+export const CA_MAX_CHARS = 64 * 1024;
+
 /** Runs one of the shared validators inside zod, keeping its message and error kind. */
 function check<T>(validator: (value: T) => unknown) {
   return (value: T, ctx: z.RefinementCtx): void => {
@@ -144,6 +150,7 @@ export const INPUT_SCHEMAS = {
     // Fractions of a minute are accepted (tests use a few seconds); the window offers whole minutes.
     autoLockMinutes: z.number().min(SETTING_LIMITS.autoLockMinutes.min).max(SETTING_LIMITS.autoLockMinutes.max).optional(),
     showTicker: z.boolean().optional(),
+    syncSeconds: z.number().int().min(SETTING_LIMITS.syncSeconds.min).max(SETTING_LIMITS.syncSeconds.max).optional(),
   }),
   'app.activity': empty,
   'bench.catalog': empty,
@@ -179,6 +186,14 @@ export const INPUT_SCHEMAS = {
     length: z.number().int().min(1).max(ATTACHMENT_LIMITS.readMaxBytes).optional(),
   }),
   'attachments.detach': z.strictObject({ id, name: attachmentName, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
+  'sync.status': empty,
+  'sync.now': empty,
+  'sync.conflicts': empty,
+  'remote.set': z.strictObject({
+    url: z.string().min(1).max(REMOTE_URL_MAX_CHARS).regex(/^postgres(ql)?:\/\//, 'the URL must start with postgresql://'),
+    ca: z.string().min(1).max(CA_MAX_CHARS).optional(),
+    password: z.string().min(1).max(PASSPHRASE_MAX_CHARS).optional(),
+  }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

@@ -74,6 +74,11 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'attachments.abort': () => obj({ uploadId: 'fuzz-no-such-upload' }),
   'attachments.read': () => obj({ id: 'seed-1', name: 'scan.pdf', version: 1, offset: 0, length: 16 }),
   'attachments.detach': () => obj({ id: 'seed-1', name: 'scan.pdf', expectedVersion: 1 }),
+  'sync.status': () => obj({}),
+  'sync.now': () => obj({}),
+  'sync.conflicts': () => obj({}),
+  // A port nothing listens on: the fuzzed call fails fast as Offline (or Invalid), never reaches a server.
+  'remote.set': () => obj({ url: 'postgresql://fuzz@127.0.0.1:1/db', ca: '/nonexistent/ca.pem' }),
 };
 
 /** The passphrase of the fuzzed vault. */

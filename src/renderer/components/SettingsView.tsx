@@ -1,5 +1,7 @@
-/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up, Restore, Change passphrase and Audit log, and its facts. */
+/** Settings (memory, cache, readers, auto-lock, ticker), the vault's Back up, Restore, Change passphrase and Audit log, its team vault, and its facts. */
 import { useState } from 'react';
+import { TeamVaultSection } from '../team/TeamVaultSection';
+import type { TeamSyncState } from '../team/useTeamSync';
 import { MEMORY_MODE_TEXT, SETTING_LIMITS, type AppSettings } from '../../shared/live';
 import type { SerializedError } from '../../shared/errors';
 import { MEMORY_MODES, type MemoryMode } from '../../shared/types';
@@ -19,6 +21,7 @@ export interface SettingsViewProps {
   readonly onRestore: () => void;
   /** Opens the Audit log view. */
   readonly onAuditLog: () => void;
+  readonly team: TeamSyncState;
   readonly onClose: () => void;
 }
 
@@ -28,7 +31,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onRestore, onChangePassphrase, onAuditLog, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onRestore, onChangePassphrase, onAuditLog, team, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -122,6 +125,7 @@ export function SettingsView({ settings, update, onBackup, onRestore, onChangePa
           </button>
         </div>
       </fieldset>
+      <TeamVaultSection team={team} syncSeconds={settings.syncSeconds} onSyncSeconds={(syncSeconds) => save({ syncSeconds })} />
       <VaultFactsList />
     </section>
   );

@@ -4,6 +4,8 @@ import { PanelButtons, type Panel } from './PanelButtons';
 import { shortcutOf } from '../../shared/shortcuts';
 import { plural } from '../model/vault-screen';
 import { chordHint } from '../shortcut-keys';
+import type { SyncStatus } from '../../shared/team';
+import { SyncIndicator } from '../team/SyncIndicator';
 
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
@@ -18,10 +20,12 @@ export interface TopBarProps {
   readonly onToggleTrash?: () => void;
   readonly onVerify: () => void;
   readonly onLock: () => void;
+  /** The team-vault status (a badge when the vault is attached); the badge opens Settings. */
+  readonly sync?: SyncStatus | undefined;
 }
 
 /** The top bar. */
-export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onLock }: TopBarProps) {
+export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleTrash, onVerify, onLock, sync }: TopBarProps) {
   // A toggle keeps its label (aria-pressed says whether it is on). A panel covers the Trash list: then the
   // Trash button is not pressed, so one button at most shows what fills the pane.
   const trashShown = view === 'trash' && panel === 'none';
@@ -43,6 +47,7 @@ export function TopBar({ path, stats, encrypted, panel, onPanel, view, onToggleT
           {plural(stats.documents, 'document')} · {plural(stats.versions, 'version')} · {(stats.fileBytes / 1024 / 1024).toFixed(1)} MB
         </span>
       )}
+      <SyncIndicator status={sync} onOpen={() => onPanel('settings')} />
       <div className="topbar-actions">
         {onToggleTrash !== undefined && (
           <button type="button" onClick={onToggleTrash} aria-pressed={trashShown} title={trashShown ? 'Back to the documents' : 'Documents you deleted, until you empty the Trash'}>

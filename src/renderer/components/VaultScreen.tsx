@@ -21,6 +21,7 @@ import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { RestoreBackupDialog } from './RestoreBackupDialog';
 import { VerifyDialog } from './VerifyDialog';
 import { AuditView } from '../audit/AuditView';
+import { useTeamSync } from '../team/useTeamSync';
 
 /** Props of {@link VaultScreen}. */
 export interface VaultScreenProps {
@@ -39,6 +40,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
   useActivityReporter();
   // One subscription per window: ticks flow while the top-bar ticker is shown or the Performance view is open.
   const live = useLiveStats(settings.showTicker || panel === 'performance');
+  const team = useTeamSync();
   return (
     <div className="app">
       <TopBar
@@ -55,6 +57,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         }}
         onVerify={v.verify}
         onLock={v.lock}
+        sync={team.status}
       />
       <Sidebar
         filters={state.filters}
@@ -95,6 +98,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             onRestore={() => v.guard(() => setRestoring(true))}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
             onAuditLog={() => setPanel('audit')}
+            team={team}
             onClose={() => setPanel('none')}
           />
         ) : panel === 'audit' ? (

@@ -8,7 +8,8 @@ import { ComparisonView } from '../compare/ComparisonView';
 import { Dialog } from '../components/Dialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ComparePicker } from './ComparePicker';
-import { integrityProblem } from './history-state';
+import { useEffect, useRef } from 'react';
+import { integrityProblem, type HistoryAction } from './history-state';
 import { RestoreDialog } from './RestoreDialog';
 import { useVersionHistory } from './useVersionHistory';
 import { VersionTimeline } from './VersionTimeline';
@@ -22,11 +23,25 @@ export interface HistoryDialogProps {
   readonly dirty: boolean;
   readonly onRestored: (doc: Document, from: number) => void;
   readonly onClose: () => void;
+  /** Opens on the comparison of these two versions (a sync conflict's two sides) instead of the newest. */
+  readonly initialCompare?: { readonly left: number; readonly right: number };
+}
+
+/** Once the timeline is listed, shows the comparison of `pair` (once: the user's later choices stand). */
+function useInitialCompare(listed: boolean, pair: HistoryDialogProps['initialCompare'], dispatch: (a: HistoryAction) => void): void {
+  const done = useRef(false);
+  useEffect(() => {
+    if (!listed || pair === undefined || done.current) return;
+    done.current = true;
+    dispatch({ type: 'select', version: Math.max(pair.left, pair.right) });
+    dispatch({ type: 'compare', left: Math.min(pair.left, pair.right), right: Math.max(pair.left, pair.right) });
+  }, [listed, pair, dispatch]);
 }
 
 /** The history dialog. */
-export function HistoryDialog({ current, dirty, onRestored, onClose }: HistoryDialogProps) {
+export function HistoryDialog({ current, dirty, onRestored, onClose, initialCompare }: HistoryDialogProps) {
   const [s, dispatch] = useVersionHistory(current);
+  useInitialCompare(s.versions !== undefined, initialCompare, dispatch);
   const sel = s.selected;
   const problem = sel === null ? undefined : integrityProblem(s, sel);
   const selDoc = sel === null ? undefined : s.docs.get(sel);

@@ -1,0 +1,43 @@
+/** What the team-vault indicator and section say, from the sync status alone (pure: unit-tested without a browser). */
+import type { Progress } from '../../shared/types';
+import type { SyncStatus } from '../../shared/team';
+import { errorTitle } from '../errors';
+
+/** The indicator's tone: drives its colour and icon. */
+export type SyncTone = 'off' | 'ok' | 'busy' | 'pending' | 'conflict' | 'error';
+
+/** The top bar's sync indicator: a short label, a tone, and a longer tooltip. */
+export interface SyncBadge {
+  readonly tone: SyncTone;
+  readonly label: string;
+  readonly title: string;
+}
+
+/** "just now", "5 min ago", "3 h ago", or a date. */
+export function ago(at: number, now: number): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(at).toLocaleDateString();
+}
+
+/** The indicator for `status` (undefined: no badge, the vault is not attached). */
+export function syncBadge(status: SyncStatus | undefined, now: number): SyncBadge | undefined {
+  if (status === undefined || status.remote === null) return undefined;
+  const last = status.lastSync === null ? 'never synced' : `last sync ${ago(status.lastSync, now)}`;
+  // A failure outranks conflicts (nothing syncs until it is fixed); conflicts outrank pending work.
+  if (status.syncing) return { tone: 'busy', label: 'Syncing…', title: `Syncing with ${status.remote}` };
+  if (status.error !== null) return { tone: 'error', label: 'Sync failed', title: `${errorTitle(status.error.kind)}: ${status.error.message} (${last}; retrying)` };
+  if (status.conflicts > 0)
+    return { tone: 'conflict', label: `${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'}`, title: 'Documents changed here and elsewhere: open Settings → Team vault to compare and settle them' };
+  if (status.pending > 0) return { tone: 'pending', label: `${status.pending} to sync`, title: `${status.pending} change${status.pending === 1 ? '' : 's'} not yet on ${status.remote} (${last})` };
+  return { tone: 'ok', label: 'Synced', title: `Up to date with ${status.remote} (${last})` };
+}
+
+/** The progress line of a sync under way: "Sending 300 of 1,204" / "Receiving 80 of 95". */
+export function progressText(p: Progress | undefined): string | undefined {
+  if (p === undefined) return undefined;
+  const verb = p.phase === 'pull' ? 'Receiving' : 'Sending';
+  return `${verb} ${p.done.toLocaleString()} of ${p.total.toLocaleString()}`;
+}

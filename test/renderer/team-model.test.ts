@@ -1,0 +1,42 @@
+/** The team-vault badge and progress text, from the status alone. */
+import { describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../../src/shared/team';
+import { ago, progressText, syncBadge } from '../../src/renderer/team/team-model';
+
+const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
+const base: SyncStatus = { remote: 'postgresql://alice@db/team', lastSync: NOW - 120_000, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false };
+
+describe('syncBadge', () => {
+  it('is absent while the vault is not attached or the status is unknown', () => {
+    expect(syncBadge(undefined, NOW)).toBeUndefined();
+    expect(syncBadge({ ...base, remote: null }, NOW)).toBeUndefined();
+  });
+
+  it('ranks syncing, then a failure, then conflicts, then pending work, then up to date', () => {
+    const error = { kind: 'Offline' as const, message: 'no route to host' };
+    const all = { ...base, syncing: true, error, conflicts: 2, pending: 5 };
+    expect(syncBadge(all, NOW)).toMatchObject({ tone: 'busy', label: 'Syncing…' });
+    expect(syncBadge({ ...all, syncing: false }, NOW)).toMatchObject({ tone: 'error', label: 'Sync failed' });
+    expect(syncBadge({ ...all, syncing: false }, NOW)?.title).toContain('The sync server cannot be reached: no route to host (last sync 2 min ago; retrying)');
+    expect(syncBadge({ ...all, syncing: false, error: null }, NOW)).toMatchObject({ tone: 'conflict', label: '2 conflicts' });
+    expect(syncBadge({ ...base, conflicts: 1 }, NOW)?.label).toBe('1 conflict');
+    expect(syncBadge({ ...base, pending: 5 }, NOW)).toMatchObject({ tone: 'pending', label: '5 to sync' });
+    expect(syncBadge(base, NOW)).toMatchObject({ tone: 'ok', label: 'Synced', title: 'Up to date with postgresql://alice@db/team (last sync 2 min ago)' });
+    expect(syncBadge({ ...base, lastSync: null, pending: 1 }, NOW)?.title).toContain('never synced');
+  });
+});
+
+describe('ago and progressText', () => {
+  it('says how long ago in words', () => {
+    expect(ago(NOW - 10_000, NOW)).toBe('just now');
+    expect(ago(NOW + 10_000, NOW)).toBe('just now'); // a clock a little ahead is not "in the future"
+    expect(ago(NOW - 5 * 60_000, NOW)).toBe('5 min ago');
+    expect(ago(NOW - 3 * 3_600_000, NOW)).toBe('3 h ago');
+  });
+
+  it('names the phase and the counts', () => {
+    expect(progressText(undefined)).toBeUndefined();
+    expect(progressText({ done: 300, total: 1204, phase: 'push' })).toBe('Sending 300 of 1,204');
+    expect(progressText({ done: 80, total: 95, phase: 'pull' })).toBe('Receiving 80 of 95');
+  });
+});
