@@ -136,6 +136,10 @@ function quote(text: string): string {
  * What FTS5 still rejects (`AND OR`) is reported by the engine, also as `Invalid`.
  */
 export function parseSearchQuery(text: string): ParsedQuery {
+  // SQLite reads the query as a C string: a NUL would cut it short (a phrase left open) — refused, with
+  // the other control characters no one types.
+  const control = /(?![\t\n\r])\p{Cc}/u.exec(text);
+  if (control !== null) throw invalid(`the query must not contain control characters (found U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} at position ${control.index})`);
   const out: string[] = [];
   const terms: SearchTerm[] = [];
   let negate = false;

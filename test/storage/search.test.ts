@@ -124,6 +124,9 @@ describe('search', () => {
       ['?!', /at least one word/],
       ['NOT penicillin', /cannot be read near/],
       ['(penicillin', /cannot be read|ends too soon/],
+      // SQLite reads a query up to a NUL: "pen\0icillin" would reach FTS5 as an open phrase (found by the fuzz suite).
+      ['"pen\u0000icillin"', /control characters \(found U\+0000 at position 4\)/],
+      ['pen\u001bicillin', /control characters/],
     ];
     for (const [q, message] of cases) {
       const err = errorOf(() => vault.search({ query: q }));

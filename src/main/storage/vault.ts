@@ -169,12 +169,14 @@ export class Vault {
     });
     // Uploads a crashed process left behind are dropped once idle past the time-out (a cheap look first:
     // no write lock is taken when there are none).
-    if (this.#write !== undefined && this.#write.sql.get('SELECT 1 FROM attachment_uploads LIMIT 1', true).get() !== undefined) {
+    if (this.#write !== undefined) {
       const w = this.#write;
       try {
-        w.db.transaction(() => this.#attachments.expire(w)).immediate();
+        if (w.sql.get('SELECT 1 FROM attachment_uploads LIMIT 1', true).get() !== undefined) w.db.transaction(() => this.#attachments.expire(w)).immediate();
       } catch {
-        // Another writer holds the lock: the next begin drops them.
+        // Best effort: another writer holds the lock, the disk is full, or a page there is damaged (found by
+        // the tamper suite) — none of it may keep the rest of the vault from opening. The next begin drops
+        // them; verify reports damage.
       }
     }
     this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());

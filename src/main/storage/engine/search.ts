@@ -33,6 +33,7 @@ function queryError(err: unknown): DocvaultError | undefined {
         : `query: the query cannot be read near "${near[1] as string}" (AND, OR and NOT need a word on each side)`,
       { field: 'query' },
     );
+  if (/unterminated string/.test(msg)) return new DocvaultError('Invalid', 'query: a quotation mark is not closed (a phrase is written "like this")', { field: 'query' });
   const col = /no such column: (.*)$/.exec(msg);
   if (col !== null) return new DocvaultError('Invalid', `query: there is no field "${col[1] as string}" (search in title: or content:)`, { field: 'query' });
   if (/unknown special query|fts5:/.test(msg)) return new DocvaultError('Invalid', 'query: the query cannot be read', { field: 'query' });
@@ -157,7 +158,12 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery): SearchPag
   }
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const snippets = snippetsOf(ctx, parsed, page.map((r) => r.rid));
+  let snippets: Map<number, string>;
+  try {
+    snippets = snippetsOf(ctx, parsed, page.map((r) => r.rid));
+  } catch (err) {
+    throw queryError(err) ?? err;
+  }
   const headOf = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc = ?`);
   const items: SearchHit[] = [];
   for (const r of page) {
