@@ -108,8 +108,10 @@ describe('a damaged page of a table the open itself reads', () => {
     const v = Vault.createSync(path, { key: { rawKey: key } });
     for (let i = 0; i < 20; i++) v.create({ id: `doc-${i}`, content: `document ${i} `.repeat(100) });
     v.close();
-    const page = withRawConnection(path, key, (db) => db.prepare("SELECT pageno FROM dbstat WHERE name = 'attachment_uploads'").pluck().get() as number);
-    flipByte(path, (page - 1) * 4096 + 200);
+    // The table and its key's index (the open's look may read either).
+    const pages = withRawConnection(path, key, (db) => db.prepare("SELECT pageno FROM dbstat WHERE name LIKE '%attachment_uploads%'").pluck().all() as number[]);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const page of pages) flipByte(path, (page - 1) * 4096 + 200);
     const damaged = Vault.openSync(path, { key: { rawKey: key } });
     try {
       expect(damaged.get('doc-7').content).toBe('document 7 '.repeat(100));
