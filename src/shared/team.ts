@@ -4,8 +4,8 @@
  */
 import type { SerializedError } from './errors';
 
-/** Where the vault syncs and how it stands. Never carries a password. */
-export interface SyncStatus {
+/** Where the vault syncs and how it stands, as the sync core reports it. Never carries a password. */
+export interface SyncCoreStatus {
   /** The remote URL without its password, or null when the vault is not attached. */
   readonly remote: string | null;
   /** When the last sync finished (ms since the epoch), or null. */
@@ -20,6 +20,10 @@ export interface SyncStatus {
   readonly syncing: boolean;
   /** The last sync's error, until a sync succeeds. */
   readonly error: SerializedError | null;
+}
+
+/** The status the window shows: the core's, and the background sync's and keychain's state. */
+export interface SyncStatus extends SyncCoreStatus {
   /** When the background sync tries next (ms since the epoch), or null when it is off or not attached. */
   readonly nextSync: number | null;
   /** True when this app can keep the database password in the OS keychain (Electron); else PGPASSWORD / ~/.pgpass. */

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { DocvaultError, serializeError, type SerializedError } from '../../shared/errors';
 import type { Progress } from '../../shared/types';
+import type { SyncCoreStatus, SyncReport } from '../../shared/team';
 import {
   KDF_PROFILES,
   Vault,
@@ -39,35 +40,9 @@ export type SyncStore = {
   readonly [K in keyof SyncVault]: (...args: Parameters<SyncVault[K]>) => ReturnType<SyncVault[K]> | Promise<ReturnType<SyncVault[K]>>;
 };
 
-/** What a sync did. */
-export interface SyncReport {
-  /** Rows the server took (versions and tombstones). */
-  readonly pushed: number;
-  /** Rows from other devices applied here. */
-  readonly pulled: number;
-  /** New conflicts (documents changed here and elsewhere from the same base). */
-  readonly conflicts: number;
-  /** Remote rows refused (Integrity): altered on the server, or sealed with another key. */
-  readonly rejected: number;
-}
-
-/** The sync status the window shows. */
-export interface SyncStatus {
-  /** The remote URL (no password), or null when the vault is not attached. */
-  readonly remote: string | null;
-  /** When the last sync finished (ms since the epoch), or null. */
-  readonly lastSync: number | null;
-  /** Versions and tombstones waiting to be pushed. */
-  readonly pending: number;
-  /** Documents with a conflict to settle (see `Vault.syncConflicts`). */
-  readonly conflicts: number;
-  /** Remote rows refused on pull. */
-  readonly rejected: number;
-  /** Whether a sync is running now. */
-  readonly syncing: boolean;
-  /** The last sync's error, until a sync succeeds. */
-  readonly error: SerializedError | null;
-}
+export type { SyncReport } from '../../shared/team';
+/** The sync status the core reports (the window's `SyncStatus` adds the background sync's fields). */
+export type SyncStatus = SyncCoreStatus;
 
 /** Options of a sync. */
 export interface SyncOptions {

@@ -10,6 +10,7 @@
  * same base: the pulled version is appended too (nothing is overwritten; the older one stays in history)
  * and the document is flagged as a conflict until a new version settles it.
  */
+import type { SyncConflict } from '../../../shared/team';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError, assertNever, isDocvaultError } from '../../../shared/errors';
 import { MAX_VERSION, VERSION_BITS, versionKey } from '../migrations';
@@ -41,16 +42,8 @@ export interface SyncLocalState {
   readonly rejected: number;
 }
 
-/** A document both sides changed from the same base. */
-export interface SyncConflict {
-  readonly id: string;
-  /** The local version that was the head when the other device's version arrived. */
-  readonly localVersion: number;
-  /** The local number of the other device's version, or null (a Trash move / purge from elsewhere that was not applied). */
-  readonly remoteVersion: number | null;
-  readonly reason: string;
-  readonly at: number;
-}
+/** A document both sides changed from the same base (the type the window sees too). */
+export type { SyncConflict };
 
 /** One entry of the outbox, ready to seal. */
 export interface OutboxEntry {
