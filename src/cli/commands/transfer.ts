@@ -3,8 +3,8 @@ import { stringOpt, usageError } from '../args';
 import { arg, type Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { toJson } from '../format';
-import { exportVault } from '../transfer/export';
-import { importPath } from '../transfer/import';
+import { exportVault } from '../../app/transfer/export';
+import { importPath } from '../../app/transfer/import';
 
 /** `import`: a folder of Markdown/text files or a docvault JSON export. */
 export const importCommand: Command = {
