@@ -19,6 +19,8 @@ import { LiveStats } from './live-stats';
 import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockThrottle } from './rate-limit';
 import { SETTINGS_FILE, SettingsStore } from './settings';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
+import { TransferJobs } from './transfer/jobs';
+import type { PathPicker } from './transfer/paths';
 
 /** Options of {@link DocvaultBackend}. */
 export interface BackendOptions extends StoreOptions {
@@ -37,6 +39,12 @@ export interface BackendOptions extends StoreOptions {
   readonly channelLimits?: Partial<ChannelLimits>;
   /** Back-off of wrong passphrases; default the process's one ({@link processUnlockThrottle}). */
   readonly unlockThrottle?: UnlockThrottle;
+  /** The system dialog that picks import and export paths (Electron). */
+  readonly pathPicker?: PathPicker;
+  /** Whether import and export take typed paths (the web twin, which has no system dialog). Default false. */
+  readonly typedPaths?: boolean;
+  /** Tests only: an import waits after each committed batch until it is cancelled (see TransferJobs). */
+  readonly holdTransfersForTests?: boolean;
 }
 
 /** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
@@ -51,7 +59,7 @@ function externalChangesOf(s: VaultStats): number | undefined {
   return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
 }
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
-const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity']);
+const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'transfer.info']);
 
 type Handler<C extends keyof ChannelInputs> = (input: ChannelInputs[C]) => Promise<ChannelOutputs[C]>;
 
@@ -75,6 +83,7 @@ export class DocvaultBackend {
   readonly #idle: IdleLock;
   readonly #bench: BenchPanel;
   readonly #unlocks: UnlockThrottle;
+  readonly #transfers: TransferJobs;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -91,6 +100,13 @@ export class DocvaultBackend {
     });
     this.#settings = new SettingsStore(opts.appDataDir === undefined ? undefined : join(opts.appDataDir, SETTINGS_FILE));
     this.#idle = new IdleLock({ lock: () => this.lock(), minutes: () => this.#settings.value.autoLockMinutes });
+    this.#transfers = new TransferJobs({
+      store: () => this.#open(),
+      emit: (e) => this.#emit(e),
+      typedPaths: opts.typedPaths === true,
+      ...(opts.pathPicker === undefined ? {} : { picker: opts.pathPicker }),
+      ...(opts.holdTransfersForTests === true ? { holdAfterBatch: true } : {}),
+    });
     this.#bench = new BenchPanel({
       emit: (e) => this.#emit(e),
       ...(opts.appDataDir === undefined ? {} : { appDataDir: opts.appDataDir }),
@@ -225,6 +241,8 @@ export class DocvaultBackend {
   }
 
   async #setStore(store: Store | undefined): Promise<VaultStatus> {
+    // An import or export runs on the open store: it stops (cleanly, between two documents) before the store goes.
+    if (store !== this.#store) await this.#transfers.stop();
     const old = this.#store;
     this.#store = store;
     this.#externalSeen = 0;
@@ -320,6 +338,7 @@ export class DocvaultBackend {
   /** Switches to another vault file (Open vault… / New vault…): locks the current one first. */
   switchTo(path: string): Promise<VaultStatus> {
     return this.#serial(async () => {
+      await this.#transfers.stop();
       const old = this.#store;
       this.#store = undefined;
       await old?.close();
@@ -331,6 +350,7 @@ export class DocvaultBackend {
   /** Closes the store for good (app quit). */
   async close(): Promise<void> {
     await this.#serial(async () => {
+      await this.#transfers.stop();
       const old = this.#store;
       this.#store = undefined;
       this.#live.stop();
@@ -475,6 +495,14 @@ export class DocvaultBackend {
     'backup.create': async () => this.backup(),
     'backup.list': async () => listBackups(this.#path),
     'backup.restore': async (i) => this.restoreBackup(i.name, i.passphrase),
+    'transfer.info': async () => this.#transfers.info(),
+    'transfer.pick': async (i) => this.#transfers.pick(i.purpose),
+    'transfer.import': async (i) => this.#transfers.startImport(i.source),
+    'transfer.export': async (i) => this.#transfers.startExport(i),
+    'transfer.cancel': async (i) => {
+      this.#transfers.cancel(i.jobId);
+      return null;
+    },
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

@@ -4,13 +4,13 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { StorageService, Vault, resolveKey, type BackupOptions, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
+import { StorageService, Vault, resolveKey, type BackupOptions, type BatchOp, type BatchResults, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { SearchQuery } from '../shared/search';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup';
+type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkCreate' | 'bulkPut' | 'batch' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -63,7 +63,13 @@ class VaultStore implements Store {
   async versions(id: string) { return this.#v.versions(id); }
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
   async restore(id: string, version: number, opts?: WriteOptions) { return this.#v.restore(id, version, opts); }
+  async bulkCreate(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkCreate(inputs, opts); }
   async bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkPut(inputs, opts); }
+  /** The service's `batch` on one thread: the ops in one transaction, all or nothing. */
+  async batch<const T extends readonly BatchOp[]>(ops: T): Promise<BatchResults<T>> {
+    const v = this.#v;
+    return v.transaction(() => ops.map((o) => (v[o.op] as (...a: readonly unknown[]) => unknown).apply(v, o.args))) as BatchResults<T>;
+  }
   async listTrash(query?: TrashQuery) { return this.#v.listTrash(query); }
   async undelete(id: string) { return this.#v.undelete(id); }
   async purge(id: string) { this.#v.purge(id); }

@@ -16,6 +16,7 @@ import { devMode } from './dev-mode';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
 import { SafeStorageKeyStore } from './key-store';
 import { nativeBindingFor } from './native';
+import { electronPathPicker } from './path-picker';
 import { DEFAULT_VAULT_FILE } from '../app/paths';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,9 +70,11 @@ async function main(): Promise<void> {
   const nativeBinding = nativeBindingFor(appRoot);
   if (nativeBinding === undefined) log('no Electron build of better-sqlite3 in .native/; opening a vault will fail (see docs/app.md)');
   const keyStore = new SafeStorageKeyStore(join(userData, 'remembered-keys.json'), safeStorage);
+  let win: BrowserWindow | undefined;
   const backend = new DocvaultBackend({
     vaultPath,
     keyStore,
+    pathPicker: electronPathPicker(dialog, () => win ?? BrowserWindow.getFocusedWindow() ?? undefined),
     appDataDir: userData,
     ...(nativeBinding === undefined ? {} : { nativeBinding }),
     ...(testKdfProfile === undefined ? {} : { kdfProfile: testKdfProfile }),
@@ -87,7 +90,6 @@ async function main(): Promise<void> {
   powerMonitor.on('lock-screen', () => void backend.lock());
   await backend.unlockRemembered();
 
-  let win: BrowserWindow | undefined;
   const createWindow = (): void => {
     const w = new BrowserWindow({
       width: 1200,
@@ -178,6 +180,9 @@ async function main(): Promise<void> {
         { label: 'Open vault…', accelerator: 'CmdOrCtrl+O', click: () => void chooseVault('open') },
         { type: 'separator' },
         ...(['new', 'save', 'search', 'find'] as const).map((c) => menuItem(c)),
+        { type: 'separator' },
+        menuItem('import'),
+        menuItem('export'),
         { type: 'separator' },
         menuItem('lock'),
         { label: 'Forget remembered key', click: () => void backend.forget() },

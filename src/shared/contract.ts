@@ -24,6 +24,7 @@ import type {
 } from './types';
 import type { AppSettings, LiveSample, VaultFacts } from './live';
 import type { BenchCatalog, BenchProgress, BenchRequest, BenchRun } from './bench';
+import type { ExportRequest, PathGrant, PathPurpose, PathRef, TransferInfo, TransferProgress, TransferSummary } from './transfer';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
 export interface VaultStatus {
@@ -121,6 +122,19 @@ export interface ChannelInputs {
    * file as `<vault>.before-restore-<time>`, then opens the restored vault.
    */
   'backup.restore': { readonly name: string; readonly passphrase: string };
+  /** How this window names paths (system dialog or typed), the job under way and the last summary. */
+  'transfer.info': Record<string, never>;
+  /** Opens the system dialog (Electron); null when the user cancels it. `Invalid` where there is none (web twin). */
+  'transfer.pick': { readonly purpose: PathPurpose };
+  /**
+   * Starts importing a folder of Markdown/text files or a docvault JSON export (`docvault-export.jsonl`) as a
+   * job; progress as `transfer.progress`, the end as `transfer.done`. `Conflict` while another job runs.
+   */
+  'transfer.import': { readonly source: PathRef };
+  /** Starts an export job into a new folder inside `target` (see {@link ExportRequest}). */
+  'transfer.export': ExportRequest;
+  /** Stops the job between two documents; its `transfer.done` says what stayed. Unknown or finished: no-op. */
+  'transfer.cancel': { readonly jobId: string };
 }
 
 /** A backup file in the vault's backups folder. */
@@ -190,6 +204,11 @@ export interface ChannelOutputs {
   'backup.create': BackupCreated;
   'backup.list': BackupInfo[];
   'backup.restore': BackupRestored;
+  'transfer.info': TransferInfo;
+  'transfer.pick': PathGrant | null;
+  'transfer.import': { readonly jobId: string };
+  'transfer.export': { readonly jobId: string };
+  'transfer.cancel': null;
 }
 
 /** Name of a request/response channel. */
@@ -235,16 +254,19 @@ export const CHANNELS = [
   'backup.create',
   'backup.list',
   'backup.restore',
+  'transfer.info',
+  'transfer.pick',
+  'transfer.import',
+  'transfer.export',
+  'transfer.cancel',
 ] as const satisfies readonly Channel[];
 
 /**
- * Names kept for channels that later issues add (diff, backup, import/export, benchmark).
+ * Names kept for channels that later issues add (diff, benchmark).
  * Not implemented: a call returns `Invalid` "unknown channel" until they are.
  */
 export const RESERVED_CHANNELS = [
   'doc.diff',
-  'data.import',
-  'data.export',
   'search.query',
 ] as const;
 
@@ -280,6 +302,10 @@ export interface PushEvents {
   'bench.done': BenchRun;
   /** The settings changed (in this window or another). */
   'settings.changed': AppSettings;
+  /** How an import or export job stands (a few times a second at most). */
+  'transfer.progress': TransferProgress;
+  /** An import or export job ended (done, cancelled or failed). */
+  'transfer.done': TransferSummary;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
   'progress': Progress & { readonly op: string };
   /**
@@ -290,13 +316,13 @@ export interface PushEvents {
 }
 
 /** Commands the app menu sends to the focused window. */
-export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search';
+export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search' | 'import' | 'export';
 
 /** Name of a push event. */
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'transfer.progress', 'transfer.done', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

@@ -67,6 +67,15 @@ const backupName = z
   .max(255)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: a backup file name (letters, digits, . _ -), not a path');
 
+/** A path the window names: a grant from the system dialog, or (web twin only) a typed absolute path. */
+const pathRef = z.union([
+  z.strictObject({ grant: z.string().regex(/^[0-9a-f]{32}$/, 'grant: not a path grant') }),
+  // Checked again by the app (absolute, exists, no symbolic link); here only its size and no NUL byte.
+  z.strictObject({ path: z.string().min(1, 'path: type a path').max(4096).refine((p) => !p.includes('\0'), 'path: must not contain a NUL character') }),
+]);
+/** Most documents an export of a selection names one by one. */
+export const EXPORT_MAX_IDS = 10_000;
+
 const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const filters = {
@@ -148,6 +157,16 @@ export const INPUT_SCHEMAS = {
   'backup.create': empty,
   'backup.list': empty,
   'backup.restore': z.strictObject({ name: backupName, passphrase }),
+  'transfer.info': empty,
+  'transfer.pick': z.strictObject({ purpose: z.enum(['importFolder', 'importFile', 'exportFolder']) }),
+  'transfer.import': z.strictObject({ source: pathRef }),
+  'transfer.export': z.strictObject({
+    target: pathRef,
+    format: z.enum(['md', 'json']),
+    versions: z.boolean(),
+    selection: z.strictObject({ ids: z.array(id).min(1).max(EXPORT_MAX_IDS).optional(), ...filters }).optional(),
+  }),
+  'transfer.cancel': z.strictObject({ jobId: z.string().min(1).max(64) }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

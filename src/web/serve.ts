@@ -61,7 +61,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const profileEnv = process.env.DOCVAULT_TEST_KDF_PROFILE;
   const kdfProfile = profileEnv === undefined || profileEnv === '' ? undefined : Number(profileEnv);
   if (kdfProfile !== undefined) process.stderr.write(`docvault: TEST MODE: new vaults use KDF profile ${kdfProfile} (DOCVAULT_TEST_KDF_PROFILE). Do not use for real data.\n`);
-  const backend = new DocvaultBackend({ vaultPath: args.vault, appDataDir: userDataDir(), ...(kdfProfile === undefined ? {} : { kdfProfile }) });
+  // No system dialog in a browser: import and export take typed paths (see src/app/transfer/paths.ts).
+  const backend = new DocvaultBackend({ vaultPath: args.vault, appDataDir: userDataDir(), typedPaths: true, ...(kdfProfile === undefined ? {} : { kdfProfile }) });
   const dir = rendererDir();
   const server = await startWebServer({ backend, port: args.port, ...(dir === undefined ? {} : { rendererDir: dir }), log: (l) => process.stderr.write(`docvault: ${l}\n`) });
   process.stdout.write(`docvault web: ${server.url}\n`);

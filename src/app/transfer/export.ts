@@ -4,11 +4,23 @@
  * file is written under a temporary name and renamed, so a crash never leaves a half-written file behind.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
-import type { Vault } from '../../main/storage';
-import { LIMITS, type Document, type DocumentSummary } from '../../shared/types';
+import { isDocvaultError } from '../../shared/errors';
+import { LIMITS, type Document, type DocumentSummary, type ListPage, type ListQuery, type VersionInfo } from '../../shared/types';
 import { writeFrontMatter } from './front-matter';
 import { EXPORT_FILE, type ExportHeader, type ExportedDocument, type ExportedVersion } from './format';
 import { NameAllocator, inside, safeBaseName } from './names';
+
+/** A value now (the engine, in the CLI) or later (the app's store, in the window's job). */
+type Maybe<T> = T | Promise<T>;
+
+/** The reads an export makes: the engine ({@link Vault}) and the app's store both have them. */
+export interface ExportSource {
+  list(query: ListQuery): Maybe<ListPage>;
+  count(query: Pick<ListQuery, 'type' | 'tag' | 'author'>): Maybe<number>;
+  get(id: string): Maybe<Document>;
+  versions(id: string): Maybe<VersionInfo[]>;
+  getVersion(id: string, version: number): Maybe<Document>;
+}
 
 /** Options of {@link exportVault}. */
 export interface ExportOptions {
@@ -16,8 +28,16 @@ export interface ExportOptions {
   readonly versions: boolean;
   readonly type?: string;
   readonly tag?: string;
-  /** Called every so often with the number of documents written. */
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly author?: string;
+  /** Only these documents (in this order), instead of the filters' selection. */
+  readonly ids?: readonly string[];
+  /** Called after every document with the number written, the total and the document's id. */
+  readonly onProgress?: (done: number, total: number, current: string) => void;
+  /**
+   * Stops between two documents. Every file already written is whole and stays; a JSON export is one
+   * file, so a cancelled one leaves nothing behind.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What an export did. */
@@ -26,6 +46,8 @@ export interface ExportSummary {
   readonly versions: number;
   readonly files: number;
   readonly errors: { readonly id: string; readonly kind: string; readonly message: string }[];
+  /** True when the signal stopped it (see {@link ExportOptions.signal}). */
+  readonly cancelled: boolean;
 }
 
 /** A file written to `path.tmp-<pid>` then renamed over `path`. */
@@ -56,15 +78,23 @@ class AtomicFile {
   }
 }
 
-function* selection(vault: Vault, opts: ExportOptions): Generator<DocumentSummary> {
+function filtersOf(opts: ExportOptions): Pick<ListQuery, 'type' | 'tag' | 'author'> {
+  return { ...(opts.type !== undefined ? { type: opts.type } : {}), ...(opts.tag !== undefined ? { tag: opts.tag } : {}), ...(opts.author !== undefined ? { author: opts.author } : {}) };
+}
+
+async function* selection(vault: ExportSource, opts: ExportOptions): AsyncGenerator<Pick<DocumentSummary, 'id' | 'title'>> {
+  if (opts.ids !== undefined) {
+    // A document of the list that is gone by now is reported by the export loop (NotFound), like any read error.
+    for (const id of opts.ids) yield { id, title: '' };
+    return;
+  }
   let cursor: string | null = null;
   do {
-    const page = vault.list({
+    const page: ListPage = await vault.list({
       sort: 'created',
       order: 'asc',
       limit: LIMITS.listMaxLimit,
-      ...(opts.type !== undefined ? { type: opts.type } : {}),
-      ...(opts.tag !== undefined ? { tag: opts.tag } : {}),
+      ...filtersOf(opts),
       ...(cursor !== null ? { cursor } : {}),
     });
     yield* page.items;
@@ -72,7 +102,7 @@ function* selection(vault: Vault, opts: ExportOptions): Generator<DocumentSummar
   } while (cursor !== null);
 }
 
-function exported(vault: Vault, doc: Document, all: boolean): ExportedDocument {
+async function exported(vault: ExportSource, doc: Document, all: boolean): Promise<ExportedDocument> {
   const asVersion = (d: Document, comment: string | null, createdAt: number): ExportedVersion => ({
     version: d.version,
     title: d.title,
@@ -83,16 +113,20 @@ function exported(vault: Vault, doc: Document, all: boolean): ExportedDocument {
     comment,
     createdAt,
   });
-  const history = vault.versions(doc.id);
+  const history = await vault.versions(doc.id);
   const infos = all ? history : history.slice(-1);
-  const versions = infos.map((info) => asVersion(info.version === doc.version ? doc : vault.getVersion(doc.id, info.version), info.comment, info.createdAt));
+  const versions: ExportedVersion[] = [];
+  for (const info of infos) versions.push(asVersion(info.version === doc.version ? doc : await vault.getVersion(doc.id, info.version), info.comment, info.createdAt));
   return { id: doc.id, createdAt: doc.createdAt, updatedAt: doc.updatedAt, versions };
 }
 
-/** Writes the export into `dir` (created if missing). Per-document read errors (Integrity) are reported, not fatal. */
-export function exportVault(vault: Vault, dir: string, opts: ExportOptions): ExportSummary {
+/**
+ * Writes the export into `dir` (created if missing). Per-document read errors (Integrity, NotFound) are
+ * reported, not fatal.
+ */
+export async function exportVault(vault: ExportSource, dir: string, opts: ExportOptions): Promise<ExportSummary> {
   mkdirSync(dir, { recursive: true });
-  const total = vault.count({ ...(opts.type !== undefined ? { type: opts.type } : {}), ...(opts.tag !== undefined ? { tag: opts.tag } : {}) });
+  const total = opts.ids !== undefined ? opts.ids.length : await vault.count(filtersOf(opts));
   const errors: { id: string; kind: string; message: string }[] = [];
   let count = 0;
   let versions = 0;
@@ -104,18 +138,22 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
       const header: ExportHeader = { format: 'docvault-export', formatVersion: 1, exportedAt: new Date().toISOString(), versions: opts.versions };
       json.write(`${JSON.stringify(header)}\n`);
     }
-    for (const summary of selection(vault, opts)) {
+    for await (const summary of selection(vault, opts)) {
+      if (opts.signal?.aborted === true) break;
       let doc: ExportedDocument;
+      let title = summary.title;
       try {
-        doc = exported(vault, vault.get(summary.id), opts.versions);
+        const current = await vault.get(summary.id);
+        title = current.title;
+        doc = await exported(vault, current, opts.versions);
       } catch (err) {
-        const e = err as { kind?: string; message?: string };
-        errors.push({ id: summary.id, kind: e.kind ?? 'Internal', message: e.message ?? String(err) });
+        if (!isDocvaultError(err)) throw err;
+        errors.push({ id: summary.id, kind: err.kind, message: err.message });
         continue;
       }
       if (json !== undefined) json.write(`${JSON.stringify(doc)}\n`);
       else {
-        const base = safeBaseName(summary.title !== '' ? summary.title : summary.id);
+        const base = safeBaseName(title !== '' ? title : summary.id);
         for (const v of doc.versions) {
           const isCurrent = v === doc.versions[doc.versions.length - 1];
           const name = names.take(isCurrent ? base : `${base}.v${v.version}`, '.md');
@@ -137,9 +175,10 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
       }
       count++;
       versions += doc.versions.length;
-      if (count % 1000 === 0) opts.onProgress?.(count, total);
+      opts.onProgress?.(count, total, summary.id);
     }
-    if (json !== undefined) {
+    if (json !== undefined && opts.signal?.aborted === true) json.abort();
+    else if (json !== undefined) {
       json.commit();
       files++;
     }
@@ -147,6 +186,7 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
     json?.abort();
     throw err;
   }
-  opts.onProgress?.(count, total);
-  return { exported: count, versions, files, errors };
+  const cancelled = opts.signal?.aborted === true;
+  // A cancelled JSON export wrote nothing (its one file was removed): say so in the counts too.
+  return cancelled && json !== undefined ? { exported: 0, versions: 0, files: 0, errors, cancelled } : { exported: count, versions, files, errors, cancelled };
 }

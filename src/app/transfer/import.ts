@@ -8,9 +8,10 @@
 import { createReadStream, lstatSync, readFileSync, readdirSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Vault } from '../../main/storage';
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
-import type { DocumentPatch } from '../../shared/types';
+import type { BulkResult, DocumentInput, DocumentPatch } from '../../shared/types';
 import { validateId } from '../../shared/validation';
 import { readFrontMatter } from './front-matter';
 import type { ExportHeader, ExportedDocument, ExportedVersion } from './format';
@@ -38,15 +39,38 @@ export interface ImportSummary {
   readonly failed: number;
   readonly errors: readonly ImportError[];
   readonly seconds: number;
+  /**
+   * True when the signal stopped it: the batches committed before stay imported (each was whole), the
+   * documents read but not yet written were dropped, and the rest was never read.
+   */
+  readonly cancelled: boolean;
+}
+
+/** Where an import stands: `scanning` reads every file once (ids, duplicates), `writing` commits batches. */
+export interface ImportProgress {
+  readonly phase: 'scanning' | 'writing';
+  /** Files read (scanning) or documents written (writing). */
+  readonly done: number;
+  /** Documents to write, once the scan has counted them; null while unknown (scanning, JSON lines). */
+  readonly total: number | null;
+  /** The file (or `line N`) last read or written. */
+  readonly current: string;
 }
 
 /** Options of {@link importPath}. */
 export interface ImportOptions {
-  readonly onProgress?: (done: number) => void;
+  /** Called after every file read and every batch committed. */
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Stops the import between two documents (see {@link ImportSummary.cancelled}). */
+  readonly signal?: AbortSignal;
+  /** Documents per transaction; default {@link IMPORT_BATCH}. */
+  readonly batchSize?: number;
+  /** Awaited after each committed batch (after its progress report). */
+  readonly afterBatch?: () => Promise<void>;
 }
 
-/** A document to write: its versions in order. */
-interface Pending {
+/** A document to write: its versions in order, and the file(s) or line it came from. */
+export interface PendingDocument {
   readonly source: string;
   readonly id: string;
   readonly versions: readonly ExportedVersion[];
@@ -60,31 +84,95 @@ function errorOf(source: string, id: string | undefined, err: unknown): ImportEr
   return id === undefined ? { source, kind, message } : { source, id, kind, message };
 }
 
-/** Writes documents in transactions of {@link IMPORT_BATCH}, one savepoint each. */
+/**
+ * Where an import writes: the engine itself ({@link vaultImportTarget}, the CLI) or the app's asynchronous
+ * store (the window's import job). Both keep the same promise: a document is written whole or not at all.
+ */
+export interface ImportTarget {
+  /** Files larger than this are reported as `TooLarge` before they are read. */
+  readonly maxContentBytes: number;
+  /** Creates these one-version documents in one transaction: all of them, or none (with each item's outcome). */
+  bulkCreate(inputs: readonly DocumentInput[]): BulkResult<unknown> | Promise<BulkResult<unknown>>;
+  /**
+   * Writes each document with its versions in order, each all or nothing; returns, per document, the
+   * `DocvaultError` that stopped it or undefined when it was written.
+   */
+  writeHistories(docs: readonly PendingDocument[]): readonly unknown[] | Promise<readonly unknown[]>;
+}
+
+/** The engine as an import target: a batch is one transaction, each document a savepoint inside it. */
+export function vaultImportTarget(v: Vault): ImportTarget {
+  return {
+    maxContentBytes: v.maxContentBytes,
+    bulkCreate: (inputs) => v.bulkCreate(inputs),
+    writeHistories(docs) {
+      const out: unknown[] = [];
+      v.transaction(() => {
+        for (const p of docs) {
+          try {
+            // A savepoint: a failure part-way through a document's versions undoes that document only.
+            v.transaction(() => {
+              for (const [i, x] of p.versions.entries()) {
+                const opts = x.comment !== null ? { comment: x.comment } : undefined;
+                if (i === 0) v.create(firstInput(p.id, x), opts);
+                else v.update(p.id, patchOf(x), opts);
+              }
+            });
+            out.push(undefined);
+          } catch (err) {
+            if (!isDocvaultError(err)) throw err;
+            out.push(err);
+          }
+        }
+      });
+      return out;
+    },
+  };
+}
+
+/** The create input of a document's first version. */
+export function firstInput(id: string, x: ExportedVersion): DocumentInput {
+  return { id, content: x.content, title: x.title, type: x.type, tags: x.tags, metadata: x.metadata };
+}
+
+/** The patch that turns the previous version into `x`. */
+export function patchOf(x: ExportedVersion): DocumentPatch {
+  return { content: x.content, title: x.title, type: x.type, tags: x.tags, metadata: x.metadata };
+}
+
+/** Writes documents in batches (one transaction each, see {@link ImportTarget}). */
 class BatchWriter {
-  readonly #vault: Vault;
+  readonly #target: ImportTarget;
   readonly #errors: ImportError[];
-  readonly #onProgress: ((done: number) => void) | undefined;
-  #batch: Pending[] = [];
+  readonly #size: number;
+  readonly #onWritten: (last: string) => Promise<void>;
+  #batch: PendingDocument[] = [];
   imported = 0;
   versions = 0;
 
-  constructor(vault: Vault, errors: ImportError[], onProgress: ((done: number) => void) | undefined) {
-    this.#vault = vault;
+  constructor(target: ImportTarget, errors: ImportError[], size: number, onWritten: (last: string) => Promise<void>) {
+    this.#target = target;
     this.#errors = errors;
-    this.#onProgress = onProgress;
+    this.#size = size;
+    this.#onWritten = onWritten;
   }
 
-  add(p: Pending): void {
+  async add(p: PendingDocument): Promise<void> {
     this.#batch.push(p);
-    if (this.#batch.length >= IMPORT_BATCH) this.flush();
+    if (this.#batch.length >= this.#size) await this.flush();
   }
 
-  flush(): void {
+  /** Forgets the documents not yet written (a cancelled import): they were never part of a transaction. */
+  drop(): number {
+    const n = this.#batch.length;
+    this.#batch = [];
+    return n;
+  }
+
+  async flush(): Promise<void> {
     const batch = this.#batch;
     this.#batch = [];
     if (batch.length === 0) return;
-    const v = this.#vault;
     let done = 0;
     let versions = 0;
     const failed: ImportError[] = [];
@@ -93,56 +181,34 @@ class BatchWriter {
     if (batch.every((p) => p.versions.length === 1)) {
       let todo = batch;
       while (todo.length > 0) {
-        const inputs = todo.map((p) => {
-          const x = p.versions[0] as ExportedVersion;
-          return { id: p.id, content: x.content, title: x.title, type: x.type, tags: x.tags, metadata: x.metadata };
-        });
-        const r = v.bulkCreate(inputs);
+        const r = await this.#target.bulkCreate(todo.map((p) => firstInput(p.id, p.versions[0] as ExportedVersion)));
         if (r.committed) {
           done += todo.length;
           versions += todo.length;
           break;
         }
-        const retry: Pending[] = [];
+        const retry: PendingDocument[] = [];
         r.items.forEach((item, i) => {
-          const p = todo[i] as Pending;
+          const p = todo[i] as PendingDocument;
           if (item.status === 'error') failed.push({ source: p.source, id: p.id, kind: item.error.kind, message: item.error.message });
           else retry.push(p);
         });
         todo = retry;
       }
-      this.#finish(done, versions, failed);
-      return;
-    }
-    v.transaction(() => {
-      for (const p of batch) {
-        try {
-          // A savepoint: a failure part-way through a document's versions undoes that document only.
-          v.transaction(() => {
-            const [first, ...rest] = p.versions;
-            if (first === undefined) throw new DocvaultError('Invalid', 'no versions');
-            v.create({ id: p.id, content: first.content, title: first.title, type: first.type, tags: first.tags, metadata: first.metadata }, first.comment !== null ? { comment: first.comment } : undefined);
-            for (const x of rest) {
-              const patch: DocumentPatch = { content: x.content, title: x.title, type: x.type, tags: x.tags, metadata: x.metadata };
-              v.update(p.id, patch, x.comment !== null ? { comment: x.comment } : undefined);
-            }
-          });
+    } else {
+      const outcomes = await this.#target.writeHistories(batch);
+      batch.forEach((p, i) => {
+        const err = outcomes[i];
+        if (err === undefined) {
           done++;
           versions += p.versions.length;
-        } catch (err) {
-          if (!isDocvaultError(err)) throw err;
-          failed.push(errorOf(p.source, p.id, err));
-        }
-      }
-    });
-    this.#finish(done, versions, failed);
-  }
-
-  #finish(done: number, versions: number, failed: readonly ImportError[]): void {
+        } else failed.push(errorOf(p.source, p.id, err));
+      });
+    }
     this.#errors.push(...failed);
     this.imported += done;
     this.versions += versions;
-    this.#onProgress?.(this.imported);
+    await this.#onWritten(batch[batch.length - 1]?.source ?? '');
   }
 }
 
@@ -180,14 +246,33 @@ function idFromPath(rel: string): string {
   return rel.replace(TEXT_FILES, '');
 }
 
+/** One import under way: where it writes, what went wrong, how far it got, whether to stop. */
+interface Run {
+  readonly target: ImportTarget;
+  readonly writer: BatchWriter;
+  readonly errors: ImportError[];
+  readonly signal: AbortSignal | undefined;
+  readonly progress: (p: ImportProgress) => void;
+  /** Documents known to be written in the end (after the scan of a folder); null while unknown. */
+  total: number | null;
+}
+
+/** Files read between two turns of the event loop (the app serves its windows while a job scans). */
+const FILES_PER_TURN = 64;
+
 /** Imports a folder of Markdown/text files. Files of one id with distinct `version`s are replayed as its versions. */
-function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: ImportError[]): void {
+async function importFolder(run: Run, root: string): Promise<void> {
+  const { errors } = run;
   // Pass 1: ids and versions only (one file in memory at a time), so duplicates are found before writing.
   const byId = new Map<string, { rel: string; path: string; st: Stats; version: number | undefined; parsed?: ReturnType<typeof readFrontMatter> }[]>();
   let kept = 0;
+  let read = 0;
   for (const f of walk(root, root, errors)) {
+    if (run.signal?.aborted === true) return;
+    if (++read % FILES_PER_TURN === 0) await nextTurn();
+    run.progress({ phase: 'scanning', done: read, total: null, current: f.rel });
     try {
-      const parsed = readFrontMatter(readTextFile(f.path, f.st, vault.maxContentBytes).text);
+      const parsed = readFrontMatter(readTextFile(f.path, f.st, run.target.maxContentBytes).text);
       const { front } = parsed;
       const id = validateId(front.id ?? idFromPath(f.rel));
       const version = typeof front.metadata['version'] === 'number' ? (front.metadata['version'] as number) : undefined;
@@ -201,17 +286,21 @@ function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: I
       errors.push(errorOf(f.rel, undefined, err));
     }
   }
+  run.total = byId.size;
+  run.progress({ phase: 'writing', done: 0, total: run.total, current: '' });
   // Pass 2: read again and write, in batches.
   for (const [id, files] of byId) {
+    if (run.signal?.aborted === true) return;
     if (files.length > 1 && (files.some((f) => f.version === undefined) || new Set(files.map((f) => f.version)).size !== files.length)) {
       for (const f of files)
         errors.push({ source: f.rel, id, kind: 'AlreadyExists', message: `duplicate id "${id}" (also in ${files.filter((g) => g !== f).map((g) => g.rel).join(', ')})` });
+      run.total--;
       continue;
     }
     files.sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
     try {
       const versions = files.map((f): ExportedVersion => {
-        const { front, body } = f.parsed ?? readFrontMatter(readTextFile(f.path, f.st, vault.maxContentBytes).text);
+        const { front, body } = f.parsed ?? readFrontMatter(readTextFile(f.path, f.st, run.target.maxContentBytes).text);
         const { version: _v, comment, created: _c, updated: _u, ...metadata } = front.metadata;
         return {
           version: f.version ?? 1,
@@ -224,10 +313,11 @@ function importFolder(vault: Vault, root: string, writer: BatchWriter, errors: I
           createdAt: 0,
         };
       });
-      writer.add({ source: files.map((f) => f.rel).join(', '), id, versions });
+      await run.writer.add({ source: files.map((f) => f.rel).join(', '), id, versions });
     } catch (err) {
       if (!isDocvaultError(err)) throw err;
       errors.push(errorOf(files[0]?.rel ?? id, id, err));
+      run.total--;
     }
   }
 }
@@ -239,51 +329,77 @@ function isExportedVersion(v: unknown): v is ExportedVersion {
 }
 
 /** Imports a JSON Lines export, one line at a time. */
-async function importJsonLines(path: string, writer: BatchWriter, errors: ImportError[]): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+async function importJsonLines(run: Run, path: string): Promise<void> {
+  const { errors } = run;
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const seen = new Set<string>();
   let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      if (n === 1) throw new DocvaultError('Invalid', `${path}: not a docvault export (line 1 is not JSON)`);
-      errors.push({ source: `line ${n}`, kind: 'Invalid', message: 'not valid JSON' });
-      continue;
+  try {
+    for await (const line of lines) {
+      if (run.signal?.aborted === true) return;
+      n++;
+      if (line.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        if (n === 1) throw new DocvaultError('Invalid', `${path}: not a docvault export (line 1 is not JSON)`);
+        errors.push({ source: `line ${n}`, kind: 'Invalid', message: 'not valid JSON' });
+        continue;
+      }
+      if (n === 1) {
+        const h = value as Partial<ExportHeader>;
+        if (h.format !== 'docvault-export') throw new DocvaultError('Invalid', `${path}: not a docvault export (no header line)`);
+        if (h.formatVersion !== 1) throw new DocvaultError('Invalid', `${path}: export format version ${String(h.formatVersion)} is not known to this docvault`);
+        continue;
+      }
+      const d = value as Partial<ExportedDocument>;
+      run.progress({ phase: 'scanning', done: n - 1, total: null, current: `line ${n}` });
+      try {
+        const id = validateId(d.id);
+        if (!Array.isArray(d.versions) || d.versions.length === 0 || !d.versions.every(isExportedVersion))
+          throw new DocvaultError('Invalid', 'versions: must be a non-empty list of { title, type, tags, metadata, content, comment }');
+        if (seen.has(id)) throw new DocvaultError('AlreadyExists', `duplicate id "${id}" in the export`);
+        seen.add(id);
+        await run.writer.add({ source: `line ${n}`, id, versions: d.versions });
+      } catch (err) {
+        if (!isDocvaultError(err)) throw err;
+        errors.push(errorOf(`line ${n}`, typeof d.id === 'string' ? d.id : undefined, err));
+      }
     }
-    if (n === 1) {
-      const h = value as Partial<ExportHeader>;
-      if (h.format !== 'docvault-export') throw new DocvaultError('Invalid', `${path}: not a docvault export (no header line)`);
-      if (h.formatVersion !== 1) throw new DocvaultError('Invalid', `${path}: export format version ${String(h.formatVersion)} is not known to this docvault`);
-      continue;
-    }
-    const d = value as Partial<ExportedDocument>;
-    try {
-      const id = validateId(d.id);
-      if (!Array.isArray(d.versions) || d.versions.length === 0 || !d.versions.every(isExportedVersion))
-        throw new DocvaultError('Invalid', 'versions: must be a non-empty list of { title, type, tags, metadata, content, comment }');
-      if (seen.has(id)) throw new DocvaultError('AlreadyExists', `duplicate id "${id}" in the export`);
-      seen.add(id);
-      writer.add({ source: `line ${n}`, id, versions: d.versions });
-    } catch (err) {
-      if (!isDocvaultError(err)) throw err;
-      errors.push(errorOf(`line ${n}`, typeof d.id === 'string' ? d.id : undefined, err));
-    }
+  } finally {
+    // A cancelled or failed import closes the file now, not when the stream is collected.
+    lines.close();
+    input.destroy();
   }
 }
 
-/** Imports `path`: a folder of Markdown/text files, or a `.jsonl` docvault export. */
-export async function importPath(vault: Vault, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
+/**
+ * Imports `path`: a folder of Markdown/text files, or a `.jsonl` docvault export. The CLI passes the engine
+ * ({@link vaultImportTarget}); the window's job passes the app's store. Cancelled through `opts.signal`.
+ */
+export async function importPath(target: ImportTarget, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   const t0 = performance.now();
   const st = lstatSync(path);
   const errors: ImportError[] = [];
-  const writer = new BatchWriter(vault, errors, opts.onProgress);
-  if (st.isDirectory()) importFolder(vault, path, writer, errors);
-  else if (st.isFile()) await importJsonLines(path, writer, errors);
+  const progress = opts.onProgress ?? (() => {});
+  const run: Run = {
+    target,
+    errors,
+    signal: opts.signal,
+    progress,
+    total: null,
+    writer: new BatchWriter(target, errors, Math.max(1, opts.batchSize ?? IMPORT_BATCH), async (last) => {
+      progress({ phase: 'writing', done: run.writer.imported, total: run.total, current: last });
+      await opts.afterBatch?.();
+    }),
+  };
+  if (st.isDirectory()) await importFolder(run, path);
+  else if (st.isFile()) await importJsonLines(run, path);
   else throw new DocvaultError('Invalid', `${path}: not a folder or a file`);
-  writer.flush();
-  return { imported: writer.imported, versions: writer.versions, failed: errors.length, errors, seconds: (performance.now() - t0) / 1000 };
+  const cancelled = opts.signal?.aborted === true;
+  if (cancelled) run.writer.drop();
+  else await run.writer.flush();
+  return { imported: run.writer.imported, versions: run.writer.versions, failed: errors.length, errors, seconds: (performance.now() - t0) / 1000, cancelled };
 }

@@ -4,4 +4,4 @@ export type { BackupOptions, BackupReport, RestoreReport } from './engine/backup
 export { KDF_PROFILES, DEFAULT_KDF_PROFILE, generateRawKey, parseRawKey, resolveKey, type KeySpec, type KdfParams, type ResolvedKey } from './keys';
 export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
-export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp } from './service';
+export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp, type BatchResults } from './service';
