@@ -13,7 +13,7 @@ import { WINDOW_IMPORT_BATCH } from '../../src/app/transfer/jobs';
 import { exportVault, type ExportSource } from '../../src/app/transfer/export';
 import type { PushEvent } from '../../src/shared/contract';
 import { isDocvaultError } from '../../src/shared/errors';
-import type { TransferProgress, TransferSummary } from '../../src/shared/transfer';
+import type { TransferSummary } from '../../src/shared/transfer';
 import { tempDir } from '../helpers/tmp';
 
 let cleanups: (() => void | Promise<void>)[] = [];

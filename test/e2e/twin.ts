@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocvaultBackend } from '../../src/app/backend';
+import { DocvaultBackend, type BackendOptions } from '../../src/app/backend';
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { HTTP, type Channel, type ChannelInputs, type ChannelOutputs, type Result } from '../../src/shared/contract';
 
@@ -20,12 +20,13 @@ export interface Twin {
 const rendererDir = join(process.cwd(), 'out', 'renderer');
 
 /** Starts a twin; the renderer must be built (`npm run test:e2e` builds it). */
-export async function startTwin(opts: { prepare?: (vaultPath: string) => Promise<void> } = {}): Promise<Twin> {
+export async function startTwin(opts: { prepare?: (vaultPath: string) => Promise<void>; backend?: Partial<BackendOptions> } = {}): Promise<Twin> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is not built: run `npm run build` (or `npm run test:e2e`).');
   const dir = mkdtempSync(join(tmpdir(), 'docvault-e2e-'));
   const vaultPath = join(dir, 'e2e.dvault');
   await opts.prepare?.(vaultPath);
-  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data'), benchScratchRoot: join(dir, 'scratch') });
+  // typedPaths as `npm run serve` sets it: a browser has no system dialog for import and export.
+  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data'), benchScratchRoot: join(dir, 'scratch'), typedPaths: true, ...opts.backend });
   const server = await startWebServer({ backend, rendererDir });
   return {
     server,

@@ -5,6 +5,8 @@ import type { SerializedError } from '../../shared/errors';
 import { MEMORY_MODES, type MemoryMode } from '../../shared/types';
 import { toSerializedError } from '../errors';
 import { ErrorMessage } from './ErrorMessage';
+import { shortcutOf } from '../../shared/shortcuts';
+import { chordHint } from '../shortcut-keys';
 import { VaultFactsList } from './VaultFactsList';
 
 /** Props of {@link SettingsView}. */
@@ -15,6 +17,10 @@ export interface SettingsViewProps {
   readonly onBackup: () => void;
   /** Opens the Change passphrase dialog. */
   readonly onChangePassphrase: () => void;
+  /** Opens the Import… dialog. */
+  readonly onImport: () => void;
+  /** Opens the Export… dialog. */
+  readonly onExport: () => void;
   readonly onClose: () => void;
 }
 
@@ -24,7 +30,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onChangePassphrase, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onChangePassphrase, onImport, onExport, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -109,6 +115,12 @@ export function SettingsView({ settings, update, onBackup, onChangePassphrase, o
           </button>
           <button type="button" onClick={onChangePassphrase} title="Re-encrypt the vault with a new passphrase">
             Passphrase…
+          </button>
+          <button type="button" onClick={onImport} title={`Import a folder of Markdown or text files, or a docvault export (${chordHint(shortcutOf('import'))})`}>
+            Import…
+          </button>
+          <button type="button" onClick={onExport} title={`Export documents as Markdown files or a docvault export (${chordHint(shortcutOf('export'))})`}>
+            Export…
           </button>
         </div>
       </fieldset>

@@ -1,9 +1,12 @@
 /** The unlocked window: top bar, sidebar with the list, and the editor (or the Trash). Decisions live in useVaultScreen. */
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { VaultStatus } from '../../shared/contract';
 import { useLiveStats } from '../hooks/useLiveStats';
 import { useActivityReporter, useSettings } from '../hooks/useSettings';
 import { useVaultScreen } from '../hooks/useVaultScreen';
+import { useTransfer } from '../hooks/useTransfer';
+import { isFiltered } from '../model/vault-screen';
+import { TransferDialogs } from '../transfer/TransferDialogs';
 import { ConfirmDialog } from './Dialog';
 import { Editor } from './Editor';
 import { ErrorMessage } from './ErrorMessage';
@@ -28,9 +31,13 @@ export interface VaultScreenProps {
 
 /** The unlocked vault. */
 export function VaultScreen({ status, onStatus }: VaultScreenProps) {
-  const v = useVaultScreen(onStatus);
+  // The shortcut keys live in useVaultScreen, the import/export flow needs its filters: a ref joins the two.
+  const openTransfer = useRef<(kind: 'import' | 'export') => void>(() => undefined);
+  const v = useVaultScreen(onStatus, useCallback((kind: 'import' | 'export') => openTransfer.current(kind), []));
   const { state, dispatch } = v;
   const selection = state.selection;
+  const transfer = useTransfer(state.filters, selection.kind === 'doc' ? selection.id : undefined);
+  openTransfer.current = transfer.open;
   const [panel, setPanel] = useState<Panel>('none');
   const { settings, update } = useSettings();
   useActivityReporter();
@@ -89,6 +96,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             settings={settings}
             update={update}
             onBackup={v.backup}
+            onImport={() => transfer.open('import')}
+            onExport={() => transfer.open('export')}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
             onClose={() => setPanel('none')}
           />
@@ -118,6 +127,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
         />
       )}
+      <TransferDialogs t={transfer} filtered={isFiltered(state.filters)} />
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (
