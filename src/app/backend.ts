@@ -10,6 +10,7 @@ import { DocvaultError, isDocvaultError } from '../shared/errors';
 import type { VaultStats } from '../shared/types';
 import type { AppSettings } from '../shared/live';
 import { Vault, type KeySpec } from '../main/storage';
+import { attachmentChannels } from './attachment-channels';
 import { backupsDir, listBackups, newBackupPath } from './backups';
 import { BenchPanel } from './bench-panel';
 import { isEncryptedFile, vaultFacts } from './facts';
@@ -561,5 +562,9 @@ export class DocvaultBackend {
       if (r.committed) this.#emit({ event: 'docs.changed', data: { count: r.items.length } });
       return r;
     },
+    ...attachmentChannels(
+      () => this.#open(),
+      (e) => this.#emit(e),
+    ),
   };
 }

@@ -6,11 +6,15 @@
  */
 import { StorageService, Vault, resolveKey, type BackupOptions, type BatchOp, type BatchResults, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { SearchQuery } from '../shared/search';
+import type { AttachmentReadOptions, AttachmentStart } from '../shared/attachments';
 import type { DocumentInput, DocumentPatch, ListQuery, MemoryMode, Progress, TrashQuery, WriteOptions } from '../shared/types';
 import type { StatsSnapshot } from './live-stats';
 
 /** The engine's calls the app uses. */
-type StoreCall = 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkCreate' | 'bulkPut' | 'batch' | 'verify' | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup';
+type StoreCall =
+  | 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkCreate' | 'bulkPut' | 'batch' | 'verify'
+  | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup'
+  | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach';
 
 /**
  * The async storage API the app runs on: derived from the service's calls (themselves derived from the
@@ -77,6 +81,13 @@ class VaultStore implements Store {
   async stats() { return this.#v.stats(); }
   async verify(onProgress?: (p: Progress) => void) { return this.#v.verify(onProgress); }
   async backup(out: string, opts?: BackupOptions) { return this.#v.backup(out, opts); }
+  async attachments(id: string, version?: number) { return this.#v.attachments(id, version); }
+  async readAttachment(id: string, name: string, opts?: AttachmentReadOptions) { return this.#v.readAttachment(id, name, opts); }
+  async beginAttachment(id: string, start: AttachmentStart, opts?: WriteOptions) { return this.#v.beginAttachment(id, start, opts); }
+  async putAttachmentChunk(uploadId: string, offset: number, data: Uint8Array) { return this.#v.putAttachmentChunk(uploadId, offset, data); }
+  async commitAttachment(id: string, uploadId: string, opts?: WriteOptions) { return this.#v.commitAttachment(id, uploadId, opts); }
+  async abortAttachment(uploadId: string) { this.#v.abortAttachment(uploadId); }
+  async detach(id: string, name: string, opts?: WriteOptions) { return this.#v.detach(id, name, opts); }
   async close() { this.#v.close(); }
 }
 

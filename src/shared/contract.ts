@@ -25,6 +25,7 @@ import type {
 import type { AppSettings, LiveSample, VaultFacts } from './live';
 import type { BenchCatalog, BenchProgress, BenchRequest, BenchRun } from './bench';
 import type { ExportRequest, PathGrant, PathPurpose, PathRef, TransferInfo, TransferProgress, TransferSummary } from './transfer';
+import type { AttachmentInfo, UploadTicket } from './attachments';
 
 /** Where the vault stands, as the UI needs to know it. Never carries key material. */
 export interface VaultStatus {
@@ -135,6 +136,45 @@ export interface ChannelInputs {
   'transfer.export': ExportRequest;
   /** Stops the job between two documents; its `transfer.done` says what stayed. Unknown or finished: no-op. */
   'transfer.cancel': { readonly jobId: string };
+  /** The attachments of a document's current version, or of `version`. */
+  'attachments.list': { readonly id: string; readonly version?: number };
+  /**
+   * Opens an upload of a file to attach to `id` (a new version when committed). `size`, when given, is
+   * checked against the limit at once (`TooLarge` before any byte is sent). Uploads end with `commit` or
+   * `abort`; one idle for 15 minutes, or open when the vault locks, is dropped.
+   */
+  'attachments.begin': {
+    readonly id: string;
+    readonly name: string;
+    readonly mediaType?: string;
+    readonly size?: number;
+    readonly expectedVersion?: number;
+  };
+  /**
+   * One piece of an upload, base64: exactly `chunkBytes` (from `begin`) decoded bytes, but the last, which
+   * may be shorter. `offset` is the bytes sent before it (`Conflict` with `details.received` otherwise).
+   */
+  'attachments.chunk': { readonly uploadId: string; readonly offset: number; readonly data: string };
+  /** Ends the upload: the document's next version, with the file under its name (replacing one of that name). */
+  'attachments.commit': { readonly id: string; readonly uploadId: string; readonly expectedVersion?: number; readonly comment?: string };
+  /** Drops an upload and what it stored. */
+  'attachments.abort': { readonly uploadId: string };
+  /** Up to `length` bytes (default and most 4 MiB) of an attachment from `offset`, base64, verified. */
+  'attachments.read': { readonly id: string; readonly name: string; readonly version?: number; readonly offset?: number; readonly length?: number };
+  /** The document's next version without attachment `name` (history keeps it). */
+  'attachments.detach': { readonly id: string; readonly name: string; readonly expectedVersion?: number; readonly comment?: string };
+}
+
+/** What `attachments.read` returns: a piece of the file, base64 (JSON carries no bytes). */
+export interface AttachmentPiece {
+  /** The bytes, base64. */
+  readonly data: string;
+  /** Where they start in the file. */
+  readonly offset: number;
+  /** The whole file's size. */
+  readonly size: number;
+  /** True when the piece reaches the end of the file. */
+  readonly eof: boolean;
 }
 
 /** A backup file in the vault's backups folder. */
@@ -209,6 +249,13 @@ export interface ChannelOutputs {
   'transfer.import': { readonly jobId: string };
   'transfer.export': { readonly jobId: string };
   'transfer.cancel': null;
+  'attachments.list': AttachmentInfo[];
+  'attachments.begin': UploadTicket;
+  'attachments.chunk': { readonly received: number };
+  'attachments.commit': Document;
+  'attachments.abort': null;
+  'attachments.read': AttachmentPiece;
+  'attachments.detach': Document;
 }
 
 /** Name of a request/response channel. */
@@ -259,6 +306,13 @@ export const CHANNELS = [
   'transfer.import',
   'transfer.export',
   'transfer.cancel',
+  'attachments.list',
+  'attachments.begin',
+  'attachments.chunk',
+  'attachments.commit',
+  'attachments.abort',
+  'attachments.read',
+  'attachments.detach',
 ] as const satisfies readonly Channel[];
 
 /**

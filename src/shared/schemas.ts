@@ -10,6 +10,7 @@ import { BENCH_SIZES } from './bench';
 import { SETTING_LIMITS } from './live';
 import { LIMITS, MEMORY_MODES } from './types';
 import { SEARCH_MAX_QUERY_CHARS } from './search';
+import { ATTACHMENT_LIMITS, validateAttachmentName, validateMediaType } from './attachments';
 import {
   validateId,
   validateMetadata,
@@ -75,6 +76,14 @@ const pathRef = z.union([
 ]);
 /** Most documents an export of a selection names one by one. */
 export const EXPORT_MAX_IDS = 10_000;
+const attachmentName = z.string().superRefine(check(validateAttachmentName));
+const uploadId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'uploadId: the id `attachments.begin` returned');
+const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** One upload piece, base64 (standard alphabet, padded): at most `chunkBytes` once decoded. */
+const base64Piece = z
+  .string()
+  .max(Math.ceil(ATTACHMENT_LIMITS.chunkBytes / 3) * 4)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'data: base64 (A-Z a-z 0-9 + /, padded with =)');
 
 const documentInput = z.strictObject({ id, content, title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
 const documentPatch = z.strictObject({ content: content.optional(), title: title.optional(), type: type.optional(), tags: tags.optional(), metadata: metadata.optional() });
@@ -167,6 +176,25 @@ export const INPUT_SCHEMAS = {
     selection: z.strictObject({ ids: z.array(id).min(1).max(EXPORT_MAX_IDS).optional(), ...filters }).optional(),
   }),
   'transfer.cancel': z.strictObject({ jobId: z.string().min(1).max(64) }),
+  'attachments.list': z.strictObject({ id, version: version.optional() }),
+  'attachments.begin': z.strictObject({
+    id,
+    name: attachmentName,
+    mediaType: z.string().superRefine(check(validateMediaType)).optional(),
+    size: byteOffset.optional(),
+    expectedVersion: expectedVersion.optional(),
+  }),
+  'attachments.chunk': z.strictObject({ uploadId, offset: byteOffset, data: base64Piece }),
+  'attachments.commit': z.strictObject({ id, uploadId, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
+  'attachments.abort': z.strictObject({ uploadId }),
+  'attachments.read': z.strictObject({
+    id,
+    name: attachmentName,
+    version: version.optional(),
+    offset: byteOffset.optional(),
+    length: z.number().int().min(1).max(ATTACHMENT_LIMITS.readMaxBytes).optional(),
+  }),
+  'attachments.detach': z.strictObject({ id, name: attachmentName, expectedVersion: expectedVersion.optional(), comment: comment.optional() }),
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

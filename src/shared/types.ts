@@ -2,6 +2,7 @@
  * Document model shared by the engine, the service, both transports, the CLI and the UI.
  * Pure types and constants: no node:*, no DOM, no electron.
  */
+import type { AttachmentInfo } from './attachments';
 
 /** Limits enforced on every input. `maxContentBytes` can be lowered or raised per vault. */
 export const LIMITS = {
@@ -33,6 +34,8 @@ export interface Document {
   readonly size: number;
   /** SHA-256 of the UTF-8 content, lowercase hex. */
   readonly checksum: string;
+  /** The version's attachments, by name; absent when it has none (see src/shared/attachments.ts). */
+  readonly attachments?: readonly AttachmentInfo[];
 }
 
 /**
@@ -40,7 +43,7 @@ export interface Document {
  * failed its integrity check: the entry is still listed (so one altered document does not hide the
  * others) with its fields as stored and untrusted; reading it raises `Integrity`.
  */
-export type DocumentSummary = Omit<Document, 'content'> & { readonly integrityFailed?: true };
+export type DocumentSummary = Omit<Document, 'content' | 'attachments'> & { readonly integrityFailed?: true };
 
 /** Input to create or put a document. Only `id` and `content` are required. */
 export interface DocumentInput {
@@ -81,6 +84,8 @@ export interface VersionInfo {
   /** When this version was written. */
   readonly createdAt: number;
   readonly comment: string | null;
+  /** The version's attachments, by name; absent when it has none. Compare two with `attachmentChanges`. */
+  readonly attachments?: readonly AttachmentInfo[];
   /**
    * Set when this version's record failed its integrity check: why. Its fields are as stored and
    * untrusted; reading it raises `Integrity` and it cannot be restored.

@@ -72,6 +72,14 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'transfer.import': () => obj({ source: obj({ grant: '0123456789abcdef0123456789abcdef' }) }),
   'transfer.export': () => obj({ target: obj({ grant: 'fedcba9876543210fedcba9876543210' }), format: 'md', versions: true, selection: obj({ type: 'memo', tag: 'a' }) }),
   'transfer.cancel': () => obj({ jobId: 'no-such-job' }),
+  'attachments.list': () => obj({ id: 'seed-1', version: 1 }),
+  'attachments.begin': () => obj({ id: 'seed-1', name: 'scan.pdf', mediaType: 'application/pdf', size: 5, expectedVersion: 1 }),
+  // An upload id that was never opened: the fuzz never leaves uploads behind.
+  'attachments.chunk': () => obj({ uploadId: 'fuzz-no-such-upload', offset: 0, data: 'aGVsbG8=' }),
+  'attachments.commit': () => obj({ id: 'seed-1', uploadId: 'fuzz-no-such-upload', expectedVersion: 1, comment: 'c' }),
+  'attachments.abort': () => obj({ uploadId: 'fuzz-no-such-upload' }),
+  'attachments.read': () => obj({ id: 'seed-1', name: 'scan.pdf', version: 1, offset: 0, length: 16 }),
+  'attachments.detach': () => obj({ id: 'seed-1', name: 'scan.pdf', expectedVersion: 1 }),
 };
 
 /** The passphrase of the fuzzed vault. */

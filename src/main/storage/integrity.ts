@@ -33,6 +33,11 @@ export interface VersionFields {
   readonly size: number;
   readonly checksum: string;
   readonly comment: string | null;
+  /**
+   * The version's attachment list as stored (JSON; schema step "attachments"), or null/absent for none.
+   * Covered by the v2 tag only when present, so every tag written before attachments existed still verifies.
+   */
+  readonly attachments?: string | null;
 }
 
 /** Fields of a document head row, as stored. */
@@ -89,6 +94,14 @@ class Encoder {
     this.#buf.set(value, this.#pos);
     this.#pos += value.length;
     return this;
+  }
+
+  /**
+   * A trailing field present only when not null: a tag without it is byte for byte the tag from before the
+   * field existed. Unambiguous: length-prefixed fields parse one way, so N fields never equal N + 1.
+   */
+  optional(value: string | null): this {
+    return value === null ? this : this.field(value);
   }
 
   mac(key: Uint8Array): Buffer {
@@ -190,6 +203,7 @@ export function versionMacV2(key: Uint8Array, f: VersionFields, prevMac: Uint8Ar
       .field(f.checksum)
       .field(f.comment)
       .bytes(prevMac)
+      .optional(f.attachments ?? null)
       .mac(key),
   );
 }
@@ -240,4 +254,22 @@ export function xorInto(acc: Buffer, term: Uint8Array): void {
  */
 export function stateMac(key: Uint8Array, seq: number, acc: Uint8Array): Buffer {
   return enc.start('docvault/v2/state\0').field(seq).bytes(acc).mac(key);
+}
+
+// ------------------------------------------------------------------------------------- attachments
+
+/**
+ * The address of one attachment chunk: HMAC-SHA256 of its bytes under the vault's attachment key (a random
+ * key kept inside the encrypted vault, see engine/attachments.ts). Equal bytes get equal addresses (so
+ * they are stored once) but only a holder of the key can compute one: rows read without the key do not
+ * tell whether the vault holds a given file, which a plain SHA-256 would. Reading a chunk recomputes it,
+ * so the address is also the chunk's integrity tag.
+ */
+export function chunkKey(key: Uint8Array, data: Uint8Array): Buffer {
+  return createHmac('sha256', key).update('docvault/v2/chunk\0').update(data).digest();
+}
+
+/** The address of a stored file: its size and its chunks' addresses in order, under the attachment key. */
+export function blobKey(key: Uint8Array, size: number, chunks: Uint8Array): Buffer {
+  return createHmac('sha256', key).update(`docvault/v2/blob\0${size}\0`).update(chunks).digest();
 }

@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { retagV2 } from './migrate-retag';
 import { createSearchIndex } from './search-index';
+import { createAttachmentTables } from './attachments-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -241,7 +242,15 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX document_tags_updated ON document_tags (tag, updated_at, doc);
       `),
   },
+  {
+    version: 6,
+    name: 'attachments: chunked, deduplicated files inside the vault, listed per version and covered by its tag',
+    up: createAttachmentTables,
+  },
 ];
+
+/** The step that adds attachments (tests migrate to the step before it through this, never a literal). */
+export const ATTACHMENTS_STEP = MIGRATIONS.find((m) => m.up === createAttachmentTables)?.version ?? 0;
 
 /** Bits of a version key (`versions.vid`) that hold the version number: doc * 2^24 + version. */
 export const VERSION_BITS = 24;

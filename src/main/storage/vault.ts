@@ -29,6 +29,8 @@ import {
   type WriteOptions,
 } from '../../shared/types';
 import type { SearchPage, SearchQuery } from '../../shared/search';
+import { ATTACHMENT_LIMITS, type AttachmentBytes, type AttachmentInfo, type AttachmentReadOptions, type AttachmentStart, type UploadTicket } from '../../shared/attachments';
+import { AttachmentStore, DEFAULT_UPLOAD_IDLE_MS } from './engine/attachments';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
 import { DocumentCache } from './cache';
 import { StatementCache, mapSqliteError, readTransaction, type ReadableDB } from './engine/db';
@@ -97,6 +99,8 @@ export class Vault {
   readonly #scrub: WalScrubber | undefined;
   /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
   readonly #file: VaultFileGuard | undefined;
+  /** Uploads, reads and checks of attachments (engine/attachments.ts). */
+  readonly #attachments: AttachmentStore;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.path = path;
@@ -120,6 +124,20 @@ export class Vault {
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
     this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
+    this.#attachments = new AttachmentStore({
+      maxBytes: opts.maxAttachmentBytes ?? ATTACHMENT_LIMITS.maxBytes,
+      uploadIdleMs: opts.uploadIdleMs ?? DEFAULT_UPLOAD_IDLE_MS,
+    });
+    // Uploads a crashed process left behind are dropped once idle past the time-out (a cheap look first:
+    // no write lock is taken when there are none).
+    if (this.#write !== undefined && this.#write.sql.get('SELECT 1 FROM attachment_uploads LIMIT 1', true).get() !== undefined) {
+      const w = this.#write;
+      try {
+        w.db.transaction(() => this.#attachments.expire(w)).immediate();
+      } catch {
+        // Another writer holds the lock: the next begin drops them.
+      }
+    }
     this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());
     this.#openedAt = (opts.now ?? Date.now)();
   }
@@ -372,7 +390,9 @@ export class Vault {
     const comment = restoreComment(version, opts?.comment);
     return this.#writeDoc('restore', (w) => {
       const old = readVersion(w, validateId(id), validateVersion(version));
-      return updateOne(w, id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment });
+      // The restored version carries that version's attachments too.
+      const attachments = old.attachments === undefined ? null : JSON.stringify(old.attachments);
+      return updateOne(w, id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment }, attachments);
     });
   }
 
@@ -464,6 +484,56 @@ export class Vault {
       trashOne(w, id, undefined);
       return null;
     });
+  }
+
+  // ---------------------------------------------------------------- attachments
+
+  /**
+   * Opens an upload of a file to attach to the live document `id` (see engine/attachments.ts). Send the
+   * bytes with {@link Vault.putAttachmentChunk}, then {@link Vault.commitAttachment} or
+   * {@link Vault.abortAttachment}; or let `attachStream` do all three from a stream.
+   */
+  beginAttachment(id: string, start: AttachmentStart, opts?: WriteOptions): UploadTicket {
+    return this.#op('beginAttachment', () => this.#tx((w) => this.#attachments.begin(w, id, start, opts)), id);
+  }
+
+  /** Stores the piece of an upload that starts at `offset`; every piece but the last is `chunkBytes` long. */
+  putAttachmentChunk(uploadId: string, offset: number, data: Uint8Array): { received: number } {
+    return this.#op('putAttachmentChunk', () => this.#tx((w) => this.#attachments.chunk(w, uploadId, offset, data)));
+  }
+
+  /** Ends an upload of document `id`'s: writes its next version with the file attached (replacing one of the same name). */
+  commitAttachment(id: string, uploadId: string, opts?: WriteOptions): Document {
+    return this.#writeDoc('commitAttachment', (w) => this.#attachments.commit(w, id, uploadId, opts));
+  }
+
+  /** Drops an upload and every chunk only it named. */
+  abortAttachment(uploadId: string): void {
+    this.#op('abortAttachment', () => this.#tx((w) => this.#attachments.abort(w, uploadId)));
+  }
+
+  /** Writes the next version of `id` without attachment `name` (older versions keep it). */
+  detach(id: string, name: string, opts?: WriteOptions): Document {
+    return this.#writeDoc('detach', (w) => this.#attachments.detach(w, id, name, opts));
+  }
+
+  /** The attachments of the current version of `id`, or of version `version`, verified. */
+  attachments(id: string, version?: number): AttachmentInfo[] {
+    return this.#op('attachments', () => this.#attachments.list(this.#read, id, version), id);
+  }
+
+  /** Up to `length` bytes (at most `ATTACHMENT_LIMITS.readMaxBytes`) of attachment `name` from `offset`, verified chunk by chunk. */
+  readAttachment(id: string, name: string, opts?: AttachmentReadOptions): AttachmentBytes {
+    return this.#op('readAttachment', () => this.#attachments.read(this.#read, id, name, opts), id);
+  }
+
+  /**
+   * Every chunk of attachment `name` (of the current version, or of `version`) in order, each verified
+   * before it is yielded; one chunk in memory at a time. `Integrity` names the attachment.
+   */
+  *attachmentChunks(id: string, name: string, version?: number): Generator<Uint8Array, void, undefined> {
+    this.#conn();
+    yield* this.#attachments.chunks(this.#read, id, name, version);
   }
 
   // ---------------------------------------------------------------- transactions
@@ -620,8 +690,18 @@ export class Vault {
   close(): void {
     const db = this.#db;
     if (db === undefined) return;
+    // Uploads this connection began end with it (locking the vault ends them); their chunks go.
+    if (this.#write !== undefined)
+      for (const upload of this.#attachments.ownUploads) {
+        try {
+          this.#tx((w) => this.#attachments.abort(w, upload));
+        } catch {
+          this.#attachments.forget(upload);
+        }
+      }
     this.#db = undefined;
     this.#scrub?.close();
+    this.#attachments.close();
     try {
       if (this.#write !== undefined) {
         this.#write.db.pragma('optimize');

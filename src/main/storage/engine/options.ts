@@ -19,6 +19,10 @@ export interface VaultOptions extends OpenOptions {
    * interval ends (several erasures coalesce into one checkpoint). Default 1000.
    */
   readonly walScrubMs?: number;
+  /** Largest attachment accepted, bytes. Default `ATTACHMENT_LIMITS.maxBytes` (256 MiB). */
+  readonly maxAttachmentBytes?: number;
+  /** An attachment upload not continued for this long may be dropped (by the next `beginAttachment` or open). Default 15 min. */
+  readonly uploadIdleMs?: number;
 }
 
 /** Default of {@link VaultOptions.walScrubMs}. */

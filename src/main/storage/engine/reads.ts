@@ -28,7 +28,18 @@ export function verifyCurrent(ctx: ReadContext, row: HeadWithContent): Document 
   // The head's tag covers its copy of the current version's tag: the row read must be that version.
   if (row.version_mac === null || !macEqual(row.version_mac, row.cur_mac)) throw integrityError(row.id, row.version, 'the current version was replaced');
   if (sha256Hex(row.content) !== row.checksum) throw integrityError(row.id, row.version, 'content checksum mismatch');
-  return documentOf(row, row.content);
+  if (row.cur_attachments === null) return documentOf(row, row.content);
+  // The head covers the version's tag, not its fields: an attachment list is read only once the version
+  // row's own tag (which covers the list) verifies.
+  return documentOf(row, row.content, verifiedVersionRow(ctx, row.id, row.version).attachments);
+}
+
+/** Version `version` of `id` with its tag checked against the chain (content not checked). */
+export function verifiedVersionRow(ctx: ReadContext, id: string, version: number): VersionRowWithContent {
+  const v = ctx.r.getVersion.get({ id, version }) as VersionRowWithContent | undefined;
+  if (v === undefined) throw integrityError(id, version, 'the version is missing');
+  checkVersion(ctx.macKey, v, v.prev_mac);
+  return v;
 }
 
 /** The verified current version of a live `id`; `NotFound` when absent or in the Trash. */

@@ -80,6 +80,7 @@ interface VersionRow {
   type: string;
   tags: string;
   metadata: string;
+  attachments: string | null;
 }
 
 /**
@@ -91,7 +92,11 @@ function retag(db: Database.Database, macKey: Uint8Array, onProgress?: (p: Progr
   const heads = db.prepare(
     'SELECT doc, id, created_at, updated_at, version, title, type, tags, metadata, size, checksum, author, trashed_at FROM documents WHERE doc > ? ORDER BY doc LIMIT ?',
   );
-  const versions = db.prepare('SELECT vid, version, created_at, size, checksum, comment, title, type, tags, metadata FROM versions WHERE vid BETWEEN ? AND ? ORDER BY vid');
+  // Attachment lists are covered by the version tags; the files' own addresses use the attachment key,
+  // which a rekey keeps (see attachments-schema.ts), so no stored byte is read again.
+  const versions = db.prepare(
+    'SELECT vid, version, created_at, size, checksum, comment, title, type, tags, metadata, (SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid BETWEEN ? AND ? ORDER BY vid',
+  );
   const setVersionMac = db.prepare('UPDATE versions SET mac = ? WHERE vid = ?');
   const setHead = db.prepare('UPDATE documents SET head_mac = ?, version_mac = ? WHERE doc = ?');
   const stateRow = db.prepare("SELECT b FROM counters WHERE key = 'state'").pluck();
@@ -110,7 +115,7 @@ function retag(db: Database.Database, macKey: Uint8Array, onProgress?: (p: Progr
         for (const v of versions.all(h.doc * SPAN + 1, h.doc * SPAN + SPAN - 1) as VersionRow[]) {
           const next = versionMacV2(
             macKey,
-            { id: h.id, version: v.version, docCreatedAt: h.created_at, createdAt: v.created_at, title: v.title, type: v.type, tags: v.tags, metadata: v.metadata, size: v.size, checksum: v.checksum, comment: v.comment },
+            { id: h.id, version: v.version, docCreatedAt: h.created_at, createdAt: v.created_at, title: v.title, type: v.type, tags: v.tags, metadata: v.metadata, size: v.size, checksum: v.checksum, comment: v.comment, attachments: v.attachments },
             prev,
           );
           setVersionMac.run(next, v.vid);

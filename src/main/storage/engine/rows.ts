@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError, isDocvaultError } from '../../../shared/errors';
 import type { Document, DocumentSummary, VersionInfo } from '../../../shared/types';
+import type { AttachmentInfo } from '../../../shared/attachments';
 import { headMacV2, macEqual, tagAlg, versionMacV2, type HeadFieldsV2, type VersionFields } from '../integrity';
 
 /** A document's head row (table `documents`), as read. */
@@ -33,6 +34,8 @@ export interface HeadRow {
 export interface HeadWithContent extends HeadRow {
   content: string | null;
   cur_mac: Buffer | null;
+  /** The current version's attachment list as stored (null: none). */
+  cur_attachments: string | null;
 }
 
 /** A version row (table `versions`) joined with the fields of its document that its tag covers. */
@@ -51,6 +54,8 @@ export interface VersionRow {
   type: string;
   tags: string;
   metadata: string;
+  /** The attachment list as stored, JSON (null: none); covered by `mac`. */
+  attachments: string | null;
 }
 
 /** A version row with its content and the previous version's tag (null for version 1, or when it is missing). */
@@ -64,7 +69,7 @@ export const HEAD_COLUMNS =
   'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at, d.version_mac';
 /** Columns of {@link VersionRow}, aliases `d` (documents) and `v` (versions). */
 export const VERSION_COLUMNS =
-  'd.id, d.trashed_at, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata';
+  'd.id, d.trashed_at, d.created_at AS doc_created_at, v.version, v.created_at, v.mac, v.size, v.checksum, v.comment, v.title, v.type, v.tags, v.metadata, (SELECT a.list FROM version_attachments a WHERE a.vid = v.vid) AS attachments';
 
 /** The fields of a head row its tag covers. */
 export function headFieldsOf(row: HeadRow): HeadFieldsV2 {
@@ -99,6 +104,7 @@ export function versionFieldsOf(row: VersionRow): VersionFields {
     size: row.size,
     checksum: row.checksum,
     comment: row.comment,
+    attachments: row.attachments,
   };
 }
 
@@ -141,6 +147,30 @@ function parseStored<T>(text: string, id: string, version: number, what: string,
   return value;
 }
 
+const isAttachmentList = (v: unknown): v is AttachmentInfo[] =>
+  Array.isArray(v) &&
+  v.every(
+    (a: unknown) =>
+      typeof a === 'object' &&
+      a !== null &&
+      typeof (a as AttachmentInfo).name === 'string' &&
+      Number.isSafeInteger((a as AttachmentInfo).size) &&
+      typeof (a as AttachmentInfo).mediaType === 'string' &&
+      typeof (a as AttachmentInfo).ref === 'string' &&
+      /^[0-9a-f]{64}$/.test((a as AttachmentInfo).ref),
+  );
+
+/** A row's stored attachment list, parsed and checked (null: none). */
+export function attachmentsOf(text: string | null, id: string, version: number): AttachmentInfo[] {
+  return text === null ? [] : parseStored(text, id, version, 'attachments', isAttachmentList);
+}
+
+/** `{ attachments }` when the list is not empty, else nothing: documents without attachments look as they always did. */
+function withAttachments(text: string | null, id: string, version: number): { attachments?: AttachmentInfo[] } {
+  const list = attachmentsOf(text, id, version);
+  return list.length === 0 ? {} : { attachments: list };
+}
+
 const isTags = (v: unknown): v is string[] => Array.isArray(v) && v.every((t) => typeof t === 'string');
 const isMetadata = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -154,8 +184,8 @@ export function metadataOf(text: string, id: string, version: number): Record<st
   return parseStored(text, id, version, 'metadata', isMetadata);
 }
 
-/** The document a verified head and its verified content make. */
-export function documentOf(row: HeadRow, content: string): Document {
+/** The document a verified head and its verified content make (`attachments`: the current version's list as stored). */
+export function documentOf(row: HeadRow, content: string, attachments: string | null = null): Document {
   return {
     id: row.id,
     title: row.title,
@@ -168,6 +198,7 @@ export function documentOf(row: HeadRow, content: string): Document {
     version: row.version,
     size: row.size,
     checksum: row.checksum,
+    ...withAttachments(attachments, row.id, row.version),
   };
 }
 
@@ -185,6 +216,7 @@ export function versionDocumentOf(row: VersionRowWithContent): Document {
     version: row.version,
     size: row.size,
     checksum: row.checksum,
+    ...withAttachments(row.attachments, row.id, row.version),
   };
 }
 
@@ -200,6 +232,7 @@ export function versionInfoOf(row: VersionRow): VersionInfo {
     checksum: row.checksum,
     createdAt: row.created_at,
     comment: row.comment,
+    ...withAttachments(row.attachments, row.id, row.version),
   };
 }
 

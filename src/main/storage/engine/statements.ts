@@ -8,7 +8,7 @@ import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 export function prepareReads(db: ReadableDB) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content, v.mac AS cur_mac FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
+    getCurrent: db.prepare(`SELECT ${HEAD_COLUMNS}, v.content, v.mac AS cur_mac, (SELECT a.list FROM version_attachments a WHERE a.vid = v.vid) AS cur_attachments FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`),
     getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
     /** undefined: no such id; null: live; a number: in the Trash since then. */
     state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),

@@ -4,6 +4,7 @@
  * Callers run them inside a transaction.
  */
 import { DocvaultError } from '../../../shared/errors';
+import type { AttachmentInfo } from '../../../shared/attachments';
 import { LIMITS, type Document, type DocumentInput, type DocumentPatch, type WriteOptions } from '../../../shared/types';
 import {
   assertInputObject,
@@ -20,6 +21,7 @@ import { headMacV2, setTerm, sha256Hex, versionMacV2 } from '../integrity';
 import { decodeState, encodeState, initialState, nextState } from '../vault-state';
 import { MAX_DOC, MAX_VERSION, versionKey } from '../migrations';
 import { readCurrentRow, verifyCurrent } from './reads';
+import { releaseDocBlobs, retainBlobs } from './blob-store';
 import { checkHead, notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
 import type { WriteContext } from './statements';
 
@@ -32,6 +34,8 @@ interface NewVersion {
   metadataJson: string;
   content: string;
   size: number;
+  /** The attachment list (JSON, as stored in `version_attachments`), or null for none. */
+  attachments: string | null;
 }
 
 function conflict(id: string, actual: number, expected: number): DocvaultError {
@@ -50,6 +54,7 @@ function resolve(ctx: WriteContext, base: NewVersion | undefined, patch: Documen
     metadataJson: patch.metadata !== undefined ? validateMetadata(patch.metadata) : (base?.metadataJson ?? '{}'),
     content,
     size,
+    attachments: base?.attachments ?? null,
   };
 }
 
@@ -68,7 +73,7 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
   const author = typeof metadata['author'] === 'string' ? (metadata['author'] as string) : null;
   const fields = { id, version, title: v.title, type: v.type, tags: v.tagsJson, metadata: v.metadataJson, size: v.size, checksum };
   // The chain: this version's tag covers the current one's (the head's copy, verified with the head).
-  const mac = versionMacV2(ctx.macKey, { ...fields, docCreatedAt: createdAt, createdAt: updatedAt, comment }, old?.version_mac ?? null);
+  const mac = versionMacV2(ctx.macKey, { ...fields, docCreatedAt: createdAt, createdAt: updatedAt, comment, attachments: v.attachments }, old?.version_mac ?? null);
   const hmac = headMacV2(ctx.macKey, { ...fields, createdAt, updatedAt, author, trashedAt: null, versionMac: mac });
   const head = { ...fields, createdAt, updatedAt, author, headMac: hmac, versionMac: mac };
   let docKey: number;
@@ -103,6 +108,11 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     metadata: v.metadataJson,
     content: v.content,
   });
+  // The new version names its attachments: each stored file it lists gains a reference.
+  if (v.attachments !== null) {
+    ctx.sql.get('INSERT INTO version_attachments (vid, list) VALUES (?, ?)').run(versionKey(docKey, version), v.attachments);
+    retainBlobs(ctx, v.attachments);
+  }
   // Tag rows carry the head's updated_at (the tag pages' order, schema step 5): a kept tag's row is
   // updated in place, a dropped one deleted, a new one inserted.
   if (old === undefined) for (const t of v.tags) ctx.w.insertTag.run(t, docKey, updatedAt);
@@ -116,7 +126,21 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     }
   }
   changeSet(ctx, id, old?.head_mac, hmac);
-  return { id, title: v.title, content: v.content, type: v.type, tags: [...v.tags], metadata, createdAt, updatedAt, version, size: v.size, checksum };
+  const attachments = v.attachments === null ? undefined : (JSON.parse(v.attachments) as AttachmentInfo[]);
+  return {
+    id,
+    title: v.title,
+    content: v.content,
+    type: v.type,
+    tags: [...v.tags],
+    metadata,
+    createdAt,
+    updatedAt,
+    version,
+    size: v.size,
+    checksum,
+    ...(attachments === undefined ? {} : { attachments }),
+  };
 }
 
 /** A head's stored tag list, or undefined when it does not parse as a list of strings (altered outside docvault). */
@@ -191,8 +215,12 @@ export function createOne(ctx: WriteContext, input: DocumentInput, opts: WriteOp
   return writeVersion(ctx, id, undefined, v, opts?.comment ?? null);
 }
 
-/** Writes the next version of a live document with the fields of `patch` changed. */
-export function updateOne(ctx: WriteContext, id: string, patch: DocumentPatch, opts: WriteOptions | undefined): Document {
+/**
+ * Writes the next version of a live document with the fields of `patch` changed. Its attachments are
+ * the current version's, or `attachments` (a list as stored, null for none) when given: attach, detach and
+ * restore say what the new version carries.
+ */
+export function updateOne(ctx: WriteContext, id: string, patch: DocumentPatch, opts: WriteOptions | undefined, attachments?: string | null): Document {
   validateId(id);
   assertPatchObject(patch);
   validateWriteOptions(opts);
@@ -206,7 +234,18 @@ export function updateOne(ctx: WriteContext, id: string, patch: DocumentPatch, o
   // Verify before building on it: never launder altered content into a freshly tagged version.
   const doc = verifyCurrent(ctx, row);
   if (opts?.expectedVersion !== undefined && opts.expectedVersion !== row.version) throw conflict(id, row.version, opts.expectedVersion);
-  const base: NewVersion = { title: doc.title, type: doc.type, tags: doc.tags, tagsJson: row.tags, metadataJson: row.metadata, content: doc.content, size: doc.size };
+  // verifyCurrent checked the version's tag (which covers the list) whenever the row has one.
+  const carried = doc.attachments === undefined ? null : row.cur_attachments;
+  const base: NewVersion = {
+    title: doc.title,
+    type: doc.type,
+    tags: doc.tags,
+    tagsJson: row.tags,
+    metadataJson: row.metadata,
+    content: doc.content,
+    size: doc.size,
+    attachments: attachments === undefined ? carried : attachments,
+  };
   return writeVersion(ctx, id, row, resolve(ctx, base, patch), opts?.comment ?? null);
 }
 
@@ -237,8 +276,9 @@ export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | und
   changeSet(ctx, id, head.head_mac, tag);
 }
 
-/** Versions first: the counter triggers read the head to know whether they were counted. */
+/** Versions first: the counter triggers read the head to know whether they were counted. Stored files no version names any more go too. */
 function purgeRows(ctx: WriteContext, doc: number): void {
+  releaseDocBlobs(ctx, doc);
   ctx.w.deleteVersions.run(doc, doc);
   ctx.w.deleteDoc.run(doc);
 }

@@ -309,6 +309,41 @@ export class StorageService implements StorageCalls {
     return this.#typed('bulkDelete', a);
   }
 
+  /** See `Vault.attachments`. A read. */
+  attachments(...a: Parameters<Vault['attachments']>): Promise<ReturnType<Vault['attachments']>> {
+    return this.#typed('attachments', a);
+  }
+
+  /** See `Vault.readAttachment`. A read: at most `readMaxBytes` cross back from the reader. */
+  readAttachment(...a: Parameters<Vault['readAttachment']>): Promise<ReturnType<Vault['readAttachment']>> {
+    return this.#typed('readAttachment', a);
+  }
+
+  /** See `Vault.beginAttachment`. On the writer. */
+  beginAttachment(...a: Parameters<Vault['beginAttachment']>): Promise<ReturnType<Vault['beginAttachment']>> {
+    return this.#typed('beginAttachment', a);
+  }
+
+  /** See `Vault.putAttachmentChunk`. On the writer: one piece (at most `chunkBytes`) crosses per call. */
+  putAttachmentChunk(...a: Parameters<Vault['putAttachmentChunk']>): Promise<ReturnType<Vault['putAttachmentChunk']>> {
+    return this.#typed('putAttachmentChunk', a);
+  }
+
+  /** See `Vault.commitAttachment`. Settles after its group commit. */
+  commitAttachment(...a: Parameters<Vault['commitAttachment']>): Promise<Document> {
+    return this.#typed('commitAttachment', a);
+  }
+
+  /** See `Vault.abortAttachment`. */
+  abortAttachment(...a: Parameters<Vault['abortAttachment']>): Promise<void> {
+    return this.#typed('abortAttachment', a);
+  }
+
+  /** See `Vault.detach`. Settles after its group commit. */
+  detach(...a: Parameters<Vault['detach']>): Promise<Document> {
+    return this.#typed('detach', a);
+  }
+
   /** Runs the writes in one transaction on the writer, all or nothing; results in order. */
   batch<const T extends readonly BatchOp[]>(ops: T): Promise<BatchResults<T>> {
     return this.#call('batch', [ops], undefined) as Promise<BatchResults<T>>;

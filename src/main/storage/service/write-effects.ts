@@ -86,6 +86,12 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
   },
   // Touches only trashed documents, which the cache already holds as absent: no ids, nothing to change.
   emptyTrash: { ids: () => [], committed: (_cache, purged) => purged },
+  // Uploads change no document until their commit, which writes the document's next version.
+  beginAttachment: { ids: () => [], committed: (_cache, ticket) => ticket },
+  putAttachmentChunk: { ids: () => [], committed: (_cache, received) => received },
+  commitAttachment: { ids: oneId, committed: cacheDocument },
+  abortAttachment: { ids: () => [], committed: (_cache, result) => result },
+  detach: { ids: oneId, committed: cacheDocument },
   bulkCreate: { ids: manyInputs, committed: cacheBulk },
   bulkPut: { ids: manyInputs, committed: cacheBulk },
   bulkDelete: {

@@ -10,7 +10,7 @@ import type { MemoryTuning } from '../memory-modes';
 import type { Vault } from '../vault';
 
 /** Engine methods a reader serves (read-only connection). */
-export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search', 'backup'] as const;
+export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search', 'backup', 'attachments', 'readAttachment'] as const;
 
 /**
  * Long reads: no default timeout, never answered by the writer (they would hold up every write), and
@@ -19,7 +19,8 @@ export const READ_METHODS = ['get', 'exists', 'getVersion', 'versions', 'list', 
  */
 export const LONG_READS: ReadonlySet<string> = new Set(['verify', 'backup']);
 /** Engine methods only the writer serves; they run inside a group commit. */
-export const WRITE_METHODS = ['create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash'] as const;
+export const WRITE_METHODS = ['create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash',
+  'beginAttachment', 'putAttachmentChunk', 'commitAttachment', 'abortAttachment', 'detach'] as const;
 
 /** A read method name. */
 export type ReadMethod = (typeof READ_METHODS)[number];
