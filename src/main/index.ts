@@ -11,12 +11,13 @@ import type { UiCommand } from '../shared/contract';
 import { accelerator, shortcutOf } from '../shared/shortcuts';
 import { DocvaultBackend } from '../app/backend';
 import { createHandler } from '../app/handlers';
-import { APP_INDEX_URL, appCsp, handleAppProtocol, registerAppScheme } from './app-protocol';
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME, appCsp, handleAppProtocol, registerAppScheme } from './app-protocol';
 import { devMode } from './dev-mode';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
 import { SafeStorageKeyStore } from './key-store';
 import { nativeBindingFor } from './native';
 import { electronPathPicker } from './path-picker';
+import { guardDownloads } from './downloads';
 import { DEFAULT_VAULT_FILE } from '../app/paths';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -231,6 +232,8 @@ function hardenSessions(): void {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Save in the attachments panel downloads from a blob: URL of the page: the system save dialog asks where.
+  guardDownloads(session.defaultSession, [`${APP_SCHEME}://${APP_HOST}`, ...(devUrl === undefined ? [] : [new URL(devUrl).origin])], log);
   session.defaultSession.setPermissionCheckHandler(() => false);
   // The dev server sends no CSP of its own; the built page carries it in a meta tag.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
