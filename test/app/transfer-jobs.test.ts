@@ -88,6 +88,30 @@ describe('transfer jobs', () => {
     expect((await b.channels['transfer.info']({})).last?.jobId).toBe(ex.jobId);
   });
 
+  it.each([
+    ['StorageService', serviceStoreFactory],
+    ['Vault adapter', vaultStoreFactory],
+  ])('round trip through a JSON export with every version, into a second vault (%s)', async (_n, storeFactory) => {
+    const a = await backendWith({ storeFactory });
+    await a.b.channels['doc.create']({ document: { id: 'x', content: 'one', title: 'X', tags: ['t'] }, comment: 'first' });
+    await a.b.channels['doc.update']({ id: 'x', patch: { content: 'two' }, expectedVersion: 1, comment: 'second' });
+    await a.b.channels['doc.create']({ document: { id: 'y', content: 'only' } });
+    const out = join(a.dir, 'out');
+    mkdirSync(out);
+    const ex = await a.done((await a.b.channels['transfer.export']({ target: { path: out }, format: 'json', versions: true })).jobId);
+    expect(ex).toMatchObject({ outcome: 'done', documents: 2, versions: 3, files: 1 });
+    const b = await backendWith({ storeFactory });
+    // A document already there: reported as such, the rest imported.
+    await b.b.channels['doc.create']({ document: { id: 'y', content: 'mine' } });
+    const im = await b.done((await b.b.channels['transfer.import']({ source: { path: join(ex.where, 'docvault-export.jsonl') } })).jobId);
+    expect(im).toMatchObject({ outcome: 'done', documents: 1, versions: 2 });
+    expect(im.issues).toEqual([expect.objectContaining({ source: 'line 3', id: 'y', kind: 'AlreadyExists' })]);
+    const history = await b.b.channels['doc.versions']({ id: 'x' });
+    expect(history.map((v) => v.comment)).toEqual(['first', 'second']);
+    expect((await b.b.channels['doc.getVersion']({ id: 'x', version: 1 })).content).toBe('one');
+    expect((await b.b.channels['doc.get']({ id: 'x' })).content).toBe('two');
+  });
+
   it('cancel: committed batches stay, the rest is not written, and the summary says so', async () => {
     const { b, dir, events, done } = await backendWith({ holdTransfersForTests: true });
     const files: Record<string, string> = {};

@@ -40,8 +40,7 @@ describe('attachment helpers', () => {
   });
   it('base64 both ways, byte for byte, across the slice boundary', () => {
     const bytes = new Uint8Array(0x8000 * 2 + 7).map((_, i) => (i * 31) & 0xff);
-    const text = toBase64(bytes);
-    expect(text).toBe(Buffer.from(bytes).toString('base64'));
-    expect(fromBase64(text)).toEqual(bytes);
+    expect(fromBase64(toBase64(bytes))).toEqual(bytes);
+    expect(toBase64(new Uint8Array([104, 101, 108, 108, 111, 0xff]))).toBe('aGVsbG//');
   });
 });

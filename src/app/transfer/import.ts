@@ -65,7 +65,7 @@ export interface ImportOptions {
   readonly signal?: AbortSignal;
   /** Documents per transaction; default {@link IMPORT_BATCH}. */
   readonly batchSize?: number;
-  /** Awaited after each committed batch (after its progress report). */
+  /** Awaited between two batches: after each committed batch but the last (after its progress report). */
   readonly afterBatch?: () => Promise<void>;
 }
 
@@ -145,12 +145,12 @@ class BatchWriter {
   readonly #target: ImportTarget;
   readonly #errors: ImportError[];
   readonly #size: number;
-  readonly #onWritten: (last: string) => Promise<void>;
+  readonly #onWritten: (last: string, final: boolean) => Promise<void>;
   #batch: PendingDocument[] = [];
   imported = 0;
   versions = 0;
 
-  constructor(target: ImportTarget, errors: ImportError[], size: number, onWritten: (last: string) => Promise<void>) {
+  constructor(target: ImportTarget, errors: ImportError[], size: number, onWritten: (last: string, final: boolean) => Promise<void>) {
     this.#target = target;
     this.#errors = errors;
     this.#size = size;
@@ -169,7 +169,8 @@ class BatchWriter {
     return n;
   }
 
-  async flush(): Promise<void> {
+  /** Writes the documents waiting; `final`: no more will come. */
+  async flush(final = false): Promise<void> {
     const batch = this.#batch;
     this.#batch = [];
     if (batch.length === 0) return;
@@ -208,7 +209,7 @@ class BatchWriter {
     this.#errors.push(...failed);
     this.imported += done;
     this.versions += versions;
-    await this.#onWritten(batch[batch.length - 1]?.source ?? '');
+    await this.#onWritten(batch[batch.length - 1]?.source ?? '', final);
   }
 }
 
@@ -390,9 +391,9 @@ export async function importPath(target: ImportTarget, path: string, opts: Impor
     signal: opts.signal,
     progress,
     total: null,
-    writer: new BatchWriter(target, errors, Math.max(1, opts.batchSize ?? IMPORT_BATCH), async (last) => {
+    writer: new BatchWriter(target, errors, Math.max(1, opts.batchSize ?? IMPORT_BATCH), async (last, final) => {
       progress({ phase: 'writing', done: run.writer.imported, total: run.total, current: last });
-      await opts.afterBatch?.();
+      if (!final) await opts.afterBatch?.();
     }),
   };
   if (st.isDirectory()) await importFolder(run, path);
@@ -400,6 +401,6 @@ export async function importPath(target: ImportTarget, path: string, opts: Impor
   else throw new DocvaultError('Invalid', `${path}: not a folder or a file`);
   const cancelled = opts.signal?.aborted === true;
   if (cancelled) run.writer.drop();
-  else await run.writer.flush();
+  else await run.writer.flush(true);
   return { imported: run.writer.imported, versions: run.writer.versions, failed: errors.length, errors, seconds: (performance.now() - t0) / 1000, cancelled };
 }

@@ -43,8 +43,8 @@ export interface TransferJobsOptions {
   /** Least time between two progress events, ms. Default 200. */
   readonly progressEveryMs?: number;
   /**
-   * Tests only: after every committed batch an import waits until it is cancelled, so a test can press
-   * Cancel while a job is certainly running, without racing its end.
+   * Tests only: an import waits after a committed batch (any but its last) until it is cancelled, so a
+   * test can press Cancel while a job is certainly running, without racing its end.
    */
   readonly holdAfterBatch?: boolean;
 }
