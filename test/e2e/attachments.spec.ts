@@ -85,3 +85,29 @@ test('attach, list, save with the same bytes, preview an image, drop a file, rem
   await expect(timeline.locator('[data-version="5"]')).toContainText('note.txt removed');
   await page.screenshot({ path: test.info().outputPath('attachments-history.png') });
 });
+
+test('an upload shows its progress and Cancel drops it: no version, nothing listed', async ({ page }) => {
+  await twin.call('doc.put', { document: { id: 'contract', title: 'Signed contract', content: 'The contract.' } });
+  // The second piece's answer waits until Cancel was pressed: the upload is certainly under way, without timing.
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  let pieces = 0;
+  await page.route('**/api/attachments.chunk', async (route) => {
+    if (++pieces === 2) await gate;
+    await route.continue();
+  });
+  await page.goto(twin.server.url);
+  await page.getByTestId('doc-row').filter({ hasText: 'Signed contract' }).click();
+  const panel = page.getByTestId('attachments');
+  await panel.getByTestId('attach-input').setInputFiles([{ name: 'contract.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(2 * 1024 * 1024, 0x25) }]);
+  const upload = panel.getByTestId('upload-row');
+  await expect(upload).toContainText('256 KB of 2.0 MB');
+  await expect(upload.locator('progress')).toHaveAttribute('max', String(2 * 1024 * 1024));
+  await page.screenshot({ path: test.info().outputPath('upload-progress.png') });
+  await upload.getByRole('button', { name: 'Cancel uploading contract.pdf' }).click();
+  release();
+  await expect(upload).toHaveCount(0);
+  await expect(panel).toContainText('No attachments');
+  expect(await twin.call('attachments.list', { id: 'contract' })).toEqual([]);
+  expect((await twin.call('doc.get', { id: 'contract' })).version).toBe(1);
+});

@@ -73,6 +73,9 @@ export function AttachmentsPanel({ a }: { a: AttachmentsController }) {
             <span className="muted small">
               {formatBytes(u.sent)} of {formatBytes(u.size)}
             </span>
+            <button type="button" onClick={() => a.cancelUpload(u.key)} aria-label={`Cancel uploading ${u.name}`}>
+              Cancel
+            </button>
           </li>
         ))}
       </ul>

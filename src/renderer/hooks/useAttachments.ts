@@ -15,6 +15,8 @@ export function useAttachments(id: string | null) {
   const { call } = useApi();
   const [state, dispatch] = useReducer(attachmentsReducer, initialAttachments);
   const nextKey = useRef(0);
+  /** Uploads under way, by key: Cancel aborts one between two pieces. */
+  const stops = useRef(new Map<number, AbortController>());
   const previewUrl = useRef<string | undefined>(undefined);
 
   const reload = useCallback(() => {
@@ -37,6 +39,8 @@ export function useAttachments(id: string | null) {
       for (const file of files) {
         const key = ++nextKey.current;
         const name = attachmentNameOf(file.name);
+        const stop = new AbortController();
+        stops.current.set(key, stop);
         dispatch({ type: 'uploadStarted', key, name, size: file.size });
         let uploadId: string | undefined;
         try {
@@ -44,16 +48,21 @@ export function useAttachments(id: string | null) {
           const ticket = await call('attachments.begin', { id, name, mediaType, size: file.size });
           uploadId = ticket.uploadId;
           for (let offset = 0; offset < file.size; offset += ticket.chunkBytes) {
+            if (stop.signal.aborted) break;
             const piece = new Uint8Array(await file.slice(offset, offset + ticket.chunkBytes).arrayBuffer());
             await call('attachments.chunk', { uploadId, offset, data: toBase64(piece) });
             dispatch({ type: 'uploadProgress', key, sent: offset + piece.length });
           }
-          await call('attachments.commit', { id, uploadId }, `Attaching ${name}`);
-          uploadId = undefined;
+          // Cancelled: the pieces sent are dropped by `abort` below; no version is written.
+          if (!stop.signal.aborted) {
+            await call('attachments.commit', { id, uploadId }, `Attaching ${name}`);
+            uploadId = undefined;
+          }
         } catch (err) {
           dispatch({ type: 'error', error: toSerializedError(err) });
-          if (uploadId !== undefined) await call('attachments.abort', { uploadId }).catch(() => undefined);
         } finally {
+          if (uploadId !== undefined) await call('attachments.abort', { uploadId }).catch(() => undefined);
+          stops.current.delete(key);
           dispatch({ type: 'uploadEnded', key });
         }
       }
@@ -61,6 +70,9 @@ export function useAttachments(id: string | null) {
     },
     [call, id, reload],
   );
+
+  /** Stops the upload `key` before its next piece; nothing of it is kept. */
+  const cancelUpload = useCallback((key: number) => stops.current.get(key)?.abort(), []);
 
   /** The whole file, read in pieces into a Blob of its media type. */
   const readBlob = useCallback(
@@ -122,7 +134,7 @@ export function useAttachments(id: string | null) {
     [busy, call, id, reload],
   );
 
-  return { state, dispatch, attach, save, preview, closePreview, detach };
+  return { state, dispatch, attach, cancelUpload, save, preview, closePreview, detach };
 }
 
 /** What {@link useAttachments} returns. */
