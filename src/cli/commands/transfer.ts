@@ -4,8 +4,8 @@ import { stringOpt, usageError } from '../args';
 import { arg, type Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { toJson } from '../format';
-import { exportVault } from '../transfer/export';
-import { importPath } from '../transfer/import';
+import { exportVault } from '../../app/transfer/export';
+import { importPath, vaultImportTarget } from '../../app/transfer/import';
 
 /** `import`: a folder of Markdown/text files or a docvault JSON export. */
 export const importCommand: Command = {
@@ -27,7 +27,11 @@ export const importCommand: Command = {
   async run(ctx) {
     const path = arg(ctx, 0);
     const vault = await ctx.openVault();
-    const summary = await importPath(vault, path, { onProgress: (n) => ctx.note(`imported ${n.toLocaleString('en')} documents`) });
+    const summary = await importPath(vaultImportTarget(vault), path, {
+      onProgress: (p) => {
+        if (p.phase === 'writing' && p.done > 0) ctx.note(`imported ${p.done.toLocaleString('en')} documents`);
+      },
+    });
     recordQuietly(vault, { event: 'import', outcome: summary.failed > 0 ? 'failed' : 'ok', count: summary.imported });
     const rate = summary.seconds > 0 ? Math.round(summary.imported / summary.seconds) : summary.imported;
     if (ctx.json) ctx.out(toJson({ ...summary, docsPerSecond: rate }));
@@ -68,12 +72,14 @@ export const exportCommand: Command = {
     const type = stringOpt(ctx.values, 'type');
     const tag = stringOpt(ctx.values, 'tag');
     const vault = await ctx.openVault();
-    const summary = exportVault(vault, dir, {
+    const summary = await exportVault(vault, dir, {
       format,
       versions: ctx.values['versions'] === true,
       ...(type !== undefined ? { type } : {}),
       ...(tag !== undefined ? { tag } : {}),
-      onProgress: (done, total) => ctx.note(`exported ${done.toLocaleString('en')} of ${total.toLocaleString('en')} documents`),
+      onProgress: (done, total) => {
+        if (done % 1000 === 0 || done === total) ctx.note(`exported ${done.toLocaleString('en')} of ${total.toLocaleString('en')} documents`);
+      },
     });
     recordQuietly(vault, { event: 'export', outcome: summary.errors.length > 0 ? 'failed' : 'ok', count: summary.exported });
     if (ctx.json) ctx.out(toJson(summary));

@@ -1,9 +1,12 @@
 /** The unlocked window: top bar, sidebar with the list, and the editor (or the Trash). Decisions live in useVaultScreen. */
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { VaultStatus } from '../../shared/contract';
 import { useLiveStats } from '../hooks/useLiveStats';
 import { useActivityReporter, useSettings } from '../hooks/useSettings';
 import { useVaultScreen } from '../hooks/useVaultScreen';
+import { useTransfer } from '../hooks/useTransfer';
+import { isFiltered } from '../model/vault-screen';
+import { TransferDialogs } from '../transfer/TransferDialogs';
 import { ConfirmDialog } from './Dialog';
 import { Editor } from './Editor';
 import { ErrorMessage } from './ErrorMessage';
@@ -31,9 +34,13 @@ export interface VaultScreenProps {
 
 /** The unlocked vault. */
 export function VaultScreen({ status, onStatus }: VaultScreenProps) {
-  const v = useVaultScreen(onStatus);
+  // The shortcut keys live in useVaultScreen, the import/export flow needs its filters: a ref joins the two.
+  const openTransfer = useRef<(kind: 'import' | 'export') => void>(() => undefined);
+  const v = useVaultScreen(onStatus, useCallback((kind: 'import' | 'export') => openTransfer.current(kind), []));
   const { state, dispatch } = v;
   const selection = state.selection;
+  const transfer = useTransfer(state.filters, selection.kind === 'doc' ? selection.id : undefined);
+  openTransfer.current = transfer.open;
   const [panel, setPanel] = useState<Panel>('none');
   const [restoring, setRestoring] = useState(false);
   const { settings, update } = useSettings();
@@ -96,6 +103,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             update={update}
             onBackup={v.backup}
             onRestore={() => v.guard(() => setRestoring(true))}
+            onImport={() => transfer.open('import')}
+            onExport={() => transfer.open('export')}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
             onAuditLog={() => setPanel('audit')}
             team={team}
@@ -140,6 +149,7 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
           onCancel={() => setRestoring(false)}
         />
       )}
+      <TransferDialogs t={transfer} filtered={isFiltered(state.filters)} />
       {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
       {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
       {state.pending !== undefined && (

@@ -4,12 +4,26 @@
  * file is written under a temporary name and renamed, so a crash never leaves a half-written file behind.
  */
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
-import type { AttachmentInfo } from '../../shared/attachments';
-import type { Vault } from '../../main/storage';
-import { LIMITS, type Document, type DocumentSummary } from '../../shared/types';
+import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions } from '../../shared/attachments';
+import { isDocvaultError } from '../../shared/errors';
+import { LIMITS, type Document, type DocumentSummary, type ListPage, type ListQuery, type VersionInfo } from '../../shared/types';
 import { writeFrontMatter } from './front-matter';
 import { ATTACHMENTS_DIR, EXPORT_FILE, FILES_SUFFIX, type ExportHeader, type ExportedDocument, type ExportedVersion } from './format';
 import { NameAllocator, inside, safeBaseName } from './names';
+
+/** A value now (the engine, in the CLI) or later (the app's store, in the window's job). */
+type Maybe<T> = T | Promise<T>;
+
+/** The reads an export makes: the engine ({@link Vault}) and the app's store both have them. */
+export interface ExportSource {
+  list(query: ListQuery): Maybe<ListPage>;
+  count(query: Pick<ListQuery, 'type' | 'tag' | 'author'>): Maybe<number>;
+  get(id: string): Maybe<Document>;
+  versions(id: string): Maybe<VersionInfo[]>;
+  getVersion(id: string, version: number): Maybe<Document>;
+  /** A piece of an attachment, verified (the attachment files of the export are read through it). */
+  readAttachment(id: string, name: string, opts?: AttachmentReadOptions): Maybe<AttachmentBytes>;
+}
 
 /** Options of {@link exportVault}. */
 export interface ExportOptions {
@@ -17,8 +31,16 @@ export interface ExportOptions {
   readonly versions: boolean;
   readonly type?: string;
   readonly tag?: string;
-  /** Called every so often with the number of documents written. */
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly author?: string;
+  /** Only these documents (in this order), instead of the filters' selection. */
+  readonly ids?: readonly string[];
+  /** Called after every document with the number written, the total and the document's id. */
+  readonly onProgress?: (done: number, total: number, current: string) => void;
+  /**
+   * Stops between two documents. Every file already written is whole and stays; a JSON export is one
+   * file, so a cancelled one leaves nothing behind.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What an export did. */
@@ -27,6 +49,8 @@ export interface ExportSummary {
   readonly versions: number;
   readonly files: number;
   readonly errors: { readonly id: string; readonly kind: string; readonly message: string }[];
+  /** True when the signal stopped it (see {@link ExportOptions.signal}). */
+  readonly cancelled: boolean;
 }
 
 /** A file written to `path.tmp-<pid>` then renamed over `path`. */
@@ -61,15 +85,23 @@ class AtomicFile {
   }
 }
 
-function* selection(vault: Vault, opts: ExportOptions): Generator<DocumentSummary> {
+function filtersOf(opts: ExportOptions): Pick<ListQuery, 'type' | 'tag' | 'author'> {
+  return { ...(opts.type !== undefined ? { type: opts.type } : {}), ...(opts.tag !== undefined ? { tag: opts.tag } : {}), ...(opts.author !== undefined ? { author: opts.author } : {}) };
+}
+
+async function* selection(vault: ExportSource, opts: ExportOptions): AsyncGenerator<Pick<DocumentSummary, 'id' | 'title'>> {
+  if (opts.ids !== undefined) {
+    // A document of the list that is gone by now is reported by the export loop (NotFound), like any read error.
+    for (const id of opts.ids) yield { id, title: '' };
+    return;
+  }
   let cursor: string | null = null;
   do {
-    const page = vault.list({
+    const page: ListPage = await vault.list({
       sort: 'created',
       order: 'asc',
       limit: LIMITS.listMaxLimit,
-      ...(opts.type !== undefined ? { type: opts.type } : {}),
-      ...(opts.tag !== undefined ? { tag: opts.tag } : {}),
+      ...filtersOf(opts),
       ...(cursor !== null ? { cursor } : {}),
     });
     yield* page.items;
@@ -78,25 +110,28 @@ function* selection(vault: Vault, opts: ExportOptions): Generator<DocumentSummar
 }
 
 /**
- * Writes attachment files, each distinct stored file's bytes read once (verified chunk by chunk, one chunk
+ * Writes attachment files, each distinct stored file's bytes read once (verified piece by piece, one piece
  * in memory) and hard-linked (else copied) where another version or document carries the same file.
  */
 class AttachmentWriter {
-  readonly #vault: Vault;
+  readonly #source: ExportSource;
   readonly #written = new Map<string, string>();
+  /** Every file written or linked, so a cancelled JSON export can take them back. */
+  readonly #paths: string[] = [];
   files = 0;
 
-  constructor(vault: Vault) {
-    this.#vault = vault;
+  constructor(source: ExportSource) {
+    this.#source = source;
   }
 
   /** Writes `entry` (of `id` version `version`) to `path`, unless that file is there already. */
-  write(id: string, version: number, entry: AttachmentInfo, path: string): void {
+  async write(id: string, version: number, entry: AttachmentInfo, path: string): Promise<void> {
     const before = this.#written.get(entry.ref);
     if (before === path) return;
     if (before !== undefined) {
       try {
         linkSync(before, path);
+        this.#paths.push(path);
         this.files++;
         return;
       } catch {
@@ -105,14 +140,27 @@ class AttachmentWriter {
     }
     const file = new AtomicFile(path);
     try {
-      for (const chunk of this.#vault.attachmentChunks(id, entry.name, version)) file.write(chunk);
+      for (let offset = 0, eof = entry.size === 0; !eof; ) {
+        const piece = await this.#source.readAttachment(id, entry.name, { version, offset });
+        file.write(piece.data);
+        offset += piece.data.length;
+        eof = piece.eof || piece.data.length === 0;
+      }
       file.commit();
     } catch (err) {
       file.abort();
       throw err;
     }
     this.#written.set(entry.ref, path);
+    this.#paths.push(path);
     this.files++;
+  }
+
+  /** Removes every file written (a JSON export that did not finish: its side files mean nothing without it). */
+  discard(): void {
+    for (const p of this.#paths) rmSync(p, { force: true });
+    this.#paths.length = 0;
+    this.files = 0;
   }
 }
 
@@ -122,7 +170,12 @@ function listed(list: readonly AttachmentInfo[] | undefined): Pick<ExportedVersi
   return { attachments: list.map((a) => ({ name: a.name, mediaType: a.mediaType, size: a.size, file: `${ATTACHMENTS_DIR}/${a.ref}` })) };
 }
 
-function exported(vault: Vault, doc: Document, all: boolean): ExportedDocument {
+/** An exported attachment as the writer takes it (its `ref` from its side file's name). */
+function infoOf(a: NonNullable<ExportedVersion['attachments']>[number]): AttachmentInfo {
+  return { name: a.name, size: a.size, mediaType: a.mediaType, ref: a.file.slice(ATTACHMENTS_DIR.length + 1) };
+}
+
+async function exported(vault: ExportSource, doc: Document, all: boolean): Promise<ExportedDocument> {
   const asVersion = (d: Document, comment: string | null, createdAt: number): ExportedVersion => ({
     version: d.version,
     title: d.title,
@@ -134,16 +187,20 @@ function exported(vault: Vault, doc: Document, all: boolean): ExportedDocument {
     createdAt,
     ...listed(d.attachments),
   });
-  const history = vault.versions(doc.id);
+  const history = await vault.versions(doc.id);
   const infos = all ? history : history.slice(-1);
-  const versions = infos.map((info) => asVersion(info.version === doc.version ? doc : vault.getVersion(doc.id, info.version), info.comment, info.createdAt));
+  const versions: ExportedVersion[] = [];
+  for (const info of infos) versions.push(asVersion(info.version === doc.version ? doc : await vault.getVersion(doc.id, info.version), info.comment, info.createdAt));
   return { id: doc.id, createdAt: doc.createdAt, updatedAt: doc.updatedAt, versions };
 }
 
-/** Writes the export into `dir` (created if missing). Per-document read errors (Integrity) are reported, not fatal. */
-export function exportVault(vault: Vault, dir: string, opts: ExportOptions): ExportSummary {
+/**
+ * Writes the export into `dir` (created if missing). Per-document read errors (Integrity, NotFound) are
+ * reported, not fatal.
+ */
+export async function exportVault(vault: ExportSource, dir: string, opts: ExportOptions): Promise<ExportSummary> {
   mkdirSync(dir, { recursive: true });
-  const total = vault.count({ ...(opts.type !== undefined ? { type: opts.type } : {}), ...(opts.tag !== undefined ? { tag: opts.tag } : {}) });
+  const total = opts.ids !== undefined ? opts.ids.length : await vault.count(filtersOf(opts));
   const errors: { id: string; kind: string; message: string }[] = [];
   let count = 0;
   let versions = 0;
@@ -156,13 +213,17 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
       const header: ExportHeader = { format: 'docvault-export', formatVersion: 1, exportedAt: new Date().toISOString(), versions: opts.versions };
       json.write(`${JSON.stringify(header)}\n`);
     }
-    for (const summary of selection(vault, opts)) {
+    for await (const summary of selection(vault, opts)) {
+      if (opts.signal?.aborted === true) break;
       let doc: ExportedDocument;
+      let title = summary.title;
       try {
-        doc = exported(vault, vault.get(summary.id), opts.versions);
+        const current = await vault.get(summary.id);
+        title = current.title;
+        doc = await exported(vault, current, opts.versions);
       } catch (err) {
-        const e = err as { kind?: string; message?: string };
-        errors.push({ id: summary.id, kind: e.kind ?? 'Internal', message: e.message ?? String(err) });
+        if (!isDocvaultError(err)) throw err;
+        errors.push({ id: summary.id, kind: err.kind, message: err.message });
         continue;
       }
       if (json !== undefined) {
@@ -170,11 +231,11 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
         for (const v of doc.versions)
           for (const a of v.attachments ?? []) {
             mkdirSync(inside(dir, ATTACHMENTS_DIR), { recursive: true });
-            attachments.write(doc.id, v.version, { name: a.name, size: a.size, mediaType: a.mediaType, ref: a.file.slice(ATTACHMENTS_DIR.length + 1) }, inside(dir, a.file));
+            await attachments.write(doc.id, v.version, infoOf(a), inside(dir, a.file));
           }
         json.write(`${JSON.stringify(doc)}\n`);
       } else {
-        const base = safeBaseName(summary.title !== '' ? summary.title : summary.id);
+        const base = safeBaseName(title !== '' ? title : summary.id);
         for (const v of doc.versions) {
           const isCurrent = v === doc.versions[doc.versions.length - 1];
           const name = names.take(isCurrent ? base : `${base}.v${v.version}`, '.md');
@@ -182,8 +243,7 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
           if (v.attachments !== undefined && v.attachments.length > 0) {
             const folder = inside(dir, `${name.slice(0, -3)}${FILES_SUFFIX}`);
             if (!existsSync(folder)) mkdirSync(folder);
-            for (const a of v.attachments)
-              attachments.write(doc.id, v.version, { name: a.name, size: a.size, mediaType: a.mediaType, ref: a.file.slice(ATTACHMENTS_DIR.length + 1) }, inside(folder, a.name));
+            for (const a of v.attachments) await attachments.write(doc.id, v.version, infoOf(a), inside(folder, a.name));
           }
           const file = new AtomicFile(inside(dir, name));
           try {
@@ -203,16 +263,23 @@ export function exportVault(vault: Vault, dir: string, opts: ExportOptions): Exp
       }
       count++;
       versions += doc.versions.length;
-      if (count % 1000 === 0) opts.onProgress?.(count, total);
+      opts.onProgress?.(count, total, summary.id);
     }
-    if (json !== undefined) {
+    if (json !== undefined && opts.signal?.aborted === true) {
+      json.abort();
+      attachments.discard();
+    } else if (json !== undefined) {
       json.commit();
       files++;
     }
   } catch (err) {
-    json?.abort();
+    if (json !== undefined) {
+      json.abort();
+      attachments.discard();
+    }
     throw err;
   }
-  opts.onProgress?.(count, total);
-  return { exported: count, versions, files: files + attachments.files, errors };
+  const cancelled = opts.signal?.aborted === true;
+  // A cancelled JSON export wrote nothing (its one file was removed): say so in the counts too.
+  return cancelled && json !== undefined ? { exported: 0, versions: 0, files: 0, errors, cancelled } : { exported: count, versions, files: files + attachments.files, errors, cancelled };
 }
