@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DocvaultBackend, type BackendOptions } from '../../src/app/backend';
 import { serviceStoreFactory, vaultStoreFactory } from '../../src/app/store';
@@ -66,12 +67,14 @@ describe('transfer jobs', () => {
     symlinkSync(join(root, 'a.md'), join(root, 'link.md'));
     const { jobId } = await b.channels['transfer.import']({ source: { path: root } });
     const s = await done(jobId);
-    expect(s).toMatchObject({ kind: 'import', outcome: 'done', documents: 2, where: root });
+    // photo.png has no note of its name: it becomes the attachment of a new empty document `photo`.
+    expect(s).toMatchObject({ kind: 'import', outcome: 'done', documents: 3, where: root });
     const bySource = Object.fromEntries(s.issues.map((i) => [i.source, i.kind]));
-    expect(bySource).toMatchObject({ 'bad.md': 'Invalid', 'dup1.md': 'AlreadyExists', 'dup2.md': 'AlreadyExists', 'link.md': 'Invalid', 'photo.png': 'Invalid' });
+    expect(bySource).toEqual({ 'bad.md': 'Invalid', 'dup1.md': 'AlreadyExists', 'dup2.md': 'AlreadyExists', 'link.md': 'Invalid' });
     expect((await b.channels['doc.get']({ id: 'a' })).title).toBe('Alpha');
     expect((await b.channels['doc.get']({ id: 'sub/b' })).content).toBe('bee');
-    expect(events.some((e) => e.event === 'docs.changed' && e.data.count === 2)).toBe(true);
+    expect((await b.channels['attachments.list']({ id: 'photo' })).map((a) => [a.name, a.size])).toEqual([['photo.png', 3]]);
+    expect(events.some((e) => e.event === 'docs.changed' && e.data.count === 3)).toBe(true);
     expect(events.some((e) => e.event === 'transfer.progress' && e.data.jobId === jobId)).toBe(true);
 
     const out = join(dir, 'out');
@@ -110,6 +113,49 @@ describe('transfer jobs', () => {
     expect(history.map((v) => v.comment)).toEqual(['first', 'second']);
     expect((await b.b.channels['doc.getVersion']({ id: 'x', version: 1 })).content).toBe('one');
     expect((await b.b.channels['doc.get']({ id: 'x' })).content).toBe('two');
+  });
+
+  it.each([
+    ['StorageService', serviceStoreFactory],
+    ['Vault adapter', vaultStoreFactory],
+  ])('attachments: imported from NAME.files/ and loose files, exported as JSON side files and imported again byte for byte (%s)', async (_n, storeFactory) => {
+    const { b, dir, done } = await backendWith({ storeFactory });
+    const big = randomBytes(300 * 1024); // more than one upload piece
+    const root = folder(dir, {
+      'r.md': '---\nid: r\ntitle: Receipt\n---\nthe note',
+      'r.files/blob.bin': big,
+      'r.pdf': Buffer.from('%PDF-1.4 loose'),
+      'scan.jpg': Buffer.from([0xff, 0xd8, 0xff, 0x00]),
+    });
+    symlinkSync(join(root, 'r.pdf'), join(root, 'r.files', 'link.pdf'));
+    const s = await done((await b.channels['transfer.import']({ source: { path: root } })).jobId);
+    expect(s).toMatchObject({ outcome: 'done', documents: 2 });
+    expect(s.issues.map((i) => [i.source, i.kind])).toEqual([['r.files/link.pdf', 'Invalid']]);
+    const read = async (bk: DocvaultBackend, id: string, name: string): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      for (let offset = 0; ; ) {
+        const p = await bk.channels['attachments.read']({ id, name, offset });
+        parts.push(Buffer.from(p.data, 'base64'));
+        offset += parts[parts.length - 1]?.length ?? 0;
+        if (p.eof) return Buffer.concat(parts);
+      }
+    };
+    expect((await b.channels['attachments.list']({ id: 'r' })).map((a) => a.name)).toEqual(['blob.bin', 'r.pdf']);
+    expect((await read(b, 'r', 'blob.bin')).equals(big)).toBe(true);
+    expect((await read(b, 'scan', 'scan.jpg')).equals(Buffer.from([0xff, 0xd8, 0xff, 0x00]))).toBe(true);
+
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const es = await done((await b.channels['transfer.export']({ target: { path: out }, format: 'json', versions: true })).jobId);
+    expect(es).toMatchObject({ outcome: 'done', documents: 2 });
+    expect(readdirSync(join(es.where, 'attachments')).length).toBe(3);
+
+    const other = await backendWith({ storeFactory });
+    const is = await other.done((await other.b.channels['transfer.import']({ source: { path: join(es.where, 'docvault-export.jsonl') } })).jobId);
+    expect(is).toMatchObject({ outcome: 'done', documents: 2, issues: [] });
+    expect((await read(other.b, 'r', 'blob.bin')).equals(big)).toBe(true);
+    expect((await read(other.b, 'r', 'r.pdf')).toString()).toBe('%PDF-1.4 loose');
+    expect((await other.b.channels['doc.get']({ id: 'r' })).content).toBe('the note');
   });
 
   it('cancel: committed batches stay, the rest is not written, and the summary says so', async () => {
