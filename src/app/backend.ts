@@ -140,6 +140,7 @@ export class DocvaultBackend {
     this.#transfers = new TransferJobs({
       store: () => this.#open(),
       emit: (e) => this.#emit(e),
+      audit: (r) => this.#audit(r),
       typedPaths: opts.typedPaths === true,
       ...(opts.pathPicker === undefined ? {} : { picker: opts.pathPicker }),
       ...(opts.holdTransfersForTests === true ? { holdAfterBatch: true } : {}),

@@ -75,6 +75,8 @@ describe('transfer jobs', () => {
     expect((await b.channels['doc.get']({ id: 'sub/b' })).content).toBe('bee');
     expect((await b.channels['attachments.list']({ id: 'photo' })).map((a) => [a.name, a.size])).toEqual([['photo.png', 3]]);
     expect(events.some((e) => e.event === 'docs.changed' && e.data.count === 3)).toBe(true);
+    // In the audit log as the CLI's import is: four files failed.
+    expect((await b.channels['audit.list']({})).entries[0]).toMatchObject({ event: 'import', outcome: 'failed', count: 3 });
     expect(events.some((e) => e.event === 'transfer.progress' && e.data.jobId === jobId)).toBe(true);
 
     const out = join(dir, 'out');
@@ -89,6 +91,7 @@ describe('transfer jobs', () => {
     expect(readFileSync(join(es.where, 'Alpha.md'), 'utf8')).toContain('alpha body');
     expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('not touched');
     expect((await b.channels['transfer.info']({})).last?.jobId).toBe(ex.jobId);
+    expect((await b.channels['audit.list']({})).entries[0]).toMatchObject({ event: 'export', outcome: 'ok', count: 1 });
   });
 
   it.each([

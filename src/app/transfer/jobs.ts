@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { DocvaultError, isDocvaultError, serializeError } from '../../shared/errors';
+import type { AuditRecord } from '../../shared/audit';
 import type { PushEvent } from '../../shared/contract';
 import {
   TRANSFER_MAX_ISSUES,
@@ -36,6 +37,8 @@ export interface TransferJobsOptions {
   /** The open store; throws `Closed` while the vault is locked. */
   readonly store: () => Store;
   readonly emit: (e: PushEvent) => void;
+  /** Records a finished import or export in the vault's audit log, as the CLI does (best effort, never throws). */
+  readonly audit?: (record: AuditRecord) => Promise<void>;
   /** The system dialog (Electron); absent in the web twin. */
   readonly picker?: PathPicker;
   /** Whether typed paths are taken (the web twin). */
@@ -218,8 +221,10 @@ export class TransferJobs {
       await Promise.resolve();
       try {
         const r = await work(controller.signal, report, sendProgress);
+        await this.#opts.audit?.({ event: kind, outcome: r.issues.length > 0 ? 'failed' : 'ok', count: r.documents, ...(r.cancelled ? { detail: 'cancelled' } : {}) });
         finish({ outcome: r.cancelled ? 'cancelled' : 'done', documents: r.documents, versions: r.versions, files: r.files, issues: r.issues });
       } catch (err) {
+        await this.#opts.audit?.({ event: kind, outcome: 'failed', detail: isDocvaultError(err) ? err.kind : 'Internal' });
         // Batches committed before the failure stay (each was whole): count them from the last progress.
         finish({ outcome: 'failed', documents: kind === 'import' ? written : 0, versions: 0, files: 0, issues: [], error: serializeError(err) });
       }
