@@ -194,11 +194,24 @@ describe('transfer jobs', () => {
     await b.unlock({ passphrase: 'pass phrase' });
     expect(await b.channels['doc.count']({})).toBe(5 + WINDOW_IMPORT_BATCH);
 
-    // A JSON export is one file: cancelled after its first document, nothing is left in the folder.
+    // A JSON export is one file: cancelled after its first document (which has an attachment, written as a
+    // side file first), nothing is left in the folder.
     const out = join(dir, 'json-out');
     mkdirSync(out);
     const target = makeExportFolder(out);
-    const docs = ['p', 'q', 'r'].map((id) => ({ id, title: id, type: '', tags: [], metadata: {}, content: id, version: 1, createdAt: 1, updatedAt: 1 }));
+    const docs = ['p', 'q', 'r'].map((id) => ({
+      id,
+      title: id,
+      type: '',
+      tags: [],
+      metadata: {},
+      content: id,
+      version: 1,
+      createdAt: 1,
+      updatedAt: 1,
+      ...(id === 'p' ? { attachments: [{ name: 'f.bin', size: 2, mediaType: 'application/octet-stream', ref: 'a'.repeat(64) }] } : {}),
+    }));
+    let sideFiles = 0;
     const source: ExportSource = {
       list: () => ({ items: docs.map((d) => ({ ...d, bytes: 1 })), nextCursor: null }) as never,
       count: () => docs.length,
@@ -206,12 +219,14 @@ describe('transfer jobs', () => {
       versions: () => [{ version: 1, comment: null, createdAt: 1 }] as never,
       getVersion: (id) => docs.find((d) => d.id === id) as never,
       readAttachment: () => {
-        throw new Error('these documents have no attachments');
+        sideFiles++;
+        return { data: new Uint8Array([1, 2]), offset: 0, size: 2, eof: true };
       },
     };
     const ac = new AbortController();
     const r = await exportVault(source, target, { format: 'json', versions: true, signal: ac.signal, onProgress: () => ac.abort() });
     expect(r).toMatchObject({ cancelled: true, files: 0, exported: 0 });
+    expect(sideFiles).toBe(1);
     expect(readdirSync(target)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * JSON Lines file (./format.ts), optionally with every version. One document is in memory at a time; each
  * file is written under a temporary name and renamed, so a crash never leaves a half-written file behind.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, rmdirSync, writeSync, mkdirSync } from 'node:fs';
 import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions } from '../../shared/attachments';
 import { isDocvaultError } from '../../shared/errors';
 import { LIMITS, type Document, type DocumentSummary, type ListPage, type ListQuery, type VersionInfo } from '../../shared/types';
@@ -164,6 +164,16 @@ class AttachmentWriter {
   }
 }
 
+/** Removes a JSON export's side files and their folder, when the export did not finish (a line-less side file means nothing). */
+function discardSideFiles(dir: string, attachments: AttachmentWriter): void {
+  attachments.discard();
+  try {
+    rmdirSync(inside(dir, ATTACHMENTS_DIR));
+  } catch {
+    // Never made (no attachments), or holds files this export did not write: left alone.
+  }
+}
+
 /** The attachments of a version as listed in a JSON export (their side files named by `ref`). */
 function listed(list: readonly AttachmentInfo[] | undefined): Pick<ExportedVersion, 'attachments'> {
   if (list === undefined || list.length === 0) return {};
@@ -267,7 +277,7 @@ export async function exportVault(vault: ExportSource, dir: string, opts: Export
     }
     if (json !== undefined && opts.signal?.aborted === true) {
       json.abort();
-      attachments.discard();
+      discardSideFiles(dir, attachments);
     } else if (json !== undefined) {
       json.commit();
       files++;
@@ -275,7 +285,7 @@ export async function exportVault(vault: ExportSource, dir: string, opts: Export
   } catch (err) {
     if (json !== undefined) {
       json.abort();
-      attachments.discard();
+      discardSideFiles(dir, attachments);
     }
     throw err;
   }
