@@ -7,7 +7,6 @@ import { useVaultScreen } from '../hooks/useVaultScreen';
 import { useTransfer } from '../hooks/useTransfer';
 import { isFiltered } from '../model/vault-screen';
 import { TransferDialogs } from '../transfer/TransferDialogs';
-import { ConfirmDialog } from './Dialog';
 import { Editor } from './Editor';
 import { ErrorMessage } from './ErrorMessage';
 import type { Panel } from './PanelButtons';
@@ -19,10 +18,7 @@ import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { TrashView } from './TrashView';
 import { UndoNotice } from './UndoNotice';
-import { BackupDialog } from './BackupDialog';
-import { ChangePassphraseDialog } from './ChangePassphraseDialog';
-import { RestoreBackupDialog } from './RestoreBackupDialog';
-import { VerifyDialog } from './VerifyDialog';
+import { VaultDialogs } from './VaultDialogs';
 import { AuditView } from '../audit/AuditView';
 import { useTeamSync } from '../team/useTeamSync';
 
@@ -129,39 +125,19 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         )}
       </div>
       {state.trashed !== undefined && <UndoNotice doc={state.trashed} onUndo={() => void v.undo()} onDismiss={() => dispatch({ type: 'dismissTrashed' })} />}
-      {state.changingPassphrase && (
-        <ChangePassphraseDialog
-          onDone={(s) => {
-            dispatch({ type: 'changePassphrase', open: false });
-            onStatus(s);
-          }}
-          onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
-        />
-      )}
-      {restoring && (
-        <RestoreBackupDialog
-          vaultPath={status.path}
-          onDone={(s) => {
-            setRestoring(false);
-            setPanel('none');
-            onStatus(s);
-          }}
-          onCancel={() => setRestoring(false)}
-        />
-      )}
       <TransferDialogs t={transfer} filtered={isFiltered(state.filters)} />
-      {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
-      {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
-      {state.pending !== undefined && (
-        <ConfirmDialog
-          title="Discard unsaved changes?"
-          message="The document you are editing has changes that are not saved."
-          confirmLabel="Discard changes"
-          danger
-          onConfirm={v.discard}
-          onCancel={() => dispatch({ type: 'answered' })}
-        />
-      )}
+      <VaultDialogs
+        v={v}
+        vaultPath={status.path}
+        onStatus={onStatus}
+        restoring={restoring}
+        onRestoreEnd={(s) => {
+          setRestoring(false);
+          if (s === undefined) return;
+          setPanel('none');
+          onStatus(s);
+        }}
+      />
     </div>
   );
 }
