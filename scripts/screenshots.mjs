@@ -9,8 +9,9 @@
 //      with DOCVAULT_SCREENSHOT_DIR=docs/screenshots (the versions comparison does this).
 // Not part of `npm test`: pictures are for people, and the E2E specs already check the behaviour.
 import { chromium } from '@playwright/test';
+import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
@@ -42,7 +43,8 @@ async function startTwin(vault, dataHome) {
   const child = spawn(process.execPath, [join(root, 'out', 'node', 'web-server.mjs'), '--vault', vault], {
     cwd: root,
     // XDG_DATA_HOME: the twin's app data (settings, past benchmark runs) go to the temp folder, not the user's.
-    env: { ...process.env, DOCVAULT_TEST_KDF_PROFILE: '2', XDG_DATA_HOME: dataHome },
+    // DOCVAULT_TEST_HOLD_TRANSFERS: a big import waits between batches until cancelled, for the progress picture.
+    env: { ...process.env, DOCVAULT_TEST_KDF_PROFILE: '2', DOCVAULT_TEST_HOLD_TRANSFERS: '1', XDG_DATA_HOME: dataHome },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -127,6 +129,46 @@ const performanceView = (points) => async (page, call) => {
     await stopWork();
   }
 };
+
+/** Folders to import from (made once, in the temp folder): a few notes with bad files among them, and many notes. */
+function importFolders(dir) {
+  const notes = join(dir, 'import', 'notes');
+  mkdirSync(join(notes, 'receipts'), { recursive: true });
+  writeFileSync(join(notes, 'boiler.md'), '---\ntitle: Boiler service\ntags: [home]\n---\nServiced 12 October; next one due in a year.');
+  writeFileSync(join(notes, 'receipts', 'fridge.txt'), 'Fridge bought 4 April, receipt number 22-118.');
+  writeFileSync(join(notes, 'old-notes.md'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+  writeFileSync(join(notes, 'dentist.md'), '---\nid: dentist\n---\nCheck-up in May.');
+  writeFileSync(join(notes, 'dentist-copy.md'), '---\nid: dentist\n---\nCheck-up in May.');
+  symlinkSync(join(notes, 'boiler.md'), join(notes, 'shortcut.md'));
+  const many = join(dir, 'import', 'archive');
+  mkdirSync(many, { recursive: true });
+  for (let i = 0; i < 1200; i++) writeFileSync(join(many, `letter-${String(i).padStart(4, '0')}.md`), `Letter ${i}`);
+  return { notes, many };
+}
+
+/** Opens Import… with its shortcut and types `path`; the web twin takes typed paths. */
+const importForm = (path) => async (page) => {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const form = page.getByTestId('transfer-form');
+  await form.locator('input[name="transfer-path"]').fill(path);
+};
+
+/** A document with three attachments: a scan, a PDF and a photo. */
+async function attachSamples(call) {
+  const pieces = [
+    ['passport-scan.png', 'image/png', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')],
+    ['renewal-form.pdf', 'application/pdf', Buffer.alloc(184_320, 0x25)],
+    ['photo-booth.jpg', 'image/jpeg', Buffer.alloc(1_250_000, 0xd8)],
+  ];
+  for (const [name, mediaType, bytes] of pieces) {
+    const t = await call('attachments.begin', { id: 'passport-notes', name, mediaType, size: bytes.length });
+    for (let off = 0; off < bytes.length; off += t.chunkBytes) await call('attachments.chunk', { uploadId: t.uploadId, offset: off, data: bytes.subarray(off, off + t.chunkBytes).toString('base64') });
+    await call('attachments.commit', { id: 'passport-notes', uploadId: t.uploadId });
+  }
+}
+
+let folders;
 
 /** The pictures: name, window size, what to do first (given the page and the API), and what to put back afterwards. */
 const SHOTS = [
@@ -223,6 +265,39 @@ const SHOTS = [
       await page.getByTestId('bench-results').waitFor();
     },
   },
+  { name: 'import-form', width: 1000, height: 760, run: async (page) => importForm(folders.notes)(page) },
+  {
+    name: 'import-progress',
+    width: 1000,
+    height: 760,
+    run: async (page) => {
+      await importForm(folders.many)(page);
+      await page.getByTestId('transfer-form').getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByTestId('transfer-progress-line').filter({ hasText: 'Imported 250 of 1,200' }).waitFor();
+    },
+    // Held between batches: cancel it, and take the 250 letters out again for the next pictures.
+    after: async (call) => {
+      const { running } = await call('transfer.info', {});
+      if (running !== null) await call('transfer.cancel', { jobId: running.jobId });
+      while ((await call('transfer.info', {})).running !== null) await sleep(20);
+      for (let i = 0; i < 1200; i++) await call('doc.purge', { id: `letter-${String(i).padStart(4, '0')}` }).catch(() => undefined);
+    },
+  },
+  {
+    name: 'import-summary',
+    width: 1000,
+    height: 760,
+    run: async (page) => {
+      await importForm(folders.notes)(page);
+      await page.getByTestId('transfer-form').getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByTestId('transfer-summary').waitFor();
+    },
+    after: async (call) => {
+      for (const id of ['boiler', 'receipts/fridge']) await call('doc.purge', { id }).catch(() => undefined);
+    },
+  },
+  { name: 'attachments', width: 1280, height: 800, run: openDoc('Passport renewal') },
+  { name: 'attachments-narrow', width: 700, height: 760, run: openDoc('Passport renewal') },
   {
     name: 'settings',
     width: 1000,
@@ -263,6 +338,8 @@ const executablePath = findChromium();
 const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: ['--no-sandbox', '--disable-gpu'] });
 try {
   await seed(twin.call);
+  await attachSamples(twin.call);
+  folders = importFolders(dir);
   const only = process.argv.slice(2);
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ colorScheme: scheme, locale: 'en-GB', timezoneId: 'Europe/Paris' });

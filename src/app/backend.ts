@@ -22,6 +22,8 @@ import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockT
 import { SETTINGS_FILE, SettingsStore } from './settings';
 import { TeamPanel } from './sync/team-panel';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
+import { TransferJobs } from './transfer/jobs';
+import type { PathPicker } from './transfer/paths';
 
 /** Options of {@link DocvaultBackend}. */
 export interface BackendOptions extends StoreOptions {
@@ -44,6 +46,12 @@ export interface BackendOptions extends StoreOptions {
   readonly remotePassword?: () => Promise<string | undefined>;
   /** Where team-vault database passwords are kept, per vault (Electron: safeStorage); absent in the web twin. */
   readonly passwordStore?: KeyStore;
+  /** The system dialog that picks import and export paths (Electron). */
+  readonly pathPicker?: PathPicker;
+  /** Whether import and export take typed paths (the web twin, which has no system dialog). Default false. */
+  readonly typedPaths?: boolean;
+  /** Tests only: an import waits after each committed batch until it is cancelled (see TransferJobs). */
+  readonly holdTransfersForTests?: boolean;
 }
 
 /** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
@@ -76,7 +84,7 @@ function externalChangesOf(s: VaultStats): number | undefined {
   return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
 }
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
-const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'sync.status']);
+const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'sync.status', 'transfer.info']);
 
 type Handler<C extends keyof ChannelInputs> = (input: ChannelInputs[C]) => Promise<ChannelOutputs[C]>;
 
@@ -105,6 +113,7 @@ export class DocvaultBackend {
   /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
   #refusedUnlocks = 0;
   readonly #team: TeamPanel;
+  readonly #transfers: TransferJobs;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -127,6 +136,14 @@ export class DocvaultBackend {
       vaultPath: () => this.#path,
       ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
       ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
+    });
+    this.#transfers = new TransferJobs({
+      store: () => this.#open(),
+      emit: (e) => this.#emit(e),
+      audit: (r) => this.#audit(r),
+      typedPaths: opts.typedPaths === true,
+      ...(opts.pathPicker === undefined ? {} : { picker: opts.pathPicker }),
+      ...(opts.holdTransfersForTests === true ? { holdAfterBatch: true } : {}),
     });
     this.#bench = new BenchPanel({
       emit: (e) => this.#emit(e),
@@ -306,6 +323,8 @@ export class DocvaultBackend {
 
   /** Installs `store` (undefined: locked). `announce: false` keeps the windows' state for a moment (a restore's swap). */
   async #setStore(store: Store | undefined, announce = true): Promise<VaultStatus> {
+    // An import or export runs on the open store: it stops (cleanly, between two documents) before the store goes.
+    if (store !== this.#store) await this.#transfers.stop();
     const old = this.#store;
     this.#store = store;
     this.#externalSeen = 0;
@@ -406,6 +425,7 @@ export class DocvaultBackend {
   /** Switches to another vault file (Open vault… / New vault…): locks the current one first. */
   switchTo(path: string): Promise<VaultStatus> {
     return this.#serial(async () => {
+      await this.#transfers.stop();
       const old = this.#store;
       this.#store = undefined;
       await this.#team.setStore(undefined);
@@ -418,6 +438,7 @@ export class DocvaultBackend {
   /** Closes the store for good (app quit). */
   async close(): Promise<void> {
     await this.#serial(async () => {
+      await this.#transfers.stop();
       const old = this.#store;
       this.#store = undefined;
       this.#live.stop();
@@ -593,6 +614,14 @@ export class DocvaultBackend {
     'sync.now': async () => this.#team.syncNow(),
     'sync.conflicts': async () => this.#team.conflicts(),
     'remote.set': async (i) => this.#team.setRemote(i.url, i.ca, i.password),
+    'transfer.info': async () => this.#transfers.info(),
+    'transfer.pick': async (i) => this.#transfers.pick(i.purpose),
+    'transfer.import': async (i) => this.#transfers.startImport(i.source),
+    'transfer.export': async (i) => this.#transfers.startExport(i),
+    'transfer.cancel': async (i) => {
+      this.#transfers.cancel(i.jobId);
+      return null;
+    },
     'doc.get': async (i) => this.#open().get(i.id),
     'doc.create': async (i) => {
       const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });

@@ -95,6 +95,10 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
     'vault.changePassphrase': { ratePerSec: 0.2, burst: 3 },
     'backup.create': { ratePerSec: 0.2, burst: 3 },
     'backup.restore': { ratePerSec: 0.2, burst: 3 },
+    // A system dialog per call: a page cannot stack dialogs on the user. Jobs run one at a time anyway.
+    'transfer.pick': { ratePerSec: 1, burst: 5 },
+    'transfer.import': { ratePerSec: 1, burst: 5 },
+    'transfer.export': { ratePerSec: 1, burst: 5 },
     // A 256 MiB file is 1,024 upload pieces of 256 KiB, and 64 reads of 4 MiB: the burst takes a whole file
     // at once, the rate about 100 MB/s after it. Opening uploads costs a row each: tighter.
     'attachments.chunk': { ratePerSec: 400, burst: 1200 },

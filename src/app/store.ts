@@ -4,7 +4,7 @@
  * interface ({@link vaultStoreFactory}, one thread; kept for environments without worker bundles).
  * No electron import: the web twin and the tests use this under plain Node.
  */
-import { StorageService, Vault, resolveKey, type BackupOptions, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
+import { StorageService, Vault, resolveKey, type BackupOptions, type BatchOp, type BatchResults, type KeySpec, type ServiceOptions, type StorageCalls, type VaultOptions } from '../main/storage';
 import type { SearchQuery } from '../shared/search';
 import type { AuditQuery, AuditRecord } from '../shared/audit';
 import type { AttachmentReadOptions, AttachmentStart } from '../shared/attachments';
@@ -14,9 +14,9 @@ import type { SyncVault } from './sync/team-sync';
 
 /** The engine's calls the app uses. */
 type StoreCall =
-  | 'get' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkPut' | 'verify'
+  | 'get' | 'exists' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkCreate' | 'bulkPut' | 'batch' | 'verify'
   | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup' | 'auditLog' | 'recordAudit'
-  | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach'
+  | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach' | 'putWithAttachments'
   | SyncCall;
 
 /** The engine's team-sync calls (src/app/sync/team-sync.ts runs over them). */
@@ -63,6 +63,7 @@ class VaultStore implements Store {
     this.#v = v;
   }
   async get(id: string) { return this.#v.get(id); }
+  async exists(id: string) { return this.#v.exists(id); }
   async create(input: DocumentInput, opts?: WriteOptions) { return this.#v.create(input, opts); }
   async update(id: string, patch: DocumentPatch, opts?: WriteOptions) { return this.#v.update(id, patch, opts); }
   async put(input: DocumentInput, opts?: WriteOptions) { return this.#v.put(input, opts); }
@@ -73,7 +74,13 @@ class VaultStore implements Store {
   async versions(id: string) { return this.#v.versions(id); }
   async getVersion(id: string, version: number) { return this.#v.getVersion(id, version); }
   async restore(id: string, version: number, opts?: WriteOptions) { return this.#v.restore(id, version, opts); }
+  async bulkCreate(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkCreate(inputs, opts); }
   async bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>) { return this.#v.bulkPut(inputs, opts); }
+  /** The service's `batch` on one thread: the ops in one transaction, all or nothing. */
+  async batch<const T extends readonly BatchOp[]>(ops: T): Promise<BatchResults<T>> {
+    const v = this.#v;
+    return v.transaction(() => ops.map((o) => (v[o.op] as (...a: readonly unknown[]) => unknown).apply(v, o.args))) as BatchResults<T>;
+  }
   async listTrash(query?: TrashQuery) { return this.#v.listTrash(query); }
   async undelete(id: string) { return this.#v.undelete(id); }
   async purge(id: string) { this.#v.purge(id); }
@@ -90,6 +97,7 @@ class VaultStore implements Store {
   async commitAttachment(id: string, uploadId: string, opts?: WriteOptions) { return this.#v.commitAttachment(id, uploadId, opts); }
   async abortAttachment(uploadId: string) { this.#v.abortAttachment(uploadId); }
   async detach(id: string, name: string, opts?: WriteOptions) { return this.#v.detach(id, name, opts); }
+  async putWithAttachments(input: DocumentInput, uploads: readonly string[], opts?: WriteOptions) { return this.#v.putWithAttachments(input, uploads, opts); }
   async close() { this.#v.close(); }
   async syncState() { return this.#v.syncState(); }
   async syncConflicts() { return this.#v.syncConflicts(); }

@@ -76,7 +76,7 @@ export function resolveAppPath(root: string, url: string): string | undefined {
 /** The window's Content-Security-Policy; `extraConnect` adds sources (the dev server's `ws:`). */
 export function appCsp(extraConnect = ''): string {
   return (
-    "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'" +
+    "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'" +
     (extraConnect === '' ? '' : ` ${extraConnect}`) +
     "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
   );

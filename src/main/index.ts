@@ -11,11 +11,13 @@ import type { UiCommand } from '../shared/contract';
 import { accelerator, shortcutOf } from '../shared/shortcuts';
 import { DocvaultBackend } from '../app/backend';
 import { createHandler } from '../app/handlers';
-import { APP_INDEX_URL, appCsp, handleAppProtocol, registerAppScheme } from './app-protocol';
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME, appCsp, handleAppProtocol, registerAppScheme } from './app-protocol';
 import { devMode } from './dev-mode';
 import { pushToAll, registerIpc, type PushTarget } from './ipc';
 import { SafeStorageKeyStore } from './key-store';
 import { nativeBindingFor } from './native';
+import { electronPathPicker } from './path-picker';
+import { guardDownloads } from './downloads';
 import { DEFAULT_VAULT_FILE } from '../app/paths';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,11 +71,13 @@ async function main(): Promise<void> {
   const nativeBinding = nativeBindingFor(appRoot);
   if (nativeBinding === undefined) log('no Electron build of better-sqlite3 in .native/; opening a vault will fail (see docs/app.md)');
   const keyStore = new SafeStorageKeyStore(join(userData, 'remembered-keys.json'), safeStorage);
+  let win: BrowserWindow | undefined;
   const backend = new DocvaultBackend({
     vaultPath,
     keyStore,
     // The team-vault database password, under the same OS keychain protection as remembered keys.
     passwordStore: new SafeStorageKeyStore(join(userData, 'remote-passwords.json'), safeStorage),
+    pathPicker: electronPathPicker(dialog, () => win ?? BrowserWindow.getFocusedWindow() ?? undefined),
     appDataDir: userData,
     ...(nativeBinding === undefined ? {} : { nativeBinding }),
     ...(testKdfProfile === undefined ? {} : { kdfProfile: testKdfProfile }),
@@ -89,7 +93,6 @@ async function main(): Promise<void> {
   powerMonitor.on('lock-screen', () => void backend.lock());
   await backend.unlockRemembered();
 
-  let win: BrowserWindow | undefined;
   const createWindow = (): void => {
     const w = new BrowserWindow({
       width: 1200,
@@ -181,6 +184,9 @@ async function main(): Promise<void> {
         { type: 'separator' },
         ...(['new', 'save', 'search', 'find'] as const).map((c) => menuItem(c)),
         { type: 'separator' },
+        menuItem('import'),
+        menuItem('export'),
+        { type: 'separator' },
         menuItem('lock'),
         { label: 'Forget remembered key', click: () => void backend.forget() },
         { type: 'separator' },
@@ -228,6 +234,8 @@ function hardenSessions(): void {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Save in the attachments panel downloads from a blob: URL of the page: the system save dialog asks where.
+  guardDownloads(session.defaultSession, [`${APP_SCHEME}://${APP_HOST}`, ...(devUrl === undefined ? [] : [new URL(devUrl).origin])], log);
   session.defaultSession.setPermissionCheckHandler(() => false);
   // The dev server sends no CSP of its own; the built page carries it in a meta tag.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

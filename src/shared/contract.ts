@@ -25,6 +25,7 @@ import type {
 } from './types';
 import type { AppSettings, LiveSample, VaultFacts } from './live';
 import type { BenchCatalog, BenchProgress, BenchRequest, BenchRun } from './bench';
+import type { ExportRequest, PathGrant, PathPurpose, PathRef, TransferInfo, TransferProgress, TransferSummary } from './transfer';
 import type { AttachmentInfo, UploadTicket } from './attachments';
 import type { SyncConflict, SyncReport, SyncStatus } from './team';
 
@@ -126,6 +127,19 @@ export interface ChannelInputs {
   'backup.restore': { readonly name: string; readonly passphrase: string };
   /** The newest entries of the vault's audit log (default 200), and every break in its chain. */
   'audit.list': { readonly limit?: number };
+  /** How this window names paths (system dialog or typed), the job under way and the last summary. */
+  'transfer.info': Record<string, never>;
+  /** Opens the system dialog (Electron); null when the user cancels it. `Invalid` where there is none (web twin). */
+  'transfer.pick': { readonly purpose: PathPurpose };
+  /**
+   * Starts importing a folder of Markdown/text files or a docvault JSON export (`docvault-export.jsonl`) as a
+   * job; progress as `transfer.progress`, the end as `transfer.done`. `Conflict` while another job runs.
+   */
+  'transfer.import': { readonly source: PathRef };
+  /** Starts an export job into a new folder inside `target` (see {@link ExportRequest}). */
+  'transfer.export': ExportRequest;
+  /** Stops the job between two documents; its `transfer.done` says what stayed. Unknown or finished: no-op. */
+  'transfer.cancel': { readonly jobId: string };
   /** The attachments of a document's current version, or of `version`. */
   'attachments.list': { readonly id: string; readonly version?: number };
   /**
@@ -249,6 +263,11 @@ export interface ChannelOutputs {
   'backup.list': BackupInfo[];
   'backup.restore': BackupRestored;
   'audit.list': AuditPage;
+  'transfer.info': TransferInfo;
+  'transfer.pick': PathGrant | null;
+  'transfer.import': { readonly jobId: string };
+  'transfer.export': { readonly jobId: string };
+  'transfer.cancel': null;
   'attachments.list': AttachmentInfo[];
   'attachments.begin': UploadTicket;
   'attachments.chunk': { readonly received: number };
@@ -306,6 +325,11 @@ export const CHANNELS = [
   'backup.list',
   'backup.restore',
   'audit.list',
+  'transfer.info',
+  'transfer.pick',
+  'transfer.import',
+  'transfer.export',
+  'transfer.cancel',
   'attachments.list',
   'attachments.begin',
   'attachments.chunk',
@@ -320,13 +344,11 @@ export const CHANNELS = [
 ] as const satisfies readonly Channel[];
 
 /**
- * Names kept for channels that later issues add (diff, backup, import/export, benchmark).
+ * Names kept for channels that later issues add (diff, benchmark).
  * Not implemented: a call returns `Invalid` "unknown channel" until they are.
  */
 export const RESERVED_CHANNELS = [
   'doc.diff',
-  'data.import',
-  'data.export',
   'search.query',
 ] as const;
 
@@ -364,6 +386,10 @@ export interface PushEvents {
   'sync.changed': SyncStatus;
   /** The settings changed (in this window or another). */
   'settings.changed': AppSettings;
+  /** How an import or export job stands (a few times a second at most). */
+  'transfer.progress': TransferProgress;
+  /** An import or export job ended (done, cancelled or failed). */
+  'transfer.done': TransferSummary;
   /** Progress of a long operation (`op` names the channel, e.g. `vault.verify`). */
   'progress': Progress & { readonly op: string };
   /**
@@ -374,13 +400,13 @@ export interface PushEvents {
 }
 
 /** Commands the app menu sends to the focused window. */
-export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search';
+export type UiCommand = 'lock' | 'new' | 'save' | 'find' | 'search' | 'import' | 'export';
 
 /** Name of a push event. */
 export type PushEventName = keyof PushEvents;
 
 /** Every push event name. */
-export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'sync.changed', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
+export const PUSH_EVENTS = ['doc.changed', 'docs.changed', 'vault.changed', 'stats.tick', 'bench.progress', 'bench.done', 'settings.changed', 'sync.changed', 'transfer.progress', 'transfer.done', 'progress', 'ui.command'] as const satisfies readonly PushEventName[];
 
 /** One push event on the wire. */
 export type PushEvent = { [E in PushEventName]: { readonly event: E; readonly data: PushEvents[E] } }[PushEventName];

@@ -75,6 +75,14 @@ const backupName = z
   .max(255)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: a backup file name (letters, digits, . _ -), not a path');
 
+/** A path the window names: a grant from the system dialog, or (web twin only) a typed absolute path. */
+const pathRef = z.union([
+  z.strictObject({ grant: z.string().regex(/^[0-9a-f]{32}$/, 'grant: not a path grant') }),
+  // Checked again by the app (absolute, exists, no symbolic link); here only its size and no NUL byte.
+  z.strictObject({ path: z.string().min(1, 'path: type a path').max(4096).refine((p) => !p.includes('\0'), 'path: must not contain a NUL character') }),
+]);
+/** Most documents an export of a selection names one by one. */
+export const EXPORT_MAX_IDS = 10_000;
 const attachmentName = z.string().superRefine(check(validateAttachmentName));
 const uploadId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'uploadId: the id `attachments.begin` returned');
 const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -167,6 +175,16 @@ export const INPUT_SCHEMAS = {
   'backup.list': empty,
   'backup.restore': z.strictObject({ name: backupName, passphrase }),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(AUDIT_MAX_ENTRIES).optional() }),
+  'transfer.info': empty,
+  'transfer.pick': z.strictObject({ purpose: z.enum(['importFolder', 'importFile', 'exportFolder']) }),
+  'transfer.import': z.strictObject({ source: pathRef }),
+  'transfer.export': z.strictObject({
+    target: pathRef,
+    format: z.enum(['md', 'json']),
+    versions: z.boolean(),
+    selection: z.strictObject({ ids: z.array(id).min(1).max(EXPORT_MAX_IDS).optional(), ...filters }).optional(),
+  }),
+  'transfer.cancel': z.strictObject({ jobId: z.string().min(1).max(64) }),
   'attachments.list': z.strictObject({ id, version: version.optional() }),
   'attachments.begin': z.strictObject({
     id,

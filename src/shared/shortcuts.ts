@@ -33,6 +33,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'search', label: 'Search text', app: { key: 'f', mod: true, shift: true }, browser: { key: 'f', mod: true, shift: true } },
   { command: 'find', label: 'Find by id', app: { key: 'f', mod: true }, browser: { key: 'f', mod: true } },
   { command: 'lock', label: 'Lock', app: { key: 'l', mod: true }, browser: { key: 'l', mod: true, shift: true } },
+  // Ctrl+Shift+I is the developer tools' key in browsers (and in a development build of the app): O for "open into".
+  { command: 'import', label: 'Import…', app: { key: 'o', mod: true, shift: true }, browser: { key: 'o', mod: true, shift: true } },
+  { command: 'export', label: 'Export…', app: { key: 'e', mod: true, shift: true }, browser: { key: 'e', mod: true, shift: true } },
 ];
 
 /** The shortcut of `command`. */

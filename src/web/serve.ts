@@ -6,6 +6,8 @@
  *
  * Test-only: DOCVAULT_TEST_KDF_PROFILE=2 makes new passphrase vaults use the light KDF profile so
  * E2E tests run fast. Never set it for a real vault; the server says so when it is set.
+ * DOCVAULT_TEST_HOLD_TRANSFERS=1 makes an import wait between batches until cancelled (the screenshots of
+ * its progress dialog).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -61,7 +63,16 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const profileEnv = process.env.DOCVAULT_TEST_KDF_PROFILE;
   const kdfProfile = profileEnv === undefined || profileEnv === '' ? undefined : Number(profileEnv);
   if (kdfProfile !== undefined) process.stderr.write(`docvault: TEST MODE: new vaults use KDF profile ${kdfProfile} (DOCVAULT_TEST_KDF_PROFILE). Do not use for real data.\n`);
-  const backend = new DocvaultBackend({ vaultPath: args.vault, appDataDir: userDataDir(), ...(kdfProfile === undefined ? {} : { kdfProfile }) });
+  const hold = process.env.DOCVAULT_TEST_HOLD_TRANSFERS === '1';
+  if (hold) process.stderr.write('docvault: TEST MODE: imports wait between batches until cancelled (DOCVAULT_TEST_HOLD_TRANSFERS).\n');
+  // No system dialog in a browser: import and export take typed paths (see src/app/transfer/paths.ts).
+  const backend = new DocvaultBackend({
+    vaultPath: args.vault,
+    appDataDir: userDataDir(),
+    typedPaths: true,
+    ...(kdfProfile === undefined ? {} : { kdfProfile }),
+    ...(hold ? { holdTransfersForTests: true } : {}),
+  });
   const dir = rendererDir();
   const server = await startWebServer({ backend, port: args.port, ...(dir === undefined ? {} : { rendererDir: dir }), log: (l) => process.stderr.write(`docvault: ${l}\n`) });
   process.stdout.write(`docvault web: ${server.url}\n`);

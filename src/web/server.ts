@@ -24,7 +24,7 @@ export const DEFAULT_MAX_BODY_BYTES = 2 * LIMITS.defaultMaxContentBytes + 2 * LI
 
 /** The page's Content-Security-Policy: nothing inline, nothing from elsewhere. */
 export const CSP =
-  "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Options of {@link startWebServer}. */

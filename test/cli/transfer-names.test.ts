@@ -1,8 +1,8 @@
 /** Export file names: hostile titles become plain names inside the folder; clashes get suffixes. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { NameAllocator, inside, safeBaseName } from '../../src/cli/transfer/names';
-import { readFrontMatter, writeFrontMatter } from '../../src/cli/transfer/front-matter';
+import { NameAllocator, inside, safeBaseName } from '../../src/app/transfer/names';
+import { readFrontMatter, writeFrontMatter } from '../../src/app/transfer/front-matter';
 
 describe('export names', () => {
   it('never yields a path, a dot file, an empty or a reserved name', () => {

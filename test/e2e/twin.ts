@@ -25,7 +25,8 @@ export async function startTwin(opts: { prepare?: (vaultPath: string) => Promise
   const dir = mkdtempSync(join(tmpdir(), 'docvault-e2e-'));
   const vaultPath = join(dir, 'e2e.dvault');
   await opts.prepare?.(vaultPath);
-  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data'), benchScratchRoot: join(dir, 'scratch'), ...opts.backend });
+  // typedPaths as `npm run serve` sets it: a browser has no system dialog for import and export.
+  const backend = new DocvaultBackend({ vaultPath, kdfProfile: 2, appDataDir: join(dir, 'app-data'), benchScratchRoot: join(dir, 'scratch'), typedPaths: true, ...opts.backend });
   const server = await startWebServer({ backend, rendererDir });
   return {
     server,

@@ -66,6 +66,13 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'backup.list': () => obj({}),
   'backup.restore': () => obj({ name: 'no-such-backup.dvault', passphrase: PASSPHRASE }),
   'audit.list': () => obj({ limit: 50 }),
+  'transfer.info': () => obj({}),
+  // The fuzzed backend has no system dialog and takes no typed paths: grants that were never handed out, so
+  // the fuzz can never make it read or write a real folder.
+  'transfer.pick': () => obj({ purpose: 'importFolder' }),
+  'transfer.import': () => obj({ source: obj({ grant: '0123456789abcdef0123456789abcdef' }) }),
+  'transfer.export': () => obj({ target: obj({ grant: 'fedcba9876543210fedcba9876543210' }), format: 'md', versions: true, selection: obj({ type: 'memo', tag: 'a' }) }),
+  'transfer.cancel': () => obj({ jobId: 'no-such-job' }),
   'attachments.list': () => obj({ id: 'seed-1', version: 1 }),
   'attachments.begin': () => obj({ id: 'seed-1', name: 'scan.pdf', mediaType: 'application/pdf', size: 5, expectedVersion: 1 }),
   // An upload id that was never opened: the fuzz never leaves uploads behind.

@@ -21,6 +21,7 @@ const fake = vi.hoisted(() => {
     ipcChannels: new Set<string>(),
     ipcHandlers: new Map<string, Fn>(),
     permissionHandler: undefined as Fn | undefined,
+    downloadHandler: undefined as Fn | undefined,
     quit: 0,
     menu: undefined as unknown,
     powerHandlers: new Map<string, Fn>(),
@@ -141,6 +142,9 @@ const fake = vi.hoisted(() => {
         },
         setPermissionCheckHandler: () => {},
         webRequest: { onHeadersReceived: () => {} },
+        on: (event: string, fn: Fn) => {
+          if (event === 'will-download') state.downloadHandler = fn;
+        },
       },
     },
   };
@@ -271,6 +275,20 @@ describe('Electron main', () => {
     const cb = vi.fn();
     fake.state.permissionHandler?.({}, 'media', cb);
     expect(cb).toHaveBeenCalledWith(false);
+    // Downloads: an attachment the page saves from its own blob: URL gets the save dialog; anything else is cancelled.
+    const item = (url: string) => ({ getURL: () => url, getFilename: () => 'scan.pdf', setSaveDialogOptions: vi.fn() });
+    const ours = item('blob:app://docvault/0f3c1e6a-0000-4000-8000-000000000000');
+    const ok = { preventDefault: vi.fn() };
+    fake.state.downloadHandler?.(ok, ours);
+    expect(ok.preventDefault).not.toHaveBeenCalled();
+    expect(ours.setSaveDialogOptions).toHaveBeenCalledWith({ title: 'Save attachment', defaultPath: 'scan.pdf' });
+    for (const url of ['https://evil.example/x.exe', 'file:///etc/passwd', 'blob:https://evil.example/1', 'blob:app://docvault.evil/1']) {
+      const refused = { preventDefault: vi.fn() };
+      const other = item(url);
+      fake.state.downloadHandler?.(refused, other);
+      expect(refused.preventDefault, url).toHaveBeenCalled();
+      expect(other.setSaveDialogOptions, url).not.toHaveBeenCalled();
+    }
   });
 
   it('keeps the vault under userData and never offers remembering with basic_text', async () => {

@@ -12,7 +12,7 @@ const press = (key: string, m: { ctrl?: boolean; meta?: boolean; shift?: boolean
 
 describe('shortcut table', () => {
   it('has one entry per menu command', () => {
-    expect(SHORTCUTS.map((s) => s.command).sort()).toEqual(['find', 'lock', 'new', 'save', 'search']);
+    expect(SHORTCUTS.map((s) => s.command).sort()).toEqual(['export', 'find', 'import', 'lock', 'new', 'save', 'search']);
   });
   it('tells Search text (Ctrl+Shift+F) from Find by id (Ctrl+F)', () => {
     expect(commandForKey(press('F', { ctrl: true, shift: true }), 'browser')).toBe('search');

@@ -4,8 +4,8 @@ import { stringOpt, usageError } from '../args';
 import { arg, type Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { toJson } from '../format';
-import { exportVault } from '../transfer/export';
-import { importPath } from '../transfer/import';
+import { exportVault } from '../../app/transfer/export';
+import { importPath, vaultImportTarget } from '../../app/transfer/import';
 
 /** `import`: a folder of Markdown/text files or a docvault JSON export. */
 export const importCommand: Command = {
@@ -16,7 +16,9 @@ export const importCommand: Command = {
     'PATH is a folder or a docvault export (docvault-export.jsonl, from `docvault export --format json`).',
     'Folder: every .md, .markdown, .txt file below it; YAML front matter sets id, title, type, tags (other keys',
     'go to metadata); without an id the path without its extension is the id. Symbolic links are not followed.',
-    'Export: every document with its versions, replayed in order with their comments.',
+    'Attachments: NAME.files/ beside NAME.md holds that version\'s files; any other file becomes an attachment of',
+    'the note of the same name, else of a new empty document. Export: every document with its versions, replayed',
+    'in order with their comments and attachments (side files inside the export\'s folder only).',
     'Written 1,000 documents per transaction. A file that cannot be imported (not UTF-8, too large, bad front',
     'matter, a duplicate or existing id) is reported and skipped; the rest is imported; no document is half-written.',
     'Exit 0 when everything was imported, 2 when some items failed (listed, with the reason). Progress on stderr; --json prints the summary.',
@@ -27,7 +29,11 @@ export const importCommand: Command = {
   async run(ctx) {
     const path = arg(ctx, 0);
     const vault = await ctx.openVault();
-    const summary = await importPath(vault, path, { onProgress: (n) => ctx.note(`imported ${n.toLocaleString('en')} documents`) });
+    const summary = await importPath(vaultImportTarget(vault), path, {
+      onProgress: (p) => {
+        if (p.phase === 'writing' && p.done > 0) ctx.note(`imported ${p.done.toLocaleString('en')} documents`);
+      },
+    });
     recordQuietly(vault, { event: 'import', outcome: summary.failed > 0 ? 'failed' : 'ok', count: summary.imported });
     const rate = summary.seconds > 0 ? Math.round(summary.imported / summary.seconds) : summary.imported;
     if (ctx.json) ctx.out(toJson({ ...summary, docsPerSecond: rate }));
@@ -50,6 +56,7 @@ export const exportCommand: Command = {
     'the content; NAME comes from the title, made safe (never a path: "../../x" becomes "x"); clashes get -2, -3.',
     'With --versions, older versions are written beside it as NAME.vN.md (import replays them in order).',
     'json: one file, docvault-export.jsonl: a header line, then one document per line with its versions.',
+    'Attachments: md writes each version\'s files into NAME.files/; json writes attachments/<ref> side files.',
     'Each file is written under a temporary name and renamed when complete. Progress on stderr.',
     'A document that fails its integrity check is listed and left out (exit 6); the others are exported.',
   ].join('\n'),
@@ -68,12 +75,14 @@ export const exportCommand: Command = {
     const type = stringOpt(ctx.values, 'type');
     const tag = stringOpt(ctx.values, 'tag');
     const vault = await ctx.openVault();
-    const summary = exportVault(vault, dir, {
+    const summary = await exportVault(vault, dir, {
       format,
       versions: ctx.values['versions'] === true,
       ...(type !== undefined ? { type } : {}),
       ...(tag !== undefined ? { tag } : {}),
-      onProgress: (done, total) => ctx.note(`exported ${done.toLocaleString('en')} of ${total.toLocaleString('en')} documents`),
+      onProgress: (done, total) => {
+        if (done % 1000 === 0 || done === total) ctx.note(`exported ${done.toLocaleString('en')} of ${total.toLocaleString('en')} documents`);
+      },
     });
     recordQuietly(vault, { event: 'export', outcome: summary.errors.length > 0 ? 'failed' : 'ok', count: summary.exported });
     if (ctx.json) ctx.out(toJson(summary));

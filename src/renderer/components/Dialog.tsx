@@ -22,6 +22,8 @@ export function Dialog({ title, children, actions, onCancel, wide, testId }: Dia
   });
   useEffect(() => {
     const el = ref.current;
+    // Focus goes back where it was when the dialog closes (the button that opened it, the editor).
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     el?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') {
@@ -44,7 +46,10 @@ export function Dialog({ title, children, actions, onCancel, wide, testId }: Dia
       }
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      if (before?.isConnected === true && (document.activeElement === document.body || el?.contains(document.activeElement) === true)) before.focus();
+    };
   }, []);
   return (
     <div className="backdrop">

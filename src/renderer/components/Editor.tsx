@@ -15,6 +15,9 @@ import { ErrorMessage } from './ErrorMessage';
 import { HistoryDialog } from '../history/HistoryDialog';
 import { MarkdownPreview } from './MarkdownPreview';
 import { MarkedTextarea } from './MarkedTextarea';
+import { AttachmentsPanel } from '../attachments/AttachmentsPanel';
+import { fileDropHandlers } from '../attachments/drop';
+import { useAttachments } from '../hooks/useAttachments';
 
 /** What the parent can ask of the editor (keyboard shortcuts, menu commands). */
 export interface EditorHandle {
@@ -39,6 +42,8 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: Ed
   const { state, dispatch, dirty, save, remove, showHistory, restored } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
   const { base, draft } = state;
   const [preview, setPreview] = useState(false);
+  const attachments = useAttachments(id);
+  const [dropping, setDropping] = useState(false);
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
 
   if (state.loadError !== undefined)
@@ -50,7 +55,12 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: Ed
   if (id !== null && base === undefined) return <section className="editor muted">Loading…</section>;
 
   return (
-    <section className="editor" aria-label="Document editor" data-testid="editor">
+    <section
+      className={dropping ? 'editor dropping' : 'editor'}
+      aria-label="Document editor"
+      data-testid="editor"
+      {...(id !== null ? fileDropHandlers((files) => void attachments.attach(files), setDropping) : {})}
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -111,6 +121,7 @@ export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: Ed
           {preview && <MarkdownPreview source={draft.content} />}
         </div>
       </form>
+      {id !== null ? <AttachmentsPanel a={attachments} /> : <p className="muted small">Save the document to attach files to it.</p>}
 
       {state.history && base !== undefined && (
         <HistoryDialog current={base} dirty={dirty} onRestored={restored} onClose={() => dispatch({ type: 'history', open: false })} />

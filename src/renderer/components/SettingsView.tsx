@@ -7,6 +7,8 @@ import type { SerializedError } from '../../shared/errors';
 import { MEMORY_MODES, type MemoryMode } from '../../shared/types';
 import { toSerializedError } from '../errors';
 import { ErrorMessage } from './ErrorMessage';
+import { shortcutOf } from '../../shared/shortcuts';
+import { chordHint } from '../shortcut-keys';
 import { VaultFactsList } from './VaultFactsList';
 
 /** Props of {@link SettingsView}. */
@@ -22,6 +24,10 @@ export interface SettingsViewProps {
   /** Opens the Audit log view. */
   readonly onAuditLog: () => void;
   readonly team: TeamSyncState;
+  /** Opens the Import… dialog. */
+  readonly onImport: () => void;
+  /** Opens the Export… dialog. */
+  readonly onExport: () => void;
   readonly onClose: () => void;
 }
 
@@ -31,7 +37,7 @@ function optionalInt(text: string): number | null {
 }
 
 /** The settings screen. */
-export function SettingsView({ settings, update, onBackup, onRestore, onChangePassphrase, onAuditLog, team, onClose }: SettingsViewProps) {
+export function SettingsView({ settings, update, onBackup, onRestore, onChangePassphrase, onAuditLog, onImport, onExport, team, onClose }: SettingsViewProps) {
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [saved, setSaved] = useState(false);
   const save = (change: Partial<AppSettings>): void => {
@@ -122,6 +128,12 @@ export function SettingsView({ settings, update, onBackup, onRestore, onChangePa
           </button>
           <button type="button" onClick={onAuditLog} title="Security events of this vault: unlocks, deletions, backups, restores">
             Audit log
+          </button>
+          <button type="button" onClick={onImport} title={`Import a folder of Markdown or text files, or a docvault export (${chordHint(shortcutOf('import'))})`}>
+            Import…
+          </button>
+          <button type="button" onClick={onExport} title={`Export documents as Markdown files or a docvault export (${chordHint(shortcutOf('export'))})`}>
+            Export…
           </button>
         </div>
       </fieldset>

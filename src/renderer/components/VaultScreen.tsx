@@ -1,10 +1,12 @@
 /** The unlocked window: top bar, sidebar with the list, and the editor (or the Trash). Decisions live in useVaultScreen. */
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { VaultStatus } from '../../shared/contract';
 import { useLiveStats } from '../hooks/useLiveStats';
 import { useActivityReporter, useSettings } from '../hooks/useSettings';
 import { useVaultScreen } from '../hooks/useVaultScreen';
-import { ConfirmDialog } from './Dialog';
+import { useTransfer } from '../hooks/useTransfer';
+import { isFiltered } from '../model/vault-screen';
+import { TransferDialogs } from '../transfer/TransferDialogs';
 import { Editor } from './Editor';
 import { ErrorMessage } from './ErrorMessage';
 import type { Panel } from './PanelButtons';
@@ -16,10 +18,7 @@ import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { TrashView } from './TrashView';
 import { UndoNotice } from './UndoNotice';
-import { BackupDialog } from './BackupDialog';
-import { ChangePassphraseDialog } from './ChangePassphraseDialog';
-import { RestoreBackupDialog } from './RestoreBackupDialog';
-import { VerifyDialog } from './VerifyDialog';
+import { VaultDialogs } from './VaultDialogs';
 import { AuditView } from '../audit/AuditView';
 import { useTeamSync } from '../team/useTeamSync';
 
@@ -31,9 +30,13 @@ export interface VaultScreenProps {
 
 /** The unlocked vault. */
 export function VaultScreen({ status, onStatus }: VaultScreenProps) {
-  const v = useVaultScreen(onStatus);
+  // The shortcut keys live in useVaultScreen, the import/export flow needs its filters: a ref joins the two.
+  const openTransfer = useRef<(kind: 'import' | 'export') => void>(() => undefined);
+  const v = useVaultScreen(onStatus, useCallback((kind: 'import' | 'export') => openTransfer.current(kind), []));
   const { state, dispatch } = v;
   const selection = state.selection;
+  const transfer = useTransfer(state.filters, selection.kind === 'doc' ? selection.id : undefined);
+  openTransfer.current = transfer.open;
   const [panel, setPanel] = useState<Panel>('none');
   const [restoring, setRestoring] = useState(false);
   const { settings, update } = useSettings();
@@ -96,6 +99,8 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
             update={update}
             onBackup={v.backup}
             onRestore={() => v.guard(() => setRestoring(true))}
+            onImport={() => transfer.open('import')}
+            onExport={() => transfer.open('export')}
             onChangePassphrase={() => v.guard(() => dispatch({ type: 'changePassphrase', open: true }))}
             onAuditLog={() => setPanel('audit')}
             team={team}
@@ -120,38 +125,19 @@ export function VaultScreen({ status, onStatus }: VaultScreenProps) {
         )}
       </div>
       {state.trashed !== undefined && <UndoNotice doc={state.trashed} onUndo={() => void v.undo()} onDismiss={() => dispatch({ type: 'dismissTrashed' })} />}
-      {state.changingPassphrase && (
-        <ChangePassphraseDialog
-          onDone={(s) => {
-            dispatch({ type: 'changePassphrase', open: false });
-            onStatus(s);
-          }}
-          onCancel={() => dispatch({ type: 'changePassphrase', open: false })}
-        />
-      )}
-      {restoring && (
-        <RestoreBackupDialog
-          vaultPath={status.path}
-          onDone={(s) => {
-            setRestoring(false);
-            setPanel('none');
-            onStatus(s);
-          }}
-          onCancel={() => setRestoring(false)}
-        />
-      )}
-      {state.backup !== undefined && <BackupDialog backup={state.backup} onClose={() => dispatch({ type: 'backup', backup: undefined })} />}
-      {state.report !== undefined && <VerifyDialog report={state.report} onClose={() => dispatch({ type: 'report', report: undefined })} />}
-      {state.pending !== undefined && (
-        <ConfirmDialog
-          title="Discard unsaved changes?"
-          message="The document you are editing has changes that are not saved."
-          confirmLabel="Discard changes"
-          danger
-          onConfirm={v.discard}
-          onCancel={() => dispatch({ type: 'answered' })}
-        />
-      )}
+      <TransferDialogs t={transfer} filtered={isFiltered(state.filters)} />
+      <VaultDialogs
+        v={v}
+        vaultPath={status.path}
+        onStatus={onStatus}
+        restoring={restoring}
+        onRestoreEnd={(s) => {
+          setRestoring(false);
+          if (s === undefined) return;
+          setPanel('none');
+          onStatus(s);
+        }}
+      />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { Document } from '../../shared/types';
 import { ComparisonView } from '../compare/ComparisonView';
 import { Dialog } from '../components/Dialog';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { AttachmentChanges } from './AttachmentChanges';
 import { ComparePicker } from './ComparePicker';
 import { useEffect, useRef } from 'react';
 import { integrityProblem, type HistoryAction } from './history-state';
@@ -101,6 +102,11 @@ export function HistoryDialog({ current, dirty, onRestored, onClose, initialComp
           {s.tab === 'compare' && s.versions !== undefined && s.left !== null && s.right !== null && (
             <div role="tabpanel" className="history-compare">
               <ComparePicker versions={s.versions} current={current.version} left={s.left} right={s.right} onChange={(l, r) => dispatch({ type: 'compare', left: l, right: r })} />
+              <AttachmentChanges
+                before={s.versions.find((v) => v.version === s.left)?.attachments}
+                after={s.versions.find((v) => v.version === s.right)?.attachments}
+                testId="compare-attachments"
+              />
               {pairError !== undefined ? (
                 <ErrorMessage error={pairError} />
               ) : (

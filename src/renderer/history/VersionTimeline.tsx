@@ -5,6 +5,7 @@
 import type { HistoryState } from './history-state';
 import { integrityProblem } from './history-state';
 import { formatSize, formatTime } from './format';
+import { AttachmentChanges } from './AttachmentChanges';
 
 /** Props of {@link VersionTimeline}. */
 export interface VersionTimelineProps {
@@ -16,6 +17,7 @@ export interface VersionTimelineProps {
 /** The timeline; each version is a button that selects it. */
 export function VersionTimeline({ state, current, onSelect }: VersionTimelineProps) {
   const versions = [...(state.versions ?? [])].reverse();
+  const byNumber = new Map((state.versions ?? []).map((v) => [v.version, v]));
   return (
     <ol className="timeline" aria-label="Versions, newest first" data-testid="timeline">
       {versions.map((v) => {
@@ -45,6 +47,7 @@ export function VersionTimeline({ state, current, onSelect }: VersionTimelinePro
                   <bdi>{v.comment}</bdi>
                 </span>
               )}
+              <AttachmentChanges before={byNumber.get(v.version - 1)?.attachments} after={v.attachments} testId="version-attachments" />
               {problem !== undefined && <span className="problem small">{problem}</span>}
             </button>
           </li>

@@ -1,5 +1,6 @@
 /** One version, read-only: title, type, tags, metadata and content. */
 import type { Document } from '../../shared/types';
+import { formatBytes } from '../model/attachments';
 
 /** Shows a version as it was written. */
 export function VersionView({ doc }: { doc: Document }) {
@@ -26,6 +27,18 @@ export function VersionView({ doc }: { doc: Document }) {
                     <bdi>{k}</bdi>
                   </code>
                   : <bdi>{JSON.stringify(v)}</bdi>
+                </div>
+              ))}
+            </dd>
+          </>
+        )}
+        {doc.attachments !== undefined && doc.attachments.length > 0 && (
+          <>
+            <dt>Attachments</dt>
+            <dd data-testid="version-attachment-list">
+              {doc.attachments.map((a) => (
+                <div key={a.name}>
+                  <bdi>{a.name}</bdi> <span className="muted small">{formatBytes(a.size)} · {a.mediaType}</span>
                 </div>
               ))}
             </dd>

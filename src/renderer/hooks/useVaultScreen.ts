@@ -17,7 +17,7 @@ import type { EditorHandle } from '../components/Editor';
 export type VaultCounts = Pick<LiveSample['vault'], 'documents' | 'versions' | 'fileBytes'>;
 
 /** State and actions of the unlocked window. */
-export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
+export function useVaultScreen(onStatus: (s: VaultStatus) => void, onTransfer: (kind: 'import' | 'export') => void) {
   const { call } = useApi();
   const [state, dispatch] = useReducer(vaultScreenReducer, initialVaultScreen);
   const [stats, setStats] = useState<VaultCounts | undefined>(undefined);
@@ -97,9 +97,10 @@ export function useVaultScreen(onStatus: (s: VaultStatus) => void) {
       else if (c === 'save') editor.current?.save();
       else if (c === 'find') findRef.current?.focus();
       else if (c === 'search') searchRef.current?.focus();
+      else if (c === 'import' || c === 'export') onTransfer(c);
       else assertNever(c, 'command');
     },
-    [lock, newDoc],
+    [lock, newDoc, onTransfer],
   );
   useShortcutKeys(runCommand);
 

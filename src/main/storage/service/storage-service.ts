@@ -396,6 +396,10 @@ export class StorageService implements StorageCalls {
     return this.#typed('abortAttachment', a);
   }
 
+  /** See `Vault.putWithAttachments` (imports). Settles after its group commit. */
+  putWithAttachments(...a: Parameters<Vault['putWithAttachments']>): Promise<Document> {
+    return this.#typed('putWithAttachments', a);
+  }
   /** See `Vault.detach`. Settles after its group commit. */
   detach(...a: Parameters<Vault['detach']>): Promise<Document> {
     return this.#typed('detach', a);

@@ -94,6 +94,7 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
   commitAttachment: { ids: oneId, committed: cacheDocument },
   abortAttachment: { ids: () => [], committed: (_cache, result) => result },
   detach: { ids: oneId, committed: cacheDocument },
+  putWithAttachments: { ids: oneInput, committed: cacheDocument },
   bulkCreate: { ids: manyInputs, committed: cacheBulk },
   bulkPut: { ids: manyInputs, committed: cacheBulk },
   bulkDelete: {

@@ -35,6 +35,8 @@ export const WRITE_METHODS = [
   'recordAudit',
   // Attachment uploads and detach (engine/attachments.ts).
   'beginAttachment', 'putAttachmentChunk', 'commitAttachment', 'abortAttachment', 'detach',
+  // Import: a version with the files uploaded for it (the app's import job; never a channel).
+  'putWithAttachments',
 ] as const;
 
 /** A read method name. */
