@@ -1,21 +1,8 @@
 /** Human-readable output: aligned tables, sizes, times, and text made safe for a terminal. */
 
-/**
- * Controls, line/paragraph separators, lone surrogates and invisible format characters — bidirectional
- * overrides and isolates above all — but not the zero-width (non-)joiners emoji and scripts need.
- */
-const UNPRINTABLE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+import { printable } from '../shared/printable';
 
-/**
- * Escapes control characters (ESC, newlines, tabs…) so stored text cannot drive the terminal or break a
- * table, and bidirectional/format characters (U+202E…) so an id or title cannot display as something else.
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const code = c.codePointAt(0) ?? 0;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+export { printable };
 
 /** `2026-11-25T21:05:45Z`: ISO 8601 in UTC, to the second. */
 export function isoTime(ms: number): string {

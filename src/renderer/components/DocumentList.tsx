@@ -2,6 +2,7 @@
  * The document list: virtualized rows (only what is on screen is in the DOM) over cursor-paged data
  * (../hooks/useDocPages.ts), so 100k documents scroll as smoothly as 10.
  */
+import { SafeText } from './SafeText';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { DocumentSummary, ListQuery } from '../../shared/types';
@@ -29,7 +30,7 @@ export interface DocumentListProps {
 
 /**
  * One row: title on the first line; type, tags and date on the second, the date never cut. User text sits
- * in `<bdi>`: a title or tag holding bidirectional controls (U+202E…) cannot reorder the text around it.
+ * in `SafeText`: a title or tag holding bidirectional controls (U+202E…) shows them escaped and cannot reorder the text around it.
  */
 function Row({ d }: { d: DocumentSummary }) {
   return (
@@ -40,18 +41,18 @@ function Row({ d }: { d: DocumentSummary }) {
             altered?
           </span>
         )}
-        {d.title !== '' ? <bdi>{d.title}</bdi> : <bdi className="muted">{d.id}</bdi>}
+        {d.title !== '' ? <SafeText text={d.title} /> : <SafeText className="muted" text={d.id} />}
       </div>
       <div className="row-meta muted">
         <span className="row-labels">
           {d.type !== '' && (
             <span className="pill">
-              <bdi>{d.type}</bdi>
+              <SafeText text={d.type} />
             </span>
           )}
           {d.tags.slice(0, 3).map((t) => (
             <span key={t} className="tag">
-              #<bdi>{t}</bdi>
+              #<SafeText text={t} />
             </span>
           ))}
         </span>

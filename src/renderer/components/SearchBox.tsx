@@ -2,12 +2,14 @@
  * Full-text search in the sidebar: results as you type (debounced, in ../hooks/useSearch.ts), snippets with
  * the matches marked, Up/Down/Enter to open a hit, Escape to clear. Renders only.
  */
+import { SafeText } from './SafeText';
 import type { RefObject } from 'react';
 import type { SearchTerm } from '../../shared/search';
 import { shortcutOf } from '../../shared/shortcuts';
 import { describeError } from '../errors';
 import { useSearch } from '../hooks/useSearch';
 import { snippetParts } from '../model/search';
+import { printable } from '../../shared/printable';
 import { chordHint } from '../shortcut-keys';
 
 /** Props of {@link SearchBox}. */
@@ -66,10 +68,10 @@ export function SearchBox({ inputRef, generation, onOpen, onActive }: SearchBoxP
             {state.hits.map((hit, i) => (
               <li key={hit.id} role="option" aria-selected={i === state.active} className={i === state.active ? 'selected' : undefined} onClick={() => open(i)}>
                 <div className="hit-title">
-                  <bdi>{hit.title || hit.id}</bdi>
+                  <SafeText text={hit.title || hit.id} />
                 </div>
                 <div className="hit-snippet small">
-                  {snippetParts(hit).map((p, j) => (p.marked ? <mark key={j}>{p.text}</mark> : <span key={j}>{p.text}</span>))}
+                  {snippetParts(hit).map((p, j) => (p.marked ? <mark key={j}>{printable(p.text)}</mark> : <span key={j}>{printable(p.text)}</span>))}
                 </div>
               </li>
             ))}

@@ -2,6 +2,7 @@
  * The Trash: documents deleted with every version, newest first. Restore brings one back as it was;
  * Delete forever (and Empty Trash) erase for good, so they ask first and say it cannot be undone.
  */
+import { SafeText } from './SafeText';
 import { useState } from 'react';
 import type { Document, TrashedSummary } from '../../shared/types';
 import { useTrash } from '../hooks/useTrash';
@@ -34,9 +35,9 @@ export function TrashView({ onRestored }: { onRestored: (doc: Document) => void 
         {t.items.map((d) => (
           <li key={d.id} data-testid="trash-row" data-id={d.id}>
             <div className="trash-doc">
-              <div className="row-title">{d.title !== '' ? <bdi>{d.title}</bdi> : <bdi className="muted">{d.id}</bdi>}</div>
+              <div className="row-title">{d.title !== '' ? <SafeText text={d.title} /> : <SafeText className="muted" text={d.id} />}</div>
               <div className="muted small">
-                <bdi>{d.id}</bdi> · {plural(d.version, 'version')} · deleted {new Date(d.trashedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+                <SafeText text={d.id} /> · {plural(d.version, 'version')} · deleted {new Date(d.trashedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
               </div>
             </div>
             <div className="trash-actions">

@@ -1,4 +1,5 @@
 /** "Moved to the Trash · Undo": shown after Delete, so one click never loses a document. */
+import { SafeText } from './SafeText';
 import type { Trashed } from '../model/vault-screen';
 
 /** Props of {@link UndoNotice}. */
@@ -13,7 +14,7 @@ export function UndoNotice({ doc, onUndo, onDismiss }: UndoNoticeProps) {
   return (
     <div className="toast" role="status" data-testid="undo-notice">
       <span>
-        “<bdi>{doc.title || doc.id}</bdi>” moved to the Trash.
+        “<SafeText text={doc.title || doc.id} />” moved to the Trash.
       </span>
       <button type="button" className="primary" onClick={onUndo}>
         Undo

@@ -1,4 +1,5 @@
 /** How the attachments differ between two versions: added, removed, changed (same name, other bytes or type). */
+import { SafeText } from '../components/SafeText';
 import { attachmentChanges, type AttachmentInfo } from '../../shared/attachments';
 import { formatBytes } from '../model/attachments';
 
@@ -14,7 +15,7 @@ export function AttachmentChanges({ before, after, testId }: { before: readonly 
       {changes.map((c) => (
         <span key={c.name} className={c.change}>
           <span aria-hidden="true">{MARK[c.change]} </span>
-          <bdi>{c.name}</bdi> <span className="muted">{c.change === 'removed' ? 'removed' : `${c.change} (${formatBytes(c.after.size)})`}</span>
+          <SafeText text={c.name} /> <span className="muted">{c.change === 'removed' ? 'removed' : `${c.change} (${formatBytes(c.after.size)})`}</span>
         </span>
       ))}
     </span>

@@ -3,6 +3,7 @@
  * the comparison of any two versions (default: the selected one against the current). Restore opens
  * a preview first; a version that failed its integrity check cannot be restored and says why.
  */
+import { printable } from '../../shared/printable';
 import type { Document } from '../../shared/types';
 import { ComparisonView } from '../compare/ComparisonView';
 import { Dialog } from '../components/Dialog';
@@ -59,8 +60,8 @@ export function HistoryDialog({ current, dirty, onRestored, onClose, initialComp
 
   return (
     <Dialog
-      // FSI … PDI: the text form of <bdi>, so a title's bidi controls stay inside the quotes.
-      title={`History of “\u2068${current.title || current.id}\u2069”`}
+      // FSI … PDI: the text form of <bdi>; printable() writes out a title's bidi controls (as SafeText does).
+      title={`History of “\u2068${printable(current.title || current.id)}\u2069”`}
       wide
       testId="history-dialog"
       onCancel={onClose}

@@ -2,6 +2,7 @@
  * The versions of a document, newest first: number, time, size, comment and integrity state. A
  * version that failed its integrity check says why.
  */
+import { SafeText } from '../components/SafeText';
 import type { HistoryState } from './history-state';
 import { integrityProblem } from './history-state';
 import { formatSize, formatTime } from './format';
@@ -44,7 +45,7 @@ export function VersionTimeline({ state, current, onSelect }: VersionTimelinePro
               </span>
               {v.comment !== null && (
                 <span className="comment small">
-                  <bdi>{v.comment}</bdi>
+                  <SafeText text={v.comment} />
                 </span>
               )}
               <AttachmentChanges before={byNumber.get(v.version - 1)?.attachments} after={v.attachments} testId="version-attachments" />

@@ -1,20 +1,21 @@
 /** One version, read-only: title, type, tags, metadata and content. */
 import type { Document } from '../../shared/types';
 import { formatBytes } from '../model/attachments';
+import { SafeText } from '../components/SafeText';
 
 /** Shows a version as it was written. */
 export function VersionView({ doc }: { doc: Document }) {
   const metadata = Object.entries(doc.metadata);
   return (
     <article className="version-view" aria-label={`Version ${doc.version} (read-only)`} data-testid="version-view">
-      <h3>{doc.title === '' ? '(untitled)' : <bdi>{doc.title}</bdi>}</h3>
+      <h3>{doc.title === '' ? '(untitled)' : <SafeText text={doc.title} />}</h3>
       <dl className="version-fields">
         <dt>Type</dt>
-        <dd>{doc.type === '' ? <span className="muted">none</span> : <bdi>{doc.type}</bdi>}</dd>
+        <dd>{doc.type === '' ? <span className="muted">none</span> : <SafeText text={doc.type} />}</dd>
         <dt>Tags</dt>
         <dd>{doc.tags.length === 0 ? <span className="muted">none</span> : doc.tags.map((t) => (
               <span key={t} className="pill">
-                <bdi>{t}</bdi>
+                <SafeText text={t} />
               </span>
             ))}</dd>
         {metadata.length > 0 && (
@@ -24,9 +25,9 @@ export function VersionView({ doc }: { doc: Document }) {
               {metadata.map(([k, v]) => (
                 <div key={k}>
                   <code>
-                    <bdi>{k}</bdi>
+                    <SafeText text={k} />
                   </code>
-                  : <bdi>{JSON.stringify(v)}</bdi>
+                  : <SafeText text={JSON.stringify(v)} />
                 </div>
               ))}
             </dd>
@@ -38,7 +39,7 @@ export function VersionView({ doc }: { doc: Document }) {
             <dd data-testid="version-attachment-list">
               {doc.attachments.map((a) => (
                 <div key={a.name}>
-                  <bdi>{a.name}</bdi> <span className="muted small">{formatBytes(a.size)} · {a.mediaType}</span>
+                  <SafeText text={a.name} /> <span className="muted small">{formatBytes(a.size)} · {a.mediaType}</span>
                 </div>
               ))}
             </dd>
