@@ -8,19 +8,10 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DocvaultBackend } from '../../src/app/backend';
 import { createHandler } from '../../src/app/handlers';
-import type { KeyStore } from '../../src/app/key-store';
 import { serviceStoreFactory, vaultStoreFactory } from '../../src/app/store';
 import type { BackupCreated, BackupInfo, BackupRestored } from '../../src/shared/contract';
+import { MemoryKeyStore } from '../helpers/memory-key-store';
 import { tempDir } from '../helpers/tmp';
-
-class MemoryKeyStore implements KeyStore {
-  readonly keys = new Map<string, string>();
-  async available() { return true; }
-  async has(p: string) { return this.keys.has(p); }
-  async load(p: string) { return this.keys.get(p); }
-  async save(p: string, k: string) { this.keys.set(p, k); }
-  async forget(p: string) { this.keys.delete(p); }
-}
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
