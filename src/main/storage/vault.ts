@@ -4,13 +4,12 @@
  * StorageService puts it on worker threads. Never imports electron.
  *
  * The work is done in ./engine: `open` (keying, tuning, migrating), `rows` (the row codec), `reads`,
- * `query` (lists and counts), `writes` and `verify`. This class owns what spans them: the connection's
- * life, transactions, the cache and its freshness, and per-operation timing.
+ * `query` (lists and counts), `writes` and `verify`. What spans them — the connection's life,
+ * transactions, the cache and its freshness, per-operation timing — is engine/vault-core.ts.
  */
 
 import { DocvaultError, isDocvaultError } from '../../shared/errors';
 import {
-  LIMITS,
   type BulkItemResult,
   type BulkResult,
   type Document,
@@ -29,26 +28,20 @@ import {
   type WriteOptions,
 } from '../../shared/types';
 import type { SearchPage, SearchQuery } from '../../shared/search';
-import { ATTACHMENT_LIMITS, type AttachmentBytes, type AttachmentInfo, type AttachmentReadOptions, type AttachmentStart, type UploadTicket } from '../../shared/attachments';
-import { AttachmentStore, DEFAULT_UPLOAD_IDLE_MS } from './engine/attachments';
+import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, AttachmentStart, UploadTicket } from '../../shared/attachments';
 import { validateBulk, validateId, validateVersion } from '../../shared/validation';
-import { DocumentCache } from './cache';
-import { StatementCache, mapSqliteError, readTransaction, type ReadableDB, type WritableDB } from './engine/db';
+import { readTransaction, type WritableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
 import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
 import { rekeyVault, type RekeyReport } from './engine/rekey';
-import { ChangeDetector } from './engine/freshness';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { rebuildSearchIndex, searchDocuments } from './engine/search';
 import { checkSearchIndex } from './search-index';
 import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
-import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
-import { vaultStats } from './engine/stats';
+import type { WriteContext } from './engine/statements';
 import { verifyVault } from './engine/verify';
-import { WalScrubber, walBytes } from './engine/wal-scrub';
-import { VaultFileGuard } from './engine/vault-file';
 import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { deriveAuditKey, profileOfSalt, readVaultHeader, wipe, type KeySpec, type ResolvedKey } from './keys';
+import { profileOfSalt, readVaultHeader, type KeySpec, type ResolvedKey } from './keys';
 import {
   applyPulled,
   attachRemote,
@@ -65,20 +58,16 @@ import {
   type SyncLocalState,
 } from './engine/sync';
 import { deriveSyncKeys, type SyncKeys } from './sync/seal';
-import { appendAudit, auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
-import { AUDIT_MAX_ENTRIES, type AuditPage, type AuditQuery, type AuditRecord } from '../../shared/audit';
-import { tuningFor, type MemoryTuning } from './memory-modes';
-import { OpRecorder } from './op-stats';
-import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
+import { auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
+import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
+import type { MemoryTuning } from './memory-modes';
+import type { VaultOptions } from './engine/options';
+import { VaultCore, now } from './engine/vault-core';
 
 export type { VaultOptions } from './engine/options';
 
 /** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
 const ROLLBACK = Symbol('rollback');
-
-function now(): number {
-  return performance.now();
-}
 
 /** The id of a bulk item, for its result line, whatever shape the item has. */
 function idOfInput(item: unknown): string {
@@ -113,74 +102,18 @@ export class Vault {
   readonly maxContentBytes: number;
   readonly readonly: boolean;
 
-  #db: ReadableDB | undefined;
-  readonly #macKey: Buffer;
-  /** The audit log's tag key (derived from the tag key), wiped on close. */
-  readonly #auditKey: Buffer;
-  readonly #auditMax: number;
-  readonly #read: ReadContext;
-  /** Undefined on a read-only connection: the only place "can this write?" is decided. */
-  readonly #write: WriteContext | undefined;
-  readonly #cache: DocumentCache;
-  readonly #ops = new OpRecorder();
-  readonly #changes: ChangeDetector;
-  readonly #openedAt: number;
-  #cachedGets = 0;
-  #cachedExists = 0;
-  /** Depth of transactions this object opened (see `#counted`). */
-  #txDepth = 0;
-  /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
-  readonly #key: ResolvedKey;
-  readonly #nativeBinding: string | undefined;
-  /** Truncates the WAL after erasing writes (writers only). */
-  readonly #scrub: WalScrubber | undefined;
-  /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
-  readonly #file: VaultFileGuard | undefined;
-  /** Uploads, reads and checks of attachments (engine/attachments.ts). */
-  readonly #attachments: AttachmentStore;
+  /** The connection, its contexts, cache and guards: every method below is one call on or with it. */
+  readonly #core: VaultCore;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
-    this.path = path;
-    this.#db = opened.db;
-    this.#macKey = opened.macKey;
-    this.#auditKey = deriveAuditKey(opened.macKey);
-    this.#auditMax = opts.auditMaxEntries ?? AUDIT_MAX_ENTRIES;
-    this.#key = opened.key;
-    this.#nativeBinding = opts.nativeBinding;
-    this.encrypted = opened.encrypted;
-    this.memoryMode = opts.memoryMode ?? 'standard';
-    this.tuning = tuningFor(this.memoryMode, opts.tuning);
-    this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
-    this.readonly = opened.mode === 'read';
-    this.#cache = new DocumentCache(this.tuning.cacheEntries, this.tuning.cacheBytes, this.tuning.existsEntries);
-    const sql = new StatementCache(opened.db);
-    this.#read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
-    this.#write =
-      opened.mode === 'write'
-        ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
-        : undefined;
-    this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
-    // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
-    if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
-    this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
-    this.#attachments = new AttachmentStore({
-      maxBytes: opts.maxAttachmentBytes ?? ATTACHMENT_LIMITS.maxBytes,
-      uploadIdleMs: opts.uploadIdleMs ?? DEFAULT_UPLOAD_IDLE_MS,
-    });
-    // Uploads a crashed process left behind are dropped once idle past the time-out (a cheap look first:
-    // no write lock is taken when there are none).
-    if (this.#write !== undefined) {
-      const w = this.#write;
-      try {
-        if (w.sql.get('SELECT 1 FROM attachment_uploads LIMIT 1', true).get() !== undefined) w.db.transaction(() => this.#attachments.expire(w)).immediate();
-      } catch {
-        // Best effort: another writer holds the lock, the disk is full, or a page there is damaged (found by
-        // the tamper suite) — none of it may keep the rest of the vault from opening. The next begin drops
-        // them; verify reports damage.
-      }
-    }
-    this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());
-    this.#openedAt = (opts.now ?? Date.now)();
+    const core = new VaultCore(path, opened, opts);
+    this.#core = core;
+    this.path = core.path;
+    this.encrypted = core.encrypted;
+    this.memoryMode = core.memoryMode;
+    this.tuning = core.tuning;
+    this.maxContentBytes = core.maxContentBytes;
+    this.readonly = core.readonly;
   }
 
   // ---------------------------------------------------------------- opening
@@ -205,136 +138,48 @@ export class Vault {
     return new Vault(path, openVaultFileSync(path, opts), opts);
   }
 
-  // ---------------------------------------------------------------- plumbing
-
-  #conn(): ReadableDB {
-    const db = this.#db;
-    if (db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
-    return db;
-  }
-
-  #writer(): WriteContext {
-    this.#conn();
-    if (this.#write === undefined) throw new DocvaultError('Invalid', 'This vault connection is read-only');
-    return this.#write;
-  }
-
-  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about one). */
-  #op<T>(name: string, fn: () => T, id?: string): T {
-    this.#conn();
-    const t0 = now();
-    try {
-      const r = fn();
-      this.#ops.record(name, (now() - t0) * 1000);
-      return r;
-    } catch (err) {
-      this.#ops.record(name, (now() - t0) * 1000, true);
-      throw mapSqliteError(err, name, typeof id === 'string' ? id : undefined);
-    }
-  }
-
-  /** Runs a write in its own transaction (or a savepoint inside the caller's). */
-  #tx<T>(fn: (w: WriteContext) => T): T {
-    const w = this.#writer();
-    return w.db.transaction(this.#counted(this.#guarded(() => fn(w)))).immediate();
-  }
-
-  /**
-   * Wraps a transaction body so that the outermost one, before it commits, checks that the path still
-   * names the file opened: SQLite would commit into a deleted or replaced file without an error, and the
-   * write would be lost at close. Throwing here rolls the transaction back. One `stat` per commit.
-   */
-  #guarded<T>(fn: () => T): () => T {
-    return () => {
-      const r = fn();
-      if (this.#txDepth === 1) this.#file?.check();
-      return r;
-    };
-  }
-
-  /**
-   * Wraps a transaction body so `#txDepth` says whether we are inside one. Cheaper than asking SQLite
-   * (`db.inTransaction` is a native call), which matters on the cache-hit path.
-   */
-  #counted<T>(fn: () => T): () => T {
-    return () => {
-      this.#txDepth++;
-      try {
-        return fn();
-      } finally {
-        this.#txDepth--;
-      }
-    };
-  }
-
-  /** After a write to `id`: cache the new state, or forget it while a transaction may still roll back. */
-  #afterWrite(id: string, doc: Document | null): void {
-    if (this.#txDepth > 0) {
-      this.#cache.invalidate(id);
-      return;
-    }
-    if (doc === null) {
-      this.#cache.invalidate(id);
-      this.#cache.setExists(id, false);
-    } else this.#cache.set(doc);
-  }
-
-  /** A single-document write: its own transaction, then the cache. */
-  #writeDoc(name: string, fn: (w: WriteContext) => Document): Document {
-    return this.#op(name, () => {
-      const doc = this.#tx(fn);
-      this.#afterWrite(doc.id, doc);
-      return doc;
-    });
-  }
-
-  /** Appends an audit entry inside the current write transaction: it commits or rolls back with the write. */
-  #audit(w: WriteContext, e: AuditAppend): void {
-    appendAudit(w.db, this.#auditKey, e, w.clock(), this.#auditMax);
-  }
-
   // ---------------------------------------------------------------- reading
 
   /** The current version of `id`. Throws `NotFound` (details.trashed for a document in the Trash), or `Integrity` if the stored bytes were altered. */
   get(id: string): Document {
-    this.#conn();
-    if (this.#txDepth === 0) {
-      this.#changes.checkThisTurn();
-      const hit = this.#cache.get(id);
+    this.#core.conn();
+    if (this.#core.txDepth === 0) {
+      this.#core.changes.checkThisTurn();
+      const hit = this.#core.cache.get(id);
       if (hit !== undefined) {
-        this.#cachedGets++;
+        this.#core.cachedGets++;
         return hit;
       }
     }
-    return this.#op('get', () => {
+    return this.#core.op('get', () => {
       validateId(id);
-      const doc = readCurrent(this.#read, id);
-      return this.#txDepth > 0 ? doc : this.#cache.set(doc);
+      const doc = readCurrent(this.#core.read, id);
+      return this.#core.txDepth > 0 ? doc : this.#core.cache.set(doc);
     }, id);
   }
 
   /** Whether a live document with `id` exists (false for one in the Trash). */
   exists(id: string): boolean {
-    this.#conn();
-    if (this.#txDepth === 0) {
-      this.#changes.checkThisTurn();
-      const known = this.#cache.exists(id);
+    this.#core.conn();
+    if (this.#core.txDepth === 0) {
+      this.#core.changes.checkThisTurn();
+      const known = this.#core.cache.exists(id);
       if (known !== undefined) {
-        this.#cachedExists++;
+        this.#core.cachedExists++;
         return known;
       }
     }
-    return this.#op('exists', () => {
+    return this.#core.op('exists', () => {
       validateId(id);
-      const present = isLive(this.#read, id);
-      if (this.#txDepth === 0) this.#cache.setExists(id, present);
+      const present = isLive(this.#core.read, id);
+      if (this.#core.txDepth === 0) this.#core.cache.setExists(id, present);
       return present;
     });
   }
 
   /** Version `version` of `id`, as it was written. */
   getVersion(id: string, version: number): Document {
-    return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)), id);
+    return this.#core.op('getVersion', () => readVersion(this.#core.read, validateId(id), validateVersion(version)), id);
   }
 
   /**
@@ -343,22 +188,22 @@ export class Vault {
    * altered version does not hide the history; reading it with `getVersion` raises `Integrity`.
    */
   versions(id: string): VersionInfo[] {
-    return this.#op('versions', () => readHistory(this.#read, validateId(id)), id);
+    return this.#core.op('versions', () => readHistory(this.#core.read, validateId(id)), id);
   }
 
   /** One page of document summaries, filtered and sorted, with a cursor for the next page. */
   list(query: ListQuery = {}): ListPage {
-    return this.#op('list', () => listDocuments(this.#read, query));
+    return this.#core.op('list', () => listDocuments(this.#core.read, query));
   }
 
   /** Number of documents matching the filters of `query`. */
   count(query: Pick<ListQuery, 'type' | 'tag' | 'author'> = {}): number {
-    return this.#op('count', () => countDocuments(this.#read, query));
+    return this.#core.op('count', () => countDocuments(this.#core.read, query));
   }
 
   /** One page of the Trash, the most recently trashed first. */
   listTrash(query: TrashQuery = {}): TrashPage {
-    return this.#op('listTrash', () => listTrash(this.#read, query));
+    return this.#core.op('listTrash', () => listTrash(this.#core.read, query));
   }
 
   /**
@@ -367,33 +212,33 @@ export class Vault {
    * filtered like a list. A query that cannot be read throws `Invalid` with the reason.
    */
   search(query: SearchQuery): SearchPage {
-    return this.#op('search', () => searchDocuments(this.#read, query));
+    return this.#core.op('search', () => searchDocuments(this.#core.read, query));
   }
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */
   bulkGet(ids: readonly string[]): BulkItemResult<Document>[] {
-    const db = this.#conn();
+    const db = this.#core.conn();
     validateBulk(ids, 'ids');
     const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
     const missing: number[] = [];
-    const inTx = this.#txDepth > 0;
-    if (!inTx) this.#changes.checkThisTurn();
+    const inTx = this.#core.txDepth > 0;
+    if (!inTx) this.#core.changes.checkThisTurn();
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as string;
-      const hit = inTx ? undefined : this.#cache.get(id);
+      const hit = inTx ? undefined : this.#core.cache.get(id);
       if (hit !== undefined) out[i] = { id, status: 'ok', value: hit };
       else missing.push(i);
     }
-    this.#cachedGets += ids.length - missing.length;
+    this.#core.cachedGets += ids.length - missing.length;
     if (missing.length === 0) return out;
-    return this.#op('bulkGet', () => {
+    return this.#core.op('bulkGet', () => {
       // One read transaction: the misses come from one consistent snapshot.
       db.transaction(
-        this.#counted(() => {
+        this.#core.counted(() => {
           for (const i of missing) {
             const id = ids[i] as string;
             try {
-              out[i] = { id, status: 'ok', value: readCurrent(this.#read, validateId(id)) };
+              out[i] = { id, status: 'ok', value: readCurrent(this.#core.read, validateId(id)) };
             } catch (err) {
               if (!isDocvaultError(err)) throw err;
               out[i] = { id: String(id), status: 'error', error: { kind: err.kind, message: err.message } };
@@ -404,7 +249,7 @@ export class Vault {
       if (!inTx)
         for (const i of missing) {
           const r = out[i];
-          if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: this.#cache.set(r.value) };
+          if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: this.#core.cache.set(r.value) };
         }
       return out;
     });
@@ -414,23 +259,23 @@ export class Vault {
 
   /** Creates a document at version 1. `AlreadyExists` if the id is taken (details.reason `trashed` if by a document in the Trash). */
   create(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#writeDoc('create', (w) => {
+    return this.#core.writeDoc('create', (w) => {
       const doc = createOne(w, input, opts);
-      this.#audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
+      this.#core.audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
       return doc;
     });
   }
 
   /** Writes a new version with the fields of `patch` changed. `expectedVersion` guards against lost updates. */
   update(id: string, patch: DocumentPatch, opts?: WriteOptions): Document {
-    return this.#writeDoc('update', (w) => updateOne(w, id, patch, opts));
+    return this.#core.writeDoc('update', (w) => updateOne(w, id, patch, opts));
   }
 
   /** Creates the document, or writes a new version with the given fields changed (absent fields keep their value). */
   put(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#writeDoc('put', (w) => {
+    return this.#core.writeDoc('put', (w) => {
       const doc = putOne(w, input, opts);
-      if (doc.version === 1) this.#audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
+      if (doc.version === 1) this.#core.audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
       return doc;
     });
   }
@@ -442,7 +287,7 @@ export class Vault {
    */
   restore(id: string, version: number, opts?: WriteOptions): Document {
     const comment = restoreComment(version, opts?.comment);
-    return this.#writeDoc('restore', (w) => {
+    return this.#core.writeDoc('restore', (w) => {
       const old = readVersion(w, validateId(id), validateVersion(version));
       // The restored version carries that version's attachments too.
       const attachments = old.attachments === undefined ? null : JSON.stringify(old.attachments);
@@ -456,20 +301,20 @@ export class Vault {
    * {@link Vault.purge} or {@link Vault.emptyTrash} does that.
    */
   delete(id: string, opts?: WriteOptions): void {
-    this.#op('delete', () => {
-      this.#tx((w) => {
+    this.#core.op('delete', () => {
+      this.#core.tx((w) => {
         trashOne(w, id, opts);
-        this.#audit(w, { event: 'document.delete', outcome: 'ok', count: 1 });
+        this.#core.audit(w, { event: 'document.delete', outcome: 'ok', count: 1 });
       });
-      this.#afterWrite(id, null);
+      this.#core.afterWrite(id, null);
     });
   }
 
   /** Brings a document back from the Trash, as it was (same version, tags, history). `NotFound` unless it is in the Trash. */
   undelete(id: string): Document {
-    return this.#writeDoc('undelete', (w) => {
+    return this.#core.writeDoc('undelete', (w) => {
       const doc = undeleteOne(w, id);
-      this.#audit(w, { event: 'document.undelete', outcome: 'ok', count: 1 });
+      this.#core.audit(w, { event: 'document.undelete', outcome: 'ok', count: 1 });
       return doc;
     });
   }
@@ -479,26 +324,26 @@ export class Vault {
    * overwritten (`secure_delete` is on). `NotFound` if there is no such id.
    */
   purge(id: string): void {
-    this.#op('purge', () => {
-      this.#tx((w) => {
+    this.#core.op('purge', () => {
+      this.#core.tx((w) => {
         purgeOne(w, id);
-        this.#audit(w, { event: 'document.purge', outcome: 'ok', count: 1 });
+        this.#core.audit(w, { event: 'document.purge', outcome: 'ok', count: 1 });
       });
-      this.#afterWrite(id, null);
-      this.#scrub?.request();
+      this.#core.afterWrite(id, null);
+      this.#core.scrub?.request();
     });
   }
 
   /** Purges every document in the Trash in one transaction. Returns how many. */
   emptyTrash(): number {
-    return this.#op('emptyTrash', () => {
-      const ids = this.#tx((w) => {
+    return this.#core.op('emptyTrash', () => {
+      const ids = this.#core.tx((w) => {
         const purged = emptyTrash(w);
-        if (purged.length > 0) this.#audit(w, { event: 'document.purge', outcome: 'ok', count: purged.length });
+        if (purged.length > 0) this.#core.audit(w, { event: 'document.purge', outcome: 'ok', count: purged.length });
         return purged;
       });
-      for (const id of ids) this.#afterWrite(id, null);
-      if (ids.length > 0) this.#scrub?.request();
+      for (const id of ids) this.#core.afterWrite(id, null);
+      if (ids.length > 0) this.#core.scrub?.request();
       return ids.length;
     });
   }
@@ -512,12 +357,12 @@ export class Vault {
     one: (w: WriteContext, item: I) => T,
     audit: (results: readonly BulkItemResult<T>[]) => AuditAppend | undefined,
   ): BulkResult<T> {
-    return this.#op(op, () => {
+    return this.#core.op(op, () => {
       validateBulk(items);
       const results: BulkItemResult<T>[] = [];
       let failed = false;
       try {
-        this.#tx((w) => {
+        this.#core.tx((w) => {
           for (const item of items) {
             const id = idOf(item);
             try {
@@ -530,16 +375,16 @@ export class Vault {
           }
           if (failed) throw ROLLBACK;
           const entry = audit(results);
-          if (entry !== undefined) this.#audit(w, entry);
+          if (entry !== undefined) this.#core.audit(w, entry);
         });
       } catch (err) {
         if (err !== ROLLBACK) throw err;
         // Nothing was committed; the items that did not fail are reported as rolled back.
         const rolled = results.map((r): BulkItemResult<T> => (r.status === 'ok' ? { id: r.id, status: 'rolledBack' } : r));
-        for (const r of rolled) this.#cache.invalidate(r.id);
+        for (const r of rolled) this.#core.cache.invalidate(r.id);
         return { committed: false, items: rolled };
       }
-      for (const r of results) if (r.status === 'ok') this.#afterWrite(r.id, r.value);
+      for (const r of results) if (r.status === 'ok') this.#core.afterWrite(r.id, r.value);
       return { committed: true, items: results };
     });
   }
@@ -572,17 +417,17 @@ export class Vault {
    * {@link Vault.abortAttachment}; or let `attachStream` do all three from a stream.
    */
   beginAttachment(id: string, start: AttachmentStart, opts?: WriteOptions): UploadTicket {
-    return this.#op('beginAttachment', () => this.#tx((w) => this.#attachments.begin(w, id, start, opts)), id);
+    return this.#core.op('beginAttachment', () => this.#core.tx((w) => this.#core.attachments.begin(w, id, start, opts)), id);
   }
 
   /** Stores the piece of an upload that starts at `offset`; every piece but the last is `chunkBytes` long. */
   putAttachmentChunk(uploadId: string, offset: number, data: Uint8Array): { received: number } {
-    return this.#op('putAttachmentChunk', () => this.#tx((w) => this.#attachments.chunk(w, uploadId, offset, data)));
+    return this.#core.op('putAttachmentChunk', () => this.#core.tx((w) => this.#core.attachments.chunk(w, uploadId, offset, data)));
   }
 
   /** Ends an upload of document `id`'s: writes its next version with the file attached (replacing one of the same name). */
   commitAttachment(id: string, uploadId: string, opts?: WriteOptions): Document {
-    return this.#writeDoc('commitAttachment', (w) => this.#attachments.commit(w, id, uploadId, opts));
+    return this.#core.writeDoc('commitAttachment', (w) => this.#core.attachments.commit(w, id, uploadId, opts));
   }
 
   /**
@@ -590,27 +435,27 @@ export class Vault {
    * attachments, in one version: what import needs to replay an exported version with its files.
    */
   putWithAttachments(input: DocumentInput, uploads: readonly string[], opts?: WriteOptions): Document {
-    return this.#writeDoc('putWithAttachments', (w) => this.#attachments.putWith(w, input, uploads, opts));
+    return this.#core.writeDoc('putWithAttachments', (w) => this.#core.attachments.putWith(w, input, uploads, opts));
   }
 
   /** Drops an upload and every chunk only it named. */
   abortAttachment(uploadId: string): void {
-    this.#op('abortAttachment', () => this.#tx((w) => this.#attachments.abort(w, uploadId)));
+    this.#core.op('abortAttachment', () => this.#core.tx((w) => this.#core.attachments.abort(w, uploadId)));
   }
 
   /** Writes the next version of `id` without attachment `name` (older versions keep it). */
   detach(id: string, name: string, opts?: WriteOptions): Document {
-    return this.#writeDoc('detach', (w) => this.#attachments.detach(w, id, name, opts));
+    return this.#core.writeDoc('detach', (w) => this.#core.attachments.detach(w, id, name, opts));
   }
 
   /** The attachments of the current version of `id`, or of version `version`, verified. */
   attachments(id: string, version?: number): AttachmentInfo[] {
-    return this.#op('attachments', () => this.#attachments.list(this.#read, id, version), id);
+    return this.#core.op('attachments', () => this.#core.attachments.list(this.#core.read, id, version), id);
   }
 
   /** Up to `length` bytes (at most `ATTACHMENT_LIMITS.readMaxBytes`) of attachment `name` from `offset`, verified chunk by chunk. */
   readAttachment(id: string, name: string, opts?: AttachmentReadOptions): AttachmentBytes {
-    return this.#op('readAttachment', () => this.#attachments.read(this.#read, id, name, opts), id);
+    return this.#core.op('readAttachment', () => this.#core.attachments.read(this.#core.read, id, name, opts), id);
   }
 
   /**
@@ -618,8 +463,8 @@ export class Vault {
    * before it is yielded; one chunk in memory at a time. `Integrity` names the attachment.
    */
   *attachmentChunks(id: string, name: string, version?: number): Generator<Uint8Array, void, undefined> {
-    this.#conn();
-    yield* this.#attachments.chunks(this.#read, id, name, version);
+    this.#core.conn();
+    yield* this.#core.attachments.chunks(this.#core.read, id, name, version);
   }
 
   // ---------------------------------------------------------------- transactions
@@ -631,62 +476,48 @@ export class Vault {
    * instead of caching, and reads inside one never populate the cache.
    */
   transaction<T>(fn: () => T): T {
-    const w = this.#writer();
-    const wrapped = w.db.transaction(
-      this.#counted(
-        this.#guarded(() => {
-          const r = fn();
-          if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
-          return r;
-        }),
-      ),
-    );
-    try {
-      return this.#txDepth > 0 ? wrapped() : wrapped.immediate();
-    } catch (err) {
-      throw mapSqliteError(err, 'transaction');
-    }
+    return this.#core.transaction(fn);
   }
 
   // ---------------------------------------------------------------- team sync (engine/sync.ts)
 
   /** Where this vault syncs to, how far it got, what is pending, conflicts and refused rows. */
   syncState(): SyncLocalState {
-    return this.#op('syncState', () => syncState(this.#read));
+    return this.#core.op('syncState', () => syncState(this.#core.read));
   }
 
   /** Documents both this device and another changed from the same base, until a new version settles them. */
   syncConflicts(): SyncConflict[] {
-    return this.#op('syncConflicts', () => syncConflicts(this.#read));
+    return this.#core.op('syncConflicts', () => syncConflicts(this.#core.read));
   }
 
   /** Attaches the vault to a remote vault (URL without password); the first attach queues everything already here. */
   attachRemote(opts: AttachOptions): void {
-    this.#op('attachRemote', () => this.#tx((w) => attachRemote(w, opts)));
+    this.#core.op('attachRemote', () => this.#core.tx((w) => attachRemote(w, opts)));
   }
 
   /** The next `limit` versions and tombstones to push, oldest first, in plaintext (sealed by the caller). */
   syncOutbox(limit: number): OutboxEntry[] {
-    return this.#op('syncOutbox', () => readOutbox(this.#read, limit));
+    return this.#core.op('syncOutbox', () => readOutbox(this.#core.read, limit));
   }
 
   /** Removes entries the server has acknowledged from the outbox. */
   markPushed(entries: readonly Pick<OutboxEntry, 'n' | 'settles' | 'payload'>[]): void {
-    this.#op('markPushed', () => this.#tx((w) => markPushed(w, entries)));
+    this.#core.op('markPushed', () => this.#core.tx((w) => markPushed(w, entries)));
   }
 
   /** Applies pulled rows and records `lastSeq`, in one transaction. */
   applyPulled(rows: readonly PulledRow[], lastSeq: number): ApplyReport {
-    return this.#op('applyPulled', () => {
-      const report = this.#tx((w) => applyPulled(w, rows, lastSeq));
-      for (const id of report.ids) this.#cache.invalidate(id);
+    return this.#core.op('applyPulled', () => {
+      const report = this.#core.tx((w) => applyPulled(w, rows, lastSeq));
+      for (const id of report.ids) this.#core.cache.invalidate(id);
       return report;
     });
   }
 
   /** Records that a sync finished now. */
   markSynced(): void {
-    this.#op('markSynced', () => this.#tx((w) => markSynced(w)));
+    this.#core.op('markSynced', () => this.#core.tx((w) => markSynced(w)));
   }
 
   /**
@@ -695,8 +526,8 @@ export class Vault {
    * The caller wipes them (`wipeSyncKeys`).
    */
   syncKeys(remoteVault: string): SyncKeys {
-    this.#conn();
-    const k = this.#key;
+    this.#core.conn();
+    const k = this.#core.key;
     if (!('rawKey' in k)) throw new DocvaultError('Invalid', 'A team vault needs an encrypted docvault vault (a passphrase or raw key docvault made)');
     if (!/^[0-9a-f]{32}$/.test(remoteVault)) throw new DocvaultError('Invalid', 'remote vault id: 32 hexadecimal characters');
     return deriveSyncKeys(k.rawKey, Buffer.from(remoteVault, 'hex'));
@@ -707,9 +538,9 @@ export class Vault {
    * made with the same passphrase and this salt has the same key.
    */
   kdfSalt(): string | null {
-    this.#conn();
+    this.#core.conn();
     const header = readVaultHeader(this.path);
-    return 'rawKey' in this.#key && profileOfSalt(header) !== undefined ? header.toString('hex') : null;
+    return 'rawKey' in this.#core.key && profileOfSalt(header) !== undefined ? header.toString('hex') : null;
   }
 
   // ---------------------------------------------------------------- maintenance
@@ -733,7 +564,7 @@ export class Vault {
         try {
           if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
           v.backup(copy, onProgress === undefined ? {} : { onProgress });
-          const k = v.#key;
+          const k = v.#core.key;
           return 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
         } finally {
           v.close();
@@ -758,14 +589,14 @@ export class Vault {
    * read-only connection too (the service runs it on a reader thread).
    */
   backup(out: string, opts: BackupOptions = {}): BackupReport {
-    return this.#op('backup', () => backupVault(this.#conn(), this.path, out, (copy, onProgress) => this.#verifyCopy(copy, onProgress), opts));
+    return this.#core.op('backup', () => backupVault(this.#core.conn(), this.path, out, (copy, onProgress) => this.#verifyCopy(copy, onProgress), opts));
   }
 
   /** Opens a copy of this vault read-only with this vault's key and verifies it. */
   #verifyCopy(path: string, onProgress?: (p: Progress) => void): VerifyReport {
-    const key = this.#key;
+    const key = this.#core.key;
     const copy: ResolvedKey = 'rawKey' in key ? { rawKey: Buffer.from(key.rawKey) } : key;
-    const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(this.#nativeBinding === undefined ? {} : { nativeBinding: this.#nativeBinding }) };
+    const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(this.#core.nativeBinding === undefined ? {} : { nativeBinding: this.#core.nativeBinding }) };
     const v = new Vault(path, openResolved(path, opts, copy), opts);
     try {
       return v.verify(onProgress);
@@ -798,7 +629,7 @@ export class Vault {
       markRestored: async (path, report) => {
         const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding, ...(opts.now === undefined ? {} : { now: opts.now }) });
         try {
-          v.#tx((w) => v.#audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
+          v.#core.tx((w) => v.#core.audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
         } finally {
           v.close();
         }
@@ -811,16 +642,16 @@ export class Vault {
    * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
    */
   verify(onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
-    return this.#op('verify', () => {
-      const db = this.#conn();
+    return this.#core.op('verify', () => {
+      const db = this.#core.conn();
       const t0 = now();
-      const w = this.#write;
-      const report = verifyVault(this.#read, readTransaction(db), onProgress, options, {
-        attachments: this.#attachments,
+      const w = this.#core.write;
+      const report = verifyVault(this.#core.read, readTransaction(db), onProgress, options, {
+        attachments: this.#core.attachments,
         ...(w === undefined ? {} : { checkSearchIndex: () => checkIndexNow(w.db) }),
       });
       // The audit chain is checked with the last chunk (it is small: at most auditMaxEntries rows).
-      const audit = report.next === undefined ? auditVerifyProblems(db, this.#auditKey) : [];
+      const audit = report.next === undefined ? auditVerifyProblems(db, this.#core.auditKey) : [];
       const problems = audit.length === 0 ? report.problems : [...report.problems, ...audit];
       return { ...report, ok: problems.length === 0, problems, durationMs: now() - t0 };
     });
@@ -833,13 +664,13 @@ export class Vault {
    * whole log (`problems`, empty when it verifies). Works on a read-only connection.
    */
   auditLog(query: AuditQuery = {}): AuditPage {
-    return this.#op('auditLog', () => {
+    return this.#core.op('auditLog', () => {
       if (typeof query !== 'object' || query === null) throw new DocvaultError('Invalid', 'query: an object is expected');
-      const db = this.#conn();
+      const db = this.#core.conn();
       const tx = readTransaction(db);
       tx.begin();
       try {
-        return readAudit(db, this.#auditKey, query);
+        return readAudit(db, this.#core.auditKey, query);
       } finally {
         tx.end();
       }
@@ -852,9 +683,9 @@ export class Vault {
    * `detail` is an error kind at most (letters only): never content, titles, ids or paths.
    */
   recordAudit(record: AuditRecord): void {
-    this.#op('recordAudit', () => {
+    this.#core.op('recordAudit', () => {
       const e = validateAuditRecord(record);
-      this.#tx((w) => this.#audit(w, e));
+      this.#core.tx((w) => this.#core.audit(w, e));
     });
   }
 
@@ -863,20 +694,12 @@ export class Vault {
    * for an `Index` problem of {@link Vault.verify}. The documents are not touched. Needs a writable vault.
    */
   rebuildSearchIndex(): void {
-    this.#op('rebuildSearchIndex', () => this.#tx((w) => rebuildSearchIndex(w.db)));
+    this.#core.op('rebuildSearchIndex', () => this.#core.tx((w) => rebuildSearchIndex(w.db)));
   }
 
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */
   stats(): VaultStats {
-    this.#conn();
-    const ops = this.#ops.snapshot();
-    // Cache hits are counted here, not timed (timing would cost more than the hit).
-    for (const [name, cached] of [['get', this.#cachedGets], ['exists', this.#cachedExists]] as const) {
-      if (cached === 0) continue;
-      const o = ops[name];
-      ops[name] = o === undefined ? { count: cached, errors: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0 } : { ...o, count: o.count + cached };
-    }
-    return vaultStats(this.#read, { path: this.path, encrypted: this.encrypted, memoryMode: this.memoryMode, cache: this.#cache.stats(), ops, openedAt: this.#openedAt });
+    return this.#core.stats();
   }
 
   /**
@@ -884,47 +707,16 @@ export class Vault {
    * Returns whether it did (the async service's writer uses this to tell the main thread's cache).
    */
   refresh(): boolean {
-    this.#conn();
-    return this.#changes.checkNow();
+    return this.#core.refresh();
   }
 
   /** True until {@link Vault.close}. */
   get isOpen(): boolean {
-    return this.#db !== undefined;
+    return this.#core.isOpen;
   }
 
   /** Checkpoints the WAL, runs `PRAGMA optimize`, closes. Idempotent; every later call throws `Closed`. */
   close(): void {
-    const db = this.#db;
-    if (db === undefined) return;
-    // Uploads this connection began end with it (locking the vault ends them); their chunks go.
-    if (this.#write !== undefined)
-      for (const upload of this.#attachments.ownUploads) {
-        try {
-          this.#tx((w) => this.#attachments.abort(w, upload));
-        } catch {
-          this.#attachments.forget(upload);
-        }
-      }
-    this.#db = undefined;
-    this.#scrub?.close();
-    this.#attachments.close();
-    try {
-      if (this.#write !== undefined) {
-        this.#write.db.pragma('optimize');
-        this.#write.db.pragma('wal_checkpoint(TRUNCATE)');
-      }
-    } catch (err) {
-      // Typed like every other engine error: a lock held elsewhere is Overloaded, a damaged page
-      // NotAVault, a full disk says so. Every commit is already durable; only the checkpoint is lost.
-      throw mapSqliteError(err, 'Closing the vault');
-    } finally {
-      db.close();
-      this.#cache.clear();
-      wipe(this.#macKey);
-      wipe(this.#auditKey);
-      if ('rawKey' in this.#key) wipe(this.#key.rawKey);
-    }
+    this.#core.close();
   }
 }
-
