@@ -8,7 +8,7 @@
  * transactions, the cache and its freshness, per-operation timing — is engine/vault-core.ts.
  */
 
-import { DocvaultError, isDocvaultError } from '../../shared/errors';
+import { DocvaultError } from '../../shared/errors';
 import {
   type BulkItemResult,
   type BulkResult,
@@ -29,7 +29,7 @@ import {
 } from '../../shared/types';
 import type { SearchPage, SearchQuery } from '../../shared/search';
 import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, AttachmentStart, UploadTicket } from '../../shared/attachments';
-import { validateBulk, validateId, validateVersion } from '../../shared/validation';
+import { validateId, validateVersion } from '../../shared/validation';
 import { readTransaction, type WritableDB } from './engine/db';
 import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
 import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
@@ -37,42 +37,23 @@ import { rekeyVault, type RekeyReport } from './engine/rekey';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { rebuildSearchIndex, searchDocuments } from './engine/search';
 import { checkSearchIndex } from './search-index';
-import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
-import type { WriteContext } from './engine/statements';
+import { readHistory, readVersion } from './engine/reads';
 import { verifyVault } from './engine/verify';
-import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { profileOfSalt, readVaultHeader, type KeySpec, type ResolvedKey } from './keys';
-import {
-  applyPulled,
-  attachRemote,
-  markPushed,
-  markSynced,
-  readOutbox,
-  syncConflicts,
-  syncState,
-  type ApplyReport,
-  type AttachOptions,
-  type OutboxEntry,
-  type PulledRow,
-  type SyncConflict,
-  type SyncLocalState,
-} from './engine/sync';
-import { deriveSyncKeys, type SyncKeys } from './sync/seal';
-import { auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
+import { updateOne } from './engine/writes';
+import type { KeySpec, ResolvedKey } from './keys';
+import type { ApplyReport, AttachOptions, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
+import type { SyncKeys } from './sync/seal';
+import { auditVerifyProblems, readAudit, validateAuditRecord } from './engine/audit';
 import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
 import type { MemoryTuning } from './memory-modes';
 import type { VaultOptions } from './engine/options';
 import { VaultCore, now } from './engine/vault-core';
+import { bulkGet, documentExists, getDocument } from './engine/vault-reads';
+import * as writes from './engine/vault-writes';
+import * as attach from './engine/vault-attachments';
+import * as sync from './engine/vault-sync';
 
 export type { VaultOptions } from './engine/options';
-
-/** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
-const ROLLBACK = Symbol('rollback');
-
-/** The id of a bulk item, for its result line, whatever shape the item has. */
-function idOfInput(item: unknown): string {
-  return typeof item === 'object' && item !== null && 'id' in item ? String((item as { id: unknown }).id) : '';
-}
 
 /**
  * FTS5's check of the index against its text, without waiting for the write lock its command takes: if
@@ -142,39 +123,12 @@ export class Vault {
 
   /** The current version of `id`. Throws `NotFound` (details.trashed for a document in the Trash), or `Integrity` if the stored bytes were altered. */
   get(id: string): Document {
-    this.#core.conn();
-    if (this.#core.txDepth === 0) {
-      this.#core.changes.checkThisTurn();
-      const hit = this.#core.cache.get(id);
-      if (hit !== undefined) {
-        this.#core.cachedGets++;
-        return hit;
-      }
-    }
-    return this.#core.op('get', () => {
-      validateId(id);
-      const doc = readCurrent(this.#core.read, id);
-      return this.#core.txDepth > 0 ? doc : this.#core.cache.set(doc);
-    }, id);
+    return getDocument(this.#core, id);
   }
 
   /** Whether a live document with `id` exists (false for one in the Trash). */
   exists(id: string): boolean {
-    this.#core.conn();
-    if (this.#core.txDepth === 0) {
-      this.#core.changes.checkThisTurn();
-      const known = this.#core.cache.exists(id);
-      if (known !== undefined) {
-        this.#core.cachedExists++;
-        return known;
-      }
-    }
-    return this.#core.op('exists', () => {
-      validateId(id);
-      const present = isLive(this.#core.read, id);
-      if (this.#core.txDepth === 0) this.#core.cache.setExists(id, present);
-      return present;
-    });
+    return documentExists(this.#core, id);
   }
 
   /** Version `version` of `id`, as it was written. */
@@ -217,53 +171,14 @@ export class Vault {
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */
   bulkGet(ids: readonly string[]): BulkItemResult<Document>[] {
-    const db = this.#core.conn();
-    validateBulk(ids, 'ids');
-    const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
-    const missing: number[] = [];
-    const inTx = this.#core.txDepth > 0;
-    if (!inTx) this.#core.changes.checkThisTurn();
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      const hit = inTx ? undefined : this.#core.cache.get(id);
-      if (hit !== undefined) out[i] = { id, status: 'ok', value: hit };
-      else missing.push(i);
-    }
-    this.#core.cachedGets += ids.length - missing.length;
-    if (missing.length === 0) return out;
-    return this.#core.op('bulkGet', () => {
-      // One read transaction: the misses come from one consistent snapshot.
-      db.transaction(
-        this.#core.counted(() => {
-          for (const i of missing) {
-            const id = ids[i] as string;
-            try {
-              out[i] = { id, status: 'ok', value: readCurrent(this.#core.read, validateId(id)) };
-            } catch (err) {
-              if (!isDocvaultError(err)) throw err;
-              out[i] = { id: String(id), status: 'error', error: { kind: err.kind, message: err.message } };
-            }
-          }
-        }),
-      ).deferred();
-      if (!inTx)
-        for (const i of missing) {
-          const r = out[i];
-          if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: this.#core.cache.set(r.value) };
-        }
-      return out;
-    });
+    return bulkGet(this.#core, ids);
   }
 
-  // ---------------------------------------------------------------- writing
+  // ---------------------------------------------------------------- writing (engine/vault-writes.ts)
 
   /** Creates a document at version 1. `AlreadyExists` if the id is taken (details.reason `trashed` if by a document in the Trash). */
   create(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#core.writeDoc('create', (w) => {
-      const doc = createOne(w, input, opts);
-      this.#core.audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
-      return doc;
-    });
+    return writes.createDocument(this.#core, input, opts);
   }
 
   /** Writes a new version with the fields of `patch` changed. `expectedVersion` guards against lost updates. */
@@ -273,11 +188,7 @@ export class Vault {
 
   /** Creates the document, or writes a new version with the given fields changed (absent fields keep their value). */
   put(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#core.writeDoc('put', (w) => {
-      const doc = putOne(w, input, opts);
-      if (doc.version === 1) this.#core.audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
-      return doc;
-    });
+    return writes.putDocument(this.#core, input, opts);
   }
 
   /**
@@ -286,13 +197,7 @@ export class Vault {
    * restored version came from). Raises `Integrity`, writing nothing, when that version fails its check.
    */
   restore(id: string, version: number, opts?: WriteOptions): Document {
-    const comment = restoreComment(version, opts?.comment);
-    return this.#core.writeDoc('restore', (w) => {
-      const old = readVersion(w, validateId(id), validateVersion(version));
-      // The restored version carries that version's attachments too.
-      const attachments = old.attachments === undefined ? null : JSON.stringify(old.attachments);
-      return updateOne(w, id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment }, attachments);
-    });
+    return writes.restoreVersion(this.#core, id, version, opts);
   }
 
   /**
@@ -301,22 +206,12 @@ export class Vault {
    * {@link Vault.purge} or {@link Vault.emptyTrash} does that.
    */
   delete(id: string, opts?: WriteOptions): void {
-    this.#core.op('delete', () => {
-      this.#core.tx((w) => {
-        trashOne(w, id, opts);
-        this.#core.audit(w, { event: 'document.delete', outcome: 'ok', count: 1 });
-      });
-      this.#core.afterWrite(id, null);
-    });
+    writes.trashDocument(this.#core, id, opts);
   }
 
   /** Brings a document back from the Trash, as it was (same version, tags, history). `NotFound` unless it is in the Trash. */
   undelete(id: string): Document {
-    return this.#core.writeDoc('undelete', (w) => {
-      const doc = undeleteOne(w, id);
-      this.#core.audit(w, { event: 'document.undelete', outcome: 'ok', count: 1 });
-      return doc;
-    });
+    return writes.undeleteDocument(this.#core, id);
   }
 
   /**
@@ -324,92 +219,30 @@ export class Vault {
    * overwritten (`secure_delete` is on). `NotFound` if there is no such id.
    */
   purge(id: string): void {
-    this.#core.op('purge', () => {
-      this.#core.tx((w) => {
-        purgeOne(w, id);
-        this.#core.audit(w, { event: 'document.purge', outcome: 'ok', count: 1 });
-      });
-      this.#core.afterWrite(id, null);
-      this.#core.scrub?.request();
-    });
+    writes.purgeDocument(this.#core, id);
   }
 
   /** Purges every document in the Trash in one transaction. Returns how many. */
   emptyTrash(): number {
-    return this.#core.op('emptyTrash', () => {
-      const ids = this.#core.tx((w) => {
-        const purged = emptyTrash(w);
-        if (purged.length > 0) this.#core.audit(w, { event: 'document.purge', outcome: 'ok', count: purged.length });
-        return purged;
-      });
-      for (const id of ids) this.#core.afterWrite(id, null);
-      if (ids.length > 0) this.#core.scrub?.request();
-      return ids.length;
-    });
-  }
-
-  // ---------------------------------------------------------------- bulk
-
-  #bulk<I, T extends Document | null>(
-    op: string,
-    items: readonly I[],
-    idOf: (item: I) => string,
-    one: (w: WriteContext, item: I) => T,
-    audit: (results: readonly BulkItemResult<T>[]) => AuditAppend | undefined,
-  ): BulkResult<T> {
-    return this.#core.op(op, () => {
-      validateBulk(items);
-      const results: BulkItemResult<T>[] = [];
-      let failed = false;
-      try {
-        this.#core.tx((w) => {
-          for (const item of items) {
-            const id = idOf(item);
-            try {
-              results.push({ id, status: 'ok', value: one(w, item) });
-            } catch (err) {
-              if (!isDocvaultError(err)) throw err;
-              failed = true;
-              results.push({ id, status: 'error', error: { kind: err.kind, message: err.message } });
-            }
-          }
-          if (failed) throw ROLLBACK;
-          const entry = audit(results);
-          if (entry !== undefined) this.#core.audit(w, entry);
-        });
-      } catch (err) {
-        if (err !== ROLLBACK) throw err;
-        // Nothing was committed; the items that did not fail are reported as rolled back.
-        const rolled = results.map((r): BulkItemResult<T> => (r.status === 'ok' ? { id: r.id, status: 'rolledBack' } : r));
-        for (const r of rolled) this.#core.cache.invalidate(r.id);
-        return { committed: false, items: rolled };
-      }
-      for (const r of results) if (r.status === 'ok') this.#core.afterWrite(r.id, r.value);
-      return { committed: true, items: results };
-    });
+    return writes.emptyTrash(this.#core);
   }
 
   /** Creates every document in one transaction: all or nothing, a result per item. */
   bulkCreate(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): BulkResult<Document> {
-    return this.#bulk('bulkCreate', inputs, idOfInput, (w, i) => createOne(w, i, opts), (r) => counted('document.create', r.length));
+    return writes.bulkCreate(this.#core, inputs, opts);
   }
 
   /** Puts every document in one transaction: all or nothing, a result per item. */
   bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): BulkResult<Document> {
-    return this.#bulk('bulkPut', inputs, idOfInput, (w, i) => putOne(w, i, opts), (r) =>
-      counted('document.create', r.filter((x) => x.status === 'ok' && x.value.version === 1).length),
-    );
+    return writes.bulkPut(this.#core, inputs, opts);
   }
 
   /** Moves every listed document to the Trash in one transaction: all or nothing, a result per item. */
   bulkDelete(ids: readonly string[]): BulkResult<null> {
-    return this.#bulk('bulkDelete', ids, (id) => String(id), (w, id) => {
-      trashOne(w, id, undefined);
-      return null;
-    }, (r) => counted('document.delete', r.length));
+    return writes.bulkDelete(this.#core, ids);
   }
 
-  // ---------------------------------------------------------------- attachments
+  // ---------------------------------------------------------------- attachments (engine/vault-attachments.ts)
 
   /**
    * Opens an upload of a file to attach to the live document `id` (see engine/attachments.ts). Send the
@@ -417,17 +250,17 @@ export class Vault {
    * {@link Vault.abortAttachment}; or let `attachStream` do all three from a stream.
    */
   beginAttachment(id: string, start: AttachmentStart, opts?: WriteOptions): UploadTicket {
-    return this.#core.op('beginAttachment', () => this.#core.tx((w) => this.#core.attachments.begin(w, id, start, opts)), id);
+    return attach.beginAttachment(this.#core, id, start, opts);
   }
 
   /** Stores the piece of an upload that starts at `offset`; every piece but the last is `chunkBytes` long. */
   putAttachmentChunk(uploadId: string, offset: number, data: Uint8Array): { received: number } {
-    return this.#core.op('putAttachmentChunk', () => this.#core.tx((w) => this.#core.attachments.chunk(w, uploadId, offset, data)));
+    return attach.putAttachmentChunk(this.#core, uploadId, offset, data);
   }
 
   /** Ends an upload of document `id`'s: writes its next version with the file attached (replacing one of the same name). */
   commitAttachment(id: string, uploadId: string, opts?: WriteOptions): Document {
-    return this.#core.writeDoc('commitAttachment', (w) => this.#core.attachments.commit(w, id, uploadId, opts));
+    return attach.commitAttachment(this.#core, id, uploadId, opts);
   }
 
   /**
@@ -435,27 +268,27 @@ export class Vault {
    * attachments, in one version: what import needs to replay an exported version with its files.
    */
   putWithAttachments(input: DocumentInput, uploads: readonly string[], opts?: WriteOptions): Document {
-    return this.#core.writeDoc('putWithAttachments', (w) => this.#core.attachments.putWith(w, input, uploads, opts));
+    return attach.putWithAttachments(this.#core, input, uploads, opts);
   }
 
   /** Drops an upload and every chunk only it named. */
   abortAttachment(uploadId: string): void {
-    this.#core.op('abortAttachment', () => this.#core.tx((w) => this.#core.attachments.abort(w, uploadId)));
+    attach.abortAttachment(this.#core, uploadId);
   }
 
   /** Writes the next version of `id` without attachment `name` (older versions keep it). */
   detach(id: string, name: string, opts?: WriteOptions): Document {
-    return this.#core.writeDoc('detach', (w) => this.#core.attachments.detach(w, id, name, opts));
+    return attach.detach(this.#core, id, name, opts);
   }
 
   /** The attachments of the current version of `id`, or of version `version`, verified. */
   attachments(id: string, version?: number): AttachmentInfo[] {
-    return this.#core.op('attachments', () => this.#core.attachments.list(this.#core.read, id, version), id);
+    return attach.listAttachments(this.#core, id, version);
   }
 
   /** Up to `length` bytes (at most `ATTACHMENT_LIMITS.readMaxBytes`) of attachment `name` from `offset`, verified chunk by chunk. */
   readAttachment(id: string, name: string, opts?: AttachmentReadOptions): AttachmentBytes {
-    return this.#core.op('readAttachment', () => this.#core.attachments.read(this.#core.read, id, name, opts), id);
+    return attach.readAttachment(this.#core, id, name, opts);
   }
 
   /**
@@ -463,8 +296,7 @@ export class Vault {
    * before it is yielded; one chunk in memory at a time. `Integrity` names the attachment.
    */
   *attachmentChunks(id: string, name: string, version?: number): Generator<Uint8Array, void, undefined> {
-    this.#core.conn();
-    yield* this.#core.attachments.chunks(this.#core.read, id, name, version);
+    yield* attach.attachmentChunks(this.#core, id, name, version);
   }
 
   // ---------------------------------------------------------------- transactions
@@ -479,45 +311,41 @@ export class Vault {
     return this.#core.transaction(fn);
   }
 
-  // ---------------------------------------------------------------- team sync (engine/sync.ts)
+  // ---------------------------------------------------------------- team sync (engine/vault-sync.ts)
 
   /** Where this vault syncs to, how far it got, what is pending, conflicts and refused rows. */
   syncState(): SyncLocalState {
-    return this.#core.op('syncState', () => syncState(this.#core.read));
+    return sync.syncState(this.#core);
   }
 
   /** Documents both this device and another changed from the same base, until a new version settles them. */
   syncConflicts(): SyncConflict[] {
-    return this.#core.op('syncConflicts', () => syncConflicts(this.#core.read));
+    return sync.syncConflicts(this.#core);
   }
 
   /** Attaches the vault to a remote vault (URL without password); the first attach queues everything already here. */
   attachRemote(opts: AttachOptions): void {
-    this.#core.op('attachRemote', () => this.#core.tx((w) => attachRemote(w, opts)));
+    sync.attachRemote(this.#core, opts);
   }
 
   /** The next `limit` versions and tombstones to push, oldest first, in plaintext (sealed by the caller). */
   syncOutbox(limit: number): OutboxEntry[] {
-    return this.#core.op('syncOutbox', () => readOutbox(this.#core.read, limit));
+    return sync.syncOutbox(this.#core, limit);
   }
 
   /** Removes entries the server has acknowledged from the outbox. */
   markPushed(entries: readonly Pick<OutboxEntry, 'n' | 'settles' | 'payload'>[]): void {
-    this.#core.op('markPushed', () => this.#core.tx((w) => markPushed(w, entries)));
+    sync.markPushed(this.#core, entries);
   }
 
   /** Applies pulled rows and records `lastSeq`, in one transaction. */
   applyPulled(rows: readonly PulledRow[], lastSeq: number): ApplyReport {
-    return this.#core.op('applyPulled', () => {
-      const report = this.#core.tx((w) => applyPulled(w, rows, lastSeq));
-      for (const id of report.ids) this.#core.cache.invalidate(id);
-      return report;
-    });
+    return sync.applyPulled(this.#core, rows, lastSeq);
   }
 
   /** Records that a sync finished now. */
   markSynced(): void {
-    this.#core.op('markSynced', () => this.#core.tx((w) => markSynced(w)));
+    sync.markSynced(this.#core);
   }
 
   /**
@@ -526,11 +354,7 @@ export class Vault {
    * The caller wipes them (`wipeSyncKeys`).
    */
   syncKeys(remoteVault: string): SyncKeys {
-    this.#core.conn();
-    const k = this.#core.key;
-    if (!('rawKey' in k)) throw new DocvaultError('Invalid', 'A team vault needs an encrypted docvault vault (a passphrase or raw key docvault made)');
-    if (!/^[0-9a-f]{32}$/.test(remoteVault)) throw new DocvaultError('Invalid', 'remote vault id: 32 hexadecimal characters');
-    return deriveSyncKeys(k.rawKey, Buffer.from(remoteVault, 'hex'));
+    return sync.syncKeys(this.#core, remoteVault);
   }
 
   /**
@@ -538,9 +362,7 @@ export class Vault {
    * made with the same passphrase and this salt has the same key.
    */
   kdfSalt(): string | null {
-    this.#core.conn();
-    const header = readVaultHeader(this.path);
-    return 'rawKey' in this.#core.key && profileOfSalt(header) !== undefined ? header.toString('hex') : null;
+    return sync.kdfSalt(this.#core);
   }
 
   // ---------------------------------------------------------------- maintenance
