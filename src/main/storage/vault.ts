@@ -3,72 +3,57 @@
  * kept, HMAC-tagged, behind a byte-bounded LRU cache. Synchronous (better-sqlite3); the async
  * StorageService puts it on worker threads. Never imports electron.
  *
- * The work is done in ./engine: `open` (keying, tuning, migrating), `rows` (the row codec), `reads`,
- * `query` (lists and counts), `writes` and `verify`. What spans them — the connection's life,
- * transactions, the cache and its freshness, per-operation timing — is engine/vault-core.ts.
+ * This class is the public API and nothing more: each method is one call. The connection's life, the
+ * transactions, the cache and per-operation timing are `engine/vault-core.ts`; the bodies of the methods
+ * that span several engine parts are the `engine/vault-*.ts` files (reads through the cache, writes,
+ * attachments, sync, verify and audit, backup/restore/rekey); the work itself is done in ./engine: `open`
+ * (keying, tuning, migrating), `rows` (the row codec), `reads`, `query` (lists and counts), `writes` and
+ * `verify`.
  */
 
-import { DocvaultError } from '../../shared/errors';
-import {
-  type BulkItemResult,
-  type BulkResult,
-  type Document,
-  type DocumentInput,
-  type DocumentPatch,
-  type ListPage,
-  type ListQuery,
-  type MemoryMode,
-  type Progress,
-  type TrashPage,
-  type TrashQuery,
-  type VaultStats,
-  type VerifyOptions,
-  type VerifyReport,
-  type VersionInfo,
-  type WriteOptions,
+import type {
+  BulkItemResult,
+  BulkResult,
+  Document,
+  DocumentInput,
+  DocumentPatch,
+  ListPage,
+  ListQuery,
+  MemoryMode,
+  Progress,
+  TrashPage,
+  TrashQuery,
+  VaultStats,
+  VerifyOptions,
+  VerifyReport,
+  VersionInfo,
+  WriteOptions,
 } from '../../shared/types';
 import type { SearchPage, SearchQuery } from '../../shared/search';
 import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, AttachmentStart, UploadTicket } from '../../shared/attachments';
+import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
 import { validateId, validateVersion } from '../../shared/validation';
-import { readTransaction, type WritableDB } from './engine/db';
-import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
-import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
-import { rekeyVault, type RekeyReport } from './engine/rekey';
+import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type Opened } from './engine/open';
+import type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
+import type { RekeyReport } from './engine/rekey';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { rebuildSearchIndex, searchDocuments } from './engine/search';
-import { checkSearchIndex } from './search-index';
 import { readHistory, readVersion } from './engine/reads';
-import { verifyVault } from './engine/verify';
 import { updateOne } from './engine/writes';
-import type { KeySpec, ResolvedKey } from './keys';
 import type { ApplyReport, AttachOptions, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
 import type { SyncKeys } from './sync/seal';
-import { auditVerifyProblems, readAudit, validateAuditRecord } from './engine/audit';
-import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
+import type { KeySpec } from './keys';
 import type { MemoryTuning } from './memory-modes';
 import type { VaultOptions } from './engine/options';
-import { VaultCore, now } from './engine/vault-core';
+import { VaultCore } from './engine/vault-core';
 import { bulkGet, documentExists, getDocument } from './engine/vault-reads';
 import * as writes from './engine/vault-writes';
 import * as attach from './engine/vault-attachments';
 import * as sync from './engine/vault-sync';
+import { auditLog, recordAudit, verify } from './engine/vault-audit';
+import { backup, rekey, restoreBackup } from './engine/vault-copies';
 
 export type { VaultOptions } from './engine/options';
-
-/**
- * FTS5's check of the index against its text, without waiting for the write lock its command takes: if
- * another connection is writing, SQLITE_BUSY at once (verify then says the check was skipped), not a
- * 5 s wait.
- */
-function checkIndexNow(db: WritableDB): void {
-  const before = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    checkSearchIndex(db);
-  } finally {
-    db.pragma(`busy_timeout = ${before}`);
-  }
-}
 
 /**
  * An open vault. Create or open one with {@link Vault.create} / {@link Vault.open} (or the `Sync`
@@ -365,7 +350,7 @@ export class Vault {
     return sync.kdfSalt(this.#core);
   }
 
-  // ---------------------------------------------------------------- maintenance
+  // ---------------------------------------------------------------- maintenance (engine/vault-copies.ts, vault-audit.ts)
 
   /**
    * Changes the key of the (closed) vault at `path` from `key` to `newKey` (a passphrase or a raw key),
@@ -379,28 +364,7 @@ export class Vault {
     path: string,
     opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
   ): Promise<RekeyReport> {
-    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-    return rekeyVault(path, opts, {
-      copyUnderOldKey: async (copy, onProgress) => {
-        const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
-        try {
-          if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
-          v.backup(copy, onProgress === undefined ? {} : { onProgress });
-          const k = v.#core.key;
-          return 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
-        } finally {
-          v.close();
-        }
-      },
-      verifyCopy: (copy, rawKey, onProgress) => {
-        const nv = Vault.openSync(copy, { key: { rawKey }, readonly: true, memoryMode: 'baseline', ...binding });
-        try {
-          return nv.verify(onProgress);
-        } finally {
-          nv.close();
-        }
-      },
-    });
+    return rekey(path, opts);
   }
 
   /**
@@ -411,20 +375,7 @@ export class Vault {
    * read-only connection too (the service runs it on a reader thread).
    */
   backup(out: string, opts: BackupOptions = {}): BackupReport {
-    return this.#core.op('backup', () => backupVault(this.#core.conn(), this.path, out, (copy, onProgress) => this.#verifyCopy(copy, onProgress), opts));
-  }
-
-  /** Opens a copy of this vault read-only with this vault's key and verifies it. */
-  #verifyCopy(path: string, onProgress?: (p: Progress) => void): VerifyReport {
-    const key = this.#core.key;
-    const copy: ResolvedKey = 'rawKey' in key ? { rawKey: Buffer.from(key.rawKey) } : key;
-    const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(this.#core.nativeBinding === undefined ? {} : { nativeBinding: this.#core.nativeBinding }) };
-    const v = new Vault(path, openResolved(path, opts, copy), opts);
-    try {
-      return v.verify(onProgress);
-    } finally {
-      v.close();
-    }
+    return backup(this.#core, out, opts);
   }
 
   /**
@@ -435,28 +386,7 @@ export class Vault {
    * must be closed everywhere (`Overloaded` otherwise).
    */
   static restoreBackup(vaultPath: string, file: string, opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void }): Promise<RestoreReport> {
-    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-    return restoreBackupFile(vaultPath, file, {
-      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
-      ...(opts.now === undefined ? {} : { now: opts.now }),
-      verifyFile: async (path, onProgress) => {
-        const v = await Vault.open(path, { key: opts.key, readonly: true, memoryMode: 'baseline', ...binding });
-        try {
-          return v.verify(onProgress);
-        } finally {
-          v.close();
-        }
-      },
-      // The restored vault's own log says it was restored (and how many documents came back).
-      markRestored: async (path, report) => {
-        const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding, ...(opts.now === undefined ? {} : { now: opts.now }) });
-        try {
-          v.#core.tx((w) => v.#core.audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
-        } finally {
-          v.close();
-        }
-      },
-    });
+    return restoreBackup(vaultPath, file, opts);
   }
 
   /**
@@ -464,19 +394,7 @@ export class Vault {
    * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
    */
   verify(onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
-    return this.#core.op('verify', () => {
-      const db = this.#core.conn();
-      const t0 = now();
-      const w = this.#core.write;
-      const report = verifyVault(this.#core.read, readTransaction(db), onProgress, options, {
-        attachments: this.#core.attachments,
-        ...(w === undefined ? {} : { checkSearchIndex: () => checkIndexNow(w.db) }),
-      });
-      // The audit chain is checked with the last chunk (it is small: at most auditMaxEntries rows).
-      const audit = report.next === undefined ? auditVerifyProblems(db, this.#core.auditKey) : [];
-      const problems = audit.length === 0 ? report.problems : [...report.problems, ...audit];
-      return { ...report, ok: problems.length === 0, problems, durationMs: now() - t0 };
-    });
+    return verify(this.#core, onProgress, options);
   }
 
   // ---------------------------------------------------------------- audit log
@@ -486,17 +404,7 @@ export class Vault {
    * whole log (`problems`, empty when it verifies). Works on a read-only connection.
    */
   auditLog(query: AuditQuery = {}): AuditPage {
-    return this.#core.op('auditLog', () => {
-      if (typeof query !== 'object' || query === null) throw new DocvaultError('Invalid', 'query: an object is expected');
-      const db = this.#core.conn();
-      const tx = readTransaction(db);
-      tx.begin();
-      try {
-        return readAudit(db, this.#core.auditKey, query);
-      } finally {
-        tx.end();
-      }
-    });
+    return auditLog(this.#core, query);
   }
 
   /**
@@ -505,10 +413,7 @@ export class Vault {
    * `detail` is an error kind at most (letters only): never content, titles, ids or paths.
    */
   recordAudit(record: AuditRecord): void {
-    this.#core.op('recordAudit', () => {
-      const e = validateAuditRecord(record);
-      this.#core.tx((w) => this.#core.audit(w, e));
-    });
+    recordAudit(this.#core, record);
   }
 
   /**
