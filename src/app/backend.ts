@@ -8,12 +8,14 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
-import type { Progress, VaultStats } from '../shared/types';
+import type { Progress } from '../shared/types';
 import type { AppSettings } from '../shared/live';
 import { Vault, type KeySpec } from '../main/storage';
 import { attachmentChannels } from './attachment-channels';
+import { documentChannels } from './document-channels';
 import { backupsDir, listBackups, newBackupPath, watchBackupCopy } from './backups';
 import { BenchPanel } from './bench-panel';
+import { ExternalChanges } from './external-changes';
 import { isEncryptedFile, vaultFacts } from './facts';
 import { IdleLock } from './idle-lock';
 import type { KeyStore } from './key-store';
@@ -78,11 +80,6 @@ async function checkBackup(path: string, passphrase: string, nativeBinding: stri
   }
 }
 
-/** The StorageService's count of commits by other processes, when the store is one. */
-function externalChangesOf(s: VaultStats): number | undefined {
-  const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
-  return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
-}
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
 const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'sync.status', 'transfer.info']);
 
@@ -97,12 +94,8 @@ export class DocvaultBackend {
   readonly #opts: BackendOptions;
   readonly #factory: StoreFactory;
   readonly #listeners = new Set<(e: PushEvent) => void>();
-  #watch: ReturnType<typeof setInterval> | undefined;
-  /**
-   * The store's count of commits by other processes already announced. The service counts from its open, so
-   * the baseline is 0 from the moment a store is set: a commit made before the first look is still announced.
-   */
-  #externalSeen = 0;
+  /** The look for commits by other processes while a window listens. */
+  readonly #outside: ExternalChanges;
   readonly #live: LiveStats;
   readonly #settings: SettingsStore;
   readonly #idle: IdleLock;
@@ -128,6 +121,7 @@ export class DocvaultBackend {
       emit: (data) => this.#emit({ event: 'stats.tick', data }),
       ...(opts.statsIntervalMs === undefined ? {} : { intervalMs: opts.statsIntervalMs }),
     });
+    this.#outside = new ExternalChanges({ store: () => this.#store, emit: (e) => this.#emit(e), intervalMs: opts.statsIntervalMs ?? 1000 });
     this.#settings = new SettingsStore(opts.appDataDir === undefined ? undefined : join(opts.appDataDir, SETTINGS_FILE));
     this.#idle = new IdleLock({ lock: () => this.lock(), minutes: () => this.#settings.value.autoLockMinutes });
     this.#team = new TeamPanel({
@@ -273,38 +267,9 @@ export class DocvaultBackend {
     }
   }
 
-  /**
-   * While a window listens and the vault is open, look once a period for commits by other processes (the
-   * CLI, another app on the same file): they send no events of their own. Separate from the live stats,
-   * which run only while someone watches the performance figures.
-   */
+  /** While a window listens and the vault is open, look for commits by other processes (./external-changes.ts). */
   #updateWatch(): void {
-    const want = this.#store !== undefined && this.#listeners.size > 0;
-    if (want && this.#watch === undefined) {
-      this.#watch = setInterval(() => void this.#checkOutside(), this.#opts.statsIntervalMs ?? 1000);
-      this.#watch.unref?.();
-    } else if (!want && this.#watch !== undefined) {
-      clearInterval(this.#watch);
-      this.#watch = undefined;
-    }
-  }
-
-  async #checkOutside(): Promise<void> {
-    const store = this.#store;
-    if (store === undefined) return;
-    try {
-      // Writes by other processes (the CLI, another app on the same file) send no events of their own: look
-      // for them once a tick, and tell the windows to reload their lists.
-      await store.refresh?.();
-      const s = await store.stats();
-      const external = externalChangesOf(s);
-      if (external !== undefined) {
-        if (external > this.#externalSeen) this.#emit({ event: 'docs.changed', data: { count: 0, external: true } });
-        this.#externalSeen = external;
-      }
-    } catch {
-      // Locked between the check and the call: the next tick stops.
-    }
+    this.#outside.update(this.#store !== undefined && this.#listeners.size > 0);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -327,7 +292,7 @@ export class DocvaultBackend {
     if (store !== this.#store) await this.#transfers.stop();
     const old = this.#store;
     this.#store = store;
-    this.#externalSeen = 0;
+    this.#outside.reset();
     if (old !== undefined && old !== store) await old.close();
     this.#updateWatch();
     this.#live.setOpen(store !== undefined);
@@ -622,64 +587,10 @@ export class DocvaultBackend {
       this.#transfers.cancel(i.jobId);
       return null;
     },
-    'doc.get': async (i) => this.#open().get(i.id),
-    'doc.create': async (i) => {
-      const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'created', version: doc.version } });
-      return doc;
-    },
-    'doc.update': async (i) => {
-      const doc = await this.#open().update(i.id, i.patch, { expectedVersion: i.expectedVersion, ...(i.comment === undefined ? {} : { comment: i.comment }) });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'updated', version: doc.version } });
-      return doc;
-    },
-    'doc.put': async (i) => {
-      const doc = await this.#open().put(i.document, {
-        ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
-        ...(i.comment === undefined ? {} : { comment: i.comment }),
-      });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: doc.version === 1 ? 'created' : 'updated', version: doc.version } });
-      return doc;
-    },
-    'doc.delete': async (i) => {
-      await this.#open().delete(i.id, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
-      this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'deleted', version: null } });
-      return null;
-    },
-    'doc.trash': async (i) => this.#open().listTrash(i),
-    'doc.undelete': async (i) => {
-      const doc = await this.#open().undelete(i.id);
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'undeleted', version: doc.version } });
-      return doc;
-    },
-    'doc.purge': async (i) => {
-      await this.#open().purge(i.id);
-      this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'purged', version: null } });
-      return null;
-    },
-    'doc.emptyTrash': async () => {
-      const count = await this.#open().emptyTrash();
-      if (count > 0) this.#emit({ event: 'docs.changed', data: { count } });
-      return count;
-    },
-    'doc.list': async (i) => this.#open().list(i),
-    'doc.count': async (i) => this.#open().count(i),
-    'doc.search': async (i) => this.#open().search(i),
-    'doc.versions': async (i) => this.#open().versions(i.id),
-    'doc.getVersion': async (i) => this.#open().getVersion(i.id, i.version),
-    'doc.restore': async (i) => {
-      const doc = await this.#open().restore(i.id, i.version, {
-        ...(i.expectedVersion !== undefined ? { expectedVersion: i.expectedVersion } : {}),
-        ...(i.comment !== undefined ? { comment: i.comment } : {}),
-      });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'restored', version: doc.version } });
-      return doc;
-    },
-    'doc.bulkPut': async (i) => {
-      const r = await this.#open().bulkPut(i.documents, i.comment === undefined ? undefined : { comment: i.comment });
-      if (r.committed) this.#emit({ event: 'docs.changed', data: { count: r.items.length } });
-      return r;
-    },
+    ...documentChannels(
+      () => this.#open(),
+      (e) => this.#emit(e),
+    ),
     ...attachmentChannels(
       () => this.#open(),
       (e) => this.#emit(e),
