@@ -5,15 +5,15 @@
  */
 import type { AuditRecord } from '../shared/audit';
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
-import type { Progress } from '../shared/types';
 import type { AppSettings } from '../shared/live';
-import { Vault, type KeySpec } from '../main/storage';
+import type { KeySpec } from '../main/storage';
 import { attachmentChannels } from './attachment-channels';
 import { documentChannels } from './document-channels';
-import { backupsDir, listBackups, newBackupPath, watchBackupCopy } from './backups';
+import { changePassphrase, createBackup, restoreBackup, type BackupHost } from './backup-restore';
+import { listBackups } from './backups';
 import { BenchPanel } from './bench-panel';
 import { ExternalChanges } from './external-changes';
 import { isEncryptedFile, vaultFacts } from './facts';
@@ -56,30 +56,6 @@ export interface BackendOptions extends StoreOptions {
   readonly holdTransfersForTests?: boolean;
 }
 
-/** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
-async function proveKey(path: string, passphrase: string, nativeBinding: string | undefined): Promise<void> {
-  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
-  v.close();
-}
-
-/**
- * Opens the backup `path` read-only with `passphrase` and verifies it: `WrongKey` if the passphrase does not
- * fit, `Integrity` (naming the first problem) if it does not verify. Nothing is changed either way.
- */
-async function checkBackup(path: string, passphrase: string, nativeBinding: string | undefined, onProgress: (p: Progress) => void): Promise<void> {
-  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
-  try {
-    const report = v.verify((p) => onProgress({ ...p, phase: 'verify' }));
-    const first = report.problems[0];
-    if (!report.ok)
-      throw new DocvaultError('Integrity', `The backup did not verify: ${report.problems.length} problem(s)${first === undefined ? '' : `, first: ${first.message}`}. Nothing was replaced.`, {
-        problems: report.problems.length,
-      });
-  } finally {
-    v.close();
-  }
-}
-
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
 const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'sync.status', 'transfer.info']);
 
@@ -107,6 +83,8 @@ export class DocvaultBackend {
   #refusedUnlocks = 0;
   readonly #team: TeamPanel;
   readonly #transfers: TransferJobs;
+  /** What backup, restore and change of passphrase use of this backend (./backup-restore.ts). */
+  readonly #host: BackupHost;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -139,6 +117,19 @@ export class DocvaultBackend {
       ...(opts.pathPicker === undefined ? {} : { picker: opts.pathPicker }),
       ...(opts.holdTransfersForTests === true ? { holdAfterBatch: true } : {}),
     });
+    this.#host = {
+      vaultPath: () => this.#path,
+      options: opts,
+      keyStore: opts.keyStore,
+      open: () => this.#open(),
+      openStore: (key) => this.#factory.open(this.#path, key, this.#storeOptions()),
+      setStore: (store, announce) => this.#setStore(store, announce),
+      attempt: (fn) => this.#attempt(fn),
+      checkThrottle: () => this.#checkThrottle(),
+      audit: (record) => this.#audit(record),
+      emit: (e) => this.#emit(e),
+      status: () => this.status(),
+    };
     this.#bench = new BenchPanel({
       emit: (e) => this.#emit(e),
       ...(opts.appDataDir === undefined ? {} : { appDataDir: opts.appDataDir }),
@@ -436,53 +427,14 @@ export class DocvaultBackend {
    * replaced by the new one.
    */
   changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
-    return this.#serial(async () => {
-      await this.#checkThrottle();
-      // Prove the current passphrase first, with the vault still open: a typo must not lock the window.
-      await this.#attempt(() => proveKey(this.#path, passphrase, this.#opts.nativeBinding));
-      await this.#setStore(undefined);
-      await this.#attempt(() =>
-        Vault.rekey(this.#path, {
-          key: { passphrase },
-          newKey: this.#opts.kdfProfile === undefined ? { passphrase: newPassphrase } : { passphrase: newPassphrase, kdfProfile: this.#opts.kdfProfile },
-          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
-          onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'vault.changePassphrase' } }),
-        }),
-      );
-      const ks = this.#opts.keyStore;
-      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
-      const raw = remembered ? await deriveRawKeyHex(this.#path, newPassphrase).catch(() => undefined) : undefined;
-      if (remembered && raw === undefined) await ks?.forget(this.#path);
-      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase: newPassphrase }, this.#storeOptions());
-      if (raw !== undefined) await ks?.save(this.#path, raw);
-      return this.#setStore(store);
-    });
+    return this.#serial(() => changePassphrase(this.#host, passphrase, newPassphrase));
   }
 
-  // ------------------------------------------------------------------ backups
+  // ------------------------------------------------------------------ backups (./backup-restore.ts)
 
   /** Writes a verified backup of the open vault into its backups folder; progress as `progress` events. */
   async backup(): Promise<BackupCreated> {
-    const store = this.#open();
-    const started = Date.now();
-    const target = newBackupPath(this.#path, started);
-    const emit = (p: Progress): void => {
-      if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
-    };
-    const s = await store.stats();
-    // VACUUM INTO reports nothing while it copies: the size of the file it writes is the progress.
-    const stopWatch = watchBackupCopy(target, Math.max(1, s.pageCount - s.freelistCount), s.pageSize, emit);
-    let r: Awaited<ReturnType<Store['backup']>>;
-    try {
-      r = await store.backup(target, { onProgress: emit });
-    } catch (err) {
-      await this.#audit({ event: 'backup', outcome: 'failed', detail: isDocvaultError(err) ? err.kind : 'Internal' });
-      throw err;
-    } finally {
-      stopWatch();
-    }
-    await this.#audit({ event: 'backup', outcome: 'ok', count: r.documents });
-    return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };
+    return createBackup(this.#host);
   }
 
   /**
@@ -491,36 +443,7 @@ export class DocvaultBackend {
    * swaps, and opens the restored vault. A remembered key is replaced by the restored vault's.
    */
   restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
-    return this.#serial(async () => {
-      await this.#checkThrottle();
-      const file = join(backupsDir(this.#path), name);
-      const onProgress = (p: Progress): void => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } });
-      // A wrong passphrase, or a backup that does not verify, is refused before the vault is locked: the
-      // window stays as it was and shows why. (The engine verifies its own copy again before the swap.)
-      if (existsSync(file)) await this.#attempt(() => checkBackup(file, passphrase, this.#opts.nativeBinding, onProgress));
-      // Locked without telling the windows: they keep their screen (and the dialog its progress) through the swap.
-      await this.#setStore(undefined, false);
-      let r: Awaited<ReturnType<typeof Vault.restoreBackup>>;
-      try {
-        r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
-          key: { passphrase },
-          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
-          onProgress,
-        }));
-      } catch (err) {
-        this.#emit({ event: 'vault.changed', data: await this.status() });
-        throw err;
-      }
-      const ks = this.#opts.keyStore;
-      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
-      const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
-      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase }, this.#storeOptions());
-      if (raw !== undefined) await ks?.save(this.#path, raw);
-      const status = await this.#setStore(store);
-      await this.#audit({ event: 'vault.open', outcome: 'ok' });
-      this.#emit({ event: 'docs.changed', data: { count: r.documents } });
-      return { status, keptAs: r.keptAs, documents: r.documents, versions: r.versions };
-    });
+    return this.#serial(() => restoreBackup(this.#host, name, passphrase));
   }
 
   // ------------------------------------------------------------------ channels
