@@ -61,25 +61,41 @@ export type { VaultOptions } from './engine/options';
  * every method throws `Closed`.
  */
 export class Vault {
-  readonly path: string;
-  readonly encrypted: boolean;
-  readonly memoryMode: MemoryMode;
-  readonly tuning: MemoryTuning;
-  readonly maxContentBytes: number;
-  readonly readonly: boolean;
-
   /** The connection, its contexts, cache and guards: every method below is one call on or with it. */
   readonly #core: VaultCore;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
-    const core = new VaultCore(path, opened, opts);
-    this.#core = core;
-    this.path = core.path;
-    this.encrypted = core.encrypted;
-    this.memoryMode = core.memoryMode;
-    this.tuning = core.tuning;
-    this.maxContentBytes = core.maxContentBytes;
-    this.readonly = core.readonly;
+    this.#core = new VaultCore(path, opened, opts);
+  }
+
+  /** The vault file's path, as opened. */
+  get path(): string {
+    return this.#core.path;
+  }
+
+  /** Whether the file is encrypted (false for a plain vault). */
+  get encrypted(): boolean {
+    return this.#core.encrypted;
+  }
+
+  /** The memory mode it was opened with. */
+  get memoryMode(): MemoryMode {
+    return this.#core.memoryMode;
+  }
+
+  /** The cache and page-cache sizes of that mode (with any overrides). */
+  get tuning(): MemoryTuning {
+    return this.#core.tuning;
+  }
+
+  /** The largest content a document may have, bytes. */
+  get maxContentBytes(): number {
+    return this.#core.maxContentBytes;
+  }
+
+  /** True for a read-only connection: every write throws `Invalid`. */
+  get readonly(): boolean {
+    return this.#core.readonly;
   }
 
   // ---------------------------------------------------------------- opening
