@@ -70,6 +70,7 @@ import { AUDIT_MAX_ENTRIES, type AuditPage, type AuditQuery, type AuditRecord } 
 import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
+import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './engine/checkpoint';
 
 export type { VaultOptions } from './engine/options';
 
@@ -134,6 +135,8 @@ export class Vault {
   readonly #nativeBinding: string | undefined;
   /** Truncates the WAL after erasing writes (writers only). */
   readonly #scrub: WalScrubber | undefined;
+  /** Checkpoints the WAL when the writer is idle (writers only). */
+  readonly #idle: IdleCheckpointer | undefined;
   /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
   readonly #file: VaultFileGuard | undefined;
   /** Uploads, reads and checks of attachments (engine/attachments.ts). */
@@ -160,6 +163,7 @@ export class Vault {
         ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
         : undefined;
     this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
+    this.#idle = this.#write === undefined ? undefined : new IdleCheckpointer(this.#write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS);
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
     this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
@@ -262,7 +266,7 @@ export class Vault {
       try {
         return fn();
       } finally {
-        this.#txDepth--;
+        if (--this.#txDepth === 0) this.#idle?.touched();
       }
     };
   }
@@ -908,6 +912,7 @@ export class Vault {
       }
     this.#db = undefined;
     this.#scrub?.close();
+    this.#idle?.close();
     this.#attachments.close();
     try {
       if (this.#write !== undefined) {
