@@ -71,6 +71,7 @@ import { tuningFor, type MemoryTuning } from './memory-modes';
 import { OpRecorder } from './op-stats';
 import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
 import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './engine/checkpoint';
+import { PendingTotals } from './engine/totals';
 
 export type { VaultOptions } from './engine/options';
 
@@ -160,7 +161,7 @@ export class Vault {
     this.#read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
     this.#write =
       opened.mode === 'write'
-        ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
+        ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals() }
         : undefined;
     this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
     this.#idle = this.#write === undefined ? undefined : new IdleCheckpointer(this.#write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS);
@@ -240,6 +241,8 @@ export class Vault {
   /** Runs a write in its own transaction (or a savepoint inside the caller's). */
   #tx<T>(fn: (w: WriteContext) => T): T {
     const w = this.#writer();
+    // An enclosing operation's totals are written before this one's savepoint, which may roll back alone.
+    if (this.#txDepth > 0) w.totals.flush(w);
     return w.db.transaction(this.#counted(this.#guarded(() => fn(w)))).immediate();
   }
 
@@ -250,7 +253,16 @@ export class Vault {
    */
   #guarded<T>(fn: () => T): () => T {
     return () => {
-      const r = fn();
+      const w = this.#write;
+      let r: T;
+      try {
+        r = fn();
+        // The totals and vault state the operation changed, once, in its own transaction or savepoint (engine/totals.ts).
+        w?.totals.flush(w);
+      } catch (err) {
+        w?.totals.clear();
+        throw err;
+      }
       if (this.#txDepth === 1) this.#file?.check();
       return r;
     };
@@ -636,6 +648,7 @@ export class Vault {
    */
   transaction<T>(fn: () => T): T {
     const w = this.#writer();
+    if (this.#txDepth > 0) w.totals.flush(w);
     const wrapped = w.db.transaction(
       this.#counted(
         this.#guarded(() => {
