@@ -23,6 +23,8 @@ import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './options';
+import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
+import { PendingTotals } from './totals';
 
 /** Microsecond-capable clock for operation timing. */
 export function now(): number {
@@ -60,6 +62,8 @@ export class VaultCore {
   readonly nativeBinding: string | undefined;
   /** Truncates the WAL after erasing writes (writers only). */
   readonly scrub: WalScrubber | undefined;
+  /** Checkpoints the WAL when the writer is idle (writers only). */
+  readonly #idle: IdleCheckpointer | undefined;
   /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
   readonly #file: VaultFileGuard | undefined;
   /** Uploads, reads and checks of attachments (engine/attachments.ts). */
@@ -83,9 +87,10 @@ export class VaultCore {
     this.read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
     this.write =
       opened.mode === 'write'
-        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
+        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals() }
         : undefined;
     this.scrub = this.write === undefined ? undefined : new WalScrubber(this.write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
+    this.#idle = this.write === undefined ? undefined : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS);
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.scrub !== undefined && walBytes(path) > 0) this.scrub.request();
     this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
@@ -147,6 +152,8 @@ export class VaultCore {
   /** Runs a write in its own transaction (or a savepoint inside the caller's). */
   tx<T>(fn: (w: WriteContext) => T): T {
     const w = this.writer();
+    // An enclosing operation's totals are written before this one's savepoint, which may roll back alone.
+    if (this.#txDepth > 0) w.totals.flush(w);
     return w.db.transaction(this.counted(this.#guarded(() => fn(w)))).immediate();
   }
 
@@ -157,7 +164,16 @@ export class VaultCore {
    */
   #guarded<T>(fn: () => T): () => T {
     return () => {
-      const r = fn();
+      const w = this.write;
+      let r: T;
+      try {
+        r = fn();
+        // The totals and vault state the operation changed, once, in its own transaction or savepoint (engine/totals.ts).
+        w?.totals.flush(w);
+      } catch (err) {
+        w?.totals.clear();
+        throw err;
+      }
       if (this.#txDepth === 1) this.#file?.check();
       return r;
     };
@@ -173,7 +189,7 @@ export class VaultCore {
       try {
         return fn();
       } finally {
-        this.#txDepth--;
+        if (--this.#txDepth === 0) this.#idle?.touched();
       }
     };
   }
@@ -207,6 +223,7 @@ export class VaultCore {
   /** `Vault.transaction`: runs `fn` in a transaction; nested calls become savepoints. */
   transaction<T>(fn: () => T): T {
     const w = this.writer();
+    if (this.#txDepth > 0) w.totals.flush(w);
     const wrapped = w.db.transaction(
       this.counted(
         this.#guarded(() => {
@@ -264,6 +281,7 @@ export class VaultCore {
       }
     this.#db = undefined;
     this.scrub?.close();
+    this.#idle?.close();
     this.attachments.close();
     try {
       if (this.write !== undefined) {
