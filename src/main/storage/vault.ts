@@ -52,13 +52,16 @@ import { deriveAuditKey, profileOfSalt, readVaultHeader, wipe, type KeySpec, typ
 import {
   applyPulled,
   attachRemote,
+  detachRemote,
   markPushed,
   markSynced,
   readOutbox,
+  renewDevice,
   syncConflicts,
   syncState,
   type ApplyReport,
   type AttachOptions,
+  type DetachedRemote,
   type OutboxEntry,
   type PulledRow,
   type SyncConflict,
@@ -665,6 +668,14 @@ export class Vault {
     this.#op('attachRemote', () => this.#tx((w) => attachRemote(w, opts)));
   }
 
+  /**
+   * Detaches the vault from its remote (see engine/sync.ts `detachRemote`): the remote and the sync state
+   * go, every document and version stays. Returns what it was attached to, or undefined.
+   */
+  detachRemote(): DetachedRemote | undefined {
+    return this.#op('detachRemote', () => this.#tx((w) => detachRemote(w)));
+  }
+
   /** The next `limit` versions and tombstones to push, oldest first, in plaintext (sealed by the caller). */
   syncOutbox(limit: number): OutboxEntry[] {
     return this.#op('syncOutbox', () => readOutbox(this.#read, limit));
@@ -725,15 +736,26 @@ export class Vault {
   static async rekey(
     path: string,
     opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-  ): Promise<RekeyReport> {
+  ): Promise<RekeyReport & { readonly detachedFrom?: DetachedRemote }> {
     const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-    return rekeyVault(path, opts, {
+    let detachedFrom: DetachedRemote | undefined;
+    const report = await rekeyVault(path, opts, {
       copyUnderOldKey: async (copy, onProgress) => {
         const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
         try {
           if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
           v.backup(copy, onProgress === undefined ? {} : { onProgress });
           const k = v.#key;
+          // The sync keys derive from the vault key: under the new key this vault can neither read nor seal
+          // its remote vault's rows. The copy (only: the vault keeps its remote until the swap) is detached.
+          if ('rawKey' in k && v.syncState().remoteVault !== undefined) {
+            const cv = Vault.openSync(copy, { key: { rawKey: Buffer.from(k.rawKey) }, memoryMode: 'baseline', ...binding });
+            try {
+              detachedFrom = cv.detachRemote();
+            } finally {
+              cv.close();
+            }
+          }
           return 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
         } finally {
           v.close();
@@ -748,6 +770,7 @@ export class Vault {
         }
       },
     });
+    return detachedFrom === undefined ? report : { ...report, detachedFrom };
   }
 
   /**
@@ -798,7 +821,11 @@ export class Vault {
       markRestored: async (path, report) => {
         const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding, ...(opts.now === undefined ? {} : { now: opts.now }) });
         try {
-          v.#tx((w) => v.#audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
+          v.#tx((w) => {
+            v.#audit(w, { event: 'restore', outcome: 'ok', count: report.documents });
+            // The backup's device id has pushed versions past the backup, under numbers this vault will reuse.
+            renewDevice(w);
+          });
         } finally {
           v.close();
         }
