@@ -4,6 +4,7 @@
  * refused with typed errors and leave no vault; a clone under way shows rows pulled and can be cancelled
  * (nothing kept); a clone lands in the new vault, open; Settings → Team vault then detaches it (confirmed)
  * and every document stays.
+ * docs: true — with DOCVAULT_SCREENSHOT_DIR set (`npm run screenshots`), its pictures go to docs/screenshots.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
