@@ -161,6 +161,12 @@ test('a clone lands in the new vault, open; Detach (confirmed) keeps every docum
   await team.scrollIntoViewIfNeeded();
   await expect(team.getByTestId('sync-status')).toContainText(srv.aliceUrl);
   await expect(page.getByTestId('sync-indicator')).toHaveText('Synced');
+  // A new passphrase would detach it: the dialog says so before anything changes.
+  await page.getByRole('button', { name: 'Passphrase…' }).click();
+  const change = page.getByTestId('change-passphrase');
+  await expect(change.getByTestId('rekey-detach-warning')).toContainText(`syncs with the team vault on ${srv.aliceUrl}`);
+  await shots(page, 'team-rekey-warning');
+  await change.getByRole('button', { name: 'Cancel' }).click();
   await team.getByRole('button', { name: 'Detach from team vault…' }).click();
   const confirm = page.getByTestId('confirm-dialog');
   await expect(confirm).toContainText(`stops syncing with ${srv.aliceUrl}`);
