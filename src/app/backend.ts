@@ -142,7 +142,11 @@ export class DocvaultBackend {
     this.#clone = new CloneJob({
       emit: (e) => this.#emit(e),
       vaultsDir: () => dirname(this.#path),
-      adopt: (path, key) => this.switchTo(path, key),
+      adopt: async (path, key) => {
+        const status = await this.switchTo(path, key);
+        await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        return status;
+      },
       ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
       ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
       ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),

@@ -117,6 +117,7 @@ describe.skipIf(why !== undefined)('clone from the window, and detach', () => {
       expect(pulls.at(-1)).toMatchObject({ done: 1201, total: 1201 });
       expect((await b.channels['doc.get']({ id: 'doc-0' })).content).toBe('body 0, second version');
       expect(await b.channels['doc.count']({})).toBe(1200);
+      expect((await b.channels['audit.list']({})).entries.map((e) => e.event)).toContain('vault.open');
       expect(await b.channels['sync.status']({})).toMatchObject({ remote: srv.aliceUrl, pending: 0, passwordKept: true });
       expect(await b.channels['sync.now']({})).toMatchObject({ pushed: 0, pulled: 0 });
       // A second clone under the same name is refused before anything is written.

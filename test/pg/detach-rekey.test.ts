@@ -243,4 +243,43 @@ describe.skipIf(why !== undefined)('detach, rekey, restore and members of a team
       v.close();
     }
   });
+
+  it('add-member by a member who may grant (CREATEROLE) grants the sync role too; a login that is not a member changes nothing', async () => {
+    const leadPassword = `lead-${Math.random().toString(36).slice(2)}`;
+    const carolPassword = `carol-${Math.random().toString(36).slice(2)}`;
+    await srv.admin(`CREATE ROLE lead LOGIN CREATEROLE PASSWORD '${leadPassword}'`);
+    await srv.admin('GRANT docvault_sync TO lead');
+    await srv.admin(`CREATE ROLE carol LOGIN PASSWORD '${carolPassword}'`);
+    const leadUrl = srv.aliceUrl.replace('alice@', 'lead@');
+    const v = Vault.createSync(join(dir, 'lead.dvault'), { key: { rawKey: KEY } });
+    try {
+      v.create({ id: 'memo', content: 'for carol' });
+      const { remoteVault } = await setRemote(v, leadUrl, { caFile: srv.caFile, password: leadPassword });
+      await syncVault(v, { password: leadPassword });
+      const canSync = async (): Promise<boolean> => (await srv.admin<{ m: boolean }>("SELECT pg_has_role('carol', 'docvault_sync', 'MEMBER') AS m"))[0]?.m === true;
+      // alice is not a member of lead's vault: refused before anything is granted.
+      const alice = await PgRemote.connect({ url: srv.aliceUrl, ...pw });
+      try {
+        await expect(alice.addMember(remoteVault, 'carol')).rejects.toSatisfy((e) => isDocvaultError(e, 'Unauthorized'));
+      } finally {
+        await alice.close();
+      }
+      expect(await canSync()).toBe(false);
+      const lead = await PgRemote.connect({ url: leadUrl, caFile: srv.caFile, password: leadPassword });
+      try {
+        expect(await lead.addMember(remoteVault, 'carol')).toEqual({ canSync: true, granted: true });
+        expect(await lead.addMember(remoteVault, 'carol')).toEqual({ canSync: true, granted: false });
+      } finally {
+        await lead.close();
+      }
+      const carol = await cloneVault(srv.aliceUrl.replace('alice@', 'carol@'), { path: join(dir, 'carol.dvault'), key: { rawKey: KEY }, caFile: srv.caFile, password: carolPassword });
+      try {
+        expect(carol.vault.get('memo').content).toBe('for carol');
+      } finally {
+        carol.vault.close();
+      }
+    } finally {
+      v.close();
+    }
+  });
 });

@@ -158,8 +158,12 @@ export class TeamPanel {
   async detach(): Promise<SyncStatus> {
     const sync = this.#open();
     const store = this.#store as PanelStore;
-    if ((await sync.status()).syncing) throw new DocvaultError('Conflict', 'A sync is under way: wait for it to end, then detach');
+    // The clock first: a background sync must not start between the check and the detach.
     this.#scheduler.stop();
+    if ((await sync.status()).syncing) {
+      if (await this.#attached()) this.#scheduler.start();
+      throw new DocvaultError('Conflict', 'A sync is under way: wait for it to end, then detach');
+    }
     const was = await store.detachRemote();
     const path = this.#opts.vaultPath();
     await this.#opts.passwordStore?.forget(path).catch(() => undefined);

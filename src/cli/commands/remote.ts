@@ -59,7 +59,7 @@ export const remoteCommand: Command = {
     'every document and version stays. Offline. The server keeps its rows.',
     'remote add-member --role ROLE: makes the login ROLE a member of this vault\'s remote vault (idempotent),',
     'over the vault\'s remote (or URL, the same server as another login), as a member of it; grants ROLE',
-    'docvault_sync too when it lacks it and this login may grant it (the one that ran remote init).',
+    'docvault_sync too when it lacks it and this login may grant it (ADMIN on the role, or CREATEROLE).',
     'Connections are TLS with full verification (sslmode=verify-full); plaintext and unverifiable servers are',
     `refused (Insecure, exit ${EXIT.insecure}). ${PASSWORD_NOTE}`,
   ].join('\n'),
