@@ -138,4 +138,31 @@ describe.skipIf(why !== undefined)('clone from the window, and detach', () => {
       await b.close();
     }
   });
+
+  it('a login in several team vaults: the clone names them (Invalid) until one is picked', async () => {
+    const second = await Vault.create(join(dir, 'second.dvault'), { key: { passphrase: 'another pass phrase', kdfProfile: 2 } });
+    let firstId: string;
+    try {
+      second.create({ id: 'other', content: 'another team' });
+      await setRemote(second, srv.aliceUrl, { caFile: srv.caFile, password: srv.alicePassword });
+      await syncVault(second, { password: srv.alicePassword });
+    } finally {
+      second.close();
+    }
+    const first = await Vault.open(join(dir, 'first.dvault'), { key: { passphrase: PASS } });
+    try {
+      firstId = first.syncState().remoteVault ?? '';
+    } finally {
+      first.close();
+    }
+    const { b, folder } = firstRun('several');
+    try {
+      const req = { url: srv.aliceUrl, ca, name: 'vault.dvault', passphrase: PASS };
+      await expect(b.channels['clone.start'](req)).rejects.toSatisfy((e) => isDocvaultError(e, 'Invalid') && e instanceof Error && e.message.includes(firstId));
+      expect(readdirSync(folder)).toEqual([]);
+      expect(await b.channels['clone.start']({ ...req, remoteVault: firstId })).toMatchObject({ remoteVault: firstId, pulled: 1201 });
+    } finally {
+      await b.close();
+    }
+  });
 });
