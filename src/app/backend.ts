@@ -5,7 +5,7 @@
  */
 import type { AuditRecord } from '../shared/audit';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
 import type { AppSettings } from '../shared/live';
@@ -22,6 +22,7 @@ import type { KeyStore } from './key-store';
 import { LiveStats } from './live-stats';
 import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockThrottle } from './rate-limit';
 import { SETTINGS_FILE, SettingsStore } from './settings';
+import { CloneJob } from './sync/clone-job';
 import { TeamPanel } from './sync/team-panel';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 import { TransferJobs } from './transfer/jobs';
@@ -82,6 +83,7 @@ export class DocvaultBackend {
   /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
   #refusedUnlocks = 0;
   readonly #team: TeamPanel;
+  readonly #clone: CloneJob;
   readonly #transfers: TransferJobs;
   /** What backup, restore and change of passphrase use of this backend (./backup-restore.ts). */
   readonly #host: BackupHost;
@@ -108,6 +110,18 @@ export class DocvaultBackend {
       vaultPath: () => this.#path,
       ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
       ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
+    });
+    this.#clone = new CloneJob({
+      emit: (e) => this.#emit(e),
+      vaultsDir: () => dirname(this.#path),
+      adopt: async (path, key) => {
+        const status = await this.switchTo(path, key);
+        await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        return status;
+      },
+      ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
+      ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
+      ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
     });
     this.#transfers = new TransferJobs({
       store: () => this.#open(),
@@ -378,8 +392,8 @@ export class DocvaultBackend {
     return status;
   }
 
-  /** Switches to another vault file (Open vault… / New vault…): locks the current one first. */
-  switchTo(path: string): Promise<VaultStatus> {
+  /** Switches to another vault file (Open vault… / New vault…, a clone): locks the current one first; opens the new one with `key`. */
+  switchTo(path: string, key?: KeySpec): Promise<VaultStatus> {
     return this.#serial(async () => {
       await this.#transfers.stop();
       const old = this.#store;
@@ -387,7 +401,7 @@ export class DocvaultBackend {
       await this.#team.setStore(undefined);
       await old?.close();
       this.#path = path;
-      return this.#setStore(undefined);
+      return this.#setStore(key === undefined ? undefined : await this.#factory.open(path, key, this.#storeOptions()));
     });
   }
 
@@ -400,6 +414,7 @@ export class DocvaultBackend {
       this.#live.stop();
       this.#idle.stop();
       this.#team.stop();
+      this.#clone.cancel();
       await this.#bench.cancel();
       await old?.close();
     });
@@ -502,6 +517,12 @@ export class DocvaultBackend {
     'sync.now': async () => this.#team.syncNow(),
     'sync.conflicts': async () => this.#team.conflicts(),
     'remote.set': async (i) => this.#team.setRemote(i.url, i.ca, i.password),
+    'remote.clear': async () => this.#team.detach(),
+    'clone.start': async (i) => this.#clone.start(i),
+    'clone.cancel': async () => {
+      this.#clone.cancel();
+      return null;
+    },
     'transfer.info': async () => this.#transfers.info(),
     'transfer.pick': async (i) => this.#transfers.pick(i.purpose),
     'transfer.import': async (i) => this.#transfers.startImport(i.source),

@@ -40,7 +40,7 @@ import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { rebuildSearchIndex, searchDocuments } from './engine/search';
 import { readHistory, readVersion } from './engine/reads';
 import { updateOne } from './engine/writes';
-import type { ApplyReport, AttachOptions, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
+import type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
 import type { SyncKeys } from './sync/seal';
 import type { KeySpec } from './keys';
 import type { MemoryTuning } from './memory-modes';
@@ -329,6 +329,14 @@ export class Vault {
     sync.attachRemote(this.#core, opts);
   }
 
+  /**
+   * Detaches the vault from its remote (see engine/sync.ts `detachRemote`): the remote and the sync state
+   * go, every document and version stays. Returns what it was attached to, or undefined.
+   */
+  detachRemote(): DetachedRemote | undefined {
+    return sync.detachRemote(this.#core);
+  }
+
   /** The next `limit` versions and tombstones to push, oldest first, in plaintext (sealed by the caller). */
   syncOutbox(limit: number): OutboxEntry[] {
     return sync.syncOutbox(this.#core, limit);
@@ -379,7 +387,7 @@ export class Vault {
   static async rekey(
     path: string,
     opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-  ): Promise<RekeyReport> {
+  ): Promise<RekeyReport & { readonly detachedFrom?: DetachedRemote }> {
     return rekey(path, opts);
   }
 

@@ -11,6 +11,8 @@ import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, 
 import { openResolved, openVaultFile, openVaultFileSync, specOf } from './open';
 import type { VaultOptions } from './options';
 import { rekeyVault, type RekeyReport } from './rekey';
+import { renewDevice, type DetachedRemote } from './sync';
+import { detachRemote, syncState } from './vault-sync';
 import { verify } from './vault-audit';
 import { VaultCore } from './vault-core';
 
@@ -56,7 +58,11 @@ export function restoreBackup(
     markRestored: async (path, report) => {
       const v = await openCore(path, { key: opts.key, memoryMode: 'baseline', ...binding, ...(opts.now === undefined ? {} : { now: opts.now }) });
       try {
-        v.tx((w) => v.audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
+        v.tx((w) => {
+          v.audit(w, { event: 'restore', outcome: 'ok', count: report.documents });
+          // The backup's device id has pushed versions past the backup, under numbers this vault will reuse.
+          renewDevice(w);
+        });
       } finally {
         v.close();
       }
@@ -65,18 +71,30 @@ export function restoreBackup(
 }
 
 /** `Vault.rekey`: changes the key of the (closed) vault at `path` by copy and swap (see ./rekey.ts). */
-export function rekey(
+export async function rekey(
   path: string,
   opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-): Promise<RekeyReport> {
+): Promise<RekeyReport & { readonly detachedFrom?: DetachedRemote }> {
   const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-  return rekeyVault(path, opts, {
+  let detachedFrom: DetachedRemote | undefined;
+  const report = await rekeyVault(path, opts, {
     copyUnderOldKey: async (copy, onProgress) => {
       const v = await openCore(path, { key: opts.key, memoryMode: 'baseline', ...binding });
       try {
         if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
         backup(v, copy, onProgress === undefined ? {} : { onProgress });
         const k = v.key;
+        // The sync keys derive from the vault key: under the new key this vault can neither read nor seal
+        // its remote vault's rows. The copy (only: the vault keeps its remote until the swap) is detached.
+        if ('rawKey' in k && syncState(v).remoteVault !== undefined) {
+          const copyOpts: VaultOptions = { key: { rawKey: Buffer.from(k.rawKey) }, memoryMode: 'baseline', ...binding };
+          const cv = new VaultCore(copy, openVaultFileSync(copy, copyOpts), copyOpts);
+          try {
+            detachedFrom = detachRemote(cv);
+          } finally {
+            cv.close();
+          }
+        }
         return 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
       } finally {
         v.close();
@@ -87,4 +105,5 @@ export function rekey(
       return verifyWith(new VaultCore(copy, openVaultFileSync(copy, nvOpts), nvOpts), onProgress);
     },
   });
+  return detachedFrom === undefined ? report : { ...report, detachedFrom };
 }

@@ -9,6 +9,7 @@ import { deriveSyncKeys, type SyncKeys } from '../sync/seal';
 import {
   applyPulled as applyPulledRows,
   attachRemote as attachRemoteRows,
+  detachRemote as detachRemoteRows,
   markPushed as markPushedRows,
   markSynced as markSyncedRow,
   readOutbox,
@@ -16,6 +17,7 @@ import {
   syncState as readSyncState,
   type ApplyReport,
   type AttachOptions,
+  type DetachedRemote,
   type OutboxEntry,
   type PulledRow,
   type SyncConflict,
@@ -36,6 +38,14 @@ export function syncConflicts(core: VaultCore): SyncConflict[] {
 /** `Vault.attachRemote`: attaches the vault to a remote vault. */
 export function attachRemote(core: VaultCore, opts: AttachOptions): void {
   core.op('attachRemote', () => core.tx((w) => attachRemoteRows(w, opts)));
+}
+
+/**
+ * `Vault.detachRemote`: detaches the vault from its remote (see ./sync.ts `detachRemote`): the remote and
+ * the sync state go, every document and version stays. Returns what it was attached to, or undefined.
+ */
+export function detachRemote(core: VaultCore): DetachedRemote | undefined {
+  return core.op('detachRemote', () => core.tx((w) => detachRemoteRows(w)));
 }
 
 /** `Vault.syncOutbox`: the next `limit` versions and tombstones to push, oldest first. */
