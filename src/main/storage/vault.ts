@@ -65,6 +65,7 @@ import {
   type SyncLocalState,
 } from './engine/sync';
 import { deriveSyncKeys, type SyncKeys } from './sync/seal';
+import { filesHere, heldRows, recordDigests, type ReceivedFile, type SyncFile } from './engine/sync-files';
 import { appendAudit, auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
 import { AUDIT_MAX_ENTRIES, type AuditPage, type AuditQuery, type AuditRecord } from '../../shared/audit';
 import { tuningFor, type MemoryTuning } from './memory-modes';
@@ -675,13 +676,45 @@ export class Vault {
     this.#op('markPushed', () => this.#tx((w) => markPushed(w, entries)));
   }
 
-  /** Applies pulled rows and records `lastSeq`, in one transaction. */
-  applyPulled(rows: readonly PulledRow[], lastSeq: number): ApplyReport {
+  /**
+   * Applies pulled rows and records `lastSeq`, in one transaction. `received`: the files fetched for
+   * their versions (uploads begun with {@link Vault.beginSyncFile}, or why one could not be fetched); a
+   * version whose files are missing is held back (`syncHeld`), and uploads no version took are dropped.
+   */
+  applyPulled(rows: readonly PulledRow[], lastSeq: number, received: readonly ReceivedFile[] = []): ApplyReport {
     return this.#op('applyPulled', () => {
-      const report = this.#tx((w) => applyPulled(w, rows, lastSeq));
+      const a = this.#attachments;
+      const report = this.#tx((w) =>
+        applyPulled(w, rows, lastSeq, { files: received, take: (upload, size) => a.takeReceived(w, upload, size), drop: (upload) => a.abort(w, upload) }),
+      );
       for (const id of report.ids) this.#cache.invalidate(id);
       return report;
     });
+  }
+
+  /** Chunk `index` of a stored file an outbox version lists (`OutboxEntry.files`), verified: sync reads files one chunk at a time. */
+  syncFileChunk(file: SyncFile, index: number): Uint8Array {
+    return this.#op('syncFileChunk', () => this.#attachments.fileChunk(this.#read, file.id, file.version, file.entry, index), file.id);
+  }
+
+  /** Records the SHA-256 of stored files (by `ref`), as sync read them: the next push names them without reading them. */
+  recordSyncDigests(files: readonly { readonly ref: string; readonly sha256: string }[]): void {
+    this.#op('recordSyncDigests', () => this.#tx((w) => recordDigests(w, files)));
+  }
+
+  /** Which of these files (SHA-256 hex and size) are stored here already: sync does not fetch those. */
+  syncFilesHere(files: readonly { readonly sha256: string; readonly size: number }[]): string[] {
+    return this.#op('syncFilesHere', () => filesHere(this.#read, files));
+  }
+
+  /** Opens an upload for a file sync fetches for a pulled version (sent with `putAttachmentChunk`, taken by `applyPulled`). */
+  beginSyncFile(size: number): UploadTicket {
+    return this.#op('beginSyncFile', () => this.#tx((w) => this.#attachments.beginReceive(w, size)));
+  }
+
+  /** Pulled rows held back until their files arrive, oldest first (server number, document, why). */
+  syncHeld(): { seq: number; id: string; reason: string }[] {
+    return this.#op('syncHeld', () => heldRows(this.#read));
   }
 
   /** Records that a sync finished now. */
