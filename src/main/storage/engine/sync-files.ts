@@ -88,6 +88,9 @@ export function resolveList(ctx: WriteContext, att: readonly SealedAttachment[],
     const r = fromServer(a);
     if (r === undefined) return { held: `attachment "${a.name}": its file has not arrived from the server` };
     if ('error' in r) return { held: `attachment "${a.name}": ${r.error}` };
+    // Dropped meanwhile (idle past the upload time-out while other files were fetched): fetched again next time.
+    if (ctx.sql.get('SELECT 1 FROM attachment_uploads WHERE upload = ?').get(r.uploadId) === undefined)
+      return { held: `attachment "${a.name}": its file was dropped before it could be stored; it is fetched again at the next sync` };
   }
   const put = ctx.sql.get('INSERT INTO sync_files (bkey, sha256) VALUES (?, ?) ON CONFLICT (bkey) DO NOTHING');
   const list: AttachmentInfo[] = att.map((a) => {
