@@ -208,8 +208,7 @@ describe.skipIf(why !== undefined)('team vault sync: attachments', () => {
     expect(b.syncHeld()[0]?.reason).toMatch(/missing on the server/);
 
     // The piece comes back (restored from a backup of the server): both versions apply, in order.
-    const [row] = await srv.admin<{ v: string }>('SELECT vault_id::text AS v FROM docvault.rows ORDER BY seq DESC LIMIT 1');
-    await srv.admin('INSERT INTO docvault.pieces (vault_id, piece_id, sealed) VALUES ($1, $2, $3)', [row?.v, pid, target.sealed]);
+    await srv.admin('INSERT INTO docvault.pieces (vault_id, piece_id, sealed) VALUES ($1::uuid, $2, $3)', [a.syncState().remoteVault, pid, target.sealed]);
     expect(await syncVault(b, opts())).toMatchObject({ pulled: 2, held: 0, filesPulled: 1 });
     expect(b.get('victim').content).toBe('v3, after the file');
     expect(b.versions('victim').map((v) => v.version)).toEqual([1, 2, 3]);

@@ -311,17 +311,20 @@ export class PgRemote {
     return new Set(rows.map((r) => r.piece_id.toString('hex')));
   }
 
-  /** Pushes sealed pieces in one statement; a piece already there is left as it is (immutable). Returns how many were new. */
+  /**
+   * Pushes sealed pieces in one statement; a piece already there is left as it is (immutable). Returns how
+   * many were new. Each piece is its own parameter, sent in binary: an array parameter would travel as hex
+   * text, twice the bytes.
+   */
   async pushPieces(vaultId: string, pieces: readonly { readonly id: Buffer; readonly sealed: Buffer }[]): Promise<number> {
     if (pieces.length === 0) return 0;
+    const values = pieces.map((_, i) => `($1::uuid, $${2 * i + 2}::bytea, $${2 * i + 3}::bytea)`).join(', ');
     const r = await this.#q<{ n: string }>('Pushing files', {
-      name: 'docvault-push-pieces',
       text: `WITH ins AS (
-               INSERT INTO docvault.pieces (vault_id, piece_id, sealed)
-               SELECT $1, i, s FROM unnest($2::bytea[], $3::bytea[]) AS t(i, s)
+               INSERT INTO docvault.pieces (vault_id, piece_id, sealed) VALUES ${values}
                ON CONFLICT (vault_id, piece_id) DO NOTHING RETURNING 1)
              SELECT count(*) AS n FROM ins`,
-      values: [uuidOf(vaultId), pieces.map((p) => p.id), pieces.map((p) => p.sealed)],
+      values: [uuidOf(vaultId), ...pieces.flatMap((p) => [p.id, p.sealed])],
     });
     return Number(r[0]?.n ?? 0);
   }
