@@ -109,6 +109,11 @@ class VaultStore implements Store {
   async markSynced(...a: Parameters<Vault['markSynced']>) { this.#v.markSynced(...a); }
   async syncKeys(...a: Parameters<Vault['syncKeys']>) { return this.#v.syncKeys(...a); }
   async kdfSalt() { return this.#v.kdfSalt(); }
+  async syncFileChunk(...a: Parameters<Vault['syncFileChunk']>) { return this.#v.syncFileChunk(...a); }
+  async syncFilesHere(...a: Parameters<Vault['syncFilesHere']>) { return this.#v.syncFilesHere(...a); }
+  async syncHeld() { return this.#v.syncHeld(); }
+  async recordSyncDigests(...a: Parameters<Vault['recordSyncDigests']>) { this.#v.recordSyncDigests(...a); }
+  async beginSyncFile(...a: Parameters<Vault['beginSyncFile']>) { return this.#v.beginSyncFile(...a); }
 }
 
 /** The engine options the app's settings choose (memory mode, cache size). */

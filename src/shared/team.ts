@@ -34,10 +34,19 @@ export interface SyncStatus extends SyncCoreStatus {
 
 /** What one sync did. */
 export interface SyncReport {
+  /** Rows (versions and tombstones) pushed. */
   readonly pushed: number;
+  /** Rows pulled and applied. */
   readonly pulled: number;
   readonly conflicts: number;
+  /** Rows refused on pull (Integrity). */
   readonly rejected: number;
+  /** Attachment files sent (files the server had already are not counted: they are not sent). */
+  readonly filesPushed: number;
+  /** Attachment files fetched (files already here are not fetched). */
+  readonly filesPulled: number;
+  /** Pulled rows held back after this sync: versions whose files are missing or altered on the server (retried at every sync). */
+  readonly held: number;
 }
 
 /** A document changed here and on another device from the same base: both versions are kept. */

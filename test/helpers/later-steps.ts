@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -31,6 +31,7 @@ function restoreTotalsTriggers(db: Database.Database): void {
 const FIRST_UNDOABLE = 6;
 
 const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
+  [SYNC_FILES_STEP, (db) => db.exec('DROP TRIGGER sync_files_blob_ad; DROP TABLE sync_files; DROP TABLE sync_held;')],
   [SYNC_STATE_STEP, dropSyncState],
   [AUDIT_STEP, dropAuditStep],
   [TAG_ROWS_KEYED_STEP, undoTagRowsKeyed],

@@ -58,7 +58,7 @@ describe.skipIf(why !== undefined)('team vault channels of the app', () => {
       expect(statSync(`${vaultPath}.remote-ca.pem`).mode & 0o777).toBe(0o600);
       expect(JSON.stringify(attached)).not.toContain(srv.alicePassword);
 
-      expect(await b.channels['sync.now']({})).toEqual({ pushed: 2, pulled: 0, conflicts: 0, rejected: 0 });
+      expect(await b.channels['sync.now']({})).toEqual({ pushed: 2, pulled: 0, conflicts: 0, rejected: 0, filesPushed: 0, filesPulled: 0, held: 0 });
       const synced = await b.channels['sync.status']({});
       expect(synced).toMatchObject({ pending: 0, syncing: false, error: null });
       expect(synced.lastSync).not.toBeNull();

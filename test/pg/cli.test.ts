@@ -45,7 +45,7 @@ describe.skipIf(why !== undefined)('docvault remote / sync / clone', () => {
     const set = JSON.parse(ok(va('remote', 'set', srv.aliceUrl, '--ca', srv.caFile, '--json'), { env }));
     expect(set).toMatchObject({ created: true, remote: srv.aliceUrl });
     expect(JSON.parse(ok(va('remote', 'status', '--json')))).toMatchObject({ pending: 1, remoteUrl: srv.aliceUrl, caFile: srv.caFile });
-    expect(JSON.parse(ok(va('sync', '--json'), { env }))).toEqual({ pushed: 1, pulled: 0, conflicts: 0, rejected: 0 });
+    expect(JSON.parse(ok(va('sync', '--json'), { env }))).toEqual({ pushed: 1, pulled: 0, conflicts: 0, rejected: 0, filesPushed: 0, filesPulled: 0, held: 0 });
 
     const b = join(dir, 'b.dvault');
     const vb = (...x: string[]) => [...x, '--vault', b, '--key-file', keyFile];
@@ -56,6 +56,12 @@ describe.skipIf(why !== undefined)('docvault remote / sync / clone', () => {
     expect(JSON.parse(ok(va('sync', '--json'), { env }))).toMatchObject({ pushed: 0, pulled: 1 });
     expect(ok(va('get', 'beta'))).toBe('from b');
     expect(ok(va('remote', 'status'))).toMatch(/Pending: +0 rows to push/);
+
+    // Files travel too, counted apart from rows: sent once, received once.
+    ok(va('attach', 'alpha', '-', '--name', 'scan.bin'), { input: 'the bytes of a scan' });
+    expect(JSON.parse(ok(va('sync', '--json'), { env }))).toMatchObject({ pushed: 1, filesPushed: 1, filesPulled: 0 });
+    expect(ok(vb('sync'), { env })).toMatch(/^Pushed 0 rows, pulled 1 row \(files: 0 sent, 1 received\)/);
+    expect(ok(vb('get', 'alpha', '--attachment', 'scan.bin'))).toBe('the bytes of a scan');
   });
 
   it('typed failures: no password, wrong CA, plaintext, a wrong key for clone', () => {

@@ -1,7 +1,7 @@
 /** Sealed rows: what the server stores cannot be read, moved or altered without the pull noticing. */
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { deriveSyncKeys, openRow, sealCheck, sealRow, verifyCheck, type SealedPayload } from '../../src/main/storage';
+import { SYNC_PIECE_BYTES, deriveSyncKeys, fileId, openPiece, openRow, pieceCount, pieceId, sealCheck, sealPiece, sealRow, verifyCheck, type SealedPayload } from '../../src/main/storage';
 
 const vaultKey = randomBytes(32);
 const vaultId = randomBytes(16);
@@ -47,5 +47,40 @@ describe('sealed rows', () => {
     const check = sealCheck(keys);
     expect(() => verifyCheck(keys, check)).not.toThrow();
     expect(() => verifyCheck(deriveSyncKeys(randomBytes(32), vaultId), check)).toThrow(expect.objectContaining({ kind: 'WrongKey' }));
+  });
+
+  it('a version carries its attachment list inside the seal; a malformed list is Integrity', () => {
+    const att = [{ name: 'scan.pdf', size: 3, type: 'application/pdf', sha: createHash('sha256').update('abc').digest('hex') }];
+    const withFiles = { ...real, att } as SealedPayload;
+    const row = sealRow(keys, withFiles);
+    expect(openRow(keys, row, 1)).toEqual(withFiles);
+    expect(row.sealed.includes(Buffer.from('scan.pdf'))).toBe(false);
+    for (const bad of [[{ ...att[0], sha: 'abc' }], [{ ...att[0], size: -1 }], [{ name: 'x' }], 'scan.pdf'])
+      expect(() => openRow(keys, sealRow(keys, { ...real, att: bad } as unknown as SealedPayload), 1)).toThrow(expect.objectContaining({ kind: 'Integrity' }));
+  });
+
+  it('file pieces: round-trip; a piece moved to another position, file or vault, altered, or of the wrong length is Integrity', () => {
+    const size = SYNC_PIECE_BYTES + 5;
+    const sha = createHash('sha256').update('whatever').digest('hex');
+    const file = fileId(keys, size, sha);
+    expect(pieceCount(size)).toBe(2);
+    expect(pieceCount(0)).toBe(1);
+    // The server's name for a file is keyed: not its hash, and another vault names it differently.
+    expect(file.toString('hex')).not.toBe(sha);
+    expect(fileId(deriveSyncKeys(vaultKey, randomBytes(16)), size, sha).equals(file)).toBe(false);
+    expect(fileId(keys, size, sha).equals(file)).toBe(true);
+    const tail = randomBytes(5);
+    const id1 = pieceId(keys, file, 1);
+    const sealed = sealPiece(keys, id1, tail);
+    expect(openPiece(keys, id1, sealed, size, 1).equals(tail)).toBe(true);
+    const flipped = Buffer.from(sealed);
+    flipped[14] = (flipped[14] ?? 0) ^ 1;
+    const integrity = expect.objectContaining({ kind: 'Integrity' });
+    expect(() => openPiece(keys, id1, flipped, size, 1)).toThrow(integrity);
+    expect(() => openPiece(keys, pieceId(keys, file, 0), sealed, size, 0)).toThrow(integrity);
+    expect(() => openPiece(keys, pieceId(keys, fileId(keys, size, '0'.repeat(64)), 1), sealed, size, 1)).toThrow(integrity);
+    expect(() => openPiece(deriveSyncKeys(vaultKey, randomBytes(16)), id1, sealed, size, 1)).toThrow(integrity);
+    // Sealed right, but a length the position cannot have (a file of another size): refused too.
+    expect(() => openPiece(keys, id1, sealed, size + 1, 1)).toThrow(integrity);
   });
 });

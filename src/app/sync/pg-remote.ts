@@ -49,6 +49,17 @@ CREATE TABLE IF NOT EXISTS docvault.rows (
   UNIQUE (vault_id, push_id)
 );
 
+-- Attachments' bytes: sealed pieces of files, keyed by a keyed hash of (file, position). Immutable like rows;
+-- no sequence number (a device asks for the pieces a version it pulled names). Added after the first
+-- release: IF NOT EXISTS upgrades a database an older docvault prepared.
+CREATE TABLE IF NOT EXISTS docvault.pieces (
+  vault_id  uuid        NOT NULL REFERENCES docvault.vaults,
+  piece_id  bytea       NOT NULL,
+  sealed    bytea       NOT NULL,
+  pushed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (vault_id, piece_id)
+);
+
 CREATE OR REPLACE FUNCTION docvault.assign_seq() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = docvault, pg_temp AS $f$
 BEGIN
@@ -83,12 +94,13 @@ REVOKE ALL ON ALL TABLES IN SCHEMA docvault FROM PUBLIC, ${SYNC_ROLE};
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA docvault FROM PUBLIC;
 GRANT USAGE ON SCHEMA docvault TO ${SYNC_ROLE};
 GRANT SELECT ON docvault.vaults, docvault.members TO ${SYNC_ROLE};
-GRANT SELECT, INSERT ON docvault.rows TO ${SYNC_ROLE};
+GRANT SELECT, INSERT ON docvault.rows, docvault.pieces TO ${SYNC_ROLE};
 GRANT EXECUTE ON FUNCTION docvault.create_vault(uuid, bytea, bytea), docvault.add_member(uuid, name) TO ${SYNC_ROLE};
 
 ALTER TABLE docvault.vaults ENABLE ROW LEVEL SECURITY;
 ALTER TABLE docvault.members ENABLE ROW LEVEL SECURITY;
 ALTER TABLE docvault.rows ENABLE ROW LEVEL SECURITY;
+ALTER TABLE docvault.pieces ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS member_vaults ON docvault.vaults;
 CREATE POLICY member_vaults ON docvault.vaults FOR SELECT USING (vault_id IN (SELECT vault_id FROM docvault.members WHERE member = current_user));
 DROP POLICY IF EXISTS own_membership ON docvault.members;
@@ -97,6 +109,10 @@ DROP POLICY IF EXISTS member_rows_read ON docvault.rows;
 CREATE POLICY member_rows_read ON docvault.rows FOR SELECT USING (vault_id IN (SELECT vault_id FROM docvault.members WHERE member = current_user));
 DROP POLICY IF EXISTS member_rows_insert ON docvault.rows;
 CREATE POLICY member_rows_insert ON docvault.rows FOR INSERT WITH CHECK (vault_id IN (SELECT vault_id FROM docvault.members WHERE member = current_user));
+DROP POLICY IF EXISTS member_pieces_read ON docvault.pieces;
+CREATE POLICY member_pieces_read ON docvault.pieces FOR SELECT USING (vault_id IN (SELECT vault_id FROM docvault.members WHERE member = current_user));
+DROP POLICY IF EXISTS member_pieces_insert ON docvault.pieces;
+CREATE POLICY member_pieces_insert ON docvault.pieces FOR INSERT WITH CHECK (vault_id IN (SELECT vault_id FROM docvault.members WHERE member = current_user));
 `;
 
 /** Where to connect: a URL (password allowed here, never stored) and a CA file when the server's is not public. */
@@ -271,6 +287,57 @@ export class PgRemote {
       values: [uuidOf(vaultId), after, limit],
     });
     return rows.map((r) => ({ seq: Number(r.seq), docHash: r.doc_hash, pushId: r.push_id, sealed: r.sealed }));
+  }
+
+  /** Rows by sequence number (held-back rows, pulled again): those still there, in order. */
+  async pullSeqs(vaultId: string, seqs: readonly number[]): Promise<PulledSealedRow[]> {
+    if (seqs.length === 0) return [];
+    const rows = await this.#q<{ seq: string; doc_hash: Buffer; push_id: Buffer; sealed: Buffer }>('Pulling', {
+      name: 'docvault-pull-seqs',
+      text: 'SELECT seq, doc_hash, push_id, sealed FROM docvault.rows WHERE vault_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq',
+      values: [uuidOf(vaultId), seqs.map(String)],
+    });
+    return rows.map((r) => ({ seq: Number(r.seq), docHash: r.doc_hash, pushId: r.push_id, sealed: r.sealed }));
+  }
+
+  /** Which of these piece ids the server has (hex). */
+  async havePieces(vaultId: string, ids: readonly Buffer[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.#q<{ piece_id: Buffer }>('Checking files on the server', {
+      name: 'docvault-have-pieces',
+      text: 'SELECT piece_id FROM docvault.pieces WHERE vault_id = $1 AND piece_id = ANY($2::bytea[])',
+      values: [uuidOf(vaultId), ids],
+    });
+    return new Set(rows.map((r) => r.piece_id.toString('hex')));
+  }
+
+  /**
+   * Pushes sealed pieces in one statement; a piece already there is left as it is (immutable). Returns how
+   * many were new. Each piece is its own parameter, sent in binary: an array parameter would travel as hex
+   * text, twice the bytes.
+   */
+  async pushPieces(vaultId: string, pieces: readonly { readonly id: Buffer; readonly sealed: Buffer }[]): Promise<number> {
+    if (pieces.length === 0) return 0;
+    const values = pieces.map((_, i) => `($1::uuid, $${2 * i + 2}::bytea, $${2 * i + 3}::bytea)`).join(', ');
+    const r = await this.#q<{ n: string }>('Pushing files', {
+      text: `WITH ins AS (
+               INSERT INTO docvault.pieces (vault_id, piece_id, sealed) VALUES ${values}
+               ON CONFLICT (vault_id, piece_id) DO NOTHING RETURNING 1)
+             SELECT count(*) AS n FROM ins`,
+      values: [uuidOf(vaultId), ...pieces.flatMap((p) => [p.id, p.sealed])],
+    });
+    return Number(r[0]?.n ?? 0);
+  }
+
+  /** The sealed pieces of these ids that the server has, by id (hex). */
+  async pieces(vaultId: string, ids: readonly Buffer[]): Promise<Map<string, Buffer>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#q<{ piece_id: Buffer; sealed: Buffer }>('Pulling files', {
+      name: 'docvault-pieces',
+      text: 'SELECT piece_id, sealed FROM docvault.pieces WHERE vault_id = $1 AND piece_id = ANY($2::bytea[])',
+      values: [uuidOf(vaultId), ids],
+    });
+    return new Map(rows.map((r) => [r.piece_id.toString('hex'), r.sealed]));
   }
 
   /** The highest sequence number of a vault (0 when empty): clone progress. */

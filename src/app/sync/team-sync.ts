@@ -30,11 +30,17 @@ import {
   type PulledRow,
   type SyncKeys,
 } from '../../main/storage';
-import { PgRemote, type RemoteTarget, type RemoteVaultRecord } from './pg-remote';
+import { fetchFiles, pushFiles, type FileSyncContext } from './file-sync';
+import { PgRemote, type PulledSealedRow, type RemoteTarget, type RemoteVaultRecord } from './pg-remote';
 import { parseRemoteUrl } from './remote-url';
 
 /** The engine calls sync needs, sync or async (the Vault itself, or the storage service's async wrapper). */
-export type SyncVault = Pick<Vault, 'syncState' | 'syncConflicts' | 'attachRemote' | 'syncOutbox' | 'markPushed' | 'applyPulled' | 'markSynced' | 'syncKeys' | 'kdfSalt'>;
+export type SyncVault = Pick<
+  Vault,
+  | 'syncState' | 'syncConflicts' | 'attachRemote' | 'syncOutbox' | 'markPushed' | 'applyPulled' | 'markSynced' | 'syncKeys' | 'kdfSalt'
+  // Attachments (file-sync.ts).
+  | 'syncFileChunk' | 'recordSyncDigests' | 'syncFilesHere' | 'beginSyncFile' | 'putAttachmentChunk' | 'abortAttachment' | 'syncHeld'
+>;
 /** {@link SyncVault} whose methods may also return promises. */
 export type SyncStore = {
   readonly [K in keyof SyncVault]: (...args: Parameters<SyncVault[K]>) => ReturnType<SyncVault[K]> | Promise<ReturnType<SyncVault[K]>>;
@@ -73,46 +79,79 @@ async function keysFor(store: SyncStore, remote: PgRemote, vaultId: string): Pro
   return keys;
 }
 
-/** Pushes the whole outbox, batch by batch; each batch is marked pushed once the server has it. */
-async function pushAll(store: SyncStore, remote: PgRemote, keys: SyncKeys, vaultId: string, batch: number, onProgress?: (p: Progress) => void): Promise<number> {
+/**
+ * Pushes the whole outbox, batch by batch: the files a batch's versions list first, then the batch, marked
+ * pushed once the server has it.
+ */
+async function pushAll(cx: FileSyncContext & { readonly store: SyncStore }, batch: number): Promise<{ pushed: number; files: number }> {
+  const { store, remote, keys, vaultId, onProgress } = cx;
   let pushed = 0;
+  let files = 0;
   const total = (await store.syncState()).pending;
   for (;;) {
-    const entries = await store.syncOutbox(batch);
-    if (entries.length === 0) return pushed;
-    const rows = entries.map((e) => sealRow(keys, e.payload));
+    const outbox = await store.syncOutbox(batch);
+    if (outbox.length === 0) return { pushed, files };
+    const ready = await pushFiles(cx, outbox);
+    files += ready.files;
+    const rows = ready.entries.map((e) => sealRow(keys, e.payload));
     pushed += await remote.push(vaultId, rows);
-    await store.markPushed(entries);
+    await store.markPushed(ready.entries);
     onProgress?.({ done: Math.min(total, pushed), total, phase: 'push' });
   }
 }
 
-/** Pulls everything after the last number seen, applying each batch in one local transaction. */
-async function pullAll(store: SyncStore, remote: PgRemote, keys: SyncKeys, vaultId: string, batch: number, onProgress?: (p: Progress) => void): Promise<Omit<SyncReport, 'pushed'>> {
-  let after = (await store.syncState()).lastSeq;
-  const top = onProgress === undefined ? 0 : await remote.lastSeq(vaultId);
+function openAll(keys: SyncKeys, rows: readonly PulledSealedRow[]): PulledRow[] {
+  return rows.map((r) => {
+    try {
+      return { seq: r.seq, payload: openRow(keys, r, r.seq) };
+    } catch (err) {
+      return { seq: r.seq, error: serializeError(err).message };
+    }
+  });
+}
+
+/** Files fetched for these rows (counted in `files`), then the rows applied. */
+async function apply(cx: FileSyncContext & { readonly store: SyncStore }, opened: readonly PulledRow[], lastSeq: number, me: string | undefined, files: { n: number }): Promise<ApplyReport> {
+  const received = await fetchFiles(cx, opened, me);
+  const report = await cx.store.applyPulled(opened, lastSeq, received);
+  files.n += received.filter((f) => 'uploadId' in f).length;
+  return report;
+}
+
+type PullReport = Pick<SyncReport, 'pulled' | 'conflicts' | 'rejected' | 'filesPulled'>;
+
+/**
+ * Pulls again the rows held back by earlier syncs (their files were missing on the server), then
+ * everything after the last number seen, applying each batch in one local transaction.
+ */
+async function pullAll(cx: FileSyncContext & { readonly store: SyncStore }, batch: number): Promise<PullReport> {
+  const { store, remote, keys, vaultId, onProgress } = cx;
+  const state = await store.syncState();
+  let after = state.lastSeq;
   let pulled = 0;
   let conflicts = 0;
   let rejected = 0;
+  const files = { n: 0 };
+  const add = (r: ApplyReport): void => {
+    pulled += r.applied;
+    conflicts += r.conflicts;
+    rejected += r.rejected;
+  };
+  const held = await store.syncHeld();
+  for (let i = 0; i < held.length; i += batch) {
+    const rows = await remote.pullSeqs(vaultId, held.slice(i, i + batch).map((h) => h.seq));
+    add(await apply(cx, openAll(keys, rows), after, state.device, files));
+  }
+  const top = onProgress === undefined ? 0 : await remote.lastSeq(vaultId);
   for (;;) {
     const rows = await remote.pull(vaultId, after, batch);
     if (rows.length === 0) break;
-    const opened: PulledRow[] = rows.map((r) => {
-      try {
-        return { seq: r.seq, payload: openRow(keys, r, r.seq) };
-      } catch (err) {
-        return { seq: r.seq, error: serializeError(err).message };
-      }
-    });
     after = rows[rows.length - 1]?.seq ?? after;
-    const report: ApplyReport = await store.applyPulled(opened, after);
-    pulled += report.applied;
-    conflicts += report.conflicts;
-    rejected += report.rejected;
+    add(await apply(cx, openAll(keys, rows), after, state.device, files));
     onProgress?.({ done: after, total: Math.max(top, after), phase: 'pull' });
     if (rows.length < batch) break;
   }
-  return { pulled, conflicts, rejected };
+  return { pulled, conflicts, rejected, filesPulled: files.n };
 }
 
 /** One sync of an attached vault: push, then pull. `Invalid` when the vault has no remote. */
@@ -125,10 +164,11 @@ export async function syncVault(store: SyncStore, opts: SyncOptions = {}): Promi
   let keys: SyncKeys | undefined;
   try {
     keys = await keysFor(store, remote, state.remoteVault);
-    const pushed = await pushAll(store, remote, keys, state.remoteVault, batch, opts.onProgress);
-    const pulled = await pullAll(store, remote, keys, state.remoteVault, batch, opts.onProgress);
+    const cx = { store, remote, keys, vaultId: state.remoteVault, onProgress: opts.onProgress };
+    const pushed = await pushAll(cx, batch);
+    const pulled = await pullAll(cx, batch);
     await store.markSynced();
-    return { pushed, ...pulled };
+    return { pushed: pushed.pushed, ...pulled, filesPushed: pushed.files, held: (await store.syncState()).held };
   } finally {
     wipeSyncKeys(keys);
     await remote.close();

@@ -34,12 +34,16 @@ function endProgress(ctx: CommandContext): void {
 /** Prints a sync report; exit 6 when rows were refused (the rest was applied). */
 function reportSync(ctx: CommandContext, r: SyncReport, extra: Record<string, unknown> = {}): number {
   if (ctx.json) ctx.out(toJson({ ...extra, ...r }));
-  else
+  else {
+    const files = r.filesPushed + r.filesPulled > 0 ? ` (files: ${r.filesPushed} sent, ${r.filesPulled} received)` : '';
     ctx.out(
-      `Pushed ${plural(r.pushed, 'row')}, pulled ${plural(r.pulled, 'row')}${r.conflicts > 0 ? `, ${plural(r.conflicts, 'new conflict')} (both versions kept: see docvault remote status)` : ''}\n`,
+      `Pushed ${plural(r.pushed, 'row')}, pulled ${plural(r.pulled, 'row')}${files}${r.conflicts > 0 ? `, ${plural(r.conflicts, 'new conflict')} (both versions kept: see docvault remote status)` : ''}\n`,
     );
-  if (r.rejected === 0) return EXIT.ok;
-  ctx.note(`Integrity: ${plural(r.rejected, 'remote row')} failed its check and ${r.rejected === 1 ? 'was' : 'were'} not applied; the rest was`);
+  }
+  if (r.rejected === 0 && r.held === 0) return EXIT.ok;
+  if (r.rejected > 0) ctx.note(`Integrity: ${plural(r.rejected, 'remote row')} failed its check and ${r.rejected === 1 ? 'was' : 'were'} not applied; the rest was`);
+  if (r.held > 0)
+    ctx.note(`Integrity: ${plural(r.held, 'remote row')} held back: an attachment's file is missing or altered on the server (see docvault remote status); retried at every sync`);
   return EXIT.integrity;
 }
 
@@ -112,6 +116,7 @@ export const remoteCommand: Command = {
           `Pending:      ${plural(s.pending, 'row')} to push`,
           `Conflicts:    ${s.conflicts}${conflicts.map((c) => `\n  ${c.id}: v${c.localVersion}${c.remoteVersion === null ? '' : ` vs v${c.remoteVersion}`} (${c.reason})`).join('')}`,
           ...(s.rejected > 0 ? [`Refused:      ${plural(s.rejected, 'remote row')} failed its check`] : []),
+          ...(s.held > 0 ? [`Held back:    ${plural(s.held, 'remote row')} waiting for attachment files (missing or altered on the server)`] : []),
         ];
         ctx.out(`${lines.join('\n')}\n`);
       }
@@ -163,7 +168,9 @@ export const syncCommand: Command = {
     'what other devices pushed. A document edited here and elsewhere from the same base keeps both versions and is',
     'flagged as a conflict (see remote status) until a new version settles it. A remote row that fails its check',
     `is refused (Integrity, exit ${EXIT.integrity}) and the rest is applied. A sync cut short resumes where it stopped.`,
-    `JSON: { pushed, pulled, conflicts, rejected }. ${PASSWORD_NOTE}`,
+    'Attachments travel too: each file once (sealed pieces), before the versions that list it; a pulled version whose',
+    `files are missing or altered on the server is held back (exit ${EXIT.integrity}) and retried at every sync.`,
+    `JSON: { pushed, pulled, conflicts, rejected, filesPushed, filesPulled, held }. ${PASSWORD_NOTE}`,
   ].join('\n'),
   options: {},
   usesVault: true,

@@ -6,6 +6,24 @@ export { MEMORY_PRESETS, tuningFor, type MemoryTuning } from './memory-modes';
 export { ATTACHMENTS_STEP, AUDIT_STEP, MIGRATIONS, SCHEMA_VERSION, SEARCH_MERGED_STEP, TAG_ROWS_KEYED_STEP, migrate } from './migrations';
 export { abortQuietly, attachStream, uploadStream, type AttachmentUploader, type ByteSource } from './attach-stream';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp, type BatchResults } from './service';
-export { SYNC_STATE_STEP } from './migrations';
+export { SYNC_FILES_STEP, SYNC_STATE_STEP } from './migrations';
 export type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
-export { deriveSyncKeys, openRow, sealCheck, sealRow, verifyCheck, wipeSyncKeys, type SealedPayload, type SealedRow, type SyncKeys } from './sync/seal';
+export type { ReceivedFile, SyncFile } from './engine/sync-files';
+export {
+  SYNC_PIECE_BYTES,
+  deriveSyncKeys,
+  fileId,
+  openPiece,
+  openRow,
+  pieceCount,
+  pieceId,
+  sealCheck,
+  sealPiece,
+  sealRow,
+  verifyCheck,
+  wipeSyncKeys,
+  type SealedAttachment,
+  type SealedPayload,
+  type SealedRow,
+  type SyncKeys,
+} from './sync/seal';

@@ -14,6 +14,7 @@ import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
 import { createAttachmentTables } from './attachments-schema';
+import { createSyncFiles } from './sync/files-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -325,6 +326,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'totals kept by the write path: the counter triggers dropped (engine/totals.ts keeps them, once per operation)',
     up: dropTotalsTriggers,
   },
+  {
+    version: 12,
+    name: 'sync files: digests of stored files for attachment sync, and pulled rows held back until their files arrive',
+    up: createSyncFiles,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -335,6 +341,8 @@ export const AUDIT_STEP = (MIGRATIONS.find((m) => m.up === createAuditLog) as Mi
 export const ATTACHMENTS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTables) as Migration).version;
 /** The step that drops the counter triggers (engine/totals.ts keeps the totals); code and tests name it through this. */
 export const TOTALS_STEP = (MIGRATIONS.find((m) => m.up === dropTotalsTriggers) as Migration).version;
+/** The step that adds attachment sync's tables (tests migrate to the step before it through this). */
+export const SYNC_FILES_STEP = (MIGRATIONS.find((m) => m.up === createSyncFiles) as Migration).version;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */

@@ -42,6 +42,7 @@ import { readHistory, readVersion } from './engine/reads';
 import { updateOne } from './engine/writes';
 import type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
 import type { SyncKeys } from './sync/seal';
+import type { ReceivedFile, SyncFile } from './engine/sync-files';
 import type { KeySpec } from './keys';
 import type { MemoryTuning } from './memory-modes';
 import type { VaultOptions } from './engine/options';
@@ -348,8 +349,33 @@ export class Vault {
   }
 
   /** Applies pulled rows and records `lastSeq`, in one transaction. */
-  applyPulled(rows: readonly PulledRow[], lastSeq: number): ApplyReport {
-    return sync.applyPulled(this.#core, rows, lastSeq);
+  applyPulled(rows: readonly PulledRow[], lastSeq: number, received: readonly ReceivedFile[] = []): ApplyReport {
+    return sync.applyPulled(this.#core, rows, lastSeq, received);
+  }
+
+  /** Chunk `index` of a stored file an outbox version lists (`OutboxEntry.files`), verified: sync reads files one chunk at a time. */
+  syncFileChunk(file: SyncFile, index: number): Uint8Array {
+    return sync.syncFileChunk(this.#core, file, index);
+  }
+
+  /** Records the SHA-256 of stored files (by `ref`), as sync read them: the next push names them without reading them. */
+  recordSyncDigests(files: readonly { readonly ref: string; readonly sha256: string }[]): void {
+    sync.recordSyncDigests(this.#core, files);
+  }
+
+  /** Which of these files (SHA-256 hex and size) are stored here already: sync does not fetch those. */
+  syncFilesHere(files: readonly { readonly sha256: string; readonly size: number }[]): string[] {
+    return sync.syncFilesHere(this.#core, files);
+  }
+
+  /** Opens an upload for a file sync fetches for a pulled version (sent with `putAttachmentChunk`, taken by `applyPulled`). */
+  beginSyncFile(size: number): UploadTicket {
+    return sync.beginSyncFile(this.#core, size);
+  }
+
+  /** Pulled rows held back until their files arrive, oldest first (server number, document, why). */
+  syncHeld(): { seq: number; id: string; reason: string }[] {
+    return sync.syncHeld(this.#core);
   }
 
   /** Records that a sync finished now. */

@@ -90,6 +90,8 @@ export class AttachmentStore {
   #key: Buffer | undefined;
   /** Uploads begun here, dropped at close. */
   readonly #own = new Set<string>();
+  /** Of those, files being received by sync (not a client's: they do not count against its limit). */
+  readonly #receiving = new Set<string>();
 
   constructor(opts: AttachmentOptions) {
     this.#opts = opts;
@@ -123,7 +125,7 @@ export class AttachmentStore {
     if (head !== undefined && opts?.expectedVersion !== undefined && opts.expectedVersion !== head.version)
       throw new DocvaultError('Conflict', `Document "${id}" is at version ${head.version}, not ${opts.expectedVersion}`, { id, expected: opts.expectedVersion, actual: head.version });
     this.expire(ctx);
-    if (this.#own.size >= ATTACHMENT_LIMITS.openUploadsMax)
+    if (this.#own.size - this.#receiving.size >= ATTACHMENT_LIMITS.openUploadsMax)
       throw new DocvaultError('Overloaded', `${ATTACHMENT_LIMITS.openUploadsMax} uploads are open already: commit or abort one first`, { limit: ATTACHMENT_LIMITS.openUploadsMax });
     const uploadId = randomBytes(18).toString('base64url');
     ctx.sql
@@ -232,6 +234,51 @@ export class AttachmentStore {
     releaseChunks(ctx, row.chunks);
     ctx.sql.get('DELETE FROM attachment_uploads WHERE upload = ?').run(row.upload);
     this.#own.delete(row.upload);
+    this.#receiving.delete(row.upload);
+  }
+
+  // ------------------------------------------------------------------ files received by team sync
+
+  /**
+   * Opens an upload for a file sync receives (a version pulled from another device lists it). It belongs
+   * to no document until the pulled version is applied (`takeReceived`); its pieces go through
+   * {@link AttachmentStore.chunk} like any upload (sizes, offsets, the size limit), and it is dropped like
+   * any upload when not taken (the sync drops it, the connection closes, or it idles out).
+   */
+  beginReceive(ctx: WriteContext, size: number): UploadTicket {
+    if (!Number.isSafeInteger(size) || size < 0) throw new DocvaultError('Invalid', 'size: must be a whole number of bytes >= 0', { field: 'size' });
+    if (size > this.#opts.maxBytes) throw tooLarge(size, this.#opts.maxBytes);
+    const uploadId = randomBytes(18).toString('base64url');
+    // doc_id '' names no document: commit and putWith refuse it (an id is never empty).
+    ctx.sql
+      .get("INSERT INTO attachment_uploads (upload, doc_id, name, media_type, received, touched_at, chunks) VALUES (?, '', '', '', 0, ?, ?)")
+      .run(uploadId, ctx.clock(), Buffer.alloc(0));
+    this.#own.add(uploadId);
+    this.#receiving.add(uploadId);
+    return { uploadId, chunkBytes: ATTACHMENT_LIMITS.chunkBytes, maxBytes: this.#opts.maxBytes };
+  }
+
+  /**
+   * Turns a received file into a stored file (or finds the same one stored) and returns its address; the
+   * version that lists it adds its reference. `Integrity` unless exactly `size` bytes were received.
+   */
+  takeReceived(ctx: WriteContext, uploadId: string, size: number): Buffer {
+    const row = this.#upload(ctx, uploadId);
+    if (row.doc_id !== '') throw new DocvaultError('Invalid', `Upload "${uploadId}" is not a file received by sync`, { field: 'uploadId' });
+    if (row.received !== size) throw new DocvaultError('Integrity', `A received file has ${row.received} bytes where ${size} were announced`);
+    const bkey = blobKey(this.#keyOf(ctx), row.received, row.chunks);
+    putBlob(ctx, bkey, row.received, row.chunks);
+    ctx.sql.get('DELETE FROM attachment_uploads WHERE upload = ?').run(row.upload);
+    this.#own.delete(row.upload);
+    this.#receiving.delete(row.upload);
+    return bkey;
+  }
+
+  /** Chunk `index` of the stored file an entry of version `version` of `id` names, verified (sync reads files this way). */
+  fileChunk(ctx: ReadContext, id: string, version: number, entry: AttachmentInfo, index: number): Buffer {
+    const keys = this.#chunks(ctx, id, version, entry);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= Math.max(1, keys.length)) throw new DocvaultError('Invalid', `index: 0 to ${keys.length - 1}`, { field: 'index' });
+    return keys.length === 0 ? Buffer.alloc(0) : this.#chunk(ctx, id, version, entry, keys, index);
   }
 
   /** Drops uploads idle past the time-out (a crashed process's, or a client that went away). Returns how many. */
@@ -249,6 +296,7 @@ export class AttachmentStore {
   /** Forgets an upload id (after it was dropped in a transaction of its own). */
   forget(uploadId: string): void {
     this.#own.delete(uploadId);
+    this.#receiving.delete(uploadId);
   }
 
   // ------------------------------------------------------------------ versions

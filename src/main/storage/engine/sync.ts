@@ -16,7 +16,8 @@ import { DocvaultError, assertNever, isDocvaultError } from '../../../shared/err
 import { MAX_VERSION, VERSION_BITS, versionKey } from '../migrations';
 import { sha256Hex } from '../integrity';
 import type { GlobalId, SealedPayload, SealedTombstone, SealedVersion } from '../sync/seal';
-import { checkVersion, versionDocumentOf, type HeadRow, type VersionRowWithContent } from './rows';
+import { attachmentsOf, checkVersion, versionDocumentOf, type HeadRow, type VersionRowWithContent } from './rows';
+import { heldBefore, hold, resolveList, sealedList, unhold, type ReceivedFiles, type SyncFile } from './sync-files';
 import type { ReadContext, WriteContext } from './statements';
 import { createOne, purgeOne, trashOne, undeleteOne, updateOne } from './writes';
 
@@ -40,6 +41,8 @@ export interface SyncLocalState {
   readonly conflicts: number;
   /** Remote rows refused on pull (Integrity). */
   readonly rejected: number;
+  /** Pulled rows held back until their files arrive (missing or altered on the server); retried each sync. */
+  readonly held: number;
 }
 
 /** A document both sides changed from the same base (the type the window sees too). */
@@ -51,6 +54,12 @@ export interface OutboxEntry {
   readonly payload: SealedPayload;
   /** Pushing it settles the document's conflict (it was written over the conflict). */
   readonly settles: boolean;
+  /**
+   * The stored files a version lists, in the order of its payload's `att` (empty for a tombstone). Their
+   * bytes are pushed before the version; an `att` entry whose file's digest is not known yet has `sha` ''
+   * until sync has read the file and filled it in.
+   */
+  readonly files: readonly SyncFile[];
 }
 
 /** A pulled row, opened (or refused). */
@@ -66,6 +75,8 @@ export interface ApplyReport {
   readonly conflicts: number;
   /** Rows refused (Integrity). */
   readonly rejected: number;
+  /** Rows held back until their files arrive. */
+  readonly held: number;
   /** Ids of the documents changed (the façade drops them from its cache). */
   readonly ids: readonly string[];
 }
@@ -82,7 +93,7 @@ function setMeta(ctx: WriteContext, key: Meta, value: string | number | null): v
   else ctx.sql.get('INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-function count(ctx: ReadContext, table: 'sync_outbox' | 'sync_conflicts' | 'sync_rejected'): number {
+function count(ctx: ReadContext, table: 'sync_outbox' | 'sync_conflicts' | 'sync_rejected' | 'sync_held'): number {
   return ctx.sql.get(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 }
 
@@ -103,6 +114,7 @@ export function syncState(ctx: ReadContext): SyncLocalState {
     pending: count(ctx, 'sync_outbox'),
     conflicts: count(ctx, 'sync_conflicts'),
     rejected: count(ctx, 'sync_rejected'),
+    held: count(ctx, 'sync_held'),
   };
 }
 
@@ -139,6 +151,7 @@ export function attachRemote(ctx: WriteContext, opts: AttachOptions): void {
   setMeta(ctx, 'last_sync', null);
   ctx.sql.get('DELETE FROM sync_outbox').run();
   ctx.sql.get('DELETE FROM sync_rejected').run();
+  ctx.sql.get('DELETE FROM sync_held').run();
   // Everything already here is this device's to push, oldest first by document; Trash states after.
   ctx.sql.get("INSERT INTO sync_outbox (kind, vid) SELECT 'version', vid FROM versions ORDER BY vid").run();
   setMeta(ctx, 'remote_vault', opts.remoteVault);
@@ -237,7 +250,7 @@ export function readOutbox(ctx: ReadContext, limit: number): OutboxEntry[] {
       const t: SealedTombstone = {
         k: r.kind, dev: me, n: r.n, id: r.id ?? '', head: r.head_device === null || r.head_version === null ? null : [r.head_device, r.head_version], at: r.at ?? 0,
       };
-      out.push({ n: r.n, payload: t, settles: false });
+      out.push({ n: r.n, payload: t, settles: false, files: [] });
       continue;
     }
     const vid = r.vid ?? 0;
@@ -258,11 +271,14 @@ export function readOutbox(ctx: ReadContext, limit: number): OutboxEntry[] {
       if (c.remote_version !== null) merged.push(globalIdOf(ctx, versionKey(doc, c.remote_version), me));
     }
     const [dev, ver] = globalIdOf(ctx, vid, me);
+    // The tag checked above covers the list (versionMacV2).
+    const { att, files } = sealedList(ctx, id, version, attachmentsOf(row.attachments, id, version));
     const v: SealedVersion = {
       k: 'v', dev, ver, id, parent: version > 1 ? globalIdOf(ctx, vid - 1, me) : null, merged,
       title: d.title, type: d.type, tags: d.tags, metadata: d.metadata, content: d.content, comment: row.comment, at: row.created_at, sum: row.checksum, mac: row.mac.toString('hex'),
+      att,
     };
-    out.push({ n: r.n, payload: v, settles });
+    out.push({ n: r.n, payload: v, settles, files });
   }
   return out;
 }
@@ -290,21 +306,24 @@ function flag(ctx: WriteContext, id: string, localVersion: number, remoteVersion
     .run(id, localVersion, remoteVersion, reason, ctx.clock());
 }
 
-/** Appends a pulled version; returns whether it made a conflict. */
-function applyVersion(ctx: WriteContext, p: SealedVersion, seq: number, me: string): boolean {
+/**
+ * Appends a pulled version with its attachment list (`list`: as stored, null for none, undefined to keep
+ * the local head's: a row from a docvault that did not sync attachments); returns whether it made a conflict.
+ */
+function applyVersion(ctx: WriteContext, p: SealedVersion, seq: number, me: string, list: string | null | undefined): boolean {
   const head = headOf(ctx, p.id);
   const fields = { content: p.content, title: p.title, type: p.type, tags: p.tags, metadata: p.metadata };
   const opts = p.comment === null ? undefined : { comment: p.comment };
   let conflict = false;
   let before = 0;
-  if (head === undefined) createOne(ctx, { id: p.id, ...fields }, opts);
+  if (head === undefined) createOne(ctx, { id: p.id, ...fields }, opts, list ?? null);
   else {
     before = head.version;
     const g = globalIdOf(ctx, versionKey(head.doc, head.version), me);
     const follows = sameId(p.parent, g) || p.merged.some((m) => sameId(m, g));
     if (head.trashed_at !== null) undeleteOne(ctx, p.id); // an edit from elsewhere brings it back: nothing is lost
     if (head.version >= MAX_VERSION) throw new DocvaultError('TooLarge', `Document "${p.id}" has no version numbers left`);
-    updateOne(ctx, p.id, fields, opts);
+    updateOne(ctx, p.id, fields, opts, list);
     if (follows && p.merged.length > 0) ctx.sql.get('DELETE FROM sync_conflicts WHERE id = ?').run(p.id);
     conflict = !follows;
   }
@@ -343,21 +362,28 @@ function applyTombstone(ctx: WriteContext, t: SealedTombstone, me: string): bool
   }
 }
 
+const NO_FILES: ReceivedFiles = { files: [], take: () => { throw new DocvaultError('Internal', 'no received files'); }, drop: () => undefined };
+
 /**
  * Applies pulled rows in sequence order and records `lastSeq`, all in the caller's transaction: a crash
  * leaves the batch wholly applied or not at all. A row of this device's own is skipped; a refused row is
- * recorded in `sync_rejected` and the rest goes on.
+ * recorded in `sync_rejected` and the rest goes on. A version whose files are neither here nor among
+ * `received` (missing or altered on the server) is held back in `sync_held` with every later row of its
+ * document, and nothing of it is written; rows held before are applied when they come again (the caller
+ * pulls them by number). Received files no version took are dropped.
  */
-export function applyPulled(ctx: WriteContext, rows: readonly PulledRow[], lastSeq: number): ApplyReport {
+export function applyPulled(ctx: WriteContext, rows: readonly PulledRow[], lastSeq: number, received: ReceivedFiles = NO_FILES): ApplyReport {
   const me = device(ctx);
   const outboxTop = (ctx.sql.get('SELECT coalesce(max(n), 0) FROM sync_outbox').pluck().get() as number);
   let applied = 0;
   let own = 0;
   let conflicts = 0;
   let rejected = 0;
+  let held = 0;
   const ids = new Set<string>();
   const reject = ctx.sql.get('INSERT OR REPLACE INTO sync_rejected (seq, reason, at) VALUES (?, ?, ?)');
   for (const r of rows) {
+    unhold(ctx, r.seq);
     if ('error' in r) {
       reject.run(r.seq, r.error, ctx.clock());
       rejected++;
@@ -368,12 +394,27 @@ export function applyPulled(ctx: WriteContext, rows: readonly PulledRow[], lastS
       own++;
       continue;
     }
+    if (heldBefore(ctx, p.id, r.seq)) {
+      hold(ctx, r.seq, p.id, 'waits for an earlier row of this document, held back');
+      held++;
+      continue;
+    }
     try {
       if (p.k === 'v') {
         // A row seen before adds nothing. Its checksum is part of what "seen" means: a device restored
         // from a backup may write a different version under a number it had already pushed.
         if (originHas(ctx, p)) continue;
-        if (applyVersion(ctx, p, r.seq, me)) conflicts++;
+        let list: string | null | undefined;
+        if (p.att !== undefined) {
+          const files = resolveList(ctx, p.att, received);
+          if ('held' in files) {
+            hold(ctx, r.seq, p.id, files.held);
+            held++;
+            continue;
+          }
+          list = files.list;
+        }
+        if (applyVersion(ctx, p, r.seq, me, list)) conflicts++;
       } else if (applyTombstone(ctx, p, me)) conflicts++;
       applied++;
       ids.add(p.id);
@@ -387,7 +428,8 @@ export function applyPulled(ctx: WriteContext, rows: readonly PulledRow[], lastS
   // What the triggers queued while applying came from elsewhere: nothing to push back.
   ctx.sql.get('DELETE FROM sync_outbox WHERE n > ?').run(outboxTop);
   setMeta(ctx, 'last_seq', lastSeq);
-  return { applied, own, conflicts, rejected, ids: [...ids] };
+  for (const f of received.files) if ('uploadId' in f && ctx.sql.get('SELECT 1 FROM attachment_uploads WHERE upload = ?').get(f.uploadId) !== undefined) received.drop(f.uploadId);
+  return { applied, own, conflicts, rejected, held, ids: [...ids] };
 }
 
 function originHas(ctx: ReadContext, p: SealedVersion): boolean {

@@ -23,6 +23,8 @@ import {
   type SyncConflict,
   type SyncLocalState,
 } from './sync';
+import { filesHere, heldRows, recordDigests, type ReceivedFile, type SyncFile } from './sync-files';
+import type { UploadTicket } from '../../../shared/attachments';
 import type { VaultCore } from './vault-core';
 
 /** `Vault.syncState`: where this vault syncs to, how far it got, what is pending. */
@@ -58,13 +60,45 @@ export function markPushed(core: VaultCore, entries: readonly Pick<OutboxEntry, 
   core.op('markPushed', () => core.tx((w) => markPushedRows(w, entries)));
 }
 
-/** `Vault.applyPulled`: applies pulled rows and records `lastSeq` in one transaction; the cache forgets them. */
-export function applyPulled(core: VaultCore, rows: readonly PulledRow[], lastSeq: number): ApplyReport {
+/**
+ * `Vault.applyPulled`: applies pulled rows and records `lastSeq` in one transaction; the cache forgets them.
+ * `received`: the files fetched for their versions (uploads begun with `beginSyncFile`, or why one could not
+ * be fetched); a version whose files are missing is held back (`syncHeld`), and uploads no version took are dropped.
+ */
+export function applyPulled(core: VaultCore, rows: readonly PulledRow[], lastSeq: number, received: readonly ReceivedFile[] = []): ApplyReport {
   return core.op('applyPulled', () => {
-    const report = core.tx((w) => applyPulledRows(w, rows, lastSeq));
+    const a = core.attachments;
+    const report = core.tx((w) =>
+      applyPulledRows(w, rows, lastSeq, { files: received, take: (upload, size) => a.takeReceived(w, upload, size), drop: (upload) => a.abort(w, upload) }),
+    );
     for (const id of report.ids) core.cache.invalidate(id);
     return report;
   });
+}
+
+/** `Vault.syncFileChunk`: chunk `index` of a stored file an outbox version lists, verified (sync reads files a chunk at a time). */
+export function syncFileChunk(core: VaultCore, file: SyncFile, index: number): Uint8Array {
+  return core.op('syncFileChunk', () => core.attachments.fileChunk(core.read, file.id, file.version, file.entry, index), file.id);
+}
+
+/** `Vault.recordSyncDigests`: records the SHA-256 of stored files (by `ref`), so the next push names them without reading them. */
+export function recordSyncDigests(core: VaultCore, files: readonly { readonly ref: string; readonly sha256: string }[]): void {
+  core.op('recordSyncDigests', () => core.tx((w) => recordDigests(w, files)));
+}
+
+/** `Vault.syncFilesHere`: which of these files (SHA-256 hex and size) are stored here already. */
+export function syncFilesHere(core: VaultCore, files: readonly { readonly sha256: string; readonly size: number }[]): string[] {
+  return core.op('syncFilesHere', () => filesHere(core.read, files));
+}
+
+/** `Vault.beginSyncFile`: opens an upload for a file sync fetches for a pulled version. */
+export function beginSyncFile(core: VaultCore, size: number): UploadTicket {
+  return core.op('beginSyncFile', () => core.tx((w) => core.attachments.beginReceive(w, size)));
+}
+
+/** `Vault.syncHeld`: pulled rows held back until their files arrive, oldest first. */
+export function syncHeld(core: VaultCore): { seq: number; id: string; reason: string }[] {
+  return core.op('syncHeld', () => heldRows(core.read));
 }
 
 /** `Vault.markSynced`: records that a sync finished now. */

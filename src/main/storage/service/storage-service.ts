@@ -356,6 +356,31 @@ export class StorageService implements StorageCalls {
     return this.#typed('applyPulled', a);
   }
 
+  /** See `Vault.syncFileChunk`. A read. */
+  syncFileChunk(...a: Parameters<Vault['syncFileChunk']>): Promise<ReturnType<Vault['syncFileChunk']>> {
+    return this.#typed('syncFileChunk', a);
+  }
+
+  /** See `Vault.syncFilesHere`. A read. */
+  syncFilesHere(...a: Parameters<Vault['syncFilesHere']>): Promise<ReturnType<Vault['syncFilesHere']>> {
+    return this.#typed('syncFilesHere', a);
+  }
+
+  /** See `Vault.syncHeld`. A read. */
+  syncHeld(...a: Parameters<Vault['syncHeld']>): Promise<ReturnType<Vault['syncHeld']>> {
+    return this.#typed('syncHeld', a);
+  }
+
+  /** See `Vault.recordSyncDigests`. Settles after its group commit. */
+  recordSyncDigests(...a: Parameters<Vault['recordSyncDigests']>): Promise<void> {
+    return this.#typed('recordSyncDigests', a);
+  }
+
+  /** See `Vault.beginSyncFile`. Settles after its group commit. */
+  beginSyncFile(...a: Parameters<Vault['beginSyncFile']>): Promise<ReturnType<Vault['beginSyncFile']>> {
+    return this.#typed('beginSyncFile', a);
+  }
+
   /** See `Vault.markSynced`. Settles after its group commit. */
   markSynced(...a: Parameters<Vault['markSynced']>): Promise<void> {
     return this.#typed('markSynced', a);

@@ -110,6 +110,9 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
   detachRemote: { ids: () => [], committed: (_cache, result) => result },
   markPushed: { ids: () => [], committed: (_cache, result) => result },
   markSynced: { ids: () => [], committed: (_cache, result) => result },
+  // Attachment sync: digests and received files change no document until applyPulled takes them.
+  recordSyncDigests: { ids: () => [], committed: (_cache, result) => result },
+  beginSyncFile: { ids: () => [], committed: (_cache, ticket) => ticket },
   applyPulled: {
     ids: (args) => (Array.isArray(args[0]) ? args[0].map((r) => (typeof r === 'object' && r !== null && 'payload' in r ? idOf(r.payload) : '')).filter((id) => id !== '') : []),
     committed: (cache, result, ids) => {

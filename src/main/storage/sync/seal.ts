@@ -29,19 +29,23 @@ export interface SyncKeys {
   readonly docHash: Buffer;
   readonly pushId: Buffer;
   readonly check: Buffer;
+  /** Keys a file's id and its pieces' ids (HMAC): stable across devices, meaningless to the server. */
+  readonly fileId: Buffer;
+  /** Seals a file's pieces (AES-256-GCM), apart from the rows' key. */
+  readonly fileSeal: Buffer;
 }
 
 /** Derives the sync keys from a vault's raw key for the remote vault `vaultId`. */
 export function deriveSyncKeys(rawKey: Uint8Array, vaultId: Uint8Array): SyncKeys {
   if (vaultId.length !== REMOTE_VAULT_ID_BYTES) throw new DocvaultError('Invalid', 'remote vault id: 16 bytes expected');
   const k = (label: string): Buffer => Buffer.from(hkdfSync('sha256', rawKey, vaultId, `docvault/v1/sync/${label}`, 32));
-  return { vaultId: Buffer.from(vaultId), seal: k('seal-aes-256-gcm'), docHash: k('doc-hash'), pushId: k('push-id'), check: k('check') };
+  return { vaultId: Buffer.from(vaultId), seal: k('seal-aes-256-gcm'), docHash: k('doc-hash'), pushId: k('push-id'), check: k('check'), fileId: k('file-id'), fileSeal: k('file-seal-aes-256-gcm') };
 }
 
 /** Overwrites the keys in place. */
 export function wipeSyncKeys(keys: SyncKeys | undefined): void {
   if (keys === undefined) return;
-  for (const b of [keys.seal, keys.docHash, keys.pushId, keys.check]) b.fill(0);
+  for (const b of [keys.seal, keys.docHash, keys.pushId, keys.check, keys.fileId, keys.fileSeal]) b.fill(0);
 }
 
 /** The keyed hash of a document id the server stores instead of the id (32 bytes). */
@@ -104,6 +108,20 @@ export interface SealedVersion {
   readonly sum: string;
   /** The version's integrity tag on its device (hex): provenance, kept inside the seal. */
   readonly mac: string;
+  /**
+   * Its attachment list, exactly (empty for none). Absent in rows sealed by a docvault without attachment
+   * sync: the receiver then keeps the list its own head has.
+   */
+  readonly att?: readonly SealedAttachment[];
+}
+
+/** One attachment of a sealed version: its file is named by its size and SHA-256 (stable across devices). */
+export interface SealedAttachment {
+  readonly name: string;
+  readonly size: number;
+  readonly type: string;
+  /** SHA-256 of the file's bytes, hex: inside the seal only; the server sees {@link fileId}s. */
+  readonly sha: string;
 }
 
 /** A Trash move, a return from the Trash, or a purge, as sealed for the server. */
@@ -144,6 +162,12 @@ function isGlobalId(v: unknown): v is GlobalId {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && Number.isSafeInteger(v[1]);
 }
 
+function isSealedAttachment(a: unknown): a is SealedAttachment {
+  if (typeof a !== 'object' || a === null) return false;
+  const x = a as Record<string, unknown>;
+  return typeof x['name'] === 'string' && typeof x['type'] === 'string' && Number.isSafeInteger(x['size']) && (x['size'] as number) >= 0 && typeof x['sha'] === 'string' && /^[0-9a-f]{64}$/.test(x['sha']);
+}
+
 /** Opens a pulled row: `Integrity` when its tag, its shape, its document hash or its checksum is wrong. */
 export function openRow(keys: SyncKeys, row: SealedRow, seq: number): SealedPayload {
   const what = `Remote row ${seq}`;
@@ -158,7 +182,8 @@ export function openRow(keys: SyncKeys, row: SealedRow, seq: number): SealedPayl
     typeof p === 'object' && p !== null && typeof p.id === 'string' && typeof p.dev === 'string' &&
     (p.k === 'v'
       ? Number.isSafeInteger(p.ver) && (p.parent === null || isGlobalId(p.parent)) && Array.isArray(p.merged) && p.merged.every(isGlobalId) &&
-        typeof p.content === 'string' && typeof p.title === 'string' && typeof p.type === 'string' && Array.isArray(p.tags) && typeof p.metadata === 'object' && typeof p.sum === 'string'
+        typeof p.content === 'string' && typeof p.title === 'string' && typeof p.type === 'string' && Array.isArray(p.tags) && typeof p.metadata === 'object' && typeof p.sum === 'string' &&
+        (p.att === undefined || (Array.isArray(p.att) && p.att.every(isSealedAttachment)))
       : (p.k === 'trash' || p.k === 'undelete' || p.k === 'purge') && (p.head === null || isGlobalId(p.head)));
   if (!ok) throw new DocvaultError('Integrity', `${what}: the sealed row has an unknown shape`);
   if (!docHash(keys, p.id).equals(row.docHash)) throw new DocvaultError('Integrity', `${what}: its document hash does not match the document inside`);
@@ -182,4 +207,55 @@ export function verifyCheck(keys: SyncKeys, blob: Buffer): void {
     throw new DocvaultError('WrongKey', 'This key does not open the remote vault');
   }
   if (!plain.equals(CHECK_VALUE)) throw new DocvaultError('WrongKey', 'This key does not open the remote vault');
+}
+
+// ------------------------------------------------------------------ files
+
+/**
+ * Size of a file's pieces on the server: the vault's own chunk size (a device reads its stored chunks and
+ * sends each as one piece). A protocol constant: a receiver cuts a file at these offsets.
+ */
+export const SYNC_PIECE_BYTES = 256 * 1024;
+const PIECE_AAD = Buffer.from('docvault/v1/sync-piece', 'utf8');
+
+/** Pieces of a file of `size` bytes: one for an empty file (an empty piece marks it as there). */
+export function pieceCount(size: number): number {
+  return Math.max(1, Math.ceil(size / SYNC_PIECE_BYTES));
+}
+
+/**
+ * The server's name for a file (32 bytes): HMAC of its size and SHA-256 under the file-id key. Equal files
+ * get equal ids on every device of the vault, so a file is pushed once; without the key the server cannot
+ * tell which file it is, nor confirm a guess (it never sees the plain hash).
+ */
+export function fileId(keys: SyncKeys, size: number, sha: string): Buffer {
+  return createHmac('sha256', keys.fileId).update(`docvault/v1/sync-file\0${size}\0${sha}`, 'utf8').digest();
+}
+
+/** The id of piece `index` of file `file` (32 bytes): the server's key for it. */
+export function pieceId(keys: SyncKeys, file: Buffer, index: number): Buffer {
+  const i = Buffer.alloc(4);
+  i.writeUInt32BE(index);
+  return createHmac('sha256', keys.fileId).update('docvault/v1/sync-piece\0').update(file).update(i).digest();
+}
+
+function pieceAad(keys: SyncKeys, id: Buffer): Buffer {
+  return Buffer.concat([PIECE_AAD, keys.vaultId, id]);
+}
+
+/** Seals one piece of a file; the AAD binds the vault and the piece id (so its file and position). */
+export function sealPiece(keys: SyncKeys, id: Buffer, data: Uint8Array): Buffer {
+  return sealWith(keys.fileSeal, Buffer.from(data.buffer, data.byteOffset, data.length), pieceAad(keys, id));
+}
+
+/**
+ * Opens piece `index` of a file of `size` bytes: `Integrity` when its tag fails (altered, moved to another
+ * file or position, another key) or its length is not the one that position has. The file's SHA-256 is
+ * checked by the receiver over all pieces.
+ */
+export function openPiece(keys: SyncKeys, id: Buffer, sealed: Buffer, size: number, index: number): Buffer {
+  const data = openWith(keys.fileSeal, sealed, pieceAad(keys, id), `File piece ${index}`);
+  const want = index < pieceCount(size) - 1 ? SYNC_PIECE_BYTES : size - SYNC_PIECE_BYTES * (pieceCount(size) - 1);
+  if (data.length !== want) throw new DocvaultError('Integrity', `File piece ${index}: ${data.length} bytes where ${want} belong`);
+  return data;
 }

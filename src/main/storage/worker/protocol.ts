@@ -13,7 +13,7 @@ import type { Vault } from '../vault';
 export const READ_METHODS = [
   'get', 'exists', 'getVersion', 'versions', 'list', 'count', 'bulkGet', 'verify', 'listTrash', 'search', 'backup',
   // Team sync (engine/sync.ts): the local state, the outbox to seal, the sync keys.
-  'syncState', 'syncConflicts', 'syncOutbox', 'syncKeys', 'kdfSalt',
+  'syncState', 'syncConflicts', 'syncOutbox', 'syncKeys', 'kdfSalt', 'syncFileChunk', 'syncFilesHere', 'syncHeld',
   // The audit log (engine/audit.ts).
   'auditLog',
   // Attachments (engine/attachments.ts).
@@ -30,7 +30,7 @@ export const LONG_READS: ReadonlySet<string> = new Set(['verify', 'backup']);
 export const WRITE_METHODS = [
   'create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash',
   // Team sync: attach, acknowledge pushed rows, apply pulled ones, record a finished sync.
-  'attachRemote', 'detachRemote', 'markPushed', 'applyPulled', 'markSynced',
+  'attachRemote', 'detachRemote', 'markPushed', 'applyPulled', 'markSynced', 'recordSyncDigests', 'beginSyncFile',
   // An app-level security event (engine/audit.ts).
   'recordAudit',
   // Attachment uploads and detach (engine/attachments.ts).
