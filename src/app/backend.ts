@@ -3,7 +3,6 @@
  * the storage layer, holds the key only while unlocked, and emits push events. Transport-agnostic and
  * free of electron: IPC (src/main/ipc.ts) and HTTP (src/web) both call it through src/app/handlers.ts.
  */
-import type { AuditRecord } from '../shared/audit';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
@@ -26,6 +25,7 @@ import { CloneJob } from './sync/clone-job';
 import { TeamPanel } from './sync/team-panel';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 import { TransferJobs } from './transfer/jobs';
+import { UnlockAudit } from './unlock-audit';
 import type { PathPicker } from './transfer/paths';
 
 /** Options of {@link DocvaultBackend}. */
@@ -77,11 +77,8 @@ export class DocvaultBackend {
   readonly #settings: SettingsStore;
   readonly #idle: IdleLock;
   readonly #bench: BenchPanel;
-  readonly #unlocks: UnlockThrottle;
-  /** Wrong keys tried since the last open that could record them (kept in memory: see README, audit log). */
-  #failedUnlocks = 0;
-  /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
-  #refusedUnlocks = 0;
+  /** Passphrase attempts under the unlock back-off, and the audit entries this backend records (./unlock-audit.ts). */
+  readonly #unlocks: UnlockAudit;
   readonly #team: TeamPanel;
   readonly #clone: CloneJob;
   readonly #transfers: TransferJobs;
@@ -94,7 +91,7 @@ export class DocvaultBackend {
     this.#opts = opts;
     this.#path = opts.vaultPath;
     this.#factory = opts.storeFactory ?? serviceStoreFactory;
-    this.#unlocks = opts.unlockThrottle ?? processUnlockThrottle;
+    this.#unlocks = new UnlockAudit({ throttle: opts.unlockThrottle ?? processUnlockThrottle, path: () => this.#path, store: () => this.#store });
     this.limiter = new ChannelLimiter(opts.channelLimits);
     this.#live = new LiveStats({
       snapshot: () => this.#store?.stats(),
@@ -126,7 +123,7 @@ export class DocvaultBackend {
     this.#transfers = new TransferJobs({
       store: () => this.#open(),
       emit: (e) => this.#emit(e),
-      audit: (r) => this.#audit(r),
+      audit: (r) => this.#unlocks.audit(r),
       typedPaths: opts.typedPaths === true,
       ...(opts.pathPicker === undefined ? {} : { picker: opts.pathPicker }),
       ...(opts.holdTransfersForTests === true ? { holdAfterBatch: true } : {}),
@@ -138,9 +135,9 @@ export class DocvaultBackend {
       open: () => this.#open(),
       openStore: (key) => this.#factory.open(this.#path, key, this.#storeOptions()),
       setStore: (store, announce) => this.#setStore(store, announce),
-      attempt: (fn) => this.#attempt(fn),
-      checkThrottle: () => this.#checkThrottle(),
-      audit: (record) => this.#audit(record),
+      attempt: (fn) => this.#unlocks.attempt(fn),
+      checkThrottle: () => this.#unlocks.checkThrottle(),
+      audit: (record) => this.#unlocks.audit(record),
       emit: (e) => this.#emit(e),
       status: () => this.status(),
     };
@@ -180,62 +177,6 @@ export class DocvaultBackend {
       ...(s.cacheMiB === null ? {} : { cacheBytes: s.cacheMiB * 1024 * 1024 }),
       ...(s.readers === null ? {} : { readers: s.readers }),
     };
-  }
-
-  /** Runs a passphrase attempt under the unlock back-off: refused while it lasts, counted when wrong. */
-  async #attempt<T>(fn: () => Promise<T>): Promise<T> {
-    await this.#checkThrottle();
-    try {
-      const r = await fn();
-      this.#unlocks.succeeded(this.#path);
-      return r;
-    } catch (err) {
-      if (isDocvaultError(err, 'WrongKey')) {
-        this.#unlocks.failed(this.#path);
-        this.#failedUnlocks++;
-        // A wrong key cannot write into a vault it cannot open; while the vault is open (another window),
-        // the attempt is recorded at once, otherwise at the next successful open.
-        if (this.#store !== undefined) await this.#audit({ event: 'unlock.failed', outcome: 'failed' });
-      }
-      throw err;
-    }
-  }
-
-  /**
-   * The unlock back-off's check. An attempt it refuses is counted for the audit log, and recorded with the
-   * next entry (not one entry each: a script hammering the back-off must not flood the capped log).
-   */
-  async #checkThrottle(): Promise<void> {
-    try {
-      this.#unlocks.check(this.#path);
-    } catch (err) {
-      if (isDocvaultError(err, 'RateLimited')) this.#refusedUnlocks++;
-      throw err;
-    }
-  }
-
-  /**
-   * Records an event the app observes in the open vault's audit log. Best effort: the operation it
-   * describes has already happened, and a vault that cannot take the entry (read-only, full) must not
-   * turn a successful open or backup into a failure. Failed unlocks not yet recorded go first.
-   */
-  async #audit(record: AuditRecord): Promise<void> {
-    const store = this.#store;
-    if (store === undefined) return;
-    const failed = this.#failedUnlocks;
-    const refused = this.#refusedUnlocks;
-    this.#failedUnlocks = 0;
-    this.#refusedUnlocks = 0;
-    try {
-      if (record.event === 'unlock.failed') await store.recordAudit({ ...record, count: failed });
-      else if (failed > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: failed });
-      if (refused > 0) await store.recordAudit({ event: 'unlock.failed', outcome: 'failed', count: refused, detail: 'RateLimited' });
-      if (record.event !== 'unlock.failed') await store.recordAudit(record);
-    } catch {
-      // See above: best effort. The attempts are not lost from the count if the write failed.
-      this.#failedUnlocks += failed;
-      this.#refusedUnlocks += refused;
-    }
   }
 
   /** Path of the current vault file. */
@@ -338,7 +279,7 @@ export class DocvaultBackend {
   unlock(input: UnlockInput): Promise<VaultStatus> {
     return this.#serial(async () => {
       // Refused while the back-off lasts, before any key derivation runs.
-      await this.#checkThrottle();
+      await this.#unlocks.checkThrottle();
       const remember = 'remember' in input && input.remember === true && (await this.#canRemember());
       let key: KeySpec;
       if ('passphrase' in input) {
@@ -346,11 +287,11 @@ export class DocvaultBackend {
         key = raw !== undefined ? { rawKey: raw } : { passphrase: input.passphrase };
       } else if ('rawKey' in input) key = { rawKey: input.rawKey.toLowerCase() };
       else key = { encryption: false };
-      await this.#attempt(async () => {
+      await this.#unlocks.attempt(async () => {
         if (this.#store !== undefined) await checkKey(this.#path, key, this.#storeOptions());
         else {
           await this.#setStore(await this.#factory.open(this.#path, key, this.#storeOptions()));
-          await this.#audit({ event: 'vault.open', outcome: 'ok' });
+          await this.#unlocks.audit({ event: 'vault.open', outcome: 'ok' });
         }
       });
       if (remember && 'rawKey' in key) await this.#opts.keyStore?.save(this.#path, typeof key.rawKey === 'string' ? key.rawKey : Buffer.from(key.rawKey).toString('hex'));
@@ -370,7 +311,7 @@ export class DocvaultBackend {
       if (raw === undefined) return false;
       try {
         await this.#setStore(await this.#factory.open(this.#path, { rawKey: raw }, this.#storeOptions()));
-        await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        await this.#unlocks.audit({ event: 'vault.open', outcome: 'ok' });
         return true;
       } catch (err) {
         if (isDocvaultError(err, 'WrongKey') || isDocvaultError(err, 'Invalid')) await ks.forget(this.#path);
@@ -476,7 +417,7 @@ export class DocvaultBackend {
       const report = await this.#open().verify((p) => {
         if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'vault.verify' } });
       });
-      if (!report.ok) await this.#audit({ event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
+      if (!report.ok) await this.#unlocks.audit({ event: 'integrity.failure', outcome: 'failed', count: report.problems.length });
       return report;
     },
     'audit.list': async (i) => this.#open().auditLog(i.limit === undefined ? {} : { limit: i.limit }),
