@@ -113,7 +113,7 @@ export class DocvaultBackend {
       vaultsDir: () => dirname(this.#path),
       adopt: async (path, key) => {
         const status = await this.switchTo(path, key);
-        await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        await this.#unlocks.audit({ event: 'vault.open', outcome: 'ok' });
         return status;
       },
       ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
