@@ -13,7 +13,7 @@ import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
 import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
-import { createAttachmentTables } from './attachments-schema';
+import { createAttachmentTables, createAttachmentTotals } from './attachments-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -308,6 +308,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'attachments: chunked, deduplicated files inside the vault, listed per version and covered by its tag',
     up: createAttachmentTables,
   },
+  {
+    version: 11,
+    name: 'attachment totals: stored files, stored bytes after dedup and referenced bytes in counters, kept by triggers',
+    up: createAttachmentTotals,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -316,6 +321,8 @@ export const SYNC_STATE_STEP = (MIGRATIONS.find((m) => m.up === createSyncState)
 export const AUDIT_STEP = (MIGRATIONS.find((m) => m.up === createAuditLog) as Migration).version;
 /** The step that adds attachments (tests migrate to the step before it through this, never a literal). */
 export const ATTACHMENTS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTables) as Migration).version;
+/** The step that adds the attachment totals to `counters` (tests migrate to the step before it through this). */
+export const ATTACHMENT_TOTALS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTotals) as Migration).version;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */
