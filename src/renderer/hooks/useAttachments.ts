@@ -9,7 +9,7 @@ import { fromBase64, saveBlob, toBase64 } from '../attachments/bytes';
 import type { SerializedError } from '../../shared/errors';
 import type { Document } from '../../shared/types';
 import { CallError, toSerializedError } from '../errors';
-import { attachmentNameOf, attachmentsReducer, initialAttachments } from '../model/attachments';
+import { attachmentNameOf, attachmentsReducer, initialAttachments, previewKind } from '../model/attachments';
 import { useApi, usePushEvents } from '../state';
 
 /** How the panel's writes fit the editor's (see useEditor's `attachHooks`). Without them it writes on its own. */
@@ -135,10 +135,14 @@ export function useAttachments(id: string | null, hooks: AttachmentWriteHooks = 
   const preview = useCallback(
     (a: AttachmentInfo) =>
       busy(a.name, async () => {
-        const url = URL.createObjectURL(await readBlob(a));
+        const data = await readBlob(a);
         if (previewUrl.current !== undefined) URL.revokeObjectURL(previewUrl.current);
+        previewUrl.current = undefined;
+        // A PDF's bytes go to PDF.js as they are (the CSP's connect-src has no blob:, and needs none).
+        if (previewKind(a) === 'pdf') return dispatch({ type: 'preview', preview: { kind: 'pdf', name: a.name, data } });
+        const url = URL.createObjectURL(data);
         previewUrl.current = url;
-        dispatch({ type: 'preview', preview: { name: a.name, url } });
+        dispatch({ type: 'preview', preview: { kind: 'image', name: a.name, url } });
       }),
     [busy, readBlob],
   );
