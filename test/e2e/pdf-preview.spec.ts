@@ -1,8 +1,8 @@
 /**
  * PDF attachments previewed in the window with PDF.js, in real Chromium, under the page's CSP as it is: the
  * pages are drawn (pixels on the canvas, the standard font loaded from 'self'), paged, and no CSP violation
- * or page error happens on the way; a damaged PDF says so and Save still works. Screenshots: light, dark,
- * and a 700 px window.
+ * or page error happens on the way; a damaged PDF says so and Save still works. Settings → This vault counts
+ * the stored files. Screenshots: light, dark, and a 700 px window.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { startTwin, type Twin } from './twin';
@@ -109,6 +109,24 @@ test('a damaged PDF says it cannot be shown; Save still gives the file', async (
   expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
 });
 
+/** Settings → This vault (from an open window, no dialog up), scrolled to the facts' attachments line. */
+async function factsShown(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const line = page.getByTestId('facts-attachments');
+  await line.scrollIntoViewIfNeeded();
+  await expect(line).toHaveText(/^2 files · 9\d\d B stored · 9\d\d B as the versions list them$/);
+}
+
+test('Settings → This vault counts the stored files', async ({ page }) => {
+  const stats = await twin.call('vault.stats', {});
+  // lease.pdf and broken.pdf, each stored once and listed by one version.
+  expect(stats.attachments.files).toBe(2);
+  expect(stats.attachments.referencedBytes).toBe(stats.attachments.storedBytes);
+  await page.goto(twin.server.url);
+  await factsShown(page);
+  await page.screenshot({ path: test.info().outputPath('facts-attachments-light.png') });
+});
+
 test.describe('dark', () => {
   test.use({ colorScheme: 'dark' });
   test('screenshot', async ({ page }) => {
@@ -116,6 +134,9 @@ test.describe('dark', () => {
     await expect(page.getByTestId('pdf-page')).toHaveText('Page 1 of 2');
     await expect.poll(() => inkOf(page)).toBeGreaterThan(1000);
     await page.screenshot({ path: test.info().outputPath('pdf-preview-dark.png') });
+    await page.keyboard.press('Escape');
+    await factsShown(page);
+    await page.screenshot({ path: test.info().outputPath('facts-attachments-dark.png') });
   });
 });
 
@@ -126,5 +147,8 @@ test.describe('narrow', () => {
     await expect(page.getByTestId('pdf-page')).toHaveText('Page 1 of 2');
     await expect.poll(() => inkOf(page)).toBeGreaterThan(500);
     await page.screenshot({ path: test.info().outputPath('pdf-preview-700.png') });
+    await page.keyboard.press('Escape');
+    await factsShown(page);
+    await page.screenshot({ path: test.info().outputPath('facts-attachments-700.png') });
   });
 });
