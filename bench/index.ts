@@ -5,6 +5,8 @@
  */
 export { TRIALS, SIZES, trialByName, type Trial, type SizeName, type OpKind } from './trials';
 export { runAttachmentsTrial, type AttachmentsRecord, type AttachmentsTrialOptions } from './attachments';
+export { runImportTrial, type ImportRecord, type ImportTrialOptions, type FolderImporter, type ImportOutcome } from './import';
+export { runIndexBuildTrial, type IndexBuildRecord, type IndexBuildTrialOptions } from './index-build';
 export { DRIVERS, driverByName, driverAvailability, type DriverAvailability } from './drivers';
 export { peerModule, type PeerModule } from './drivers/peer';
 export { runTrial, seedStore, machineInfo, type RunTrialOptions } from './run';

@@ -53,15 +53,26 @@ export function writeResults(root, name, { json, md }, records, markdown) {
   return { jsonPath, mdPath };
 }
 
-/** Bundles bench/index.ts and bench/child.ts to out/bench; returns the library and the child's path. */
+/**
+ * Bundles bench/index.ts, bench/child.ts and the app's import (src/app/transfer/import.ts and import-target.ts, which the
+ * `import` trial times: bench/ itself may not import the app layer) to out/bench, sharing one copy of
+ * the engine between them (code splitting, so an error thrown by the engine is a DocvaultError to the
+ * import too). Returns the library, the import module and the child's path.
+ */
 export async function bundleBench(root) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const outdir = join(root, 'out/bench');
-  const options = nodeBundleOptions({ index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts') }, outdir);
+  const entries = { index: join(root, 'bench/index.ts'), child: join(root, 'bench/child.ts'), 'transfer-import': join(root, 'src/app/transfer/import.ts'), 'transfer-target': join(root, 'src/app/transfer/import-target.ts') };
+  const options = nodeBundleOptions(entries, outdir);
   // Every package stays external: native addons load from node_modules, and peers load lazily.
-  await build({ ...options, external: [...options.external, ...Object.keys(pkg.devDependencies ?? {}), 'leveldown'] });
+  await build({ ...options, splitting: true, chunkNames: 'chunks/[name]-[hash]', external: [...options.external, ...Object.keys(pkg.devDependencies ?? {}), 'leveldown'] });
   const lib = await import(pathToFileURL(join(outdir, 'index.mjs')).href);
-  return { lib, childPath: join(outdir, 'child.mjs') };
+  // importPath and vaultImportTarget (the CLI's target) live in two modules of the transfer folder.
+  const transfer = {
+    ...(await import(pathToFileURL(join(outdir, 'transfer-import.mjs')).href)),
+    ...(await import(pathToFileURL(join(outdir, 'transfer-target.mjs')).href)),
+  };
+  return { lib, transfer, childPath: join(outdir, 'child.mjs') };
 }
 
 /** The service runs the engine from out/node/storage-worker.mjs: rebuild it from src/ so it is not stale. */

@@ -8,6 +8,9 @@
 //   npm run bench -- --quick               tiny sizes and short runs (a smoke test)
 //   npm run bench -- --trial get-hot,save --driver docvault,raw
 //   npm run bench -- --trial attachments   attachment write/read MB/s and dedup (64 × 4 MiB; --quick: 8 × 1 MiB)
+//   npm run bench -- --trial import        import docs/s: 20,000 Markdown files with front matter, the CLI's path (--quick: 500; --docs N)
+//   npm run bench -- --trial index-build   search index build docs/s at 10k and 100k: rebuild, bulk-save with and
+//                                          without the search triggers (--quick: 1,000; --docs N: that size only)
 //   npm run bench -- --json FILE --md FILE  (default bench/results/latest.json / latest.md)
 //   npm run bench -- --publish             also write the table to bench/RESULTS.md (committed)
 //   npm run bench -- --docs 100000 --bytes 1024   one custom size
@@ -47,20 +50,29 @@ const { values: args } = parseArgs({
 helpAndExitIfAsked(args, import.meta.url);
 
 // ---------------------------------------------------------------- bundle
-const { lib, childPath } = await bundleBench(root);
+const { lib, transfer, childPath } = await bundleBench(root);
 const { formatRate } = lib;
 
 // ---------------------------------------------------------------- what to run
 const list = (xs) => (xs ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
 let trials, drivers;
-// `attachments` measures bytes, not operations per driver: it runs on its own (bench/attachments.ts).
-const attachmentsTrial = list(args.trial).includes('attachments');
-const perOpTrials = list(args.trial).filter((n) => n !== 'attachments');
-if (attachmentsTrial) {
+// `attachments`, `import` and `index-build` measure bytes or whole-job docs/s, not operations per driver:
+// each runs on its own, in this process (bench/attachments.ts, bench/import.ts, bench/index-build.ts).
+const STANDALONE = ['attachments', 'import', 'index-build'];
+const standalone = list(args.trial).filter((n) => STANDALONE.includes(n));
+const perOpTrials = list(args.trial).filter((n) => !STANDALONE.includes(n));
+const customDocs = args.docs !== undefined ? Number(args.docs) : undefined;
+if (customDocs !== undefined && (!Number.isSafeInteger(customDocs) || customDocs < 1)) {
+  console.error('--docs must be a positive integer');
+  process.exit(2);
+}
+const scratch = (name) => join(root, 'out', `bench-${name}-${process.pid}`);
+const rate = (x) => `${formatRate(x)} docs/s`;
+let standaloneFailed = false;
+if (standalone.includes('attachments')) {
   const files = args.quick ? 8 : 64;
   const fileBytes = args.quick ? 1024 * 1024 : 4 * 1024 * 1024;
-  const dir = join(root, 'out', `bench-attachments-${process.pid}`);
-  const r = await lib.runAttachmentsTrial({ dir, files, fileBytes });
+  const r = await lib.runAttachmentsTrial({ dir: scratch('attachments'), files, fileBytes });
   const mb = (x) => `${x.toFixed(1)} MB/s`;
   console.log(
     [
@@ -70,9 +82,36 @@ if (attachmentsTrial) {
       `  peak RSS ${r.peakRssMb.toFixed(0)} MiB`,
     ].join('\n'),
   );
-  if (!r.dedup.ok) process.exit(1);
-  if (perOpTrials.length === 0) process.exit(0);
+  standaloneFailed ||= !r.dedup.ok;
 }
+if (standalone.includes('import')) {
+  const files = customDocs ?? (args.quick ? 500 : 20_000);
+  // The CLI's own path: `docvault import` calls importPath(vaultImportTarget(vault), PATH).
+  const importFolder = (vault, path) => transfer.importPath(transfer.vaultImportTarget(vault), path);
+  const r = await lib.runImportTrial({ dir: scratch('import'), files, importFolder });
+  console.log(
+    [
+      `import (${files.toLocaleString('en')} Markdown files with front matter, ${r.fileBytes} B body, ${(r.folderBytes / 1e6).toFixed(1)} MB; one machine run, noisy):`,
+      `  ${rate(r.docsPerSec)} (${r.seconds.toFixed(1)} s); check ${r.ok ? 'ok' : 'FAILED'}; peak RSS ${r.peakRssMb.toFixed(0)} MiB`,
+    ].join('\n'),
+  );
+  standaloneFailed ||= !r.ok;
+}
+if (standalone.includes('index-build')) {
+  const sizes = customDocs !== undefined ? [customDocs] : args.quick ? [1000] : [10_000, 100_000];
+  for (const docs of sizes) {
+    const r = lib.runIndexBuildTrial({ dir: scratch('index-build'), docs, docBytes: Number(args.bytes ?? 1024) });
+    console.log(
+      [
+        `index-build (${docs.toLocaleString('en')} documents × ${r.docBytes} B; one machine run, noisy):`,
+        `  rebuildSearchIndex ${rate(r.rebuildDocsPerSec)}; bulk-save ${rate(r.bulkSaveDocsPerSec)} with the search triggers, ${rate(r.bulkSaveNoFtsDocsPerSec)} without (index share ${(r.ftsShare * 100).toFixed(0)} %)`,
+        `  check ${r.ok ? 'ok' : 'FAILED'}; peak RSS ${r.peakRssMb.toFixed(0)} MiB`,
+      ].join('\n'),
+    );
+    standaloneFailed ||= !r.ok;
+  }
+}
+if (standalone.length > 0 && (standaloneFailed || perOpTrials.length === 0)) process.exit(standaloneFailed ? 1 : 0);
 try {
   trials = perOpTrials.length > 0 ? perOpTrials.map((n) => lib.trialByName(n)) : [...lib.TRIALS];
   drivers = list(args.driver).length > 0 ? list(args.driver).map((n) => lib.driverByName(n)) : [...lib.DRIVERS];

@@ -47,6 +47,7 @@ export function vaultFacts(stats: VaultStats & { readonly createdAt?: number | n
     walBytes: stats.walBytes,
     documents: stats.documents,
     versions: stats.versions,
+    attachments: stats.attachments,
     createdAt: stats.createdAt ?? null,
   };
 }

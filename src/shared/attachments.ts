@@ -31,6 +31,20 @@ export const ATTACHMENT_LIMITS = {
 /** The media type of an attachment whose type is not known. */
 export const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
 
+/**
+ * The vault's attachments in three totals (VaultStats.attachments), kept exact by the engine in the
+ * transaction of every write. They cover every stored file, those of documents in the Trash too (their
+ * bytes stay in the vault until purged).
+ */
+export interface AttachmentTotals {
+  /** Stored files: one per distinct content, however many versions and documents carry it. */
+  readonly files: number;
+  /** Bytes the attachments occupy: stored chunks after deduplication (of whole files and of equal chunks), uploads under way included. */
+  readonly storedBytes: number;
+  /** The sizes of every version's attachments added up: what they would occupy without deduplication. */
+  readonly referencedBytes: number;
+}
+
 /** One attachment of a version, as lists, history and the CLI show it. */
 export interface AttachmentInfo {
   /** Unique within the version; a file name (no path). */

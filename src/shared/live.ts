@@ -3,6 +3,7 @@
  * tick (rates and percentiles of the last interval, not since open), the vault's facts, and the app's
  * settings with their defaults and bounds. Pure types and constants: the preload bundles the contract.
  */
+import type { AttachmentTotals } from './attachments';
 import type { MemoryMode } from './types';
 
 /** One operation's figures over the last interval. */
@@ -65,6 +66,8 @@ export interface VaultFacts {
   readonly walBytes: number;
   readonly documents: number;
   readonly versions: number;
+  /** Stored files and their bytes, after and before deduplication (VaultStats.attachments). */
+  readonly attachments: AttachmentTotals;
   /** When the vault was created, ms since the epoch; null when the vault does not record it. */
   readonly createdAt: number | null;
 }

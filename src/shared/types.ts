@@ -2,7 +2,7 @@
  * Document model shared by the engine, the service, both transports, the CLI and the UI.
  * Pure types and constants: no node:*, no DOM, no electron.
  */
-import type { AttachmentInfo } from './attachments';
+import type { AttachmentInfo, AttachmentTotals } from './attachments';
 
 /** Limits enforced on every input. `maxContentBytes` can be lowered or raised per vault. */
 export const LIMITS = {
@@ -251,6 +251,8 @@ export interface VaultStats {
   readonly byType: Readonly<Record<string, number>>;
   /** Documents in the Trash (not counted in `documents`, `versions`, the byte totals or `byType`). */
   readonly trashed: number;
+  /** Stored files and their bytes, after and before deduplication (schema step "attachment totals"). */
+  readonly attachments: AttachmentTotals;
   readonly fileBytes: number;
   readonly walBytes: number;
   readonly pageSize: number;

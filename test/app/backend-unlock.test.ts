@@ -57,6 +57,7 @@ describe('unlock', () => {
     expect(facts).toMatchObject({ ok: true, value: { encrypted: true, path, schemaVersion: expect.any(Number) as number } });
     expect((facts as { value: { kdf: string; createdAt: number } }).value.kdf).toMatch(/raw 256-bit key/);
     expect((facts as { value: { createdAt: number } }).value.createdAt).toBeGreaterThan(0);
+    expect((facts as { value: { attachments: unknown } }).value.attachments).toEqual({ files: 0, storedBytes: 0, referencedBytes: 0 });
     await b.close();
   });
 

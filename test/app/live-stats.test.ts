@@ -16,6 +16,7 @@ function snapshot(over: { hits?: number; misses?: number; evictions?: number; co
     contentBytes: 100,
     historyBytes: 120,
     trashed: 0,
+    attachments: { files: 0, storedBytes: 0, referencedBytes: 0 },
     byType: {},
     fileBytes: 4096,
     walBytes: 512,

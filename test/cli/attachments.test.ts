@@ -61,4 +61,19 @@ describe('attachments from the command line', () => {
     expect(existsSync(join(dir, '.copy.jpg.part'))).toBe(false);
     expect(dv(['verify'])).toMatch(/ok|OK|no problems/i);
   });
+
+  it('stats counts stored files once and their listings per version', () => {
+    const { dv } = newVault();
+    dv(['put', '--id', 'a'], { input: 'one' });
+    dv(['put', '--id', 'b'], { input: 'two' });
+    const file = join(dir, 'same.bin');
+    writeFileSync(file, randomBytes(3000));
+    dv(['attach', 'a', file]);
+    dv(['attach', 'b', file]);
+    // Stored once, listed by a's version 2 and b's version 2.
+    expect(JSON.parse(dv(['stats', '--json'])).attachments).toEqual({ files: 1, storedBytes: 3000, referencedBytes: 6000 });
+    expect(dv(['stats'])).toMatch(/^attached {4}1 stored file, 2\.9 KiB stored \(5\.9 KiB as the versions list them, before dedup\)$/m);
+    dv(['rm', 'a', '--purge']);
+    expect(JSON.parse(dv(['stats', '--json'])).attachments).toEqual({ files: 1, storedBytes: 3000, referencedBytes: 3000 });
+  });
 });

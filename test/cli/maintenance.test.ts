@@ -129,10 +129,12 @@ describe('stats', () => {
     expect(text).toContain('versions    3\n');
     expect(text).toContain('content     13 B current, 18 B with history\n');
     expect(text).toContain('by type     memo: 1, note: 1\n');
+    expect(text).toContain('attached    none\n');
     expect(text).toContain('trash       empty\n');
     expect(text).toMatch(/^file {8}\d+(\.\d)? KiB \(\d+ pages of \d+ B, \d+ free\), WAL /m);
     const s = JSON.parse(ok(args('stats', '--json')));
     expect(s).toMatchObject({ path: vault, encrypted: true, documents: 2, versions: 3, contentBytes: 13, historyBytes: 18, byType: { memo: 1, note: 1 } });
+    expect(s.attachments).toEqual({ files: 0, storedBytes: 0, referencedBytes: 0 });
     expect(s.fileBytes).toBeGreaterThan(0);
     expect(s.cache).toEqual(expect.objectContaining({ maxBytes: expect.any(Number) }));
   });

@@ -76,6 +76,8 @@ test('settings show the vault facts and keep their values', async ({ page }) => 
   const stats = await twin.call('vault.stats', {});
   expect(stats.documents).toBeGreaterThanOrEqual(200);
   await expect(facts).toContainText(`Documents${stats.documents.toLocaleString('en-US')} · ${stats.versions.toLocaleString('en-US')} versions`);
+  // Attachments: "none", or "N file(s) · X stored · Y as the versions list them" (other tests may attach).
+  await expect(page.getByTestId('facts-attachments')).toHaveText(/^(none|[\d,]+ files? · [\d.]+ [KMG]?i?B stored · [\d.]+ [KMG]?i?B as the versions list them)$/);
   await page.locator('select[name="memoryMode"]').selectOption('baseline');
   await expect(page.getByText('About 2 GB machines')).toBeVisible();
   await page.getByLabel('Show live counts in the top bar').uncheck();

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -43,6 +43,13 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
     (db) =>
       db.exec(`DROP TABLE attachment_chunks; DROP TABLE attachment_chunk_data; DROP TABLE attachment_blobs; DROP TABLE version_attachments; DROP TABLE attachment_uploads;
                DELETE FROM meta WHERE key = 'attachment_key';`),
+  ],
+  [
+    ATTACHMENT_TOTALS_STEP,
+    (db) =>
+      db.exec(`DROP TRIGGER attachment_blobs_ai; DROP TRIGGER attachment_blobs_au; DROP TRIGGER attachment_blobs_ad;
+               DROP TRIGGER attachment_chunk_data_ai; DROP TRIGGER attachment_chunk_data_au; DROP TRIGGER attachment_chunk_data_ad;
+               DELETE FROM counters WHERE key IN ('attachment_files', 'attachment_stored_bytes', 'attachment_referenced_bytes');`),
   ],
 ]);
 

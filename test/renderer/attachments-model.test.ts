@@ -1,6 +1,6 @@
 /** The attachments panel's state machine and helpers (src/renderer/model/attachments.ts, attachments/bytes.ts). */
 import { describe, expect, it } from 'vitest';
-import { attachmentNameOf, attachmentsReducer, formatBytes, initialAttachments, isPreviewable } from '../../src/renderer/model/attachments';
+import { attachmentNameOf, attachmentsReducer, formatBytes, initialAttachments, isPreviewable, previewKind } from '../../src/renderer/model/attachments';
 import { fromBase64, toBase64 } from '../../src/renderer/attachments/bytes';
 
 describe('attachments reducer', () => {
@@ -29,10 +29,14 @@ describe('attachments reducer', () => {
 });
 
 describe('attachment helpers', () => {
-  it('previews png, jpeg, gif and webp up to the preview limit; never SVG or PDF', () => {
+  it('previews png, jpeg, gif, webp and PDF up to the preview limit; never SVG', () => {
     for (const t of ['image/png', 'image/jpeg', 'image/gif', 'image/webp']) expect(isPreviewable({ mediaType: t, size: 10 }), t).toBe(true);
-    for (const t of ['image/svg+xml', 'application/pdf', 'text/html']) expect(isPreviewable({ mediaType: t, size: 10 }), t).toBe(false);
+    for (const t of ['image/svg+xml', 'text/html', 'application/octet-stream']) expect(isPreviewable({ mediaType: t, size: 10 }), t).toBe(false);
     expect(isPreviewable({ mediaType: 'image/png', size: 64 * 1024 * 1024 })).toBe(false);
+    // PDFs are drawn by PDF.js (images from a blob: URL); both only up to the preview size.
+    expect(previewKind({ mediaType: 'application/pdf', size: 10 })).toBe('pdf');
+    expect(previewKind({ mediaType: 'image/webp', size: 10 })).toBe('image');
+    expect(previewKind({ mediaType: 'application/pdf', size: 64 * 1024 * 1024 })).toBeUndefined();
   });
   it('sizes and names read as people expect', () => {
     expect([formatBytes(12), formatBytes(3 * 1024 + 400), formatBytes(12 * 1024 * 1024), formatBytes(300 * 1024 * 1024)]).toEqual(['12 B', '3.4 KB', '12 MB', '300 MB']);

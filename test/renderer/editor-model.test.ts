@@ -82,6 +82,27 @@ describe('editor reducer', () => {
   });
 });
 
+describe('a version this window wrote besides a save (an attachment): adopted', () => {
+  it('a clean draft follows it', () => {
+    const s = editorReducer(loaded(2), { type: 'adopted', doc: doc(3, { content: 'v2' }) });
+    expect(s.base?.version).toBe(3);
+    expect(isDirty(s, false)).toBe(false);
+  });
+
+  it('unsaved edits stay, now on top of the new version (a save then expects version 3: no conflict)', () => {
+    const typed = editorReducer(loaded(2), { type: 'edit', field: 'content', value: 'typed during the upload' });
+    const s = editorReducer(typed, { type: 'adopted', doc: doc(3, { content: 'v2' }) });
+    expect(s.base?.version).toBe(3);
+    expect(s.draft.content).toBe('typed during the upload');
+    expect(isDirty(s, false)).toBe(true);
+  });
+
+  it('an older version than the base (answers out of order) changes nothing', () => {
+    const s = loaded(5);
+    expect(editorReducer(s, { type: 'adopted', doc: doc(4) })).toBe(s);
+  });
+});
+
 describe('own writes are not outside changes (defect 1)', () => {
   it('ignores the event of a version the editor wrote or loaded itself', () => {
     expect(decidePush({ id: 'lease', change: 'updated', version: 3 }, { knownVersion: 3, saving: false, dirty: true })).toBe('ignore');

@@ -9,7 +9,8 @@ export const statsCommand: Command = {
   usage: '',
   description: [
     'Prints the number of documents and versions, content sizes (current versions, and all history), documents',
-    'by type, and the file size and page layout. --json prints the full stats object, including cache and',
+    'by type, attachments (stored files, the bytes they occupy after deduplication, and the bytes every version\'s',
+    'attachments add up to; Trash included until purged), and the file size and page layout. --json prints the full stats object, including cache and',
     'per-operation latency counters (those only cover this one CLI run).',
   ].join('\n'),
   options: {},
@@ -34,6 +35,12 @@ export const statsCommand: Command = {
       ['versions', String(s.versions)],
       ['content', `${formatBytes(s.contentBytes)} current, ${formatBytes(s.historyBytes)} with history`],
       ['by type', types === '' ? '-' : types],
+      [
+        'attached',
+        s.attachments.files === 0
+          ? 'none'
+          : `${s.attachments.files} stored ${s.attachments.files === 1 ? 'file' : 'files'}, ${formatBytes(s.attachments.storedBytes)} stored (${formatBytes(s.attachments.referencedBytes)} as the versions list them, before dedup)`,
+      ],
       ['trash', s.trashed === 0 ? 'empty' : `${s.trashed} ${s.trashed === 1 ? 'document' : 'documents'} (not counted above)`],
       ['file', `${formatBytes(s.fileBytes)} (${s.pageCount} pages of ${s.pageSize} B, ${s.freelistCount} free), WAL ${formatBytes(s.walBytes)}`],
     ];

@@ -24,7 +24,8 @@
  *   every attachment. Kept inside the vault, it is as secret as the bytes it addresses.
  *
  * Reference counts are kept by the write path (engine/attachments.ts) in the same transaction as the rows
- * that name them; verify() recounts them from the lists and reports a difference.
+ * that name them; verify() recounts them from the lists and reports a difference. The vault-wide totals
+ * stats() shows are kept by triggers (step "attachment totals", {@link ATTACHMENT_TOTALS_SQL}).
  */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
@@ -64,4 +65,57 @@ export const ATTACHMENTS_SQL = `
 export function createAttachmentTables(db: Database.Database): void {
   db.exec(ATTACHMENTS_SQL);
   db.prepare("INSERT INTO meta (key, value) VALUES ('attachment_key', ?)").run(randomBytes(32));
+}
+
+/**
+ * SQL of the step "attachment totals": three running totals in `counters`, kept by triggers on the stored
+ * files' tables, so `stats()` reads them without a scan and every write path (attach, dedup, detach,
+ * purge, an upload's chunks, sync, a rollback) keeps them exact in its own transaction.
+ *
+ * - `attachment_files`: stored files (`attachment_blobs` rows: one per distinct content, however many
+ *   versions name it).
+ * - `attachment_stored_bytes`: bytes of stored chunks (`attachment_chunk_data`), after deduplication of
+ *   whole files and of equal chunks, uploads under way included: what the attachments occupy.
+ * - `attachment_referenced_bytes`: the sizes of every version's attachments added up (Σ size × refs), what
+ *   they would occupy without deduplication.
+ *
+ * Totals cover every stored file, those of documents in the Trash too: their bytes stay until purged.
+ * `length()` of a BLOB reads its size from the record header, not the bytes (SQLite's OPFLAG_LENGTHARG),
+ * so neither the first count nor a trigger reads a chunk. Chunks never change (they are addressed by
+ * their bytes) and a blob changes only its `refs`, so these six triggers cover every change.
+ */
+export const ATTACHMENT_TOTALS_SQL = `
+  INSERT INTO counters (key, n) VALUES
+    ('attachment_files', (SELECT count(*) FROM attachment_blobs)),
+    ('attachment_stored_bytes', (SELECT coalesce(sum(length(data)), 0) FROM attachment_chunk_data)),
+    ('attachment_referenced_bytes', (SELECT coalesce(sum(size * refs), 0) FROM attachment_blobs));
+
+  CREATE TRIGGER attachment_blobs_ai AFTER INSERT ON attachment_blobs BEGIN
+    UPDATE counters SET n = n + CASE key WHEN 'attachment_files' THEN 1 ELSE new.size * new.refs END
+      WHERE key IN ('attachment_files', 'attachment_referenced_bytes');
+  END;
+  CREATE TRIGGER attachment_blobs_au AFTER UPDATE OF refs, size ON attachment_blobs BEGIN
+    UPDATE counters SET n = n - old.size * old.refs + new.size * new.refs WHERE key = 'attachment_referenced_bytes';
+  END;
+  CREATE TRIGGER attachment_blobs_ad AFTER DELETE ON attachment_blobs BEGIN
+    UPDATE counters SET n = n - CASE key WHEN 'attachment_files' THEN 1 ELSE old.size * old.refs END
+      WHERE key IN ('attachment_files', 'attachment_referenced_bytes');
+  END;
+  CREATE TRIGGER attachment_chunk_data_ai AFTER INSERT ON attachment_chunk_data BEGIN
+    UPDATE counters SET n = n + length(new.data) WHERE key = 'attachment_stored_bytes';
+  END;
+  CREATE TRIGGER attachment_chunk_data_au AFTER UPDATE OF data ON attachment_chunk_data BEGIN
+    UPDATE counters SET n = n - length(old.data) + length(new.data) WHERE key = 'attachment_stored_bytes';
+  END;
+  CREATE TRIGGER attachment_chunk_data_ad AFTER DELETE ON attachment_chunk_data BEGIN
+    UPDATE counters SET n = n - length(old.data) WHERE key = 'attachment_stored_bytes';
+  END;
+`;
+
+/** The keys of the attachment totals in `counters` (see {@link ATTACHMENT_TOTALS_SQL}). */
+export const ATTACHMENT_COUNTERS = ['attachment_files', 'attachment_stored_bytes', 'attachment_referenced_bytes'] as const;
+
+/** The step "attachment totals": the counters, counted once, and the triggers that keep them. */
+export function createAttachmentTotals(db: Database.Database): void {
+  db.exec(ATTACHMENT_TOTALS_SQL);
 }

@@ -13,7 +13,7 @@ import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
 import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
-import { createAttachmentTables } from './attachments-schema';
+import { createAttachmentTables, createAttachmentTotals } from './attachments-schema';
 import { createSyncFiles } from './sync/files-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
@@ -331,6 +331,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'sync files: digests of stored files for attachment sync, and pulled rows held back until their files arrive',
     up: createSyncFiles,
   },
+  {
+    version: 13,
+    name: 'attachment totals: stored files, stored bytes after dedup and referenced bytes in counters, kept by triggers',
+    up: createAttachmentTotals,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -343,6 +348,8 @@ export const ATTACHMENTS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmen
 export const TOTALS_STEP = (MIGRATIONS.find((m) => m.up === dropTotalsTriggers) as Migration).version;
 /** The step that adds attachment sync's tables (tests migrate to the step before it through this). */
 export const SYNC_FILES_STEP = (MIGRATIONS.find((m) => m.up === createSyncFiles) as Migration).version;
+/** The step that adds the attachment totals to `counters` (tests migrate to the step before it through this). */
+export const ATTACHMENT_TOTALS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTotals) as Migration).version;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */

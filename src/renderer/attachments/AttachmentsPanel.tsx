@@ -9,6 +9,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import type { AttachmentsController } from '../hooks/useAttachments';
 import { formatBytes, isPreviewable } from '../model/attachments';
 import { ImagePreviewDialog } from './ImagePreviewDialog';
+import { PdfPreviewDialog } from './PdfPreviewDialog';
 
 /** The attachments panel. */
 export function AttachmentsPanel({ a }: { a: AttachmentsController }) {
@@ -56,7 +57,7 @@ export function AttachmentsPanel({ a }: { a: AttachmentsController }) {
                     Preview
                   </button>
                 )}
-                <button type="button" disabled={busy} onClick={() => void a.save(f)} aria-label={`Save ${f.name}`} title={f.mediaType === 'application/pdf' ? 'Save, then open it with your PDF viewer' : 'Save a copy'}>
+                <button type="button" disabled={busy} onClick={() => void a.save(f)} aria-label={`Save ${f.name}`} title="Save a copy">
                   Save
                 </button>
                 <button type="button" className="danger" disabled={busy} onClick={() => dispatch({ type: 'askDetach', name: f.name })} aria-label={`Remove ${f.name}`}>
@@ -79,7 +80,8 @@ export function AttachmentsPanel({ a }: { a: AttachmentsController }) {
           </li>
         ))}
       </ul>
-      {state.preview !== undefined && <ImagePreviewDialog preview={state.preview} onClose={a.closePreview} />}
+      {state.preview?.kind === 'image' && <ImagePreviewDialog preview={state.preview} onClose={a.closePreview} />}
+      {state.preview?.kind === 'pdf' && <PdfPreviewDialog preview={state.preview} onClose={a.closePreview} />}
       {state.confirmDetach !== undefined && (
         <ConfirmDialog
           title={`Remove ${state.confirmDetach}?`}

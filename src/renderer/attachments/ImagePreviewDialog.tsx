@@ -3,7 +3,7 @@ import { Dialog } from '../components/Dialog';
 import type { Preview } from '../model/attachments';
 
 /** The image preview dialog. */
-export function ImagePreviewDialog({ preview, onClose }: { preview: Preview; onClose: () => void }) {
+export function ImagePreviewDialog({ preview, onClose }: { preview: Extract<Preview, { kind: 'image' }>; onClose: () => void }) {
   return (
     <Dialog title={preview.name} wide onCancel={onClose} testId="image-preview" actions={<button type="button" onClick={onClose} data-autofocus>Close</button>}>
       <img className="image-preview" src={preview.url} alt={preview.name} />

@@ -39,10 +39,10 @@ export interface EditorProps {
 
 /** The document editor. */
 export function Editor({ id, onSaved, onDeleted, onDirtyChange, terms, ref }: EditorProps) {
-  const { state, dispatch, dirty, save, remove, showHistory, restored } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
+  const { state, dispatch, dirty, save, remove, showHistory, restored, attachHooks } = useEditor(id, { onSaved, onDeleted, onDirtyChange });
   const { base, draft } = state;
   const [preview, setPreview] = useState(false);
-  const attachments = useAttachments(id);
+  const attachments = useAttachments(id, attachHooks);
   const [dropping, setDropping] = useState(false);
   useImperativeHandle(ref, () => ({ save: () => void (dirty ? save() : undefined) }), [dirty, save]);
 

@@ -1,8 +1,15 @@
 /** The open vault's facts: path, encryption, KDF, schema, sizes, counts, creation time. */
 import { useEffect, useState } from 'react';
+import type { AttachmentTotals } from '../../shared/attachments';
 import type { VaultFacts } from '../../shared/live';
 import { formatBytes } from '../model/live-series';
 import { useApi } from '../state';
+
+/** "3 files · 1.2 MB stored · 2.4 MB as listed by versions", or "none". */
+function attachmentsLine(a: AttachmentTotals): string {
+  if (a.files === 0) return 'none';
+  return `${a.files.toLocaleString()} ${a.files === 1 ? 'file' : 'files'} · ${formatBytes(a.storedBytes)} stored · ${formatBytes(a.referencedBytes)} as the versions list them`;
+}
 
 /** Reads `vault.facts` once when shown. */
 export function VaultFactsList() {
@@ -36,6 +43,8 @@ export function VaultFactsList() {
         <dd>
           {facts.documents.toLocaleString()} · {facts.versions.toLocaleString()} versions
         </dd>
+        <dt>Attachments</dt>
+        <dd data-testid="facts-attachments">{attachmentsLine(facts.attachments)}</dd>
         <dt>Created</dt>
         <dd>{facts.createdAt === null ? 'not recorded' : new Date(facts.createdAt).toLocaleString()}</dd>
       </dl>

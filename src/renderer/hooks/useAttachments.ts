@@ -6,13 +6,34 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { ATTACHMENT_LIMITS, mediaTypeOf, type AttachmentInfo } from '../../shared/attachments';
 import { fromBase64, saveBlob, toBase64 } from '../attachments/bytes';
-import { toSerializedError } from '../errors';
-import { attachmentNameOf, attachmentsReducer, initialAttachments } from '../model/attachments';
+import type { SerializedError } from '../../shared/errors';
+import type { Document } from '../../shared/types';
+import { CallError, toSerializedError } from '../errors';
+import { attachmentNameOf, attachmentsReducer, initialAttachments, previewKind } from '../model/attachments';
 import { useApi, usePushEvents } from '../state';
 
+/** How the panel's writes fit the editor's (see useEditor's `attachHooks`). Without them it writes on its own. */
+export interface AttachmentWriteHooks {
+  /** Before an attach or a removal: saves unsaved edits; false stops it (the save failed or hit a conflict). */
+  readonly beforeWrite: () => Promise<boolean>;
+  /** Runs a call that writes a version of the document, so the editor takes that version as its own. */
+  readonly ownWrite: (write: () => Promise<Document>) => Promise<Document>;
+}
+
+const ON_ITS_OWN: AttachmentWriteHooks = { beforeWrite: () => Promise.resolve(true), ownWrite: (write) => write() };
+
+/** Why nothing was attached or removed when the unsaved edits could not be saved first. */
+const NOT_SAVED: SerializedError = {
+  kind: 'Aborted',
+  message: 'Nothing was attached or removed: your unsaved changes could not be saved first (the editor says why). Your text is still there; save it, then try again.',
+};
+
 /** State and actions of a document's attachments panel; a new document (`id` null) has none yet. */
-export function useAttachments(id: string | null) {
+export function useAttachments(id: string | null, hooks: AttachmentWriteHooks = ON_ITS_OWN) {
   const { call } = useApi();
+  // The latest hooks, read when a write starts (they close over the editor's latest draft).
+  const writeHooks = useRef(hooks);
+  writeHooks.current = hooks;
   const [state, dispatch] = useReducer(attachmentsReducer, initialAttachments);
   const nextKey = useRef(0);
   /** Uploads under way, by key: Cancel aborts one between two pieces. */
@@ -35,7 +56,12 @@ export function useAttachments(id: string | null) {
   /** Uploads the files one after the other (each commit is a new version of the document). */
   const attach = useCallback(
     async (files: readonly File[]) => {
-      if (id === null) return;
+      if (id === null || files.length === 0) return;
+      // Unsaved edits go first, as their own version: the files then attach on top of them.
+      if (!(await writeHooks.current.beforeWrite())) {
+        dispatch({ type: 'error', error: NOT_SAVED });
+        return;
+      }
       for (const file of files) {
         const key = ++nextKey.current;
         const name = attachmentNameOf(file.name);
@@ -55,7 +81,8 @@ export function useAttachments(id: string | null) {
           }
           // Cancelled: the pieces sent are dropped by `abort` below; no version is written.
           if (!stop.signal.aborted) {
-            await call('attachments.commit', { id, uploadId }, `Attaching ${name}`);
+            const committing = uploadId;
+            await writeHooks.current.ownWrite(() => call('attachments.commit', { id, uploadId: committing }, `Attaching ${name}`));
             uploadId = undefined;
           }
         } catch (err) {
@@ -108,10 +135,14 @@ export function useAttachments(id: string | null) {
   const preview = useCallback(
     (a: AttachmentInfo) =>
       busy(a.name, async () => {
-        const url = URL.createObjectURL(await readBlob(a));
+        const data = await readBlob(a);
         if (previewUrl.current !== undefined) URL.revokeObjectURL(previewUrl.current);
+        previewUrl.current = undefined;
+        // A PDF's bytes go to PDF.js as they are (the CSP's connect-src has no blob:, and needs none).
+        if (previewKind(a) === 'pdf') return dispatch({ type: 'preview', preview: { kind: 'pdf', name: a.name, data } });
+        const url = URL.createObjectURL(data);
         previewUrl.current = url;
-        dispatch({ type: 'preview', preview: { name: a.name, url } });
+        dispatch({ type: 'preview', preview: { kind: 'image', name: a.name, url } });
       }),
     [busy, readBlob],
   );
@@ -127,7 +158,8 @@ export function useAttachments(id: string | null) {
       dispatch({ type: 'askDetach', name: undefined });
       if (id === null) return;
       void busy(name, async () => {
-        await call('attachments.detach', { id, name }, `Removing ${name}`);
+        if (!(await writeHooks.current.beforeWrite())) throw new CallError(NOT_SAVED);
+        await writeHooks.current.ownWrite(() => call('attachments.detach', { id, name }, `Removing ${name}`));
         reload();
       });
     },

@@ -3,7 +3,7 @@
  * conflict dialog, and tells its own writes from outside ones. The state and its transitions are the pure
  * reducer in ../model/editor.ts; this hook only does the calls and feeds the results in.
  */
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { Document } from '../../shared/types';
 import { toSerializedError } from '../errors';
 import { decidePush, defaultDocumentId, editorReducer, initialEditorState, isDirty, parseTags, type Draft } from '../model/editor';
@@ -24,6 +24,8 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
   // Refs, not state: push events and double saves must see the latest values, not the last render's.
   const saving = useRef(false);
   const knownVersion = useRef(0);
+  /** Versions this window is writing besides a save (attachment commits): their events wait like a save's. */
+  const ownWrites = useRef(0);
   const deferred = useRef<{ version: number; deleted: boolean } | undefined>(undefined);
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
@@ -71,7 +73,7 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
       return;
     }
     if (e.event !== 'doc.changed' || id === null || e.data.id !== id) return;
-    const decision = decidePush(e.data, { knownVersion: knownVersion.current, saving: saving.current, dirty: dirtyRef.current });
+    const decision = decidePush(e.data, { knownVersion: knownVersion.current, saving: saving.current || ownWrites.current > 0, dirty: dirtyRef.current });
     if (decision === 'defer') {
       const d = deferred.current;
       deferred.current = { version: Math.max(d?.version ?? 0, e.data.version ?? 0), deleted: (d?.deleted ?? false) || e.data.change === 'deleted' || e.data.change === 'purged' };
@@ -86,13 +88,14 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
     if (d !== undefined && (d.deleted || d.version > knownVersion.current)) outside(d.deleted);
   }, [outside]);
 
+  /** Saves the draft; resolves to the version written, or undefined when it was not (failed, a conflict, a save already on its way). */
   const save = useCallback(
-    async (expectedVersion?: number) => {
+    async (expectedVersion?: number): Promise<Document | undefined> => {
       // Two saves in the same tick (button + shortcut) must not both go out.
-      if (saving.current) return;
+      if (saving.current) return undefined;
       const sent: Draft = state.draft;
       const fields = { title: sent.title, type: sent.type, tags: parseTags(sent.tags), content: sent.content };
-      if (id !== null && state.base === undefined) return;
+      if (id !== null && state.base === undefined) return undefined;
       saving.current = true;
       dispatch({ type: 'saveStarted' });
       try {
@@ -103,6 +106,7 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
         knownVersion.current = Math.max(knownVersion.current, doc.version);
         dispatch({ type: 'saved', doc, sent: { ...sent, id: doc.id }, notice: `Saved version ${doc.version}` });
         onSaved(doc);
+        return doc;
       } catch (err) {
         const error = toSerializedError(err);
         if (error.kind === 'Conflict' && id !== null) {
@@ -114,9 +118,11 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
             dispatch({ type: 'failed', error: toSerializedError(err2) });
           }
         } else dispatch({ type: 'failed', error });
+        return undefined;
       } finally {
         saving.current = false;
-        settleDeferred();
+        // An attachment commit still on its way settles them when it ends.
+        if (ownWrites.current === 0) settleDeferred();
       }
     },
     [id, call, state.draft, state.base, onSaved, settleDeferred],
@@ -150,5 +156,31 @@ export function useEditor(id: string | null, { onSaved, onDeleted, onDirtyChange
     [state.draft, onSaved],
   );
 
-  return { state, dispatch, dirty, save, remove, showHistory, restored };
+  /**
+   * What the attachments panel needs so attaching never races the draft: unsaved edits are saved first (a
+   * failed save, or its conflict dialog, stops the attach: nothing is lost), and each version the panel
+   * writes becomes the editor's base (its own event is not mistaken for someone else's change).
+   */
+  const latest = useRef({ dirty, save });
+  latest.current = { dirty, save };
+  const attachHooks = useMemo(
+    () => ({
+      beforeWrite: async (): Promise<boolean> => !latest.current.dirty || (await latest.current.save()) !== undefined,
+      ownWrite: async (write: () => Promise<Document>): Promise<Document> => {
+        ownWrites.current++;
+        try {
+          const doc = await write();
+          knownVersion.current = Math.max(knownVersion.current, doc.version);
+          dispatch({ type: 'adopted', doc });
+          return doc;
+        } finally {
+          ownWrites.current--;
+          if (ownWrites.current === 0 && !saving.current) settleDeferred();
+        }
+      },
+    }),
+    [settleDeferred],
+  );
+
+  return { state, dispatch, dirty, save, remove, showHistory, restored, attachHooks };
 }

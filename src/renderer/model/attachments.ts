@@ -14,11 +14,11 @@ export interface Upload {
   readonly sent: number;
 }
 
-/** An image shown in the preview dialog (its bytes behind a `blob:` URL this window made). */
-export interface Preview {
-  readonly name: string;
-  readonly url: string;
-}
+/**
+ * A file shown in a preview dialog: an image from a `blob:` URL this window made, or a PDF's bytes (drawn by
+ * PDF.js into a canvas: ../attachments/pdf.ts).
+ */
+export type Preview = { readonly kind: 'image'; readonly name: string; readonly url: string } | { readonly kind: 'pdf'; readonly name: string; readonly data: Blob };
 
 /** Everything the panel shows. */
 export interface AttachmentsState {
@@ -71,18 +71,27 @@ export function attachmentsReducer(s: AttachmentsState, a: AttachmentsAction): A
   }
 }
 
-/** Media types the window previews, from a `blob:` URL in an `<img>` (the CSP allows `blob:` for images only). */
-const PREVIEWABLE: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-/** Images larger than this are saved, not previewed (the whole file is read into the window). */
+/** Image types the window previews, from a `blob:` URL in an `<img>` (the CSP allows `blob:` for images only). */
+const IMAGES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+/** The PDF media type, previewed with PDF.js. */
+const PDF = 'application/pdf';
+/** Files larger than this are saved, not previewed (the whole file is read into the window). */
 export const PREVIEW_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
- * Whether an attachment can be shown in the window. SVG is not (it can carry script and links; shown as an
- * image it is inert, but it is not worth the doubt), nor PDF: a viewer would need a frame or plugin the CSP
- * forbids (`object-src 'none'`, no `frame-src`), so PDFs are saved and opened with the system's viewer.
+ * How an attachment is shown in the window, or undefined when it is only saved. SVG is not shown (it can carry
+ * script and links; as an image it is inert, but it is not worth the doubt). PDFs are drawn by PDF.js into a
+ * canvas inside the CSP as it is (no frame, no plugin, no eval, no WebAssembly: ../attachments/pdf.ts).
  */
+export function previewKind(a: Pick<AttachmentInfo, 'mediaType' | 'size'>): Preview['kind'] | undefined {
+  if (a.size > PREVIEW_MAX_BYTES) return undefined;
+  if (IMAGES.has(a.mediaType)) return 'image';
+  return a.mediaType === PDF ? 'pdf' : undefined;
+}
+
+/** Whether an attachment can be shown in the window (see {@link previewKind}). */
 export function isPreviewable(a: Pick<AttachmentInfo, 'mediaType' | 'size'>): boolean {
-  return PREVIEWABLE.has(a.mediaType) && a.size <= PREVIEW_MAX_BYTES;
+  return previewKind(a) !== undefined;
 }
 
 /** "12 B", "3.4 KB", "1.2 MB" (powers of 1024, one decimal below 10). */

@@ -94,6 +94,11 @@ export type EditorAction =
   | { readonly type: 'saveStarted' }
   /** `sent` is the draft that was saved: typing that happened during the save is kept. */
   | { readonly type: 'saved'; readonly doc: Document; readonly sent: Draft; readonly notice: string }
+  /**
+   * This window wrote `doc` besides the editor's own save (an attachment committed or removed): it becomes
+   * the base; a clean draft follows it, unsaved edits stay (and save on top of it, without a conflict).
+   */
+  | { readonly type: 'adopted'; readonly doc: Document }
   | { readonly type: 'failed'; readonly error: SerializedError }
   | { readonly type: 'conflict'; readonly theirs: Document }
   | { readonly type: 'takeTheirs' }
@@ -125,6 +130,11 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
         history: false,
         notice: a.notice,
       };
+    case 'adopted': {
+      if (s.base !== undefined && a.doc.version <= s.base.version) return s;
+      const clean = s.base === undefined || sameDraft(s.draft, draftOf(s.base));
+      return { ...s, base: a.doc, draft: clean ? draftOf(a.doc) : s.draft };
+    }
     case 'failed':
       return { ...s, saving: false, error: a.error };
     case 'conflict':

@@ -6,6 +6,7 @@
  */
 import type { VerifyProblem } from '../../../shared/types';
 import type { AttachmentInfo } from '../../../shared/attachments';
+import { ATTACHMENT_COUNTERS } from '../attachments-schema';
 import type { AttachmentStore } from './attachments';
 import { KEY_BYTES, splitKeys } from './blob-store';
 import { attachmentsOf, type VersionRow } from './rows';
@@ -62,9 +63,13 @@ export class AttachmentVerifier {
     const countChunks = (list: Buffer): void => {
       for (const k of splitKeys(list)) chunkRefs.set(k.toString('hex'), (chunkRefs.get(k.toString('hex')) ?? 0) + 1);
     };
-    for (const b of db.prepare('SELECT bkey, refs, chunks FROM attachment_blobs').iterate() as IterableIterator<{ bkey: Buffer; refs: number; chunks: Buffer }>) {
+    let files = 0;
+    let referencedBytes = 0;
+    for (const b of db.prepare('SELECT bkey, size, refs, chunks FROM attachment_blobs').iterate() as IterableIterator<{ bkey: Buffer; size: number; refs: number; chunks: Buffer }>) {
       const ref = b.bkey.toString('hex');
       const want = blobRefs.get(ref) ?? 0;
+      files++;
+      referencedBytes += b.size * want;
       if (want === 0) problems.push({ kind: 'Vault', message: `stored file ${ref.slice(0, 12)}… is named by no version (it should have been removed)` });
       else if (b.refs !== want) problems.push({ kind: 'Vault', message: `stored file ${ref.slice(0, 12)}… counts ${b.refs} references, but ${want} versions name it` });
       if (b.chunks.length % KEY_BYTES === 0) countChunks(b.chunks);
@@ -79,5 +84,17 @@ export class AttachmentVerifier {
     }
     const strays = db.prepare('SELECT count(*) FROM attachment_chunk_data d WHERE NOT EXISTS (SELECT 1 FROM attachment_chunks c WHERE c.ckey = d.ckey)').pluck().get() as number;
     if (strays > 0) problems.push({ kind: 'Vault', message: `${strays} attachment chunk(s) of bytes have no reference count (they should have been removed)` });
+    // length() reads a BLOB's size from its record header: no chunk is read for this sum.
+    const storedBytes = db.prepare('SELECT coalesce(sum(length(data)), 0) FROM attachment_chunk_data').pluck().get() as number;
+    this.#checkTotals({ attachment_files: files, attachment_stored_bytes: storedBytes, attachment_referenced_bytes: referencedBytes }, problems);
+  }
+
+  /** The running totals stats() shows (schema step "attachment totals") against the recount; absent before that step. */
+  #checkTotals(want: Readonly<Record<(typeof ATTACHMENT_COUNTERS)[number], number>>, problems: VerifyProblem[]): void {
+    const rows = this.#ctx.db.prepare(`SELECT key, n FROM counters WHERE key IN (${ATTACHMENT_COUNTERS.map(() => '?').join(', ')})`).all(...ATTACHMENT_COUNTERS) as { key: string; n: number }[];
+    if (rows.length === 0) return;
+    const have = new Map(rows.map((r) => [r.key, r.n]));
+    for (const key of ATTACHMENT_COUNTERS)
+      if (have.get(key) !== want[key]) problems.push({ kind: 'Vault', message: `counter "${key}" is ${have.get(key) ?? 'missing'}, but the stored files say ${want[key]}` });
   }
 }

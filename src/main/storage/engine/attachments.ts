@@ -67,6 +67,14 @@ export function attachmentIntegrity(id: string, version: number, name: string, w
   });
 }
 
+/**
+ * `NotFound` for a file whose version was purged while it was being read: a read's statements each see
+ * their own snapshot (and a stream reads one chunk per call), so a purge can commit between two of them.
+ */
+function purgedWhileReading(id: string, version: number, name: string): DocvaultError {
+  return new DocvaultError('NotFound', `Document "${id}" version ${version} was deleted while its attachment "${name}" was being read`, { id, version, name });
+}
+
 function noUpload(uploadId: string): DocvaultError {
   return new DocvaultError('NotFound', `No upload "${uploadId.slice(0, 64)}": it was committed, aborted, or dropped (idle too long, or the vault was locked)`, {
     uploadId: uploadId.slice(0, 64),
@@ -357,7 +365,7 @@ export class AttachmentStore {
   #chunks(ctx: ReadContext, id: string, version: number, entry: AttachmentInfo): Buffer[] {
     const bkey = Buffer.from(entry.ref, 'hex');
     const blob = readBlob(ctx, bkey);
-    if (blob === undefined) throw attachmentIntegrity(id, version, entry.name, 'its stored file is missing');
+    if (blob === undefined) throw this.#missing(ctx, id, version, entry, 'its stored file is missing');
     if (blob.size !== entry.size || blob.chunks.length % KEY_BYTES !== 0 || !macEqual(blobKey(this.#keyOf(ctx), blob.size, blob.chunks), bkey))
       throw attachmentIntegrity(id, version, entry.name, 'its stored file record does not match');
     const keys: Buffer[] = [];
@@ -367,11 +375,29 @@ export class AttachmentStore {
     return keys;
   }
 
+  /**
+   * A stored file or chunk found missing: `NotFound` when its version no longer lists it (a purge committed
+   * since this read found the entry), else `Integrity` (its rows were deleted outside docvault). Only a
+   * purge deletes versions, and it deletes a file only once no version lists it.
+   */
+  #missing(ctx: ReadContext, id: string, version: number, entry: AttachmentInfo, what: string): DocvaultError {
+    const list = ctx.sql.get(`SELECT a.list FROM documents d JOIN version_attachments a ON a.vid = ${VID('d.doc', '?')} WHERE d.id = ?`, true).get(version, id) as string | undefined;
+    let listed = list !== undefined;
+    if (list !== undefined) {
+      try {
+        listed = (JSON.parse(list) as AttachmentInfo[]).some((a) => a.ref === entry.ref);
+      } catch {
+        // A list altered outside docvault: whatever it says, the file is not where the version put it.
+      }
+    }
+    return listed ? attachmentIntegrity(id, version, entry.name, what) : purgedWhileReading(id, version, entry.name);
+  }
+
   /** Chunk `i` of an entry's file, verified (its address and its length). */
   #chunk(ctx: ReadContext, id: string, version: number, entry: AttachmentInfo, keys: readonly Buffer[], i: number): Buffer {
     const ckey = keys[i] as Buffer;
     const data = readChunk(ctx, ckey);
-    if (data === undefined) throw attachmentIntegrity(id, version, entry.name, `chunk ${i} is missing`);
+    if (data === undefined) throw this.#missing(ctx, id, version, entry, `chunk ${i} is missing`);
     const size = ATTACHMENT_LIMITS.chunkBytes;
     const want = i < keys.length - 1 ? size : entry.size - size * (keys.length - 1);
     if (data.length !== want || !macEqual(chunkKey(this.#keyOf(ctx), data), ckey)) throw attachmentIntegrity(id, version, entry.name, `chunk ${i} does not match its address`);

@@ -39,7 +39,12 @@ export function verifyCurrent(ctx: ReadContext, row: HeadWithContent): Document 
 /** Version `version` of `id` with its tag checked against the chain (content not checked). */
 export function verifiedVersionRow(ctx: ReadContext, id: string, version: number): VersionRowWithContent {
   const v = ctx.r.getVersion.get({ id, version }) as VersionRowWithContent | undefined;
-  if (v === undefined) throw integrityError(id, version, 'the version is missing');
+  if (v === undefined) {
+    // Its head was read by an earlier statement: a purge may have committed since (each statement reads its
+    // own snapshot). Gone with its head is NotFound; a head without its version was altered outside docvault.
+    if (ctx.r.state.get(id) === undefined) throw notFound(id, false);
+    throw integrityError(id, version, 'the version is missing');
+  }
   checkVersion(ctx.macKey, v, v.prev_mac);
   return v;
 }

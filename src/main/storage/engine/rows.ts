@@ -324,17 +324,22 @@ export interface Counters {
   /** Live documents per tag (schema 3). */
   byTag: Record<string, number>;
   trashed: number;
+  /** Stored files and their bytes (schema step "attachment totals"; zeros before it). */
+  attachments: { files: number; storedBytes: number; referencedBytes: number };
 }
 
 /** Reads the `counters` table with `SELECT key, n FROM counters`. */
 export function readCounters(stmt: Database.Statement): Counters {
-  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {}, byTag: {}, trashed: 0 };
+  const c: Counters = { documents: 0, versions: 0, contentBytes: 0, historyBytes: 0, byType: {}, byTag: {}, trashed: 0, attachments: { files: 0, storedBytes: 0, referencedBytes: 0 } };
   for (const { key, n } of stmt.all() as { key: string; n: number }[]) {
     if (key === 'documents') c.documents = n;
     else if (key === 'versions') c.versions = n;
     else if (key === 'content_bytes') c.contentBytes = n;
     else if (key === 'history_bytes') c.historyBytes = n;
     else if (key === 'trash_documents') c.trashed = n;
+    else if (key === 'attachment_files') c.attachments.files = n;
+    else if (key === 'attachment_stored_bytes') c.attachments.storedBytes = n;
+    else if (key === 'attachment_referenced_bytes') c.attachments.referencedBytes = n;
     else if (key.startsWith('tag:')) c.byTag[key.slice(4)] = n;
     else if (key.startsWith('type:')) c.byType[key.slice(5)] = n;
   }

@@ -38,6 +38,7 @@ export function vaultStats(ctx: ReadContext, x: StatsExtras): VaultStats {
     historyBytes: totals.historyBytes,
     byType: totals.byType,
     trashed: totals.trashed,
+    attachments: totals.attachments,
     fileBytes: fileSize(x.path),
     walBytes: fileSize(x.path + '-wal'),
     pageSize: db.pragma('page_size', { simple: true }) as number,
