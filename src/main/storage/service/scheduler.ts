@@ -234,7 +234,9 @@ export class Scheduler {
   /**
    * Hands queued reads to the least-loaded readers, at most `maxReadBatch` calls per message: a reader then
    * has its next chunk waiting while the answers to the previous one travel back (and free more callers).
-   * Until a reader has started, the writer answers reads (not `verify`, which would hold up every write).
+   * Until a reader has started, the writer answers reads (not `verify`, which would hold up every write);
+   * until the writer has started too, the read-only connection opened in this thread does (not `verify`
+   * or `backup` either: they wait for a reader).
    */
   #pumpReads(): void {
     this.#readPumpScheduled = false;
@@ -243,8 +245,12 @@ export class Scheduler {
     const cap = this.#limits.maxReaderInFlight;
     const chunk = this.#limits.maxReadBatch;
     const writer = this.#pool.writer;
-    const viaWriter = (): Slot<Pending> | undefined =>
-      this.#pool.readers.some((s) => s.state === 'ready') || writer.state !== 'ready' ? undefined : writer;
+    const opening = this.#pool.opening;
+    const viaWriter = (): Slot<Pending> | undefined => {
+      if (this.#pool.readers.some((s) => s.state === 'ready')) return undefined;
+      if (writer.state === 'ready') return writer;
+      return opening.state === 'ready' ? opening : undefined;
+    };
     const held: Pending[] = [];
     for (;;) {
       const target = this.#pool.leastLoadedReader() ?? viaWriter();
@@ -252,7 +258,7 @@ export class Scheduler {
       const p = this.#readQueue.shift();
       if (p === undefined) break;
       if (p.state !== 'queued') continue;
-      if (target === writer && LONG_READS.has(p.method)) {
+      if (target.role !== 'reader' && LONG_READS.has(p.method)) {
         held.push(p);
         continue;
       }

@@ -90,7 +90,12 @@ export class StorageService implements StorageCalls {
         results: (slot, msg) => this.#scheduler.results(slot, msg),
         progress: (slot, seq, progress) => this.#scheduler.progress(slot, seq, progress),
         crashed: (slot, code, held) => this.#scheduler.crashed(slot, code, held),
-        ready: () => this.#scheduler.ready(),
+        ready: (slot) => {
+          // Reads answered in this thread while the writer started were not watched for commits by other
+          // processes (the writer watches from its open on): forget what they cached.
+          if (slot.role === 'writer') this.#cache.drop();
+          this.#scheduler.ready();
+        },
         gaveUp: (_slot, error) => this.#scheduler.gaveUp(error),
       },
     );
