@@ -16,68 +16,9 @@ import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
+import { decodeResume, encodeResume, type Phase } from './verify-token';
 
 const PAGE = 256;
-
-/** The phases of a verify, in order; a chunk may end inside any but the last. */
-type Phase = 'documents' | 'tags' | 'sqlite' | 'index';
-
-/** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
-interface Resume {
-  readonly v: 3;
-  readonly phase: Phase;
-  /** documents: the last document checked. */
-  readonly last: number;
-  /** tags: the last (tag, doc) row checked, and the XOR of the rows seen so far. */
-  /** Where the tag-row sweep stopped: the last row's key (tag, updated_at, doc). */
-  readonly tagAt: [string, number, number] | null;
-  readonly tagActual: string;
-  /** sqlite: how many tables SQLite's check has covered. */
-  readonly tables: number;
-  readonly acc: string;
-  readonly tagRows: string;
-  readonly counters: [string, number][];
-  readonly problems: VerifyProblem[];
-  readonly damaged: boolean;
-  readonly changed: boolean;
-  /** Checks left out so far, and why (the report's `skipped`). */
-  readonly skips: string[];
-  readonly documents: number;
-  readonly versions: number;
-  readonly done: number;
-  /** The vault state's commit sequence when the first chunk began. */
-  readonly seq: number | null;
-}
-
-const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index'];
-const HEX64 = /^[0-9a-f]{64}$/;
-
-function encodeResume(r: Resume): string {
-  return Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
-}
-
-function decodeResume(token: string): Resume {
-  try {
-    const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
-    if (
-      r.v === 3 &&
-      (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
-      PHASES.includes(r.phase) &&
-      Number.isSafeInteger(r.last) &&
-      Number.isSafeInteger(r.tables) &&
-      HEX64.test(r.acc) &&
-      HEX64.test(r.tagRows) &&
-      HEX64.test(r.tagActual) &&
-      Array.isArray(r.counters) &&
-      Array.isArray(r.skips) &&
-      Array.isArray(r.problems)
-    )
-      return r;
-  } catch {
-    // fall through
-  }
-  throw new DocvaultError('Invalid', 'from: not a verify token from this vault', { field: 'from' });
-}
 
 function stateSeq(ctx: ReadContext): number | null {
   return decodeState(ctx.r.vaultState.get())?.seq ?? null;
@@ -175,6 +116,11 @@ export function verifyVault(
   let tagAt = resume?.tagAt ?? null;
   let tables = resume?.tables ?? 0;
   const seq = resume !== undefined ? resume.seq : null;
+  /** A part of the document phase (verify-token.ts): the last document row it covers. */
+  const until = resume?.until;
+  let end = resume?.end ?? false;
+  /** SQLite's check run alone by this call, or left to such a run (verify-token.ts). */
+  const sqliteApart = resume?.sqlite;
   const tick = (n = 1): void => {
     const before = done;
     done += n;
@@ -199,7 +145,8 @@ export function verifyVault(
     if (phase === 'documents') stopped = documentsPhase();
     if (!stopped && phase === 'tags') stopped = tagsPhase();
     if (!stopped && phase === 'sqlite') stopped = sqlitePhase();
-    if (!stopped && phase === 'index') indexPhase();
+    // Run apart (`only`), SQLite's check leaves the search index to the main line, which runs everything else.
+    if (!stopped && phase === 'index' && sqliteApart !== 'only') indexPhase();
   } finally {
     open = false;
     tx.end();
@@ -209,6 +156,8 @@ export function verifyVault(
       v: 3,
       phase,
       last,
+      ...(until === undefined ? {} : { until, end }),
+      ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
       tagActual: tagActual.toString('hex'),
       tables,
@@ -232,7 +181,10 @@ export function verifyVault(
 
   /** Every head and its versions, streamed in rowid order. True if the budget ran out first. */
   function documentsPhase(): boolean {
-    const heads = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
+    const heads =
+      until === undefined
+        ? ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`)
+        : ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? AND d.doc <= ${until} ORDER BY d.doc LIMIT ${PAGE}`);
     const stream = ctx.sql.get(
       'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
         '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
@@ -255,6 +207,7 @@ export function verifyVault(
       if (page.length === 0) break;
       if (streamPage(page, stream, history)) return true;
     }
+    if (until !== undefined) return partDone(stream);
     // Versions past the last document belong to none.
     try {
       orphans(stream.iterate(last === 0 ? 0 : (last + 1) * DOC_SPAN, Number.MAX_SAFE_INTEGER) as IterableIterator<StreamedVersion>);
@@ -272,6 +225,22 @@ export function verifyVault(
     }
     phase = 'tags';
     return overBudget();
+  }
+
+  /**
+   * The end of a part (verify-token.ts): versions between its last document and its bound belong to none;
+   * then it stops at its bound, and says whether any document row lies after it.
+   */
+  function partDone(stream: Statement): true {
+    const bound = until as number;
+    try {
+      if (last < bound) orphans(stream.iterate(last === 0 ? 0 : (last + 1) * DOC_SPAN, (bound + 1) * DOC_SPAN) as IterableIterator<StreamedVersion>);
+      end = ctx.sql.get('SELECT 1 FROM documents WHERE doc > ? LIMIT 1', true).get(bound) === undefined;
+    } catch (err) {
+      corrupt(err, `versions of documents up to row ${bound}`);
+    }
+    last = Math.max(last, bound);
+    return true;
   }
 
   /**
@@ -398,6 +367,7 @@ export function verifyVault(
    */
   function sqlitePhase(): boolean {
     phase = 'index';
+    if (sqliteApart === 'skip') return false;
     if (tables === 0 && files !== undefined) {
       try {
         // Reference counts recounted from every list, in one piece, before SQLite's own check.

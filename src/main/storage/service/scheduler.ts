@@ -171,6 +171,7 @@ export class Scheduler {
       const p = slot.inFlight.get(r.seq);
       if (p === undefined) continue;
       slot.inFlight.delete(r.seq);
+      if (LONG_READS.has(p.method)) slot.long--;
       this.#complete(p, r);
     }
     if (msg.commit !== undefined) {
@@ -265,6 +266,7 @@ export class Scheduler {
       this.#queuedReads--;
       p.state = 'sent';
       target.inFlight.set(p.seq, p);
+      if (LONG_READS.has(p.method)) target.long++;
       let calls = batches.get(target);
       if (calls === undefined) batches.set(target, (calls = []));
       calls.push(LONG_READS.has(p.method) ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });

@@ -14,7 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DocvaultError } from '../../../shared/errors';
-import type { BulkItemResult, BulkResult, Document, MemoryMode } from '../../../shared/types';
+import type { BulkItemResult, BulkResult, Document, MemoryMode, Progress, VerifyOptions, VerifyReport } from '../../../shared/types';
 import { wipe } from '../keys';
 import { tuningFor } from '../memory-modes';
 import { Vault } from '../vault';
@@ -26,6 +26,7 @@ import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './
 import { WorkerPool } from './worker-pool';
 import { resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
+import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
 
 const DEFAULTS = {
@@ -236,9 +237,25 @@ export class StorageService implements StorageCalls {
     return this.#typed('bulkGet', a);
   }
 
-  /** Runs on a reader; `onProgress` is called in this thread. No timeout unless given with {@link StorageService.with}. */
+  /**
+   * The whole vault, spread over the readers in chunks of ~40 ms (./verify-runner); `onProgress` is called
+   * in this thread after each chunk. With `maxMs` or `from`, the one chunk asked for, on one reader. No
+   * timeout unless given with {@link StorageService.with} (which runs it as one call on one reader).
+   */
   verify(...a: Parameters<Vault['verify']>): Promise<ReturnType<Vault['verify']>> {
-    return this.#typed('verify', a);
+    const [onProgress, options] = a;
+    if (options?.maxMs !== undefined || options?.from !== undefined) return this.#typed('verify', a);
+    return this.#verifyWhole(onProgress);
+  }
+
+  async #verifyWhole(onProgress: ((p: Progress) => void) | undefined): Promise<VerifyReport> {
+    let total = 0;
+    if (this.#state === 'open') {
+      const st = await this.#pool.writerStats().catch(() => undefined);
+      if (st !== undefined) total = st.documents + st.versions + st.trashed;
+    }
+    const call = (opts: VerifyOptions): Promise<VerifyReport> => this.#call('verify', [undefined, opts], undefined) as Promise<VerifyReport>;
+    return verifyAcrossReaders(call, this.readers, total, onProgress);
   }
 
   /**

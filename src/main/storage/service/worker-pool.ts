@@ -26,6 +26,8 @@ export interface Slot<T> {
   state: 'starting' | 'ready' | 'closing' | 'stopped';
   /** Calls handed to it and not yet answered, by sequence number. */
   readonly inFlight: Map<number, T>;
+  /** How many of them are long reads (verify, backup): reads go to another reader while there is one. */
+  long: number;
   completed: number;
   busyMs: number;
   restarts: number;
@@ -89,7 +91,7 @@ function threadRole(slot: Slot<unknown>): Role {
 }
 
 function newSlot<T>(name: string, role: Role | 'opening'): Slot<T> {
-  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
+  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), long: 0, completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
 }
 
 /** The writer and the readers of one service. */
@@ -190,10 +192,17 @@ export class WorkerPool<T> {
     for (const slot of this.readers) void this.#startOrGiveUp(slot);
   }
 
-  /** The ready reader with the fewest calls in flight, if any. */
+  /**
+   * The ready reader with the fewest calls in flight, if any; one without a long read (a verify chunk, a
+   * backup, SQLite's whole-file check) first, so that short reads do not wait behind it.
+   */
   leastLoadedReader(): Slot<T> | undefined {
     let best: Slot<T> | undefined;
-    for (const s of this.readers) if (s.state === 'ready' && (best === undefined || s.inFlight.size < best.inFlight.size)) best = s;
+    const busy = (s: Slot<T>): number => (s.long > 0 ? 1 : 0);
+    for (const s of this.readers) {
+      if (s.state !== 'ready') continue;
+      if (best === undefined || busy(s) < busy(best) || (busy(s) === busy(best) && s.inFlight.size < best.inFlight.size)) best = s;
+    }
     return best;
   }
 
@@ -395,6 +404,7 @@ export class WorkerPool<T> {
     logLine('service', `${slot.name} stopped unexpectedly (exit code ${code}${why}); restarting it`);
     const held = [...slot.inFlight.values()];
     slot.inFlight.clear();
+    slot.long = 0;
     if (slot.role === 'writer') {
       for (const c of this.#control.values()) c.reject(new DocvaultError('WorkerCrashed', `The storage writer stopped (exit code ${code})`, { worker: slot.name }));
       this.#control.clear();
