@@ -13,6 +13,16 @@ import type { CacheRead, ServiceCache } from './service-cache';
 import type { CallOptions, ServiceCounters } from './types';
 import type { ResultsMessage, Slot, WorkerPool } from './worker-pool';
 
+/**
+ * A long read without a time budget (a backup, a verify without `maxMs`: seconds at scale). Other reads
+ * are kept off the reader running one while another reader is ready.
+ */
+function unbounded(p: Pending): boolean {
+  if (!LONG_READS.has(p.method)) return false;
+  const opts = p.method === 'verify' ? p.args[1] : undefined;
+  return typeof opts !== 'object' || opts === null || (opts as { maxMs?: unknown }).maxMs === undefined;
+}
+
 /** A method the scheduler runs: an engine method or `batch`. */
 export type Method = EngineMethod | 'batch';
 
@@ -171,7 +181,7 @@ export class Scheduler {
       const p = slot.inFlight.get(r.seq);
       if (p === undefined) continue;
       slot.inFlight.delete(r.seq);
-      if (LONG_READS.has(p.method)) slot.long--;
+      if (unbounded(p)) slot.long--;
       this.#complete(p, r);
     }
     if (msg.commit !== undefined) {
@@ -266,7 +276,7 @@ export class Scheduler {
       this.#queuedReads--;
       p.state = 'sent';
       target.inFlight.set(p.seq, p);
-      if (LONG_READS.has(p.method)) target.long++;
+      if (unbounded(p)) target.long++;
       let calls = batches.get(target);
       if (calls === undefined) batches.set(target, (calls = []));
       calls.push(LONG_READS.has(p.method) ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });

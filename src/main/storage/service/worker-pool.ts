@@ -26,7 +26,7 @@ export interface Slot<T> {
   state: 'starting' | 'ready' | 'closing' | 'stopped';
   /** Calls handed to it and not yet answered, by sequence number. */
   readonly inFlight: Map<number, T>;
-  /** How many of them are long reads (verify, backup): reads go to another reader while there is one. */
+  /** How many of them are long reads without a time budget (a backup, a whole verify): reads go to another reader while there is one. */
   long: number;
   completed: number;
   busyMs: number;
@@ -193,8 +193,8 @@ export class WorkerPool<T> {
   }
 
   /**
-   * The ready reader with the fewest calls in flight, if any; one without a long read (a verify chunk, a
-   * backup, SQLite's whole-file check) first, so that short reads do not wait behind it.
+   * The ready reader with the fewest calls in flight, if any; one without a long read (a backup, SQLite's
+   * whole-file check in a verify) first, so that short reads do not wait seconds behind it.
    */
   leastLoadedReader(): Slot<T> | undefined {
     let best: Slot<T> | undefined;
