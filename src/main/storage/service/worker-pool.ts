@@ -416,7 +416,9 @@ export class WorkerPool<T> {
   /** Starts a worker, retrying up to `maxRestarts` times; then reports it as given up. */
   async #startOrGiveUp(slot: Slot<T>, restart = false): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      if (this.#closed && slot !== this.writer) return;
+      // A writer still making its first start is let finish even when closing: stop() waits for it, so that
+      // it closes (and checkpoints) the vault last.
+      if (this.#closed && (restart || slot !== this.writer)) return;
       try {
         await this.#spawn(slot, false);
         if (slot === this.writer) this.#writerStarted();
