@@ -140,8 +140,10 @@ export class StorageService implements StorageCalls {
   }
 
   /**
-   * Opens the vault at `path`: resolves once the writer has opened (and migrated) it. The readers start in
-   * the background; until one is ready the writer answers reads. `WrongKey` on a wrong key.
+   * Opens the vault at `path`. When a read-only connection in this thread can open it (no migration due,
+   * not a SQLCipher-passphrase vault), resolves at once: that connection answers reads while the writer
+   * thread starts (./opening-reads). Otherwise resolves once the writer has opened (and migrated) it. The
+   * readers start in the background; until one is ready the writer answers reads. `WrongKey` on a wrong key.
    */
   static async open(path: string, opts: ServiceOptions): Promise<StorageService> {
     return StorageService.#start(path, opts, false);
