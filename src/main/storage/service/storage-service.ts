@@ -10,6 +10,8 @@
  * - ./service-cache and ./write-effects: the document cache in the calling thread (a hit never crosses a
  *   thread), updated by each write's result before its promise settles, and dropped when the writer flags a
  *   commit by another process.
+ * - ./opening-reads: a read-only connection in the calling thread that answers reads while the writer starts.
+ * - ./verify-runner: a whole-vault verify spread over the readers in short chunks.
  * - ./metrics: round trips, cache hits, group-commit sizes, event-loop delay.
  */
 import { availableParallelism } from 'node:os';
