@@ -56,6 +56,7 @@ const step = async (job, label) => {
 };
 
 const records = [];
+const stepFailures = [];
 let failed = false;
 try {
   for (const docs of sizes) {
@@ -66,7 +67,20 @@ try {
       const docvaultSeed = await step({ mode: 'scale-seed', driver: 'docvault', docs, docBytes, dir: dvDir }, `seed docvault ${label}`);
       log(`    ${lib.formatRate(docvaultSeed.docsPerSec)} docs/s, file ÷ content ${docvaultSeed.fileRatio.toFixed(2)}`);
       const measure = await step({ mode: 'scale-measure', dir: dvDir, manifest: docvaultSeed.manifest }, `measure docvault ${label}`);
-      const service = args['no-service'] ? undefined : await step({ mode: 'scale-service', dir: dvDir, manifest: docvaultSeed.manifest }, `service open ${label}`);
+      // A failing service step (e.g. a caller's read timing out behind a verify) must not throw away the
+      // minutes of seeding and measuring before it: the size is recorded without its service figures, the
+      // failure is printed under the table, and the run still exits 1.
+      let service;
+      if (!args['no-service']) {
+        try {
+          service = await step({ mode: 'scale-service', dir: dvDir, manifest: docvaultSeed.manifest }, `service open ${label}`);
+        } catch (err) {
+          failed = true;
+          const first = String(err.message).split('\n').find((l) => l.includes('Error')) ?? String(err.message).split('\n')[0];
+          stepFailures.push(`${label}: the service step failed (${first.trim()}); its figures are missing.`);
+          log(`[${elapsed()}] service open ${label}: FAILED\n${err.message}`);
+        }
+      }
       if (!args.keep) rmSync(dvDir, { recursive: true, force: true });
       let rawSeed;
       let rawMeasure;
@@ -88,7 +102,7 @@ try {
   cleanup();
 }
 
-const context = (args.note ?? []).map((n) => `**Note:** ${n}`);
+const context = [...(args.note ?? []).map((n) => `**Note:** ${n}`), ...stepFailures.map((f) => `**Failed:** ${f}`)];
 if (sizes.some((n) => n < 10_000) || max < 1_000_000) context.unshift('**Smoke run** (stopped below 1M): proves the pipeline, not a measurement to publish.');
 const md = lib.renderScaleMarkdown(records, { context });
 const { jsonPath, mdPath } = writeResults(root, 'scale-latest', args, records, md);

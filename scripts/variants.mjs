@@ -18,13 +18,14 @@ const VARIANTS = {
   'fts-automerge8': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 8);",
   'fts-automerge16': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 16); INSERT INTO search_index (search_index, rank) VALUES ('crisismerge', 32);",
   'fts-automerge0': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);",
+  'fts-automerge2': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 2);",
+  'fts-pgsz8000': "INSERT INTO search_index (search_index, rank) VALUES ('pgsz', 8000);",
   'fts-bare-trigger': 'DROP TRIGGER search_versions_ai; CREATE TRIGGER search_versions_ai AFTER INSERT ON versions BEGIN INSERT INTO search_index (rowid, title, content) VALUES (new.vid, new.title, new.content); END;',
   'fts-optimize': "INSERT INTO search_index (search_index) VALUES ('optimize');",
   rebuilt: "INSERT INTO search_index (search_index) VALUES ('rebuild');",
   'rebuilt-optimize': "INSERT INTO search_index (search_index) VALUES ('rebuild'); INSERT INTO search_index (search_index) VALUES ('optimize');",
   'no-tag-idx': 'DROP INDEX document_tags_updated;',
   'no-doc-idx': 'DROP INDEX documents_type; DROP INDEX documents_updated; DROP INDEX documents_title;',
-  'no-counter-trg': 'DROP TRIGGER documents_ai; DROP TRIGGER versions_ai; DROP TRIGGER document_tags_ai; DROP TRIGGER document_tags_ad; DROP TRIGGER documents_au;',
 };
 const names = args.set?.split(',') ?? Object.keys(VARIANTS);
 const outdir = join(root, 'out/write-counts');

@@ -5,21 +5,24 @@
  */
 import type { AuditRecord } from '../shared/audit';
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BackupCreated, BackupRestored, ChannelInputs, ChannelOutputs, PushEvent, UnlockInput, VaultStatus } from '../shared/contract';
 import { DocvaultError, isDocvaultError } from '../shared/errors';
-import type { Progress, VaultStats } from '../shared/types';
 import type { AppSettings } from '../shared/live';
-import { Vault, type KeySpec } from '../main/storage';
+import type { KeySpec } from '../main/storage';
 import { attachmentChannels } from './attachment-channels';
-import { backupsDir, listBackups, newBackupPath, watchBackupCopy } from './backups';
+import { documentChannels } from './document-channels';
+import { changePassphrase, createBackup, restoreBackup, type BackupHost } from './backup-restore';
+import { listBackups } from './backups';
 import { BenchPanel } from './bench-panel';
+import { ExternalChanges } from './external-changes';
 import { isEncryptedFile, vaultFacts } from './facts';
 import { IdleLock } from './idle-lock';
 import type { KeyStore } from './key-store';
 import { LiveStats } from './live-stats';
 import { ChannelLimiter, processUnlockThrottle, type ChannelLimits, type UnlockThrottle } from './rate-limit';
 import { SETTINGS_FILE, SettingsStore } from './settings';
+import { CloneJob } from './sync/clone-job';
 import { TeamPanel } from './sync/team-panel';
 import { checkKey, deriveRawKeyHex, serviceStoreFactory, type Store, type StoreFactory, type StoreOptions } from './store';
 import { TransferJobs } from './transfer/jobs';
@@ -54,35 +57,6 @@ export interface BackendOptions extends StoreOptions {
   readonly holdTransfersForTests?: boolean;
 }
 
-/** Opens `path` read-only with `passphrase` and closes it: `WrongKey` if it does not fit. */
-async function proveKey(path: string, passphrase: string, nativeBinding: string | undefined): Promise<void> {
-  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
-  v.close();
-}
-
-/**
- * Opens the backup `path` read-only with `passphrase` and verifies it: `WrongKey` if the passphrase does not
- * fit, `Integrity` (naming the first problem) if it does not verify. Nothing is changed either way.
- */
-async function checkBackup(path: string, passphrase: string, nativeBinding: string | undefined, onProgress: (p: Progress) => void): Promise<void> {
-  const v = await Vault.open(path, { key: { passphrase }, readonly: true, memoryMode: 'baseline', ...(nativeBinding === undefined ? {} : { nativeBinding }) });
-  try {
-    const report = v.verify((p) => onProgress({ ...p, phase: 'verify' }));
-    const first = report.problems[0];
-    if (!report.ok)
-      throw new DocvaultError('Integrity', `The backup did not verify: ${report.problems.length} problem(s)${first === undefined ? '' : `, first: ${first.message}`}. Nothing was replaced.`, {
-        problems: report.problems.length,
-      });
-  } finally {
-    v.close();
-  }
-}
-
-/** The StorageService's count of commits by other processes, when the store is one. */
-function externalChangesOf(s: VaultStats): number | undefined {
-  const service = (s as VaultStats & { service?: { externalChanges?: unknown } }).service;
-  return typeof service?.externalChanges === 'number' ? service.externalChanges : undefined;
-}
 /** Channels a window calls on its own (not user activity), and that are not timed as the vault's work. */
 const BACKGROUND_CHANNELS: ReadonlySet<string> = new Set(['vault.status', 'vault.stats', 'vault.facts', 'stats.subscribe', 'stats.unsubscribe', 'settings.get', 'app.activity', 'sync.status', 'transfer.info']);
 
@@ -97,12 +71,8 @@ export class DocvaultBackend {
   readonly #opts: BackendOptions;
   readonly #factory: StoreFactory;
   readonly #listeners = new Set<(e: PushEvent) => void>();
-  #watch: ReturnType<typeof setInterval> | undefined;
-  /**
-   * The store's count of commits by other processes already announced. The service counts from its open, so
-   * the baseline is 0 from the moment a store is set: a commit made before the first look is still announced.
-   */
-  #externalSeen = 0;
+  /** The look for commits by other processes while a window listens. */
+  readonly #outside: ExternalChanges;
   readonly #live: LiveStats;
   readonly #settings: SettingsStore;
   readonly #idle: IdleLock;
@@ -113,7 +83,10 @@ export class DocvaultBackend {
   /** Attempts the unlock back-off refused since then (recorded as `unlock.failed` with detail `RateLimited`). */
   #refusedUnlocks = 0;
   readonly #team: TeamPanel;
+  readonly #clone: CloneJob;
   readonly #transfers: TransferJobs;
+  /** What backup, restore and change of passphrase use of this backend (./backup-restore.ts). */
+  readonly #host: BackupHost;
   /** Token buckets per channel, taken by the request handler of every transport over this backend. */
   readonly limiter: ChannelLimiter;
 
@@ -128,6 +101,7 @@ export class DocvaultBackend {
       emit: (data) => this.#emit({ event: 'stats.tick', data }),
       ...(opts.statsIntervalMs === undefined ? {} : { intervalMs: opts.statsIntervalMs }),
     });
+    this.#outside = new ExternalChanges({ store: () => this.#store, emit: (e) => this.#emit(e), intervalMs: opts.statsIntervalMs ?? 1000 });
     this.#settings = new SettingsStore(opts.appDataDir === undefined ? undefined : join(opts.appDataDir, SETTINGS_FILE));
     this.#idle = new IdleLock({ lock: () => this.lock(), minutes: () => this.#settings.value.autoLockMinutes });
     this.#team = new TeamPanel({
@@ -137,6 +111,18 @@ export class DocvaultBackend {
       ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
       ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
     });
+    this.#clone = new CloneJob({
+      emit: (e) => this.#emit(e),
+      vaultsDir: () => dirname(this.#path),
+      adopt: async (path, key) => {
+        const status = await this.switchTo(path, key);
+        await this.#audit({ event: 'vault.open', outcome: 'ok' });
+        return status;
+      },
+      ...(opts.remotePassword === undefined ? {} : { password: opts.remotePassword }),
+      ...(opts.passwordStore === undefined ? {} : { passwordStore: opts.passwordStore }),
+      ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
+    });
     this.#transfers = new TransferJobs({
       store: () => this.#open(),
       emit: (e) => this.#emit(e),
@@ -145,6 +131,19 @@ export class DocvaultBackend {
       ...(opts.pathPicker === undefined ? {} : { picker: opts.pathPicker }),
       ...(opts.holdTransfersForTests === true ? { holdAfterBatch: true } : {}),
     });
+    this.#host = {
+      vaultPath: () => this.#path,
+      options: opts,
+      keyStore: opts.keyStore,
+      open: () => this.#open(),
+      openStore: (key) => this.#factory.open(this.#path, key, this.#storeOptions()),
+      setStore: (store, announce) => this.#setStore(store, announce),
+      attempt: (fn) => this.#attempt(fn),
+      checkThrottle: () => this.#checkThrottle(),
+      audit: (record) => this.#audit(record),
+      emit: (e) => this.#emit(e),
+      status: () => this.status(),
+    };
     this.#bench = new BenchPanel({
       emit: (e) => this.#emit(e),
       ...(opts.appDataDir === undefined ? {} : { appDataDir: opts.appDataDir }),
@@ -273,38 +272,9 @@ export class DocvaultBackend {
     }
   }
 
-  /**
-   * While a window listens and the vault is open, look once a period for commits by other processes (the
-   * CLI, another app on the same file): they send no events of their own. Separate from the live stats,
-   * which run only while someone watches the performance figures.
-   */
+  /** While a window listens and the vault is open, look for commits by other processes (./external-changes.ts). */
   #updateWatch(): void {
-    const want = this.#store !== undefined && this.#listeners.size > 0;
-    if (want && this.#watch === undefined) {
-      this.#watch = setInterval(() => void this.#checkOutside(), this.#opts.statsIntervalMs ?? 1000);
-      this.#watch.unref?.();
-    } else if (!want && this.#watch !== undefined) {
-      clearInterval(this.#watch);
-      this.#watch = undefined;
-    }
-  }
-
-  async #checkOutside(): Promise<void> {
-    const store = this.#store;
-    if (store === undefined) return;
-    try {
-      // Writes by other processes (the CLI, another app on the same file) send no events of their own: look
-      // for them once a tick, and tell the windows to reload their lists.
-      await store.refresh?.();
-      const s = await store.stats();
-      const external = externalChangesOf(s);
-      if (external !== undefined) {
-        if (external > this.#externalSeen) this.#emit({ event: 'docs.changed', data: { count: 0, external: true } });
-        this.#externalSeen = external;
-      }
-    } catch {
-      // Locked between the check and the call: the next tick stops.
-    }
+    this.#outside.update(this.#store !== undefined && this.#listeners.size > 0);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -327,7 +297,7 @@ export class DocvaultBackend {
     if (store !== this.#store) await this.#transfers.stop();
     const old = this.#store;
     this.#store = store;
-    this.#externalSeen = 0;
+    this.#outside.reset();
     if (old !== undefined && old !== store) await old.close();
     this.#updateWatch();
     this.#live.setOpen(store !== undefined);
@@ -422,8 +392,8 @@ export class DocvaultBackend {
     return status;
   }
 
-  /** Switches to another vault file (Open vault… / New vault…): locks the current one first. */
-  switchTo(path: string): Promise<VaultStatus> {
+  /** Switches to another vault file (Open vault… / New vault…, a clone): locks the current one first; opens the new one with `key`. */
+  switchTo(path: string, key?: KeySpec): Promise<VaultStatus> {
     return this.#serial(async () => {
       await this.#transfers.stop();
       const old = this.#store;
@@ -431,7 +401,7 @@ export class DocvaultBackend {
       await this.#team.setStore(undefined);
       await old?.close();
       this.#path = path;
-      return this.#setStore(undefined);
+      return this.#setStore(key === undefined ? undefined : await this.#factory.open(path, key, this.#storeOptions()));
     });
   }
 
@@ -444,6 +414,7 @@ export class DocvaultBackend {
       this.#live.stop();
       this.#idle.stop();
       this.#team.stop();
+      this.#clone.cancel();
       await this.#bench.cancel();
       await old?.close();
     });
@@ -471,53 +442,14 @@ export class DocvaultBackend {
    * replaced by the new one.
    */
   changePassphrase(passphrase: string, newPassphrase: string): Promise<VaultStatus> {
-    return this.#serial(async () => {
-      await this.#checkThrottle();
-      // Prove the current passphrase first, with the vault still open: a typo must not lock the window.
-      await this.#attempt(() => proveKey(this.#path, passphrase, this.#opts.nativeBinding));
-      await this.#setStore(undefined);
-      await this.#attempt(() =>
-        Vault.rekey(this.#path, {
-          key: { passphrase },
-          newKey: this.#opts.kdfProfile === undefined ? { passphrase: newPassphrase } : { passphrase: newPassphrase, kdfProfile: this.#opts.kdfProfile },
-          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
-          onProgress: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'vault.changePassphrase' } }),
-        }),
-      );
-      const ks = this.#opts.keyStore;
-      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
-      const raw = remembered ? await deriveRawKeyHex(this.#path, newPassphrase).catch(() => undefined) : undefined;
-      if (remembered && raw === undefined) await ks?.forget(this.#path);
-      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase: newPassphrase }, this.#storeOptions());
-      if (raw !== undefined) await ks?.save(this.#path, raw);
-      return this.#setStore(store);
-    });
+    return this.#serial(() => changePassphrase(this.#host, passphrase, newPassphrase));
   }
 
-  // ------------------------------------------------------------------ backups
+  // ------------------------------------------------------------------ backups (./backup-restore.ts)
 
   /** Writes a verified backup of the open vault into its backups folder; progress as `progress` events. */
   async backup(): Promise<BackupCreated> {
-    const store = this.#open();
-    const started = Date.now();
-    const target = newBackupPath(this.#path, started);
-    const emit = (p: Progress): void => {
-      if (Date.now() - started > 250) this.#emit({ event: 'progress', data: { ...p, op: 'backup.create' } });
-    };
-    const s = await store.stats();
-    // VACUUM INTO reports nothing while it copies: the size of the file it writes is the progress.
-    const stopWatch = watchBackupCopy(target, Math.max(1, s.pageCount - s.freelistCount), s.pageSize, emit);
-    let r: Awaited<ReturnType<Store['backup']>>;
-    try {
-      r = await store.backup(target, { onProgress: emit });
-    } catch (err) {
-      await this.#audit({ event: 'backup', outcome: 'failed', detail: isDocvaultError(err) ? err.kind : 'Internal' });
-      throw err;
-    } finally {
-      stopWatch();
-    }
-    await this.#audit({ event: 'backup', outcome: 'ok', count: r.documents });
-    return { name: basename(r.path), path: r.path, bytes: r.bytes, createdAt: started, documents: r.documents, versions: r.versions, durationMs: r.durationMs };
+    return createBackup(this.#host);
   }
 
   /**
@@ -526,36 +458,7 @@ export class DocvaultBackend {
    * swaps, and opens the restored vault. A remembered key is replaced by the restored vault's.
    */
   restoreBackup(name: string, passphrase: string): Promise<BackupRestored> {
-    return this.#serial(async () => {
-      await this.#checkThrottle();
-      const file = join(backupsDir(this.#path), name);
-      const onProgress = (p: Progress): void => this.#emit({ event: 'progress', data: { ...p, op: 'backup.restore' } });
-      // A wrong passphrase, or a backup that does not verify, is refused before the vault is locked: the
-      // window stays as it was and shows why. (The engine verifies its own copy again before the swap.)
-      if (existsSync(file)) await this.#attempt(() => checkBackup(file, passphrase, this.#opts.nativeBinding, onProgress));
-      // Locked without telling the windows: they keep their screen (and the dialog its progress) through the swap.
-      await this.#setStore(undefined, false);
-      let r: Awaited<ReturnType<typeof Vault.restoreBackup>>;
-      try {
-        r = await this.#attempt(() => Vault.restoreBackup(this.#path, file, {
-          key: { passphrase },
-          ...(this.#opts.nativeBinding === undefined ? {} : { nativeBinding: this.#opts.nativeBinding }),
-          onProgress,
-        }));
-      } catch (err) {
-        this.#emit({ event: 'vault.changed', data: await this.status() });
-        throw err;
-      }
-      const ks = this.#opts.keyStore;
-      const remembered = ks !== undefined && (await ks.has(this.#path).catch(() => false));
-      const raw = remembered ? await deriveRawKeyHex(this.#path, passphrase).catch(() => undefined) : undefined;
-      const store = await this.#factory.open(this.#path, raw !== undefined ? { rawKey: raw } : { passphrase }, this.#storeOptions());
-      if (raw !== undefined) await ks?.save(this.#path, raw);
-      const status = await this.#setStore(store);
-      await this.#audit({ event: 'vault.open', outcome: 'ok' });
-      this.#emit({ event: 'docs.changed', data: { count: r.documents } });
-      return { status, keptAs: r.keptAs, documents: r.documents, versions: r.versions };
-    });
+    return this.#serial(() => restoreBackup(this.#host, name, passphrase));
   }
 
   // ------------------------------------------------------------------ channels
@@ -614,6 +517,12 @@ export class DocvaultBackend {
     'sync.now': async () => this.#team.syncNow(),
     'sync.conflicts': async () => this.#team.conflicts(),
     'remote.set': async (i) => this.#team.setRemote(i.url, i.ca, i.password),
+    'remote.clear': async () => this.#team.detach(),
+    'clone.start': async (i) => this.#clone.start(i),
+    'clone.cancel': async () => {
+      this.#clone.cancel();
+      return null;
+    },
     'transfer.info': async () => this.#transfers.info(),
     'transfer.pick': async (i) => this.#transfers.pick(i.purpose),
     'transfer.import': async (i) => this.#transfers.startImport(i.source),
@@ -622,64 +531,10 @@ export class DocvaultBackend {
       this.#transfers.cancel(i.jobId);
       return null;
     },
-    'doc.get': async (i) => this.#open().get(i.id),
-    'doc.create': async (i) => {
-      const doc = await this.#open().create(i.document, i.comment === undefined ? undefined : { comment: i.comment });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'created', version: doc.version } });
-      return doc;
-    },
-    'doc.update': async (i) => {
-      const doc = await this.#open().update(i.id, i.patch, { expectedVersion: i.expectedVersion, ...(i.comment === undefined ? {} : { comment: i.comment }) });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'updated', version: doc.version } });
-      return doc;
-    },
-    'doc.put': async (i) => {
-      const doc = await this.#open().put(i.document, {
-        ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
-        ...(i.comment === undefined ? {} : { comment: i.comment }),
-      });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: doc.version === 1 ? 'created' : 'updated', version: doc.version } });
-      return doc;
-    },
-    'doc.delete': async (i) => {
-      await this.#open().delete(i.id, i.expectedVersion === undefined ? undefined : { expectedVersion: i.expectedVersion });
-      this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'deleted', version: null } });
-      return null;
-    },
-    'doc.trash': async (i) => this.#open().listTrash(i),
-    'doc.undelete': async (i) => {
-      const doc = await this.#open().undelete(i.id);
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'undeleted', version: doc.version } });
-      return doc;
-    },
-    'doc.purge': async (i) => {
-      await this.#open().purge(i.id);
-      this.#emit({ event: 'doc.changed', data: { id: i.id, change: 'purged', version: null } });
-      return null;
-    },
-    'doc.emptyTrash': async () => {
-      const count = await this.#open().emptyTrash();
-      if (count > 0) this.#emit({ event: 'docs.changed', data: { count } });
-      return count;
-    },
-    'doc.list': async (i) => this.#open().list(i),
-    'doc.count': async (i) => this.#open().count(i),
-    'doc.search': async (i) => this.#open().search(i),
-    'doc.versions': async (i) => this.#open().versions(i.id),
-    'doc.getVersion': async (i) => this.#open().getVersion(i.id, i.version),
-    'doc.restore': async (i) => {
-      const doc = await this.#open().restore(i.id, i.version, {
-        ...(i.expectedVersion !== undefined ? { expectedVersion: i.expectedVersion } : {}),
-        ...(i.comment !== undefined ? { comment: i.comment } : {}),
-      });
-      this.#emit({ event: 'doc.changed', data: { id: doc.id, change: 'restored', version: doc.version } });
-      return doc;
-    },
-    'doc.bulkPut': async (i) => {
-      const r = await this.#open().bulkPut(i.documents, i.comment === undefined ? undefined : { comment: i.comment });
-      if (r.committed) this.#emit({ event: 'docs.changed', data: { count: r.items.length } });
-      return r;
-    },
+    ...documentChannels(
+      () => this.#open(),
+      (e) => this.#emit(e),
+    ),
     ...attachmentChannels(
       () => this.#open(),
       (e) => this.#emit(e),

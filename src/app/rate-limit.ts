@@ -107,6 +107,9 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
     // A sync or an attach opens a TLS connection to the database: a person clicks a few times, not hundreds.
     'sync.now': { ratePerSec: 0.5, burst: 5 },
     'remote.set': { ratePerSec: 0.2, burst: 5 },
+    'remote.clear': { ratePerSec: 0.2, burst: 5 },
+    // A clone derives a key (a passphrase: seconds of Argon2id) and pulls the whole remote vault.
+    'clone.start': { ratePerSec: 0.2, burst: 3 },
   },
 };
 

@@ -17,7 +17,7 @@ type StoreCall =
   | 'get' | 'exists' | 'create' | 'update' | 'put' | 'delete' | 'list' | 'count' | 'search' | 'versions' | 'getVersion' | 'restore' | 'bulkCreate' | 'bulkPut' | 'batch' | 'verify'
   | 'listTrash' | 'undelete' | 'purge' | 'emptyTrash' | 'backup' | 'auditLog' | 'recordAudit'
   | 'attachments' | 'readAttachment' | 'beginAttachment' | 'putAttachmentChunk' | 'commitAttachment' | 'abortAttachment' | 'detach' | 'putWithAttachments'
-  | SyncCall;
+  | SyncCall | 'detachRemote';
 
 /** The engine's team-sync calls (src/app/sync/team-sync.ts runs over them). */
 type SyncCall = keyof SyncVault;
@@ -102,6 +102,7 @@ class VaultStore implements Store {
   async syncState() { return this.#v.syncState(); }
   async syncConflicts() { return this.#v.syncConflicts(); }
   async attachRemote(...a: Parameters<Vault['attachRemote']>) { this.#v.attachRemote(...a); }
+  async detachRemote() { return this.#v.detachRemote(); }
   async syncOutbox(...a: Parameters<Vault['syncOutbox']>) { return this.#v.syncOutbox(...a); }
   async markPushed(...a: Parameters<Vault['markPushed']>) { this.#v.markPushed(...a); }
   async applyPulled(...a: Parameters<Vault['applyPulled']>) { return this.#v.applyPulled(...a); }

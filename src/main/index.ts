@@ -84,6 +84,13 @@ async function main(): Promise<void> {
   });
   const windows = new Set<PushTarget>();
   backend.subscribe((e) => pushToAll(windows, e));
+  // A clone made from the window switches the app to the new vault: open that one next time too.
+  let shownVault = vaultPath;
+  backend.subscribe((e) => {
+    if (e.event !== 'vault.changed' || e.data.path === shownVault) return;
+    shownVault = e.data.path;
+    writeSettings({ ...readSettings(), lastVault: shownVault });
+  });
   handleAppProtocol(protocol, rendererDir);
   registerIpc(ipcMain, createHandler(backend, log), { pageUrl: APP_INDEX_URL, ...(devUrl === undefined ? {} : { devOrigin: devUrl }) }, log);
 

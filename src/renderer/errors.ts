@@ -40,6 +40,13 @@ const HINTS: Partial<Record<ErrorKind, string>> = {
   Insecure: 'docvault only syncs over TLS with a certificate it can verify. Check the server address and its CA file.',
 };
 
+/** Where the team-vault forms say something else: the server's login, the team vault's key. */
+const SYNC_HINTS: Partial<Record<ErrorKind, string>> = {
+  WrongKey: 'This passphrase or key does not open the team vault. Nothing was written.',
+  Unauthorized: 'The database refused this login, or it is not a member of the team vault: check the user, its password, and that the database admin granted it.',
+  Aborted: 'Nothing was kept.',
+};
+
 /** A short title for an error kind. */
 export function errorTitle(kind: ErrorKind): string {
   return TITLES[kind] ?? TITLES.Internal;
@@ -52,8 +59,9 @@ export function errorTitle(kind: ErrorKind): string {
 const HINT_SAYS_IT_ALL: ReadonlySet<ErrorKind> = new Set(['WrongKey', 'Closed']);
 
 /** What to show: the kind's title, a hint for what to do, and the server's own message when it adds something. */
-export function describeError(e: SerializedError): { title: string; hint: string | undefined; detail: string | undefined } {
-  return { title: errorTitle(e.kind), hint: HINTS[e.kind], detail: HINT_SAYS_IT_ALL.has(e.kind) ? undefined : e.message };
+export function describeError(e: SerializedError, where: 'vault' | 'sync' = 'vault'): { title: string; hint: string | undefined; detail: string | undefined } {
+  const hint = (where === 'sync' ? SYNC_HINTS[e.kind] : undefined) ?? HINTS[e.kind];
+  return { title: errorTitle(e.kind), hint, detail: HINT_SAYS_IT_ALL.has(e.kind) && where === 'vault' ? undefined : e.message };
 }
 
 /**

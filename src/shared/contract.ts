@@ -181,6 +181,47 @@ export interface ChannelInputs {
    * accepts it (`Invalid` elsewhere); never stored in clear, logged, or sent back.
    */
   'remote.set': { readonly url: string; readonly ca?: string; readonly password?: string };
+  /**
+   * Detaches the open vault from its team vault: forgets the remote, the database password kept for it in
+   * the OS keychain, its CA file beside the vault and the sync state (what waits to be sent, conflicts,
+   * refused rows). Every document and version stays. `Conflict` while a sync runs.
+   */
+  'remote.clear': Record<string, never>;
+  /**
+   * Makes a new vault from a team vault and opens it (the vault open now is locked): the remote vault's key
+   * (`passphrase`, or `rawKey` for a key-file vault: exactly one) is checked before anything is written
+   * (`WrongKey`), the vault is built in a hidden file and renamed to `name` in the app's vault folder only
+   * once everything is pulled — a clone that fails or is cancelled leaves nothing. `ca`: PEM text;
+   * `password`: kept in the OS keychain for the new vault once the clone succeeds (as `remote.set`).
+   * Progress as `progress` events with `op: 'clone.start'` (rows pulled of the server's total).
+   */
+  'clone.start': CloneRequest;
+  /** Stops the clone under way (between two batches); it ends with `Aborted` and leaves nothing. No-op when none runs. */
+  'clone.cancel': Record<string, never>;
+}
+
+/** What `clone.start` takes. */
+export interface CloneRequest {
+  readonly url: string;
+  readonly ca?: string;
+  readonly password?: string;
+  /** The new vault's file name (`*.dvault`), created in the app's vault folder (the current vault's folder). */
+  readonly name: string;
+  readonly passphrase?: string;
+  /** 64 hex characters: the raw key of a key-file vault. */
+  readonly rawKey?: string;
+  /** Which remote vault (32 hex), when the login is a member of several. */
+  readonly remoteVault?: string;
+}
+
+/** What `clone.start` made: the new vault, open. */
+export interface CloneDone {
+  readonly status: VaultStatus;
+  readonly remoteVault: string;
+  /** Rows pulled and applied. */
+  readonly pulled: number;
+  /** Remote rows that failed their check and were not applied (the rest was). */
+  readonly rejected: number;
 }
 
 /** What `attachments.read` returns: a piece of the file, base64 (JSON carries no bytes). */
@@ -279,6 +320,9 @@ export interface ChannelOutputs {
   'sync.now': SyncReport;
   'sync.conflicts': SyncConflict[];
   'remote.set': SyncStatus;
+  'remote.clear': SyncStatus;
+  'clone.start': CloneDone;
+  'clone.cancel': null;
 }
 
 /** Name of a request/response channel. */
@@ -341,6 +385,9 @@ export const CHANNELS = [
   'sync.now',
   'sync.conflicts',
   'remote.set',
+  'remote.clear',
+  'clone.start',
+  'clone.cancel',
 ] as const satisfies readonly Channel[];
 
 /**

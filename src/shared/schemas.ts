@@ -31,6 +31,9 @@ export const REMOTE_URL_MAX_CHARS = 2048;
 /** Longest `ca` of `remote.set` (PEM text of a few certificates, or a path). */
 export const CA_MAX_CHARS = 64 * 1024;
 
+/** A new vault's file name: a plain name ending in `.dvault`, no folder, not hidden. */
+export const VAULT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,94}\.dvault$/;
+
 /** Runs one of the shared validators inside zod, keeping its message and error kind. */
 function check<T>(validator: (value: T) => unknown) {
   return (value: T, ctx: z.RefinementCtx): void => {
@@ -66,6 +69,8 @@ const content = z.string().superRefine((v, ctx) => {
 });
 const passphrase = z.string().min(1, 'passphrase: must not be empty').max(PASSPHRASE_MAX_CHARS);
 const empty = z.strictObject({});
+const remoteUrl = z.string().min(1).max(REMOTE_URL_MAX_CHARS).regex(/^postgres(ql)?:\/\//, 'the URL must start with postgresql://');
+const dbPassword = z.string().min(1).max(PASSPHRASE_MAX_CHARS);
 /** A time in ms since the epoch. */
 const time = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** A file name inside the backups folder: no path separators, no dot files, nothing that climbs out of it. */
@@ -207,11 +212,20 @@ export const INPUT_SCHEMAS = {
   'sync.status': empty,
   'sync.now': empty,
   'sync.conflicts': empty,
-  'remote.set': z.strictObject({
-    url: z.string().min(1).max(REMOTE_URL_MAX_CHARS).regex(/^postgres(ql)?:\/\//, 'the URL must start with postgresql://'),
-    ca: z.string().min(1).max(CA_MAX_CHARS).optional(),
-    password: z.string().min(1).max(PASSPHRASE_MAX_CHARS).optional(),
-  }),
+  'remote.set': z.strictObject({ url: remoteUrl, ca: z.string().min(1).max(CA_MAX_CHARS).optional(), password: dbPassword.optional() }),
+  'remote.clear': empty,
+  'clone.start': z
+    .strictObject({
+      url: remoteUrl,
+      ca: z.string().min(1).max(CA_MAX_CHARS).optional(),
+      password: dbPassword.optional(),
+      name: z.string().regex(VAULT_FILE_NAME, 'a file name ending in .dvault (letters, digits, space, . _ -), no folder'),
+      passphrase: z.string().min(1).max(PASSPHRASE_MAX_CHARS).optional(),
+      rawKey: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hexadecimal characters').optional(),
+      remoteVault: z.string().regex(/^[0-9a-f]{32}$/, '32 hexadecimal characters').optional(),
+    })
+    .refine((v) => (v.passphrase === undefined) !== (v.rawKey === undefined), { message: 'give exactly one of passphrase or rawKey', path: ['passphrase'] }),
+  'clone.cancel': empty,
 } as const satisfies { [C in Channel]: z.ZodType<ChannelInputs[C]> };
 
 /**

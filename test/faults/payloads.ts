@@ -86,6 +86,11 @@ export const TEMPLATES: Readonly<Record<Channel, () => Json>> = {
   'sync.conflicts': () => obj({}),
   // A port nothing listens on: the fuzzed call fails fast as Offline (or Invalid), never reaches a server.
   'remote.set': () => obj({ url: 'postgresql://fuzz@127.0.0.1:1/db', ca: '/nonexistent/ca.pem' }),
+  // Detaching the fuzzed vault is harmless (it is not attached: the call only clears empty sync state).
+  'remote.clear': () => obj({}),
+  // The same dead port: the clone fails as Offline before any file is made.
+  'clone.start': () => obj({ url: 'postgresql://fuzz@127.0.0.1:1/db', name: 'fuzz-clone.dvault', passphrase: 'fuzz clone pass phrase' }),
+  'clone.cancel': () => obj({}),
 };
 
 /** The passphrase of the fuzzed vault. */

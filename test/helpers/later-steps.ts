@@ -3,12 +3,29 @@
  * step before": the steps after 5 each register how to drop their own objects here. A new step adds its row to
  * UNDO; `undoStepsAfter` refuses to guess at a step it does not know, so a forgotten row fails loudly.
  */
-import type Database from 'better-sqlite3-multiple-ciphers';
-import { MIGRATIONS } from '../../src/main/storage';
-import { ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP } from '../../src/main/storage/migrations';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { MIGRATIONS, migrate } from '../../src/main/storage';
+import { ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
+
+/** The counter triggers the totals step drops. */
+export const TOTALS_TRIGGERS = [
+  'documents_ai', 'documents_au', 'documents_ad', 'documents_ad_trashed', 'documents_trash', 'versions_ai', 'versions_ad', 'document_tags_ai', 'document_tags_ad',
+] as const;
+
+/** Puts back the counter triggers exactly as the step before the totals step has them (read from a fresh schema at that step). */
+function restoreTotalsTriggers(db: Database.Database): void {
+  const fresh = new Database(':memory:');
+  try {
+    migrate(fresh, TOTALS_STEP - 1);
+    const get = fresh.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").pluck();
+    for (const name of TOTALS_TRIGGERS) db.exec(get.get(name) as string);
+  } finally {
+    fresh.close();
+  }
+}
 
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
 const FIRST_UNDOABLE = 6;
@@ -19,6 +36,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [TAG_ROWS_KEYED_STEP, undoTagRowsKeyed],
   // The merge rewrites the search index's segments only: an index that was merged is one step 4 could have built.
   [SEARCH_MERGED_STEP, () => undefined],
+  [TOTALS_STEP, restoreTotalsTriggers],
   [
     ATTACHMENTS_STEP,
     (db) =>

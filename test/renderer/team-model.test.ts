@@ -1,7 +1,7 @@
 /** The team-vault badge and progress text, from the status alone. */
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../src/shared/team';
-import { ago, progressText, syncBadge } from '../../src/renderer/team/team-model';
+import { ago, cloneProgressText, defaultCloneName, folderOf, progressText, syncBadge } from '../../src/renderer/team/team-model';
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 const base: SyncStatus = { remote: 'postgresql://alice@db/team', lastSync: NOW - 120_000, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false };
@@ -38,5 +38,23 @@ describe('ago and progressText', () => {
     expect(progressText(undefined)).toBeUndefined();
     expect(progressText({ done: 300, total: 1204, phase: 'push' })).toBe('Sending 300 of 1,204');
     expect(progressText({ done: 80, total: 95, phase: 'pull' })).toBe('Receiving 80 of 95');
+  });
+});
+
+describe('the clone form', () => {
+  it('says what the clone is doing: connecting, then rows received of the total', () => {
+    expect(cloneProgressText(undefined)).toBeUndefined();
+    expect(cloneProgressText({ done: 0, total: 0, phase: 'connect' })).toBe('Connecting and checking the key…');
+    expect(cloneProgressText({ done: 1500, total: 6000, phase: 'pull' })).toBe(`Received ${(1500).toLocaleString()} of ${(6000).toLocaleString()} rows`);
+  });
+
+  it('proposes the name of the vault the app would create on first run, else team.dvault; the folder is the vault folder', () => {
+    expect(defaultCloneName('/home/ada/.local/share/docvault/vault.dvault', 'missing')).toBe('vault.dvault');
+    expect(defaultCloneName('/home/ada/.local/share/docvault/vault.dvault', 'locked')).toBe('team.dvault');
+    // A first-run name the channel would refuse (hidden, no .dvault) is not proposed.
+    expect(defaultCloneName('/tmp/.hidden.dvault', 'missing')).toBe('team.dvault');
+    expect(defaultCloneName('C:\\Users\\ada\\notes.dvault', 'missing')).toBe('notes.dvault');
+    expect(folderOf('/home/ada/vault.dvault')).toBe('/home/ada');
+    expect(folderOf('C:\\Users\\ada\\notes.dvault')).toBe('C:\\Users\\ada');
   });
 });

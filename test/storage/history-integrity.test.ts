@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Vault } from '../../src/main/storage';
 import type { VerifyProblem } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
-import { withRawConnection } from '../helpers/tamper';
+import { RECOUNT_TOTALS_SQL, withRawConnection } from '../helpers/raw-db';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -74,6 +74,7 @@ describe('integrity over history', () => {
       `DELETE FROM document_tags WHERE doc = ${DOC('gone')}`,
       `DELETE FROM versions WHERE vid >> 24 = ${DOC('gone')}`,
       `DELETE FROM documents WHERE id = 'gone'`,
+      RECOUNT_TOTALS_SQL,
     );
     expect(t.vault.exists('gone')).toBe(false);
     const r = t.vault.verify();

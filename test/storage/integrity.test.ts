@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import type { Progress } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
-import { withRawConnection } from '../helpers/tamper';
+import { RECOUNT_TOTALS_SQL, withRawConnection } from '../helpers/raw-db';
 import { errorOf } from '../helpers/errors';
 
 let cleanups: (() => void)[] = [];
@@ -93,6 +93,8 @@ describe('integrity', () => {
       db.prepare("UPDATE versions SET content = 'x' WHERE version = 1 AND vid >> 24 = (SELECT doc FROM documents WHERE id = 'd1')").run();
       db.prepare("UPDATE versions SET comment = 'sneaky' WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd3')").run();
       db.prepare("UPDATE documents SET type = 'evil' WHERE id = 'd4'").run();
+      // A tamperer holding the page key can set the totals to match (the type totals moved with the edit).
+      db.exec(RECOUNT_TOTALS_SQL);
     });
     const progress: Progress[] = [];
     const report = vault.verify((p) => progress.push(p));
@@ -120,11 +122,9 @@ describe('integrity', () => {
     expect(vault.exists('d2')).toBe(false);
     expect(vault.count({ tag: 'keep' })).toBe(0);
     const report = vault.verify();
-    // The stray row is named, and the tag count its insert bumped no longer matches the documents.
-    expect(report.problems).toEqual([
-      expect.objectContaining({ kind: 'Vault', message: expect.stringContaining('counter "tag:stray" is 1') }),
-      expect.objectContaining({ kind: 'Sqlite', message: expect.stringContaining('"stray" belongs to no live document') }),
-    ]);
+    // The stray row is named; the purge took the tags of the head whose list did not parse out of the totals.
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringContaining('"stray" belongs to no live document') })]);
+    expect(vault.count({ tag: 'me' })).toBe(0);
   });
 
   it('in an unencrypted vault the tags still catch corruption', async () => {

@@ -1,11 +1,11 @@
 /**
- * verify's document phase cut into parts (engine/verify-token.ts `verifyParts`): parts over ranges of
+ * verify's document phase cut into parts (engine/verify-parts.ts `verifyParts`): parts over ranges of
  * document rows, each resumed to its bound, merged, then the rest — with SQLite's check run on its own —
  * find exactly what one call finds. This is what the service spreads over its reader threads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
-import { verifyParts } from '../../src/main/storage/engine/verify-token';
+import { verifyParts } from '../../src/main/storage/engine/verify-parts';
 import type { VerifyProblem, VerifyReport } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/tamper';

@@ -279,6 +279,36 @@ export class PgRemote {
     return Number(r[0]?.n ?? 0);
   }
 
+  /**
+   * Makes login role `role` a member of remote vault `vaultId` (idempotent; this login must be a member,
+   * `Unauthorized` otherwise, before anything changes): grants it the sync role first when it lacks it and
+   * this login may grant it (ADMIN on the role, or CREATEROLE). `NotFound` for no such role.
+   * Returns whether the role can now sync (it holds the sync role).
+   */
+  async addMember(vaultId: string, role: string): Promise<{ canSync: boolean; granted: boolean }> {
+    if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(role)) throw new DocvaultError('Invalid', `role: "${role}" is not a plain role name`, { field: 'role' });
+    const where = `Adding ${role}`;
+    const mine = await this.#q(where, { text: 'SELECT 1 FROM docvault.members WHERE vault_id = $1 AND member = session_user', values: [uuidOf(vaultId)] });
+    if (mine.length === 0) throw new DocvaultError('Unauthorized', `${where}: this login is not a member of remote vault ${vaultId}; run it as one of its members`, { vault: vaultId });
+    const r = await this.#q<{ exists: boolean; member: boolean | null }>(where, {
+      text: `SELECT true AS exists, pg_has_role(rolname, '${SYNC_ROLE}', 'MEMBER') AS member FROM pg_roles WHERE rolname = $1`,
+      values: [role],
+    });
+    if (r[0] === undefined) throw new DocvaultError('NotFound', `${where}: the server has no login role "${role}" (create it first: CREATE ROLE ${role} LOGIN PASSWORD …)`, { role });
+    let granted = false;
+    if (r[0].member !== true) {
+      try {
+        await this.#q(where, { text: `GRANT ${SYNC_ROLE} TO "${role}"` });
+        granted = true;
+      } catch (err) {
+        // Only a login allowed to grant (ADMIN on the role, or CREATEROLE) can; the membership is added anyway.
+        if (!isDocvaultError(err, 'Unauthorized')) throw err;
+      }
+    }
+    await this.#q(where, { text: 'SELECT docvault.add_member($1, $2)', values: [uuidOf(vaultId), role] });
+    return { canSync: r[0].member === true || granted, granted };
+  }
+
   /** Closes the connection. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -7,14 +7,18 @@
  * The database password comes from `password()` (the shell's OS key store, when it has one) or else
  * PGPASSWORD / ~/.pgpass, read by the client; it is never stored in the vault, logged, or sent to a window.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { PushEvent } from '../../shared/contract';
 import { DocvaultError } from '../../shared/errors';
 import type { SyncConflict, SyncReport, SyncStatus } from '../../shared/team';
+import type { DetachedRemote } from '../../main/storage';
 import type { KeyStore } from '../key-store';
 import { SyncScheduler } from './sync-scheduler';
 import { TeamSync, type SyncStore } from './team-sync';
+
+/** The store the panel runs on: the sync calls, and detach. */
+export type PanelStore = SyncStore & { detachRemote(): DetachedRemote | undefined | Promise<DetachedRemote | undefined> };
 
 /** Options of {@link TeamPanel}. */
 export interface TeamPanelOptions {
@@ -50,7 +54,7 @@ export class TeamPanel {
   readonly #opts: TeamPanelOptions;
   readonly #scheduler: SyncScheduler;
   #sync: TeamSync | undefined;
-  #store: SyncStore | undefined;
+  #store: PanelStore | undefined;
 
   constructor(opts: TeamPanelOptions) {
     this.#opts = opts;
@@ -62,10 +66,10 @@ export class TeamPanel {
   }
 
   /** The vault was unlocked (a store) or locked (undefined): start or stop the background sync. */
-  async setStore(store: SyncStore | undefined): Promise<void> {
+  async setStore(store: PanelStore | undefined): Promise<void> {
     this.#scheduler.stop();
     this.#store = store;
-    this.#sync = store === undefined ? undefined : new TeamSync(store, { password: () => this.#password() });
+    this.#sync = store === undefined ? undefined : this.#newSync(store);
     if (store !== undefined && (await this.#attached())) this.#scheduler.start();
   }
 
@@ -144,6 +148,34 @@ export class TeamPanel {
       else await ps.save(path, before);
       throw err;
     }
+  }
+
+  /**
+   * Detaches the vault (`remote.clear`): the background sync stops; the remote, the sync state, the password
+   * kept for this vault and the CA file kept beside it are forgotten; every document and version stays.
+   * `Conflict` while a sync runs (it would re-attach nothing, but its end would write sync state).
+   */
+  async detach(): Promise<SyncStatus> {
+    const sync = this.#open();
+    const store = this.#store as PanelStore;
+    // The clock first: a background sync must not start between the check and the detach.
+    this.#scheduler.stop();
+    if ((await sync.status()).syncing) {
+      if (await this.#attached()) this.#scheduler.start();
+      throw new DocvaultError('Conflict', 'A sync is under way: wait for it to end, then detach');
+    }
+    const was = await store.detachRemote();
+    const path = this.#opts.vaultPath();
+    await this.#opts.passwordStore?.forget(path).catch(() => undefined);
+    if (was?.caFile === `${path}.remote-ca.pem`) rmSync(was.caFile, { force: true });
+    // A fresh handle: the last sync's error belongs to the remote that is gone.
+    this.#sync = this.#newSync(store);
+    await this.#announce();
+    return this.status();
+  }
+
+  #newSync(store: PanelStore): TeamSync {
+    return new TeamSync(store, { password: () => this.#password() });
   }
 
   /** Documents with a conflict to settle, each with the two versions to compare. */

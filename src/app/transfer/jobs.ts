@@ -26,7 +26,8 @@ import { LIMITS } from '../../shared/types';
 import type { BatchOp } from '../../main/storage';
 import type { Store } from '../store';
 import { exportVault } from './export';
-import { firstInput, importPath, patchOf, uploadAndWrite, versionOptions, type ImportTarget } from './import';
+import { importPath } from './import';
+import { firstInput, patchOf, uploadAndWrite, versionOptions, type ImportTarget } from './import-target';
 import { PathGrants, checkImportSource, makeExportFolder, resolvePathRef, type PathPicker } from './paths';
 
 /** Documents per transaction in the window's imports: smaller than the CLI's, so progress moves often. */

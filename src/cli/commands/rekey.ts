@@ -19,6 +19,9 @@ export const rekeyCommand: Command = {
     'the new key. It works on a verified copy that is re-encrypted, verified with the new key and renamed over',
     'the vault: killed at any moment, the vault opens with the old key or the new one. The vault must not be',
     'open anywhere (Overloaded, exit 8). Shows progress on stderr when stderr is a terminal.',
+    'A vault attached to a team vault is detached by the rekey (its sync keys derive from the vault key, so the',
+    'new key cannot read or seal the remote vault\'s rows): run docvault remote set URL to create a new remote',
+    'vault and docvault sync to push everything; other devices clone the new one.',
   ].join('\n'),
   options: {
     'new-key-file': { type: 'string', value: 'FILE', help: 'the new raw key (64 hex); created with a random key if missing' },
@@ -51,11 +54,16 @@ export const rekeyCommand: Command = {
     } finally {
       if (tty) ctx.io.stderr.write('\r\x1b[K');
     }
-    if (ctx.json) ctx.out(toJson({ ...report, newKeySource: next.source, newKeyFileCreated: created }));
+    const { detachedFrom, ...rest } = report;
+    if (ctx.json) ctx.out(toJson({ ...rest, detachedFrom: detachedFrom ?? null, newKeySource: next.source, newKeyFileCreated: created }));
     else
       ctx.out(
         `Changed the key of ${plural(report.documents, 'document')} (${plural(report.versions, 'version')}), verified, in ${Math.round(report.durationMs)} ms` +
-          `${created ? `; the new key is in ${newKeyFile as string}` : ''}\n`,
+          `${created ? `; the new key is in ${newKeyFile as string}` : ''}\n` +
+          (detachedFrom === undefined
+            ? ''
+            : `Detached from remote vault ${detachedFrom.remoteVault} on ${detachedFrom.remoteUrl}: the new key cannot sync with it. ` +
+              `Run docvault remote set ${detachedFrom.remoteUrl}${detachedFrom.caFile === undefined ? '' : ` --ca ${detachedFrom.caFile}`} to create a new remote vault, then docvault sync; other devices clone the new one\n`),
       );
     return 0;
   },

@@ -1,5 +1,5 @@
 /** `docvault remote`, `docvault sync` and `docvault clone`: team vaults through PostgreSQL (docs/team.md). */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Progress } from '../../shared/types';
 import { DocvaultError } from '../../shared/errors';
 import { PgRemote } from '../../app/sync/pg-remote';
@@ -47,7 +47,7 @@ function reportSync(ctx: CommandContext, r: SyncReport, extra: Record<string, un
 export const remoteCommand: Command = {
   name: 'remote',
   summary: 'prepare a PostgreSQL database for team vaults, attach this vault to it, or show sync status',
-  usage: 'init URL [--ca FILE] [--grant ROLE] | set URL [--ca FILE] [--remote-vault ID] | status [--json]',
+  usage: 'init URL [--ca FILE] [--grant ROLE] | set URL [--ca FILE] [--remote-vault ID] | status [--json] | clear | add-member --role ROLE [URL]',
   description: [
     'remote init URL: creates the docvault schema in the database at URL (idempotent): the tables, the role',
     'docvault_sync (SELECT and INSERT only, no UPDATE or DELETE), row-level security per vault. Run it as a user',
@@ -55,6 +55,11 @@ export const remoteCommand: Command = {
     'remote set URL: attaches this vault to the server: to its remote vault if it has one, to --remote-vault ID,',
     'or to a new remote vault (this login its only member). The vault key is checked against an existing one.',
     'remote status: where the vault syncs, when it last did, what is pending, conflicts to settle. Offline.',
+    'remote clear: detaches the vault: forgets the remote and the sync state (pending rows, conflict flags);',
+    'every document and version stays. Offline. The server keeps its rows.',
+    'remote add-member --role ROLE: makes the login ROLE a member of this vault\'s remote vault (idempotent),',
+    'over the vault\'s remote (or URL, the same server as another login), as a member of it; grants ROLE',
+    'docvault_sync too when it lacks it and this login may grant it (ADMIN on the role, or CREATEROLE).',
     'Connections are TLS with full verification (sslmode=verify-full); plaintext and unverifiable servers are',
     `refused (Insecure, exit ${EXIT.insecure}). ${PASSWORD_NOTE}`,
   ].join('\n'),
@@ -62,6 +67,7 @@ export const remoteCommand: Command = {
     ...CA_OPTION,
     grant: { type: 'string', value: 'ROLE', help: 'remote init: grant docvault_sync to this login role' },
     'remote-vault': { type: 'string', value: 'ID', help: 'remote set: join this remote vault (32 hex)' },
+    role: { type: 'string', value: 'ROLE', help: 'remote add-member: the login role to add' },
   },
   usesVault: true,
   args: ['ACTION', '[URL]'],
@@ -111,7 +117,39 @@ export const remoteCommand: Command = {
       }
       return EXIT.ok;
     }
-    throw usageError(`unknown action '${action}' (init, set or status)`, 'remote');
+    if (action === 'clear') {
+      if (ctx.positionals.length > 1) throw usageError('remote clear takes no URL', 'remote');
+      const vault = await ctx.openVault();
+      const was = vault.detachRemote();
+      // A CA file the window kept beside the vault is the remote's: it goes with it.
+      if (was?.caFile === `${vault.path}.remote-ca.pem`) rmSync(was.caFile, { force: true });
+      if (ctx.json) ctx.out(toJson({ detached: was !== undefined, remote: was?.remoteUrl ?? null, remoteVault: was?.remoteVault ?? null }));
+      else if (was === undefined) ctx.out('No remote: nothing to detach\n');
+      else ctx.out(`Detached from remote vault ${was.remoteVault} on ${was.remoteUrl}: every document and version stays here; the server keeps its rows\n`);
+      return EXIT.ok;
+    }
+    if (action === 'add-member') {
+      const role = stringOpt(ctx.values, 'role');
+      if (role === undefined) throw usageError('remote add-member needs --role ROLE', 'remote');
+      const vault = await ctx.openVault();
+      const s = vault.syncState();
+      if (s.remoteUrl === undefined || s.remoteVault === undefined) throw new DocvaultError('Invalid', 'This vault has no remote: run `docvault remote set URL` first');
+      const remote = await PgRemote.connect({ url: ctx.positionals.length > 1 ? urlArg(ctx, 1) : s.remoteUrl, caFile: caFile ?? s.caFile });
+      let r: Awaited<ReturnType<PgRemote['addMember']>>;
+      try {
+        r = await remote.addMember(s.remoteVault, role);
+      } finally {
+        await remote.close();
+      }
+      if (ctx.json) ctx.out(toJson({ role, remoteVault: s.remoteVault, ...r }));
+      else
+        ctx.out(
+          `${role} is a member of remote vault ${s.remoteVault}${r.granted ? ` and was granted docvault_sync` : ''}` +
+            `${r.canSync ? '; they can clone it with the vault key' : `; they cannot sync yet: the database admin grants it with docvault remote init URL --grant ${role}`}\n`,
+        );
+      return EXIT.ok;
+    }
+    throw usageError(`unknown action '${action}' (init, set, status, clear or add-member)`, 'remote');
   },
 };
 

@@ -5,7 +5,8 @@ import { arg, type Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { toJson } from '../format';
 import { exportVault } from '../../app/transfer/export';
-import { importPath, vaultImportTarget } from '../../app/transfer/import';
+import { importPath } from '../../app/transfer/import';
+import { vaultImportTarget } from '../../app/transfer/import-target';
 
 /** `import`: a folder of Markdown/text files or a docvault JSON export. */
 export const importCommand: Command = {

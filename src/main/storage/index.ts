@@ -7,5 +7,5 @@ export { ATTACHMENTS_STEP, AUDIT_STEP, MIGRATIONS, SCHEMA_VERSION, SEARCH_MERGED
 export { abortQuietly, attachStream, uploadStream, type AttachmentUploader, type ByteSource } from './attach-stream';
 export { StorageService, type ServiceOptions, type ServiceStats, type CallOptions, type StorageCalls, type BatchOp, type BatchResults } from './service';
 export { SYNC_STATE_STEP } from './migrations';
-export type { ApplyReport, AttachOptions, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
+export type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
 export { deriveSyncKeys, openRow, sealCheck, sealRow, verifyCheck, wipeSyncKeys, type SealedPayload, type SealedRow, type SyncKeys } from './sync/seal';

@@ -41,6 +41,18 @@ function createAuditLog(db: Database.Database, ctx: MigrationContext): void {
   initAuditHead(db, ctx.macKey === undefined ? undefined : deriveAuditKey(ctx.macKey));
 }
 
+/**
+ * Step "totals kept by the write path": the triggers that kept `counters` go; engine/totals.ts keeps the
+ * same totals from the write functions, once per operation. The totals themselves are not touched.
+ */
+function dropTotalsTriggers(db: Database.Database): void {
+  db.exec(`
+    DROP TRIGGER documents_ai; DROP TRIGGER documents_au; DROP TRIGGER documents_ad; DROP TRIGGER documents_ad_trashed;
+    DROP TRIGGER documents_trash; DROP TRIGGER versions_ai; DROP TRIGGER versions_ad;
+    DROP TRIGGER document_tags_ai; DROP TRIGGER document_tags_ad;
+  `);
+}
+
 /** All steps in order. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -308,6 +320,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'attachments: chunked, deduplicated files inside the vault, listed per version and covered by its tag',
     up: createAttachmentTables,
   },
+  {
+    version: 11,
+    name: 'totals kept by the write path: the counter triggers dropped (engine/totals.ts keeps them, once per operation)',
+    up: dropTotalsTriggers,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -316,6 +333,8 @@ export const SYNC_STATE_STEP = (MIGRATIONS.find((m) => m.up === createSyncState)
 export const AUDIT_STEP = (MIGRATIONS.find((m) => m.up === createAuditLog) as Migration).version;
 /** The step that adds attachments (tests migrate to the step before it through this, never a literal). */
 export const ATTACHMENTS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTables) as Migration).version;
+/** The step that drops the counter triggers (engine/totals.ts keeps the totals); code and tests name it through this. */
+export const TOTALS_STEP = (MIGRATIONS.find((m) => m.up === dropTotalsTriggers) as Migration).version;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */

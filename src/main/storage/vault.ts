@@ -3,102 +3,57 @@
  * kept, HMAC-tagged, behind a byte-bounded LRU cache. Synchronous (better-sqlite3); the async
  * StorageService puts it on worker threads. Never imports electron.
  *
- * The work is done in ./engine: `open` (keying, tuning, migrating), `rows` (the row codec), `reads`,
- * `query` (lists and counts), `writes` and `verify`. This class owns what spans them: the connection's
- * life, transactions, the cache and its freshness, and per-operation timing.
+ * This class is the public API and nothing more: each method is one call. The connection's life, the
+ * transactions, the cache and per-operation timing are `engine/vault-core.ts`; the bodies of the methods
+ * that span several engine parts are the `engine/vault-*.ts` files (reads through the cache, writes,
+ * attachments, sync, verify and audit, backup/restore/rekey); the work itself is done in ./engine: `open`
+ * (keying, tuning, migrating), `rows` (the row codec), `reads`, `query` (lists and counts), `writes` and
+ * `verify`.
  */
 
-import { DocvaultError, isDocvaultError } from '../../shared/errors';
-import {
-  LIMITS,
-  type BulkItemResult,
-  type BulkResult,
-  type Document,
-  type DocumentInput,
-  type DocumentPatch,
-  type ListPage,
-  type ListQuery,
-  type MemoryMode,
-  type Progress,
-  type TrashPage,
-  type TrashQuery,
-  type VaultStats,
-  type VerifyOptions,
-  type VerifyReport,
-  type VersionInfo,
-  type WriteOptions,
+import type {
+  BulkItemResult,
+  BulkResult,
+  Document,
+  DocumentInput,
+  DocumentPatch,
+  ListPage,
+  ListQuery,
+  MemoryMode,
+  Progress,
+  TrashPage,
+  TrashQuery,
+  VaultStats,
+  VerifyOptions,
+  VerifyReport,
+  VersionInfo,
+  WriteOptions,
 } from '../../shared/types';
 import type { SearchPage, SearchQuery } from '../../shared/search';
-import { ATTACHMENT_LIMITS, type AttachmentBytes, type AttachmentInfo, type AttachmentReadOptions, type AttachmentStart, type UploadTicket } from '../../shared/attachments';
-import { AttachmentStore, DEFAULT_UPLOAD_IDLE_MS } from './engine/attachments';
-import { validateBulk, validateId, validateVersion } from '../../shared/validation';
-import { DocumentCache } from './cache';
-import { StatementCache, mapSqliteError, readTransaction, type ReadableDB, type WritableDB } from './engine/db';
-import { createVaultFile, createVaultFileSync, openResolved, openVaultFile, openVaultFileSync, specOf, type Opened } from './engine/open';
-import { backupVault, restoreBackupFile, type BackupOptions, type BackupReport, type RestoreReport } from './engine/backup';
-import { rekeyVault, type RekeyReport } from './engine/rekey';
-import { ChangeDetector } from './engine/freshness';
+import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, AttachmentStart, UploadTicket } from '../../shared/attachments';
+import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
+import { validateId, validateVersion } from '../../shared/validation';
+import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type Opened } from './engine/open';
+import type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
+import type { RekeyReport } from './engine/rekey';
 import { countDocuments, listDocuments, listTrash } from './engine/query';
 import { rebuildSearchIndex, searchDocuments } from './engine/search';
-import { checkSearchIndex } from './search-index';
-import { isLive, readCurrent, readHistory, readVersion } from './engine/reads';
-import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './engine/statements';
-import { vaultStats } from './engine/stats';
-import { verifyVault } from './engine/verify';
-import { WalScrubber, walBytes } from './engine/wal-scrub';
-import { VaultFileGuard } from './engine/vault-file';
-import { createOne, emptyTrash, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './engine/writes';
-import { deriveAuditKey, profileOfSalt, readVaultHeader, wipe, type KeySpec, type ResolvedKey } from './keys';
-import {
-  applyPulled,
-  attachRemote,
-  markPushed,
-  markSynced,
-  readOutbox,
-  syncConflicts,
-  syncState,
-  type ApplyReport,
-  type AttachOptions,
-  type OutboxEntry,
-  type PulledRow,
-  type SyncConflict,
-  type SyncLocalState,
-} from './engine/sync';
-import { deriveSyncKeys, type SyncKeys } from './sync/seal';
-import { appendAudit, auditVerifyProblems, counted, readAudit, validateAuditRecord, type AuditAppend } from './engine/audit';
-import { AUDIT_MAX_ENTRIES, type AuditPage, type AuditQuery, type AuditRecord } from '../../shared/audit';
-import { tuningFor, type MemoryTuning } from './memory-modes';
-import { OpRecorder } from './op-stats';
-import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './engine/options';
+import { readHistory, readVersion } from './engine/reads';
+import { updateOne } from './engine/writes';
+import type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
+import type { SyncKeys } from './sync/seal';
+import type { KeySpec } from './keys';
+import type { MemoryTuning } from './memory-modes';
+import type { VaultOptions } from './engine/options';
+import { VaultCore } from './engine/vault-core';
+import { bulkGet, documentExists, getDocument } from './engine/vault-reads';
+import * as writes from './engine/vault-writes';
+import * as attach from './engine/vault-attachments';
+import * as sync from './engine/vault-sync';
+import { auditLog, recordAudit, verify } from './engine/vault-audit';
+import { backup, rekey, restoreBackup } from './engine/vault-copies';
 
 export type { VaultOptions } from './engine/options';
-
-/** Thrown inside a transaction to roll it back on purpose (bulk calls with a failed item). */
-const ROLLBACK = Symbol('rollback');
-
-function now(): number {
-  return performance.now();
-}
-
-/** The id of a bulk item, for its result line, whatever shape the item has. */
-function idOfInput(item: unknown): string {
-  return typeof item === 'object' && item !== null && 'id' in item ? String((item as { id: unknown }).id) : '';
-}
-
-/**
- * FTS5's check of the index against its text, without waiting for the write lock its command takes: if
- * another connection is writing, SQLITE_BUSY at once (verify then says the check was skipped), not a
- * 5 s wait.
- */
-function checkIndexNow(db: WritableDB): void {
-  const before = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    checkSearchIndex(db);
-  } finally {
-    db.pragma(`busy_timeout = ${before}`);
-  }
-}
 
 /**
  * An open vault. Create or open one with {@link Vault.create} / {@link Vault.open} (or the `Sync`
@@ -106,81 +61,41 @@ function checkIndexNow(db: WritableDB): void {
  * every method throws `Closed`.
  */
 export class Vault {
-  readonly path: string;
-  readonly encrypted: boolean;
-  readonly memoryMode: MemoryMode;
-  readonly tuning: MemoryTuning;
-  readonly maxContentBytes: number;
-  readonly readonly: boolean;
-
-  #db: ReadableDB | undefined;
-  readonly #macKey: Buffer;
-  /** The audit log's tag key (derived from the tag key), wiped on close. */
-  readonly #auditKey: Buffer;
-  readonly #auditMax: number;
-  readonly #read: ReadContext;
-  /** Undefined on a read-only connection: the only place "can this write?" is decided. */
-  readonly #write: WriteContext | undefined;
-  readonly #cache: DocumentCache;
-  readonly #ops = new OpRecorder();
-  readonly #changes: ChangeDetector;
-  readonly #openedAt: number;
-  #cachedGets = 0;
-  #cachedExists = 0;
-  /** Depth of transactions this object opened (see `#counted`). */
-  #txDepth = 0;
-  /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
-  readonly #key: ResolvedKey;
-  readonly #nativeBinding: string | undefined;
-  /** Truncates the WAL after erasing writes (writers only). */
-  readonly #scrub: WalScrubber | undefined;
-  /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
-  readonly #file: VaultFileGuard | undefined;
-  /** Uploads, reads and checks of attachments (engine/attachments.ts). */
-  readonly #attachments: AttachmentStore;
+  /** The connection, its contexts, cache and guards: every method below is one call on or with it. */
+  readonly #core: VaultCore;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
-    this.path = path;
-    this.#db = opened.db;
-    this.#macKey = opened.macKey;
-    this.#auditKey = deriveAuditKey(opened.macKey);
-    this.#auditMax = opts.auditMaxEntries ?? AUDIT_MAX_ENTRIES;
-    this.#key = opened.key;
-    this.#nativeBinding = opts.nativeBinding;
-    this.encrypted = opened.encrypted;
-    this.memoryMode = opts.memoryMode ?? 'standard';
-    this.tuning = tuningFor(this.memoryMode, opts.tuning);
-    this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
-    this.readonly = opened.mode === 'read';
-    this.#cache = new DocumentCache(this.tuning.cacheEntries, this.tuning.cacheBytes, this.tuning.existsEntries);
-    const sql = new StatementCache(opened.db);
-    this.#read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
-    this.#write =
-      opened.mode === 'write'
-        ? { ...this.#read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes }
-        : undefined;
-    this.#scrub = this.#write === undefined ? undefined : new WalScrubber(this.#write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
-    // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
-    if (this.#scrub !== undefined && walBytes(path) > 0) this.#scrub.request();
-    this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
-    this.#attachments = new AttachmentStore({
-      maxBytes: opts.maxAttachmentBytes ?? ATTACHMENT_LIMITS.maxBytes,
-      uploadIdleMs: opts.uploadIdleMs ?? DEFAULT_UPLOAD_IDLE_MS,
-    });
-    // Uploads a crashed process left behind are dropped once idle past the time-out (a cheap look first:
-    // no write lock is taken when there are none).
-    if (this.#write !== undefined) {
-      const w = this.#write;
-      try {
-        if (w.sql.get('SELECT 1 FROM attachment_uploads LIMIT 1', true).get() !== undefined) w.db.transaction(() => this.#attachments.expire(w)).immediate();
-      } catch {
-        // Best effort: another writer holds the lock, the disk is full, or a page there is damaged (found by
-        // the tamper suite) — none of it may keep the rest of the vault from opening. The next begin drops
-        // them; verify reports damage.
-      }
-    }
-    this.#changes = new ChangeDetector(this.#read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.#cache.clear());
-    this.#openedAt = (opts.now ?? Date.now)();
+    this.#core = new VaultCore(path, opened, opts);
+  }
+
+  /** The vault file's path, as opened. */
+  get path(): string {
+    return this.#core.path;
+  }
+
+  /** Whether the file is encrypted (false for a plain vault). */
+  get encrypted(): boolean {
+    return this.#core.encrypted;
+  }
+
+  /** The memory mode it was opened with. */
+  get memoryMode(): MemoryMode {
+    return this.#core.memoryMode;
+  }
+
+  /** The cache and page-cache sizes of that mode (with any overrides). */
+  get tuning(): MemoryTuning {
+    return this.#core.tuning;
+  }
+
+  /** The largest content a document may have, bytes. */
+  get maxContentBytes(): number {
+    return this.#core.maxContentBytes;
+  }
+
+  /** True for a read-only connection: every write throws `Invalid`. */
+  get readonly(): boolean {
+    return this.#core.readonly;
   }
 
   // ---------------------------------------------------------------- opening
@@ -205,136 +120,21 @@ export class Vault {
     return new Vault(path, openVaultFileSync(path, opts), opts);
   }
 
-  // ---------------------------------------------------------------- plumbing
-
-  #conn(): ReadableDB {
-    const db = this.#db;
-    if (db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
-    return db;
-  }
-
-  #writer(): WriteContext {
-    this.#conn();
-    if (this.#write === undefined) throw new DocvaultError('Invalid', 'This vault connection is read-only');
-    return this.#write;
-  }
-
-  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about one). */
-  #op<T>(name: string, fn: () => T, id?: string): T {
-    this.#conn();
-    const t0 = now();
-    try {
-      const r = fn();
-      this.#ops.record(name, (now() - t0) * 1000);
-      return r;
-    } catch (err) {
-      this.#ops.record(name, (now() - t0) * 1000, true);
-      throw mapSqliteError(err, name, typeof id === 'string' ? id : undefined);
-    }
-  }
-
-  /** Runs a write in its own transaction (or a savepoint inside the caller's). */
-  #tx<T>(fn: (w: WriteContext) => T): T {
-    const w = this.#writer();
-    return w.db.transaction(this.#counted(this.#guarded(() => fn(w)))).immediate();
-  }
-
-  /**
-   * Wraps a transaction body so that the outermost one, before it commits, checks that the path still
-   * names the file opened: SQLite would commit into a deleted or replaced file without an error, and the
-   * write would be lost at close. Throwing here rolls the transaction back. One `stat` per commit.
-   */
-  #guarded<T>(fn: () => T): () => T {
-    return () => {
-      const r = fn();
-      if (this.#txDepth === 1) this.#file?.check();
-      return r;
-    };
-  }
-
-  /**
-   * Wraps a transaction body so `#txDepth` says whether we are inside one. Cheaper than asking SQLite
-   * (`db.inTransaction` is a native call), which matters on the cache-hit path.
-   */
-  #counted<T>(fn: () => T): () => T {
-    return () => {
-      this.#txDepth++;
-      try {
-        return fn();
-      } finally {
-        this.#txDepth--;
-      }
-    };
-  }
-
-  /** After a write to `id`: cache the new state, or forget it while a transaction may still roll back. */
-  #afterWrite(id: string, doc: Document | null): void {
-    if (this.#txDepth > 0) {
-      this.#cache.invalidate(id);
-      return;
-    }
-    if (doc === null) {
-      this.#cache.invalidate(id);
-      this.#cache.setExists(id, false);
-    } else this.#cache.set(doc);
-  }
-
-  /** A single-document write: its own transaction, then the cache. */
-  #writeDoc(name: string, fn: (w: WriteContext) => Document): Document {
-    return this.#op(name, () => {
-      const doc = this.#tx(fn);
-      this.#afterWrite(doc.id, doc);
-      return doc;
-    });
-  }
-
-  /** Appends an audit entry inside the current write transaction: it commits or rolls back with the write. */
-  #audit(w: WriteContext, e: AuditAppend): void {
-    appendAudit(w.db, this.#auditKey, e, w.clock(), this.#auditMax);
-  }
-
   // ---------------------------------------------------------------- reading
 
   /** The current version of `id`. Throws `NotFound` (details.trashed for a document in the Trash), or `Integrity` if the stored bytes were altered. */
   get(id: string): Document {
-    this.#conn();
-    if (this.#txDepth === 0) {
-      this.#changes.checkThisTurn();
-      const hit = this.#cache.get(id);
-      if (hit !== undefined) {
-        this.#cachedGets++;
-        return hit;
-      }
-    }
-    return this.#op('get', () => {
-      validateId(id);
-      const doc = readCurrent(this.#read, id);
-      return this.#txDepth > 0 ? doc : this.#cache.set(doc);
-    }, id);
+    return getDocument(this.#core, id);
   }
 
   /** Whether a live document with `id` exists (false for one in the Trash). */
   exists(id: string): boolean {
-    this.#conn();
-    if (this.#txDepth === 0) {
-      this.#changes.checkThisTurn();
-      const known = this.#cache.exists(id);
-      if (known !== undefined) {
-        this.#cachedExists++;
-        return known;
-      }
-    }
-    return this.#op('exists', () => {
-      validateId(id);
-      const present = isLive(this.#read, id);
-      if (this.#txDepth === 0) this.#cache.setExists(id, present);
-      return present;
-    });
+    return documentExists(this.#core, id);
   }
 
   /** Version `version` of `id`, as it was written. */
   getVersion(id: string, version: number): Document {
-    return this.#op('getVersion', () => readVersion(this.#read, validateId(id), validateVersion(version)), id);
+    return this.#core.op('getVersion', () => readVersion(this.#core.read, validateId(id), validateVersion(version)), id);
   }
 
   /**
@@ -343,22 +143,22 @@ export class Vault {
    * altered version does not hide the history; reading it with `getVersion` raises `Integrity`.
    */
   versions(id: string): VersionInfo[] {
-    return this.#op('versions', () => readHistory(this.#read, validateId(id)), id);
+    return this.#core.op('versions', () => readHistory(this.#core.read, validateId(id)), id);
   }
 
   /** One page of document summaries, filtered and sorted, with a cursor for the next page. */
   list(query: ListQuery = {}): ListPage {
-    return this.#op('list', () => listDocuments(this.#read, query));
+    return this.#core.op('list', () => listDocuments(this.#core.read, query));
   }
 
   /** Number of documents matching the filters of `query`. */
   count(query: Pick<ListQuery, 'type' | 'tag' | 'author'> = {}): number {
-    return this.#op('count', () => countDocuments(this.#read, query));
+    return this.#core.op('count', () => countDocuments(this.#core.read, query));
   }
 
   /** One page of the Trash, the most recently trashed first. */
   listTrash(query: TrashQuery = {}): TrashPage {
-    return this.#op('listTrash', () => listTrash(this.#read, query));
+    return this.#core.op('listTrash', () => listTrash(this.#core.read, query));
   }
 
   /**
@@ -367,72 +167,29 @@ export class Vault {
    * filtered like a list. A query that cannot be read throws `Invalid` with the reason.
    */
   search(query: SearchQuery): SearchPage {
-    return this.#op('search', () => searchDocuments(this.#read, query));
+    return this.#core.op('search', () => searchDocuments(this.#core.read, query));
   }
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */
   bulkGet(ids: readonly string[]): BulkItemResult<Document>[] {
-    const db = this.#conn();
-    validateBulk(ids, 'ids');
-    const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
-    const missing: number[] = [];
-    const inTx = this.#txDepth > 0;
-    if (!inTx) this.#changes.checkThisTurn();
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      const hit = inTx ? undefined : this.#cache.get(id);
-      if (hit !== undefined) out[i] = { id, status: 'ok', value: hit };
-      else missing.push(i);
-    }
-    this.#cachedGets += ids.length - missing.length;
-    if (missing.length === 0) return out;
-    return this.#op('bulkGet', () => {
-      // One read transaction: the misses come from one consistent snapshot.
-      db.transaction(
-        this.#counted(() => {
-          for (const i of missing) {
-            const id = ids[i] as string;
-            try {
-              out[i] = { id, status: 'ok', value: readCurrent(this.#read, validateId(id)) };
-            } catch (err) {
-              if (!isDocvaultError(err)) throw err;
-              out[i] = { id: String(id), status: 'error', error: { kind: err.kind, message: err.message } };
-            }
-          }
-        }),
-      ).deferred();
-      if (!inTx)
-        for (const i of missing) {
-          const r = out[i];
-          if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: this.#cache.set(r.value) };
-        }
-      return out;
-    });
+    return bulkGet(this.#core, ids);
   }
 
-  // ---------------------------------------------------------------- writing
+  // ---------------------------------------------------------------- writing (engine/vault-writes.ts)
 
   /** Creates a document at version 1. `AlreadyExists` if the id is taken (details.reason `trashed` if by a document in the Trash). */
   create(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#writeDoc('create', (w) => {
-      const doc = createOne(w, input, opts);
-      this.#audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
-      return doc;
-    });
+    return writes.createDocument(this.#core, input, opts);
   }
 
   /** Writes a new version with the fields of `patch` changed. `expectedVersion` guards against lost updates. */
   update(id: string, patch: DocumentPatch, opts?: WriteOptions): Document {
-    return this.#writeDoc('update', (w) => updateOne(w, id, patch, opts));
+    return this.#core.writeDoc('update', (w) => updateOne(w, id, patch, opts));
   }
 
   /** Creates the document, or writes a new version with the given fields changed (absent fields keep their value). */
   put(input: DocumentInput, opts?: WriteOptions): Document {
-    return this.#writeDoc('put', (w) => {
-      const doc = putOne(w, input, opts);
-      if (doc.version === 1) this.#audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
-      return doc;
-    });
+    return writes.putDocument(this.#core, input, opts);
   }
 
   /**
@@ -441,13 +198,7 @@ export class Vault {
    * restored version came from). Raises `Integrity`, writing nothing, when that version fails its check.
    */
   restore(id: string, version: number, opts?: WriteOptions): Document {
-    const comment = restoreComment(version, opts?.comment);
-    return this.#writeDoc('restore', (w) => {
-      const old = readVersion(w, validateId(id), validateVersion(version));
-      // The restored version carries that version's attachments too.
-      const attachments = old.attachments === undefined ? null : JSON.stringify(old.attachments);
-      return updateOne(w, id, { content: old.content, title: old.title, type: old.type, tags: old.tags, metadata: old.metadata }, { ...opts, comment }, attachments);
-    });
+    return writes.restoreVersion(this.#core, id, version, opts);
   }
 
   /**
@@ -456,22 +207,12 @@ export class Vault {
    * {@link Vault.purge} or {@link Vault.emptyTrash} does that.
    */
   delete(id: string, opts?: WriteOptions): void {
-    this.#op('delete', () => {
-      this.#tx((w) => {
-        trashOne(w, id, opts);
-        this.#audit(w, { event: 'document.delete', outcome: 'ok', count: 1 });
-      });
-      this.#afterWrite(id, null);
-    });
+    writes.trashDocument(this.#core, id, opts);
   }
 
   /** Brings a document back from the Trash, as it was (same version, tags, history). `NotFound` unless it is in the Trash. */
   undelete(id: string): Document {
-    return this.#writeDoc('undelete', (w) => {
-      const doc = undeleteOne(w, id);
-      this.#audit(w, { event: 'document.undelete', outcome: 'ok', count: 1 });
-      return doc;
-    });
+    return writes.undeleteDocument(this.#core, id);
   }
 
   /**
@@ -479,92 +220,30 @@ export class Vault {
    * overwritten (`secure_delete` is on). `NotFound` if there is no such id.
    */
   purge(id: string): void {
-    this.#op('purge', () => {
-      this.#tx((w) => {
-        purgeOne(w, id);
-        this.#audit(w, { event: 'document.purge', outcome: 'ok', count: 1 });
-      });
-      this.#afterWrite(id, null);
-      this.#scrub?.request();
-    });
+    writes.purgeDocument(this.#core, id);
   }
 
   /** Purges every document in the Trash in one transaction. Returns how many. */
   emptyTrash(): number {
-    return this.#op('emptyTrash', () => {
-      const ids = this.#tx((w) => {
-        const purged = emptyTrash(w);
-        if (purged.length > 0) this.#audit(w, { event: 'document.purge', outcome: 'ok', count: purged.length });
-        return purged;
-      });
-      for (const id of ids) this.#afterWrite(id, null);
-      if (ids.length > 0) this.#scrub?.request();
-      return ids.length;
-    });
-  }
-
-  // ---------------------------------------------------------------- bulk
-
-  #bulk<I, T extends Document | null>(
-    op: string,
-    items: readonly I[],
-    idOf: (item: I) => string,
-    one: (w: WriteContext, item: I) => T,
-    audit: (results: readonly BulkItemResult<T>[]) => AuditAppend | undefined,
-  ): BulkResult<T> {
-    return this.#op(op, () => {
-      validateBulk(items);
-      const results: BulkItemResult<T>[] = [];
-      let failed = false;
-      try {
-        this.#tx((w) => {
-          for (const item of items) {
-            const id = idOf(item);
-            try {
-              results.push({ id, status: 'ok', value: one(w, item) });
-            } catch (err) {
-              if (!isDocvaultError(err)) throw err;
-              failed = true;
-              results.push({ id, status: 'error', error: { kind: err.kind, message: err.message } });
-            }
-          }
-          if (failed) throw ROLLBACK;
-          const entry = audit(results);
-          if (entry !== undefined) this.#audit(w, entry);
-        });
-      } catch (err) {
-        if (err !== ROLLBACK) throw err;
-        // Nothing was committed; the items that did not fail are reported as rolled back.
-        const rolled = results.map((r): BulkItemResult<T> => (r.status === 'ok' ? { id: r.id, status: 'rolledBack' } : r));
-        for (const r of rolled) this.#cache.invalidate(r.id);
-        return { committed: false, items: rolled };
-      }
-      for (const r of results) if (r.status === 'ok') this.#afterWrite(r.id, r.value);
-      return { committed: true, items: results };
-    });
+    return writes.emptyTrash(this.#core);
   }
 
   /** Creates every document in one transaction: all or nothing, a result per item. */
   bulkCreate(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): BulkResult<Document> {
-    return this.#bulk('bulkCreate', inputs, idOfInput, (w, i) => createOne(w, i, opts), (r) => counted('document.create', r.length));
+    return writes.bulkCreate(this.#core, inputs, opts);
   }
 
   /** Puts every document in one transaction: all or nothing, a result per item. */
   bulkPut(inputs: readonly DocumentInput[], opts?: Pick<WriteOptions, 'comment'>): BulkResult<Document> {
-    return this.#bulk('bulkPut', inputs, idOfInput, (w, i) => putOne(w, i, opts), (r) =>
-      counted('document.create', r.filter((x) => x.status === 'ok' && x.value.version === 1).length),
-    );
+    return writes.bulkPut(this.#core, inputs, opts);
   }
 
   /** Moves every listed document to the Trash in one transaction: all or nothing, a result per item. */
   bulkDelete(ids: readonly string[]): BulkResult<null> {
-    return this.#bulk('bulkDelete', ids, (id) => String(id), (w, id) => {
-      trashOne(w, id, undefined);
-      return null;
-    }, (r) => counted('document.delete', r.length));
+    return writes.bulkDelete(this.#core, ids);
   }
 
-  // ---------------------------------------------------------------- attachments
+  // ---------------------------------------------------------------- attachments (engine/vault-attachments.ts)
 
   /**
    * Opens an upload of a file to attach to the live document `id` (see engine/attachments.ts). Send the
@@ -572,17 +251,17 @@ export class Vault {
    * {@link Vault.abortAttachment}; or let `attachStream` do all three from a stream.
    */
   beginAttachment(id: string, start: AttachmentStart, opts?: WriteOptions): UploadTicket {
-    return this.#op('beginAttachment', () => this.#tx((w) => this.#attachments.begin(w, id, start, opts)), id);
+    return attach.beginAttachment(this.#core, id, start, opts);
   }
 
   /** Stores the piece of an upload that starts at `offset`; every piece but the last is `chunkBytes` long. */
   putAttachmentChunk(uploadId: string, offset: number, data: Uint8Array): { received: number } {
-    return this.#op('putAttachmentChunk', () => this.#tx((w) => this.#attachments.chunk(w, uploadId, offset, data)));
+    return attach.putAttachmentChunk(this.#core, uploadId, offset, data);
   }
 
   /** Ends an upload of document `id`'s: writes its next version with the file attached (replacing one of the same name). */
   commitAttachment(id: string, uploadId: string, opts?: WriteOptions): Document {
-    return this.#writeDoc('commitAttachment', (w) => this.#attachments.commit(w, id, uploadId, opts));
+    return attach.commitAttachment(this.#core, id, uploadId, opts);
   }
 
   /**
@@ -590,27 +269,27 @@ export class Vault {
    * attachments, in one version: what import needs to replay an exported version with its files.
    */
   putWithAttachments(input: DocumentInput, uploads: readonly string[], opts?: WriteOptions): Document {
-    return this.#writeDoc('putWithAttachments', (w) => this.#attachments.putWith(w, input, uploads, opts));
+    return attach.putWithAttachments(this.#core, input, uploads, opts);
   }
 
   /** Drops an upload and every chunk only it named. */
   abortAttachment(uploadId: string): void {
-    this.#op('abortAttachment', () => this.#tx((w) => this.#attachments.abort(w, uploadId)));
+    attach.abortAttachment(this.#core, uploadId);
   }
 
   /** Writes the next version of `id` without attachment `name` (older versions keep it). */
   detach(id: string, name: string, opts?: WriteOptions): Document {
-    return this.#writeDoc('detach', (w) => this.#attachments.detach(w, id, name, opts));
+    return attach.detach(this.#core, id, name, opts);
   }
 
   /** The attachments of the current version of `id`, or of version `version`, verified. */
   attachments(id: string, version?: number): AttachmentInfo[] {
-    return this.#op('attachments', () => this.#attachments.list(this.#read, id, version), id);
+    return attach.listAttachments(this.#core, id, version);
   }
 
   /** Up to `length` bytes (at most `ATTACHMENT_LIMITS.readMaxBytes`) of attachment `name` from `offset`, verified chunk by chunk. */
   readAttachment(id: string, name: string, opts?: AttachmentReadOptions): AttachmentBytes {
-    return this.#op('readAttachment', () => this.#attachments.read(this.#read, id, name, opts), id);
+    return attach.readAttachment(this.#core, id, name, opts);
   }
 
   /**
@@ -618,8 +297,7 @@ export class Vault {
    * before it is yielded; one chunk in memory at a time. `Integrity` names the attachment.
    */
   *attachmentChunks(id: string, name: string, version?: number): Generator<Uint8Array, void, undefined> {
-    this.#conn();
-    yield* this.#attachments.chunks(this.#read, id, name, version);
+    yield* attach.attachmentChunks(this.#core, id, name, version);
   }
 
   // ---------------------------------------------------------------- transactions
@@ -631,62 +309,52 @@ export class Vault {
    * instead of caching, and reads inside one never populate the cache.
    */
   transaction<T>(fn: () => T): T {
-    const w = this.#writer();
-    const wrapped = w.db.transaction(
-      this.#counted(
-        this.#guarded(() => {
-          const r = fn();
-          if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
-          return r;
-        }),
-      ),
-    );
-    try {
-      return this.#txDepth > 0 ? wrapped() : wrapped.immediate();
-    } catch (err) {
-      throw mapSqliteError(err, 'transaction');
-    }
+    return this.#core.transaction(fn);
   }
 
-  // ---------------------------------------------------------------- team sync (engine/sync.ts)
+  // ---------------------------------------------------------------- team sync (engine/vault-sync.ts)
 
   /** Where this vault syncs to, how far it got, what is pending, conflicts and refused rows. */
   syncState(): SyncLocalState {
-    return this.#op('syncState', () => syncState(this.#read));
+    return sync.syncState(this.#core);
   }
 
   /** Documents both this device and another changed from the same base, until a new version settles them. */
   syncConflicts(): SyncConflict[] {
-    return this.#op('syncConflicts', () => syncConflicts(this.#read));
+    return sync.syncConflicts(this.#core);
   }
 
   /** Attaches the vault to a remote vault (URL without password); the first attach queues everything already here. */
   attachRemote(opts: AttachOptions): void {
-    this.#op('attachRemote', () => this.#tx((w) => attachRemote(w, opts)));
+    sync.attachRemote(this.#core, opts);
+  }
+
+  /**
+   * Detaches the vault from its remote (see engine/sync.ts `detachRemote`): the remote and the sync state
+   * go, every document and version stays. Returns what it was attached to, or undefined.
+   */
+  detachRemote(): DetachedRemote | undefined {
+    return sync.detachRemote(this.#core);
   }
 
   /** The next `limit` versions and tombstones to push, oldest first, in plaintext (sealed by the caller). */
   syncOutbox(limit: number): OutboxEntry[] {
-    return this.#op('syncOutbox', () => readOutbox(this.#read, limit));
+    return sync.syncOutbox(this.#core, limit);
   }
 
   /** Removes entries the server has acknowledged from the outbox. */
   markPushed(entries: readonly Pick<OutboxEntry, 'n' | 'settles' | 'payload'>[]): void {
-    this.#op('markPushed', () => this.#tx((w) => markPushed(w, entries)));
+    sync.markPushed(this.#core, entries);
   }
 
   /** Applies pulled rows and records `lastSeq`, in one transaction. */
   applyPulled(rows: readonly PulledRow[], lastSeq: number): ApplyReport {
-    return this.#op('applyPulled', () => {
-      const report = this.#tx((w) => applyPulled(w, rows, lastSeq));
-      for (const id of report.ids) this.#cache.invalidate(id);
-      return report;
-    });
+    return sync.applyPulled(this.#core, rows, lastSeq);
   }
 
   /** Records that a sync finished now. */
   markSynced(): void {
-    this.#op('markSynced', () => this.#tx((w) => markSynced(w)));
+    sync.markSynced(this.#core);
   }
 
   /**
@@ -695,11 +363,7 @@ export class Vault {
    * The caller wipes them (`wipeSyncKeys`).
    */
   syncKeys(remoteVault: string): SyncKeys {
-    this.#conn();
-    const k = this.#key;
-    if (!('rawKey' in k)) throw new DocvaultError('Invalid', 'A team vault needs an encrypted docvault vault (a passphrase or raw key docvault made)');
-    if (!/^[0-9a-f]{32}$/.test(remoteVault)) throw new DocvaultError('Invalid', 'remote vault id: 32 hexadecimal characters');
-    return deriveSyncKeys(k.rawKey, Buffer.from(remoteVault, 'hex'));
+    return sync.syncKeys(this.#core, remoteVault);
   }
 
   /**
@@ -707,12 +371,10 @@ export class Vault {
    * made with the same passphrase and this salt has the same key.
    */
   kdfSalt(): string | null {
-    this.#conn();
-    const header = readVaultHeader(this.path);
-    return 'rawKey' in this.#key && profileOfSalt(header) !== undefined ? header.toString('hex') : null;
+    return sync.kdfSalt(this.#core);
   }
 
-  // ---------------------------------------------------------------- maintenance
+  // ---------------------------------------------------------------- maintenance (engine/vault-copies.ts, vault-audit.ts)
 
   /**
    * Changes the key of the (closed) vault at `path` from `key` to `newKey` (a passphrase or a raw key),
@@ -725,29 +387,8 @@ export class Vault {
   static async rekey(
     path: string,
     opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-  ): Promise<RekeyReport> {
-    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-    return rekeyVault(path, opts, {
-      copyUnderOldKey: async (copy, onProgress) => {
-        const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding });
-        try {
-          if (!v.encrypted) throw new DocvaultError('Invalid', 'This vault is not encrypted: it has no key to change');
-          v.backup(copy, onProgress === undefined ? {} : { onProgress });
-          const k = v.#key;
-          return 'rawKey' in k ? { rawKey: Buffer.from(k.rawKey) } : 'sqlcipherPassphrase' in k ? { passphrase: k.sqlcipherPassphrase } : {};
-        } finally {
-          v.close();
-        }
-      },
-      verifyCopy: (copy, rawKey, onProgress) => {
-        const nv = Vault.openSync(copy, { key: { rawKey }, readonly: true, memoryMode: 'baseline', ...binding });
-        try {
-          return nv.verify(onProgress);
-        } finally {
-          nv.close();
-        }
-      },
-    });
+  ): Promise<RekeyReport & { readonly detachedFrom?: DetachedRemote }> {
+    return rekey(path, opts);
   }
 
   /**
@@ -758,20 +399,7 @@ export class Vault {
    * read-only connection too (the service runs it on a reader thread).
    */
   backup(out: string, opts: BackupOptions = {}): BackupReport {
-    return this.#op('backup', () => backupVault(this.#conn(), this.path, out, (copy, onProgress) => this.#verifyCopy(copy, onProgress), opts));
-  }
-
-  /** Opens a copy of this vault read-only with this vault's key and verifies it. */
-  #verifyCopy(path: string, onProgress?: (p: Progress) => void): VerifyReport {
-    const key = this.#key;
-    const copy: ResolvedKey = 'rawKey' in key ? { rawKey: Buffer.from(key.rawKey) } : key;
-    const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(this.#nativeBinding === undefined ? {} : { nativeBinding: this.#nativeBinding }) };
-    const v = new Vault(path, openResolved(path, opts, copy), opts);
-    try {
-      return v.verify(onProgress);
-    } finally {
-      v.close();
-    }
+    return backup(this.#core, out, opts);
   }
 
   /**
@@ -782,28 +410,7 @@ export class Vault {
    * must be closed everywhere (`Overloaded` otherwise).
    */
   static restoreBackup(vaultPath: string, file: string, opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void }): Promise<RestoreReport> {
-    const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
-    return restoreBackupFile(vaultPath, file, {
-      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
-      ...(opts.now === undefined ? {} : { now: opts.now }),
-      verifyFile: async (path, onProgress) => {
-        const v = await Vault.open(path, { key: opts.key, readonly: true, memoryMode: 'baseline', ...binding });
-        try {
-          return v.verify(onProgress);
-        } finally {
-          v.close();
-        }
-      },
-      // The restored vault's own log says it was restored (and how many documents came back).
-      markRestored: async (path, report) => {
-        const v = await Vault.open(path, { key: opts.key, memoryMode: 'baseline', ...binding, ...(opts.now === undefined ? {} : { now: opts.now }) });
-        try {
-          v.#tx((w) => v.#audit(w, { event: 'restore', outcome: 'ok', count: report.documents }));
-        } finally {
-          v.close();
-        }
-      },
-    });
+    return restoreBackup(vaultPath, file, opts);
   }
 
   /**
@@ -811,19 +418,7 @@ export class Vault {
    * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
    */
   verify(onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
-    return this.#op('verify', () => {
-      const db = this.#conn();
-      const t0 = now();
-      const w = this.#write;
-      const report = verifyVault(this.#read, readTransaction(db), onProgress, options, {
-        attachments: this.#attachments,
-        ...(w === undefined ? {} : { checkSearchIndex: () => checkIndexNow(w.db) }),
-      });
-      // The audit chain is checked with the last chunk (it is small: at most auditMaxEntries rows).
-      const audit = report.next === undefined ? auditVerifyProblems(db, this.#auditKey) : [];
-      const problems = audit.length === 0 ? report.problems : [...report.problems, ...audit];
-      return { ...report, ok: problems.length === 0, problems, durationMs: now() - t0 };
-    });
+    return verify(this.#core, onProgress, options);
   }
 
   // ---------------------------------------------------------------- audit log
@@ -833,17 +428,7 @@ export class Vault {
    * whole log (`problems`, empty when it verifies). Works on a read-only connection.
    */
   auditLog(query: AuditQuery = {}): AuditPage {
-    return this.#op('auditLog', () => {
-      if (typeof query !== 'object' || query === null) throw new DocvaultError('Invalid', 'query: an object is expected');
-      const db = this.#conn();
-      const tx = readTransaction(db);
-      tx.begin();
-      try {
-        return readAudit(db, this.#auditKey, query);
-      } finally {
-        tx.end();
-      }
-    });
+    return auditLog(this.#core, query);
   }
 
   /**
@@ -852,10 +437,7 @@ export class Vault {
    * `detail` is an error kind at most (letters only): never content, titles, ids or paths.
    */
   recordAudit(record: AuditRecord): void {
-    this.#op('recordAudit', () => {
-      const e = validateAuditRecord(record);
-      this.#tx((w) => this.#audit(w, e));
-    });
+    recordAudit(this.#core, record);
   }
 
   /**
@@ -863,20 +445,12 @@ export class Vault {
    * for an `Index` problem of {@link Vault.verify}. The documents are not touched. Needs a writable vault.
    */
   rebuildSearchIndex(): void {
-    this.#op('rebuildSearchIndex', () => this.#tx((w) => rebuildSearchIndex(w.db)));
+    this.#core.op('rebuildSearchIndex', () => this.#core.tx((w) => rebuildSearchIndex(w.db)));
   }
 
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */
   stats(): VaultStats {
-    this.#conn();
-    const ops = this.#ops.snapshot();
-    // Cache hits are counted here, not timed (timing would cost more than the hit).
-    for (const [name, cached] of [['get', this.#cachedGets], ['exists', this.#cachedExists]] as const) {
-      if (cached === 0) continue;
-      const o = ops[name];
-      ops[name] = o === undefined ? { count: cached, errors: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0 } : { ...o, count: o.count + cached };
-    }
-    return vaultStats(this.#read, { path: this.path, encrypted: this.encrypted, memoryMode: this.memoryMode, cache: this.#cache.stats(), ops, openedAt: this.#openedAt });
+    return this.#core.stats();
   }
 
   /**
@@ -884,47 +458,16 @@ export class Vault {
    * Returns whether it did (the async service's writer uses this to tell the main thread's cache).
    */
   refresh(): boolean {
-    this.#conn();
-    return this.#changes.checkNow();
+    return this.#core.refresh();
   }
 
   /** True until {@link Vault.close}. */
   get isOpen(): boolean {
-    return this.#db !== undefined;
+    return this.#core.isOpen;
   }
 
   /** Checkpoints the WAL, runs `PRAGMA optimize`, closes. Idempotent; every later call throws `Closed`. */
   close(): void {
-    const db = this.#db;
-    if (db === undefined) return;
-    // Uploads this connection began end with it (locking the vault ends them); their chunks go.
-    if (this.#write !== undefined)
-      for (const upload of this.#attachments.ownUploads) {
-        try {
-          this.#tx((w) => this.#attachments.abort(w, upload));
-        } catch {
-          this.#attachments.forget(upload);
-        }
-      }
-    this.#db = undefined;
-    this.#scrub?.close();
-    this.#attachments.close();
-    try {
-      if (this.#write !== undefined) {
-        this.#write.db.pragma('optimize');
-        this.#write.db.pragma('wal_checkpoint(TRUNCATE)');
-      }
-    } catch (err) {
-      // Typed like every other engine error: a lock held elsewhere is Overloaded, a damaged page
-      // NotAVault, a full disk says so. Every commit is already durable; only the checkpoint is lost.
-      throw mapSqliteError(err, 'Closing the vault');
-    } finally {
-      db.close();
-      this.#cache.clear();
-      wipe(this.#macKey);
-      wipe(this.#auditKey);
-      if ('rawKey' in this.#key) wipe(this.#key.rawKey);
-    }
+    this.#core.close();
   }
 }
-

@@ -2,7 +2,7 @@
  * Change passphrase: the current one, the new one twice (strength hint). The vault is re-encrypted by copy
  * and swap, so a crash leaves it openable with the old passphrase or the new one; a remembered key follows.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { VaultStatus } from '../../shared/contract';
 import type { SerializedError } from '../../shared/errors';
 import { toSerializedError } from '../errors';
@@ -20,7 +20,12 @@ export interface ChangePassphraseProps {
 
 /** The dialog. On success the vault is open again with the new passphrase. */
 export function ChangePassphraseDialog({ onDone, onCancel }: ChangePassphraseProps) {
-  const { call } = useApi();
+  const { api, call } = useApi();
+  // The team vault this vault syncs with, if any: a new passphrase detaches it (the sync keys derive from the key).
+  const [remote, setRemote] = useState<string | null>(null);
+  useEffect(() => {
+    void api.invoke('sync.status', {}).then((r) => setRemote(r.ok ? r.value.remote : null));
+  }, [api]);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -62,6 +67,12 @@ export function ChangePassphraseDialog({ onDone, onCancel }: ChangePassphrasePro
     >
       <form id="change-passphrase-form" className="stack" onSubmit={(e) => void submit(e)}>
         <p className="muted small">The vault is re-encrypted and every signature renewed. There is no way to recover a lost passphrase.</p>
+        {remote !== null && (
+          <p className="warn small" data-testid="rekey-detach-warning">
+            This vault syncs with the team vault on {remote}. The new passphrase cannot open it, so this vault will be detached from it. Attach it again in
+            Settings → Team vault to start a new team vault with everything in this one; other devices then clone the new one.
+          </p>
+        )}
         <label>
           Current passphrase
           <input type="password" name="current" autoComplete="current-password" data-autofocus value={current} onChange={(e) => setCurrent(e.target.value)} />

@@ -2,10 +2,10 @@
 import type { SerializedError } from '../../shared/errors';
 import { describeError } from '../errors';
 
-/** Shows one error; renders nothing for undefined. */
-export function ErrorMessage({ error, onDismiss }: { error: SerializedError | undefined; onDismiss?: () => void }) {
+/** Shows one error; renders nothing for undefined. `where: 'sync'`: the team-vault forms' hints. */
+export function ErrorMessage({ error, onDismiss, where }: { error: SerializedError | undefined; onDismiss?: () => void; where?: 'vault' | 'sync' }) {
   if (error === undefined) return null;
-  const d = describeError(error);
+  const d = describeError(error, where);
   return (
     <div className="error" role="alert" data-kind={error.kind}>
       <strong>{d.title}</strong>

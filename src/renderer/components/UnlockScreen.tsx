@@ -6,6 +6,7 @@ import { CallError, toSerializedError } from '../errors';
 import { parseRawKeyText } from '../model/raw-key';
 import { useApi } from '../state';
 import { strengthOf } from '../strength';
+import { CloneScreen } from '../team/CloneScreen';
 import { ErrorMessage } from './ErrorMessage';
 import { KeyFileUnlock, PlainVaultOpen } from './KeyFileUnlock';
 
@@ -21,6 +22,7 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
   const [remember, setRemember] = useState(false);
   const [error, setError] = useState<SerializedError | undefined>(undefined);
   const [working, setWorking] = useState(false);
+  const [cloning, setCloning] = useState(false);
   const strength = strengthOf(pass);
   const mismatch = creating && again.length > 0 && again !== pass;
   const canSubmit = !working && pass.length > 0 && (!creating || (pass.length >= MIN_PASSPHRASE && again === pass));
@@ -54,6 +56,7 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
     }
   };
 
+  if (cloning) return <CloneScreen status={status} onStatus={onStatus} onBack={() => setCloning(false)} />;
   if (status.state === 'locked' && status.encrypted === false) return <PlainVaultOpen status={status} onStatus={onStatus} />;
   return (
     <main className="unlock">
@@ -103,6 +106,9 @@ export function UnlockScreen({ status, onStatus }: { status: VaultStatus; onStat
           {working ? (creating ? 'Creating…' : 'Unlocking…') : creating ? 'Create vault' : 'Unlock'}
         </button>
         {!creating && <KeyFileUnlock onStatus={onStatus} />}
+        <button type="button" className="or-clone" onClick={() => setCloning(true)}>
+          Clone from a team vault…
+        </button>
       </form>
     </main>
   );

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { SETTING_LIMITS } from '../../shared/live';
 import type { SyncConflict } from '../../shared/team';
+import { ConfirmDialog } from '../components/Dialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SafeText } from '../components/SafeText';
 import { errorTitle } from '../errors';
@@ -22,11 +23,12 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds }: TeamVault
   const s = team.status;
   // The conflict open in the comparison view (only one with two versions to compare).
   const [comparing, setComparing] = useState<(SyncConflict & { remoteVersion: number }) | undefined>(undefined);
+  const [detaching, setDetaching] = useState(false);
   const now = Date.now();
   return (
     <fieldset className="team-vault" data-testid="team-vault">
       <legend>Team vault</legend>
-      <ErrorMessage error={team.error} onDismiss={team.dismissError} />
+      <ErrorMessage error={team.error} onDismiss={team.dismissError} where="sync" />
       {s === undefined ? null : s.remote === null ? (
         <>
           <p className="muted small">Not attached. A team vault syncs this vault through a PostgreSQL database, end-to-end encrypted, with your other computers or a team holding the key.</p>
@@ -90,6 +92,11 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds }: TeamVault
             <summary>Change the server or its CA</summary>
             <AttachForm initialUrl={s.remote} canKeepPassword={s.canKeepPassword} passwordKept={s.passwordKept} onAttach={team.attach} />
           </details>
+          <div>
+            <button type="button" className="danger" onClick={() => setDetaching(true)} disabled={s.syncing}>
+              Detach from team vault…
+            </button>
+          </div>
         </>
       )}
       <label>
@@ -103,6 +110,19 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds }: TeamVault
           onBlur={(e) => onSyncSeconds(Number(e.target.value))}
         />
       </label>
+      {detaching && s !== undefined && s.remote !== null && (
+        <ConfirmDialog
+          title="Detach from the team vault?"
+          message={`This vault stops syncing with ${s.remote}${s.pending > 0 ? `; ${s.pending.toLocaleString()} change${s.pending === 1 ? '' : 's'} not yet sent stay${s.pending === 1 ? 's' : ''} only here` : ''}${s.conflicts > 0 ? '; conflict flags are cleared (both versions stay in each history)' : ''}. Every document and version stays in this vault. The server keeps what it has${s.passwordKept ? '; the password kept for it is forgotten' : ''}.`}
+          confirmLabel="Detach"
+          danger
+          onCancel={() => setDetaching(false)}
+          onConfirm={() => {
+            setDetaching(false);
+            void team.detach();
+          }}
+        />
+      )}
       {comparing !== undefined && (
         <ConflictCompare
           conflict={comparing}

@@ -41,3 +41,22 @@ export function progressText(p: Progress | undefined): string | undefined {
   const verb = p.phase === 'pull' ? 'Receiving' : 'Sending';
   return `${verb} ${p.done.toLocaleString()} of ${p.total.toLocaleString()}`;
 }
+
+/** The clone's progress line: "Connecting…" / "Received 500 of 1,201 rows". */
+export function cloneProgressText(p: Progress | undefined): string | undefined {
+  if (p === undefined) return undefined;
+  if (p.phase === 'connect' || p.total === 0) return 'Connecting and checking the key…';
+  return `Received ${p.done.toLocaleString()} of ${p.total.toLocaleString()} rows`;
+}
+
+/** The file name a clone proposes: the app's own vault name on first run (nothing there yet), else `team.dvault`. */
+export function defaultCloneName(path: string, state: 'missing' | 'locked' | 'unlocked'): string {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  return state === 'missing' && /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,94}\.dvault$/.test(base) ? base : 'team.dvault';
+}
+
+/** The folder part of a vault path (where a clone goes). */
+export function folderOf(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i <= 0 ? path : path.slice(0, i);
+}

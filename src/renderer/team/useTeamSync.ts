@@ -23,6 +23,8 @@ export interface TeamSyncState {
   readonly dismissError: () => void;
   /** Settles a conflict by keeping the current version (written again as a new version), then syncs. */
   readonly keepCurrent: (id: string) => void;
+  /** Detaches the vault from its team vault (every document stays); true when it did. */
+  readonly detach: () => Promise<boolean>;
 }
 
 /** The team-vault state and actions; one per window (the top bar and Settings share it). */
@@ -63,8 +65,9 @@ export function useTeamSync(): TeamSyncState {
       setStatus(e.data);
       if (!e.data.syncing) setProgress(undefined);
     } else if (e.event === 'progress' && e.data.op === 'sync.now') setProgress(e.data);
-    // A local write adds to what waits to be sent: the count is local, so reading it costs no network.
-    else if (e.event === 'doc.changed' || e.event === 'docs.changed')
+    // A local write adds to what waits to be sent: the count is local, so reading it costs no network. A new
+    // passphrase detaches the vault (its keys change), and another vault has another remote: read it again.
+    else if (e.event === 'doc.changed' || e.event === 'docs.changed' || e.event === 'vault.changed')
       invoke('sync.status', {})
         .then(setStatus)
         .catch(() => undefined);
@@ -107,5 +110,16 @@ export function useTeamSync(): TeamSyncState {
     [invoke, syncNow],
   );
 
-  return { status, progress, conflicts, error, syncNow, attach, keepCurrent, dismissError: () => setError(undefined) };
+  const detach = useCallback(async () => {
+    setError(undefined);
+    try {
+      setStatus(await invoke('remote.clear', {}));
+      return true;
+    } catch (err) {
+      setError(toSerializedError(err));
+      return false;
+    }
+  }, [invoke]);
+
+  return { status, progress, conflicts, error, syncNow, attach, keepCurrent, detach, dismissError: () => setError(undefined) };
 }

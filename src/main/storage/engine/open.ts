@@ -14,6 +14,7 @@ import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { SCHEMA_VERSION, migrate } from '../migrations';
 import { asReadable, asWritable, mapSqliteError, type ReadableDB, type WritableDB } from './db';
 import { readOnlyLocation, unwritableReason } from './vault-file';
+import { WAL_CHECKPOINT_PAGES } from './checkpoint';
 
 /** Options of `Vault.create` and `Vault.open` that concern the file and its connection. */
 export interface OpenOptions {
@@ -42,6 +43,11 @@ export interface OpenOptions {
    * a team-vault clone takes the salt of the vault it clones, so the same passphrase gives the same key.
    */
   readonly kdfSalt?: Uint8Array;
+  /**
+   * Pages the WAL may grow to before a commit checkpoints it (`PRAGMA wal_autocheckpoint`; 0: never).
+   * Default {@link WAL_CHECKPOINT_PAGES} (4,000; ~16 MiB): idle checkpoints keep it smaller (checkpoint.ts).
+   */
+  readonly walCheckpointPages?: number;
 }
 
 /** An open, keyed, migrated connection. */
@@ -87,6 +93,8 @@ function tuneWriter(db: Database.Database, opts: OpenOptions, encrypted: boolean
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${Math.max(256, Math.floor(t.sqliteCacheKiB))}`);
   db.pragma(`mmap_size = ${encrypted ? 0 : Math.max(0, Math.floor(t.mmapBytes))}`);
+  // A higher bound than SQLite's 1,000 pages, with idle checkpoints doing most of the work (checkpoint.ts).
+  db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walCheckpointPages ?? WAL_CHECKPOINT_PAGES))}`);
 }
 
 function tuneReader(db: Database.Database, opts: OpenOptions, encrypted: boolean): void {

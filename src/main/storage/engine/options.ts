@@ -19,6 +19,11 @@ export interface VaultOptions extends OpenOptions {
    * interval ends (several erasures coalesce into one checkpoint). Default 1000.
    */
   readonly walScrubMs?: number;
+  /**
+   * A writer checkpoints the WAL (PASSIVE: never waiting for readers) once no transaction has run on it
+   * for this many ms, so commits seldom pay a checkpoint themselves (engine/checkpoint.ts). Default 250.
+   */
+  readonly idleCheckpointMs?: number;
   /** Audit entries kept before the oldest are pruned. Default `AUDIT_MAX_ENTRIES` (10,000; tests lower it). */
   readonly auditMaxEntries?: number;
   /** Largest attachment accepted, bytes. Default `ATTACHMENT_LIMITS.maxBytes` (256 MiB). */

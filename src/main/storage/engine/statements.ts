@@ -2,6 +2,7 @@
 import { MAX_VERSION } from '../migrations';
 import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
 import type { StatementCache} from './db';
+import { TOTALS_SQL, type PendingTotals } from './totals';
 import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 
 /** Statements every connection has. */
@@ -42,7 +43,8 @@ export function prepareWrites(db: WritableDB) {
     deleteTag: db.prepare('DELETE FROM document_tags WHERE tag = ? AND updated_at = ? AND doc = ?'),
     /** A tag row whatever its updated_at (a copy altered outside docvault): walks the tag's range, only after a miss. */
     deleteTagAnyTime: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
-    deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ?'),
+    /** Every tag row of a document, by a scan (a head whose list does not parse); returns the tags removed. */
+    deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ? RETURNING tag').pluck(),
     insertTag: db.prepare('INSERT INTO document_tags (tag, doc, updated_at) VALUES (?, ?, ?)'),
     /** Moves a kept tag's row to the head's new updated_at (new time, tag, old time, doc). */
     touchTag: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND updated_at = ? AND doc = ?'),
@@ -52,6 +54,10 @@ export function prepareWrites(db: WritableDB) {
     setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),
     trashedDocs: db.prepare('SELECT doc, id, head_mac FROM documents WHERE trashed_at IS NOT NULL'),
     setState: db.prepare("UPDATE counters SET b = ? WHERE key = 'state'"),
+    /** How many versions a document has and their bytes (doc, doc): what it adds to or takes from the totals. */
+    versionTotals: db.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
+    addTotals: db.prepare(TOTALS_SQL.add),
+    dropEmptyTotals: db.prepare(TOTALS_SQL.dropEmpty),
   };
 }
 
@@ -74,4 +80,6 @@ export interface WriteContext extends ReadContext {
   readonly w: WriteStatements;
   readonly clock: () => number;
   readonly maxContentBytes: number;
+  /** What the current write operation changed in the totals and the vault state, written at its end (totals.ts). */
+  readonly totals: PendingTotals;
 }

@@ -151,6 +151,57 @@ export function attachRemote(ctx: WriteContext, opts: AttachOptions): void {
     .run({ device: meta(ctx, 'device') });
 }
 
+/** The remote a vault was attached to, as {@link detachRemote} reports it. */
+export interface DetachedRemote {
+  readonly remoteUrl: string;
+  readonly remoteVault: string;
+  readonly caFile: string | undefined;
+}
+
+/**
+ * Retires this vault's device id: every version it wrote under that id (those without an origin) gets the
+ * id as its origin, so it keeps its global id for good — pushed again under the id (to the same remote
+ * vault) it has the same push id and the server drops it; pulled back, it is known and skipped. After
+ * this the vault has no device id; the caller gives it a new one or detaches it.
+ */
+function retireDevice(ctx: WriteContext): void {
+  const me = meta(ctx, 'device');
+  if (typeof me !== 'string') return;
+  ctx.sql
+    .get(`INSERT INTO sync_origin (vid, device, version, seq, sum) SELECT vid, ?, vid % ${2 ** VERSION_BITS}, 0, checksum FROM versions WHERE vid NOT IN (SELECT vid FROM sync_origin)`)
+    .run(me);
+  setMeta(ctx, 'device', null);
+}
+
+/**
+ * Detaches the vault from its remote: forgets the URL, CA file, remote vault, device id (retired: see
+ * above), last sequence number and sync time, and empties the outbox, the conflict flags and the refused
+ * rows. Every document and version stays, with the origins of pulled versions, so attaching to the same
+ * remote vault again adds nothing twice. Returns what it was attached to (undefined: it was not).
+ */
+export function detachRemote(ctx: WriteContext): DetachedRemote | undefined {
+  const s = syncState(ctx);
+  retireDevice(ctx);
+  for (const k of ['remote_url', 'ca_file', 'remote_vault', 'last_seq', 'last_sync'] as const) setMeta(ctx, k, null);
+  for (const t of ['sync_outbox', 'sync_conflicts', 'sync_rejected'] as const) ctx.sql.get(`DELETE FROM ${t}`).run();
+  return s.remoteUrl === undefined || s.remoteVault === undefined ? undefined : { remoteUrl: s.remoteUrl, remoteVault: s.remoteVault, caFile: s.caFile };
+}
+
+/**
+ * Gives an attached vault a new device id (a vault restored from a backup: the old id's numbers past the
+ * backup were pushed already, and may be reused here for other versions). The old id is retired (see
+ * above); the outbox, last sequence number and flags stay, so the next sync re-pushes what the backup had
+ * not pushed (dropped by the server when it had) and pulls what came after — the versions this device
+ * pushed after the backup come back as another device's, and a conflict with them is flagged. Returns
+ * whether the vault was attached.
+ */
+export function renewDevice(ctx: WriteContext): boolean {
+  if (typeof meta(ctx, 'remote_vault') !== 'string') return false;
+  retireDevice(ctx);
+  setMeta(ctx, 'device', randomBytes(8).toString('hex'));
+  return true;
+}
+
 /** Records the end of a sync. */
 export function markSynced(ctx: WriteContext): void {
   setMeta(ctx, 'last_sync', ctx.clock());

@@ -14,9 +14,9 @@ import { Expected, checkCounters, checkDocument, checkState, diagnoseTagRows, ta
 import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
+import { decodeResume, encodeResume, type Phase } from './verify-resume';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
-import { decodeResume, encodeResume, type Phase } from './verify-token';
 
 const PAGE = 256;
 
@@ -116,10 +116,10 @@ export function verifyVault(
   let tagAt = resume?.tagAt ?? null;
   let tables = resume?.tables ?? 0;
   const seq = resume !== undefined ? resume.seq : null;
-  /** A part of the document phase (verify-token.ts): the last document row it covers. */
+  /** A part of the document phase (verify-parts.ts): the last document row it covers. */
   const until = resume?.until;
   let end = resume?.end ?? false;
-  /** SQLite's check run alone by this call, or left to such a run (verify-token.ts). */
+  /** SQLite's check run alone by this call, or left to such a run (verify-parts.ts). */
   const sqliteApart = resume?.sqlite;
   const tick = (n = 1): void => {
     const before = done;
@@ -228,7 +228,7 @@ export function verifyVault(
   }
 
   /**
-   * The end of a part (verify-token.ts): versions between its last document and its bound belong to none;
+   * The end of a part (verify-parts.ts): versions between its last document and its bound belong to none;
    * then it stops at its bound, and says whether any document row lies after it.
    */
   function partDone(stream: Statement): true {

@@ -18,7 +18,6 @@ import {
   validateWriteOptions,
 } from '../../../shared/validation';
 import { headMacV2, setTerm, sha256Hex, versionMacV2 } from '../integrity';
-import { decodeState, encodeState, initialState, nextState } from '../vault-state';
 import { MAX_DOC, MAX_VERSION, versionKey } from '../migrations';
 import { readCurrentRow, verifyCurrent } from './reads';
 import { releaseDocBlobs, retainBlobs } from './blob-store';
@@ -85,6 +84,9 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     }
     if (inserted > MAX_DOC) throw new DocvaultError('TooLarge', `The vault has reached the most documents it can hold (${MAX_DOC})`, { limit: MAX_DOC });
     docKey = inserted;
+    ctx.totals.add('documents', 1);
+    ctx.totals.add('content_bytes', v.size);
+    ctx.totals.add(`type:${v.type}`, 1);
   } else {
     docKey = old.doc;
     // SET only the indexed columns that changed: an unchanged title or author then costs no index write.
@@ -93,6 +95,11 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     if (v.type !== old.type) sets.push('type = @type');
     if (author !== old.author) sets.push('author = @author');
     ctx.sql.get(`UPDATE documents SET ${sets.join(', ')} WHERE doc = @doc`).run({ ...head, doc: docKey });
+    ctx.totals.add('content_bytes', v.size - old.size);
+    if (v.type !== old.type) {
+      ctx.totals.add(`type:${old.type}`, -1);
+      ctx.totals.add(`type:${v.type}`, 1);
+    }
   }
   ctx.w.insertVersion.run({
     vid: versionKey(docKey, version),
@@ -108,6 +115,8 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     metadata: v.metadataJson,
     content: v.content,
   });
+  ctx.totals.add('versions', 1);
+  ctx.totals.add('history_bytes', v.size);
   // The new version names its attachments: each stored file it lists gains a reference.
   if (v.attachments !== null) {
     ctx.sql.get('INSERT INTO version_attachments (vid, list) VALUES (?, ?)').run(versionKey(docKey, version), v.attachments);
@@ -115,14 +124,14 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
   }
   // Tag rows are keyed (tag, updated_at, doc) with the head's updated_at (the tag pages' order): a
   // kept tag's row moves to the new time, a dropped one is deleted, a new one inserted.
-  if (old === undefined) for (const t of v.tags) ctx.w.insertTag.run(t, docKey, updatedAt);
+  if (old === undefined) for (const t of v.tags) insertTag(ctx, t, docKey, updatedAt);
   else if (old.tags === v.tagsJson) for (const t of v.tags) touchTag(ctx, t, docKey, old.updated_at, updatedAt);
   else {
     const kept = new Set(base(old.tags));
     deleteTags(ctx, old.tags, docKey, old.updated_at, new Set(v.tags));
     for (const t of v.tags) {
       if (kept.has(t)) touchTag(ctx, t, docKey, old.updated_at, updatedAt);
-      else ctx.w.insertTag.run(t, docKey, updatedAt);
+      else insertTag(ctx, t, docKey, updatedAt);
     }
   }
   changeSet(ctx, id, old?.head_mac, hmac);
@@ -176,22 +185,43 @@ function touchTag(ctx: WriteContext, t: string, doc: number, oldAt: number, newA
  */
 function deleteTags(ctx: WriteContext, tagsJson: string, doc: number, updatedAt: number, keep?: ReadonlySet<string>): void {
   const tags = storedTags(tagsJson);
-  if (tags === undefined) ctx.w.deleteAllTags.run(doc);
+  if (tags === undefined) for (const t of ctx.w.deleteAllTags.all(doc) as string[]) ctx.totals.add(`tag:${t}`, -1);
   else
-    for (const t of tags)
-      if (keep?.has(t) !== true && ctx.w.deleteTag.run(t, updatedAt, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
+    for (const t of tags) {
+      if (keep?.has(t) === true) continue;
+      let removed = ctx.w.deleteTag.run(t, updatedAt, doc).changes;
+      if (removed === 0) removed = ctx.w.deleteTagAnyTime.run(t, doc).changes;
+      ctx.totals.add(`tag:${t}`, -removed);
+    }
+}
+
+/** Adds tag `t`'s row of `doc` at the head's update time. */
+function insertTag(ctx: WriteContext, t: string, doc: number, updatedAt: number): void {
+  ctx.w.insertTag.run(t, doc, updatedAt);
+  ctx.totals.add(`tag:${t}`, 1);
 }
 
 /**
- * Keeps the vault state (vault-state.ts) in step with a head change in this transaction, in O(1): the
- * old head's term out, the new one's in (undefined: none).
+ * Moves a document and its versions out of the live totals (`sign` -1: to the Trash) or back into them
+ * (+1: undeleted); the Trash's own count moves the other way.
+ */
+function moveTotals(ctx: WriteContext, head: HeadRow, sign: 1 | -1): void {
+  const versions = ctx.w.versionTotals.get(head.doc, head.doc) as { n: number; bytes: number };
+  ctx.totals.add('documents', sign);
+  ctx.totals.add('trash_documents', -sign);
+  ctx.totals.add('content_bytes', sign * head.size);
+  ctx.totals.add('versions', sign * versions.n);
+  ctx.totals.add('history_bytes', sign * versions.bytes);
+  ctx.totals.add(`type:${head.type}`, sign);
+}
+
+/**
+ * Keeps the vault state (vault-state.ts) in step with a head change, in O(1): the old head's term out,
+ * the new one's in (undefined: none). The state row is written once at the end of the operation (totals.ts).
  */
 function changeSet(ctx: WriteContext, id: string, oldHead: Uint8Array | undefined, newHead: Uint8Array | undefined): void {
-  const terms: Buffer[] = [];
-  if (oldHead !== undefined) terms.push(setTerm(ctx.macKey, id, oldHead));
-  if (newHead !== undefined) terms.push(setTerm(ctx.macKey, id, newHead));
-  const state = decodeState(ctx.r.vaultState.get()) ?? { ...initialState(ctx.macKey), tag: Buffer.alloc(32) };
-  ctx.w.setState.run(encodeState(nextState(ctx.macKey, state, terms)));
+  if (oldHead !== undefined) ctx.totals.term(setTerm(ctx.macKey, id, oldHead));
+  if (newHead !== undefined) ctx.totals.term(setTerm(ctx.macKey, id, newHead));
 }
 
 /** The head tag of `head` with its Trash state set to `trashedAt`. */
@@ -288,14 +318,30 @@ export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | und
   const tag = retagHead(ctx, head, trashedAt);
   deleteTags(ctx, head.tags, head.doc, head.updated_at);
   ctx.w.setTrashed.run(trashedAt, tag, head.doc);
+  moveTotals(ctx, head, -1);
   changeSet(ctx, id, head.head_mac, tag);
 }
 
-/** Versions first: the counter triggers read the head to know whether they were counted. Stored files no version names any more go too. */
-function purgeRows(ctx: WriteContext, doc: number): void {
+/**
+ * Deletes a document's versions, then its head (the search and sync triggers read the head while its
+ * versions go), and takes them out of the totals: a live document's (`live`: its head) from the live
+ * totals, a trashed one from the Trash's count. Stored files no version names any more go too.
+ */
+function purgeRows(ctx: WriteContext, doc: number, live: HeadRow | undefined): void {
   releaseDocBlobs(ctx, doc);
+  if (live !== undefined) {
+    const versions = ctx.w.versionTotals.get(doc, doc) as { n: number; bytes: number };
+    ctx.totals.add('versions', -versions.n);
+    ctx.totals.add('history_bytes', -versions.bytes);
+  }
   ctx.w.deleteVersions.run(doc, doc);
-  ctx.w.deleteDoc.run(doc);
+  if (ctx.w.deleteDoc.run(doc).changes === 0) return;
+  if (live === undefined) ctx.totals.add('trash_documents', -1);
+  else {
+    ctx.totals.add('documents', -1);
+    ctx.totals.add('content_bytes', -live.size);
+    ctx.totals.add(`type:${live.type}`, -1);
+  }
 }
 
 /** Deletes a document, live or trashed, with every version, forever. */
@@ -304,7 +350,7 @@ export function purgeOne(ctx: WriteContext, id: string): void {
   const head = ctx.r.getHead.get(id) as HeadRow | undefined;
   if (head === undefined) throw notFound(id, false);
   if (head.trashed_at === null) deleteTags(ctx, head.tags, head.doc, head.updated_at);
-  purgeRows(ctx, head.doc);
+  purgeRows(ctx, head.doc, head.trashed_at === null ? head : undefined);
   changeSet(ctx, id, head.head_mac, undefined);
 }
 
@@ -312,7 +358,7 @@ export function purgeOne(ctx: WriteContext, id: string): void {
 export function emptyTrash(ctx: WriteContext): string[] {
   const rows = ctx.w.trashedDocs.all() as { doc: number; id: string; head_mac: Buffer }[];
   for (const r of rows) {
-    purgeRows(ctx, r.doc);
+    purgeRows(ctx, r.doc, undefined);
     changeSet(ctx, r.id, r.head_mac, undefined);
   }
   return rows.map((r) => r.id);
@@ -327,7 +373,8 @@ export function undeleteOne(ctx: WriteContext, id: string): Document {
   const doc = verifyCurrent(ctx, row);
   const tag = retagHead(ctx, row, null);
   ctx.w.setTrashed.run(null, tag, row.doc);
-  for (const t of doc.tags) ctx.w.insertTag.run(t, row.doc, row.updated_at);
+  moveTotals(ctx, row, 1);
+  for (const t of doc.tags) insertTag(ctx, t, row.doc, row.updated_at);
   changeSet(ctx, id, row.head_mac, tag);
   return doc;
 }

@@ -367,6 +367,11 @@ export class StorageService implements StorageCalls {
     return this.#typed('attachRemote', a);
   }
 
+  /** See `Vault.detachRemote`. Settles after its group commit. */
+  detachRemote(...a: Parameters<Vault['detachRemote']>): Promise<ReturnType<Vault['detachRemote']>> {
+    return this.#typed('detachRemote', a);
+  }
+
   /** See `Vault.markPushed`. Settles after its group commit. */
   markPushed(...a: Parameters<Vault['markPushed']>): Promise<void> {
     return this.#typed('markPushed', a);

@@ -2,7 +2,7 @@
  * The service's whole-vault verify, spread over the reader threads in short chunks.
  *
  * The engine's verify checks one document after another on one connection, and its sums combine (XOR,
- * addition: engine/verify-token.ts). So here, after a first chunk fixes the run's snapshot sequence:
+ * addition: engine/verify-parts.ts). So here, after a first chunk fixes the run's snapshot sequence:
  *
  * - SQLite's own check (`integrity_check` of the whole file, one long native call) starts on one reader;
  * - the document phase is cut into parts over ranges of document rows, each checked in chunks of at most
@@ -14,7 +14,7 @@
  * step while another reader is free. Progress is reported after each chunk.
  */
 import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
-import { verifyParts } from '../engine/verify-token';
+import { verifyParts } from '../engine/verify-parts';
 
 /** Budget of one chunk on a reader (it may overrun by one document or one page of tag rows). */
 export const CHUNK_MS = 40;

@@ -107,6 +107,7 @@ export const WRITE_EFFECTS: { readonly [K in WriteMethod]: WriteEffect<K> } = {
   },
   // Team sync: only sync tables change, but applying pulled rows changes the documents they name.
   attachRemote: { ids: () => [], committed: (_cache, result) => result },
+  detachRemote: { ids: () => [], committed: (_cache, result) => result },
   markPushed: { ids: () => [], committed: (_cache, result) => result },
   markSynced: { ids: () => [], committed: (_cache, result) => result },
   applyPulled: {

@@ -30,7 +30,7 @@ export const LONG_READS: ReadonlySet<string> = new Set(['verify', 'backup']);
 export const WRITE_METHODS = [
   'create', 'update', 'put', 'delete', 'restore', 'bulkCreate', 'bulkPut', 'bulkDelete', 'undelete', 'purge', 'emptyTrash',
   // Team sync: attach, acknowledge pushed rows, apply pulled ones, record a finished sync.
-  'attachRemote', 'markPushed', 'applyPulled', 'markSynced',
+  'attachRemote', 'detachRemote', 'markPushed', 'applyPulled', 'markSynced',
   // An app-level security event (engine/audit.ts).
   'recordAudit',
   // Attachment uploads and detach (engine/attachments.ts).

@@ -1,0 +1,303 @@
+/**
+ * What every Vault operation stands on: the connection and its life, the read and write contexts, the
+ * cache and its freshness, per-operation timing, and the guards each method runs inside (`op`, `tx`,
+ * `transaction`, `afterWrite`, `audit`). The Vault class (../vault.ts) is the public face; the other
+ * `vault-*.ts` files hold the bodies of its methods and take this core.
+ */
+
+import { DocvaultError } from '../../../shared/errors';
+import { LIMITS, type Document, type MemoryMode, type VaultStats } from '../../../shared/types';
+import { ATTACHMENT_LIMITS } from '../../../shared/attachments';
+import { AUDIT_MAX_ENTRIES } from '../../../shared/audit';
+import { AttachmentStore, DEFAULT_UPLOAD_IDLE_MS } from './attachments';
+import { DocumentCache } from '../cache';
+import { StatementCache, mapSqliteError, type ReadableDB } from './db';
+import type { Opened } from './open';
+import { ChangeDetector } from './freshness';
+import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from './statements';
+import { vaultStats } from './stats';
+import { WalScrubber, walBytes } from './wal-scrub';
+import { VaultFileGuard } from './vault-file';
+import { appendAudit, type AuditAppend } from './audit';
+import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
+import { tuningFor, type MemoryTuning } from '../memory-modes';
+import { OpRecorder } from '../op-stats';
+import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './options';
+import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
+import { PendingTotals } from './totals';
+
+/** Microsecond-capable clock for operation timing. */
+export function now(): number {
+  return performance.now();
+}
+
+/** An open vault's connection, contexts, cache and guards: one behind each Vault (see ../vault.ts). */
+export class VaultCore {
+  readonly path: string;
+  readonly encrypted: boolean;
+  readonly memoryMode: MemoryMode;
+  readonly tuning: MemoryTuning;
+  readonly maxContentBytes: number;
+  readonly readonly: boolean;
+
+  #db: ReadableDB | undefined;
+  readonly #macKey: Buffer;
+  /** The audit log's tag key (derived from the tag key), wiped on close. */
+  readonly auditKey: Buffer;
+  readonly #auditMax: number;
+  readonly read: ReadContext;
+  /** Undefined on a read-only connection: the only place "can this write?" is decided. */
+  readonly write: WriteContext | undefined;
+  readonly cache: DocumentCache;
+  readonly #ops = new OpRecorder();
+  readonly changes: ChangeDetector;
+  readonly #openedAt: number;
+  /** Cache hits of `get` and `exists`: counted (by vault-reads.ts), not timed — timing would cost more than the hit. */
+  cachedGets = 0;
+  cachedExists = 0;
+  /** Depth of transactions this object opened (see `counted`). */
+  #txDepth = 0;
+  /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
+  readonly key: ResolvedKey;
+  readonly nativeBinding: string | undefined;
+  /** Truncates the WAL after erasing writes (writers only). */
+  readonly scrub: WalScrubber | undefined;
+  /** Checkpoints the WAL when the writer is idle (writers only). */
+  readonly #idle: IdleCheckpointer | undefined;
+  /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
+  readonly #file: VaultFileGuard | undefined;
+  /** Uploads, reads and checks of attachments (engine/attachments.ts). */
+  readonly attachments: AttachmentStore;
+
+  constructor(path: string, opened: Opened, opts: VaultOptions) {
+    this.path = path;
+    this.#db = opened.db;
+    this.#macKey = opened.macKey;
+    this.auditKey = deriveAuditKey(opened.macKey);
+    this.#auditMax = opts.auditMaxEntries ?? AUDIT_MAX_ENTRIES;
+    this.key = opened.key;
+    this.nativeBinding = opts.nativeBinding;
+    this.encrypted = opened.encrypted;
+    this.memoryMode = opts.memoryMode ?? 'standard';
+    this.tuning = tuningFor(this.memoryMode, opts.tuning);
+    this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
+    this.readonly = opened.mode === 'read';
+    this.cache = new DocumentCache(this.tuning.cacheEntries, this.tuning.cacheBytes, this.tuning.existsEntries);
+    const sql = new StatementCache(opened.db);
+    this.read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
+    this.write =
+      opened.mode === 'write'
+        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals() }
+        : undefined;
+    this.scrub = this.write === undefined ? undefined : new WalScrubber(this.write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
+    this.#idle = this.write === undefined ? undefined : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS);
+    // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
+    if (this.scrub !== undefined && walBytes(path) > 0) this.scrub.request();
+    this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
+    this.attachments = new AttachmentStore({
+      maxBytes: opts.maxAttachmentBytes ?? ATTACHMENT_LIMITS.maxBytes,
+      uploadIdleMs: opts.uploadIdleMs ?? DEFAULT_UPLOAD_IDLE_MS,
+    });
+    // Uploads a crashed process left behind are dropped once idle past the time-out (a cheap look first:
+    // no write lock is taken when there are none).
+    if (this.write !== undefined) {
+      const w = this.write;
+      try {
+        if (w.sql.get('SELECT 1 FROM attachment_uploads LIMIT 1', true).get() !== undefined) w.db.transaction(() => this.attachments.expire(w)).immediate();
+      } catch {
+        // Best effort: another writer holds the lock, the disk is full, or a page there is damaged (found by
+        // the tamper suite) — none of it may keep the rest of the vault from opening. The next begin drops
+        // them; verify reports damage.
+      }
+    }
+    this.changes = new ChangeDetector(this.read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.cache.clear());
+    this.#openedAt = (opts.now ?? Date.now)();
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** The connection; `Closed` after {@link VaultCore.close}. */
+  conn(): ReadableDB {
+    const db = this.#db;
+    if (db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
+    return db;
+  }
+
+  /** The write context; `Closed` after close, `Invalid` on a read-only connection. */
+  writer(): WriteContext {
+    this.conn();
+    if (this.write === undefined) throw new DocvaultError('Invalid', 'This vault connection is read-only');
+    return this.write;
+  }
+
+  /** How many transactions this object has open (0 outside any): reads inside one bypass the cache. */
+  get txDepth(): number {
+    return this.#txDepth;
+  }
+
+  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about one). */
+  op<T>(name: string, fn: () => T, id?: string): T {
+    this.conn();
+    const t0 = now();
+    try {
+      const r = fn();
+      this.#ops.record(name, (now() - t0) * 1000);
+      return r;
+    } catch (err) {
+      this.#ops.record(name, (now() - t0) * 1000, true);
+      throw mapSqliteError(err, name, typeof id === 'string' ? id : undefined);
+    }
+  }
+
+  /** Runs a write in its own transaction (or a savepoint inside the caller's). */
+  tx<T>(fn: (w: WriteContext) => T): T {
+    const w = this.writer();
+    // An enclosing operation's totals are written before this one's savepoint, which may roll back alone.
+    if (this.#txDepth > 0) w.totals.flush(w);
+    return w.db.transaction(this.counted(this.#guarded(() => fn(w)))).immediate();
+  }
+
+  /**
+   * Wraps a transaction body so that the outermost one, before it commits, checks that the path still
+   * names the file opened: SQLite would commit into a deleted or replaced file without an error, and the
+   * write would be lost at close. Throwing here rolls the transaction back. One `stat` per commit.
+   */
+  #guarded<T>(fn: () => T): () => T {
+    return () => {
+      const w = this.write;
+      let r: T;
+      try {
+        r = fn();
+        // The totals and vault state the operation changed, once, in its own transaction or savepoint (engine/totals.ts).
+        w?.totals.flush(w);
+      } catch (err) {
+        w?.totals.clear();
+        throw err;
+      }
+      if (this.#txDepth === 1) this.#file?.check();
+      return r;
+    };
+  }
+
+  /**
+   * Wraps a transaction body so `txDepth` says whether we are inside one. Cheaper than asking SQLite
+   * (`db.inTransaction` is a native call), which matters on the cache-hit path.
+   */
+  counted<T>(fn: () => T): () => T {
+    return () => {
+      this.#txDepth++;
+      try {
+        return fn();
+      } finally {
+        if (--this.#txDepth === 0) this.#idle?.touched();
+      }
+    };
+  }
+
+  /** After a write to `id`: cache the new state, or forget it while a transaction may still roll back. */
+  afterWrite(id: string, doc: Document | null): void {
+    if (this.#txDepth > 0) {
+      this.cache.invalidate(id);
+      return;
+    }
+    if (doc === null) {
+      this.cache.invalidate(id);
+      this.cache.setExists(id, false);
+    } else this.cache.set(doc);
+  }
+
+  /** A single-document write: its own transaction, then the cache. */
+  writeDoc(name: string, fn: (w: WriteContext) => Document): Document {
+    return this.op(name, () => {
+      const doc = this.tx(fn);
+      this.afterWrite(doc.id, doc);
+      return doc;
+    });
+  }
+
+  /** Appends an audit entry inside the current write transaction: it commits or rolls back with the write. */
+  audit(w: WriteContext, e: AuditAppend): void {
+    appendAudit(w.db, this.auditKey, e, w.clock(), this.#auditMax);
+  }
+
+  /** `Vault.transaction`: runs `fn` in a transaction; nested calls become savepoints. */
+  transaction<T>(fn: () => T): T {
+    const w = this.writer();
+    if (this.#txDepth > 0) w.totals.flush(w);
+    const wrapped = w.db.transaction(
+      this.counted(
+        this.#guarded(() => {
+          const r = fn();
+          if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
+          return r;
+        }),
+      ),
+    );
+    try {
+      return this.#txDepth > 0 ? wrapped() : wrapped.immediate();
+    } catch (err) {
+      throw mapSqliteError(err, 'transaction');
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** `Vault.stats`: counters, sizes and latencies. */
+  stats(): VaultStats {
+    this.conn();
+    const ops = this.#ops.snapshot();
+    // Cache hits are counted here, not timed (timing would cost more than the hit).
+    for (const [name, cached] of [['get', this.cachedGets], ['exists', this.cachedExists]] as const) {
+      if (cached === 0) continue;
+      const o = ops[name];
+      ops[name] = o === undefined ? { count: cached, errors: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0 } : { ...o, count: o.count + cached };
+    }
+    return vaultStats(this.read, { path: this.path, encrypted: this.encrypted, memoryMode: this.memoryMode, cache: this.cache.stats(), ops, openedAt: this.#openedAt });
+  }
+
+  /** `Vault.refresh`: drops the cache now if another connection changed the vault; returns whether it did. */
+  refresh(): boolean {
+    this.conn();
+    return this.changes.checkNow();
+  }
+
+  /** True until {@link VaultCore.close}. */
+  get isOpen(): boolean {
+    return this.#db !== undefined;
+  }
+
+  /** `Vault.close`: checkpoints the WAL, runs `PRAGMA optimize`, closes, wipes the keys. Idempotent. */
+  close(): void {
+    const db = this.#db;
+    if (db === undefined) return;
+    // Uploads this connection began end with it (locking the vault ends them); their chunks go.
+    if (this.write !== undefined)
+      for (const upload of this.attachments.ownUploads) {
+        try {
+          this.tx((w) => this.attachments.abort(w, upload));
+        } catch {
+          this.attachments.forget(upload);
+        }
+      }
+    this.#db = undefined;
+    this.scrub?.close();
+    this.#idle?.close();
+    this.attachments.close();
+    try {
+      if (this.write !== undefined) {
+        this.write.db.pragma('optimize');
+        this.write.db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+    } catch (err) {
+      // Typed like every other engine error: a lock held elsewhere is Overloaded, a damaged page
+      // NotAVault, a full disk says so. Every commit is already durable; only the checkpoint is lost.
+      throw mapSqliteError(err, 'Closing the vault');
+    } finally {
+      db.close();
+      this.cache.clear();
+      wipe(this.#macKey);
+      wipe(this.auditKey);
+      if ('rawKey' in this.key) wipe(this.key.rawKey);
+    }
+  }
+}

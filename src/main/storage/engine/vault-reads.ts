@@ -1,0 +1,88 @@
+/**
+ * The Vault's reads that go through the cache (`get`, `exists`, `bulkGet`): the hit path stays cheap (no
+ * timing, no transaction), and reads inside a transaction never fill the cache, so it is exact after a
+ * rollback. The uncached reads are one-line calls in ../vault.ts.
+ */
+
+import { isDocvaultError } from '../../../shared/errors';
+import type { BulkItemResult, Document } from '../../../shared/types';
+import { validateBulk, validateId } from '../../../shared/validation';
+import { isLive, readCurrent } from './reads';
+import type { VaultCore } from './vault-core';
+
+/** `Vault.get`: the current version of `id`, from the cache when it is there. */
+export function getDocument(core: VaultCore, id: string): Document {
+  core.conn();
+  if (core.txDepth === 0) {
+    core.changes.checkThisTurn();
+    const hit = core.cache.get(id);
+    if (hit !== undefined) {
+      core.cachedGets++;
+      return hit;
+    }
+  }
+  return core.op('get', () => {
+    validateId(id);
+    const doc = readCurrent(core.read, id);
+    return core.txDepth > 0 ? doc : core.cache.set(doc);
+  }, id);
+}
+
+/** `Vault.exists`: whether a live document with `id` exists, from the cache when it knows. */
+export function documentExists(core: VaultCore, id: string): boolean {
+  core.conn();
+  if (core.txDepth === 0) {
+    core.changes.checkThisTurn();
+    const known = core.cache.exists(id);
+    if (known !== undefined) {
+      core.cachedExists++;
+      return known;
+    }
+  }
+  return core.op('exists', () => {
+    validateId(id);
+    const present = isLive(core.read, id);
+    if (core.txDepth === 0) core.cache.setExists(id, present);
+    return present;
+  });
+}
+
+/** `Vault.bulkGet`: many documents, the cache's hits first, the misses from one read transaction. */
+export function bulkGet(core: VaultCore, ids: readonly string[]): BulkItemResult<Document>[] {
+  const db = core.conn();
+  validateBulk(ids, 'ids');
+  const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
+  const missing: number[] = [];
+  const inTx = core.txDepth > 0;
+  if (!inTx) core.changes.checkThisTurn();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    const hit = inTx ? undefined : core.cache.get(id);
+    if (hit !== undefined) out[i] = { id, status: 'ok', value: hit };
+    else missing.push(i);
+  }
+  core.cachedGets += ids.length - missing.length;
+  if (missing.length === 0) return out;
+  return core.op('bulkGet', () => {
+    // One read transaction: the misses come from one consistent snapshot.
+    db.transaction(
+      core.counted(() => {
+        for (const i of missing) {
+          const id = ids[i] as string;
+          try {
+            out[i] = { id, status: 'ok', value: readCurrent(core.read, validateId(id)) };
+          } catch (err) {
+            if (!isDocvaultError(err)) throw err;
+            out[i] = { id: String(id), status: 'error', error: { kind: err.kind, message: err.message } };
+          }
+        }
+      }),
+    ).deferred();
+    if (!inTx)
+      for (const i of missing) {
+        const r = out[i];
+        if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: core.cache.set(r.value) };
+      }
+    return out;
+  });
+}
