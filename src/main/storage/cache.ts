@@ -46,7 +46,10 @@ export class DocumentCache {
   }
 
   get #exists(): LRUCache<string, boolean> {
-    return (this.#existsLru ??= new LRUCache<string, boolean>({ max: this.#existsEntries }));
+    // Bounded by count through maxSize (each entry weighs 1), not `max`: with `max`, lru-cache allocates
+    // every slot up front, which for the 100,000 entries of the standard preset took 15–40 ms of the
+    // calling thread on the first cached answer after open (measured on the 2-core bench machine).
+    return (this.#existsLru ??= new LRUCache<string, boolean>({ maxSize: this.#existsEntries, sizeCalculation: () => 1 }));
   }
 
   /** The cached document, or undefined. Counts a hit or a miss. */

@@ -28,12 +28,27 @@ export const AUDIT_SCHEMA = `
   ) STRICT;
 `;
 
+/** Statements of the append path, prepared once per connection (every write appends an entry). */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * The statement for `sql` on `db`, prepared on first use. An append runs four statements; preparing them
+ * each time was ~8% of the writer thread's time in a group commit of single-document creates.
+ */
+export function prepared(db: Database.Database, sql: string): Database.Statement {
+  let byText = statements.get(db);
+  if (byText === undefined) statements.set(db, (byText = new Map()));
+  let stmt = byText.get(sql);
+  if (stmt === undefined) byText.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
 /** A head tag that never verifies: written when the head or the log's end was altered, so it stays reported. */
 export const POISON = Buffer.alloc(32);
 
 /** Writes the head row (the one row of `audit_head`). */
 export function writeHead(db: Database.Database, f: AuditHeadFields, mac: Buffer): void {
-  db.prepare('INSERT OR REPLACE INTO audit_head (one, first_seq, anchor, last_seq, last_mac, mac) VALUES (1, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT OR REPLACE INTO audit_head (one, first_seq, anchor, last_seq, last_mac, mac) VALUES (1, ?, ?, ?, ?, ?)').run(
     f.firstSeq,
     f.anchor,
     f.lastSeq,

@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { APP_AUDIT_EVENTS, AUDIT_EVENTS, AUDIT_MAX_ENTRIES, AUDIT_PRUNE_BATCH, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditPage, type AuditProblem, type AuditQuery } from '../../../shared/audit';
 import { DocvaultError } from '../../../shared/errors';
 import { auditEntryMac, auditHeadMac, macEqual, type AuditHeadFields } from '../integrity';
-import { POISON, writeHead } from './audit-schema';
+import { POISON, prepared, writeHead } from './audit-schema';
 import type { VerifyProblem } from '../../../shared/types';
 import { isCorruption, readTransaction, type ReadableDB } from './db';
 
@@ -43,13 +43,13 @@ function headFields(h: HeadRow): AuditHeadFields {
 }
 
 function readHead(db: Database.Database): HeadRow | undefined {
-  return db.prepare('SELECT first_seq, anchor, last_seq, last_mac, mac FROM audit_head WHERE one = 1').get() as HeadRow | undefined;
+  return prepared(db, 'SELECT first_seq, anchor, last_seq, last_mac, mac FROM audit_head WHERE one = 1').get() as HeadRow | undefined;
 }
 
 /** Whether the head's tag verifies and the log really ends where it says. */
 function headSound(db: Database.Database, key: Uint8Array, head: HeadRow): boolean {
   if (!macEqual(auditHeadMac(key, headFields(head)), head.mac)) return false;
-  const last = db.prepare('SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; mac: Buffer } | undefined;
+  const last = prepared(db, 'SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; mac: Buffer } | undefined;
   if (last === undefined) return head.last_seq === 0 || head.last_seq === head.first_seq - 1;
   return last.seq === head.last_seq && macEqual(last.mac, head.last_mac);
 }
@@ -73,7 +73,7 @@ export function appendAudit(db: Database.Database, key: Uint8Array, e: AuditAppe
   const seq = head.last_seq + 1;
   const fields = { seq, at, event: e.event, outcome: e.outcome, count: e.count ?? null, detail: e.detail ?? null };
   const mac = auditEntryMac(key, fields, head.last_seq === 0 ? null : (head.last_mac ?? head.anchor));
-  db.prepare('INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (@seq, @at, @event, @outcome, @count, @detail, @mac)').run({ ...fields, mac });
+  prepared(db, 'INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (@seq, @at, @event, @outcome, @count, @detail, @mac)').run({ ...fields, mac });
   let next: AuditHeadFields = { firstSeq: head.first_seq, anchor: head.anchor, lastSeq: seq, lastMac: mac };
   if (seq - head.first_seq + 1 > maxEntries) {
     const firstSeq = seq - maxEntries + Math.min(AUDIT_PRUNE_BATCH, maxEntries - 1) + 1;

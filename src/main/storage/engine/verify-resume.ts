@@ -1,7 +1,8 @@
 /**
  * The token a chunked verify returns as `next` and takes back as `from`: where it stopped and what it had
  * gathered so far, as base64url JSON, checked for shape when it comes back (it crosses the worker, IPC and
- * HTTP as an opaque string).
+ * HTTP as an opaque string). Its sums combine — the set accumulator and the tag-row sum by XOR, the counters
+ * and counts by addition — so the document phase can also be cut into parts (./verify-parts.ts).
  */
 import { DocvaultError } from '../../../shared/errors';
 import type { VerifyProblem } from '../../../shared/types';
@@ -9,15 +10,27 @@ import type { VerifyProblem } from '../../../shared/types';
 /** The phases of a verify, in order; a chunk may end inside any but the last. */
 export type Phase = 'documents' | 'tags' | 'sqlite' | 'index';
 
+/** The phases, in order. */
+export const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index'];
+
 /** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
 export interface Resume {
   readonly v: 3;
   readonly phase: Phase;
   /** documents: the last document checked. */
   readonly last: number;
-  /** tags: the last (tag, doc) row checked, and the XOR of the rows seen so far. */
+  /** A part of the document phase (./verify-parts.ts): the last document row it covers; it stops there. */
+  readonly until?: number;
+  /** A part that reached its `until` found no document row after it: the document phase is complete up to here. */
+  readonly end?: boolean;
+  /**
+   * SQLite's check (the `sqlite` phase) run on its own (`only`: this token is that phase alone) or left to
+   * such a run (`skip`), so that it can go on beside the other phases (./verify-parts.ts).
+   */
+  readonly sqlite?: 'only' | 'skip';
   /** Where the tag-row sweep stopped: the last row's key (tag, updated_at, doc). */
   readonly tagAt: [string, number, number] | null;
+  /** tags: the XOR of the rows seen so far. */
   readonly tagActual: string;
   /** sqlite: how many tables SQLite's check has covered. */
   readonly tables: number;
@@ -36,16 +49,14 @@ export interface Resume {
   readonly seq: number | null;
 }
 
-/** The phases in the order a verify runs them. */
-export const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index'];
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** The `next` token a chunk returns: the resume state, as base64url JSON. */
+/** The token of `r`. */
 export function encodeResume(r: Resume): string {
   return Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
 }
 
-/** A `from` token read back, its shape checked: `Invalid` for anything a chunk of verify did not write. */
+/** The state in `token`; `Invalid` if it is not a verify token. */
 export function decodeResume(token: string): Resume {
   try {
     const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
@@ -54,6 +65,9 @@ export function decodeResume(token: string): Resume {
       (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
       PHASES.includes(r.phase) &&
       Number.isSafeInteger(r.last) &&
+      (r.until === undefined || (Number.isSafeInteger(r.until) && r.phase === 'documents')) &&
+      (r.end === undefined || typeof r.end === 'boolean') &&
+      (r.sqlite === undefined || r.sqlite === 'skip' || (r.sqlite === 'only' && r.phase !== 'documents' && r.phase !== 'tags')) &&
       Number.isSafeInteger(r.tables) &&
       HEX64.test(r.acc) &&
       HEX64.test(r.tagRows) &&
@@ -68,3 +82,4 @@ export function decodeResume(token: string): Resume {
   }
   throw new DocvaultError('Invalid', 'from: not a verify token from this vault', { field: 'from' });
 }
+

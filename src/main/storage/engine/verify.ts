@@ -116,6 +116,11 @@ export function verifyVault(
   let tagAt = resume?.tagAt ?? null;
   let tables = resume?.tables ?? 0;
   const seq = resume !== undefined ? resume.seq : null;
+  /** A part of the document phase (verify-parts.ts): the last document row it covers. */
+  const until = resume?.until;
+  let end = resume?.end ?? false;
+  /** SQLite's check run alone by this call, or left to such a run (verify-parts.ts). */
+  const sqliteApart = resume?.sqlite;
   const tick = (n = 1): void => {
     const before = done;
     done += n;
@@ -140,7 +145,8 @@ export function verifyVault(
     if (phase === 'documents') stopped = documentsPhase();
     if (!stopped && phase === 'tags') stopped = tagsPhase();
     if (!stopped && phase === 'sqlite') stopped = sqlitePhase();
-    if (!stopped && phase === 'index') indexPhase();
+    // Run apart (`only`), SQLite's check leaves the search index to the main line, which runs everything else.
+    if (!stopped && phase === 'index' && sqliteApart !== 'only') indexPhase();
   } finally {
     open = false;
     tx.end();
@@ -150,6 +156,8 @@ export function verifyVault(
       v: 3,
       phase,
       last,
+      ...(until === undefined ? {} : { until, end }),
+      ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
       tagActual: tagActual.toString('hex'),
       tables,
@@ -173,7 +181,10 @@ export function verifyVault(
 
   /** Every head and its versions, streamed in rowid order. True if the budget ran out first. */
   function documentsPhase(): boolean {
-    const heads = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`);
+    const heads =
+      until === undefined
+        ? ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`)
+        : ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? AND d.doc <= ${until} ORDER BY d.doc LIMIT ${PAGE}`);
     const stream = ctx.sql.get(
       'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
         '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
@@ -196,6 +207,7 @@ export function verifyVault(
       if (page.length === 0) break;
       if (streamPage(page, stream, history)) return true;
     }
+    if (until !== undefined) return partDone(stream);
     // Versions past the last document belong to none.
     try {
       orphans(stream.iterate(last === 0 ? 0 : (last + 1) * DOC_SPAN, Number.MAX_SAFE_INTEGER) as IterableIterator<StreamedVersion>);
@@ -213,6 +225,22 @@ export function verifyVault(
     }
     phase = 'tags';
     return overBudget();
+  }
+
+  /**
+   * The end of a part (verify-parts.ts): versions between its last document and its bound belong to none;
+   * then it stops at its bound, and says whether any document row lies after it.
+   */
+  function partDone(stream: Statement): true {
+    const bound = until as number;
+    try {
+      if (last < bound) orphans(stream.iterate(last === 0 ? 0 : (last + 1) * DOC_SPAN, (bound + 1) * DOC_SPAN) as IterableIterator<StreamedVersion>);
+      end = ctx.sql.get('SELECT 1 FROM documents WHERE doc > ? LIMIT 1', true).get(bound) === undefined;
+    } catch (err) {
+      corrupt(err, `versions of documents up to row ${bound}`);
+    }
+    last = Math.max(last, bound);
+    return true;
   }
 
   /**
@@ -339,6 +367,7 @@ export function verifyVault(
    */
   function sqlitePhase(): boolean {
     phase = 'index';
+    if (sqliteApart === 'skip') return false;
     if (tables === 0 && files !== undefined) {
       try {
         // Reference counts recounted from every list, in one piece, before SQLite's own check.

@@ -13,6 +13,16 @@ import type { CacheRead, ServiceCache } from './service-cache';
 import type { CallOptions, ServiceCounters } from './types';
 import type { ResultsMessage, Slot, WorkerPool } from './worker-pool';
 
+/**
+ * A long read without a time budget (a backup, a verify without `maxMs`: seconds at scale). Other reads
+ * are kept off the reader running one while another reader is ready.
+ */
+function unbounded(p: Pending): boolean {
+  if (!LONG_READS.has(p.method)) return false;
+  const opts = p.method === 'verify' ? p.args[1] : undefined;
+  return typeof opts !== 'object' || opts === null || (opts as { maxMs?: unknown }).maxMs === undefined;
+}
+
 /** A method the scheduler runs: an engine method or `batch`. */
 export type Method = EngineMethod | 'batch';
 
@@ -171,6 +181,7 @@ export class Scheduler {
       const p = slot.inFlight.get(r.seq);
       if (p === undefined) continue;
       slot.inFlight.delete(r.seq);
+      if (unbounded(p)) slot.long--;
       this.#complete(p, r);
     }
     if (msg.commit !== undefined) {
@@ -234,7 +245,9 @@ export class Scheduler {
   /**
    * Hands queued reads to the least-loaded readers, at most `maxReadBatch` calls per message: a reader then
    * has its next chunk waiting while the answers to the previous one travel back (and free more callers).
-   * Until a reader has started, the writer answers reads (not `verify`, which would hold up every write).
+   * Until a reader has started, the writer answers reads (not `verify`, which would hold up every write);
+   * until the writer has started too, the read-only connection opened in this thread does (not `verify`
+   * or `backup` either: they wait for a reader).
    */
   #pumpReads(): void {
     this.#readPumpScheduled = false;
@@ -243,8 +256,12 @@ export class Scheduler {
     const cap = this.#limits.maxReaderInFlight;
     const chunk = this.#limits.maxReadBatch;
     const writer = this.#pool.writer;
-    const viaWriter = (): Slot<Pending> | undefined =>
-      this.#pool.readers.some((s) => s.state === 'ready') || writer.state !== 'ready' ? undefined : writer;
+    const opening = this.#pool.opening;
+    const viaWriter = (): Slot<Pending> | undefined => {
+      if (this.#pool.readers.some((s) => s.state === 'ready')) return undefined;
+      if (writer.state === 'ready') return writer;
+      return opening.state === 'ready' ? opening : undefined;
+    };
     const held: Pending[] = [];
     for (;;) {
       const target = this.#pool.leastLoadedReader() ?? viaWriter();
@@ -252,13 +269,14 @@ export class Scheduler {
       const p = this.#readQueue.shift();
       if (p === undefined) break;
       if (p.state !== 'queued') continue;
-      if (target === writer && LONG_READS.has(p.method)) {
+      if (target.role !== 'reader' && LONG_READS.has(p.method)) {
         held.push(p);
         continue;
       }
       this.#queuedReads--;
       p.state = 'sent';
       target.inFlight.set(p.seq, p);
+      if (unbounded(p)) target.long++;
       let calls = batches.get(target);
       if (calls === undefined) batches.set(target, (calls = []));
       calls.push(LONG_READS.has(p.method) ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });

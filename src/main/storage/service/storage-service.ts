@@ -10,11 +10,13 @@
  * - ./service-cache and ./write-effects: the document cache in the calling thread (a hit never crosses a
  *   thread), updated by each write's result before its promise settles, and dropped when the writer flags a
  *   commit by another process.
+ * - ./opening-reads: a read-only connection in the calling thread that answers reads while the writer starts.
+ * - ./verify-runner: a whole-vault verify spread over the readers in short chunks.
  * - ./metrics: round trips, cache hits, group-commit sizes, event-loop delay.
  */
 import { availableParallelism } from 'node:os';
 import { DocvaultError } from '../../../shared/errors';
-import type { BulkItemResult, BulkResult, Document, MemoryMode } from '../../../shared/types';
+import type { BulkItemResult, BulkResult, Document, MemoryMode, Progress, VerifyOptions, VerifyReport } from '../../../shared/types';
 import { wipe } from '../keys';
 import { tuningFor } from '../memory-modes';
 import { Vault } from '../vault';
@@ -26,6 +28,7 @@ import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './
 import { WorkerPool } from './worker-pool';
 import { resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
+import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
 
 const DEFAULTS = {
@@ -90,7 +93,12 @@ export class StorageService implements StorageCalls {
         results: (slot, msg) => this.#scheduler.results(slot, msg),
         progress: (slot, seq, progress) => this.#scheduler.progress(slot, seq, progress),
         crashed: (slot, code, held) => this.#scheduler.crashed(slot, code, held),
-        ready: () => this.#scheduler.ready(),
+        ready: (slot) => {
+          // Reads answered in this thread while the writer started were not watched for commits by other
+          // processes (the writer watches from its open on): forget what they cached.
+          if (slot.role === 'writer') this.#cache.drop();
+          this.#scheduler.ready();
+        },
         gaveUp: (_slot, error) => this.#scheduler.gaveUp(error),
       },
     );
@@ -134,8 +142,10 @@ export class StorageService implements StorageCalls {
   }
 
   /**
-   * Opens the vault at `path`: resolves once the writer has opened (and migrated) it. The readers start in
-   * the background; until one is ready the writer answers reads. `WrongKey` on a wrong key.
+   * Opens the vault at `path`. When a read-only connection in this thread can open it (no migration due,
+   * not a SQLCipher-passphrase vault), resolves at once: that connection answers reads while the writer
+   * thread starts (./opening-reads). Otherwise resolves once the writer has opened (and migrated) it. The
+   * readers start in the background; until one is ready the writer answers reads. `WrongKey` on a wrong key.
    */
   static async open(path: string, opts: ServiceOptions): Promise<StorageService> {
     return StorageService.#start(path, opts, false);
@@ -231,9 +241,25 @@ export class StorageService implements StorageCalls {
     return this.#typed('bulkGet', a);
   }
 
-  /** Runs on a reader; `onProgress` is called in this thread. No timeout unless given with {@link StorageService.with}. */
+  /**
+   * The whole vault, spread over the readers in chunks of ~40 ms (./verify-runner); `onProgress` is called
+   * in this thread after each chunk. With `maxMs` or `from`, the one chunk asked for, on one reader. No
+   * timeout unless given with {@link StorageService.with} (which runs it as one call on one reader).
+   */
   verify(...a: Parameters<Vault['verify']>): Promise<ReturnType<Vault['verify']>> {
-    return this.#typed('verify', a);
+    const [onProgress, options] = a;
+    if (options?.maxMs !== undefined || options?.from !== undefined) return this.#typed('verify', a);
+    return this.#verifyWhole(onProgress);
+  }
+
+  async #verifyWhole(onProgress: ((p: Progress) => void) | undefined): Promise<VerifyReport> {
+    let total = 0;
+    if (this.#state === 'open') {
+      const st = await this.#pool.writerStats().catch(() => undefined);
+      if (st !== undefined) total = st.documents + st.versions + st.trashed;
+    }
+    const call = (opts: VerifyOptions): Promise<VerifyReport> => this.#call('verify', [undefined, opts], undefined) as Promise<VerifyReport>;
+    return verifyAcrossReaders(call, this.readers, total, onProgress);
   }
 
   /**

@@ -15,6 +15,10 @@ export interface WorkerFaults {
   inFlight(role: Role, index?: number): number;
   /** Whether every worker has started and takes calls. */
   allReady(): boolean;
+  /** Whether the writer has started and takes calls. */
+  writerReady(): boolean;
+  /** Reads answered by the read-only connection opened in the calling thread while the writer started. */
+  answeredWhileOpening(): number;
 }
 
 /** The fault injector of `service`. */
@@ -31,5 +35,7 @@ export function workerFaults(service: StorageService): WorkerFaults {
     stall: (role, index, ms) => pool.stall(slot(role, index), ms),
     inFlight: (role, index = 0) => slot(role, index).inFlight.size,
     allReady: () => pool.loads().every((w) => w.ready),
+    writerReady: () => pool.writer.state === 'ready',
+    answeredWhileOpening: () => pool.opening.completed,
   };
 }

@@ -10,6 +10,7 @@ import type { MemoryMode, Progress, VaultStats } from '../../../shared/types';
 import { wipe } from '../keys';
 import { logLine } from '../worker/log';
 import type { FromWorker, ToWorker, WorkerInit, WorkerKey } from '../worker/protocol';
+import { OpeningReads, type WorkerPort } from './opening-reads';
 import type { ServiceOptions, WorkerLoad } from './types';
 import type { ServiceKey } from './worker-key';
 
@@ -19,11 +20,14 @@ export type Role = 'reader' | 'writer';
 /** One worker thread and the calls (`T`) it holds. */
 export interface Slot<T> {
   readonly name: string;
-  readonly role: Role;
-  worker: Worker | undefined;
+  /** `opening`: the read-only connection in the calling thread that answers reads while the writer starts. */
+  readonly role: Role | 'opening';
+  worker: WorkerPort | undefined;
   state: 'starting' | 'ready' | 'closing' | 'stopped';
   /** Calls handed to it and not yet answered, by sequence number. */
   readonly inFlight: Map<number, T>;
+  /** How many of them are long reads without a time budget (a backup, a whole verify): reads go to another reader while there is one. */
+  long: number;
   completed: number;
   busyMs: number;
   restarts: number;
@@ -80,14 +84,22 @@ export function poolOwnedBy(owner: object): WorkerPool<unknown> | undefined {
   return pools.get(owner);
 }
 
-function newSlot<T>(name: string, role: Role): Slot<T> {
-  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
+/** The role of a slot that is a thread (the opening connection is none: it is never started or listed). */
+function threadRole(slot: Slot<unknown>): Role {
+  if (slot.role === 'opening') throw new DocvaultError('Internal', 'the opening connection is not a worker thread');
+  return slot.role;
+}
+
+function newSlot<T>(name: string, role: Role | 'opening'): Slot<T> {
+  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), long: 0, completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
 }
 
 /** The writer and the readers of one service. */
 export class WorkerPool<T> {
   readonly writer: Slot<T>;
   readonly readers: readonly Slot<T>[];
+  /** Answers reads in the calling thread until the writer is up (see ./opening-reads); then stopped. */
+  readonly opening: Slot<T>;
   readonly #config: PoolConfig;
   readonly #events: PoolEvents<T>;
   readonly #control = new Map<number, Control>();
@@ -95,6 +107,8 @@ export class WorkerPool<T> {
   #closed = false;
   #readersStarted = false;
   #readerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Settles when the writer has started for the first time (or could not be): control requests wait on it. */
+  #writerUp: Promise<void> = Promise.resolve();
 
   constructor(owner: object, config: PoolConfig, events: PoolEvents<T>) {
     pools.set(owner, this as WorkerPool<unknown>);
@@ -102,15 +116,66 @@ export class WorkerPool<T> {
     this.#events = events;
     this.writer = newSlot('writer', 'writer');
     this.readers = Array.from({ length: config.readers }, (_, i) => newSlot<T>(`reader-${i + 1}`, 'reader'));
+    this.opening = newSlot('opening', 'opening');
   }
 
   /**
-   * Starts the writer (which creates or opens and migrates the vault) and resolves once it is ready. The
-   * readers start later, in the background (see {@link #startReaders}); until one is ready the scheduler
-   * lets the writer answer reads.
+   * Opening an existing vault that needs no migration: opens a read-only connection in this thread and
+   * resolves at once; the writer starts in the background and the scheduler sends reads to that connection
+   * until the writer is up (a thread takes far longer to start than a connection to open). Otherwise (a
+   * new vault, one to migrate, a key only SQLCipher's own KDF opens, any failure): starts the writer, which
+   * creates or opens and migrates the vault, and resolves once it is ready. Either way the readers start
+   * later, in the background (see {@link #startReaders}); until one is ready the writer answers reads.
    */
   async start(create: boolean): Promise<void> {
-    await this.#spawn(this.writer, create);
+    const opening = create ? undefined : this.#openHere();
+    if (opening === undefined) {
+      await this.#spawn(this.writer, create);
+      this.#writerStarted();
+      return;
+    }
+    this.opening.worker = opening;
+    this.opening.state = 'ready';
+    this.writer.state = 'starting';
+    this.#writerUp = this.#startOrGiveUp(this.writer);
+  }
+
+  /** The read-only connection in this thread, when the key opens it at once (a raw key or none). */
+  #openHere(): OpeningReads | undefined {
+    const c = this.#config;
+    const k = c.key;
+    if ('sqlcipherPassphrase' in k) return undefined;
+    const key = 'rawKey' in k ? { rawKey: new Uint8Array(k.rawKey) } : { encryption: false as const };
+    try {
+      return OpeningReads.open(
+        c.path,
+        {
+          key,
+          memoryMode: c.memoryMode,
+          tuning: c.options.tuning ?? {},
+          maxContentBytes: c.options.maxContentBytes,
+          ...(c.options.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: c.options.maxAttachmentBytes }),
+          ...(c.options.nativeBinding === undefined ? {} : { nativeBinding: c.options.nativeBinding }),
+        },
+        (msg) => this.#onMessage(this.opening, msg),
+      );
+    } finally {
+      if ('rawKey' in key) wipe(key.rawKey);
+    }
+  }
+
+  /** The writer is up: the connection in this thread is no longer needed; the readers follow shortly. */
+  #writerStarted(): void {
+    const opening = this.opening;
+    if (opening.worker !== undefined) {
+      const port = opening.worker;
+      opening.state = 'closing';
+      void port.terminate().then(() => {
+        opening.worker = undefined;
+        opening.state = 'stopped';
+      });
+    }
+    if (this.#readersStarted || this.#readerTimer !== undefined) return;
     this.#readerTimer = setTimeout(() => this.#startReaders(), READERS_AFTER_MS);
     this.#readerTimer.unref();
   }
@@ -127,10 +192,17 @@ export class WorkerPool<T> {
     for (const slot of this.readers) void this.#startOrGiveUp(slot);
   }
 
-  /** The ready reader with the fewest calls in flight, if any. */
+  /**
+   * The ready reader with the fewest calls in flight, if any; one without a long read (a backup, SQLite's
+   * whole-file check in a verify) first, so that short reads do not wait seconds behind it.
+   */
   leastLoadedReader(): Slot<T> | undefined {
     let best: Slot<T> | undefined;
-    for (const s of this.readers) if (s.state === 'ready' && (best === undefined || s.inFlight.size < best.inFlight.size)) best = s;
+    const busy = (s: Slot<T>): number => (s.long > 0 ? 1 : 0);
+    for (const s of this.readers) {
+      if (s.state !== 'ready') continue;
+      if (best === undefined || busy(s) < busy(best) || (busy(s) === busy(best) && s.inFlight.size < best.inFlight.size)) best = s;
+    }
     return best;
   }
 
@@ -138,7 +210,7 @@ export class WorkerPool<T> {
   loads(): WorkerLoad[] {
     const load = (s: Slot<T>): WorkerLoad => ({
       name: s.name,
-      role: s.role,
+      role: threadRole(s),
       ready: s.state === 'ready',
       inFlight: s.inFlight.size,
       completed: s.completed,
@@ -162,6 +234,9 @@ export class WorkerPool<T> {
   async stop(error: DocvaultError): Promise<void> {
     this.#closed = true;
     if (this.#readerTimer !== undefined) clearTimeout(this.#readerTimer);
+    // A writer still starting is let finish, so that it closes (and checkpoints) the vault last.
+    if (this.writer.state === 'starting') await this.#writerUp;
+    await this.opening.worker?.terminate();
     // Readers first: the last connection to close folds the WAL in and removes the -wal and -shm files, which
     // a read-only connection cannot do (a restore takes leftover ones for a vault still open).
     await Promise.all(this.readers.map((s) => this.#stop(s)));
@@ -191,7 +266,9 @@ export class WorkerPool<T> {
     else slot.worker?.postMessage({ t: '__crash' } satisfies ToWorker);
   }
 
-  #askWriter(message: (seq: number) => ToWorker): Promise<unknown> {
+  async #askWriter(message: (seq: number) => ToWorker): Promise<unknown> {
+    // Right after an open that answers reads in this thread, the writer may still be starting.
+    await this.#writerUp;
     const writer = this.writer;
     if (writer.state !== 'ready' || writer.worker === undefined)
       return Promise.reject(new DocvaultError('WorkerCrashed', 'The storage writer is restarting; try again', { worker: writer.name }));
@@ -217,7 +294,7 @@ export class WorkerPool<T> {
     return new Promise<void>((resolve, reject) => {
       const { key, copy } = this.#workerKey();
       const init: WorkerInit = {
-        role: slot.role,
+        role: threadRole(slot),
         name: slot.name,
         path: c.path,
         key,
@@ -327,6 +404,7 @@ export class WorkerPool<T> {
     logLine('service', `${slot.name} stopped unexpectedly (exit code ${code}${why}); restarting it`);
     const held = [...slot.inFlight.values()];
     slot.inFlight.clear();
+    slot.long = 0;
     if (slot.role === 'writer') {
       for (const c of this.#control.values()) c.reject(new DocvaultError('WorkerCrashed', `The storage writer stopped (exit code ${code})`, { worker: slot.name }));
       this.#control.clear();
@@ -338,9 +416,12 @@ export class WorkerPool<T> {
   /** Starts a worker, retrying up to `maxRestarts` times; then reports it as given up. */
   async #startOrGiveUp(slot: Slot<T>, restart = false): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      if (this.#closed) return;
+      // A writer still making its first start is let finish even when closing: stop() waits for it, so that
+      // it closes (and checkpoints) the vault last.
+      if (this.#closed && (restart || slot !== this.writer)) return;
       try {
         await this.#spawn(slot, false);
+        if (slot === this.writer) this.#writerStarted();
         if (this.#closed) return;
         if (restart) slot.restarts++;
         this.#events.ready(slot);

@@ -1,0 +1,133 @@
+/**
+ * The service's whole-vault verify, spread over the reader threads in short chunks.
+ *
+ * The engine's verify checks one document after another on one connection, and its sums combine (XOR,
+ * addition: engine/verify-parts.ts). So here, after a first chunk fixes the run's snapshot sequence:
+ *
+ * - SQLite's own check (`integrity_check` of the whole file, one long native call) starts on one reader;
+ * - the document phase is cut into parts over ranges of document rows, each checked in chunks of at most
+ *   {@link CHUNK_MS} on the other readers (on the same one when there is only one), the range of a part
+ *   sized from how fast the last ones went;
+ * - the finished parts are merged, and the rest (the tag rows, the totals) runs in chunks on a reader.
+ *
+ * A caller's reads go on between the chunks; the scheduler keeps them off a reader that is running a long
+ * step while another reader is free. Progress is reported after each chunk.
+ */
+import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
+import { verifyParts } from '../engine/verify-parts';
+
+/** Budget of one chunk on a reader (it may overrun by one document or one page of tag rows). */
+export const CHUNK_MS = 40;
+
+/** Document rows in the first part; later parts are sized to take about {@link CHUNK_MS}. */
+const FIRST_SPAN = 512;
+const MAX_SPAN = 1 << 20;
+
+/** Runs one verify call on a reader. */
+export type VerifyCall = (opts: VerifyOptions) => Promise<VerifyReport>;
+
+interface Part {
+  readonly after: number;
+  readonly until: number;
+  /** Its latest token (its sums so far); final once `done`. */
+  token: string;
+  done: boolean;
+}
+
+/**
+ * Verifies the whole vault through `call` with up to `readers` calls at once. `total` is the number of
+ * rows verify will count (for progress), or 0 if unknown.
+ */
+export async function verifyAcrossReaders(call: VerifyCall, readers: number, total: number, onProgress?: (p: Progress) => void): Promise<VerifyReport> {
+  const t0 = performance.now();
+  const report = (phase: string, done: number): void => {
+    if (onProgress === undefined) return;
+    try {
+      onProgress({ done, total: Math.max(total, done), phase });
+    } catch {
+      // A throwing callback must not stop the check.
+    }
+  };
+  const first = await call({ maxMs: CHUNK_MS });
+  if (first.next === undefined) return finish(first, undefined);
+  const base = first.next;
+  const at = verifyParts.where(base);
+  if (at.phase !== 'documents') return finish(await sequential(base), undefined);
+
+  const sqlite = call({ from: verifyParts.sqliteOnly(base) });
+  // Awaited below; until then a failure must not count as unhandled (it is reported when awaited).
+  sqlite.catch(() => undefined);
+  // One reader is busy with SQLite's check: the parts use the others (or share the only one).
+  const lanes = Math.max(1, readers - 1);
+  const parts: Part[] = [];
+  let next = at.last;
+  let span = FIRST_SPAN;
+  let endAt: number | undefined;
+  let doneRows = at.done;
+  report('documents', doneRows);
+
+  await new Promise<void>((resolve, reject) => {
+    let running = 0;
+    const launch = (part: Part): void => {
+      running++;
+      const c0 = performance.now();
+      call({ from: part.token, maxMs: CHUNK_MS }).then((r) => {
+        running--;
+        const token = r.next as string;
+        const st = verifyParts.state(token);
+        doneRows += st.done - verifyParts.state(part.token).done;
+        part.token = token;
+        const ms = performance.now() - c0;
+        if (st.last < st.until) {
+          // Out of budget: the range was too wide; go on with the rest of it.
+          span = Math.max(64, Math.floor(span / 2));
+          if (endAt === undefined || part.after < endAt) launch(part);
+        } else {
+          part.done = true;
+          if (st.end) endAt = Math.min(endAt ?? st.until, st.until);
+          else if (ms < CHUNK_MS / 2) span = Math.min(MAX_SPAN, span * 2);
+        }
+        report('documents', doneRows);
+        fill();
+      }, reject);
+    };
+    const fill = (): void => {
+      while (endAt === undefined && running < lanes) {
+        const part: Part = { after: next, until: next + span, token: verifyParts.part(base, next, next + span), done: false };
+        next = part.until;
+        parts.push(part);
+        launch(part);
+      }
+      if (endAt !== undefined && parts.every((p) => p.done || p.after >= (endAt as number))) {
+        if (running === 0) resolve();
+      }
+    };
+    fill();
+  });
+
+  const end = endAt as number;
+  const finished = parts.filter((p) => p.after < end).map((p) => p.token);
+  const rest = await sequential(verifyParts.merge(base, finished, end, 'skip'));
+  return finish(rest, await sqlite);
+
+  /** Chunks from `from` until the run is complete. */
+  async function sequential(from: string): Promise<VerifyReport> {
+    let r = await call({ from, maxMs: CHUNK_MS });
+    while (r.next !== undefined) {
+      const w = verifyParts.where(r.next);
+      report(w.phase, w.done);
+      r = await call({ from: r.next, maxMs: CHUNK_MS });
+    }
+    return r;
+  }
+
+  /** The run's report: the main line's, with the problems and skips of SQLite's check run beside it. */
+  function finish(main: VerifyReport, apart: VerifyReport | undefined): VerifyReport {
+    const problems: VerifyProblem[] = [...main.problems, ...(apart?.problems ?? [])];
+    const skips = [...(main.skipped?.split('; ') ?? []), ...(apart?.skipped?.split('; ') ?? [])].filter((s, i, all) => s !== '' && all.indexOf(s) === i);
+    const done = Math.max(total, main.documents + main.versions);
+    report('done', done);
+    const { next: _next, skipped: _skipped, ...rest } = main;
+    return { ...rest, ok: problems.length === 0, problems, durationMs: performance.now() - t0, ...(skips.length > 0 ? { skipped: skips.join('; ') } : {}) };
+  }
+}
