@@ -57,7 +57,8 @@ describe('migration: totals kept by the write path', () => {
     withRawConnection(path, key, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       for (const t of TOTALS_TRIGGERS) expect(triggers(db)).not.toContain(t);
-      expect(totals(db)).toEqual(before);
+      // The attachment totals are new counters a later step adds (ATTACHMENT_TOTALS_STEP); every total there before is unchanged.
+      expect((totals(db) as { key: string }[]).filter((r) => !r.key.startsWith('attachment_'))).toEqual(before);
     });
     exact(v);
     const memo = v.count({ type: 'memo' });
