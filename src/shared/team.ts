@@ -16,6 +16,8 @@ export interface SyncCoreStatus {
   readonly conflicts: number;
   /** Remote rows refused on pull (altered on the server, or sealed with another key). */
   readonly rejected: number;
+  /** Pulled rows held back until their attachment files arrive (missing or altered on the server); retried at every sync. */
+  readonly held: number;
   /** Whether a sync is running now. */
   readonly syncing: boolean;
   /** The last sync's error, until a sync succeeds. */

@@ -35,7 +35,7 @@ describe('team channels without a server', () => {
       await expect(b.channels['sync.conflicts']({})).rejects.toSatisfy((e) => isDocvaultError(e, 'Closed'));
       await b.create('pass phrase');
       await b.channels['doc.create']({ document: { id: 'a', content: 'x' } });
-      expect(await b.channels['sync.status']({})).toEqual({ remote: null, lastSync: null, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false });
+      expect(await b.channels['sync.status']({})).toEqual({ remote: null, lastSync: null, pending: 0, conflicts: 0, rejected: 0, held: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false });
       expect(await b.channels['sync.conflicts']({})).toEqual([]);
       await expect(b.channels['sync.now']({})).rejects.toSatisfy((e) => isDocvaultError(e, 'Invalid'));
       // The failure is kept for the status until a sync succeeds.

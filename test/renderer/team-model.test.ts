@@ -4,7 +4,7 @@ import type { SyncStatus } from '../../src/shared/team';
 import { ago, cloneProgressText, defaultCloneName, folderOf, progressText, syncBadge } from '../../src/renderer/team/team-model';
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
-const base: SyncStatus = { remote: 'postgresql://alice@db/team', lastSync: NOW - 120_000, pending: 0, conflicts: 0, rejected: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false };
+const base: SyncStatus = { remote: 'postgresql://alice@db/team', lastSync: NOW - 120_000, pending: 0, conflicts: 0, rejected: 0, held: 0, syncing: false, error: null, nextSync: null, canKeepPassword: false, passwordKept: false };
 
 describe('syncBadge', () => {
   it('is absent while the vault is not attached or the status is unknown', () => {
@@ -38,6 +38,8 @@ describe('ago and progressText', () => {
     expect(progressText(undefined)).toBeUndefined();
     expect(progressText({ done: 300, total: 1204, phase: 'push' })).toBe('Sending 300 of 1,204');
     expect(progressText({ done: 80, total: 95, phase: 'pull' })).toBe('Receiving 80 of 95');
+    expect(progressText({ done: 1536 * 1024, total: 4 * 1024 * 1024, phase: 'pull-files' })).toBe('Receiving files: 1.5 MB of 4.0 MB');
+    expect(progressText({ done: 512, total: 2048, phase: 'push-files' })).toBe('Sending files: 512 B of 2.0 KB');
   });
 });
 

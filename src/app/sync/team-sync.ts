@@ -329,6 +329,7 @@ export class TeamSync {
       pending: s.pending,
       conflicts: s.conflicts,
       rejected: s.rejected,
+      held: s.held,
       syncing: this.#running !== undefined,
       error: this.#error,
     };

@@ -51,6 +51,14 @@ export function TeamVaultSection({ team, syncSeconds, onSyncSeconds }: TeamVault
                 <dd title="Rows from the server that failed their seal: altered there, or sealed with another key">{s.rejected.toLocaleString()}</dd>
               </>
             )}
+            {s.held > 0 && (
+              <>
+                <dt>Held back</dt>
+                <dd data-testid="sync-held" title="Versions whose attachment files are missing or altered on the server: nothing of them is written; they are fetched again at every sync">
+                  {s.held.toLocaleString()}
+                </dd>
+              </>
+            )}
             {s.error !== null && (
               <>
                 <dt>Last error</dt>

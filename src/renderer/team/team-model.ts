@@ -2,6 +2,7 @@
 import type { Progress } from '../../shared/types';
 import type { SyncStatus } from '../../shared/team';
 import { errorTitle } from '../errors';
+import { formatBytes } from '../model/attachments';
 
 /** The indicator's tone: drives its colour and icon. */
 export type SyncTone = 'off' | 'ok' | 'busy' | 'pending' | 'conflict' | 'error';
@@ -35,11 +36,14 @@ export function syncBadge(status: SyncStatus | undefined, now: number): SyncBadg
   return { tone: 'ok', label: 'Synced', title: `Up to date with ${status.remote} (${last})` };
 }
 
-/** The progress line of a sync under way: "Sending 300 of 1,204" / "Receiving 80 of 95". */
+/** The progress line of a sync under way: "Sending 300 of 1,204" / "Receiving 80 of 95" / "Receiving files: 1.5 MB of 4 MB". */
 export function progressText(p: Progress | undefined): string | undefined {
   if (p === undefined) return undefined;
-  const verb = p.phase === 'pull' ? 'Receiving' : 'Sending';
-  return `${verb} ${p.done.toLocaleString()} of ${p.total.toLocaleString()}`;
+  const receiving = p.phase === 'pull' || p.phase === 'pull-files';
+  // Attachment phases count bytes, row phases count rows.
+  const files = p.phase === 'push-files' || p.phase === 'pull-files';
+  const n = files ? formatBytes : (x: number): string => x.toLocaleString();
+  return `${receiving ? 'Receiving' : 'Sending'}${files ? ' files:' : ''} ${n(p.done)} of ${n(p.total)}`;
 }
 
 /** The clone's progress line: "Connecting…" / "Received 500 of 1,201 rows". */
