@@ -68,7 +68,9 @@ test.beforeAll(async () => {
   const admin = await PgRemote.connect({ url: srv.adminUrl, caFile: srv.caFile });
   await admin.init(['alice']);
   await admin.close();
-  twin = await startTwin({ backend: { remotePassword: async () => srv.alicePassword } });
+  // Four clones start within seconds here (wrong key, wrong CA, cancel, success): the channel's user-facing
+  // limit (burst 3, one per 5 s; test/app covers it) would refuse the last one as RateLimited.
+  twin = await startTwin({ backend: { remotePassword: async () => srv.alicePassword, channelLimits: { channels: { 'clone.start': { ratePerSec: 10, burst: 10 } } } } });
   // The team vault, made on "another computer": enough rows that a clone takes several batches.
   otherDir = mkdtempSync(join(tmpdir(), 'docvault-e2e-other-'));
   const other = await Vault.create(join(otherDir, 'other.dvault'), { key: { passphrase: PASS, kdfProfile: 2 } });
