@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { ATTACHMENTS_STEP, MIGRATIONS, SCHEMA_VERSION, Vault, attachStream, migrate } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
-import { copySchema1, SCHEMA1_IDS } from '../helpers/fixture';
-import { undoStepsAfter } from '../helpers/later-steps';
+import { SCHEMA1_IDS } from '../helpers/fixture';
+import { vaultBeforeStep } from '../helpers/before-step';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -17,13 +17,7 @@ afterEach(() => {
 });
 
 function beforeStep(): { path: string; key: string } {
-  const f = copySchema1();
-  cleanups.push(f.cleanup);
-  const v = Vault.openSync(f.path, { key: { rawKey: f.key } });
-  v.update('alpha', { content: 'alpha, edited before attachments existed' });
-  v.close();
-  withRawConnection(f.path, f.key, (db: Database.Database) => undoStepsAfter(db, ATTACHMENTS_STEP - 1));
-  return f;
+  return vaultBeforeStep(ATTACHMENTS_STEP, cleanups, (v) => v.update('alpha', { content: 'alpha, edited before attachments existed' }));
 }
 
 const objects = (db: Database.Database): string[] =>

@@ -7,8 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { SCHEMA_VERSION, SYNC_STATE_STEP, Vault } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
-import { copySchema1 } from '../helpers/fixture';
-import { undoStepsAfter } from '../helpers/later-steps';
+import { vaultBeforeStep } from '../helpers/before-step';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -16,14 +15,7 @@ afterEach(() => {
 });
 
 function beforeStep(): { path: string; key: string } {
-  const f = copySchema1();
-  cleanups.push(f.cleanup);
-  Vault.openSync(f.path, { key: { rawKey: f.key } }).close();
-  withRawConnection(f.path, f.key, (db: Database.Database) => {
-    undoStepsAfter(db, SYNC_STATE_STEP - 1);
-    db.pragma(`user_version = ${SYNC_STATE_STEP - 1}`);
-  });
-  return f;
+  return vaultBeforeStep(SYNC_STATE_STEP, cleanups);
 }
 
 describe('migration: team-vault sync state', () => {

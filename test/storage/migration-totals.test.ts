@@ -11,8 +11,8 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { TOTALS_STEP } from '../../src/main/storage/migrations';
 import { withRawConnection } from '../helpers/raw-db';
-import { copySchema1 } from '../helpers/fixture';
-import { TOTALS_TRIGGERS, undoStepsAfter } from '../helpers/later-steps';
+import { vaultBeforeStep } from '../helpers/before-step';
+import { TOTALS_TRIGGERS } from '../helpers/later-steps';
 import { makeVault } from '../helpers/tmp';
 
 const cleanups: (() => void)[] = [];
@@ -21,13 +21,7 @@ afterEach(() => {
 });
 
 function beforeStep(): { path: string; key: string } {
-  const f = copySchema1();
-  cleanups.push(f.cleanup);
-  const v = Vault.openSync(f.path, { key: { rawKey: f.key } });
-  v.update('alpha', { content: 'alpha, edited before the step', tags: ['x', 'y'] });
-  v.close();
-  withRawConnection(f.path, f.key, (db: Database.Database) => undoStepsAfter(db, TOTALS_STEP - 1));
-  return f;
+  return vaultBeforeStep(TOTALS_STEP, cleanups, (v) => v.update('alpha', { content: 'alpha, edited before the step', tags: ['x', 'y'] }));
 }
 
 const triggers = (db: Database.Database): string[] =>
