@@ -11,8 +11,8 @@
  */
 import { DocvaultError, serializeError } from '../../../shared/errors';
 import { Vault, type VaultOptions } from '../vault';
-import { READ_METHODS, type FromWorker, type ToWorker, type WireCall, type WireResult } from '../worker/protocol';
-import { LONG_READS } from '../worker/protocol';
+import { LONG_READS, READ_METHODS, type FromWorker, type ToWorker, type WireCall, type WireResult } from '../worker/protocol';
+import { invoke } from '../worker/invoke';
 
 const READS: ReadonlySet<string> = new Set(READ_METHODS);
 
@@ -91,7 +91,6 @@ export class OpeningReads implements WorkerPort {
     const t0 = performance.now();
     try {
       if (!READS.has(call.method) || LONG_READS.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not answered while the service opens`);
-      const fn = (this.#vault as unknown as Record<string, (...a: unknown[]) => unknown>)[call.method] as (...a: unknown[]) => unknown;
       // Arguments and results are copied as a worker's would be: a caller never shares an object with the engine.
       let args: unknown[];
       try {
@@ -99,7 +98,7 @@ export class OpeningReads implements WorkerPort {
       } catch (err) {
         throw new DocvaultError('Invalid', `${call.method}: its arguments cannot be sent to a storage thread (${(err as Error).message})`);
       }
-      const result = structuredClone(fn.apply(this.#vault, args));
+      const result = structuredClone(invoke(this.#vault, call.method, args));
       return { seq: call.seq, ok: true, result, durationMs: performance.now() - t0 };
     } catch (err) {
       return { seq: call.seq, ok: false, error: serializeError(err), durationMs: performance.now() - t0 };

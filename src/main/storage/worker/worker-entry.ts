@@ -10,6 +10,7 @@ import { DocvaultError, isDocvaultError, isErrorKind, serializeError, type Error
 import type { BulkResult, Progress, VerifyOptions } from '../../../shared/types';
 import { Vault, type VaultOptions } from '../vault';
 import { logIfSlow, logLine } from './log';
+import { invoke } from './invoke';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type FromWorker, type ToWorker, type WireCall, type WireResult, type WorkerInit } from './protocol';
 
 const READS: ReadonlySet<string> = new Set(READ_METHODS);
@@ -61,12 +62,6 @@ async function openVault(): Promise<Vault> {
   if ('sqlcipherPassphrase' in k) return Vault.open(init.path, { ...base, key: { passphrase: k.sqlcipherPassphrase } });
   const opts: VaultOptions = { ...base, key: { encryption: false } };
   return init.create ? Vault.createSync(init.path, opts) : Vault.openSync(init.path, opts);
-}
-
-function invoke(vault: Vault, method: string, args: readonly unknown[]): unknown {
-  const fn = (vault as unknown as Record<string, unknown>)[method];
-  if (typeof fn !== 'function') throw new DocvaultError('Invalid', `Unknown storage method ${method}`);
-  return (fn as (...a: unknown[]) => unknown).apply(vault, args as unknown[]);
 }
 
 function isBulkResult(r: unknown): r is BulkResult<unknown> {
