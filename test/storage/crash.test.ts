@@ -64,6 +64,7 @@ describe('crash', () => {
         for (const line of lines) {
           const [kind, id] = line.split(' ') as [string, string];
           if (kind === 'one') expect(v.exists(id), id).toBe(true);
+          else if (kind === 'group') for (let j = 0; j < 8; j++) expect(v.exists(`${id}-group-${j}`), `${id}-group-${j}`).toBe(true);
           else for (let j = 0; j < 50; j++) expect(v.exists(`${id}-bulk-${j}`), `${id}-bulk-${j}`).toBe(true);
         }
         const report = v.verify();
@@ -75,6 +76,12 @@ describe('crash', () => {
         const perBatch = new Map<string, number>();
         for (const id of bulkIds) perBatch.set(id.split('-bulk-')[0]!, (perBatch.get(id.split('-bulk-')[0]!) ?? 0) + 1);
         for (const [, count] of perBatch) expect(count).toBe(50);
+        // So are groups (one transaction of savepoints), and the savepoint each rolls back is never there.
+        const perGroup = new Map<string, number>();
+        for (const id of ids.filter((x) => x.includes('-group-'))) perGroup.set(id.split('-group-')[0]!, (perGroup.get(id.split('-group-')[0]!) ?? 0) + 1);
+        for (const [, count] of perGroup) expect(count).toBe(8);
+        expect(ids.filter((x) => x.endsWith('-gone'))).toEqual([]);
+        expect(v.count()).toBe(ids.length);
         // The next run restarts its counter at 0: move the old ids out of the way.
         const current = ids.filter((id) => id.startsWith('crash-'));
         v.transaction(() => {

@@ -149,17 +149,17 @@ export class Vault {
 
   /** One page of document summaries, filtered and sorted, with a cursor for the next page. */
   list(query: ListQuery = {}): ListPage {
-    return this.#core.op('list', () => listDocuments(this.#core.read, query));
+    return this.#core.op('list', () => listDocuments(this.#core.settled(), query));
   }
 
   /** Number of documents matching the filters of `query`. */
   count(query: Pick<ListQuery, 'type' | 'tag' | 'author'> = {}): number {
-    return this.#core.op('count', () => countDocuments(this.#core.read, query));
+    return this.#core.op('count', () => countDocuments(this.#core.settled(), query));
   }
 
   /** One page of the Trash, the most recently trashed first. */
   listTrash(query: TrashQuery = {}): TrashPage {
-    return this.#core.op('listTrash', () => listTrash(this.#core.read, query));
+    return this.#core.op('listTrash', () => listTrash(this.#core.settled(), query));
   }
 
   /**

@@ -2,8 +2,13 @@
  * The running totals (table `counters`) and the vault state (its `state` row), kept by the write path
  * from schema step "totals kept by the write path" on, instead of by nine SQL triggers. Each write
  * function adds the effect of every statement it ran, right after the statement succeeds, to a
- * {@link PendingTotals}; the façade writes them once at the end of each write operation, inside its
- * transaction or savepoint (`flushTotals`), so they commit or roll back with the rows they count.
+ * {@link PendingTotals}; the façade writes them once, just before the outermost transaction commits
+ * (engine/vault-core.ts), so they commit or roll back with the rows they count. A write inside a
+ * caller's transaction (or the service writer's group) runs under a savepoint: what was pending when it
+ * began is marked, and a rollback of that savepoint puts the pending totals back to the mark, so the
+ * rolled-back write's part goes with its rows. A read of the totals inside a transaction flushes first
+ * (`VaultCore.settled`): a flush inside a savepoint is undone by that savepoint's rollback, and the mark
+ * taken before it still holds what the flush wrote, so the two stay in step.
  *
  * Why: the triggers ran up to seven small statements per document written, and the state was re-tagged
  * and rewritten per document. A bulk of 1,000 documents now writes each total and the state once
@@ -20,7 +25,17 @@ import type { ReadStatements, WriteStatements } from './statements';
 /** Total keys every vault has. */
 export type BaseTotal = 'documents' | 'versions' | 'content_bytes' | 'history_bytes' | 'trash_documents';
 
-/** What one write operation changed in the totals and the set of heads, not yet written. */
+/** What {@link PendingTotals} held when a savepoint began: put back if the savepoint rolls back. */
+export interface TotalsMark {
+  readonly deltas: ReadonlyMap<string, number>;
+  readonly terms: Buffer;
+  readonly termCount: number;
+}
+
+/** The mark of nothing pending (shared: it is never written to). */
+const EMPTY_MARK: TotalsMark = { deltas: new Map(), terms: Buffer.alloc(32), termCount: 0 };
+
+/** What the writes of the current transaction changed in the totals and the set of heads, not yet written. */
 export class PendingTotals {
   readonly #deltas = new Map<string, number>();
   /** XOR of the set terms added or removed (vault-state.ts): one state update for the whole operation. */
@@ -43,7 +58,21 @@ export class PendingTotals {
     return this.#termCount === 0 && this.#deltas.size === 0;
   }
 
-  /** Forgets everything pending (the operation's transaction or savepoint rolled back). */
+  /** What is pending now, to put back with {@link PendingTotals.restore} if a savepoint beginning now rolls back. */
+  mark(): TotalsMark {
+    if (this.empty) return EMPTY_MARK;
+    return { deltas: new Map(this.#deltas), terms: Buffer.from(this.#terms), termCount: this.#termCount };
+  }
+
+  /** Puts back what was pending at `m` (the savepoint begun then rolled back, and its writes' parts with it). */
+  restore(m: TotalsMark): void {
+    this.#deltas.clear();
+    for (const [k, n] of m.deltas) this.#deltas.set(k, n);
+    m.terms.copy(this.#terms);
+    this.#termCount = m.termCount;
+  }
+
+  /** Forgets everything pending (the outermost transaction rolled back). */
   clear(): void {
     this.#deltas.clear();
     this.#terms.fill(0);

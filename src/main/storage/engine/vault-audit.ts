@@ -34,7 +34,7 @@ export function verify(core: VaultCore, onProgress?: (p: Progress) => void, opti
     const db = core.conn();
     const t0 = now();
     const w = core.write;
-    const report = verifyVault(core.read, readTransaction(db), onProgress, options, {
+    const report = verifyVault(core.settled(), readTransaction(db), onProgress, options, {
       attachments: core.attachments,
       ...(w === undefined ? {} : { checkSearchIndex: () => checkIndexNow(w.db) }),
     });

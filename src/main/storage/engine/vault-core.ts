@@ -152,29 +152,42 @@ export class VaultCore {
   /** Runs a write in its own transaction (or a savepoint inside the caller's). */
   tx<T>(fn: (w: WriteContext) => T): T {
     const w = this.writer();
-    // An enclosing operation's totals are written before this one's savepoint, which may roll back alone.
-    if (this.#txDepth > 0) w.totals.flush(w);
     return w.db.transaction(this.counted(this.#guarded(() => fn(w)))).immediate();
   }
 
   /**
-   * Wraps a transaction body so that the outermost one, before it commits, checks that the path still
-   * names the file opened: SQLite would commit into a deleted or replaced file without an error, and the
-   * write would be lost at close. Throwing here rolls the transaction back. One `stat` per commit.
+   * The read context, with the totals pending in the current transaction written first: a count, list
+   * total or stats read inside a transaction sees its own writes. Outside one nothing is pending.
+   */
+  settled(): ReadContext {
+    const w = this.write;
+    if (w !== undefined && this.#txDepth > 0 && !w.totals.empty) w.totals.flush(w);
+    return this.read;
+  }
+
+  /**
+   * Wraps a transaction body (run inside `counted`). The outermost one, before it commits, writes the
+   * totals and vault state its writes changed, once (engine/totals.ts: a group of 64 writes pays one
+   * totals statement and one state tag, not 64), and checks that the path still names the file opened:
+   * SQLite would commit into a deleted or replaced file without an error, and the write would be lost at
+   * close. Throwing here rolls the transaction back; one `stat` per commit. A nested one (a savepoint)
+   * marks the pending totals and, if it rolls back, puts them back to the mark.
    */
   #guarded<T>(fn: () => T): () => T {
     return () => {
       const w = this.write;
+      const outermost = this.#txDepth === 1;
+      const mark = outermost || w === undefined ? undefined : w.totals.mark();
       let r: T;
       try {
         r = fn();
-        // The totals and vault state the operation changed, once, in its own transaction or savepoint (engine/totals.ts).
-        w?.totals.flush(w);
+        if (outermost) w?.totals.flush(w);
       } catch (err) {
-        w?.totals.clear();
+        if (mark !== undefined) w?.totals.restore(mark);
+        else w?.totals.clear();
         throw err;
       }
-      if (this.#txDepth === 1) this.#file?.check();
+      if (outermost) this.#file?.check();
       return r;
     };
   }
@@ -223,7 +236,6 @@ export class VaultCore {
   /** `Vault.transaction`: runs `fn` in a transaction; nested calls become savepoints. */
   transaction<T>(fn: () => T): T {
     const w = this.writer();
-    if (this.#txDepth > 0) w.totals.flush(w);
     const wrapped = w.db.transaction(
       this.counted(
         this.#guarded(() => {
@@ -245,6 +257,7 @@ export class VaultCore {
   /** `Vault.stats`: counters, sizes and latencies. */
   stats(): VaultStats {
     this.conn();
+    const read = this.settled();
     const ops = this.#ops.snapshot();
     // Cache hits are counted here, not timed (timing would cost more than the hit).
     for (const [name, cached] of [['get', this.cachedGets], ['exists', this.cachedExists]] as const) {
@@ -252,7 +265,7 @@ export class VaultCore {
       const o = ops[name];
       ops[name] = o === undefined ? { count: cached, errors: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0 } : { ...o, count: o.count + cached };
     }
-    return vaultStats(this.read, { path: this.path, encrypted: this.encrypted, memoryMode: this.memoryMode, cache: this.cache.stats(), ops, openedAt: this.#openedAt });
+    return vaultStats(read, { path: this.path, encrypted: this.encrypted, memoryMode: this.memoryMode, cache: this.cache.stats(), ops, openedAt: this.#openedAt });
   }
 
   /** `Vault.refresh`: drops the cache now if another connection changed the vault; returns whether it did. */
