@@ -56,6 +56,10 @@ export function prepareWrites(db: WritableDB) {
     setState: db.prepare("UPDATE counters SET b = ? WHERE key = 'state'"),
     /** How many versions a document has and their bytes (doc, doc): what it adds to or takes from the totals. */
     versionTotals: db.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
+    /** Rows changed by every statement completed on this connection, triggers included (see VaultCore.group). */
+    totalChanges: db.prepare('SELECT total_changes()').pluck(),
+    /** Writes the search index's pending data now (FTS5 does at any savepoint; see VaultCore.group). */
+    flushSearchIndex: db.prepare("INSERT INTO search_index (search_index) VALUES ('flush')"),
     addTotals: db.prepare(TOTALS_SQL.add),
     dropEmptyTotals: db.prepare(TOTALS_SQL.dropEmpty),
   };

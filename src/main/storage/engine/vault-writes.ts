@@ -127,7 +127,8 @@ function bulk<I, T extends Document | null>(
         if (failed) throw ROLLBACK;
         const entry = audit(results);
         if (entry !== undefined) core.audit(w, entry);
-      });
+        // A savepoint even in a group commit (VaultCore.group): a failed item rolls back this call alone.
+      }, true);
     } catch (err) {
       if (err !== ROLLBACK) throw err;
       // Nothing was committed; the items that did not fail are reported as rolled back.

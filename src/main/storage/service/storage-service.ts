@@ -5,8 +5,8 @@
  * - ./worker-pool: one writer thread (the only write connection) and a pool of reader threads (read-only
  *   connections; WAL lets them read while the writer writes); started, restarted, least-loaded first.
  * - ./scheduler: bounded queues (`Overloaded`), timeouts (`Timeout`) and AbortSignals (`Aborted`); reads to
- *   the least-loaded reader, writes to the writer in group commits (each under its own savepoint, so a
- *   failing write fails alone; every promise settles after its commit).
+ *   the least-loaded reader, writes to the writer in group commits (a failing write fails alone: see
+ *   Vault.writeGroup; every promise settles after its commit).
  * - ./service-cache and ./write-effects: the document cache in the calling thread (a hit never crosses a
  *   thread), updated by each write's result before its promise settles, and dropped when the writer flags a
  *   commit by another process.

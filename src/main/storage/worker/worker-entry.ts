@@ -1,8 +1,8 @@
 /**
  * A storage worker thread: one vault connection, driven by the protocol in ./protocol.
  * A reader opens the vault read-only and answers calls one by one; the writer owns the only write
- * connection and commits each group of writes it is sent in one transaction, every write under its own
- * savepoint, replying only after the commit (so every acknowledged write is durable).
+ * connection and commits each group of writes it is sent in one transaction (see commitGroup), replying
+ * only after the commit (so every acknowledged write is durable).
  * Bundled by scripts/build-node.mjs into out/node/storage-worker.mjs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -17,8 +17,9 @@ const READS: ReadonlySet<string> = new Set(READ_METHODS);
 const WRITES: ReadonlySet<string> = new Set(WRITE_METHODS);
 
 /**
- * Errors that belong to one write and leave the transaction usable: that write's savepoint rolls back
- * and the rest of its group commits. Any other error aborts the group, which is then retried write by write.
+ * Errors that belong to one write and leave the transaction usable: that write changed nothing (or its
+ * savepoint rolled back) and the rest of its group commits. Any other error aborts the group, which is
+ * then retried write by write.
  */
 const FAILS_ALONE: ReadonlySet<ErrorKind> = new Set(['Conflict', 'NotFound', 'AlreadyExists', 'Invalid', 'TooLarge', 'Integrity']);
 
@@ -114,12 +115,16 @@ function timed(call: WireCall, fn: () => unknown): WireResult {
   }
 }
 
-/** Group commit: one transaction, one savepoint per write, one reply after the commit. */
+/**
+ * Group commit: one transaction, one reply after the commit. A single write runs in the group's
+ * transaction without a savepoint (Vault.writeGroup); one that fails having changed nothing fails alone,
+ * one that failed after changing rows reports `Internal`, which aborts the group like any other error.
+ */
 function commitGroup(vault: Vault, calls: readonly WireCall[]): void {
   const t0 = performance.now();
   let results: WireResult[] = [];
   try {
-    vault.transaction(() => {
+    vault.writeGroup(() => {
       results = [];
       for (const call of calls) {
         const r = timed(call, () => runWrite(vault, call));
