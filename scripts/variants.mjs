@@ -21,6 +21,10 @@ const VARIANTS = {
   'fts-automerge2': "INSERT INTO search_index (search_index, rank) VALUES ('automerge', 2);",
   'fts-pgsz8000': "INSERT INTO search_index (search_index, rank) VALUES ('pgsz', 8000);",
   'fts-bare-trigger': 'DROP TRIGGER search_versions_ai; CREATE TRIGGER search_versions_ai AFTER INSERT ON versions BEGIN INSERT INTO search_index (rowid, title, content) VALUES (new.vid, new.title, new.content); END;',
+  'fts-lean-trigger':
+    'DROP TRIGGER search_versions_ai; CREATE TRIGGER search_versions_ai AFTER INSERT ON versions WHEN (SELECT trashed_at IS NULL FROM documents WHERE doc = new.vid >> 24) BEGIN INSERT INTO search_index (search_index, rowid, title, content) SELECT \'delete\', vid, title, content FROM versions WHERE new.version > 1 AND vid = new.vid - 1; INSERT INTO search_index (rowid, title, content) VALUES (new.vid, new.title, new.content); END;',
+  'fts-hashsize4m': "INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 4194304);",
+  'fts-hashsize16m': "INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 16777216);",
   'fts-optimize': "INSERT INTO search_index (search_index) VALUES ('optimize');",
   rebuilt: "INSERT INTO search_index (search_index) VALUES ('rebuild');",
   'rebuilt-optimize': "INSERT INTO search_index (search_index) VALUES ('rebuild'); INSERT INTO search_index (search_index) VALUES ('optimize');",
