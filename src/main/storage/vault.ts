@@ -313,12 +313,7 @@ export class Vault {
     return this.#core.transaction(fn);
   }
 
-  /**
-   * The service writer's group commit: `fn`'s writes in one transaction, each single-document write
-   * without a savepoint of its own. A write that fails having changed nothing fails alone; one that fails
-   * after changing rows throws `Internal`, and the caller must let the group roll back and retry each
-   * write in a transaction of its own. Not for application code: use {@link Vault.transaction}.
-   */
+  /** The service writer's group commit (see VaultCore.group and docs/api.md); application code uses {@link Vault.transaction}. */
   writeGroup<T>(fn: () => T): T {
     return this.#core.group(fn);
   }
