@@ -7,9 +7,9 @@
  * - ./scheduler: bounded queues (`Overloaded`), timeouts (`Timeout`) and AbortSignals (`Aborted`); reads to
  *   the least-loaded reader, writes to the writer in group commits (each under its own savepoint, so a
  *   failing write fails alone; every promise settles after its commit).
- * - ./service-cache and ./write-effects: the document cache in the calling thread (a hit never crosses a
- *   thread), updated by each write's result before its promise settles, and dropped when the writer flags a
- *   commit by another process.
+ * - ../cache (the one document cache, also a Vault's), in the calling thread: a hit never crosses a thread.
+ *   ./cache-wire and ./write-effects bring it each worker's answer (a write's before its promise settles);
+ *   ./outside-flag is its outside-change detector, a flag the writer raises on a commit by another process.
  * - ./opening-reads: a read-only connection in the calling thread that answers reads while the writer starts.
  * - ./verify-runner: a whole-vault verify spread over the readers in short chunks.
  * - ./metrics: round trips, cache hits, group-commit sizes, event-loop delay.
@@ -23,7 +23,8 @@ import { Vault } from '../vault';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type BatchResults, type EngineMethod } from '../worker/protocol';
 import { ServiceMetrics } from './metrics';
 import { Scheduler, type Method, type Pending } from './scheduler';
-import { ServiceCache } from './service-cache';
+import { DocumentCache } from '../cache';
+import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
 import { resolveServiceKey, type ServiceKey } from './worker-key';
@@ -64,7 +65,7 @@ export class StorageService implements StorageCalls {
   #closing: Promise<void> | undefined;
   readonly #key: ServiceKey;
   readonly #metrics = new ServiceMetrics();
-  readonly #cache: ServiceCache;
+  readonly #cache: DocumentCache;
   readonly #pool: WorkerPool<Pending>;
   readonly #scheduler: Scheduler;
 
@@ -74,7 +75,14 @@ export class StorageService implements StorageCalls {
     this.memoryMode = opts.memoryMode ?? 'standard';
     const tuning = tuningFor(this.memoryMode, opts.tuning);
     this.readers = Math.max(1, Math.floor(opts.readers ?? Math.min(tuning.readers, availableParallelism())));
-    this.#cache = new ServiceCache(tuning, () => this.#metrics.outsideChange());
+    const outside = new OutsideFlag();
+    this.#cache = new DocumentCache({
+      maxEntries: tuning.cacheEntries,
+      maxBytes: tuning.cacheBytes,
+      existsEntries: tuning.existsEntries,
+      outside,
+      onOutsideChange: () => this.#metrics.outsideChange(),
+    });
     this.#pool = new WorkerPool<Pending>(
       this,
       {
@@ -87,7 +95,7 @@ export class StorageService implements StorageCalls {
         externalCheckMs: opts.externalCheckMs ?? DEFAULTS.externalCheckMs,
         slowCallMs: opts.slowCallMs ?? DEFAULTS.slowCallMs,
         maxRestarts: Math.max(1, opts.maxRestarts ?? DEFAULTS.maxRestarts),
-        signal: this.#cache.signalBuffer,
+        signal: outside.buffer,
       },
       {
         results: (slot, msg) => this.#scheduler.results(slot, msg),
@@ -190,7 +198,7 @@ export class StorageService implements StorageCalls {
   #release(): void {
     if ('rawKey' in this.#key) wipe(this.#key.rawKey);
     this.#metrics.stop();
-    this.#cache.clear();
+    this.#cache.drop();
   }
 
   #closedError(): DocvaultError {
@@ -202,7 +210,6 @@ export class StorageService implements StorageCalls {
   /** The current version of `id`, from the cache when possible. See `Vault.get`. */
   get(id: string): Promise<Document> {
     if (this.#state !== 'open' || this.#scheduler.broken !== undefined || typeof id !== 'string') return this.#call('get', [id], undefined) as Promise<Document>;
-    this.#cache.checkOutside();
     const hit = this.#cache.get(id);
     if (hit !== undefined) {
       this.#metrics.hit('get');
@@ -485,7 +492,7 @@ export class StorageService implements StorageCalls {
   async refresh(): Promise<void> {
     if (this.#state === 'closed') throw this.#closedError();
     await this.#pool.refresh();
-    this.#cache.checkOutside();
+    this.#cache.refresh();
   }
 
   // ---------------------------------------------------------------- routing
@@ -507,7 +514,6 @@ export class StorageService implements StorageCalls {
       case 'exists': {
         const id = args[0];
         if (typeof id !== 'string') return this.#scheduler.accept(method, args, co);
-        this.#cache.checkOutside();
         const hit = method === 'get' ? this.#cache.get(id) : this.#cache.exists(id);
         if (hit !== undefined) {
           this.#metrics.hit(method);
@@ -526,7 +532,6 @@ export class StorageService implements StorageCalls {
   #bulkGet(args: readonly unknown[], co: CallOptions | undefined): Promise<unknown> {
     const ids = args[0];
     if (!Array.isArray(ids) || ids.length === 0) return this.#scheduler.accept('bulkGet', args, co);
-    this.#cache.checkOutside();
     const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
     const missAt: number[] = [];
     const missIds: unknown[] = [];
