@@ -7,9 +7,10 @@
  * - ./scheduler: bounded queues (`Overloaded`), timeouts (`Timeout`) and AbortSignals (`Aborted`); reads to
  *   the least-loaded reader, writes to the writer in group commits (each under its own savepoint, so a
  *   failing write fails alone; every promise settles after its commit).
- * - ../cache (the one document cache, also a Vault's), in the calling thread: a hit never crosses a thread.
- *   ./cache-wire and ./write-effects bring it each worker's answer (a write's before its promise settles);
- *   ./outside-flag is its outside-change detector, a flag the writer raises on a commit by another process.
+ * - ../cache (the one document cache, also a Vault's), in the calling thread: ./cache-front answers from it
+ *   (a hit never crosses a thread); ./cache-wire and ./write-effects bring it each worker's answer (a
+ *   write's before its promise settles); ./outside-flag is its outside-change detector, a flag the writer
+ *   raises on a commit by another process.
  * - ./opening-reads: a read-only connection in the calling thread that answers reads while the writer starts.
  * - ./verify-runner: a whole-vault verify spread over the readers in short chunks.
  * - ./metrics: round trips, cache hits, group-commit sizes, event-loop delay.
@@ -24,6 +25,7 @@ import { READ_METHODS, WRITE_METHODS, type BatchOp, type BatchResults, type Engi
 import { ServiceMetrics } from './metrics';
 import { Scheduler, type Method, type Pending } from './scheduler';
 import { DocumentCache } from '../cache';
+import { CacheFront } from './cache-front';
 import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
@@ -68,6 +70,8 @@ export class StorageService implements StorageCalls {
   readonly #cache: DocumentCache;
   readonly #pool: WorkerPool<Pending>;
   readonly #scheduler: Scheduler;
+  /** Answers `get`, `exists` and `bulkGet` from the cache when it can (./cache-front.ts). */
+  readonly #front: CacheFront;
 
   private constructor(path: string, opts: ServiceOptions, key: ServiceKey, workerPath: string) {
     this.path = path;
@@ -125,6 +129,7 @@ export class StorageService implements StorageCalls {
       },
       isWrite,
     );
+    this.#front = new CacheFront(this.#cache, this.#scheduler, this.#metrics);
   }
 
   // ---------------------------------------------------------------- opening and closing
@@ -209,13 +214,7 @@ export class StorageService implements StorageCalls {
 
   /** The current version of `id`, from the cache when possible. See `Vault.get`. */
   get(id: string): Promise<Document> {
-    if (this.#state !== 'open' || this.#scheduler.broken !== undefined || typeof id !== 'string') return this.#call('get', [id], undefined) as Promise<Document>;
-    const hit = this.#cache.get(id);
-    if (hit !== undefined) {
-      this.#metrics.hit('get');
-      return Promise.resolve(hit);
-    }
-    return this.#scheduler.accept('get', [id], undefined, [id]) as Promise<Document>;
+    return this.#call('get', [id], undefined) as Promise<Document>;
   }
 
   /** Whether `id` exists, from the cache when known. See `Vault.exists`. */
@@ -511,55 +510,12 @@ export class StorageService implements StorageCalls {
     }
     switch (method) {
       case 'get':
-      case 'exists': {
-        const id = args[0];
-        if (typeof id !== 'string') return this.#scheduler.accept(method, args, co);
-        const hit = method === 'get' ? this.#cache.get(id) : this.#cache.exists(id);
-        if (hit !== undefined) {
-          this.#metrics.hit(method);
-          return Promise.resolve(hit);
-        }
-        return this.#scheduler.accept(method, args, co, [id]);
-      }
+      case 'exists':
+        return this.#front.one(method, args, co);
       case 'bulkGet':
-        return this.#bulkGet(args, co);
+        return this.#front.bulkGet(args, co);
       default:
         return this.#scheduler.accept(method, args, co);
     }
-  }
-
-  /** Cache hits answered here; the misses go to one reader in one call, and are merged back in order. */
-  #bulkGet(args: readonly unknown[], co: CallOptions | undefined): Promise<unknown> {
-    const ids = args[0];
-    if (!Array.isArray(ids) || ids.length === 0) return this.#scheduler.accept('bulkGet', args, co);
-    const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
-    const missAt: number[] = [];
-    const missIds: unknown[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id: unknown = ids[i];
-      const hit = typeof id === 'string' ? this.#cache.get(id) : undefined;
-      if (hit !== undefined) out[i] = { id: id as string, status: 'ok', value: hit };
-      else {
-        missAt.push(i);
-        missIds.push(id);
-      }
-    }
-    this.#metrics.hit('get', ids.length - missIds.length);
-    if (missIds.length === 0) return Promise.resolve(out);
-    const finish = (result: unknown): unknown => {
-      const got = result as BulkItemResult<Document>[];
-      for (let k = 0; k < missAt.length; k++) {
-        const r = got[k];
-        if (r !== undefined) out[missAt[k] as number] = r;
-      }
-      return out;
-    };
-    return this.#scheduler.accept(
-      'bulkGet',
-      [missIds],
-      co,
-      missIds.filter((x): x is string => typeof x === 'string'),
-      finish,
-    );
   }
 }
