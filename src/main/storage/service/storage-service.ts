@@ -26,6 +26,7 @@ import { ServiceMetrics } from './metrics';
 import { Scheduler, type Method, type Pending } from './scheduler';
 import { DocumentCache } from '../cache';
 import { CacheFront } from './cache-front';
+import { SERVICE_DEFAULTS, schedulerLimits } from './defaults';
 import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
@@ -33,19 +34,6 @@ import { resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
 import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
-
-const DEFAULTS = {
-  maxPendingReads: 10_000,
-  maxPendingWrites: 10_000,
-  maxGroupCommit: 1_000,
-  maxCommitsInFlight: 2,
-  maxReaderInFlight: 256,
-  maxReadBatch: 16,
-  timeoutMs: 30_000,
-  externalCheckMs: 10,
-  slowCallMs: 40,
-  maxRestarts: 3,
-} as const;
 
 /** Whether `method` runs on the writer: `batch` and every row of the write-effects table. */
 const isWrite = (method: Method): boolean => method === 'batch' || writeEffectOf(method) !== undefined;
@@ -96,9 +84,9 @@ export class StorageService implements StorageCalls {
         memoryMode: this.memoryMode,
         options: opts,
         readers: this.readers,
-        externalCheckMs: opts.externalCheckMs ?? DEFAULTS.externalCheckMs,
-        slowCallMs: opts.slowCallMs ?? DEFAULTS.slowCallMs,
-        maxRestarts: Math.max(1, opts.maxRestarts ?? DEFAULTS.maxRestarts),
+        externalCheckMs: opts.externalCheckMs ?? SERVICE_DEFAULTS.externalCheckMs,
+        slowCallMs: opts.slowCallMs ?? SERVICE_DEFAULTS.slowCallMs,
+        maxRestarts: Math.max(1, opts.maxRestarts ?? SERVICE_DEFAULTS.maxRestarts),
         signal: outside.buffer,
       },
       {
@@ -118,15 +106,7 @@ export class StorageService implements StorageCalls {
       this.#pool,
       this.#cache,
       this.#metrics,
-      {
-        maxPendingReads: opts.maxPendingReads ?? DEFAULTS.maxPendingReads,
-        maxPendingWrites: opts.maxPendingWrites ?? DEFAULTS.maxPendingWrites,
-        maxGroupCommit: Math.max(1, opts.maxGroupCommit ?? DEFAULTS.maxGroupCommit),
-        maxCommitsInFlight: Math.max(1, opts.maxCommitsInFlight ?? DEFAULTS.maxCommitsInFlight),
-        maxReaderInFlight: Math.max(1, opts.maxReaderInFlight ?? DEFAULTS.maxReaderInFlight),
-        maxReadBatch: Math.max(1, opts.maxReadBatch ?? DEFAULTS.maxReadBatch),
-        timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
-      },
+      schedulerLimits(opts),
       isWrite,
     );
     this.#front = new CacheFront(this.#cache, this.#scheduler, this.#metrics);
