@@ -1,10 +1,13 @@
 /**
- * The service cache's rules, without threads: what each write does (the write-effects table), reads made
- * stale by a write or an outside change, and a failed write that forgets what it may have touched.
+ * The service's side of the document cache, without threads: what each worker answer does to it
+ * (service/cache-wire.ts and the write-effects table), reads made stale by a write or an outside change
+ * flagged by the writer, and a failed write that forgets what it may have touched.
  */
 import { describe, expect, it } from 'vitest';
+import { DocumentCache, type CacheRead } from '../../src/main/storage/cache';
 import { tuningFor } from '../../src/main/storage/memory-modes';
-import { ServiceCache, type CacheRead } from '../../src/main/storage/service/service-cache';
+import { applyWriteAnswer, fillFromAnswer } from '../../src/main/storage/service/cache-wire';
+import { OutsideFlag } from '../../src/main/storage/service/outside-flag';
 import { WRITE_EFFECTS } from '../../src/main/storage/service/write-effects';
 import { WRITE_METHODS, type WireResult } from '../../src/main/storage/worker/protocol';
 import type { Document } from '../../src/shared/types';
@@ -17,16 +20,21 @@ const failed = (kind: string): WireResult => ({ seq: 1, ok: false, error: { kind
 
 function setup() {
   let outside = 0;
-  const cache = new ServiceCache(tuningFor('standard'), () => outside++);
-  const read = (ids: string[]): CacheRead => {
-    const r: CacheRead = { cacheIds: ids, gen: cache.generation, stale: false };
-    cache.track(r);
-    return r;
+  const flag = new OutsideFlag();
+  const t = tuningFor('standard');
+  const store = new DocumentCache({ maxEntries: t.cacheEntries, maxBytes: t.cacheBytes, existsEntries: t.existsEntries, outside: flag, onOutsideChange: () => outside++ });
+  const cache = {
+    get: (id: string) => store.get(id),
+    exists: (id: string) => store.exists(id),
+    drop: () => store.drop(),
+    written: (method: string, args: readonly unknown[], r: WireResult | undefined) => applyWriteAnswer(store, method, args, r),
+    filled: (read: CacheRead, method: string, args: readonly unknown[], r: WireResult) => fillFromAnswer(store, read, method, args, r),
   };
-  return { cache, read, outside: () => outside };
+  const read = (ids: string[]): CacheRead => store.begin(ids);
+  return { cache, read, flag, outside: () => outside };
 }
 
-describe('ServiceCache and the write-effects table', () => {
+describe('the document cache fed by worker answers, and the write-effects table', () => {
   it('has a row for every engine write method, and no other', () => {
     expect(Object.keys(WRITE_EFFECTS).sort()).toEqual([...WRITE_METHODS].sort());
   });
@@ -104,15 +112,25 @@ describe('ServiceCache and the write-effects table', () => {
     expect(cache.exists('e')).toBe(false);
   });
 
-  it('an outside change flagged by the writer drops the cache at the next check', () => {
-    const { cache, outside } = setup();
+  it('an outside change flagged by the writer drops the cache at the next lookup, once', () => {
+    const { cache, flag, outside } = setup();
     cache.written('create', [{ id: 'a', content: 'c1' }], ok(doc('a')));
-    Atomics.add(new Int32Array(cache.signalBuffer), 0, 1);
     expect(cache.get('a')?.id).toBe('a');
-    cache.checkOutside();
+    Atomics.add(new Int32Array(flag.buffer), 0, 1);
     expect(cache.get('a')).toBeUndefined();
     expect(outside()).toBe(1);
-    cache.checkOutside();
+    cache.written('create', [{ id: 'b', content: 'c1' }], ok(doc('b')));
+    expect(cache.get('b')?.id).toBe('b');
     expect(outside()).toBe(1);
+  });
+
+  it('a read out while the writer flags an outside change does not fill the cache', () => {
+    const { cache, read, flag } = setup();
+    const r = read(['f']);
+    Atomics.add(new Int32Array(flag.buffer), 0, 1);
+    const value = cache.filled(r, 'get', ['f'], ok(doc('f'))) as Document;
+    expect(value.id).toBe('f');
+    expect(Object.isFrozen(value)).toBe(true);
+    expect(cache.get('f')).toBeUndefined();
   });
 });

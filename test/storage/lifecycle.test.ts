@@ -67,6 +67,44 @@ describe('cache', () => {
     await Promise.resolve();
     expect(made.vault.get('a')).toMatchObject({ content: 'three', version: 1 });
   });
+
+  it('with the cache off (cacheEntries: 0, as in the service workers) reads come from disk, and refresh still reports commits by another connection', () => {
+    const made = makeVault({ tuning: { cacheEntries: 0 } });
+    cleanups.push(made.cleanup);
+    const { vault } = made;
+    const created = vault.create({ id: 'a', content: 'one' });
+    expect(Object.isFrozen(created)).toBe(true);
+    expect(vault.get('a').content).toBe('one');
+    expect(vault.exists('a')).toBe(true);
+    expect(vault.stats().cache).toMatchObject({ entries: 0, maxEntries: 0, hits: 0 });
+    expect(vault.stats().ops['get']?.count).toBe(1);
+    expect(vault.refresh()).toBe(false);
+    const other = Vault.openSync(made.path, { key: { rawKey: made.key } });
+    other.update('a', { content: 'two' });
+    other.close();
+    // The service's writer runs like this and raises the calling thread's flag from this answer.
+    expect(vault.refresh()).toBe(true);
+    expect(vault.refresh()).toBe(false);
+    expect(vault.get('a').content).toBe('two');
+  });
+
+  it('a fill from disk and a later commit by another connection: the next turn drops it', async () => {
+    const made = makeVault({ tuning: { cacheEntries: 10 } });
+    cleanups.push(made.cleanup);
+    const { vault } = made;
+    vault.create({ id: 'a', content: 'one' });
+    const reopened = Vault.openSync(made.path, { key: { rawKey: made.key } });
+    cleanups.unshift(() => reopened.close());
+    expect(reopened.get('a').content).toBe('one');
+    const before = reopened.stats().cache;
+    expect(reopened.get('a').content).toBe('one');
+    expect(reopened.stats().cache.hits).toBe(before.hits + 1);
+    vault.update('a', { content: 'two' });
+    // Same turn: one state, like a read transaction.
+    expect(reopened.get('a').content).toBe('one');
+    await Promise.resolve();
+    expect(reopened.get('a').content).toBe('two');
+  });
 });
 
 describe('stats', () => {

@@ -1,19 +1,20 @@
 /**
  * Whether another connection or process changed the vault since we last looked (`PRAGMA data_version`),
  * asked at most once per event-loop turn (and, if set, at most every N ms): the pragma costs ~2 µs,
- * more than a cache hit, so it is not asked on every read.
+ * more than a cache hit, so it is not asked on every read. The in-process outside-change detector of the
+ * document cache (../cache.ts).
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
+import type { OutsideChanges } from '../cache';
 
 function now(): number {
   return performance.now();
 }
 
-/** Tracks the connection's `data_version`; calls `onChange` (drop the cache) when it moves. */
-export class ChangeDetector {
+/** Tracks the connection's `data_version`: it moves when another connection commits. */
+export class ChangeDetector implements OutsideChanges {
   readonly #dataVersion: Database.Statement;
   readonly #everyMs: number;
-  readonly #onChange: () => void;
   #seen: number;
   #lastCheck = now();
   /** Set at the first check of an event-loop turn; cleared by a microtask when the turn ends. */
@@ -22,28 +23,27 @@ export class ChangeDetector {
     this.#turnChecked = false;
   };
 
-  constructor(dataVersion: Database.Statement, everyMs: number, onChange: () => void) {
+  constructor(dataVersion: Database.Statement, everyMs: number) {
     this.#dataVersion = dataVersion;
     this.#everyMs = everyMs;
-    this.#onChange = onChange;
     this.#seen = dataVersion.get() as number;
   }
 
-  /** At the first read of a turn (throttled by `everyMs`): looks, and drops what is stale. */
-  checkThisTurn(): void {
-    if (this.#turnChecked) return;
+  /** At the first look of a turn (throttled by `everyMs`): whether another connection committed; later looks in the turn say no. */
+  changed(): boolean {
+    if (this.#turnChecked) return false;
     this.#turnChecked = true;
     queueMicrotask(this.#endTurn);
     if (this.#everyMs > 0) {
       const t = now();
-      if (t - this.#lastCheck < this.#everyMs) return;
+      if (t - this.#lastCheck < this.#everyMs) return false;
       this.#lastCheck = t;
     }
-    this.#sync();
+    return this.#sync();
   }
 
-  /** Looks now. Returns whether another connection had committed. */
-  checkNow(): boolean {
+  /** Looks now: whether another connection committed since the last look. */
+  changedNow(): boolean {
     this.#lastCheck = now();
     return this.#sync();
   }
@@ -52,7 +52,6 @@ export class ChangeDetector {
     const v = this.#dataVersion.get() as number;
     if (v === this.#seen) return false;
     this.#seen = v;
-    this.#onChange();
     return true;
   }
 }

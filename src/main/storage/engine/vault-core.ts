@@ -59,9 +59,9 @@ export class VaultCore {
   readonly read: ReadContext;
   /** Undefined on a read-only connection: the only place "can this write?" is decided. */
   readonly write: WriteContext | undefined;
+  /** The document cache, told of other connections' commits by the connection's `data_version` (./freshness.ts). */
   readonly cache: DocumentCache;
   readonly #ops = new OpRecorder();
-  readonly changes: ChangeDetector;
   readonly #openedAt: number;
   /** Cache hits of `get` and `exists`: counted (by vault-reads.ts), not timed — timing would cost more than the hit. */
   cachedGets = 0;
@@ -95,9 +95,14 @@ export class VaultCore {
     this.tuning = tuningFor(this.memoryMode, opts.tuning);
     this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
     this.readonly = opened.mode === 'read';
-    this.cache = new DocumentCache(this.tuning.cacheEntries, this.tuning.cacheBytes, this.tuning.existsEntries);
     const sql = new StatementCache(opened.db);
     this.read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
+    this.cache = new DocumentCache({
+      maxEntries: this.tuning.cacheEntries,
+      maxBytes: this.tuning.cacheBytes,
+      existsEntries: this.tuning.existsEntries,
+      outside: new ChangeDetector(this.read.r.dataVersion, opts.externalCheckMs ?? 0),
+    });
     this.write =
       opened.mode === 'write'
         ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals() }
@@ -123,7 +128,6 @@ export class VaultCore {
         // them; verify reports damage.
       }
     }
-    this.changes = new ChangeDetector(this.read.r.dataVersion, opts.externalCheckMs ?? 0, () => this.cache.clear());
     this.#openedAt = (opts.now ?? Date.now)();
   }
 
@@ -333,7 +337,7 @@ export class VaultCore {
   /** `Vault.refresh`: drops the cache now if another connection changed the vault; returns whether it did. */
   refresh(): boolean {
     this.conn();
-    return this.changes.checkNow();
+    return this.cache.refresh();
   }
 
   /** True until {@link VaultCore.close}. */
@@ -369,7 +373,7 @@ export class VaultCore {
       throw mapSqliteError(err, 'Closing the vault');
     } finally {
       db.close();
-      this.cache.clear();
+      this.cache.drop();
       wipe(this.#macKey);
       wipe(this.auditKey);
       if ('rawKey' in this.key) wipe(this.key.rawKey);

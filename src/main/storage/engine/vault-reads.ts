@@ -1,7 +1,8 @@
 /**
- * The Vault's reads that go through the cache (`get`, `exists`, `bulkGet`): the hit path stays cheap (no
- * timing, no transaction), and reads inside a transaction never fill the cache, so it is exact after a
- * rollback. The uncached reads are one-line calls in ../vault.ts.
+ * The Vault's reads that go through the cache (`get`, `exists`, `bulkGet`; the cache and its rules are
+ * ../cache.ts): the hit path stays cheap (no timing, no transaction), and reads inside a transaction
+ * neither look in the cache nor fill it, so it is exact after a rollback. The uncached reads are one-line
+ * calls in ../vault.ts.
  */
 
 import { isDocvaultError } from '../../../shared/errors';
@@ -14,7 +15,6 @@ import type { VaultCore } from './vault-core';
 export function getDocument(core: VaultCore, id: string): Document {
   core.conn();
   if (core.txDepth === 0) {
-    core.changes.checkThisTurn();
     const hit = core.cache.get(id);
     if (hit !== undefined) {
       core.cachedGets++;
@@ -23,8 +23,9 @@ export function getDocument(core: VaultCore, id: string): Document {
   }
   return core.op('get', () => {
     validateId(id);
-    const doc = readCurrent(core.read, id);
-    return core.txDepth > 0 ? doc : core.cache.set(doc);
+    if (core.txDepth > 0) return readCurrent(core.read, id);
+    const read = core.cache.begin();
+    return core.cache.fill(read, readCurrent(core.read, id));
   }, id);
 }
 
@@ -32,7 +33,6 @@ export function getDocument(core: VaultCore, id: string): Document {
 export function documentExists(core: VaultCore, id: string): boolean {
   core.conn();
   if (core.txDepth === 0) {
-    core.changes.checkThisTurn();
     const known = core.cache.exists(id);
     if (known !== undefined) {
       core.cachedExists++;
@@ -41,8 +41,10 @@ export function documentExists(core: VaultCore, id: string): boolean {
   }
   return core.op('exists', () => {
     validateId(id);
+    if (core.txDepth > 0) return isLive(core.read, id);
+    const read = core.cache.begin();
     const present = isLive(core.read, id);
-    if (core.txDepth === 0) core.cache.setExists(id, present);
+    core.cache.fillExists(read, id, present);
     return present;
   });
 }
@@ -54,7 +56,6 @@ export function bulkGet(core: VaultCore, ids: readonly string[]): BulkItemResult
   const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
   const missing: number[] = [];
   const inTx = core.txDepth > 0;
-  if (!inTx) core.changes.checkThisTurn();
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as string;
     const hit = inTx ? undefined : core.cache.get(id);
@@ -64,6 +65,7 @@ export function bulkGet(core: VaultCore, ids: readonly string[]): BulkItemResult
   core.cachedGets += ids.length - missing.length;
   if (missing.length === 0) return out;
   return core.op('bulkGet', () => {
+    const read = core.cache.begin();
     // One read transaction: the misses come from one consistent snapshot.
     db.transaction(
       core.counted(() => {
@@ -81,7 +83,7 @@ export function bulkGet(core: VaultCore, ids: readonly string[]): BulkItemResult
     if (!inTx)
       for (const i of missing) {
         const r = out[i];
-        if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: core.cache.set(r.value) };
+        if (r?.status === 'ok') out[i] = { id: r.id, status: 'ok', value: core.cache.fill(read, r.value) };
       }
     return out;
   });

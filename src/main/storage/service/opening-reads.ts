@@ -50,9 +50,8 @@ export class OpeningReads implements WorkerPort {
       const vault = Vault.openSync(path, {
         ...opts,
         readonly: true,
-        // The service's cache is in this thread already; this connection keeps none of its own, and looks
-        // for other connections' commits before each batch (as a reader thread does).
-        tuning: { ...opts.tuning, cacheEntries: 1, cacheBytes: 0, existsEntries: 1 },
+        // The service's cache is in this thread already; this connection keeps none of its own.
+        tuning: { ...opts.tuning, cacheEntries: 0 },
         externalCheckMs: Number.MAX_SAFE_INTEGER,
       });
       return new OpeningReads(vault, deliver);
@@ -81,7 +80,6 @@ export class OpeningReads implements WorkerPort {
   #run(): void {
     this.#scheduled = false;
     for (let calls = this.#queue.shift(); calls !== undefined; calls = this.#queue.shift()) {
-      this.#vault.refresh();
       this.#deliver({ t: 'results', results: calls.map((c) => this.#answer(c)) });
     }
     if (this.#closing) this.#close();

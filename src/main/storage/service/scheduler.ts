@@ -9,7 +9,8 @@ import type { EngineMethod, ToWorker, WireCall, WireResult } from '../worker/pro
 import { LONG_READS } from '../worker/protocol';
 import { Fifo } from './fifo';
 import type { ServiceMetrics } from './metrics';
-import type { CacheRead, ServiceCache } from './service-cache';
+import type { CacheRead, DocumentCache } from '../cache';
+import { applyWriteAnswer, fillFromAnswer } from './cache-wire';
 import type { CallOptions, ServiceCounters } from './types';
 import type { ResultsMessage, Slot, WorkerPool } from './worker-pool';
 
@@ -27,7 +28,7 @@ function unbounded(p: Pending): boolean {
 export type Method = EngineMethod | 'batch';
 
 /** A call from the moment it is accepted until its promise settles (and its worker answers). */
-export interface Pending extends CacheRead {
+export interface Pending {
   readonly seq: number;
   readonly method: Method;
   readonly write: boolean;
@@ -43,6 +44,8 @@ export interface Pending extends CacheRead {
   onProgress: ((p: Progress) => void) | undefined;
   /** Builds the caller's value from the worker's (bulkGet merges its cache hits back in). */
   finish: ((result: unknown) => unknown) | undefined;
+  /** A read whose answer may fill the cache. */
+  readonly cacheRead: CacheRead | undefined;
 }
 
 /** The scheduler's limits (see ServiceOptions for each). */
@@ -59,7 +62,7 @@ export interface Limits {
 /** Queues, group commit, timeouts and the settling of calls. */
 export class Scheduler {
   readonly #pool: WorkerPool<Pending>;
-  readonly #cache: ServiceCache;
+  readonly #cache: DocumentCache;
   readonly #metrics: ServiceMetrics;
   readonly #limits: Limits;
   readonly #isWrite: (method: Method) => boolean;
@@ -80,7 +83,7 @@ export class Scheduler {
   /** Set when a worker cannot be restarted: every later call fails with it. */
   broken: DocvaultError | undefined;
 
-  constructor(pool: WorkerPool<Pending>, cache: ServiceCache, metrics: ServiceMetrics, limits: Limits, isWrite: (method: Method) => boolean) {
+  constructor(pool: WorkerPool<Pending>, cache: DocumentCache, metrics: ServiceMetrics, limits: Limits, isWrite: (method: Method) => boolean) {
     this.#pool = pool;
     this.#cache = cache;
     this.#metrics = metrics;
@@ -140,10 +143,8 @@ export class Scheduler {
         signal: undefined,
         onAbort: undefined,
         onProgress,
-        cacheIds,
-        gen: this.#cache.generation,
-        stale: false,
         finish,
+        cacheRead: cacheIds === undefined ? undefined : this.#cache.begin(cacheIds),
       };
       const timeoutMs = co?.timeoutMs ?? (LONG_READS.has(method) ? 0 : this.#limits.timeoutMs);
       if (timeoutMs > 0) p.timer = setTimeout(() => this.#expire(p, 'Timeout', timeoutMs), timeoutMs);
@@ -152,7 +153,6 @@ export class Scheduler {
         p.onAbort = () => this.#expire(p, 'Aborted', 0);
         co.signal.addEventListener('abort', p.onAbort, { once: true });
       }
-      this.#cache.track(p);
       if (write) {
         this.#pendingWrites++;
         this.#queuedWrites++;
@@ -358,10 +358,10 @@ export class Scheduler {
   #complete(p: Pending, r: WireResult): void {
     let value: unknown = r.ok ? r.result : undefined;
     if (p.write) {
-      value = this.#cache.written(p.method, p.args, r);
+      value = applyWriteAnswer(this.#cache, p.method, p.args, r);
       this.#pendingWrites--;
     } else {
-      if (p.cacheIds !== undefined) value = this.#cache.filled(p, p.method, p.args, r);
+      if (p.cacheRead !== undefined) value = fillFromAnswer(this.#cache, p.cacheRead, p.method, p.args, r);
       this.#pendingReads--;
     }
     if (p.state === 'done') return;
@@ -378,7 +378,7 @@ export class Scheduler {
     } else {
       this.#pendingReads--;
       this.#queuedReads--;
-      this.#cache.forget(p);
+      if (p.cacheRead !== undefined) this.#cache.end(p.cacheRead);
     }
   }
 

@@ -7,9 +7,10 @@
  * - ./scheduler: bounded queues (`Overloaded`), timeouts (`Timeout`) and AbortSignals (`Aborted`); reads to
  *   the least-loaded reader, writes to the writer in group commits (a failing write fails alone: see
  *   Vault.writeGroup; every promise settles after its commit).
- * - ./service-cache and ./write-effects: the document cache in the calling thread (a hit never crosses a
- *   thread), updated by each write's result before its promise settles, and dropped when the writer flags a
- *   commit by another process.
+ * - ../cache (the one document cache, also a Vault's), in the calling thread: ./cache-front answers from it
+ *   (a hit never crosses a thread); ./cache-wire and ./write-effects bring it each worker's answer (a
+ *   write's before its promise settles); ./outside-flag is its outside-change detector, a flag the writer
+ *   raises on a commit by another process.
  * - ./opening-reads: a read-only connection in the calling thread that answers reads while the writer starts.
  * - ./verify-runner: a whole-vault verify spread over the readers in short chunks.
  * - ./metrics: round trips, cache hits, group-commit sizes, event-loop delay.
@@ -23,26 +24,16 @@ import { Vault } from '../vault';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type BatchResults, type EngineMethod } from '../worker/protocol';
 import { ServiceMetrics } from './metrics';
 import { Scheduler, type Method, type Pending } from './scheduler';
-import { ServiceCache } from './service-cache';
+import { DocumentCache } from '../cache';
+import { CacheFront } from './cache-front';
+import { SERVICE_DEFAULTS, schedulerLimits } from './defaults';
+import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
 import { resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
 import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
-
-const DEFAULTS = {
-  maxPendingReads: 10_000,
-  maxPendingWrites: 10_000,
-  maxGroupCommit: 1_000,
-  maxCommitsInFlight: 2,
-  maxReaderInFlight: 256,
-  maxReadBatch: 16,
-  timeoutMs: 30_000,
-  externalCheckMs: 10,
-  slowCallMs: 40,
-  maxRestarts: 3,
-} as const;
 
 /** Whether `method` runs on the writer: `batch` and every row of the write-effects table. */
 const isWrite = (method: Method): boolean => method === 'batch' || writeEffectOf(method) !== undefined;
@@ -64,9 +55,11 @@ export class StorageService implements StorageCalls {
   #closing: Promise<void> | undefined;
   readonly #key: ServiceKey;
   readonly #metrics = new ServiceMetrics();
-  readonly #cache: ServiceCache;
+  readonly #cache: DocumentCache;
   readonly #pool: WorkerPool<Pending>;
   readonly #scheduler: Scheduler;
+  /** Answers `get`, `exists` and `bulkGet` from the cache when it can (./cache-front.ts). */
+  readonly #front: CacheFront;
 
   private constructor(path: string, opts: ServiceOptions, key: ServiceKey, workerPath: string) {
     this.path = path;
@@ -74,7 +67,14 @@ export class StorageService implements StorageCalls {
     this.memoryMode = opts.memoryMode ?? 'standard';
     const tuning = tuningFor(this.memoryMode, opts.tuning);
     this.readers = Math.max(1, Math.floor(opts.readers ?? Math.min(tuning.readers, availableParallelism())));
-    this.#cache = new ServiceCache(tuning, () => this.#metrics.outsideChange());
+    const outside = new OutsideFlag();
+    this.#cache = new DocumentCache({
+      maxEntries: tuning.cacheEntries,
+      maxBytes: tuning.cacheBytes,
+      existsEntries: tuning.existsEntries,
+      outside,
+      onOutsideChange: () => this.#metrics.outsideChange(),
+    });
     this.#pool = new WorkerPool<Pending>(
       this,
       {
@@ -84,10 +84,10 @@ export class StorageService implements StorageCalls {
         memoryMode: this.memoryMode,
         options: opts,
         readers: this.readers,
-        externalCheckMs: opts.externalCheckMs ?? DEFAULTS.externalCheckMs,
-        slowCallMs: opts.slowCallMs ?? DEFAULTS.slowCallMs,
-        maxRestarts: Math.max(1, opts.maxRestarts ?? DEFAULTS.maxRestarts),
-        signal: this.#cache.signalBuffer,
+        externalCheckMs: opts.externalCheckMs ?? SERVICE_DEFAULTS.externalCheckMs,
+        slowCallMs: opts.slowCallMs ?? SERVICE_DEFAULTS.slowCallMs,
+        maxRestarts: Math.max(1, opts.maxRestarts ?? SERVICE_DEFAULTS.maxRestarts),
+        signal: outside.buffer,
       },
       {
         results: (slot, msg) => this.#scheduler.results(slot, msg),
@@ -106,17 +106,10 @@ export class StorageService implements StorageCalls {
       this.#pool,
       this.#cache,
       this.#metrics,
-      {
-        maxPendingReads: opts.maxPendingReads ?? DEFAULTS.maxPendingReads,
-        maxPendingWrites: opts.maxPendingWrites ?? DEFAULTS.maxPendingWrites,
-        maxGroupCommit: Math.max(1, opts.maxGroupCommit ?? DEFAULTS.maxGroupCommit),
-        maxCommitsInFlight: Math.max(1, opts.maxCommitsInFlight ?? DEFAULTS.maxCommitsInFlight),
-        maxReaderInFlight: Math.max(1, opts.maxReaderInFlight ?? DEFAULTS.maxReaderInFlight),
-        maxReadBatch: Math.max(1, opts.maxReadBatch ?? DEFAULTS.maxReadBatch),
-        timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
-      },
+      schedulerLimits(opts),
       isWrite,
     );
+    this.#front = new CacheFront(this.#cache, this.#scheduler, this.#metrics);
   }
 
   // ---------------------------------------------------------------- opening and closing
@@ -190,7 +183,7 @@ export class StorageService implements StorageCalls {
   #release(): void {
     if ('rawKey' in this.#key) wipe(this.#key.rawKey);
     this.#metrics.stop();
-    this.#cache.clear();
+    this.#cache.drop();
   }
 
   #closedError(): DocvaultError {
@@ -201,14 +194,7 @@ export class StorageService implements StorageCalls {
 
   /** The current version of `id`, from the cache when possible. See `Vault.get`. */
   get(id: string): Promise<Document> {
-    if (this.#state !== 'open' || this.#scheduler.broken !== undefined || typeof id !== 'string') return this.#call('get', [id], undefined) as Promise<Document>;
-    this.#cache.checkOutside();
-    const hit = this.#cache.get(id);
-    if (hit !== undefined) {
-      this.#metrics.hit('get');
-      return Promise.resolve(hit);
-    }
-    return this.#scheduler.accept('get', [id], undefined, [id]) as Promise<Document>;
+    return this.#call('get', [id], undefined) as Promise<Document>;
   }
 
   /** Whether `id` exists, from the cache when known. See `Vault.exists`. */
@@ -485,7 +471,7 @@ export class StorageService implements StorageCalls {
   async refresh(): Promise<void> {
     if (this.#state === 'closed') throw this.#closedError();
     await this.#pool.refresh();
-    this.#cache.checkOutside();
+    this.#cache.refresh();
   }
 
   // ---------------------------------------------------------------- routing
@@ -504,57 +490,12 @@ export class StorageService implements StorageCalls {
     }
     switch (method) {
       case 'get':
-      case 'exists': {
-        const id = args[0];
-        if (typeof id !== 'string') return this.#scheduler.accept(method, args, co);
-        this.#cache.checkOutside();
-        const hit = method === 'get' ? this.#cache.get(id) : this.#cache.exists(id);
-        if (hit !== undefined) {
-          this.#metrics.hit(method);
-          return Promise.resolve(hit);
-        }
-        return this.#scheduler.accept(method, args, co, [id]);
-      }
+      case 'exists':
+        return this.#front.one(method, args, co);
       case 'bulkGet':
-        return this.#bulkGet(args, co);
+        return this.#front.bulkGet(args, co);
       default:
         return this.#scheduler.accept(method, args, co);
     }
-  }
-
-  /** Cache hits answered here; the misses go to one reader in one call, and are merged back in order. */
-  #bulkGet(args: readonly unknown[], co: CallOptions | undefined): Promise<unknown> {
-    const ids = args[0];
-    if (!Array.isArray(ids) || ids.length === 0) return this.#scheduler.accept('bulkGet', args, co);
-    this.#cache.checkOutside();
-    const out: BulkItemResult<Document>[] = new Array<BulkItemResult<Document>>(ids.length);
-    const missAt: number[] = [];
-    const missIds: unknown[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id: unknown = ids[i];
-      const hit = typeof id === 'string' ? this.#cache.get(id) : undefined;
-      if (hit !== undefined) out[i] = { id: id as string, status: 'ok', value: hit };
-      else {
-        missAt.push(i);
-        missIds.push(id);
-      }
-    }
-    this.#metrics.hit('get', ids.length - missIds.length);
-    if (missIds.length === 0) return Promise.resolve(out);
-    const finish = (result: unknown): unknown => {
-      const got = result as BulkItemResult<Document>[];
-      for (let k = 0; k < missAt.length; k++) {
-        const r = got[k];
-        if (r !== undefined) out[missAt[k] as number] = r;
-      }
-      return out;
-    };
-    return this.#scheduler.accept(
-      'bulkGet',
-      [missIds],
-      co,
-      missIds.filter((x): x is string => typeof x === 'string'),
-      finish,
-    );
   }
 }

@@ -39,15 +39,15 @@ async function openVault(): Promise<Vault> {
   const reader = init.role === 'reader';
   const base: Omit<VaultOptions, 'key'> = {
     memoryMode: init.memoryMode,
-    // The main thread owns the document cache; a worker's own cache is kept minimal.
-    tuning: { ...init.tuning, cacheEntries: 1, cacheBytes: 0, existsEntries: 1 },
+    // The document cache is the main thread's (../cache.ts, fed by service/cache-wire.ts); a worker keeps none.
+    tuning: { ...init.tuning, cacheEntries: 0 },
     maxContentBytes: init.maxContentBytes,
     ...(init.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: init.maxAttachmentBytes }),
     ...(init.uploadIdleMs === undefined ? {} : { uploadIdleMs: init.uploadIdleMs }),
     durability: init.durability,
     readonly: reader,
-    // A reader looks for new commits once per batch (see answerReads), not on every read; the writer never
-    // reads through its cache.
+    // No cache to keep fresh: only the writer looks for other processes' commits, on its timer and before
+    // the reads it answers, for the main thread's cache.
     externalCheckMs: Number.MAX_SAFE_INTEGER,
     ...(init.nativeBinding === undefined ? {} : { nativeBinding: init.nativeBinding }),
   };
@@ -144,11 +144,10 @@ function commitGroup(vault: Vault, calls: readonly WireCall[]): void {
 
 /**
  * Answers reads. On a reader, and on the writer until a reader has started (the main thread then sends it
- * reads too). `look` looks for new commits first: every write acknowledged before this batch was sent is
- * committed, so no read below can be answered from a stale entry of this connection's (tiny) cache.
+ * reads too). `look` (the writer's) first tells the main thread's cache of commits by other processes.
  */
-function answerReads(vault: Vault, calls: readonly WireCall[], look: () => boolean): void {
-  look();
+function answerReads(vault: Vault, calls: readonly WireCall[], look: (() => boolean) | undefined): void {
+  look?.();
   const results = calls.map((call) =>
     timed(call, () => {
       if (!READS.has(call.method)) throw new DocvaultError('Invalid', `${call.method} is not served by a reader`);
@@ -194,7 +193,7 @@ async function main(): Promise<void> {
     switch (msg.t) {
       case 'calls':
         // On the writer, a commit from outside seen here must still reach the main thread's cache.
-        answerReads(vault, msg.calls, init.role === 'writer' ? lookOutside : () => vault.refresh());
+        answerReads(vault, msg.calls, init.role === 'writer' ? lookOutside : undefined);
         break;
       case 'commit':
         commitGroup(vault, msg.calls);
