@@ -43,6 +43,7 @@ async function openVault(): Promise<Vault> {
     maxContentBytes: init.maxContentBytes,
     ...(init.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: init.maxAttachmentBytes }),
     ...(init.uploadIdleMs === undefined ? {} : { uploadIdleMs: init.uploadIdleMs }),
+    ...(init.searchRankWindow === undefined ? {} : { searchRankWindow: init.searchRankWindow }),
     durability: init.durability,
     readonly: reader,
     // A reader looks for new commits once per batch (see answerReads), not on every read; the writer never
