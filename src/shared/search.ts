@@ -98,7 +98,7 @@ export const SEARCH_RANK_WINDOW = 10_000;
 
 /**
  * The sentence that says how a windowed page was ranked, for the window and the CLI: "Best matches among
- * the 10,000 newest of more than 10,000 matches" on the first window; later windows name their range.
+ * the 10,000 newest of more than 10,000 matches" on the first window; later ones say how many newer come first.
  * `offset` is the page's own (its first hit's place among all matches).
  */
 export function rankingNote(ranking: SearchRanking, offset = 0): string {
@@ -106,8 +106,7 @@ export function rankingNote(ranking: SearchRanking, offset = 0): string {
   const { window, matchesAtLeast, allCounted } = ranking;
   const k = Math.floor(offset / window);
   const of = `of ${allCounted ? n(matchesAtLeast) : `more than ${n(matchesAtLeast - 1)}`} matches`;
-  if (k === 0) return `Best matches among the ${n(window)} newest ${of}`;
-  return `Best matches among the ${n(k * window + 1)}th to ${n((k + 1) * window)}th newest ${of}`;
+  return `Best matches among the ${n(window)} newest ${k === 0 ? '' : `after the first ${n(k * window)}, `}${of}`;
 }
 
 /** Default page size of `search`. */

@@ -44,8 +44,8 @@ describe('search box reducer', () => {
 
   it('says how a windowed page was ranked', () => {
     expect(rankingNote({ window: 10_000, matchesAtLeast: 10_001, allCounted: false })).toBe('Best matches among the 10,000 newest of more than 10,000 matches');
-    expect(rankingNote({ window: 5, matchesAtLeast: 11, allCounted: false }, 5)).toBe('Best matches among the 6th to 10th newest of more than 10 matches');
-    expect(rankingNote({ window: 5, matchesAtLeast: 12, allCounted: true }, 10)).toBe('Best matches among the 11th to 15th newest of 12 matches');
+    expect(rankingNote({ window: 5, matchesAtLeast: 11, allCounted: false }, 5)).toBe('Best matches among the 5 newest after the first 5, of more than 10 matches');
+    expect(rankingNote({ window: 5, matchesAtLeast: 12, allCounted: true }, 10)).toBe('Best matches among the 5 newest after the first 10, of 12 matches');
   });
 
   it('cuts a snippet into plain and marked parts', () => {
