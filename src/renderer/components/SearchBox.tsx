@@ -92,7 +92,7 @@ function RankingLine({ state, onRankAll }: { readonly state: SearchState; readon
     if (state.hits.length === 0) return null;
     return (
       <div className="search-ranking muted small" role="status">
-        {state.status === 'loading' ? 'Ranking all matches…' : 'Best matches among all matches'}
+        {state.status === 'loading' ? 'Ranking all matches…' : 'Every match ranked by relevance'}
       </div>
     );
   }
