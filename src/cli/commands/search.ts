@@ -27,7 +27,7 @@ export const searchCommand: Command = {
     'Searches the title and content of the current version of every live document, best match first',
     '(bm25; a match in the title counts ten times one in the content). Case and accents are ignored.',
     'QUERY: words (all must match), prefix* , "a phrase", AND / OR / NOT in capitals, ( ), title:word.',
-    `When more than ${WINDOW} documents match, the ${WINDOW} newest (by creation) are ranked first, then the next`,
+    `When more than ${WINDOW} documents match, the ${WINDOW} newest (by when each was added) are ranked first, then the next`,
     `${WINDOW}, and so on; stderr says so, and --rank-all ranks every match (slower: bm25 reads each one's length).`,
     'Prints id, title and a snippet with each match in [brackets]. A query that cannot be read is',
     'Invalid (exit 2) with the reason. --json prints { items: [{ id, title, snippet, score, marks, … }], nextOffset,',

@@ -49,13 +49,13 @@ interface Scored {
 type Plan = 'index' | 'candidates' | 'each';
 
 /** A row of one window's ranked page: a match and `n`, how many matches the window's read found (≤ window + 1). */
-export interface WindowRow extends Scored {
+interface WindowRow extends Scored {
   readonly n: number;
 }
 
 /**
  * One window's part of a page. The window is read newest first (highest rowid: the rowid is doc * 2^24 +
- * version, and documents are numbered as they are created), with one match more than it holds, which says
+ * version, and documents are numbered as they are added to the vault), with one match more than it holds, which says
  * whether another window follows; SQLite then sorts it by bm25 and returns `count` rows from `from`, each
  * with `n`, the number read. All in one statement: one FTS5 pass (a prefix query pays its merge of term
  * lists once per MATCH), and only the page's rows cross into JavaScript (10,000 rows would cost ~6 ms).
@@ -75,7 +75,7 @@ function windowSql(select: string, filters: string): string {
  * exactly (no `ranking`). Why a window at all: FTS5 has no top-k path for bm25, which reads each match's
  * length (docs/search.md).
  */
-export function rankInWindows(read: (k: number, from: number, n: number) => WindowRow[], window: number, offset: number, count: number): { rows: Scored[]; ranking: SearchRanking | undefined } {
+function rankInWindows(read: (k: number, from: number, n: number) => WindowRow[], window: number, offset: number, count: number): { rows: Scored[]; ranking: SearchRanking | undefined } {
   const rows: Scored[] = [];
   const first = Math.floor(offset / window);
   let matchesAtLeast = 0;
