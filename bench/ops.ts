@@ -40,6 +40,49 @@ const SEARCH_KINDS = 8;
 /** Distinct contents cycled through by writes. */
 const CONTENTS = 1024;
 
+/** One query of the search trial: its text, its filters, and its kind (0..SEARCH_KINDS-1, see {@link searchQueries}). */
+export type SearchCase = readonly [query: string, filter: SearchFilter | undefined, kind: number];
+
+/**
+ * The queries the search trial cycles through, for a store of `docs` seeded documents (bench/search-probe.ts
+ * times them by kind). Every document starts with "#n": the number is a word found once. The dictionary
+ * words each appear in about half the documents (bench/data.ts draws them uniformly), the costly case for
+ * ranking. Words, prefixes and phrases vary along the cycle (no query repeats often enough to be answered
+ * from a page cache), and three kinds in eight add metadata filters. Kinds: 0 rare word, 1 common word,
+ * 2 prefix, 3 phrase, 4 two words with AND, 5 word + type, 6 word + tag, 7 prefix + type.
+ */
+export function searchQueries(docs: number): { queries: SearchCase[]; phrases: string[] } {
+  const rare = randomIndices(SEARCH_QUERIES, docs, 9);
+  const words = ['ledger', 'garden', 'coffee', 'server', 'policy', 'lisbon', 'printer', 'museum', 'invoice', 'river', 'sprint', 'bread'];
+  const prefixes = ['integ*', 'jour*', 'lis*', 'cust*', 'rec*', 'mou*'];
+  // Adjacent word pairs of the corpus (the text of document 0), so every phrase is found.
+  const text = contentFor(0, 2048).split(/\s+/).slice(1, 40);
+  const phrases = Array.from({ length: 12 }, (_, k) => `"${text[2 * k] ?? 'cipher'} ${text[2 * k + 1] ?? 'page'}"`);
+  const pick = (xs: readonly string[], i: number): string => xs[Math.floor(i / SEARCH_KINDS) % xs.length] as string;
+  const queries = Array.from({ length: SEARCH_QUERIES }, (_, i): SearchCase => {
+    const kind = i % SEARCH_KINDS;
+    switch (kind) {
+      case 0:
+        return [String(rare[i] ?? 0), undefined, kind];
+      case 1:
+        return [pick(words, i), undefined, kind];
+      case 2:
+        return [pick(prefixes, i), undefined, kind];
+      case 3:
+        return [pick(phrases, i), undefined, kind];
+      case 4:
+        return [`${pick(words, i)} AND ${pick(words, i + 5 * SEARCH_KINDS)}`, undefined, kind];
+      case 5:
+        return [pick(words, i), { type: 'contract' }, kind];
+      case 6:
+        return [pick(words, i), { tags: [TAGS[Math.floor(i / SEARCH_KINDS) % TAGS.length] as string] }, kind];
+      default:
+        return [pick(prefixes, i), { type: 'journal' }, kind];
+    }
+  });
+  return { queries, phrases };
+}
+
 function need(session: DriverSession | undefined): DriverSession {
   if (session === undefined) throw new Error('this operation needs an open session');
   return session;
@@ -181,42 +224,12 @@ const FACTORIES: Record<Trial['op'], Factory> = {
 
   search({ session, manifest }) {
     const s = need(session);
-    // Every document starts with "#n": the number is a word found once. The dictionary words each appear in
-    // about half the documents (bench/data.ts draws them uniformly), the costly case for ranking: each
-    // ranked query scores every match. Words, prefixes and phrases vary along the cycle (no query repeats
-    // often enough to be answered from a page cache), and three kinds in eight add metadata filters.
-    const rare = randomIndices(SEARCH_QUERIES, manifest.docs, 9);
-    const words = ['ledger', 'garden', 'coffee', 'server', 'policy', 'lisbon', 'printer', 'museum', 'invoice', 'river', 'sprint', 'bread'];
-    const prefixes = ['integ*', 'jour*', 'lis*', 'cust*', 'rec*', 'mou*'];
-    // Adjacent word pairs of the corpus (the text of document 0), so every phrase is found.
-    const text = contentFor(0, 2048).split(/\s+/).slice(1, 40);
-    const phrases = Array.from({ length: 12 }, (_, k) => `"${text[2 * k] ?? 'cipher'} ${text[2 * k + 1] ?? 'page'}"`);
-    const pick = (xs: readonly string[], i: number): string => xs[Math.floor(i / SEARCH_KINDS) % xs.length] as string;
-    const queries = Array.from({ length: SEARCH_QUERIES }, (_, i): [string, SearchFilter | undefined] => {
-      switch (i % SEARCH_KINDS) {
-        case 0:
-          return [String(rare[i] ?? 0), undefined];
-        case 1:
-          return [pick(words, i), undefined];
-        case 2:
-          return [pick(prefixes, i), undefined];
-        case 3:
-          return [pick(phrases, i), undefined];
-        case 4:
-          return [`${pick(words, i)} AND ${pick(words, i + 5 * SEARCH_KINDS)}`, undefined];
-        case 5:
-          return [pick(words, i), { type: 'contract' }];
-        case 6:
-          return [pick(words, i), { tags: [TAGS[Math.floor(i / SEARCH_KINDS) % TAGS.length] as string] }];
-        default:
-          return [pick(prefixes, i), { type: 'journal' }];
-      }
-    });
+    const { queries, phrases } = searchQueries(manifest.docs);
     let i = 0;
     return {
       unitsPerCall: 1,
       call: () => {
-        const [q, f] = queries[i++ % SEARCH_QUERIES] as [string, SearchFilter | undefined];
+        const [q, f] = queries[i++ % SEARCH_QUERIES] as SearchCase;
         return s.search(q, 20, f);
       },
       async prepare() {

@@ -48,6 +48,8 @@ export interface StoreOptions {
   readonly cacheBytes?: number;
   /** Reader threads of the service, overriding the preset's. */
   readonly readers?: number;
+  /** The engine's search ranking window (`VaultOptions.searchRankWindow`). Only tests set it (a small one), like `kdfProfile`. */
+  readonly searchRankWindow?: number;
 }
 
 /** Opens and creates stores. */
@@ -116,9 +118,10 @@ class VaultStore implements Store {
   async beginSyncFile(...a: Parameters<Vault['beginSyncFile']>) { return this.#v.beginSyncFile(...a); }
 }
 
-/** The engine options the app's settings choose (memory mode, cache size). */
-function tuningOptions(opts: StoreOptions): Pick<VaultOptions, 'memoryMode' | 'tuning' | 'nativeBinding'> {
+/** The engine options the app's settings choose (memory mode, cache size), and the search window tests lower. */
+function tuningOptions(opts: StoreOptions): Pick<VaultOptions, 'memoryMode' | 'tuning' | 'nativeBinding' | 'searchRankWindow'> {
   return {
+    ...(opts.searchRankWindow === undefined ? {} : { searchRankWindow: opts.searchRankWindow }),
     ...(opts.memoryMode === undefined ? {} : { memoryMode: opts.memoryMode }),
     ...(opts.cacheBytes === undefined ? {} : { tuning: { cacheBytes: opts.cacheBytes } }),
     ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),

@@ -147,6 +147,7 @@ export const INPUT_SCHEMAS = {
     updatedTo: time.optional(),
     limit: z.number().int().min(1).max(LIMITS.listMaxLimit).optional(),
     offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    rankAll: z.boolean().optional(),
   }),
   'doc.versions': z.strictObject({ id }),
   'doc.getVersion': z.strictObject({ id, version }),

@@ -27,6 +27,12 @@ export interface SearchQuery {
   readonly limit?: number;
   /** Hits to skip (from a previous page's `nextOffset`). Default 0. */
   readonly offset?: number;
+  /**
+   * Rank every match by bm25, however many there are. Default false: when more documents match than the
+   * vault's ranking window (`searchRankWindow`, default {@link SEARCH_RANK_WINDOW}), the newest window of
+   * matches is ranked first, then the next (see {@link SearchPage.ranking}).
+   */
+  readonly rankAll?: boolean;
 }
 
 /** A word to mark in a hit's text: the whole word, or (`prefix`) any word starting with it. Already folded. */
@@ -61,6 +67,46 @@ export interface SearchPage {
   readonly nextOffset: number | null;
   /** The words of the query, to mark them in an opened hit ({@link findMatches}). */
   readonly terms: readonly SearchTerm[];
+  /** Present when more documents matched than the ranking window and the page was ranked within windows. */
+  readonly ranking?: SearchRanking;
+}
+
+/**
+ * How a page was ranked when the ranking window applied: the matches, newest first (by when their document
+ * was created), are cut into windows of `window`; each window is ranked by bm25 on its own, and the windows
+ * follow each other (the newest first). Paging walks through every match once. `rankAll` ranks them all.
+ */
+export interface SearchRanking {
+  /** Matches ranked together (the vault's `searchRankWindow`). */
+  readonly window: number;
+  /**
+   * How many documents match, as far as this page had to count: at least this many, more than `window`
+   * (else no window applies). `window + 1` on the first page of a query with many matches: counting them
+   * all would cost as much as ranking them.
+   */
+  readonly matchesAtLeast: number;
+  /** True when the page reached the last window, so `matchesAtLeast` is the exact number of matches. */
+  readonly allCounted: boolean;
+}
+
+/**
+ * Default ranking window of `search` (`VaultOptions.searchRankWindow`). bm25 costs FTS5 a read of each
+ * match's length (~0.5 µs a match): a word found in 65,000 of 100,000 documents takes 34 ms to rank
+ * exactly, the 10,000 newest about 10 ms (docs/search.md has the figures).
+ */
+export const SEARCH_RANK_WINDOW = 10_000;
+
+/**
+ * The sentence that says how a windowed page was ranked, for the window and the CLI: "Best matches among
+ * the 10,000 newest of more than 10,000 matches" on the first window; later ones say how many newer come first.
+ * `offset` is the page's own (its first hit's place among all matches).
+ */
+export function rankingNote(ranking: SearchRanking, offset = 0): string {
+  const n = (x: number): string => x.toLocaleString('en');
+  const { window, matchesAtLeast, allCounted } = ranking;
+  const k = Math.floor(offset / window);
+  const of = `of ${allCounted ? n(matchesAtLeast) : `more than ${n(matchesAtLeast - 1)}`} matches`;
+  return `Best matches among the ${n(window)} newest ${k === 0 ? '' : `after the first ${n(k * window)}, `}${of}`;
 }
 
 /** Default page size of `search`. */
@@ -115,6 +161,7 @@ export function validateSearchQuery(q: SearchQuery): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.listMaxLimit) throw invalid(`must be an integer from 1 to ${LIMITS.listMaxLimit}`, 'limit');
   const offset = q.offset ?? 0;
   if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('must be a whole number, 0 or more', 'offset');
+  if (q.rankAll !== undefined && typeof q.rankAll !== 'boolean') throw invalid('must be true or false', 'rankAll');
   return limit;
 }
 

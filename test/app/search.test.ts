@@ -50,4 +50,28 @@ describe('doc.search', () => {
     }
     await b.close();
   });
+
+  it.each([
+    ['StorageService', serviceStoreFactory],
+    ['Vault adapter', vaultStoreFactory],
+  ])('passes the ranking window and rankAll through; zod refuses a rankAll that is not a boolean (%s)', async (_name, storeFactory) => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    // A window of 2 (what the E2E twin sets), over 5 documents with the word: the newest 2 are ranked first.
+    const b = new DocvaultBackend({ vaultPath: join(t.dir, 'v.dvault'), kdfProfile: 2, storeFactory, searchRankWindow: 2 });
+    const handle = createHandler(b);
+    await b.create('pass phrase');
+    for (const [i, content] of ['apple', 'apple apple apple', 'apple pie', 'apple apple', 'an apple a day keeps'].entries()) await b.channels['doc.create']({ document: { id: `d${i}`, title: 'note', content } });
+    const page = ((await handle('doc.search', { query: 'apple', limit: 2 })) as { value: SearchPage }).value;
+    // The page reads one hit past itself, the first of the next window, whose read of 2 + 1 says 5 at least.
+    expect(page.ranking).toEqual({ window: 2, matchesAtLeast: 5, allCounted: false });
+    expect(new Set(page.items.map((h) => h.id))).toEqual(new Set(['d4', 'd3']));
+    const all = ((await handle('doc.search', { query: 'apple', limit: 2, rankAll: true })) as { value: SearchPage }).value;
+    expect(all.ranking).toBeUndefined();
+    // Ranked over all five, the best has the word three times (d1), outside the newest two.
+    expect(all.items[0]?.id).toBe('d1');
+    const bad = await handle('doc.search', { query: 'apple', rankAll: 'yes' });
+    expect(bad).toMatchObject({ ok: false, error: { kind: 'Invalid', message: expect.stringMatching(/rankAll/) as unknown } });
+    await b.close();
+  });
 });

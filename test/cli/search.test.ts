@@ -1,8 +1,10 @@
-/** `docvault search`: text and JSON output, filters, paging, and a malformed query as Invalid (exit 2). */
+/** `docvault search`: text and JSON output, filters, paging, the ranking window's note and --rank-all, and a malformed query as Invalid (exit 2). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, fails, ok, scratch, secret } from './helpers';
+import { Vault } from '../../src/main/storage';
+import { SEARCH_RANK_WINDOW } from '../../src/shared/search';
+import { ensureBuilt, fails, ok, run, scratch, secret } from './helpers';
 
 let dir: string;
 let cleanup: () => void;
@@ -54,5 +56,45 @@ describe('docvault search', () => {
       const r = fails(args(['search', q]), 'Invalid', 2, { env });
       expect(r.stderr).not.toMatch(/fts5|sqlite/i);
     }
+  });
+});
+
+describe('docvault search past the ranking window', () => {
+  // The CLI opens vaults with the default window (10,000): one more matching document than that, the oldest
+  // of them the best match (the word four times in its title), so ranking all of them finds it first.
+  let vault: string;
+  let keyFile: string;
+  beforeAll(() => {
+    vault = join(dir, 'window.dvault');
+    keyFile = join(dir, 'window.key');
+    ok(['init', '--vault', vault, '--key-file', keyFile]);
+    const v = Vault.openSync(vault, { key: { rawKey: secret(readFileSync(keyFile, 'utf8').trim()) } });
+    try {
+      v.create({ id: 'oldest', title: 'apple apple apple apple', content: 'apple' });
+      v.bulkCreate(Array.from({ length: SEARCH_RANK_WINDOW }, (_, i) => ({ id: `n${i}`, title: `note ${i}`, content: `apple ${'filler '.repeat(i % 7)}` })));
+    } finally {
+      v.close();
+    }
+  }, 60_000);
+
+  it('says on stderr that the newest 10,000 were ranked; --rank-all ranks them all; --json carries the field', () => {
+    const windowed = run(['search', 'apple', '--limit', '3', '--vault', vault, '--key-file', keyFile]);
+    expect(windowed.code).toBe(0);
+    expect(windowed.stderr).toBe('Best matches among the 10,000 newest of more than 10,000 matches; --rank-all ranks every match.\n');
+    expect(windowed.stdout).not.toContain('oldest');
+    expect(windowed.stdout).toContain('3 matches shown; more with --offset 3');
+    const all = run(['search', 'apple', '--limit', '3', '--rank-all', '--vault', vault, '--key-file', keyFile]);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toBe('');
+    expect(all.stdout.split('\n')[0]).toBe('oldest  apple apple apple apple');
+    const json = JSON.parse(ok(['search', 'apple', '--limit', '1', '--json', '--vault', vault, '--key-file', keyFile])) as { ranking?: unknown; items: unknown[] };
+    expect(json.ranking).toEqual({ window: 10_000, matchesAtLeast: 10_001, allCounted: false });
+    const jsonAll = JSON.parse(ok(['search', 'apple', '--limit', '1', '--rank-all', '--json', '--vault', vault, '--key-file', keyFile])) as { ranking?: unknown; items: { id: string }[] };
+    expect(jsonAll.ranking).toBeUndefined();
+    expect(jsonAll.items[0]?.id).toBe('oldest');
+    // The last page: the one document of the second window, and the exact count.
+    const last = run(['search', 'apple', '--offset', '10000', '--vault', vault, '--key-file', keyFile]);
+    expect(last.stdout.split('\n')[0]).toBe('oldest  apple apple apple apple');
+    expect(last.stderr).toBe('Best matches among the 10,000 newest after the first 10,000, of 10,001 matches; --rank-all ranks every match.\n');
   });
 });

@@ -45,7 +45,7 @@ import type { SyncKeys } from './sync/seal';
 import type { ReceivedFile, SyncFile } from './engine/sync-files';
 import type { KeySpec } from './keys';
 import type { MemoryTuning } from './memory-modes';
-import type { VaultOptions } from './engine/options';
+import { checked, searchRankWindowOf, type VaultOptions } from './engine/options';
 import { VaultCore } from './engine/vault-core';
 import { bulkGet, documentExists, getDocument } from './engine/vault-reads';
 import * as writes from './engine/vault-writes';
@@ -64,9 +64,12 @@ export type { VaultOptions } from './engine/options';
 export class Vault {
   /** The connection, its contexts, cache and guards: every method below is one call on or with it. */
   readonly #core: VaultCore;
+  /** `search` ranks at most this many matches together (VaultOptions.searchRankWindow, checked before opening). */
+  readonly #rankWindow: number;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.#core = new VaultCore(path, opened, opts);
+    this.#rankWindow = searchRankWindowOf(opts);
   }
 
   /** The vault file's path, as opened. */
@@ -103,22 +106,22 @@ export class Vault {
 
   /** Creates a new vault file at `path` (fails with `AlreadyExists` if anything is there). */
   static async create(path: string, opts: VaultOptions): Promise<Vault> {
-    return new Vault(path, await createVaultFile(path, opts), opts);
+    return new Vault(path, await createVaultFile(path, checked(opts)), opts);
   }
 
   /** Creates a vault keyed by a raw key or unencrypted (a passphrase needs the async {@link Vault.create}). */
   static createSync(path: string, opts: VaultOptions): Vault {
-    return new Vault(path, createVaultFileSync(path, opts), opts);
+    return new Vault(path, createVaultFileSync(path, checked(opts)), opts);
   }
 
   /** Opens an existing vault, migrating it unless `readonly`. With a passphrase, runs the vault's KDF (about 0.2 s by default). */
   static async open(path: string, opts: VaultOptions): Promise<Vault> {
-    return new Vault(path, await openVaultFile(path, opts), opts);
+    return new Vault(path, await openVaultFile(path, checked(opts)), opts);
   }
 
   /** Opens a vault with a raw key or an unencrypted one; takes milliseconds. */
   static openSync(path: string, opts: VaultOptions): Vault {
-    return new Vault(path, openVaultFileSync(path, opts), opts);
+    return new Vault(path, openVaultFileSync(path, checked(opts)), opts);
   }
 
   // ---------------------------------------------------------------- reading
@@ -164,11 +167,12 @@ export class Vault {
 
   /**
    * One page of live documents whose current title or content matches `query.query` (words, `prefix*`,
-   * `"phrases"`, AND / OR / NOT, `title:`), best first (bm25, title weighted), with a marked snippet each,
-   * filtered like a list. A query that cannot be read throws `Invalid` with the reason.
+   * `"phrases"`, AND / OR / NOT, `title:`), best first (bm25, title weighted; past `searchRankWindow` matches,
+   * within windows of the newest: `page.ranking`), with a marked snippet each, filtered like a list. A query
+   * that cannot be read throws `Invalid` with the reason.
    */
   search(query: SearchQuery): SearchPage {
-    return this.#core.op('search', () => searchDocuments(this.#core.read, query));
+    return this.#core.op('search', () => searchDocuments(this.#core.read, query, this.#rankWindow));
   }
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */

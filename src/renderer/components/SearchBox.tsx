@@ -4,11 +4,11 @@
  */
 import { SafeText } from './SafeText';
 import type { RefObject } from 'react';
-import type { SearchTerm } from '../../shared/search';
+import { rankingNote, type SearchTerm } from '../../shared/search';
 import { shortcutOf } from '../../shared/shortcuts';
 import { describeError } from '../errors';
 import { useSearch } from '../hooks/useSearch';
-import { snippetParts } from '../model/search';
+import { snippetParts, type SearchState } from '../model/search';
 import { printable } from '../../shared/printable';
 import { chordHint } from '../shortcut-keys';
 
@@ -24,7 +24,7 @@ export interface SearchBoxProps {
 
 /** The search box and, while it has text, its results. */
 export function SearchBox({ inputRef, generation, onOpen, onActive }: SearchBoxProps) {
-  const { state, dispatch, type } = useSearch(generation);
+  const { state, dispatch, type, rankEvery } = useSearch(generation);
   const open = (i: number): void => {
     const hit = state.hits[i];
     if (hit !== undefined) onOpen(hit.id, state.terms);
@@ -64,6 +64,7 @@ export function SearchBox({ inputRef, generation, onOpen, onActive }: SearchBoxP
             </div>
           )}
           {state.status === 'done' && state.hits.length === 0 && <div className="muted small">No document contains that.</div>}
+          <RankingLine state={state} onRankAll={rankEvery} />
           <ul id="search-results" role="listbox" aria-label="Search results">
             {state.hits.map((hit, i) => (
               <li key={hit.id} role="option" aria-selected={i === state.active} className={i === state.active ? 'selected' : undefined} onClick={() => open(i)}>
@@ -78,6 +79,30 @@ export function SearchBox({ inputRef, generation, onOpen, onActive }: SearchBoxP
           </ul>
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * Under the results, quietly: how they were ranked when more documents matched than the ranking window,
+ * with the button that ranks them all (a rerun of the same text with `rankAll`).
+ */
+function RankingLine({ state, onRankAll }: { readonly state: SearchState; readonly onRankAll: () => void }) {
+  if (state.rankAll) {
+    if (state.hits.length === 0) return null;
+    return (
+      <div className="search-ranking muted small" role="status">
+        {state.status === 'loading' ? 'Ranking all matches…' : 'Every match ranked by relevance'}
+      </div>
+    );
+  }
+  if (state.ranking === undefined || state.status === 'idle') return null;
+  return (
+    <div className="search-ranking muted small" role="status">
+      {rankingNote(state.ranking)} ·{' '}
+      <button type="button" className="inline-link" onClick={onRankAll}>
+        Rank all matches
+      </button>
     </div>
   );
 }

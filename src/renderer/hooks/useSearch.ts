@@ -13,18 +13,25 @@ const LIMIT = 50;
 export function useSearch(generation: number) {
   const { api } = useApi();
   const [state, dispatch] = useReducer(searchReducer, initialSearch);
-  const text = state.text;
+  const { text, rankAll } = state;
   useEffect(() => {
     if (text.trim() === '') return undefined;
-    const timer = setTimeout(() => {
-      // The raw api, not `call`: a search as you type must not flash the busy indicator.
-      api
-        .invoke('doc.search', { query: text, limit: LIMIT })
-        .then((r) => dispatch(r.ok ? { type: 'answered', text, hits: r.value.items, terms: r.value.terms } : { type: 'failed', text, error: r.error }))
-        .catch((err: unknown) => dispatch({ type: 'failed', text, error: toSerializedError(err) }));
-    }, SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () => {
+        // The raw api, not `call`: a search as you type must not flash the busy indicator.
+        api
+          .invoke('doc.search', { query: text, limit: LIMIT, ...(rankAll ? { rankAll } : {}) })
+          .then((r) =>
+            dispatch(r.ok ? { type: 'answered', text, rankAll, hits: r.value.items, terms: r.value.terms, ranking: r.value.ranking } : { type: 'failed', text, rankAll, error: r.error }),
+          )
+          .catch((err: unknown) => dispatch({ type: 'failed', text, rankAll, error: toSerializedError(err) }));
+      },
+      // "Rank all matches" is a click, not typing: no debounce.
+      rankAll ? 0 : SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
-  }, [api, text, generation]);
+  }, [api, text, rankAll, generation]);
   const type = useCallback((t: string) => dispatch({ type: 'typed', text: t }), []);
-  return { state, dispatch, type };
+  const rankEvery = useCallback(() => dispatch({ type: 'rankAll' }), []);
+  return { state, dispatch, type, rankEvery };
 }

@@ -1,4 +1,6 @@
 /** The options of a Vault (the façade in ../vault.ts), apart so the engine files and the façade share them. */
+import { DocvaultError } from '../../../shared/errors';
+import { SEARCH_RANK_WINDOW } from '../../../shared/search';
 import type { OpenOptions } from './open';
 
 /** Options of {@link Vault.create} and {@link Vault.open}: the file's and connection's ({@link OpenOptions}) and these. */
@@ -30,7 +32,26 @@ export interface VaultOptions extends OpenOptions {
   readonly maxAttachmentBytes?: number;
   /** An attachment upload not continued for this long may be dropped (by the next `beginAttachment` or open). Default 15 min. */
   readonly uploadIdleMs?: number;
+  /**
+   * `search` ranks at most this many matches together: when more documents match, the newest window of
+   * them is ranked by bm25 first, then the next (`SearchPage.ranking`; a query's `rankAll` ranks them all).
+   * A whole number from 1. Default `SEARCH_RANK_WINDOW` (10,000; tests lower it).
+   */
+  readonly searchRankWindow?: number;
+}
+
+/** The search ranking window of `opts` (its default when unset); `Invalid` unless a whole number from 1. */
+export function searchRankWindowOf(opts: Pick<VaultOptions, 'searchRankWindow'>): number {
+  const w = opts.searchRankWindow ?? SEARCH_RANK_WINDOW;
+  if (typeof w !== 'number' || !Number.isSafeInteger(w) || w < 1) throw new DocvaultError('Invalid', 'searchRankWindow: must be a whole number, 1 or more', { field: 'searchRankWindow' });
+  return w;
 }
 
 /** Default of {@link VaultOptions.walScrubMs}. */
 export const DEFAULT_WAL_SCRUB_MS = 1000;
+
+/** `opts`, once the options no file operation checks are found valid: called before anything is opened. */
+export function checked<T extends VaultOptions>(opts: T): T {
+  searchRankWindowOf(opts);
+  return opts;
+}

@@ -21,6 +21,7 @@ import type { BulkItemResult, BulkResult, Document, MemoryMode, Progress, Verify
 import { wipe } from '../keys';
 import { tuningFor } from '../memory-modes';
 import { Vault } from '../vault';
+import { checked } from '../engine/options';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type BatchResults, type EngineMethod } from '../worker/protocol';
 import { ServiceMetrics } from './metrics';
 import { Scheduler, type Method, type Pending } from './scheduler';
@@ -119,6 +120,8 @@ export class StorageService implements StorageCalls {
    * file (Argon2id in the main thread's libuv pool), then it is opened like any vault (a second KDF run).
    */
   static async create(path: string, opts: ServiceOptions): Promise<StorageService> {
+    // Before the file is made: a bad option must not leave a new vault behind.
+    checked(opts);
     if ('passphrase' in opts.key) {
       const vault = await Vault.create(path, {
         key: opts.key,
@@ -145,6 +148,7 @@ export class StorageService implements StorageCalls {
   }
 
   static async #start(path: string, opts: ServiceOptions, create: boolean): Promise<StorageService> {
+    checked(opts);
     const workerPath = resolveWorkerPath(opts.workerPath);
     const key = await resolveServiceKey(path, opts.key);
     const service = new StorageService(path, opts, key, workerPath);

@@ -77,6 +77,8 @@ export interface WorkerInit {
   /** The engine's attachment limit and upload idle time-out (undefined: its defaults). */
   readonly maxAttachmentBytes: number | undefined;
   readonly uploadIdleMs: number | undefined;
+  /** The engine's search ranking window (undefined: its default). */
+  readonly searchRankWindow: number | undefined;
   readonly durability: 'full' | 'normal';
   /** Writer only: how often to look for commits by other processes (`PRAGMA data_version`). */
   readonly externalCheckMs: number;

@@ -44,6 +44,7 @@ async function openVault(): Promise<Vault> {
     maxContentBytes: init.maxContentBytes,
     ...(init.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: init.maxAttachmentBytes }),
     ...(init.uploadIdleMs === undefined ? {} : { uploadIdleMs: init.uploadIdleMs }),
+    ...(init.searchRankWindow === undefined ? {} : { searchRankWindow: init.searchRankWindow }),
     durability: init.durability,
     readonly: reader,
     // No cache to keep fresh: only the writer looks for other processes' commits, on its timer and before
