@@ -61,6 +61,11 @@ const TAG_PAGE = 1000;
 /** Stale tag rows reported at most (one is enough to act; thousands would drown the report). */
 /** The FTS5 index, named in its problems. */
 const SEARCH_INDEX = 'search_index';
+/**
+ * Tables SQLite's check leaves to other phases at the default depth (see sqlitePhase): `versions` (read
+ * whole and checked by key in the document phase) and the FTS5 table (its rows compared with the heads).
+ */
+const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set(['versions', SEARCH_INDEX]);
 
 /**
  * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
@@ -85,6 +90,11 @@ export function verifyVault(
   const resume = opts.from !== undefined ? decodeResume(opts.from) : undefined;
   if (opts.maxMs !== undefined && !(typeof opts.maxMs === 'number' && opts.maxMs > 0))
     throw new DocvaultError('Invalid', 'maxMs: must be a number of milliseconds above 0', { field: 'maxMs' });
+  if (opts.deep !== undefined && typeof opts.deep !== 'boolean') throw new DocvaultError('Invalid', 'deep: must be true or false', { field: 'deep' });
+  if (resume !== undefined && opts.deep !== undefined && opts.deep !== (resume.deep === true))
+    throw new DocvaultError('Invalid', `deep: the run being resumed is ${resume.deep === true ? '' : 'not '}deep`, { field: 'deep' });
+  /** The whole-file checks too (SQLite's of every table, the file's pages, FTS5's of the search index). */
+  const deep = resume !== undefined ? resume.deep === true : opts.deep === true;
   const chunked = opts.maxMs !== undefined;
   const overBudget = (): boolean => opts.maxMs !== undefined && performance.now() - t0 >= opts.maxMs;
   const problems: VerifyProblem[] = resume?.problems ?? [];
@@ -115,6 +125,8 @@ export function verifyVault(
   let last = resume?.last ?? 0;
   let tagAt = resume?.tagAt ?? null;
   let tables = resume?.tables ?? 0;
+  let indexAt = resume?.indexAt ?? 0;
+  const indexDiff: [number, number] = resume?.indexDiff ?? [0, 0];
   const seq = resume !== undefined ? resume.seq : null;
   /** A part of the document phase (verify-parts.ts): the last document row it covers. */
   const until = resume?.until;
@@ -146,7 +158,7 @@ export function verifyVault(
     if (!stopped && phase === 'tags') stopped = tagsPhase();
     if (!stopped && phase === 'sqlite') stopped = sqlitePhase();
     // Run apart (`only`), SQLite's check leaves the search index to the main line, which runs everything else.
-    if (!stopped && phase === 'index' && sqliteApart !== 'only') indexPhase();
+    if (!stopped && phase === 'index' && sqliteApart !== 'only') stopped = deep ? deepIndexPhase() : indexPhase();
   } finally {
     open = false;
     tx.end();
@@ -156,6 +168,8 @@ export function verifyVault(
       v: 3,
       phase,
       last,
+      ...(deep ? { deep: true as const } : {}),
+      ...(phase === 'index' && !deep ? { indexAt, indexDiff } : {}),
       ...(until === undefined ? {} : { until, end }),
       ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
@@ -361,9 +375,14 @@ export function verifyVault(
   }
 
   /**
-   * SQLite's own check of every b-tree (and, through FTS5's integrity method, the search index's
-   * structure). In one call unless chunked; chunked, one table and its indexes per step, which leaves out
-   * only the file-wide page accounting (free-list pages, pages used twice or never).
+   * SQLite's own check, one table and its indexes per step (`integrity_check(T)`: every page of its
+   * b-trees read, their structure, every index entry against its row). Deep and in one call, the
+   * whole-file check instead, which adds the file's page accounting (free-list pages, pages used twice
+   * or never) and FTS5's check of the search index's structure. At the default depth two tables are left
+   * to the other phases: `versions`, whose every row the document phase has read (each page authenticated
+   * by the cipher) and checked against its keyed tag and chain, and the search index's virtual table
+   * (FTS5's structure check decodes every posting list: seconds per 100k documents), whose shadow tables'
+   * b-trees are still checked here and whose rows are compared with the heads by {@link indexPhase}.
    */
   function sqlitePhase(): boolean {
     phase = 'index';
@@ -380,17 +399,18 @@ export function verifyVault(
       problems.push(...integrityCheckProblems(lines.map((l) => l.line)));
     };
     try {
-      if (!chunked) {
+      if (deep && !chunked) {
         report((db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
         return false;
       }
-      const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      const all = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      const names = deep ? all : all.filter((n) => !LEFT_TO_OTHER_PHASES.has(n));
       while (tables < names.length) {
         const name = names[tables] as string;
         report((db.pragma(`integrity_check(${quoteIdent(name)})`) as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
         tables++;
         tick();
-        if (tables < names.length && overBudget()) {
+        if (tables < names.length && chunked && overBudget()) {
           phase = 'sqlite';
           return true;
         }
@@ -398,12 +418,66 @@ export function verifyVault(
     } catch (err) {
       corrupt(err, 'integrity_check');
     }
-    // The index comparison is one long step: it starts a chunk of its own.
     return overBudget();
   }
 
+  /**
+   * The search index's rows against the heads (default depth): the versions it holds (`search_index_docsize`,
+   * one row per indexed version, in key order) must be exactly the current versions of the live documents
+   * (in the same order: a version key is doc * 2^24 + version). Both streams are merged a page at a time,
+   * each page over whole documents and in one snapshot. Finds a document missing from the index, one left
+   * in it after its move to the Trash, a stale version; not a wrong term inside one document's entries
+   * (deep: FTS5's comparison with the text). True if the budget ran out.
+   */
+  function indexPhase(): boolean {
+    const indexed = ctx.sql.get(`SELECT id FROM search_index_docsize WHERE id > ? ORDER BY id LIMIT ${TAG_PAGE}`, true);
+    const indexedUpTo = ctx.sql.get('SELECT id FROM search_index_docsize WHERE id > ? AND id <= ? ORDER BY id', true);
+    const live = ctx.sql.get(`SELECT (doc * ${DOC_SPAN}) + version FROM documents WHERE doc >= ? AND trashed_at IS NULL ORDER BY doc LIMIT ${TAG_PAGE + 1}`, true);
+    /** The last key of the document of `key`: pages end on whole documents. */
+    const docEnd = (key: number): number => (Math.floor(key / DOC_SPAN) + 1) * DOC_SPAN - 1;
+    try {
+      for (;;) {
+        const ids = indexed.all(indexAt) as number[];
+        const heads = (live.all(Math.floor(indexAt / DOC_SPAN)) as number[]).filter((k) => k > indexAt);
+        const lastId = ids.length === TAG_PAGE ? ids[ids.length - 1] : undefined;
+        const lastHead = heads.length >= TAG_PAGE ? heads[TAG_PAGE - 1] : undefined;
+        const bound = Math.min(lastId === undefined ? Number.MAX_SAFE_INTEGER : docEnd(lastId), lastHead === undefined ? Number.MAX_SAFE_INTEGER : docEnd(lastHead));
+        // Further indexed versions of the page's last document (a stale copy beside its current one).
+        if (lastId !== undefined && bound > lastId) ids.push(...(indexedUpTo.all(lastId, bound) as number[]));
+        const have = ids.filter((k) => k <= bound);
+        const want = heads.filter((k) => k <= bound);
+        let i = 0;
+        let j = 0;
+        while (i < want.length || j < have.length) {
+          const w = want[i];
+          const h = have[j];
+          if (h === undefined || (w !== undefined && w < h)) {
+            indexDiff[0]++;
+            i++;
+          } else if (w === undefined || h < w) {
+            indexDiff[1]++;
+            j++;
+          } else {
+            i++;
+            j++;
+          }
+        }
+        tick(Math.max(want.length, have.length));
+        if (bound === Number.MAX_SAFE_INTEGER) break;
+        indexAt = bound;
+        if (overBudget()) return true;
+      }
+      const [missing, extra] = indexDiff;
+      if (missing > 0 || extra > 0)
+        problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
+    } catch (err) {
+      corrupt(err, 'the search index rows');
+    }
+    return false;
+  }
+
   /** The search index against the text it indexes (FTS5's `integrity-check` with the content comparison), in one piece. */
-  function indexPhase(): void {
+  function deepIndexPhase(): boolean {
     const why =
       extras.checkSearchIndex === undefined
         ? "a read-only connection cannot run FTS5's check (SQLite's check covered its structure)"
@@ -412,7 +486,7 @@ export function verifyVault(
           : undefined;
     if (why !== undefined || extras.checkSearchIndex === undefined) {
       skips.push(`the search index against its text: ${why ?? ''}`);
-      return;
+      return false;
     }
     try {
       extras.checkSearchIndex();
@@ -421,15 +495,16 @@ export function verifyVault(
       // Its command takes the write lock: another connection writing is no finding, only a check not made.
       if (code.startsWith('SQLITE_BUSY')) {
         skips.push('the search index against its text: another connection was writing (run verify again)');
-        return;
+        return false;
       }
       // FTS5 reports a mismatch as CORRUPT_VTAB; a damaged page of the text it reads is damage, not the index's fault.
       if (code !== 'SQLITE_CORRUPT_VTAB') {
         corrupt(err, 'the search index check');
-        return;
+        return false;
       }
       problems.push(indexProblem(`does not match the documents' text (${(err as Error).message})`));
     }
+    return false;
   }
 }
 

@@ -36,9 +36,10 @@ interface Part {
 
 /**
  * Verifies the whole vault through `call` with up to `readers` calls at once. `total` is the number of
- * rows verify will count (for progress), or 0 if unknown.
+ * rows verify will count (for progress), or 0 if unknown. `deep`: the engine's option (carried by every
+ * token after the first chunk).
  */
-export async function verifyAcrossReaders(call: VerifyCall, readers: number, total: number, onProgress?: (p: Progress) => void): Promise<VerifyReport> {
+export async function verifyAcrossReaders(call: VerifyCall, readers: number, total: number, onProgress?: (p: Progress) => void, deep?: boolean): Promise<VerifyReport> {
   const t0 = performance.now();
   const report = (phase: string, done: number): void => {
     if (onProgress === undefined) return;
@@ -48,7 +49,7 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
       // A throwing callback must not stop the check.
     }
   };
-  const first = await call({ maxMs: CHUNK_MS });
+  const first = await call({ maxMs: CHUNK_MS, ...(deep === undefined ? {} : { deep }) });
   if (first.next === undefined) return finish(first, undefined);
   const base = first.next;
   const at = verifyParts.where(base);
