@@ -15,7 +15,8 @@ export const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index']
 
 /** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
 export interface Resume {
-  readonly v: 3;
+  /** 4: tag-row sums by the batched keyed terms of verify-checks.ts (a token of an older build is refused, not misread). */
+  readonly v: 4;
   readonly phase: Phase;
   /** documents: the last document checked. */
   readonly last: number;
@@ -69,7 +70,7 @@ export function decodeResume(token: string): Resume {
   try {
     const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
     if (
-      r.v === 3 &&
+      r.v === 4 &&
       (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
       PHASES.includes(r.phase) &&
       Number.isSafeInteger(r.last) &&

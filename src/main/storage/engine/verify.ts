@@ -10,7 +10,7 @@ import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../..
 import { macEqual, setTerm, xorInto } from '../integrity';
 import type { AttachmentStore } from './attachments';
 import { AttachmentVerifier } from './attachments-verify';
-import { Expected, checkCounters, checkDocument, checkState, diagnoseTagRows, tagRowTerm } from './verify-checks';
+import { Expected, TagRowKeys, TagRowSum, checkCounters, checkDocument, checkState, diagnoseTagRows } from './verify-checks';
 import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
@@ -138,9 +138,10 @@ export function verifyVault(
     done += n;
     if (onProgress !== undefined && Math.floor(before / 1000) !== Math.floor(done / 1000)) onProgress({ done, total: Math.max(total, done), phase });
   };
-  const expected = new Expected(resume?.counters, resume !== undefined ? Buffer.from(resume.tagRows, 'hex') : undefined);
+  const tagKeys = new TagRowKeys(macKey);
+  const expected = new Expected(tagKeys, resume?.counters, resume !== undefined ? Buffer.from(resume.tagRows, 'hex') : undefined);
   const acc = resume !== undefined ? Buffer.from(resume.acc, 'hex') : Buffer.alloc(32);
-  const tagActual = resume !== undefined ? Buffer.from(resume.tagActual, 'hex') : Buffer.alloc(32);
+  const tagActual = new TagRowSum(tagKeys, resume !== undefined ? Buffer.from(resume.tagActual, 'hex') : Buffer.alloc(32));
   let startSeq = seq;
   const skippedBecause = (): string | undefined =>
     damaged ? 'damaged pages hid rows' : changed ? 'the vault changed between chunks (run verify again)' : undefined;
@@ -163,9 +164,11 @@ export function verifyVault(
     open = false;
     tx.end();
   }
+  expected.tagRows.flush();
+  tagActual.flush();
   if (stopped) {
     const next = encodeResume({
-      v: 3,
+      v: 4,
       phase,
       last,
       ...(deep ? { deep: true as const } : {}),
@@ -173,10 +176,10 @@ export function verifyVault(
       ...(until === undefined ? {} : { until, end }),
       ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
-      tagActual: tagActual.toString('hex'),
+      tagActual: tagActual.sum.toString('hex'),
       tables,
       acc: acc.toString('hex'),
-      tagRows: expected.tagRows.toString('hex'),
+      tagRows: expected.tagRows.sum.toString('hex'),
       counters: [...expected.counters],
       problems,
       damaged,
@@ -359,14 +362,16 @@ export function verifyVault(
       for (;;) {
         const page = (tagAt === null ? first.all() : after.all(tagAt[0], tagAt[1], tagAt[2])) as { tag: string; doc: number; updated_at: number }[];
         if (page.length === 0) break;
-        for (const t of page) xorInto(tagActual, tagRowTerm(macKey, t.tag, t.doc, t.updated_at));
+        for (const t of page) tagActual.add(t.tag, t.doc, t.updated_at);
         const end = page[page.length - 1] as { tag: string; doc: number; updated_at: number };
         tagAt = [end.tag, end.updated_at, end.doc];
         tick(page.length);
         if (overBudget()) return true;
       }
       if (startSeq !== stateSeq(ctx)) changed = true;
-      if (skippedBecause() === undefined && !macEqual(tagActual, expected.tagRows)) diagnoseTagRows(ctx, problems);
+      expected.tagRows.flush();
+      tagActual.flush();
+      if (skippedBecause() === undefined && !macEqual(tagActual.sum, expected.tagRows.sum)) diagnoseTagRows(ctx, problems);
     } catch (err) {
       corrupt(err, `tag rows after ${tagAt === null ? 'the first' : `"${tagAt[0]}"`}`);
     }
