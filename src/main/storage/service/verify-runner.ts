@@ -4,10 +4,11 @@
  * The engine's verify checks one document after another on one connection, and its sums combine (XOR,
  * addition: engine/verify-parts.ts). So here, after a first chunk fixes the run's snapshot sequence:
  *
- * - SQLite's own check (`integrity_check` of the whole file, one long native call) starts on one reader;
+ * - SQLite's own check (one long native call: its tables one after the other; deep, the whole file) starts
+ *   on one reader;
  * - the document phase is cut into parts over ranges of document rows, each checked in chunks of at most
- *   {@link CHUNK_MS} on the other readers (on the same one when there is only one), the range of a part
- *   sized from how fast the last ones went;
+ *   {@link CHUNK_MS} on the other readers (on the same one when there is only one; on every reader once
+ *   SQLite's check is done), the range of a part sized from how fast the last ones went;
  * - the finished parts are merged, and the rest (the tag rows, the totals) runs in chunks on a reader.
  *
  * A caller's reads go on between the chunks; the scheduler keeps them off a reader that is running a long
@@ -17,7 +18,7 @@ import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../..
 import { verifyParts } from '../engine/verify-parts';
 
 /** Budget of one chunk on a reader (it may overrun by one document or one page of tag rows). */
-export const CHUNK_MS = 40;
+export const CHUNK_MS = 20;
 
 /** Document rows in the first part; later parts are sized to take about {@link CHUNK_MS}. */
 const FIRST_SPAN = 512;
@@ -56,10 +57,17 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
   if (at.phase !== 'documents') return finish(await sequential(base), undefined);
 
   const sqlite = call({ from: verifyParts.sqliteOnly(base) });
+  // While one reader is busy with SQLite's check, the parts use the others (or share the only one); once
+  // it is done, all of them.
+  let sqliteDone = false;
+  let wake: (() => void) | undefined;
+  const settled = (): void => {
+    sqliteDone = true;
+    wake?.();
+  };
   // Awaited below; until then a failure must not count as unhandled (it is reported when awaited).
-  sqlite.catch(() => undefined);
-  // One reader is busy with SQLite's check: the parts use the others (or share the only one).
-  const lanes = Math.max(1, readers - 1);
+  sqlite.then(settled, settled);
+  const lanes = (): number => Math.max(1, readers - (sqliteDone ? 0 : 1));
   const parts: Part[] = [];
   let next = at.last;
   let span = FIRST_SPAN;
@@ -93,7 +101,7 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
       }, reject);
     };
     const fill = (): void => {
-      while (endAt === undefined && running < lanes) {
+      while (endAt === undefined && running < lanes()) {
         const part: Part = { after: next, until: next + span, token: verifyParts.part(base, next, next + span), done: false };
         next = part.until;
         parts.push(part);
@@ -103,8 +111,10 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
         if (running === 0) resolve();
       }
     };
+    wake = fill;
     fill();
   });
+  wake = undefined;
 
   const end = endAt as number;
   const finished = parts.filter((p) => p.after < end).map((p) => p.token);
