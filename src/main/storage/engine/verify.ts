@@ -1,7 +1,8 @@
 /**
  * verify(): every document's head and its whole chain of versions, the vault state (the set of
- * documents), the counters and tag rows against what the heads say, SQLite's own structure, and rows
- * that belong to no document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
+ * documents), the counters and tag rows against what the heads say, the search index's rows against the
+ * heads, SQLite's own structure (deep: of the whole file, and FTS5's checks), and rows that belong to no
+ * document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
  * on through what is readable.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
@@ -71,9 +72,9 @@ const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set(['versions', SEARCH_IN
  * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
  * `maxMs`, one chunk of it: then the report carries `next` until the last chunk. Phases: every document
  * with its versions (streamed in rowid order, one statement per page of heads), the tag rows (in key
- * order), SQLite's own check (whole in one call; with `maxMs`, one table and its indexes per call — see
- * docs/verify.md for what runs in one piece), and the search index against its text when the connection
- * can run FTS5's check. The set, counter and tag-row checks compare totals gathered across chunks, so they
+ * order), SQLite's own check (one table and its indexes per step; deep and without `maxMs`, the whole
+ * file in one call — see docs/api.md for what runs in one piece), and the search index's rows against the
+ * heads (deep: FTS5's comparison with its text, when the connection can run it). The set, counter and tag-row checks compare totals gathered across chunks, so they
  * are skipped (and `skipped` says so) if the vault changed between chunks. `onProgress` is called every
  * 1,000 rows and at the end.
  */
