@@ -39,22 +39,25 @@ export interface VerifyExtras {
   readonly attachments?: AttachmentStore;
 }
 
-/** A version row as verify streams it: the version's own columns, without its document's (the head already has them). */
-interface StreamedVersion {
-  vid: number;
-  version: number;
-  created_at: number;
-  mac: Buffer;
-  size: number;
-  checksum: string;
-  comment: string | null;
-  title: string;
-  type: string;
-  tags: string;
-  metadata: string;
-  content: string;
-  attachments: string | null;
-}
+/**
+ * A version row as verify streams it (a `.raw()` array: no row object to build and drop per version): the
+ * version's own columns, without its document's (the head already has them), in this order.
+ */
+type StreamedVersion = [
+  vid: number,
+  version: number,
+  created_at: number,
+  mac: Buffer,
+  size: number,
+  checksum: string,
+  comment: string | null,
+  title: string,
+  type: string,
+  tags: string,
+  metadata: string,
+  content: string,
+  attachments: string | null,
+];
 
 const DOC_SPAN = 2 ** VERSION_BITS;
 /** Tag rows read per statement in the tag-row sweep. */
@@ -203,10 +206,12 @@ export function verifyVault(
       until === undefined
         ? ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`)
         : ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? AND d.doc <= ${until} ORDER BY d.doc LIMIT ${PAGE}`);
-    const stream = ctx.sql.get(
-      'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
-        '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
-    );
+    const stream = ctx.sql
+      .get(
+        'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
+          '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
+      )
+      .raw(true);
     const history = ctx.sql.get(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
     let skip = 1;
     for (;;) {
@@ -283,7 +288,7 @@ export function verifyVault(
       let pendingOrphan: { doc: number; n: number } | undefined;
       try {
         for (const v of it) {
-          const doc = Math.floor(v.vid / DOC_SPAN);
+          const doc = Math.floor(v[0] / DOC_SPAN);
           // Reported before any head after it is finished, so a chunk that stops there has counted it.
           if (pendingOrphan !== undefined && pendingOrphan.doc !== doc) {
             orphanFound(pendingOrphan);
@@ -342,7 +347,7 @@ export function verifyVault(
   function orphans(it: IterableIterator<StreamedVersion>): void {
     let pending: { doc: number; n: number } | undefined;
     for (const v of it) {
-      const doc = Math.floor(v.vid / DOC_SPAN);
+      const doc = Math.floor(v[0] / DOC_SPAN);
       if (pending !== undefined && pending.doc !== doc) orphanFound(pending);
       pending = pending?.doc === doc ? { doc, n: pending.n + 1 } : { doc, n: 1 };
     }
@@ -552,18 +557,18 @@ function withHead(head: HeadRow, v: StreamedVersion): VersionRowWithContent {
     id: head.id,
     trashed_at: head.trashed_at,
     doc_created_at: head.created_at,
-    version: v.version,
-    created_at: v.created_at,
-    mac: v.mac,
-    size: v.size,
-    checksum: v.checksum,
-    comment: v.comment,
-    title: v.title,
-    type: v.type,
-    tags: v.tags,
-    metadata: v.metadata,
-    content: v.content,
-    attachments: v.attachments,
+    version: v[1],
+    created_at: v[2],
+    mac: v[3],
+    size: v[4],
+    checksum: v[5],
+    comment: v[6],
+    title: v[7],
+    type: v[8],
+    tags: v[9],
+    metadata: v[10],
+    content: v[11],
+    attachments: v[12],
     prev_mac: null,
   };
 }
