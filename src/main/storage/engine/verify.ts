@@ -16,6 +16,7 @@ import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
+import { LEFT_TO_OTHER_PHASES, compareIndexedVersions, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
 
@@ -62,14 +63,6 @@ type StreamedVersion = [
 const DOC_SPAN = 2 ** VERSION_BITS;
 /** Tag rows read per statement in the tag-row sweep. */
 const TAG_PAGE = 1000;
-/** Stale tag rows reported at most (one is enough to act; thousands would drown the report). */
-/** The FTS5 index, named in its problems. */
-const SEARCH_INDEX = 'search_index';
-/**
- * Tables SQLite's check leaves to other phases at the default depth (see sqlitePhase): `versions` (read
- * whole and checked by key in the document phase) and the FTS5 table (its rows compared with the heads).
- */
-const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set(['versions', SEARCH_INDEX]);
 
 /**
  * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
@@ -441,42 +434,11 @@ export function verifyVault(
    * (deep: FTS5's comparison with the text). True if the budget ran out.
    */
   function indexPhase(): boolean {
-    const indexed = ctx.sql.get(`SELECT id FROM search_index_docsize WHERE id > ? ORDER BY id LIMIT ${TAG_PAGE}`, true);
-    const indexedUpTo = ctx.sql.get('SELECT id FROM search_index_docsize WHERE id > ? AND id <= ? ORDER BY id', true);
-    const live = ctx.sql.get(`SELECT (doc * ${DOC_SPAN}) + version FROM documents WHERE doc >= ? AND trashed_at IS NULL ORDER BY doc LIMIT ${TAG_PAGE + 1}`, true);
-    /** The last key of the document of `key`: pages end on whole documents. */
-    const docEnd = (key: number): number => (Math.floor(key / DOC_SPAN) + 1) * DOC_SPAN - 1;
     try {
-      for (;;) {
-        const ids = indexed.all(indexAt) as number[];
-        const heads = (live.all(Math.floor(indexAt / DOC_SPAN)) as number[]).filter((k) => k > indexAt);
-        const lastId = ids.length === TAG_PAGE ? ids[ids.length - 1] : undefined;
-        const lastHead = heads.length >= TAG_PAGE ? heads[TAG_PAGE - 1] : undefined;
-        const bound = Math.min(lastId === undefined ? Number.MAX_SAFE_INTEGER : docEnd(lastId), lastHead === undefined ? Number.MAX_SAFE_INTEGER : docEnd(lastHead));
-        // Further indexed versions of the page's last document (a stale copy beside its current one).
-        if (lastId !== undefined && bound > lastId) ids.push(...(indexedUpTo.all(lastId, bound) as number[]));
-        const have = ids.filter((k) => k <= bound);
-        const want = heads.filter((k) => k <= bound);
-        let i = 0;
-        let j = 0;
-        while (i < want.length || j < have.length) {
-          const w = want[i];
-          const h = have[j];
-          if (h === undefined || (w !== undefined && w < h)) {
-            indexDiff[0]++;
-            i++;
-          } else if (w === undefined || h < w) {
-            indexDiff[1]++;
-            j++;
-          } else {
-            i++;
-            j++;
-          }
-        }
-        tick(Math.max(want.length, have.length));
-        if (bound === Number.MAX_SAFE_INTEGER) break;
-        indexAt = bound;
-        if (overBudget()) return true;
+      const at = compareIndexedVersions(ctx, indexAt, indexDiff, tick, overBudget);
+      if (at !== undefined) {
+        indexAt = at;
+        return true;
       }
       const [missing, extra] = indexDiff;
       if (missing > 0 || extra > 0)
@@ -520,36 +482,6 @@ export function verifyVault(
 }
 
 type Statement = Database.Statement;
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function indexProblem(what: string): VerifyProblem {
-  return { kind: 'Index', index: SEARCH_INDEX, message: `search index "${SEARCH_INDEX}" ${what}; \`docvault verify --repair-index\` rebuilds it from the documents` };
-}
-
-/** A line of SQLite's check: about the search index (its FTS5 tables) as `Index`, anything else as `Sqlite`. */
-function sqliteProblem(line: string): VerifyProblem {
-  if (line.includes(SEARCH_INDEX)) return indexProblem(`is damaged (${line})`);
-  return { kind: 'Sqlite', message: line };
-}
-
-/** SQLite reports a page it could not read (damaged or failing its page HMAC) in lines like these. */
-const UNREADABLE_PAGE = /unable to get the page|failed to get page|error code=11\b/;
-
-/**
- * `integrity_check`'s lines as problems. A page that cannot be read makes SQLite report it and, as a
- * consequence, every page below it as "never used": one `Corrupt` problem then says so (with the first
- * lines), instead of a hundred lines that read like separate faults. Other lines are `Sqlite` problems, or
- * `Index` ones when they name the search index.
- */
-export function integrityCheckProblems(lines: readonly string[]): VerifyProblem[] {
-  const bad = lines.filter((l) => l !== 'ok');
-  if (!bad.some((l) => UNREADABLE_PAGE.test(l))) return bad.map(sqliteProblem);
-  const shown = bad.slice(0, 4).join('; ');
-  return [{ kind: 'Corrupt', message: `SQLite's check found unreadable pages (damaged or altered): ${shown}${bad.length > 4 ? `; and ${bad.length - 4} more lines` : ''}` }];
-}
 
 /** A streamed version with its document's fields, as the row codec's checks take it. */
 function withHead(head: HeadRow, v: StreamedVersion): VersionRowWithContent {
