@@ -65,7 +65,6 @@ export function compareIndexedVersions(
   ctx: ReadContext,
   after: number,
   diff: [number, number],
-  onRows: (n: number) => void,
   overBudget: () => boolean,
 ): number | undefined {
   const indexed = ctx.sql.get(`SELECT id FROM search_index_docsize WHERE id > ? ORDER BY id LIMIT ${PAGE}`, true);
@@ -100,7 +99,6 @@ export function compareIndexedVersions(
         j++;
       }
     }
-    onRows(Math.max(want.length, have.length));
     if (bound === Number.MAX_SAFE_INTEGER) return undefined;
     at = bound;
     if (overBudget()) return at;

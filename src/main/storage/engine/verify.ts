@@ -413,7 +413,8 @@ export function verifyVault(
         const name = names[tables] as string;
         report((db.pragma(`integrity_check(${quoteIdent(name)})`) as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
         tables++;
-        tick();
+        // A step of its own only in chunks (progress counts rows; a whole run's total is the documents and versions).
+        if (chunked) tick();
         if (tables < names.length && chunked && overBudget()) {
           phase = 'sqlite';
           return true;
@@ -435,7 +436,8 @@ export function verifyVault(
    */
   function indexPhase(): boolean {
     try {
-      const at = compareIndexedVersions(ctx, indexAt, indexDiff, tick, overBudget);
+      // Not counted in progress: the rows it reads are the documents' again.
+      const at = compareIndexedVersions(ctx, indexAt, indexDiff, overBudget);
       if (at !== undefined) {
         indexAt = at;
         return true;
