@@ -205,6 +205,13 @@ export interface VerifyOptions {
   readonly from?: string;
   /** Stop after about this many ms (checked after each document) and return `next`. Default: no limit. */
   readonly maxMs?: number;
+  /**
+   * Also run the whole-file checks a default verify leaves out (see docs/api.md): SQLite's `integrity_check`
+   * of every table and index including `versions` and the file's page accounting, FTS5's check of the search
+   * index's structure and of its entries against the text. Default false. A resumed run keeps the depth it
+   * started with.
+   */
+  readonly deep?: boolean;
 }
 
 /** Progress of a long operation. */

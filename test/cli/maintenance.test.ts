@@ -67,6 +67,23 @@ describe('verify', () => {
     expect(JSON.parse(ok(args('search', 'quince', '--json'))).items.map((h: { id: string }) => h.id)).toEqual(['q']);
   });
 
+  it('--deep: FTS5\'s own check finds a damaged index the default depth leaves to it; --deep --repair-index rebuilds it', () => {
+    const { vault, hex, args } = newVault();
+    ok(args('put', '--id', 'q'), { input: 'a quince marmalade recipe' });
+    ok(args('put', '--id', 'other'), { input: 'nothing to see' });
+    withRawConnection(vault, hex, (db) => {
+      db.unsafeMode(true);
+      db.exec('DELETE FROM search_index_data WHERE id = (SELECT max(id) FROM search_index_data)');
+    });
+    expect(ok(args('verify'))).toMatch(/^OK: 2 documents, 2 versions verified/);
+    const r = fails(args('verify', '--deep'), 'Integrity', 6);
+    expect(r.stdout).toMatch(/^FAILED: \d+ problems? in 2 documents, 2 versions\n {2}Index: search index "search_index"/);
+    const repaired = run(args('verify', '--deep', '--repair-index'));
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/^OK: 2 documents, 2 versions verified/);
+    expect(JSON.parse(ok(args('verify', '--deep', '--json')))).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('catches an altered current version and a forged title', () => {
     const { vault, hex, args } = newVault();
     ok(args('put', '--id', 'x', '--title', 'Real'), { input: 'data' });

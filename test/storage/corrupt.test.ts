@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, openSync, closeSync, readSync, writeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { integrityCheckProblems } from '../../src/main/storage/engine/verify';
+import { integrityCheckProblems } from '../../src/main/storage/engine/verify-sqlite';
 import { Vault } from '../../src/main/storage';
 import { hexKey, makeVault, tempDir } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/tamper';

@@ -15,16 +15,20 @@ function describe(p: VerifyProblem): string {
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check every version, every document and the file itself',
-  usage: '[--repair-index]',
+  usage: '[--deep] [--repair-index]',
   description: [
     "Checks each document's head and its whole chain of versions (HMAC tags, SHA-256 checksums, no gaps), the",
-    "vault's tagged set of documents, the counters and tag rows, orphan rows and SQLite's integrity check; damaged",
-    `pages are reported and skipped. Prints the report; exits ${EXIT.integrity} (with an Integrity line on stderr) if anything failed.`,
+    "vault's tagged set of documents, the counters and tag rows, orphan rows, the search index's rows against the",
+    "documents, and SQLite's integrity check of every table but the versions (read whole above); damaged pages are",
+    `reported and skipped. Prints the report; exits ${EXIT.integrity} (with an Integrity line on stderr) if anything failed.`,
+    "With --deep, also SQLite's check of the whole file (every table and index, free pages) and FTS5's checks of the",
+    'search index (its structure, and its entries against the text): slower, for a scheduled or suspicious check.',
     'Shows progress on stderr when stderr is a terminal.',
     'With --repair-index, a damaged or stale full-text index (an Index problem: no document is affected) is rebuilt',
     'from the documents and the vault verified again; the report is the second one.',
   ].join('\n'),
   options: {
+    deep: { type: 'boolean', help: "also SQLite's whole-file check and FTS5's checks of the search index (slower)" },
     'repair-index': { type: 'boolean', help: 'rebuild the full-text index if verify finds it damaged, then verify again' },
   },
   usesVault: true,
@@ -37,12 +41,13 @@ export const verifyCommand: Command = {
           ctx.io.stderr.write(`\rVerifying ${p.phase ?? ''} ${p.done}/${p.total}\x1b[K`);
         }
       : undefined;
-    let report = vault.verify(onProgress);
+    const options = { deep: flag(ctx.values, 'deep') };
+    let report = vault.verify(onProgress, options);
     if (tty) ctx.io.stderr.write('\r\x1b[K');
     if (flag(ctx.values, 'repair-index') && report.problems.some((p) => p.kind === 'Index')) {
       vault.rebuildSearchIndex();
       ctx.note(`Search index: ${plural(report.problems.filter((p) => p.kind === 'Index').length, 'problem')} found; rebuilt from the documents; verifying again`);
-      report = vault.verify(onProgress);
+      report = vault.verify(onProgress, options);
       if (tty) ctx.io.stderr.write('\r\x1b[K');
     }
     if (!report.ok) recordQuietly(vault, { event: 'integrity.failure', outcome: 'failed', count: report.problems.length });

@@ -449,8 +449,9 @@ export class Vault {
   }
 
   /**
-   * Checks every document's head and chain of versions, the vault state, counters and tag rows, and
-   * SQLite's own structure. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
+   * Checks every document's head and chain of versions, the vault state, counters and tag rows, the search
+   * index's rows and SQLite's own structure of every table but `versions`; `{ deep: true }` adds the
+   * whole-file check and FTS5's. With `{ maxMs }`, checks one chunk and returns `next` to resume with `{ from }`.
    */
   verify(onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
     return verify(this.#core, onProgress, options);

@@ -3,8 +3,8 @@
  * of versions, the vault state and counters against the totals the heads add up to, and the diagnosis of
  * tag rows that do not match. verify.ts walks the vault and keeps the chunks; these say what is wrong.
  */
-import { hash } from 'node:crypto';
-import { macEqual, setTerm, xorInto } from '../integrity';
+import { createCipheriv, createHmac, hash, type Cipher } from 'node:crypto';
+import { macEqual } from '../integrity';
 import type { VerifyProblem } from '../../../shared/types';
 import { decodeState, stateValid } from '../vault-state';
 import { checkHead, checkVersion, tagsOf, type HeadRow, type VersionRowWithContent } from './rows';
@@ -12,23 +12,95 @@ import type { AttachmentVerifier } from './attachments-verify';
 import { isCorruption } from './db';
 import type { ReadContext } from './statements';
 
+/** Tag rows staged before one cipher call: 16 KiB. */
+const STAGED = 1024;
+
+/**
+ * The keys of one verify's tag-row sums. A row's term is a keyed pseudorandom function of its key and the
+ * update time it carries: AES-256 (a key derived from the integrity key) of the block G(tag) XOR (doc,
+ * updated_at), where G(tag) is the first 16 bytes of an HMAC of the tag under the integrity key, computed
+ * once per distinct tag. Two distinct rows give the same block only if G(t) XOR G(t') equals the XOR of
+ * their numbers, which without the key has probability 2^-128; so the XOR of the terms is a keyed set
+ * digest no one without the integrity key can steer (an unkeyed one could be matched by choosing rows:
+ * resume tokens carry partial sums). Blocks are enciphered a thousand at a time: one native call per page
+ * of rows instead of one HMAC object per row (which cost verify a fifth of its time).
+ */
+export class TagRowKeys {
+  readonly #macKey: Uint8Array;
+  readonly #cipher: Cipher;
+  readonly #tags = new Map<string, Buffer>();
+
+  constructor(macKey: Uint8Array) {
+    this.#macKey = macKey;
+    const key = createHmac('sha256', macKey).update('docvault/v2/verify/tag-rows\0').digest();
+    this.#cipher = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+  }
+
+  /** G(tag), from the per-run table (bounded: cleared when it holds 10,000 tags). */
+  tagDigest(tag: string): Buffer {
+    let g = this.#tags.get(tag);
+    if (g === undefined) {
+      if (this.#tags.size >= 10_000) this.#tags.clear();
+      g = createHmac('sha256', this.#macKey).update('docvault/v2/verify/tag\0').update(tag, 'utf8').digest().subarray(0, 16);
+      this.#tags.set(tag, g);
+    }
+    return g;
+  }
+
+  /** AES-256 of whole blocks (ECB: each block alone; the cipher keeps no state between calls). */
+  encipher(blocks: Buffer): Buffer {
+    return this.#cipher.update(blocks);
+  }
+}
+
+/** A keyed sum of tag rows (see {@link TagRowKeys}), XORed into the first 16 bytes of `sum`. Call `flush()` before reading `sum`. */
+export class TagRowSum {
+  readonly sum: Buffer;
+  readonly #keys: TagRowKeys;
+  readonly #staged = Buffer.allocUnsafe(STAGED * 16);
+  readonly #numbers = Buffer.allocUnsafe(16);
+  #n = 0;
+
+  constructor(keys: TagRowKeys, sum: Buffer) {
+    this.#keys = keys;
+    this.sum = sum;
+  }
+
+  /** Adds the term of the row (tag, doc, updated_at). */
+  add(tag: string, doc: number, updatedAt: number | null): void {
+    const at = this.#n * 16;
+    const g = this.#keys.tagDigest(tag);
+    const x = this.#numbers;
+    x.writeDoubleBE(doc, 0);
+    // NaN (one encoding in writeDoubleBE) for a row without the time: no number equals it.
+    x.writeDoubleBE(updatedAt ?? Number.NaN, 8);
+    const staged = this.#staged;
+    for (let i = 0; i < 16; i++) staged[at + i] = (g[i] as number) ^ (x[i] as number);
+    if (++this.#n === STAGED) this.flush();
+  }
+
+  /** Enciphers the staged rows and XORs their terms into `sum`. */
+  flush(): void {
+    if (this.#n === 0) return;
+    const out = this.#keys.encipher(this.#staged.subarray(0, this.#n * 16));
+    const sum = this.sum;
+    for (let b = 0; b < out.length; b += 16) for (let i = 0; i < 16; i++) sum[i] = (sum[i] as number) ^ (out[b + i] as number);
+    this.#n = 0;
+  }
+}
+
 /** What the heads say the counters and tag rows must be. */
 export class Expected {
   readonly counters: Map<string, number>;
-  /** XOR of keyed terms over (tag, doc) pairs: compared with the same over the rows in `document_tags`. */
-  readonly tagRows: Buffer;
-  constructor(counters: [string, number][] = [], tagRows = Buffer.alloc(32)) {
+  /** Keyed sum over the heads' (tag, doc, updated_at): compared with the same over the rows in `document_tags`. */
+  readonly tagRows: TagRowSum;
+  constructor(keys: TagRowKeys, counters: [string, number][] = [], tagRows = Buffer.alloc(32)) {
     this.counters = new Map(counters);
-    this.tagRows = tagRows;
+    this.tagRows = new TagRowSum(keys, tagRows);
   }
   add(key: string, n: number): void {
     this.counters.set(key, (this.counters.get(key) ?? 0) + n);
   }
-}
-
-/** A tag row's keyed term: its key and the update time it carries (a stale copy changes the sum too). */
-export function tagRowTerm(macKey: Uint8Array, tag: string, doc: number, updatedAt: number | null): Buffer {
-  return setTerm(macKey, `${doc}\0${tag}\0${updatedAt ?? ''}`, Buffer.alloc(0));
 }
 
 /** One document: its head, its chain of versions with their content, and what it adds to the expected totals. */
@@ -94,7 +166,7 @@ export function checkDocument(
   try {
     for (const tag of tagsOf(head.tags, id, head.version)) {
       expected.add(`tag:${tag}`, 1);
-      xorInto(expected.tagRows, tagRowTerm(ctx.macKey, tag, head.doc, head.updated_at));
+      expected.tagRows.add(tag, head.doc, head.updated_at);
     }
   } catch (err) {
     problems.push({ kind: 'Head', id, version: head.version, message: (err as Error).message });

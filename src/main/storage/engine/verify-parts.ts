@@ -12,7 +12,7 @@ const ZERO = '0'.repeat(64);
 /** A token at the start of the document phase with nothing gathered, for the run whose first chunk saw `seq`. */
 function empty(seq: number | null): Resume {
   return {
-    v: 3,
+    v: 4,
     phase: 'documents',
     last: 0,
     tagAt: null,
@@ -54,7 +54,7 @@ export const verifyParts = {
   /** A part over document rows (after, until]. */
   part(base: string, after: number, until: number): string {
     const b = decodeResume(base);
-    return encodeResume({ ...empty(b.seq), last: after, until });
+    return encodeResume({ ...empty(b.seq), ...(b.deep === true ? { deep: true } : {}), last: after, until });
   },
 
   /**
@@ -64,7 +64,7 @@ export const verifyParts = {
    */
   sqliteOnly(base: string): string {
     const b = decodeResume(base);
-    return encodeResume({ ...empty(b.seq), phase: 'sqlite', sqlite: 'only' });
+    return encodeResume({ ...empty(b.seq), ...(b.deep === true ? { deep: true } : {}), phase: 'sqlite', sqlite: 'only' });
   },
 
   /** Phase, position and rows checked of any verify token (for progress). */

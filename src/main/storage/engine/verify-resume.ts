@@ -15,7 +15,8 @@ export const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index']
 
 /** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
 export interface Resume {
-  readonly v: 3;
+  /** 4: tag-row sums by the batched keyed terms of verify-checks.ts (a token of an older build is refused, not misread). */
+  readonly v: 4;
   readonly phase: Phase;
   /** documents: the last document checked. */
   readonly last: number;
@@ -28,6 +29,14 @@ export interface Resume {
    * such a run (`skip`), so that it can go on beside the other phases (./verify-parts.ts).
    */
   readonly sqlite?: 'only' | 'skip';
+  /** A deep run (`verify({ deep: true })`): every chunk of it makes the deep checks. */
+  readonly deep?: true;
+  /**
+   * index (default depth): the last version key compared between the search index's rows and the live
+   * heads, and how many current versions were found not indexed and indexed versions not current.
+   */
+  readonly indexAt?: number;
+  readonly indexDiff?: [number, number];
   /** Where the tag-row sweep stopped: the last row's key (tag, updated_at, doc). */
   readonly tagAt: [string, number, number] | null;
   /** tags: the XOR of the rows seen so far. */
@@ -61,12 +70,15 @@ export function decodeResume(token: string): Resume {
   try {
     const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
     if (
-      r.v === 3 &&
+      r.v === 4 &&
       (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
       PHASES.includes(r.phase) &&
       Number.isSafeInteger(r.last) &&
       (r.until === undefined || (Number.isSafeInteger(r.until) && r.phase === 'documents')) &&
       (r.end === undefined || typeof r.end === 'boolean') &&
+      (r.deep === undefined || r.deep === true) &&
+      (r.indexAt === undefined || Number.isSafeInteger(r.indexAt)) &&
+      (r.indexDiff === undefined || (Array.isArray(r.indexDiff) && r.indexDiff.length === 2 && r.indexDiff.every((n) => Number.isSafeInteger(n) && n >= 0))) &&
       (r.sqlite === undefined || r.sqlite === 'skip' || (r.sqlite === 'only' && r.phase !== 'documents' && r.phase !== 'tags')) &&
       Number.isSafeInteger(r.tables) &&
       HEX64.test(r.acc) &&

@@ -1,7 +1,8 @@
 /**
  * verify(): every document's head and its whole chain of versions, the vault state (the set of
- * documents), the counters and tag rows against what the heads say, SQLite's own structure, and rows
- * that belong to no document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
+ * documents), the counters and tag rows against what the heads say, the search index's rows against the
+ * heads, SQLite's own structure (deep: of the whole file, and FTS5's checks), and rows that belong to no
+ * document. Pages that cannot be read are reported as `Corrupt` and skipped: verify goes
  * on through what is readable.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
@@ -10,11 +11,12 @@ import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../..
 import { macEqual, setTerm, xorInto } from '../integrity';
 import type { AttachmentStore } from './attachments';
 import { AttachmentVerifier } from './attachments-verify';
-import { Expected, checkCounters, checkDocument, checkState, diagnoseTagRows, tagRowTerm } from './verify-checks';
+import { Expected, TagRowKeys, TagRowSum, checkCounters, checkDocument, checkState, diagnoseTagRows } from './verify-checks';
 import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
+import { LEFT_TO_OTHER_PHASES, compareIndexedVersions, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
 
@@ -38,37 +40,37 @@ export interface VerifyExtras {
   readonly attachments?: AttachmentStore;
 }
 
-/** A version row as verify streams it: the version's own columns, without its document's (the head already has them). */
-interface StreamedVersion {
-  vid: number;
-  version: number;
-  created_at: number;
-  mac: Buffer;
-  size: number;
-  checksum: string;
-  comment: string | null;
-  title: string;
-  type: string;
-  tags: string;
-  metadata: string;
-  content: string;
-  attachments: string | null;
-}
+/**
+ * A version row as verify streams it (a `.raw()` array: no row object to build and drop per version): the
+ * version's own columns, without its document's (the head already has them), in this order.
+ */
+type StreamedVersion = [
+  vid: number,
+  version: number,
+  created_at: number,
+  mac: Buffer,
+  size: number,
+  checksum: string,
+  comment: string | null,
+  title: string,
+  type: string,
+  tags: string,
+  metadata: string,
+  content: string,
+  attachments: string | null,
+];
 
 const DOC_SPAN = 2 ** VERSION_BITS;
 /** Tag rows read per statement in the tag-row sweep. */
 const TAG_PAGE = 1000;
-/** Stale tag rows reported at most (one is enough to act; thousands would drown the report). */
-/** The FTS5 index, named in its problems. */
-const SEARCH_INDEX = 'search_index';
 
 /**
  * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
  * `maxMs`, one chunk of it: then the report carries `next` until the last chunk. Phases: every document
  * with its versions (streamed in rowid order, one statement per page of heads), the tag rows (in key
- * order), SQLite's own check (whole in one call; with `maxMs`, one table and its indexes per call — see
- * docs/verify.md for what runs in one piece), and the search index against its text when the connection
- * can run FTS5's check. The set, counter and tag-row checks compare totals gathered across chunks, so they
+ * order), SQLite's own check (one table and its indexes per step; deep and without `maxMs`, the whole
+ * file in one call — see docs/api.md for what runs in one piece), and the search index's rows against the
+ * heads (deep: FTS5's comparison with its text, when the connection can run it). The set, counter and tag-row checks compare totals gathered across chunks, so they
  * are skipped (and `skipped` says so) if the vault changed between chunks. `onProgress` is called every
  * 1,000 rows and at the end.
  */
@@ -85,6 +87,11 @@ export function verifyVault(
   const resume = opts.from !== undefined ? decodeResume(opts.from) : undefined;
   if (opts.maxMs !== undefined && !(typeof opts.maxMs === 'number' && opts.maxMs > 0))
     throw new DocvaultError('Invalid', 'maxMs: must be a number of milliseconds above 0', { field: 'maxMs' });
+  if (opts.deep !== undefined && typeof opts.deep !== 'boolean') throw new DocvaultError('Invalid', 'deep: must be true or false', { field: 'deep' });
+  if (resume !== undefined && opts.deep !== undefined && opts.deep !== (resume.deep === true))
+    throw new DocvaultError('Invalid', `deep: the run being resumed is ${resume.deep === true ? '' : 'not '}deep`, { field: 'deep' });
+  /** The whole-file checks too (SQLite's of every table, the file's pages, FTS5's of the search index). */
+  const deep = resume !== undefined ? resume.deep === true : opts.deep === true;
   const chunked = opts.maxMs !== undefined;
   const overBudget = (): boolean => opts.maxMs !== undefined && performance.now() - t0 >= opts.maxMs;
   const problems: VerifyProblem[] = resume?.problems ?? [];
@@ -115,6 +122,8 @@ export function verifyVault(
   let last = resume?.last ?? 0;
   let tagAt = resume?.tagAt ?? null;
   let tables = resume?.tables ?? 0;
+  let indexAt = resume?.indexAt ?? 0;
+  const indexDiff: [number, number] = resume?.indexDiff ?? [0, 0];
   const seq = resume !== undefined ? resume.seq : null;
   /** A part of the document phase (verify-parts.ts): the last document row it covers. */
   const until = resume?.until;
@@ -126,9 +135,10 @@ export function verifyVault(
     done += n;
     if (onProgress !== undefined && Math.floor(before / 1000) !== Math.floor(done / 1000)) onProgress({ done, total: Math.max(total, done), phase });
   };
-  const expected = new Expected(resume?.counters, resume !== undefined ? Buffer.from(resume.tagRows, 'hex') : undefined);
+  const tagKeys = new TagRowKeys(macKey);
+  const expected = new Expected(tagKeys, resume?.counters, resume !== undefined ? Buffer.from(resume.tagRows, 'hex') : undefined);
   const acc = resume !== undefined ? Buffer.from(resume.acc, 'hex') : Buffer.alloc(32);
-  const tagActual = resume !== undefined ? Buffer.from(resume.tagActual, 'hex') : Buffer.alloc(32);
+  const tagActual = new TagRowSum(tagKeys, resume !== undefined ? Buffer.from(resume.tagActual, 'hex') : Buffer.alloc(32));
   let startSeq = seq;
   const skippedBecause = (): string | undefined =>
     damaged ? 'damaged pages hid rows' : changed ? 'the vault changed between chunks (run verify again)' : undefined;
@@ -146,23 +156,27 @@ export function verifyVault(
     if (!stopped && phase === 'tags') stopped = tagsPhase();
     if (!stopped && phase === 'sqlite') stopped = sqlitePhase();
     // Run apart (`only`), SQLite's check leaves the search index to the main line, which runs everything else.
-    if (!stopped && phase === 'index' && sqliteApart !== 'only') indexPhase();
+    if (!stopped && phase === 'index' && sqliteApart !== 'only') stopped = deep ? deepIndexPhase() : indexPhase();
   } finally {
     open = false;
     tx.end();
   }
+  expected.tagRows.flush();
+  tagActual.flush();
   if (stopped) {
     const next = encodeResume({
-      v: 3,
+      v: 4,
       phase,
       last,
+      ...(deep ? { deep: true as const } : {}),
+      ...(phase === 'index' && !deep ? { indexAt, indexDiff } : {}),
       ...(until === undefined ? {} : { until, end }),
       ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
-      tagActual: tagActual.toString('hex'),
+      tagActual: tagActual.sum.toString('hex'),
       tables,
       acc: acc.toString('hex'),
-      tagRows: expected.tagRows.toString('hex'),
+      tagRows: expected.tagRows.sum.toString('hex'),
       counters: [...expected.counters],
       problems,
       damaged,
@@ -185,10 +199,12 @@ export function verifyVault(
       until === undefined
         ? ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`)
         : ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? AND d.doc <= ${until} ORDER BY d.doc LIMIT ${PAGE}`);
-    const stream = ctx.sql.get(
-      'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
-        '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
-    );
+    const stream = ctx.sql
+      .get(
+        'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
+          '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
+      )
+      .raw(true);
     const history = ctx.sql.get(`SELECT ${VERSION_COLUMNS}, v.content FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.doc = ? ORDER BY v.vid`);
     let skip = 1;
     for (;;) {
@@ -265,7 +281,7 @@ export function verifyVault(
       let pendingOrphan: { doc: number; n: number } | undefined;
       try {
         for (const v of it) {
-          const doc = Math.floor(v.vid / DOC_SPAN);
+          const doc = Math.floor(v[0] / DOC_SPAN);
           // Reported before any head after it is finished, so a chunk that stops there has counted it.
           if (pendingOrphan !== undefined && pendingOrphan.doc !== doc) {
             orphanFound(pendingOrphan);
@@ -324,7 +340,7 @@ export function verifyVault(
   function orphans(it: IterableIterator<StreamedVersion>): void {
     let pending: { doc: number; n: number } | undefined;
     for (const v of it) {
-      const doc = Math.floor(v.vid / DOC_SPAN);
+      const doc = Math.floor(v[0] / DOC_SPAN);
       if (pending !== undefined && pending.doc !== doc) orphanFound(pending);
       pending = pending?.doc === doc ? { doc, n: pending.n + 1 } : { doc, n: 1 };
     }
@@ -345,14 +361,16 @@ export function verifyVault(
       for (;;) {
         const page = (tagAt === null ? first.all() : after.all(tagAt[0], tagAt[1], tagAt[2])) as { tag: string; doc: number; updated_at: number }[];
         if (page.length === 0) break;
-        for (const t of page) xorInto(tagActual, tagRowTerm(macKey, t.tag, t.doc, t.updated_at));
+        for (const t of page) tagActual.add(t.tag, t.doc, t.updated_at);
         const end = page[page.length - 1] as { tag: string; doc: number; updated_at: number };
         tagAt = [end.tag, end.updated_at, end.doc];
         tick(page.length);
         if (overBudget()) return true;
       }
       if (startSeq !== stateSeq(ctx)) changed = true;
-      if (skippedBecause() === undefined && !macEqual(tagActual, expected.tagRows)) diagnoseTagRows(ctx, problems);
+      expected.tagRows.flush();
+      tagActual.flush();
+      if (skippedBecause() === undefined && !macEqual(tagActual.sum, expected.tagRows.sum)) diagnoseTagRows(ctx, problems);
     } catch (err) {
       corrupt(err, `tag rows after ${tagAt === null ? 'the first' : `"${tagAt[0]}"`}`);
     }
@@ -361,9 +379,14 @@ export function verifyVault(
   }
 
   /**
-   * SQLite's own check of every b-tree (and, through FTS5's integrity method, the search index's
-   * structure). In one call unless chunked; chunked, one table and its indexes per step, which leaves out
-   * only the file-wide page accounting (free-list pages, pages used twice or never).
+   * SQLite's own check, one table and its indexes per step (`integrity_check(T)`: every page of its
+   * b-trees read, their structure, every index entry against its row). Deep and in one call, the
+   * whole-file check instead, which adds the file's page accounting (free-list pages, pages used twice
+   * or never) and FTS5's check of the search index's structure. At the default depth two tables are left
+   * to the other phases: `versions`, whose every row the document phase has read (each page authenticated
+   * by the cipher) and checked against its keyed tag and chain, and the search index's virtual table
+   * (FTS5's structure check decodes every posting list: seconds per 100k documents), whose shadow tables'
+   * b-trees are still checked here and whose rows are compared with the heads by {@link indexPhase}.
    */
   function sqlitePhase(): boolean {
     phase = 'index';
@@ -380,17 +403,19 @@ export function verifyVault(
       problems.push(...integrityCheckProblems(lines.map((l) => l.line)));
     };
     try {
-      if (!chunked) {
+      if (deep && !chunked) {
         report((db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
         return false;
       }
-      const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      const all = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      const names = deep ? all : all.filter((n) => !LEFT_TO_OTHER_PHASES.has(n));
       while (tables < names.length) {
         const name = names[tables] as string;
         report((db.pragma(`integrity_check(${quoteIdent(name)})`) as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
         tables++;
-        tick();
-        if (tables < names.length && overBudget()) {
+        // A step of its own only in chunks (progress counts rows; a whole run's total is the documents and versions).
+        if (chunked) tick();
+        if (tables < names.length && chunked && overBudget()) {
           phase = 'sqlite';
           return true;
         }
@@ -398,12 +423,36 @@ export function verifyVault(
     } catch (err) {
       corrupt(err, 'integrity_check');
     }
-    // The index comparison is one long step: it starts a chunk of its own.
     return overBudget();
   }
 
+  /**
+   * The search index's rows against the heads (default depth): the versions it holds (`search_index_docsize`,
+   * one row per indexed version, in key order) must be exactly the current versions of the live documents
+   * (in the same order: a version key is doc * 2^24 + version). Both streams are merged a page at a time,
+   * each page over whole documents and in one snapshot. Finds a document missing from the index, one left
+   * in it after its move to the Trash, a stale version; not a wrong term inside one document's entries
+   * (deep: FTS5's comparison with the text). True if the budget ran out.
+   */
+  function indexPhase(): boolean {
+    try {
+      // Not counted in progress: the rows it reads are the documents' again.
+      const at = compareIndexedVersions(ctx, indexAt, indexDiff, overBudget);
+      if (at !== undefined) {
+        indexAt = at;
+        return true;
+      }
+      const [missing, extra] = indexDiff;
+      if (missing > 0 || extra > 0)
+        problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
+    } catch (err) {
+      corrupt(err, 'the search index rows');
+    }
+    return false;
+  }
+
   /** The search index against the text it indexes (FTS5's `integrity-check` with the content comparison), in one piece. */
-  function indexPhase(): void {
+  function deepIndexPhase(): boolean {
     const why =
       extras.checkSearchIndex === undefined
         ? "a read-only connection cannot run FTS5's check (SQLite's check covered its structure)"
@@ -412,7 +461,7 @@ export function verifyVault(
           : undefined;
     if (why !== undefined || extras.checkSearchIndex === undefined) {
       skips.push(`the search index against its text: ${why ?? ''}`);
-      return;
+      return false;
     }
     try {
       extras.checkSearchIndex();
@@ -421,49 +470,20 @@ export function verifyVault(
       // Its command takes the write lock: another connection writing is no finding, only a check not made.
       if (code.startsWith('SQLITE_BUSY')) {
         skips.push('the search index against its text: another connection was writing (run verify again)');
-        return;
+        return false;
       }
       // FTS5 reports a mismatch as CORRUPT_VTAB; a damaged page of the text it reads is damage, not the index's fault.
       if (code !== 'SQLITE_CORRUPT_VTAB') {
         corrupt(err, 'the search index check');
-        return;
+        return false;
       }
       problems.push(indexProblem(`does not match the documents' text (${(err as Error).message})`));
     }
+    return false;
   }
 }
 
 type Statement = Database.Statement;
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function indexProblem(what: string): VerifyProblem {
-  return { kind: 'Index', index: SEARCH_INDEX, message: `search index "${SEARCH_INDEX}" ${what}; \`docvault verify --repair-index\` rebuilds it from the documents` };
-}
-
-/** A line of SQLite's check: about the search index (its FTS5 tables) as `Index`, anything else as `Sqlite`. */
-function sqliteProblem(line: string): VerifyProblem {
-  if (line.includes(SEARCH_INDEX)) return indexProblem(`is damaged (${line})`);
-  return { kind: 'Sqlite', message: line };
-}
-
-/** SQLite reports a page it could not read (damaged or failing its page HMAC) in lines like these. */
-const UNREADABLE_PAGE = /unable to get the page|failed to get page|error code=11\b/;
-
-/**
- * `integrity_check`'s lines as problems. A page that cannot be read makes SQLite report it and, as a
- * consequence, every page below it as "never used": one `Corrupt` problem then says so (with the first
- * lines), instead of a hundred lines that read like separate faults. Other lines are `Sqlite` problems, or
- * `Index` ones when they name the search index.
- */
-export function integrityCheckProblems(lines: readonly string[]): VerifyProblem[] {
-  const bad = lines.filter((l) => l !== 'ok');
-  if (!bad.some((l) => UNREADABLE_PAGE.test(l))) return bad.map(sqliteProblem);
-  const shown = bad.slice(0, 4).join('; ');
-  return [{ kind: 'Corrupt', message: `SQLite's check found unreadable pages (damaged or altered): ${shown}${bad.length > 4 ? `; and ${bad.length - 4} more lines` : ''}` }];
-}
 
 /** A streamed version with its document's fields, as the row codec's checks take it. */
 function withHead(head: HeadRow, v: StreamedVersion): VersionRowWithContent {
@@ -471,18 +491,18 @@ function withHead(head: HeadRow, v: StreamedVersion): VersionRowWithContent {
     id: head.id,
     trashed_at: head.trashed_at,
     doc_created_at: head.created_at,
-    version: v.version,
-    created_at: v.created_at,
-    mac: v.mac,
-    size: v.size,
-    checksum: v.checksum,
-    comment: v.comment,
-    title: v.title,
-    type: v.type,
-    tags: v.tags,
-    metadata: v.metadata,
-    content: v.content,
-    attachments: v.attachments,
+    version: v[1],
+    created_at: v[2],
+    mac: v[3],
+    size: v[4],
+    checksum: v[5],
+    comment: v[6],
+    title: v[7],
+    type: v[8],
+    tags: v[9],
+    metadata: v[10],
+    content: v[11],
+    attachments: v[12],
     prev_mac: null,
   };
 }

@@ -239,17 +239,17 @@ export class StorageService implements StorageCalls {
   verify(...a: Parameters<Vault['verify']>): Promise<ReturnType<Vault['verify']>> {
     const [onProgress, options] = a;
     if (options?.maxMs !== undefined || options?.from !== undefined) return this.#typed('verify', a);
-    return this.#verifyWhole(onProgress);
+    return this.#verifyWhole(onProgress, options?.deep);
   }
 
-  async #verifyWhole(onProgress: ((p: Progress) => void) | undefined): Promise<VerifyReport> {
+  async #verifyWhole(onProgress: ((p: Progress) => void) | undefined, deep: boolean | undefined): Promise<VerifyReport> {
     let total = 0;
     if (this.#state === 'open') {
       const st = await this.#pool.writerStats().catch(() => undefined);
       if (st !== undefined) total = st.documents + st.versions + st.trashed;
     }
     const call = (opts: VerifyOptions): Promise<VerifyReport> => this.#call('verify', [undefined, opts], undefined) as Promise<VerifyReport>;
-    return verifyAcrossReaders(call, this.readers, total, onProgress);
+    return verifyAcrossReaders(call, this.readers, total, onProgress, deep);
   }
 
   /**

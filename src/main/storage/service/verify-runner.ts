@@ -4,10 +4,11 @@
  * The engine's verify checks one document after another on one connection, and its sums combine (XOR,
  * addition: engine/verify-parts.ts). So here, after a first chunk fixes the run's snapshot sequence:
  *
- * - SQLite's own check (`integrity_check` of the whole file, one long native call) starts on one reader;
+ * - SQLite's own check (one long native call: its tables one after the other; deep, the whole file) starts
+ *   on one reader;
  * - the document phase is cut into parts over ranges of document rows, each checked in chunks of at most
- *   {@link CHUNK_MS} on the other readers (on the same one when there is only one), the range of a part
- *   sized from how fast the last ones went;
+ *   {@link CHUNK_MS} on the other readers (on the same one when there is only one; on every reader once
+ *   SQLite's check is done), the range of a part sized from how fast the last ones went;
  * - the finished parts are merged, and the rest (the tag rows, the totals) runs in chunks on a reader.
  *
  * A caller's reads go on between the chunks; the scheduler keeps them off a reader that is running a long
@@ -17,7 +18,7 @@ import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../..
 import { verifyParts } from '../engine/verify-parts';
 
 /** Budget of one chunk on a reader (it may overrun by one document or one page of tag rows). */
-export const CHUNK_MS = 40;
+export const CHUNK_MS = 20;
 
 /** Document rows in the first part; later parts are sized to take about {@link CHUNK_MS}. */
 const FIRST_SPAN = 512;
@@ -36,9 +37,10 @@ interface Part {
 
 /**
  * Verifies the whole vault through `call` with up to `readers` calls at once. `total` is the number of
- * rows verify will count (for progress), or 0 if unknown.
+ * rows verify will count (for progress), or 0 if unknown. `deep`: the engine's option (carried by every
+ * token after the first chunk).
  */
-export async function verifyAcrossReaders(call: VerifyCall, readers: number, total: number, onProgress?: (p: Progress) => void): Promise<VerifyReport> {
+export async function verifyAcrossReaders(call: VerifyCall, readers: number, total: number, onProgress?: (p: Progress) => void, deep?: boolean): Promise<VerifyReport> {
   const t0 = performance.now();
   const report = (phase: string, done: number): void => {
     if (onProgress === undefined) return;
@@ -48,17 +50,24 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
       // A throwing callback must not stop the check.
     }
   };
-  const first = await call({ maxMs: CHUNK_MS });
+  const first = await call({ maxMs: CHUNK_MS, ...(deep === undefined ? {} : { deep }) });
   if (first.next === undefined) return finish(first, undefined);
   const base = first.next;
   const at = verifyParts.where(base);
   if (at.phase !== 'documents') return finish(await sequential(base), undefined);
 
   const sqlite = call({ from: verifyParts.sqliteOnly(base) });
+  // While one reader is busy with SQLite's check, the parts use the others (or share the only one); once
+  // it is done, all of them.
+  let sqliteDone = false;
+  let wake: (() => void) | undefined;
+  const settled = (): void => {
+    sqliteDone = true;
+    wake?.();
+  };
   // Awaited below; until then a failure must not count as unhandled (it is reported when awaited).
-  sqlite.catch(() => undefined);
-  // One reader is busy with SQLite's check: the parts use the others (or share the only one).
-  const lanes = Math.max(1, readers - 1);
+  sqlite.then(settled, settled);
+  const lanes = (): number => Math.max(1, readers - (sqliteDone ? 0 : 1));
   const parts: Part[] = [];
   let next = at.last;
   let span = FIRST_SPAN;
@@ -92,7 +101,7 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
       }, reject);
     };
     const fill = (): void => {
-      while (endAt === undefined && running < lanes) {
+      while (endAt === undefined && running < lanes()) {
         const part: Part = { after: next, until: next + span, token: verifyParts.part(base, next, next + span), done: false };
         next = part.until;
         parts.push(part);
@@ -102,8 +111,10 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
         if (running === 0) resolve();
       }
     };
+    wake = fill;
     fill();
   });
+  wake = undefined;
 
   const end = endAt as number;
   const finished = parts.filter((p) => p.after < end).map((p) => p.token);

@@ -1,0 +1,113 @@
+/**
+ * verify's two depths: the default checks every document, version, tag row and counter and the search
+ * index's rows against the heads; `deep` adds SQLite's whole-file check and FTS5's. Bad values of the
+ * option, and a resumed run asked for another depth, are `Invalid`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Vault } from '../../src/main/storage';
+import type { VerifyOptions, VerifyReport } from '../../src/shared/types';
+import { makeVault } from '../helpers/tmp';
+import { withRawConnection } from '../helpers/raw-db';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+function setup(n: number): { vault: Vault; path: string; key: string } {
+  const made = makeVault();
+  cleanups.push(made.cleanup);
+  made.vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, content: `ledger entry ${i}`, tags: [`t${i % 4}`] })));
+  return made;
+}
+
+/** Runs verify in chunks until done; returns the last report and how many chunks it took. */
+function chunked(v: Vault, opts: VerifyOptions): { report: VerifyReport; chunks: number } {
+  let r = v.verify(undefined, opts);
+  let chunks = 1;
+  while (r.next !== undefined) {
+    r = v.verify(undefined, { maxMs: opts.maxMs, from: r.next });
+    chunks++;
+  }
+  return { report: r, chunks };
+}
+
+describe('verify: the search index rows against the heads (default depth)', () => {
+  it('a document missing from the index and a stale version left in it, across pages of 1,000 rows, in one call and in chunks', () => {
+    const { vault, path, key } = setup(1200);
+    vault.update('d1100', { content: 'the second text of d1100' });
+    withRawConnection(path, key, (db) => {
+      const vid = (id: string, version: number): number =>
+        db.prepare('SELECT doc * 16777216 + ? FROM documents WHERE id = ?').pluck().get(version, id) as number;
+      // FTS5's own commands: the index stays well formed; it lacks d300 and holds d1100's first version beside its second.
+      db.prepare("INSERT INTO search_index (search_index, rowid, title, content) VALUES ('delete', ?, 'Note 300', 'ledger entry 300')").run(vid('d300', 1));
+      db.prepare("INSERT INTO search_index (rowid, title, content) VALUES (?, 'Note 1100', 'ledger entry 1100')").run(vid('d1100', 1));
+    });
+    vault.refresh();
+    const whole = vault.verify();
+    expect(whole.problems).toEqual([
+      expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/1 current version\(s\) of live documents not indexed, 1 indexed version\(s\) not current/) }),
+    ]);
+    const { report, chunks } = chunked(vault, { maxMs: 0.000001 });
+    expect(report.problems).toEqual(whole.problems);
+    expect(chunks).toBeGreaterThan(1200);
+    vault.rebuildSearchIndex();
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('a document in the Trash is not expected in the index', () => {
+    const { vault } = setup(30);
+    vault.delete('d3');
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+    expect(vault.verify(undefined, { deep: true })).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describe('verify: deep', () => {
+  it("an entry missing from one of the documents table's indexes: a Sqlite problem naming the index, at both depths", () => {
+    const { vault, path, key } = setup(50);
+    const original = withRawConnection(path, key, (db) => db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'documents_title'").pluck().get() as string);
+    // Rebuild the index as a partial one without d7's row, then put its declaration back: the index lacks one entry.
+    withRawConnection(path, key, (db) => {
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents_title'").run(`${original} WHERE id <> 'd7'`);
+    });
+    withRawConnection(path, key, (db) => {
+      db.unsafeMode(true);
+      db.exec('REINDEX documents_title');
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents_title'").run(original);
+    });
+    vault.refresh();
+    for (const deep of [false, true]) {
+      const r = vault.verify(undefined, { deep });
+      expect(r.ok).toBe(false);
+      expect(r.problems.length).toBeGreaterThan(0);
+      expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_title'))).toBe(true);
+      expect(chunked(vault, { maxMs: 0.000001, deep }).report.problems).toEqual(r.problems);
+    }
+  });
+
+  it('the same findings as one call, in chunks; deep carried by the token', () => {
+    const { vault } = setup(40);
+    const one = vault.verify(undefined, { deep: true });
+    expect(one).toMatchObject({ ok: true, problems: [] });
+    const { report } = chunked(vault, { maxMs: 0.000001, deep: true });
+    expect(report).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('bad input: deep not a boolean, or another depth than the run being resumed: Invalid', () => {
+    const { vault } = setup(5);
+    for (const deep of ['yes', 1, null])
+      expect(() => vault.verify(undefined, { deep } as unknown as VerifyOptions)).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'deep' } }));
+    const first = vault.verify(undefined, { maxMs: 0.000001 });
+    expect(first.next).toBeDefined();
+    expect(() => vault.verify(undefined, { maxMs: 1, from: first.next, deep: true })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'deep' } }));
+    const deepFirst = vault.verify(undefined, { maxMs: 0.000001, deep: true });
+    expect(() => vault.verify(undefined, { maxMs: 1, from: deepFirst.next, deep: false })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'deep' } }));
+    // The same depth again is fine.
+    expect(vault.verify(undefined, { from: deepFirst.next, deep: true }).ok).toBe(true);
+  });
+});
