@@ -5,7 +5,9 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
+import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -51,6 +53,8 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
                DROP TRIGGER attachment_chunk_data_ai; DROP TRIGGER attachment_chunk_data_au; DROP TRIGGER attachment_chunk_data_ad;
                DELETE FROM counters WHERE key IN ('attachment_files', 'attachment_stored_bytes', 'attachment_referenced_bytes');`),
   ],
+  // The search step's index, view and triggers as that step made them (built from the documents, so exact).
+  [SEARCH_FACETS_STEP, (db) => db.exec(`DROP TABLE search_facet_terms; ${DROP_SEARCH_INDEX_SQL} ${SEARCH_INDEX_SQL}`)],
 ]);
 
 /**
