@@ -7,7 +7,7 @@
  * at the default depth and deep.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Vault } from '../../src/main/storage';
+import type { Vault } from '../../src/main/storage';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { tagFacet, typeFacet } from '../../src/main/storage/search-facets';
 import type { SearchQuery } from '../../src/shared/search';
