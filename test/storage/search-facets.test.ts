@@ -164,4 +164,18 @@ describe('search facets', () => {
     expect(vault.search({ query: 'ledger', type: 'Scan', limit: 100 }).items.map((h) => h.id)).not.toContain('d3');
     expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
   });
+
+  it('verify at the default depth: a damaged page where the facet lists are is an Index problem, not Corrupt', () => {
+    seedCorpus(200);
+    withRawConnection(path, key, (db) => {
+      db.unsafeMode(true);
+      // One segment; its last leaf (not a doclist-index page: bit 36) holds the facet tokens, which sort last.
+      db.exec("INSERT INTO search_index (search_index) VALUES ('optimize')");
+      db.exec('DELETE FROM search_index_data WHERE id = (SELECT max(id) FROM search_index_data WHERE (id >> 36) & 1 = 0)');
+    });
+    vault.refresh();
+    expect(vault.verify().problems).toEqual([expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/damaged where its type and tag facets are/) })]);
+    vault.rebuildSearchIndex();
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
 });

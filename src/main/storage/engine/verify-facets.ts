@@ -18,7 +18,15 @@ const FACETS_END = String.fromCharCode(TAG_FACET_MARK.charCodeAt(0) + 1);
  * snapshot): the number of facets counted on a different number of entries than live documents have them.
  */
 export function facetProblems(ctx: ReadContext): VerifyProblem[] {
-  const wrong = countWrongFacets(ctx);
+  let wrong: number;
+  try {
+    wrong = countWrongFacets(ctx);
+  } catch (err) {
+    // FTS5 reports a damaged page of its own as CORRUPT_VTAB: the index's problem (a rebuild repairs it),
+    // not the documents'. Damage to the vault's pages stays what it is.
+    if ((err as { code?: string }).code === 'SQLITE_CORRUPT_VTAB') return [indexProblem(`is damaged where its type and tag facets are (${(err as Error).message})`)];
+    throw err;
+  }
   return wrong === 0 ? [] : [indexProblem(`has wrong type or tag facets: ${wrong} facet(s) on a different number of entries than live documents have them`)];
 }
 
