@@ -32,13 +32,22 @@ export function facetProblems(ctx: ReadContext): VerifyProblem[] {
 
 /**
  * The facet tokens whose count in the index differs from the heads' (each token once, whichever side has
- * more): 0 when the facet column is right as far as counts can tell. One statement per side, in the
- * caller's snapshot; reads every facet token's list (one entry per type and tag of each live document).
+ * more): 0 when the facet column is right as far as counts can tell. In the caller's snapshot; reads the
+ * type index, the tag rows and every facet token's list (measured at 100k: ~0.25 s, cold).
  */
 function countWrongFacets(ctx: ReadContext): number {
   const want = new Map<string, number>();
-  const types = ctx.sql.get('SELECT type, count(*) AS n FROM documents WHERE trashed_at IS NULL GROUP BY type').all() as { type: string; n: number }[];
+  // Every head by type, through the type index alone, less the Trash's (its partial index): filtering on
+  // trashed_at in one pass would read every head row (measured at 100k: 0.9-1 s against 35 ms).
+  const types = ctx.sql.get('SELECT type, count(*) AS n FROM documents GROUP BY type').all() as { type: string; n: number }[];
+  const trashed = ctx.sql.get('SELECT type, count(*) AS n FROM documents WHERE trashed_at IS NOT NULL GROUP BY type').all() as { type: string; n: number }[];
   for (const r of types) want.set(typeFacet(r.type), r.n);
+  for (const r of trashed) {
+    const k = typeFacet(r.type);
+    const n = (want.get(k) ?? 0) - r.n;
+    if (n === 0) want.delete(k);
+    else want.set(k, n);
+  }
   // Tag rows exist for live documents only (moving to the Trash removes them).
   const tags = ctx.sql.get('SELECT tag, count(*) AS n FROM document_tags GROUP BY tag').all() as { tag: string; n: number }[];
   for (const r of tags) want.set(tagFacet(r.tag), r.n);
