@@ -179,7 +179,8 @@ function quote(text: string): string {
  * Turns what a person typed into an FTS5 expression. Barewords, `word*`, `"phrases"`, AND / OR / NOT,
  * parentheses and `title:` / `content:` pass through; a word with punctuation inside (`e-mail`, `don't`,
  * `C++`) becomes a phrase of its parts instead of a syntax error; stray punctuation is dropped. Errors a
- * person can fix get a readable `Invalid`: an unclosed quote, an unknown field, a lone `*`, nothing to search.
+ * person can fix get a readable `Invalid`: an unclosed quote or parenthesis, an unknown field, a lone `*`,
+ * nothing to search.
  * What FTS5 still rejects (`AND OR`) is reported by the engine, also as `Invalid`.
  */
 export function parseSearchQuery(text: string): ParsedQuery {
@@ -190,6 +191,9 @@ export function parseSearchQuery(text: string): ParsedQuery {
   const out: string[] = [];
   const terms: SearchTerm[] = [];
   let negate = false;
+  // Parentheses must pair up: the engine wraps the expression in its own (to confine it to title and
+  // content), and an unpaired one would reach outside them.
+  let depth = 0;
   const addTerms = (s: string, prefix: boolean): void => {
     const words = s.match(WORDS) ?? [];
     words.forEach((w, i) => {
@@ -205,6 +209,8 @@ export function parseSearchQuery(text: string): ParsedQuery {
       continue;
     }
     if (c === '(' || c === ')') {
+      depth += c === '(' ? 1 : -1;
+      if (depth < 0) throw invalid('the query cannot be read: a ")" closes nothing (each "(" needs its ")")');
       out.push(c);
       i++;
       continue;
@@ -250,6 +256,7 @@ export function parseSearchQuery(text: string): ParsedQuery {
     }
     // else: punctuation only, nothing to search for.
   }
+  if (depth > 0) throw invalid('the query cannot be read: a "(" is not closed (each "(" needs its ")")');
   if (terms.length === 0 && !out.some((t) => t !== '(' && t !== ')' && !OPERATORS.has(t) && !t.endsWith(':')))
     throw invalid(out.some((t) => OPERATORS.has(t)) ? 'AND, OR and NOT need a word on each side' : 'type at least one word to search for');
   return { fts: out.join(' '), terms };

@@ -5,7 +5,9 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
+import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -25,6 +27,19 @@ function restoreTotalsTriggers(db: Database.Database): void {
   } finally {
     fresh.close();
   }
+}
+
+/**
+ * The search step's index, view and triggers as that step made them, the index filled one entry per commit
+ * (several segments, as a vault written over time has: the merge step's test needs them), not by one
+ * 'rebuild'. Outside a transaction, as the tests call it.
+ */
+function undoSearchFacets(db: Database.Database): void {
+  db.exec(`DROP TABLE search_facet_terms; ${DROP_SEARCH_INDEX_SQL} ${SEARCH_INDEX_SQL}`);
+  const vids = db.prepare('SELECT vid FROM search_source ORDER BY vid').pluck().all();
+  db.exec("INSERT INTO search_index (search_index) VALUES ('delete-all')");
+  const add = db.prepare('INSERT INTO search_index (rowid, title, content) SELECT vid, title, content FROM search_source WHERE vid = ?');
+  for (const vid of vids) add.run(vid);
 }
 
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
@@ -51,6 +66,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
                DROP TRIGGER attachment_chunk_data_ai; DROP TRIGGER attachment_chunk_data_au; DROP TRIGGER attachment_chunk_data_ad;
                DELETE FROM counters WHERE key IN ('attachment_files', 'attachment_stored_bytes', 'attachment_referenced_bytes');`),
   ],
+  [SEARCH_FACETS_STEP, undoSearchFacets],
 ]);
 
 /**

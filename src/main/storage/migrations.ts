@@ -15,6 +15,7 @@ import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
 import { createAttachmentTables, createAttachmentTotals } from './attachments-schema';
 import { createSyncFiles } from './sync/files-schema';
+import { addSearchFacets } from './search-facets';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -336,6 +337,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'attachment totals: stored files, stored bytes after dedup and referenced bytes in counters, kept by triggers',
     up: createAttachmentTotals,
   },
+  {
+    version: 14,
+    name: 'search facets: the search index made again with a third column, a token per type and tag, so filters run inside FTS5',
+    up: addSearchFacets,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -350,6 +356,8 @@ export const TOTALS_STEP = (MIGRATIONS.find((m) => m.up === dropTotalsTriggers) 
 export const SYNC_FILES_STEP = (MIGRATIONS.find((m) => m.up === createSyncFiles) as Migration).version;
 /** The step that adds the attachment totals to `counters` (tests migrate to the step before it through this). */
 export const ATTACHMENT_TOTALS_STEP = (MIGRATIONS.find((m) => m.up === createAttachmentTotals) as Migration).version;
+/** The step that gives the search index its facet column (tests migrate to the step before it through this). */
+export const SEARCH_FACETS_STEP = (MIGRATIONS.find((m) => m.up === addSearchFacets) as Migration).version;
 /** The step that keys tag rows by (tag, updated_at, doc); code and tests name it through this, never by number. */
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */

@@ -14,6 +14,9 @@
  *
  * The tokenizer is unicode61 with remove_diacritics 2: "Müller" matches "muller", "café" matches "cafe".
  * The view is written so a lookup by `vid` is one rowid search in each table (no scan per snippet).
+ *
+ * Since step "search facets" (./search-facets.ts) the index, the view and the triggers are that step's: the
+ * same, with a third column of type and tag tokens. This SQL stays as step 4 shipped it.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 

@@ -5,6 +5,7 @@
  */
 import { DocvaultError } from '../../../shared/errors';
 import { MARK_CLOSE, MARK_OPEN, parseSearchQuery, splitMarks, validateSearchQuery, type ParsedQuery, type SearchHit, type SearchPage, type SearchQuery, type SearchRanking } from '../../../shared/search';
+import { tagFacet, typeFacet } from '../search-facets';
 import { HEAD_COLUMNS, summaryOf, type HeadRow } from './rows';
 import type { WritableDB } from './db';
 import type { ReadContext } from './statements';
@@ -38,6 +39,41 @@ function queryError(err: unknown): DocvaultError | undefined {
   if (col !== null) return new DocvaultError('Invalid', `query: there is no field "${col[1] as string}" (search in title: or content:)`, { field: 'query' });
   if (/unknown special query|fts5:/.test(msg)) return new DocvaultError('Invalid', 'query: the query cannot be read', { field: 'query' });
   return undefined;
+}
+
+/**
+ * A wrapped expression's error is reported as the user's own text would have it (FTS5 names the token it
+ * stumbled on, and "foo AND" then stumbles on the wrapper's closing parenthesis instead of the end): the
+ * text is run alone, once, on this error path only.
+ */
+function userQueryError(ctx: ReadContext, parsed: ParsedQuery, err: unknown): DocvaultError | undefined {
+  const wrapped = queryError(err);
+  if (wrapped === undefined) return undefined;
+  try {
+    ctx.sql.get('SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid = 0', true).get(parsed.fts);
+  } catch (alone) {
+    return queryError(alone) ?? wrapped;
+  }
+  return wrapped;
+}
+
+/**
+ * The FTS5 expressions of a query: `words`, the user's text confined to title and content (a word that
+ * happens to equal a facet token finds nothing through the facet column), and `all`, those words ANDed with
+ * the type and tag filters as facet terms. Tokens are hex behind a marker: nothing in them needs quoting
+ * but the quotes that make each one phrase.
+ */
+function facetMatch(parsed: ParsedQuery, query: SearchQuery): { words: string; all: string } {
+  const words = `{title content} : (${parsed.fts})`;
+  const terms = [words];
+  if (query.type !== undefined) terms.push(`facets : "${typeFacet(query.type)}"`);
+  const tags = query.tags ?? [];
+  if (tags.length > 0) {
+    const quoted = tags.map((t) => `"${tagFacet(t)}"`);
+    if ((query.tagMode ?? 'any') === 'all') for (const q of quoted) terms.push(`facets : ${q}`);
+    else terms.push(`facets : (${quoted.join(' OR ')})`);
+  }
+  return { words, all: terms.join(' AND ') };
 }
 
 /** A match's index rowid (doc * 2^24 + version) and its bm25 score (lower is better). */
@@ -104,7 +140,7 @@ function rankInWindows(read: (k: number, from: number, n: number) => WindowRow[]
  * runs for the page's rows alone. Other queries seek each hit's rowid, cheaper than walking a range that
  * can span the whole index.
  */
-function snippetsOf(ctx: ReadContext, parsed: ParsedQuery, rids: readonly number[]): Map<number, string> {
+function snippetsOf(ctx: ReadContext, words: string, parsed: ParsedQuery, rids: readonly number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (rids.length === 0) return out;
   const snippet = `snippet(search_index, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS})`;
@@ -119,12 +155,12 @@ function snippetsOf(ctx: ReadContext, parsed: ParsedQuery, rids: readonly number
     }
     const rows = ctx.sql
       .get(`SELECT rowid AS rid, ${snippet} AS s FROM search_index WHERE search_index MATCH ? AND rowid >= ? AND rowid <= ? AND +rowid IN (SELECT value FROM json_each(?))`)
-      .all(parsed.fts, BigInt(lo), BigInt(hi), JSON.stringify(rids)) as { rid: number; s: string }[];
+      .all(words, BigInt(lo), BigInt(hi), JSON.stringify(rids)) as { rid: number; s: string }[];
     for (const r of rows) out.set(r.rid, r.s);
     return out;
   }
   const one = ctx.sql.get(`SELECT ${snippet} FROM search_index WHERE search_index MATCH ? AND rowid = ?`, true);
-  for (const rid of rids) out.set(rid, (one.get(parsed.fts, BigInt(rid)) as string | undefined) ?? '');
+  for (const rid of rids) out.set(rid, (one.get(words, BigInt(rid)) as string | undefined) ?? '');
   return out;
 }
 
@@ -136,34 +172,13 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
   const limit = validateSearchQuery(query);
   const offset = query.offset ?? 0;
   const parsed = parseSearchQuery(query.query);
-  // The filters select the candidate versions (doc * 2^24 + version of live documents), through the tag
-  // index when there are tags, else through the documents' own indexes.
+  // Type and tags are terms of the FTS5 expression (the index's facet column, ../search-facets.ts), so
+  // FTS5 intersects their term lists with the words' in C; the user's expression is confined to title and
+  // content. The other filters select candidate versions (doc * 2^24 + version of live documents) through
+  // the documents' own indexes.
+  const match = facetMatch(parsed, query);
   const where = ['d.trashed_at IS NULL'];
   const filterParams: (string | number)[] = [];
-  let from = 'documents d';
-  const tags = query.tags ?? [];
-  if (tags.length > 0) {
-    const [first, ...rest] = tags;
-    const all = (query.tagMode ?? 'any') === 'all';
-    // Tag rows are keyed (tag, updated_at, doc) and carry their head's updated_at: joined on both.
-    from = 'document_tags t JOIN documents d ON d.doc = t.doc AND d.updated_at = t.updated_at';
-    if (all) {
-      where.push('t.tag = ?');
-      filterParams.push(first as string);
-      for (const tag of rest) {
-        where.push('EXISTS (SELECT 1 FROM document_tags WHERE tag = ? AND updated_at = d.updated_at AND doc = d.doc)');
-        filterParams.push(tag);
-      }
-    } else {
-      // A document with two of the tags comes twice: harmless inside IN (…).
-      where.push(`t.tag IN (${tags.map(() => '?').join(', ')})`);
-      filterParams.push(...tags);
-    }
-  }
-  if (query.type !== undefined) {
-    where.push('d.type = ?');
-    filterParams.push(query.type);
-  }
   if (query.author !== undefined) {
     where.push('d.author = ?');
     filterParams.push(query.author);
@@ -181,23 +196,23 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
   }
   // Rank first (rowids and scores only), then snippets for the page's rows alone: snippet() reads the
   // text, and computing it for every match before the sort would cost a text read per match.
-  // Without filters the index alone answers (it holds live documents only, kept exact by its triggers):
-  // no lookup of a head row per match, which is most of the cost when a common word matches thousands.
-  // With filters, two plans, chosen by how many documents match (counted up to FEW_MATCHES, cheap: no
-  // score, no text). Many: the candidates are gathered once into SQLite's in-memory set for IN, each match
-  // is looked up there (the `+` keeps FTS5 from taking the IN as a rowid constraint, one MATCH per value),
-  // and bm25 runs for the matches that pass alone — not a head-row lookup and a score for every match. Few
-  // (a rare word): each match checks its own document (a correlated EXISTS on primary keys), which costs
-  // less than gathering every document of a tag. A prefix query always takes the first plan: counting its
-  // matches would cost FTS5 the prefix merge twice.
-  const candidates = `SELECT (d.doc << 24) + d.version FROM ${from} WHERE ${where.join(' AND ')}`;
+  // Without filters other than type and tags the index alone answers (it holds live documents only, kept
+  // exact by its triggers): no lookup of a head row per match. With an author or a time range, two plans,
+  // chosen by how many documents match (counted up to FEW_MATCHES, cheap: no score, no text). Many: the
+  // candidates are gathered once into SQLite's in-memory set for IN, each match is looked up there (the
+  // `+` keeps FTS5 from taking the IN as a rowid constraint, one MATCH per value), and bm25 runs for the
+  // matches that pass alone. Few (a rare word): each match checks its own document (a correlated EXISTS on
+  // primary keys), which costs less than gathering every candidate. Both count and read the matches of the
+  // whole expression, so type and tags have narrowed them already. A prefix query always takes the first
+  // plan: counting its matches would cost FTS5 the prefix merge twice.
+  const candidates = `SELECT (d.doc << 24) + d.version FROM documents d WHERE ${where.join(' AND ')}`;
   const filters = (plan: Plan): string =>
     plan === 'index'
       ? ''
       : plan === 'candidates'
         ? `AND +rowid IN (${candidates})`
         : `AND EXISTS (${candidates} AND d.doc = search_index.rowid >> 24 AND d.version = (search_index.rowid & ${2 ** 24 - 1}))`;
-  const select = `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1) AS score FROM search_index WHERE search_index MATCH ?`;
+  const select = `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1, 0) AS score FROM search_index WHERE search_index MATCH ?`;
   let rows: readonly Scored[];
   let ranking: SearchRanking | undefined;
   try {
@@ -205,10 +220,10 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
     if (where.length > 1) {
       const few =
         !parsed.terms.some((t) => t.prefix) &&
-        (ctx.sql.get(`SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ${FEW_MATCHES})`, true).get(parsed.fts) as number) < FEW_MATCHES;
+        (ctx.sql.get(`SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ${FEW_MATCHES})`, true).get(match.all) as number) < FEW_MATCHES;
       plan = few ? 'each' : 'candidates';
     }
-    const params = [parsed.fts, ...(plan === 'index' ? [] : filterParams)];
+    const params = [match.all, ...(plan === 'index' ? [] : filterParams)];
     if (query.rankAll === true) {
       rows = ctx.sql.get(`${select} ${filters(plan)} ORDER BY score, rid LIMIT ? OFFSET ?`).all(...params, limit + 1, offset) as Scored[];
     } else {
@@ -216,15 +231,15 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
       ({ rows, ranking } = rankInWindows((k, from, n) => inWindow.all(...params, window + 1, k * window, window, n, from) as WindowRow[], window, offset, limit + 1));
     }
   } catch (err) {
-    throw queryError(err) ?? err;
+    throw userQueryError(ctx, parsed, err) ?? err;
   }
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   let snippets: Map<number, string>;
   try {
-    snippets = snippetsOf(ctx, parsed, page.map((r) => r.rid));
+    snippets = snippetsOf(ctx, match.words, parsed, page.map((r) => r.rid));
   } catch (err) {
-    throw queryError(err) ?? err;
+    throw userQueryError(ctx, parsed, err) ?? err;
   }
   const headOf = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc = ?`);
   const items: SearchHit[] = [];

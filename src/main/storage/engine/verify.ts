@@ -16,6 +16,7 @@ import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
+import { facetProblems } from './verify-facets';
 import { LEFT_TO_OTHER_PHASES, compareIndexedVersions, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
@@ -431,8 +432,8 @@ export function verifyVault(
    * one row per indexed version, in key order) must be exactly the current versions of the live documents
    * (in the same order: a version key is doc * 2^24 + version). Both streams are merged a page at a time,
    * each page over whole documents and in one snapshot. Finds a document missing from the index, one left
-   * in it after its move to the Trash, a stale version; not a wrong term inside one document's entries
-   * (deep: FTS5's comparison with the text). True if the budget ran out.
+   * in it after its move to the Trash, a stale version; then each facet's count. Not a wrong word inside
+   * one document's entries (deep: FTS5's comparison with the text). True if the budget ran out.
    */
   function indexPhase(): boolean {
     try {
@@ -445,6 +446,7 @@ export function verifyVault(
       const [missing, extra] = indexDiff;
       if (missing > 0 || extra > 0)
         problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
+      problems.push(...facetProblems(ctx));
     } catch (err) {
       corrupt(err, 'the search index rows');
     }

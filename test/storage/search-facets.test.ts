@@ -1,0 +1,184 @@
+/**
+ * The search index's facet column (schema step "search facets", src/main/storage/search-facets.ts): type and
+ * tag filters as FTS5 terms. Any type or tag string is one token no other string makes (case, accents,
+ * spaces, punctuation, scripts, the longest allowed); filtered results are the unfiltered ranking filtered
+ * afterwards, with the same scores; a word typed equal to a facet token finds nothing through the column;
+ * every write keeps the column exact (FTS5's check compares it with the versions); verify finds a wrong facet
+ * at the default depth and deep.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Vault } from '../../src/main/storage';
+import { checkSearchIndex } from '../../src/main/storage/search-index';
+import { tagFacet, typeFacet } from '../../src/main/storage/search-facets';
+import type { SearchQuery } from '../../src/shared/search';
+import { withRawConnection } from '../helpers/tamper';
+import { makeVault } from '../helpers/tmp';
+
+let vault: Vault;
+let path: string;
+let key: string;
+let cleanup: () => void;
+beforeEach(() => {
+  let clock = 1_700_000_000_000;
+  ({ vault, path, key, cleanup } = makeVault({ now: () => (clock += 1000) }));
+});
+afterEach(() => cleanup());
+
+/** Types and tags that differ only in what a tokenizer would fold or split: each must stay its own facet. */
+const TYPES = ['Scan', 'scan', 'café', 'cafe', 'a b', 'a-b', 'ab', '日本語', '📄 pdf', '', 'x'.repeat(64)];
+const TAGS = ['Tax', 'tax', 'tax 2024', 'tax-2024', 'Müller', 'muller', '"quoted"', 'a:b', 'NEAR', '*', 'é'.repeat(64), '語'.repeat(64)];
+
+function seedCorpus(n: number): void {
+  vault.bulkCreate(
+    Array.from({ length: n }, (_, i) => ({
+      id: `d${i}`,
+      title: i % 9 === 0 ? 'ledger summary' : `note ${i}`,
+      content: `ledger ${'entry '.repeat(i % 11)}garden ${i % 4 === 0 ? 'invoice' : 'receipt'} ${'words '.repeat(i % 7)}`,
+      type: TYPES[i % TYPES.length] as string,
+      tags: TAGS.filter((_, k) => (i >> k) % 3 === 0).slice(0, 5),
+      metadata: i % 5 === 0 ? { author: 'Ann' } : {},
+    })),
+  );
+}
+
+const hits = (q: SearchQuery) => vault.search({ limit: 1000, rankAll: true, ...q }).items.map((h) => ({ id: h.id, score: h.score }));
+
+function assertIndexExact(): void {
+  withRawConnection(path, key, (db) => expect(() => checkSearchIndex(db)).not.toThrow());
+}
+
+describe('search facets', () => {
+  it('every type and tag is its own token: filtered hits are the unfiltered ranking filtered, with the same scores', () => {
+    seedCorpus(300);
+    assertIndexExact();
+    const docs = new Map(vault.list({ limit: 1000 }).items.map((d) => [d.id, d]));
+    for (const query of ['ledger', 'invoice', 'gard*', '"ledger summary"', 'entry OR words']) {
+      const all = hits({ query });
+      expect(all.length).toBeGreaterThan(0);
+      // Author Ann: every fifth document (seedCorpus).
+      const keep = (ok: (d: { type: string; tags: readonly string[]; author?: string }) => boolean) =>
+        all.filter((h) => {
+          const d = docs.get(h.id);
+          return d !== undefined && ok({ type: d.type, tags: d.tags, ...(Number(h.id.slice(1)) % 5 === 0 ? { author: 'Ann' } : {}) });
+        });
+      for (const type of TYPES) expect(hits({ query, type }), `${query} type ${type}`).toEqual(keep((d) => d.type === type));
+      for (const tag of TAGS) expect(hits({ query, tags: [tag] }), `${query} tag ${tag}`).toEqual(keep((d) => d.tags.includes(tag)));
+      expect(hits({ query, tags: ['Tax', 'tax'] })).toEqual(keep((d) => d.tags.includes('Tax') || d.tags.includes('tax')));
+      expect(hits({ query, tags: ['Tax', 'tax'], tagMode: 'all' })).toEqual(keep((d) => d.tags.includes('Tax') && d.tags.includes('tax')));
+      expect(hits({ query, type: 'scan', tags: ['Müller', 'NEAR'], tagMode: 'all' })).toEqual(
+        keep((d) => d.type === 'scan' && d.tags.includes('Müller') && d.tags.includes('NEAR')),
+      );
+      // Author and time ranges still filter (by their own plans), together with a facet.
+      expect(hits({ query, type: 'Scan', author: 'Ann' })).toEqual(keep((d) => d.type === 'Scan' && d.author === 'Ann'));
+      // A type or tag no document has: nothing, not an error.
+      expect(hits({ query, type: 'nope' })).toEqual([]);
+      expect(hits({ query, tags: ['nope', ''] })).toEqual([]);
+    }
+    // Paged and windowed (not rankAll) the same way.
+    const paged = vault.search({ query: 'ledger', type: 'Scan', limit: 5 });
+    expect(paged.items.map((h) => h.id)).toEqual(hits({ query: 'ledger', type: 'Scan' }).slice(0, 5).map((h) => h.id));
+  });
+
+  it('a word typed equal to a facet token finds nothing through the facet column; a field named facets is Invalid', () => {
+    vault.create({ id: 'scan', content: 'plain words', type: 'Scan', tags: ['Tax'] });
+    vault.create({ id: 'says', content: `the text itself holds ${typeFacet('Scan')} and ${tagFacet('Tax')}`, type: 'note' });
+    for (const token of [typeFacet('Scan'), tagFacet('Tax')]) {
+      for (const query of [token, `"${token}"`, `${token.slice(0, 3)}*`, `title:${token}`, `content:${token} OR absent`])
+        expect(vault.search({ query }).items.map((h) => h.id), query).not.toContain('scan');
+      expect(vault.search({ query: token }).items.map((h) => h.id)).toEqual(['says']);
+    }
+    expect(vault.search({ query: 'plain', type: 'Scan' }).items.map((h) => h.id)).toEqual(['scan']);
+    for (const query of ['facets:x', `facets:${typeFacet('Scan')}`, 'FACETS:x'])
+      expect(() => vault.search({ query })).toThrow(expect.objectContaining({ kind: 'Invalid', message: expect.stringMatching(/no field "facets"/i) }));
+    // Parentheses must pair up: an unpaired one would reach outside the engine's own around the query.
+    for (const query of [`plain) OR (${typeFacet('Scan')}`, 'plain)', '(plain', `) OR (${tagFacet('Tax')}`])
+      expect(() => vault.search({ query }), query).toThrow(expect.objectContaining({ kind: 'Invalid', message: expect.stringMatching(/cannot be read/) }));
+    expect(() => vault.search({ query: 'plain AND' })).toThrow(expect.objectContaining({ kind: 'Invalid', message: expect.stringMatching(/AND, OR and NOT need a word/) }));
+  });
+
+  it('every write keeps the facets exact: type and tag changes, restore, the Trash, purge, bulk calls, rollbacks', () => {
+    const only = (q: SearchQuery): string[] => vault.search({ limit: 100, ...q }).items.map((h) => h.id).sort();
+    vault.create({ id: 'a', content: 'alpha', type: 'Scan', tags: ['Tax'] });
+    vault.create({ id: 'b', content: 'alpha', type: 'note', tags: ['Tax', 'home'] });
+    vault.update('a', { type: 'letter' });
+    expect(only({ query: 'alpha', type: 'Scan' })).toEqual([]);
+    expect(only({ query: 'alpha', type: 'letter' })).toEqual(['a']);
+    vault.update('b', { tags: ['home'] });
+    expect(only({ query: 'alpha', tags: ['Tax'] })).toEqual(['a']);
+    vault.restore('b', 1);
+    expect(only({ query: 'alpha', tags: ['Tax'] })).toEqual(['a', 'b']);
+    vault.put({ id: 'a', content: 'alpha', type: 'Scan', tags: [] });
+    expect(only({ query: 'alpha', tags: ['Tax'] })).toEqual(['b']);
+    expect(only({ query: 'alpha', type: 'Scan' })).toEqual(['a']);
+    assertIndexExact();
+    vault.delete('a');
+    expect(only({ query: 'alpha', type: 'Scan' })).toEqual([]);
+    vault.undelete('a');
+    expect(only({ query: 'alpha', type: 'Scan' })).toEqual(['a']);
+    assertIndexExact();
+    expect(() =>
+      vault.transaction(() => {
+        vault.update('a', { type: 'gone', tags: ['gone'] });
+        expect(only({ query: 'alpha', type: 'gone' })).toEqual(['a']);
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(only({ query: 'alpha', type: 'gone' })).toEqual([]);
+    expect(only({ query: 'alpha', tags: ['gone'] })).toEqual([]);
+    expect(vault.bulkPut([{ id: 'a', content: 'alpha', type: 'bulk' }, { id: '', content: 'bad' }]).committed).toBe(false);
+    expect(only({ query: 'alpha', type: 'bulk' })).toEqual([]);
+    vault.bulkPut([{ id: 'a', content: 'alpha', type: 'bulk', tags: ['home'] }]);
+    expect(only({ query: 'alpha', type: 'bulk', tags: ['home'] })).toEqual(['a']);
+    assertIndexExact();
+    vault.purge('a');
+    vault.delete('b');
+    vault.purge('b');
+    expect(only({ query: 'alpha' })).toEqual([]);
+    assertIndexExact();
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('verify finds a wrong facet: at the default depth by its counts, deep by FTS5\'s check; rebuild repairs it', () => {
+    seedCorpus(40);
+    // In the Trash: out of the index and of the counts verify expects (d5, d16 and d27 share a type; d16 stays).
+    vault.delete('d5');
+    vault.delete('d27');
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+    expect(vault.verify(undefined, { deep: true })).toMatchObject({ ok: true, problems: [] });
+    withRawConnection(path, key, (db) => {
+      // FTS5's own commands: d3's entry taken out and put back with another type's facet (well formed, wrong).
+      const row = db.prepare("SELECT vid, title, content, facets FROM search_source WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd3')").get() as {
+        vid: number;
+        title: string;
+        content: string;
+        facets: string;
+      };
+      expect(row.facets.split(' ')[0]?.toLowerCase()).toBe(typeFacet('cafe')); // hex() writes upper case; unicode61 folds it
+      db.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', ?, ?, ?, ?)").run(row.vid, row.title, row.content, row.facets);
+      db.prepare('INSERT INTO search_index (rowid, title, content, facets) VALUES (?, ?, ?, ?)').run(row.vid, row.title, row.content, row.facets.replace(/^\S+/, typeFacet('Scan')));
+    });
+    vault.refresh();
+    // The filter believes the index: d3 now passes as a Scan.
+    expect(vault.search({ query: 'ledger', type: 'Scan', limit: 100 }).items.map((h) => h.id)).toContain('d3');
+    const found = vault.verify();
+    expect(found.problems).toEqual([expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/wrong type or tag facets: 2 facet/) })]);
+    expect(vault.verify(undefined, { deep: true }).problems).toEqual([expect.objectContaining({ kind: 'Index', message: expect.stringMatching(/does not match the documents' text/) })]);
+    vault.rebuildSearchIndex();
+    expect(vault.search({ query: 'ledger', type: 'Scan', limit: 100 }).items.map((h) => h.id)).not.toContain('d3');
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('verify at the default depth: a damaged page where the facet lists are is an Index problem, not Corrupt', () => {
+    seedCorpus(200);
+    withRawConnection(path, key, (db) => {
+      db.unsafeMode(true);
+      // One segment; its last leaf (not a doclist-index page: bit 36) holds the facet tokens, which sort last.
+      db.exec("INSERT INTO search_index (search_index) VALUES ('optimize')");
+      db.exec('DELETE FROM search_index_data WHERE id = (SELECT max(id) FROM search_index_data WHERE (id >> 36) & 1 = 0)');
+    });
+    vault.refresh();
+    expect(vault.verify().problems).toEqual([expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/damaged where its type and tag facets are/) })]);
+    vault.rebuildSearchIndex();
+    expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+});
