@@ -88,6 +88,9 @@ describe('verify: indexes against their rows at the default depth', () => {
   it('a sound vault: no problems, in one call and in chunks that stop inside the scans', () => {
     const { vault } = setup(1300);
     vault.delete('d5');
+    // Long and non-ASCII values: entries of many blocks, staged beside short ones.
+    vault.update('d40', { title: `Ünïcode ${'long title '.repeat(22)}` });
+    vault.update('d41', { title: '😀 emoji and ｆｕｌｌ width' });
     expect(defaultProblems(vault)).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import type { VerifyProblem } from '../../../shared/types';
 import type { AttachmentStore } from './attachments';
 import type { AttachmentVerifier } from './attachments-verify';
 import type { ReadContext } from './statements';
-import { checkTable, planTable, type EntryKeys, type IndexCheckState } from './verify-indexes';
+import type { EntryKeys } from './verify-digest';
+import { checkTable, planTable, type IndexCheckState } from './verify-indexes';
 import { LEFT_TO_OTHER_PHASES, SEARCH_INDEX, compareIndexedVersions, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 
 /** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */

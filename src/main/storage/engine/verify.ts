@@ -15,7 +15,7 @@ import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
-import { EntryKeys } from './verify-indexes';
+import { EntryKeys } from './verify-digest';
 import { deepIndexPhase, indexPhase, sqlitePhase, type DerivedAt, type DerivedRun, type VerifyExtras } from './verify-derived';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
