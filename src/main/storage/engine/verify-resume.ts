@@ -6,6 +6,7 @@
  */
 import { DocvaultError } from '../../../shared/errors';
 import type { VerifyProblem } from '../../../shared/types';
+import { isIndexCheckState, type IndexCheckState } from './verify-indexes';
 
 /** The phases of a verify, in order; a chunk may end inside any but the last. */
 export type Phase = 'documents' | 'tags' | 'sqlite' | 'index';
@@ -15,8 +16,11 @@ export const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index']
 
 /** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
 export interface Resume {
-  /** 4: tag-row sums by the batched keyed terms of verify-checks.ts (a token of an older build is refused, not misread). */
-  readonly v: 4;
+  /**
+   * 5: SQLite's check at the default depth compares indexes with their rows by digests (./verify-indexes.ts),
+   * and a table's check can stop between pages (`ix`). A token of an older build is refused, not misread.
+   */
+  readonly v: 5;
   readonly phase: Phase;
   /** documents: the last document checked. */
   readonly last: number;
@@ -43,6 +47,8 @@ export interface Resume {
   readonly tagActual: string;
   /** sqlite: how many tables SQLite's check has covered. */
   readonly tables: number;
+  /** sqlite (default depth): where the check of table number `tables` stands, when a chunk stopped inside it. */
+  readonly ix?: IndexCheckState;
   readonly acc: string;
   readonly tagRows: string;
   readonly counters: [string, number][];
@@ -70,7 +76,8 @@ export function decodeResume(token: string): Resume {
   try {
     const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
     if (
-      r.v === 4 &&
+      r.v === 5 &&
+      (r.ix === undefined || (r.phase === 'sqlite' && r.deep !== true && isIndexCheckState(r.ix))) &&
       (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
       PHASES.includes(r.phase) &&
       Number.isSafeInteger(r.last) &&

@@ -1,6 +1,6 @@
 /**
  * verify's checks of the derived structures: SQLite's own check (which tables, and its lines as problems)
- * and the search index's rows against the heads. verify.ts runs them in its `sqlite` and `index` phases.
+ * and the search index's rows against the heads. verify-derived.ts runs them in the `sqlite` and `index` phases.
  */
 import type { VerifyProblem } from '../../../shared/types';
 import { VERSION_BITS } from '../migrations';
@@ -10,7 +10,7 @@ const DOC_SPAN = 2 ** VERSION_BITS;
 /** Rows of the search index (and heads) read per statement. */
 const PAGE = 1000;
 /** The FTS5 index, named in its problems. */
-const SEARCH_INDEX = 'search_index';
+export const SEARCH_INDEX = 'search_index';
 
 /**
  * Tables SQLite's check leaves to other phases at the default depth: `versions` (read whole and checked by
@@ -18,6 +18,20 @@ const SEARCH_INDEX = 'search_index';
  * posting list: deep only; its rows are compared with the heads by {@link compareIndexedVersions}).
  */
 export const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set(['versions', SEARCH_INDEX]);
+
+/**
+ * Makes this connection's FTS5 see the search index as its current snapshot has it, before SQLite's check
+ * runs FTS5's. FTS5 caches the index's structure record (its list of segments) per connection and drops
+ * the copy only when a statement opens the table (xOpen, xBegin) and `PRAGMA data_version` says another
+ * connection committed since; SQLite's `integrity_check` calls FTS5's xIntegrity without either. On a
+ * connection that had not opened the table since another one wrote (a reader of the service after a burst
+ * of writes), that check walked segments merged away since, and reported "fts5: corruption found reading
+ * blob" of an index that was sound. One lookup of a rowid no version has (0) opens the table: cheap, and
+ * inside the caller's read transaction, so the structure it loads is that snapshot's.
+ */
+export function freshenSearchIndex(ctx: ReadContext): void {
+  ctx.sql.get(`SELECT rowid FROM ${SEARCH_INDEX} WHERE rowid = 0`, true).all();
+}
 
 /** `name` as an SQL identifier. */
 export function quoteIdent(name: string): string {

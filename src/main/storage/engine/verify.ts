@@ -9,15 +9,14 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../../shared/errors';
 import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
 import { macEqual, setTerm, xorInto } from '../integrity';
-import type { AttachmentStore } from './attachments';
 import { AttachmentVerifier } from './attachments-verify';
 import { Expected, TagRowKeys, TagRowSum, checkCounters, checkDocument, checkState, diagnoseTagRows } from './verify-checks';
 import { VERSION_BITS } from '../migrations';
 import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
-import { facetProblems } from './verify-facets';
-import { LEFT_TO_OTHER_PHASES, compareIndexedVersions, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
+import { EntryKeys } from './verify-digest';
+import { deepIndexPhase, indexPhase, sqlitePhase, type DerivedAt, type DerivedRun, type VerifyExtras } from './verify-derived';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
 
@@ -27,18 +26,12 @@ function stateSeq(ctx: ReadContext): number | null {
   return decodeState(ctx.r.vaultState.get())?.seq ?? null;
 }
 
+export type { VerifyExtras } from './verify-derived';
+
 /** How verify holds its read transaction: one snapshot, restarted after damage (SQLite fails every later read of a transaction that met a damaged page). */
 export interface ReadTransaction {
   begin(): void;
   end(): void;
-}
-
-/** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
-export interface VerifyExtras {
-  /** Throws SQLITE_CORRUPT_VTAB if the index does not match its source. Absent on a read-only connection. */
-  readonly checkSearchIndex?: () => void;
-  /** The vault's attachment store: every stored file a version lists is read and checked, references recounted. */
-  readonly attachments?: AttachmentStore;
 }
 
 /**
@@ -69,10 +62,12 @@ const TAG_PAGE = 1000;
  * Checks the whole vault in one read transaction (one snapshot, unless damage forces a new one), or, with
  * `maxMs`, one chunk of it: then the report carries `next` until the last chunk. Phases: every document
  * with its versions (streamed in rowid order, one statement per page of heads), the tag rows (in key
- * order), SQLite's own check (one table and its indexes per step; deep and without `maxMs`, the whole
- * file in one call — see docs/api.md for what runs in one piece), and the search index's rows against the
- * heads (deep: FTS5's comparison with its text, when the connection can run it). The set, counter and tag-row checks compare totals gathered across chunks, so they
- * are skipped (and `skipped` says so) if the vault changed between chunks. `onProgress` is called every
+ * order), SQLite's own check (one table per step; at the default depth a table's indexes are compared
+ * with its rows by scans that can stop between pages; deep and without `maxMs`, the whole file in one call
+ * — see docs/api.md for what runs in one piece), and the search index's rows against the heads (deep:
+ * FTS5's comparison with its text, when the connection can run it): ./verify-derived.ts. The set, counter
+ * and tag-row checks compare totals gathered across chunks, so they are skipped (and `skipped` says so) if
+ * the vault changed between chunks. `onProgress` is called every
  * 1,000 rows and at the end.
  */
 export function verifyVault(
@@ -82,7 +77,7 @@ export function verifyVault(
   opts: VerifyOptions = {},
   extras: VerifyExtras = {},
 ): Omit<VerifyReport, 'durationMs'> {
-  const { db, macKey } = ctx;
+  const { macKey } = ctx;
   const files = extras.attachments === undefined ? undefined : new AttachmentVerifier(ctx, extras.attachments);
   const t0 = performance.now();
   const resume = opts.from !== undefined ? decodeResume(opts.from) : undefined;
@@ -122,9 +117,8 @@ export function verifyVault(
   let documents = resume?.documents ?? 0;
   let last = resume?.last ?? 0;
   let tagAt = resume?.tagAt ?? null;
-  let tables = resume?.tables ?? 0;
-  let indexAt = resume?.indexAt ?? 0;
-  const indexDiff: [number, number] = resume?.indexDiff ?? [0, 0];
+  /** Where the SQLite and search-index phases stand (./verify-derived.ts). */
+  const at: DerivedAt = { tables: resume?.tables ?? 0, ix: resume?.ix, indexAt: resume?.indexAt ?? 0, indexDiff: resume?.indexDiff ?? [0, 0] };
   const seq = resume !== undefined ? resume.seq : null;
   /** A part of the document phase (verify-parts.ts): the last document row it covers. */
   const until = resume?.until;
@@ -144,6 +138,20 @@ export function verifyVault(
   const skippedBecause = (): string | undefined =>
     damaged ? 'damaged pages hid rows' : changed ? 'the vault changed between chunks (run verify again)' : undefined;
   const skips: string[] = resume?.skips ?? [];
+  const run: DerivedRun = {
+    ctx,
+    deep,
+    chunked,
+    problems,
+    skips,
+    files,
+    extras,
+    entryKeys: new EntryKeys(macKey),
+    overBudget,
+    tick: () => tick(),
+    corrupt: (err, where) => corrupt(err, where),
+    damaged: () => damaged,
+  };
   let stopped = false;
   // Damage met inside is reported where it is met; what escapes (SQLite can fail the read transaction's
   // own COMMIT after such an error) is reported too, with what was checked kept.
@@ -155,9 +163,16 @@ export function verifyVault(
     // Each phase moves `phase` on when it is complete; true means the budget ran out (inside it or at its end).
     if (phase === 'documents') stopped = documentsPhase();
     if (!stopped && phase === 'tags') stopped = tagsPhase();
-    if (!stopped && phase === 'sqlite') stopped = sqlitePhase();
+    if (!stopped && phase === 'sqlite') {
+      const end = sqlitePhase(run, at, sqliteApart);
+      if (end.done) phase = 'index';
+      stopped = end.stop;
+    }
     // Run apart (`only`), SQLite's check leaves the search index to the main line, which runs everything else.
-    if (!stopped && phase === 'index' && sqliteApart !== 'only') stopped = deep ? deepIndexPhase() : indexPhase();
+    if (!stopped && phase === 'index' && sqliteApart !== 'only') {
+      if (deep) deepIndexPhase(run);
+      else stopped = indexPhase(run, at);
+    }
   } finally {
     open = false;
     tx.end();
@@ -166,16 +181,17 @@ export function verifyVault(
   tagActual.flush();
   if (stopped) {
     const next = encodeResume({
-      v: 4,
+      v: 5,
       phase,
+      ...(at.ix === undefined ? {} : { ix: at.ix }),
       last,
       ...(deep ? { deep: true as const } : {}),
-      ...(phase === 'index' && !deep ? { indexAt, indexDiff } : {}),
+      ...(phase === 'index' && !deep ? { indexAt: at.indexAt, indexDiff: at.indexDiff } : {}),
       ...(until === undefined ? {} : { until, end }),
       ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
       tagActual: tagActual.sum.toString('hex'),
-      tables,
+      tables: at.tables,
       acc: acc.toString('hex'),
       tagRows: expected.tagRows.sum.toString('hex'),
       counters: [...expected.counters],
@@ -377,111 +393,6 @@ export function verifyVault(
     }
     phase = 'sqlite';
     return overBudget();
-  }
-
-  /**
-   * SQLite's own check, one table and its indexes per step (`integrity_check(T)`: every page of its
-   * b-trees read, their structure, every index entry against its row). Deep and in one call, the
-   * whole-file check instead, which adds the file's page accounting (free-list pages, pages used twice
-   * or never) and FTS5's check of the search index's structure. At the default depth two tables are left
-   * to the other phases: `versions`, whose every row the document phase has read (each page authenticated
-   * by the cipher) and checked against its keyed tag and chain, and the search index's virtual table
-   * (FTS5's structure check decodes every posting list: seconds per 100k documents), whose shadow tables'
-   * b-trees are still checked here and whose rows are compared with the heads by {@link indexPhase}.
-   */
-  function sqlitePhase(): boolean {
-    phase = 'index';
-    if (sqliteApart === 'skip') return false;
-    if (tables === 0 && files !== undefined) {
-      try {
-        // Reference counts recounted from every list, in one piece, before SQLite's own check.
-        files.finish(problems);
-      } catch (err) {
-        corrupt(err, 'attachment reference counts');
-      }
-    }
-    const report = (lines: { line: string }[]): void => {
-      problems.push(...integrityCheckProblems(lines.map((l) => l.line)));
-    };
-    try {
-      if (deep && !chunked) {
-        report((db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
-        return false;
-      }
-      const all = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-      const names = deep ? all : all.filter((n) => !LEFT_TO_OTHER_PHASES.has(n));
-      while (tables < names.length) {
-        const name = names[tables] as string;
-        report((db.pragma(`integrity_check(${quoteIdent(name)})`) as { integrity_check: string }[]).map((r) => ({ line: r.integrity_check })));
-        tables++;
-        // A step of its own only in chunks (progress counts rows; a whole run's total is the documents and versions).
-        if (chunked) tick();
-        if (tables < names.length && chunked && overBudget()) {
-          phase = 'sqlite';
-          return true;
-        }
-      }
-    } catch (err) {
-      corrupt(err, 'integrity_check');
-    }
-    return overBudget();
-  }
-
-  /**
-   * The search index's rows against the heads (default depth): the versions it holds (`search_index_docsize`,
-   * one row per indexed version, in key order) must be exactly the current versions of the live documents
-   * (in the same order: a version key is doc * 2^24 + version). Both streams are merged a page at a time,
-   * each page over whole documents and in one snapshot. Finds a document missing from the index, one left
-   * in it after its move to the Trash, a stale version; then each facet's count. Not a wrong word inside
-   * one document's entries (deep: FTS5's comparison with the text). True if the budget ran out.
-   */
-  function indexPhase(): boolean {
-    try {
-      // Not counted in progress: the rows it reads are the documents' again.
-      const at = compareIndexedVersions(ctx, indexAt, indexDiff, overBudget);
-      if (at !== undefined) {
-        indexAt = at;
-        return true;
-      }
-      const [missing, extra] = indexDiff;
-      if (missing > 0 || extra > 0)
-        problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
-      problems.push(...facetProblems(ctx));
-    } catch (err) {
-      corrupt(err, 'the search index rows');
-    }
-    return false;
-  }
-
-  /** The search index against the text it indexes (FTS5's `integrity-check` with the content comparison), in one piece. */
-  function deepIndexPhase(): boolean {
-    const why =
-      extras.checkSearchIndex === undefined
-        ? "a read-only connection cannot run FTS5's check (SQLite's check covered its structure)"
-        : damaged
-          ? 'damaged pages hid rows'
-          : undefined;
-    if (why !== undefined || extras.checkSearchIndex === undefined) {
-      skips.push(`the search index against its text: ${why ?? ''}`);
-      return false;
-    }
-    try {
-      extras.checkSearchIndex();
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      // Its command takes the write lock: another connection writing is no finding, only a check not made.
-      if (code.startsWith('SQLITE_BUSY')) {
-        skips.push('the search index against its text: another connection was writing (run verify again)');
-        return false;
-      }
-      // FTS5 reports a mismatch as CORRUPT_VTAB; a damaged page of the text it reads is damage, not the index's fault.
-      if (code !== 'SQLITE_CORRUPT_VTAB') {
-        corrupt(err, 'the search index check');
-        return false;
-      }
-      problems.push(indexProblem(`does not match the documents' text (${(err as Error).message})`));
-    }
-    return false;
   }
 }
 

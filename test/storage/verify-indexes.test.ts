@@ -1,0 +1,153 @@
+/**
+ * verify's default depth checks each table's indexes against its rows by sequential scans and keyed
+ * digests (engine/verify-indexes.ts), not by `integrity_check`'s lookups: an entry missing, an entry
+ * holding another value than its row, and a row changed without its index are each found and name the
+ * index, in one call and in chunks that stop inside the scans. Tables are damaged through a raw
+ * connection holding the page key: the index's declaration is swapped for a partial one (so SQLite stops
+ * keeping the entries it excludes), then put back.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { Vault } from '../../src/main/storage';
+import type { VerifyOptions, VerifyReport } from '../../src/shared/types';
+import { asReadable } from '../../src/main/storage/engine/db';
+import { planTable } from '../../src/main/storage/engine/verify-indexes';
+import { makeVault } from '../helpers/tmp';
+import { withRawConnection } from '../helpers/raw-db';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+function setup(n: number): { vault: Vault; path: string; key: string } {
+  const made = makeVault();
+  cleanups.push(made.cleanup);
+  made.vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, content: `ledger entry ${i}`, type: i % 2 === 0 ? 'note' : 'task' })));
+  return made;
+}
+
+/** Runs verify in chunks until done; returns the last report and how many chunks it took. */
+function chunked(v: Vault, opts: VerifyOptions): { report: VerifyReport; chunks: number } {
+  let r = v.verify(undefined, opts);
+  let chunks = 1;
+  while (r.next !== undefined) {
+    r = v.verify(undefined, { maxMs: opts.maxMs, from: r.next });
+    chunks++;
+  }
+  return { report: r, chunks };
+}
+
+/**
+ * Runs `edit` on a raw connection while index `index` of `documents` is declared partial, leaving out the
+ * row of `id`: SQLite neither adds, removes nor changes that row's entry meanwhile. The declaration is put
+ * back after (without a REINDEX: the index keeps what it held).
+ */
+function withoutIndexing(path: string, key: string, index: string, id: string, edit: (db: Database.Database) => void): void {
+  const original = withRawConnection(path, key, (db) => db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(index) as string);
+  withRawConnection(path, key, (db) => {
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    db.prepare('UPDATE sqlite_schema SET sql = ? WHERE name = ?').run(`${original} WHERE id <> '${id}'`, index);
+  });
+  withRawConnection(path, key, (db) => {
+    db.unsafeMode(true);
+    edit(db);
+    db.pragma('writable_schema = ON');
+    db.prepare('UPDATE sqlite_schema SET sql = ? WHERE name = ?').run(original, index);
+  });
+}
+
+/** The default depth's problems, in one call and in chunks (which must agree); the chunks must have stopped inside the scans. */
+function defaultProblems(vault: Vault): VerifyReport['problems'] {
+  vault.refresh();
+  const whole = vault.verify();
+  const { report, chunks } = chunked(vault, { maxMs: 0.000001 });
+  expect(report.problems).toEqual(whole.problems);
+  expect(chunks).toBeGreaterThan(1200);
+  return whole.problems;
+}
+
+describe('verify: indexes against their rows at the default depth', () => {
+  it('every table with indexes in a new vault is checked by scans, not left to integrity_check', () => {
+    const { path, key } = setup(3);
+    withRawConnection(path, key, (raw) => {
+      const db = asReadable(raw);
+      // Rowid tables: a WITHOUT ROWID table's primary key index is the table itself (integrity_check reads it in order).
+      const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow') AND wr = 0 AND name NOT IN ('versions', 'search_index') AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+      const withIndexes = tables.filter((t) => (db.prepare('SELECT count(*) FROM pragma_index_list(?)').pluck().get(t) as number) > 0);
+      expect(withIndexes).toContain('documents');
+      for (const t of withIndexes) expect(planTable(db, t), t).toBeDefined();
+      expect(planTable(db, 'documents')?.indexes.map((i) => i.name).sort()).toEqual(
+        ['documents_author', 'documents_title', 'documents_trashed', 'documents_type', 'documents_updated', 'sqlite_autoindex_documents_1'].sort(),
+      );
+    });
+  });
+
+  it('a sound vault: no problems, in one call and in chunks that stop inside the scans', () => {
+    const { vault } = setup(1300);
+    vault.delete('d5');
+    // Long and non-ASCII values: entries of many blocks, staged beside short ones.
+    vault.update('d40', { title: `Ünïcode ${'long title '.repeat(22)}` });
+    vault.update('d41', { title: '😀 emoji and ｆｕｌｌ width' });
+    expect(defaultProblems(vault)).toEqual([]);
+  });
+
+  it('an index entry removed', () => {
+    const { vault, path, key } = setup(1300);
+    // d700's row is deleted while the index keeps its entry, then put back while the index ignores it.
+    const row = withRawConnection(path, key, (db) => db.prepare("SELECT * FROM documents WHERE id = 'd700'").get() as Record<string, unknown>);
+    withRawConnection(path, key, (db) => db.prepare("DELETE FROM documents WHERE id = 'd700'").run());
+    withoutIndexing(path, key, 'documents_updated', 'd700', (db) => {
+      const cols = Object.keys(row);
+      db.prepare(`INSERT INTO documents (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+    });
+    const problems = defaultProblems(vault);
+    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_updated of table documents has 1299 entries for 1300 rows/) })]);
+  });
+
+  it('an index entry holding a value its row does not have', () => {
+    const { vault, path, key } = setup(1300);
+    // The entry is moved to another title, then the row put back while the index ignores it.
+    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET title = 'Elsewhere' WHERE id = 'd900'").run());
+    withoutIndexing(path, key, 'documents_title', 'd900', (db) => db.prepare("UPDATE documents SET title = 'Note 900' WHERE id = 'd900'").run());
+    const problems = defaultProblems(vault);
+    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_title of table documents does not match the table's rows/) })]);
+  });
+
+  it('a table row changed without its index', () => {
+    const { vault, path, key } = setup(1300);
+    withoutIndexing(path, key, 'documents_type', 'd1100', (db) => db.prepare("UPDATE documents SET type = 'memo' WHERE id = 'd1100'").run());
+    const problems = defaultProblems(vault);
+    // The head's tag fails too (the row was edited without the key); the index is named on its own.
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_type of table documents does not match the table's rows/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Head', id: 'd1100' }));
+  });
+
+  it('deep finds the same through integrity_check', () => {
+    const { vault, path, key } = setup(30);
+    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET title = 'Elsewhere' WHERE id = 'd9'").run());
+    withoutIndexing(path, key, 'documents_title', 'd9', (db) => db.prepare("UPDATE documents SET title = 'Note 9' WHERE id = 'd9'").run());
+    vault.refresh();
+    const r = vault.verify(undefined, { deep: true });
+    expect(r.problems.length).toBeGreaterThan(0);
+    expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_title'))).toBe(true);
+  });
+
+  it('a token of an older build (v4) or with a malformed index state is refused: Invalid', () => {
+    const { vault } = setup(1300);
+    let r = vault.verify(undefined, { maxMs: 0.000001 });
+    const decode = (t: string): Record<string, unknown> => JSON.parse(Buffer.from(t, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const encode = (o: Record<string, unknown>): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    expect(() => vault.verify(undefined, { from: encode({ ...decode(r.next as string), v: 4 }) })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'from' } }));
+    // Go on until a chunk stops inside a table's index check.
+    while (r.next !== undefined && decode(r.next)['ix'] === undefined) r = vault.verify(undefined, { maxMs: 0.000001, from: r.next });
+    expect(r.next).toBeDefined();
+    const inside = decode(r.next as string);
+    expect(() => vault.verify(undefined, { from: encode({ ...inside, ix: { step: 1, at: null, rows: [['zz', 1]], entries: ['0'.repeat(32), 0] } }) })).toThrow(
+      expect.objectContaining({ kind: 'Invalid', details: { field: 'from' } }),
+    );
+    expect(vault.verify(undefined, { from: r.next }).ok).toBe(true);
+  });
+});
