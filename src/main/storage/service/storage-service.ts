@@ -101,6 +101,7 @@ export class StorageService implements StorageCalls {
           this.#scheduler.ready();
         },
         gaveUp: (_slot, error) => this.#scheduler.gaveUp(error),
+        longFailed: (error, others) => this.#scheduler.longFailed(error, others),
       },
     );
     this.#scheduler = new Scheduler(
