@@ -2,11 +2,7 @@
  * The service's worker threads: one writer and a pool of readers. Starts them (the writer first; readers in
  * the background once it is up, so the first answer does not wait for them), restarts one that dies,
  * picks the least-loaded reader, and carries control messages (stats, refresh) to the writer.
- * A long read without a time budget (a backup, SQLite's check in a verify: one native call of seconds
- * to minutes at scale) gets a thread of its own, started for it and stopped after it (see {@link
- * WorkerPool.longThread}): a reader holding one would make every read sent to it wait that long, and
- * keeping reads off it only works while another reader is ready — not while the others start or restart,
- * nor with one reader.
+ * A long read without a time budget gets a thread of its own (./long-threads.ts), never a reader.
  * What the calls mean is the scheduler's business: the pool reports answers, crashes and restarts.
  */
 import { Worker } from 'node:worker_threads';
@@ -15,6 +11,7 @@ import type { MemoryMode, Progress, VaultStats } from '../../../shared/types';
 import { wipe } from '../keys';
 import { logLine } from '../worker/log';
 import type { FromWorker, ToWorker, WorkerInit, WorkerKey } from '../worker/protocol';
+import { LongThreads } from './long-threads';
 import { OpeningReads, type WorkerPort } from './opening-reads';
 import type { ServiceOptions, WorkerLoad } from './types';
 import type { ServiceKey } from './worker-key';
@@ -108,9 +105,7 @@ export class WorkerPool<T> {
   readonly readers: readonly Slot<T>[];
   /** Answers reads in the calling thread until the writer is up (see ./opening-reads); then stopped. */
   readonly opening: Slot<T>;
-  /** Long-read threads running, starting or stopping (at most as many as readers). */
-  readonly #longs: Slot<T>[] = [];
-  #longsStarted = 0;
+  readonly #longs: LongThreads<T>;
   readonly #stopping = new Map<Slot<T>, Promise<void>>();
   readonly #config: PoolConfig;
   readonly #events: PoolEvents<T>;
@@ -129,6 +124,15 @@ export class WorkerPool<T> {
     this.writer = newSlot('writer', 'writer');
     this.readers = Array.from({ length: config.readers }, (_, i) => newSlot<T>(`reader-${i + 1}`, 'reader'));
     this.opening = newSlot('opening', 'opening');
+    this.#longs = new LongThreads<T>({
+      max: config.readers,
+      newSlot: (name) => newSlot<T>(name, 'long'),
+      spawn: (slot) => this.#spawn(slot, false),
+      stop: (slot) => this.#stop(slot),
+      closed: () => this.#closed,
+      ready: (slot) => events.ready(slot),
+      failed: (error, others) => events.longFailed(error, others),
+    });
   }
 
   /**
@@ -215,48 +219,19 @@ export class WorkerPool<T> {
     return best;
   }
 
-  /**
-   * A ready, idle long-read thread for one long read without a time budget, or undefined: then one is
-   * being started (the scheduler is told by `ready`, or `longFailed`) or as many as there are readers are
-   * busy. Its cost, a thread and a read-only connection (~100 ms of CPU, its own page cache), is small
-   * beside the seconds of such a read; what it buys is that no caller's read ever queues behind one.
-   */
+  /** A ready, idle long-read thread for one long read without a time budget, or undefined (see ./long-threads.ts). */
   longThread(): Slot<T> | undefined {
-    const idle = this.#longs.find((s) => s.state === 'ready' && s.inFlight.size === 0);
-    if (idle !== undefined || this.#closed) return idle;
-    if (this.#longs.length >= this.#config.readers || this.#longs.some((s) => s.state === 'starting')) return undefined;
-    const slot = newSlot<T>(`long-${++this.#longsStarted}`, 'long');
-    this.#longs.push(slot);
-    this.#spawn(slot, false).then(
-      () => {
-        if (this.#closed) void this.#stop(slot).then(() => this.#forget(slot));
-        else this.#events.ready(slot);
-      },
-      (err: unknown) => {
-        this.#forget(slot);
-        const cause = err instanceof DocvaultError ? err : new DocvaultError('WorkerCrashed', (err as Error).message);
-        logLine('service', `a thread for a long read could not start: ${cause.message}`);
-        const error = new DocvaultError(cause.kind, `Could not start a thread for this long read: ${cause.message}`, { ...cause.details, worker: slot.name });
-        this.#events.longFailed(error, this.#longs.length);
-      },
-    );
-    return undefined;
+    return this.#longs.take();
   }
 
   /** Stops the long-read threads that hold no call (each is started for the long reads waiting, not kept). */
   retireIdleLongThreads(): void {
-    for (const slot of this.#longs)
-      if (slot.state === 'ready' && slot.inFlight.size === 0) void this.#stop(slot).then(() => this.#forget(slot));
+    this.#longs.retireIdle();
   }
 
   /** Long-read threads running, starting or stopping. */
   longThreads(): number {
-    return this.#longs.length;
-  }
-
-  #forget(slot: Slot<T>): void {
-    const i = this.#longs.indexOf(slot);
-    if (i >= 0) this.#longs.splice(i, 1);
+    return this.#longs.size;
   }
 
   /** Per-worker load, writer first. */
@@ -292,7 +267,7 @@ export class WorkerPool<T> {
     await this.opening.worker?.terminate();
     // Readers first: the last connection to close folds the WAL in and removes the -wal and -shm files, which
     // a read-only connection cannot do (a restore takes leftover ones for a vault still open).
-    await Promise.all([...this.readers, ...this.#longs].map((s) => this.#stop(s)));
+    await Promise.all([...this.readers, ...this.#longs.all()].map((s) => this.#stop(s)));
     await this.#stop(this.writer);
     for (const c of this.#control.values()) c.reject(error);
     this.#control.clear();
@@ -300,7 +275,7 @@ export class WorkerPool<T> {
 
   /** Test-only fault injection (see ./testing.ts): the slot of `role` number `index`, if it has a thread. */
   slotOf(role: Role | 'long', index = 0): Slot<T> | undefined {
-    return role === 'writer' ? this.writer : role === 'long' ? this.#longs[index] : this.readers[index];
+    return role === 'writer' ? this.writer : role === 'long' ? this.#longs.at(index) : this.readers[index];
   }
 
   /** Test-only: blocks a worker's thread for `ms`; resolves once the worker has started blocking. */
@@ -460,7 +435,7 @@ export class WorkerPool<T> {
     slot.inFlight.clear();
     if (slot.role === 'long') {
       // Started for the reads it held, which fail with it: not restarted.
-      this.#forget(slot);
+      this.#longs.forget(slot);
       this.#events.crashed(slot, code, held);
       return;
     }
