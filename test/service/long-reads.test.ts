@@ -107,6 +107,29 @@ describe('long reads run on a thread of their own', () => {
     expect(await two.verify(undefined, { deep: true })).toMatchObject({ ok: true, documents: 2000, versions: 2000, skipped: report.skipped });
   });
 
+  it('a long-read thread that dies fails only the long read it held; one waiting for a thread then gets a new one', async () => {
+    const { dir, path, key } = vault(3000);
+    const s = await open(path, key, 1);
+    const faults = workerFaults(s);
+    // One reader: one long-read thread at a time, so the second backup waits for the first one's thread.
+    let crashed = false;
+    const first = kindOf(
+      s.backup(join(dir, 'first.dvault'), {
+        onProgress: () => {
+          if (crashed) return;
+          crashed = true;
+          // Inside the backup (its first progress is posted from it): the thread dies holding it.
+          faults.crash('long', 0);
+        },
+      }),
+    );
+    const second = s.backup(join(dir, 'second.dvault'));
+    expect(await first).toBe('WorkerCrashed');
+    expect((await second).documents).toBe(3000);
+    expect((await s.get('d5')).id).toBe('d5');
+    await waitFor('the long-read threads stopped', () => faults.longThreads() === 0);
+  });
+
   it('a long-read thread that cannot open the vault fails the long read (not the service); the next one tries again', async () => {
     const { dir, path, key } = vault(200);
     const s = await open(path, key, 1);

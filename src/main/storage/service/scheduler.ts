@@ -221,6 +221,8 @@ export class Scheduler {
       if (p.state !== 'done') this.#metrics.reject('crashed');
       this.#complete(p, { seq: p.seq, ok: false, error: { kind: 'WorkerCrashed', message, details: { worker: slot.name } }, durationMs: 0 });
     }
+    // A long-read thread is not restarted (no `ready` will come): the long reads waiting for one start another now.
+    if (slot.role === 'long') this.#pumpReads();
     this.#maybeDrained();
   }
 

@@ -8,7 +8,7 @@ import { poolOwnedBy, type Role, type Slot, type WorkerPool } from './worker-poo
 /** Faults a test can cause in one service's workers. */
 export interface WorkerFaults {
   /** Kills a worker now (`terminate`, the default) or when it next reads its port (`exit`). */
-  crash(role: Role, index?: number, how?: 'terminate' | 'exit'): void;
+  crash(role: Role | 'long', index?: number, how?: 'terminate' | 'exit'): void;
   /** Blocks a worker's thread for `ms` (a slow query); resolves once it is blocking. */
   stall(role: Role, index: number, ms: number): Promise<void>;
   /** Calls the worker holds (sent, not yet answered), read without asking it (it may be stalled). */
