@@ -15,8 +15,9 @@ import type { CallOptions, ServiceCounters } from './types';
 import type { ResultsMessage, Slot, WorkerPool } from './worker-pool';
 
 /**
- * A long read without a time budget (a backup, a verify without `maxMs`: seconds at scale). Other reads
- * are kept off the reader running one while another reader is ready.
+ * A long read without a time budget (a backup, a verify without `maxMs`, such as SQLite's check in a
+ * whole verify: seconds to minutes at scale). It runs on a long-read thread of its own
+ * (WorkerPool.longThread), never on a reader: a read sent to a reader waits for everything ahead of it there.
  */
 function unbounded(p: Pending): boolean {
   if (!LONG_READS.has(p.method)) return false;
@@ -181,14 +182,17 @@ export class Scheduler {
       const p = slot.inFlight.get(r.seq);
       if (p === undefined) continue;
       slot.inFlight.delete(r.seq);
-      if (unbounded(p)) slot.long--;
       this.#complete(p, r);
     }
     if (msg.commit !== undefined) {
       this.#metrics.commit(msg.commit.size, msg.commit.durationMs);
       this.#commitsInFlight--;
       this.#pumpWrites();
-    } else this.#pumpReads();
+    } else {
+      this.#pumpReads();
+      // A long-read thread is stopped once no long read waits for it.
+      if (slot.role === 'long') this.#pool.retireIdleLongThreads();
+    }
     this.#maybeDrained();
   }
 
@@ -217,13 +221,34 @@ export class Scheduler {
       if (p.state !== 'done') this.#metrics.reject('crashed');
       this.#complete(p, { seq: p.seq, ok: false, error: { kind: 'WorkerCrashed', message, details: { worker: slot.name } }, durationMs: 0 });
     }
+    // A long-read thread is not restarted (no `ready` will come): the long reads waiting for one start another now.
+    if (slot.role === 'long') this.#pumpReads();
     this.#maybeDrained();
   }
 
-  /** A worker (re)started: feed it. */
+  /** A worker (re)started: feed it (a long-read thread whose reads expired meanwhile is stopped). */
   ready(): void {
     this.#pumpWrites();
     this.#pumpReads();
+    this.#pool.retireIdleLongThreads();
+  }
+
+  /**
+   * A long-read thread could not start. With no other one left to take them, the long reads waiting fail
+   * with `error` (a later one tries again); the service itself goes on.
+   */
+  longFailed(error: DocvaultError, others: number): void {
+    if (others > 0) return;
+    this.#readQueue.retain((p) => {
+      if (p.state !== 'queued' || !unbounded(p)) return true;
+      this.#unqueue(p);
+      this.#disarm(p);
+      this.#metrics.reject('crashed');
+      this.#metrics.call(p.method, (performance.now() - p.t0) * 1000, true);
+      p.reject(error);
+      return false;
+    });
+    this.#maybeDrained();
   }
 
   /** A worker cannot be restarted: fail everything waiting and every later call. */
@@ -247,7 +272,8 @@ export class Scheduler {
    * has its next chunk waiting while the answers to the previous one travel back (and free more callers).
    * Until a reader has started, the writer answers reads (not `verify`, which would hold up every write);
    * until the writer has started too, the read-only connection opened in this thread does (not `verify`
-   * or `backup` either: they wait for a reader).
+   * or `backup` either: they wait for a reader). A long read without a time budget goes to a long-read
+   * thread of its own, waiting in its place while one starts: so no read is ever queued behind one.
    */
   #pumpReads(): void {
     this.#readPumpScheduled = false;
@@ -264,19 +290,24 @@ export class Scheduler {
     };
     const held: Pending[] = [];
     for (;;) {
-      const target = this.#pool.leastLoadedReader() ?? viaWriter();
-      if (target === undefined || target.inFlight.size >= cap) break;
       const p = this.#readQueue.shift();
       if (p === undefined) break;
       if (p.state !== 'queued') continue;
-      if (target.role !== 'reader' && LONG_READS.has(p.method)) {
+      const long = unbounded(p);
+      const target = long ? this.#pool.longThread() : (this.#pool.leastLoadedReader() ?? viaWriter());
+      if (target === undefined || target.inFlight.size >= cap) {
+        held.push(p);
+        // No thread takes a short read now; a long read waits for its own while short ones behind it go on.
+        if (long) continue;
+        break;
+      }
+      if (!long && target.role !== 'reader' && LONG_READS.has(p.method)) {
         held.push(p);
         continue;
       }
       this.#queuedReads--;
       p.state = 'sent';
       target.inFlight.set(p.seq, p);
-      if (unbounded(p)) target.long++;
       let calls = batches.get(target);
       if (calls === undefined) batches.set(target, (calls = []));
       calls.push(LONG_READS.has(p.method) ? { seq: p.seq, method: p.method, args: p.args, progress: p.onProgress !== undefined } : { seq: p.seq, method: p.method, args: p.args });
@@ -285,7 +316,7 @@ export class Scheduler {
         batches.delete(target);
       }
     }
-    // A verify that waits for a reader keeps its place ahead of later reads.
+    // A read that waits (for a reader, a long-read thread) keeps its place ahead of later reads.
     if (held.length > 0) this.#readQueue.unshift(held);
     for (const [slot, calls] of batches) this.#post(slot, calls, (c) => ({ t: 'calls', calls: c }));
   }

@@ -101,6 +101,7 @@ export class StorageService implements StorageCalls {
           this.#scheduler.ready();
         },
         gaveUp: (_slot, error) => this.#scheduler.gaveUp(error),
+        longFailed: (error, others) => this.#scheduler.longFailed(error, others),
       },
     );
     this.#scheduler = new Scheduler(
@@ -234,7 +235,7 @@ export class StorageService implements StorageCalls {
   /**
    * The whole vault, spread over the readers in chunks of ~40 ms (./verify-runner); `onProgress` is called
    * in this thread after each chunk. With `maxMs` or `from`, the one chunk asked for, on one reader. No
-   * timeout unless given with {@link StorageService.with} (which runs it as one call on one reader).
+   * timeout unless given with {@link StorageService.with} (which runs it as one call, on a thread of its own).
    */
   verify(...a: Parameters<Vault['verify']>): Promise<ReturnType<Vault['verify']>> {
     const [onProgress, options] = a;
@@ -253,7 +254,7 @@ export class StorageService implements StorageCalls {
   }
 
   /**
-   * See `Vault.backup`. Runs on a reader (a consistent snapshot; writes go on meanwhile); `onProgress` is
+   * See `Vault.backup`. Runs on a read-only thread of its own (a consistent snapshot; reads and writes go on meanwhile); `onProgress` is
    * called in this thread. No timeout unless given with {@link StorageService.with}.
    */
   backup(...a: Parameters<Vault['backup']>): Promise<ReturnType<Vault['backup']>> {

@@ -8,7 +8,7 @@ import { poolOwnedBy, type Role, type Slot, type WorkerPool } from './worker-poo
 /** Faults a test can cause in one service's workers. */
 export interface WorkerFaults {
   /** Kills a worker now (`terminate`, the default) or when it next reads its port (`exit`). */
-  crash(role: Role, index?: number, how?: 'terminate' | 'exit'): void;
+  crash(role: Role | 'long', index?: number, how?: 'terminate' | 'exit'): void;
   /** Blocks a worker's thread for `ms` (a slow query); resolves once it is blocking. */
   stall(role: Role, index: number, ms: number): Promise<void>;
   /** Calls the worker holds (sent, not yet answered), read without asking it (it may be stalled). */
@@ -17,6 +17,8 @@ export interface WorkerFaults {
   allReady(): boolean;
   /** Whether the writer has started and takes calls. */
   writerReady(): boolean;
+  /** Threads started for long reads without a time budget (backup, SQLite's check) and not yet stopped. */
+  longThreads(): number;
   /** Reads answered by the read-only connection opened in the calling thread while the writer started. */
   answeredWhileOpening(): number;
 }
@@ -25,7 +27,7 @@ export interface WorkerFaults {
 export function workerFaults(service: StorageService): WorkerFaults {
   const pool = poolOwnedBy(service) as WorkerPool<unknown> | undefined;
   if (pool === undefined) throw new Error('workerFaults: not a started StorageService');
-  const slot = (role: Role, index = 0): Slot<unknown> => {
+  const slot = (role: Role | 'long', index = 0): Slot<unknown> => {
     const s = pool.slotOf(role, index);
     if (s === undefined) throw new Error(`workerFaults: no ${role} ${index}`);
     return s;
@@ -36,6 +38,7 @@ export function workerFaults(service: StorageService): WorkerFaults {
     inFlight: (role, index = 0) => slot(role, index).inFlight.size,
     allReady: () => pool.loads().every((w) => w.ready),
     writerReady: () => pool.writer.state === 'ready',
+    longThreads: () => pool.longThreads(),
     answeredWhileOpening: () => pool.opening.completed,
   };
 }

@@ -5,14 +5,16 @@
  * addition: engine/verify-parts.ts). So here, after a first chunk fixes the run's snapshot sequence:
  *
  * - SQLite's own check (one long native call: its tables one after the other; deep, the whole file) starts
- *   on one reader;
+ *   on a long-read thread of its own (the scheduler sends a call without a time budget there, never to a
+ *   reader: see WorkerPool.longThread);
  * - the document phase is cut into parts over ranges of document rows, each checked in chunks of at most
- *   {@link CHUNK_MS} on the other readers (on the same one when there is only one; on every reader once
- *   SQLite's check is done), the range of a part sized from how fast the last ones went;
+ *   {@link CHUNK_MS} on the readers (all but one while SQLite's check takes a core, so that a caller's read
+ *   finds a reader free; on every reader once it is done), the range of a part sized from how fast the last
+ *   ones went;
  * - the finished parts are merged, and the rest (the tag rows, the totals) runs in chunks on a reader.
  *
- * A caller's reads go on between the chunks; the scheduler keeps them off a reader that is running a long
- * step while another reader is free. Progress is reported after each chunk.
+ * A caller's reads go on between the chunks, and never wait behind SQLite's check, with any number of
+ * readers. Progress is reported after each chunk, and never goes back.
  */
 import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
 import { verifyParts } from '../engine/verify-parts';
@@ -42,8 +44,11 @@ interface Part {
  */
 export async function verifyAcrossReaders(call: VerifyCall, readers: number, total: number, onProgress?: (p: Progress) => void, deep?: boolean): Promise<VerifyReport> {
   const t0 = performance.now();
-  const report = (phase: string, done: number): void => {
+  /** The highest `done` reported: the phases after the documents count their rows on top of theirs. */
+  let shown = 0;
+  const report = (phase: string, rows: number): void => {
     if (onProgress === undefined) return;
+    const done = (shown = Math.max(shown, rows));
     try {
       onProgress({ done, total: Math.max(total, done), phase });
     } catch {
@@ -57,8 +62,8 @@ export async function verifyAcrossReaders(call: VerifyCall, readers: number, tot
   if (at.phase !== 'documents') return finish(await sequential(base), undefined);
 
   const sqlite = call({ from: verifyParts.sqliteOnly(base) });
-  // While one reader is busy with SQLite's check, the parts use the others (or share the only one); once
-  // it is done, all of them.
+  // While SQLite's check takes a core, the parts leave one reader to callers (but use the only one); once
+  // it is done, every reader.
   let sqliteDone = false;
   let wake: (() => void) | undefined;
   const settled = (): void => {

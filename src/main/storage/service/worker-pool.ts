@@ -2,6 +2,7 @@
  * The service's worker threads: one writer and a pool of readers. Starts them (the writer first; readers in
  * the background once it is up, so the first answer does not wait for them), restarts one that dies,
  * picks the least-loaded reader, and carries control messages (stats, refresh) to the writer.
+ * A long read without a time budget gets a thread of its own (./long-threads.ts), never a reader.
  * What the calls mean is the scheduler's business: the pool reports answers, crashes and restarts.
  */
 import { Worker } from 'node:worker_threads';
@@ -10,6 +11,7 @@ import type { MemoryMode, Progress, VaultStats } from '../../../shared/types';
 import { wipe } from '../keys';
 import { logLine } from '../worker/log';
 import type { FromWorker, ToWorker, WorkerInit, WorkerKey } from '../worker/protocol';
+import { LongThreads } from './long-threads';
 import { OpeningReads, type WorkerPort } from './opening-reads';
 import type { ServiceOptions, WorkerLoad } from './types';
 import type { ServiceKey } from './worker-key';
@@ -20,14 +22,15 @@ export type Role = 'reader' | 'writer';
 /** One worker thread and the calls (`T`) it holds. */
 export interface Slot<T> {
   readonly name: string;
-  /** `opening`: the read-only connection in the calling thread that answers reads while the writer starts. */
-  readonly role: Role | 'opening';
+  /**
+   * `opening`: the read-only connection in the calling thread that answers reads while the writer starts.
+   * `long`: a read-only thread started for long reads without a time budget, and stopped once idle.
+   */
+  readonly role: Role | 'opening' | 'long';
   worker: WorkerPort | undefined;
   state: 'starting' | 'ready' | 'closing' | 'stopped';
   /** Calls handed to it and not yet answered, by sequence number. */
   readonly inFlight: Map<number, T>;
-  /** How many of them are long reads without a time budget (a backup, a whole verify): reads go to another reader while there is one. */
-  long: number;
   completed: number;
   busyMs: number;
   restarts: number;
@@ -51,6 +54,8 @@ export interface PoolEvents<T> {
   readonly ready: (slot: Slot<T>) => void;
   /** A worker could not be (re)started `maxRestarts` times in a row. */
   readonly gaveUp: (slot: Slot<T>, error: DocvaultError) => void;
+  /** A long-read thread could not start; `others` long-read threads are still running or starting. */
+  readonly longFailed: (error: DocvaultError, others: number) => void;
 }
 
 /** What workers are started with. */
@@ -84,14 +89,14 @@ export function poolOwnedBy(owner: object): WorkerPool<unknown> | undefined {
   return pools.get(owner);
 }
 
-/** The role of a slot that is a thread (the opening connection is none: it is never started or listed). */
+/** The role of a slot that is a thread (the opening connection is none: it is never started or listed). A long-read thread is a reader. */
 function threadRole(slot: Slot<unknown>): Role {
   if (slot.role === 'opening') throw new DocvaultError('Internal', 'the opening connection is not a worker thread');
-  return slot.role;
+  return slot.role === 'long' ? 'reader' : slot.role;
 }
 
-function newSlot<T>(name: string, role: Role | 'opening'): Slot<T> {
-  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), long: 0, completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
+function newSlot<T>(name: string, role: Slot<T>['role']): Slot<T> {
+  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
 }
 
 /** The writer and the readers of one service. */
@@ -100,6 +105,8 @@ export class WorkerPool<T> {
   readonly readers: readonly Slot<T>[];
   /** Answers reads in the calling thread until the writer is up (see ./opening-reads); then stopped. */
   readonly opening: Slot<T>;
+  readonly #longs: LongThreads<T>;
+  readonly #stopping = new Map<Slot<T>, Promise<void>>();
   readonly #config: PoolConfig;
   readonly #events: PoolEvents<T>;
   readonly #control = new Map<number, Control>();
@@ -117,6 +124,15 @@ export class WorkerPool<T> {
     this.writer = newSlot('writer', 'writer');
     this.readers = Array.from({ length: config.readers }, (_, i) => newSlot<T>(`reader-${i + 1}`, 'reader'));
     this.opening = newSlot('opening', 'opening');
+    this.#longs = new LongThreads<T>({
+      max: config.readers,
+      newSlot: (name) => newSlot<T>(name, 'long'),
+      spawn: (slot) => this.#spawn(slot, false),
+      stop: (slot) => this.#stop(slot),
+      closed: () => this.#closed,
+      ready: (slot) => events.ready(slot),
+      failed: (error, others) => events.longFailed(error, others),
+    });
   }
 
   /**
@@ -193,18 +209,29 @@ export class WorkerPool<T> {
     for (const slot of this.readers) void this.#startOrGiveUp(slot);
   }
 
-  /**
-   * The ready reader with the fewest calls in flight, if any; one without a long read (a backup, SQLite's
-   * whole-file check in a verify) first, so that short reads do not wait seconds behind it.
-   */
+  /** The ready reader with the fewest calls in flight, if any. (Long reads never run on a reader: see {@link longThread}.) */
   leastLoadedReader(): Slot<T> | undefined {
     let best: Slot<T> | undefined;
-    const busy = (s: Slot<T>): number => (s.long > 0 ? 1 : 0);
     for (const s of this.readers) {
       if (s.state !== 'ready') continue;
-      if (best === undefined || busy(s) < busy(best) || (busy(s) === busy(best) && s.inFlight.size < best.inFlight.size)) best = s;
+      if (best === undefined || s.inFlight.size < best.inFlight.size) best = s;
     }
     return best;
+  }
+
+  /** A ready, idle long-read thread for one long read without a time budget, or undefined (see ./long-threads.ts). */
+  longThread(): Slot<T> | undefined {
+    return this.#longs.take();
+  }
+
+  /** Stops the long-read threads that hold no call (each is started for the long reads waiting, not kept). */
+  retireIdleLongThreads(): void {
+    this.#longs.retireIdle();
+  }
+
+  /** Long-read threads running, starting or stopping. */
+  longThreads(): number {
+    return this.#longs.size;
   }
 
   /** Per-worker load, writer first. */
@@ -240,15 +267,15 @@ export class WorkerPool<T> {
     await this.opening.worker?.terminate();
     // Readers first: the last connection to close folds the WAL in and removes the -wal and -shm files, which
     // a read-only connection cannot do (a restore takes leftover ones for a vault still open).
-    await Promise.all(this.readers.map((s) => this.#stop(s)));
+    await Promise.all([...this.readers, ...this.#longs.all()].map((s) => this.#stop(s)));
     await this.#stop(this.writer);
     for (const c of this.#control.values()) c.reject(error);
     this.#control.clear();
   }
 
   /** Test-only fault injection (see ./testing.ts): the slot of `role` number `index`, if it has a thread. */
-  slotOf(role: Role, index = 0): Slot<T> | undefined {
-    return role === 'writer' ? this.writer : this.readers[index];
+  slotOf(role: Role | 'long', index = 0): Slot<T> | undefined {
+    return role === 'writer' ? this.writer : role === 'long' ? this.#longs.at(index) : this.readers[index];
   }
 
   /** Test-only: blocks a worker's thread for `ms`; resolves once the worker has started blocking. */
@@ -403,10 +430,15 @@ export class WorkerPool<T> {
   /** A worker died: hand over what it held, fail waiting control requests (writer), start a new one. */
   #onCrash(slot: Slot<T>, code: number): void {
     const why = slot.lastError !== undefined ? `: ${slot.lastError}` : '';
-    logLine('service', `${slot.name} stopped unexpectedly (exit code ${code}${why}); restarting it`);
+    logLine('service', `${slot.name} stopped unexpectedly (exit code ${code}${why})${slot.role === 'long' ? '' : '; restarting it'}`);
     const held = [...slot.inFlight.values()];
     slot.inFlight.clear();
-    slot.long = 0;
+    if (slot.role === 'long') {
+      // Started for the reads it held, which fail with it: not restarted.
+      this.#longs.forget(slot);
+      this.#events.crashed(slot, code, held);
+      return;
+    }
     if (slot.role === 'writer') {
       for (const c of this.#control.values()) c.reject(new DocvaultError('WorkerCrashed', `The storage writer stopped (exit code ${code})`, { worker: slot.name }));
       this.#control.clear();
@@ -443,8 +475,21 @@ export class WorkerPool<T> {
     }
   }
 
-  /** Closes a worker politely (the writer checkpoints), or terminates it if it is not ready or does not answer. */
-  async #stop(slot: Slot<T>): Promise<void> {
+  /**
+   * Closes a worker politely (the writer checkpoints), or terminates it if it is not ready or does not
+   * answer. A second call while one is under way (a long-read thread retiring as the service closes) waits
+   * for the first.
+   */
+  #stop(slot: Slot<T>): Promise<void> {
+    let stopping = this.#stopping.get(slot);
+    if (stopping === undefined) {
+      stopping = this.#stopNow(slot).finally(() => this.#stopping.delete(slot));
+      this.#stopping.set(slot, stopping);
+    }
+    return stopping;
+  }
+
+  async #stopNow(slot: Slot<T>): Promise<void> {
     const worker = slot.worker;
     if (worker === undefined) return;
     const exited = new Promise<void>((resolve) => {

@@ -1,0 +1,147 @@
+/**
+ * Long reads without a time budget (a backup; a verify run as one call; SQLite's check inside a whole
+ * verify) run on a thread of their own, so a caller's read never waits behind one — with one reader, or
+ * while the other readers start or restart (issue 12: a get timed out after 30 s behind SQLite's check of
+ * a 1M-document vault). No timing here: a get sent while the long read is known to be running (its first
+ * progress message is posted from inside it) must be answered before the long read is.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StorageService, Vault } from '../../src/main/storage';
+import { workerFaults } from '../../src/main/storage/service/testing';
+import type { Progress } from '../../src/shared/types';
+import { hexKey, tempDir } from '../helpers/tmp';
+import { kindOf, useWorkerBundle, waitFor } from './helpers';
+
+const worker = useWorkerBundle();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A vault whose backup (a copy, then a verify of every row of it) takes far longer than one get. */
+function vault(docs: number): { dir: string; path: string; key: string } {
+  const { dir, cleanup } = tempDir('docvault-long-');
+  cleanups.push(cleanup);
+  const key = hexKey();
+  const path = join(dir, 'v.dvault');
+  const v = Vault.createSync(path, { key: { rawKey: key } });
+  for (let i = 0; i < docs; i += 500)
+    v.bulkCreate(Array.from({ length: Math.min(500, docs - i) }, (_, k) => ({ id: `d${i + k}`, content: `content ${i + k} `.repeat(60), tags: [`t${(i + k) % 7}`] })));
+  v.close();
+  return { dir, path, key };
+}
+
+async function open(path: string, key: string, readers: number): Promise<StorageService> {
+  const s = await StorageService.open(path, { key: { rawKey: key }, workerPath: worker(), readers });
+  cleanups.push(() => s.close());
+  const faults = workerFaults(s);
+  await waitFor('every worker started', () => faults.allReady());
+  return s;
+}
+
+/**
+ * Starts `long` (given a progress callback), and at its first progress — posted from inside the call, so
+ * it is running — sends a get. Resolves with the order in which the two were answered.
+ */
+async function getDuring(s: StorageService, long: (onProgress: (p: Progress) => void) => Promise<unknown>): Promise<string[]> {
+  const order: string[] = [];
+  let get: Promise<unknown> | undefined;
+  const longDone = long(() => {
+    get ??= s.get('d7').then(() => order.push('get'));
+  }).then(() => order.push('long'));
+  await longDone;
+  await get;
+  return order;
+}
+
+describe('long reads run on a thread of their own', () => {
+  it('with one reader, a get sent while a backup runs is answered before it; the thread is stopped after', async () => {
+    const { dir, path, key } = vault(3000);
+    const s = await open(path, key, 1);
+    const faults = workerFaults(s);
+    let threads = 0;
+    const order = await getDuring(s, (onProgress) =>
+      s.backup(join(dir, 'copy.dvault'), {
+        onProgress: (p) => {
+          threads = Math.max(threads, faults.longThreads());
+          onProgress(p);
+        },
+      }),
+    );
+    expect(order).toEqual(['get', 'long']);
+    expect(threads).toBe(1);
+    // The backup's thread is not kept once no long read waits.
+    await waitFor('the long-read thread stopped', () => faults.longThreads() === 0);
+  });
+
+  it('with one reader, a get sent while a verify runs as one call (deep: SQLite\'s whole-file check) is answered before it', async () => {
+    const { path, key } = vault(3000);
+    const s = await open(path, key, 1);
+    const order = await getDuring(s, (onProgress) => s.with({ timeoutMs: 600_000 }).verify(onProgress, { deep: true }));
+    expect(order).toEqual(['get', 'long']);
+  });
+
+  it('with two readers, one restarting: a get is not queued behind a backup on the other', async () => {
+    const { dir, path, key } = vault(3000);
+    const s = await open(path, key, 2);
+    const faults = workerFaults(s);
+    // The second reader is down (as right after open, or after a crash): only reader-1 is ready.
+    faults.crash('reader', 1);
+    await waitFor('reader-2 restarting', () => !faults.allReady());
+    const order = await getDuring(s, (onProgress) => s.backup(join(dir, 'copy.dvault'), { onProgress }));
+    expect(order).toEqual(['get', 'long']);
+  });
+
+  it('a whole verify, deep, with one reader: the same report as with two, reads answered throughout', async () => {
+    const { path, key } = vault(2000);
+    const one = await open(path, key, 1);
+    const gets: Promise<unknown>[] = [];
+    const report = await one.verify(() => gets.push(one.get(`d${gets.length % 2000}`)), { deep: true });
+    await Promise.all(gets);
+    expect(report).toMatchObject({ ok: true, problems: [], documents: 2000, versions: 2000 });
+    expect(gets.length).toBeGreaterThan(0);
+    await one.close();
+    const two = await open(path, key, 2);
+    expect(await two.verify(undefined, { deep: true })).toMatchObject({ ok: true, documents: 2000, versions: 2000, skipped: report.skipped });
+  });
+
+  it('a long-read thread that dies fails only the long read it held; one waiting for a thread then gets a new one', async () => {
+    const { dir, path, key } = vault(3000);
+    const s = await open(path, key, 1);
+    const faults = workerFaults(s);
+    // One reader: one long-read thread at a time, so the second backup waits for the first one's thread.
+    let crashed = false;
+    const first = kindOf(
+      s.backup(join(dir, 'first.dvault'), {
+        onProgress: () => {
+          if (crashed) return;
+          crashed = true;
+          // Inside the backup (its first progress is posted from it): the thread dies holding it.
+          faults.crash('long', 0);
+        },
+      }),
+    );
+    const second = s.backup(join(dir, 'second.dvault'));
+    expect(await first).toBe('WorkerCrashed');
+    expect((await second).documents).toBe(3000);
+    expect((await s.get('d5')).id).toBe('d5');
+    await waitFor('the long-read threads stopped', () => faults.longThreads() === 0);
+  });
+
+  it('a long-read thread that cannot open the vault fails the long read (not the service); the next one tries again', async () => {
+    const { dir, path, key } = vault(200);
+    const s = await open(path, key, 1);
+    const faults = workerFaults(s);
+    // The vault file goes away under the running service: its threads keep their open connections, a new one cannot open it.
+    rmSync(path);
+    const kind = await kindOf(s.backup(join(dir, 'copy.dvault')));
+    expect(kind).not.toBe('resolved');
+    expect(kind).not.toBe('not-docvault');
+    expect(faults.longThreads()).toBe(0);
+    expect((await s.get('d3')).id).toBe('d3');
+    // Not stuck: the next long read starts a thread again (and fails the same way).
+    expect(await kindOf(s.verify(undefined, {}))).toBe(kind);
+  });
+});
