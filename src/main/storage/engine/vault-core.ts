@@ -188,7 +188,7 @@ export class VaultCore {
    *   triggers included (a statement that fails part-way is undone by SQLite itself);
    * - one that fails after changing rows cannot be taken out of the transaction alone: it throws
    *   {@link GroupSpoiled} (kind `Internal`), which the caller must let abort the group, then retry each
-   *   write in a transaction of its own (worker/worker-entry.ts does).
+   *   write in a transaction of its own (worker/serve.ts does).
    * Nested `transaction()` calls (the service's `batch`) and bulk calls keep their savepoints.
    */
   group<T>(fn: () => T): T {
