@@ -22,7 +22,7 @@ import { appendAudit, type AuditAppend } from './audit';
 import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
-import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './options';
+import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
 import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
 import { PendingTotals } from './totals';
 
@@ -50,6 +50,8 @@ export class VaultCore {
   readonly tuning: MemoryTuning;
   readonly maxContentBytes: number;
   readonly readonly: boolean;
+  /** `search` ranks at most this many matches together (VaultOptions.searchRankWindow, checked before opening). */
+  readonly rankWindow: number;
 
   #db: ReadableDB | undefined;
   readonly #macKey: Buffer;
@@ -95,6 +97,7 @@ export class VaultCore {
     this.tuning = tuningFor(this.memoryMode, opts.tuning);
     this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
     this.readonly = opened.mode === 'read';
+    this.rankWindow = searchRankWindowOf(opts);
     const sql = new StatementCache(opened.db);
     this.read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
     this.cache = new DocumentCache({
