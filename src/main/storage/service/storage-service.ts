@@ -17,10 +17,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { DocvaultError } from '../../../shared/errors';
-import type { BulkItemResult, BulkResult, Document, MemoryMode, VerifyOptions, VerifyReport } from '../../../shared/types';
+import type { BulkItemResult, BulkResult, Document, MemoryMode, Progress, VerifyOptions, VerifyReport } from '../../../shared/types';
 import { wipe } from '../keys';
 import { tuningFor } from '../memory-modes';
-import { Vault } from '../vault';
+import type { Vault } from '../vault';
 import { checked } from '../engine/options';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type BatchResults, type EngineMethod } from '../worker/protocol';
 import { ServiceMetrics } from './metrics';
@@ -31,9 +31,9 @@ import { SERVICE_DEFAULTS, schedulerLimits } from './defaults';
 import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
-import { resolveServiceKey, type ServiceKey } from './worker-key';
+import { createWithPassphrase, resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
-import { verifyWhole } from './verify-runner';
+import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
 
 /** Whether `method` runs on the writer: `batch` and every row of the write-effects table. */
@@ -122,19 +122,9 @@ export class StorageService implements StorageCalls {
   static async create(path: string, opts: ServiceOptions): Promise<StorageService> {
     // Before the file is made: a bad option must not leave a new vault behind.
     checked(opts);
-    if ('passphrase' in opts.key) {
-      const vault = await Vault.create(path, {
-        key: opts.key,
-        memoryMode: opts.memoryMode,
-        tuning: opts.tuning,
-        maxContentBytes: opts.maxContentBytes,
-        durability: opts.durability,
-        ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
-      });
-      vault.close();
-      return StorageService.#start(path, opts, false);
-    }
-    return StorageService.#start(path, opts, true);
+    // A passphrase vault is made here, then opened like any vault; otherwise the writer thread makes it.
+    const made = await createWithPassphrase(path, opts);
+    return StorageService.#start(path, opts, !made);
   }
 
   /**
@@ -239,8 +229,17 @@ export class StorageService implements StorageCalls {
   verify(...a: Parameters<Vault['verify']>): Promise<ReturnType<Vault['verify']>> {
     const [onProgress, options] = a;
     if (options?.maxMs !== undefined || options?.from !== undefined) return this.#typed('verify', a);
+    return this.#verifyWhole(onProgress, options?.deep);
+  }
+
+  async #verifyWhole(onProgress: ((p: Progress) => void) | undefined, deep: boolean | undefined): Promise<VerifyReport> {
+    let total = 0;
+    if (this.#state === 'open') {
+      const st = await this.#pool.writerStats().catch(() => undefined);
+      if (st !== undefined) total = st.documents + st.versions + st.trashed;
+    }
     const call = (opts: VerifyOptions): Promise<VerifyReport> => this.#call('verify', [undefined, opts], undefined) as Promise<VerifyReport>;
-    return verifyWhole(call, this.readers, this.#state === 'open' ? () => this.#pool.writerStats() : undefined, onProgress, options?.deep);
+    return verifyAcrossReaders(call, this.readers, total, onProgress, deep);
   }
 
   /**

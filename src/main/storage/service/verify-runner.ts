@@ -14,7 +14,7 @@
  * A caller's reads go on between the chunks; the scheduler keeps them off a reader that is running a long
  * step while another reader is free. Progress is reported after each chunk.
  */
-import type { Progress, VaultStats, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
+import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
 import { verifyParts } from '../engine/verify-parts';
 
 /** Budget of one chunk on a reader (it may overrun by one document or one page of tag rows). */
@@ -33,16 +33,6 @@ interface Part {
   /** Its latest token (its sums so far); final once `done`. */
   token: string;
   done: boolean;
-}
-
-/**
- * `StorageService.verify` of the whole vault: the rows it will count (for progress) from the writer's
- * `stats` (none, or stats that fail: unknown, 0), then {@link verifyAcrossReaders}.
- */
-export async function verifyWhole(call: VerifyCall, readers: number, stats: (() => Promise<VaultStats>) | undefined, onProgress?: (p: Progress) => void, deep?: boolean): Promise<VerifyReport> {
-  const st = await stats?.().catch(() => undefined);
-  const total = st === undefined ? 0 : st.documents + st.versions + st.trashed;
-  return verifyAcrossReaders(call, readers, total, onProgress, deep);
 }
 
 /**
