@@ -42,13 +42,10 @@ export default tseslint.config(
     },
   },
   {
-    // Test-only fault injection (src/main/storage/service/testing.ts): tests import it, src/ never does.
+    // Test code (the fault worker and its injector, test/helpers/worker-faults.ts; fixtures) never reaches the product.
     files: ['src/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/service/testing', './testing'], message: 'Test-only fault injection: tests import it, src/ never does.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'Test code: tests import src/, src/ never imports test/.' }] }],
     },
   },
 );

@@ -19,10 +19,14 @@ export const NODE_ENTRIES = {
   'bench-worker': 'src/app/bench-worker.ts',
 };
 
-/** Test fixtures run as child processes (killed mid-write, fed faults): name -> source, built into out/test. */
+/**
+ * Test fixtures run as child processes (killed mid-write, fed faults) or as a service's worker thread (the
+ * storage worker with test-only faults): name -> source, built into out/test.
+ */
 export const TEST_ENTRIES = {
   'crash-writer': 'test/fixtures/crash-writer.ts',
   'fault-writer': 'test/fixtures/fault-writer.ts',
+  'fault-worker': 'test/fixtures/fault-worker.ts',
 };
 
 /**

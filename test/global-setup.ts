@@ -18,7 +18,7 @@ function mtime(rel: string): number {
 export default async function setup(): Promise<void> {
   const src = newestSource(['src']);
   if (['out/node/cli.mjs', 'out/node/storage-worker.mjs', 'out/node/web-server.mjs'].some((f) => mtime(f) < src)) await buildNodeBundles();
-  if (['out/test/crash-writer.mjs', 'out/test/fault-writer.mjs'].some((f) => mtime(f) < Math.max(src, newestSource(['test/fixtures'])))) await buildTestFixtures();
+  if (['out/test/crash-writer.mjs', 'out/test/fault-writer.mjs', 'out/test/fault-worker.mjs'].some((f) => mtime(f) < Math.max(src, newestSource(['test/fixtures'])))) await buildTestFixtures();
   const app = Math.max(src, mtime('electron.vite.config.ts'));
   if (['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].some((f) => mtime(f) < app)) {
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });

@@ -6,14 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { unlinkSync } from 'node:fs';
 import { isDocvaultError } from '../../src/shared/errors';
 import { Vault } from '../../src/main/storage/vault';
-import { workerFaults } from '../../src/main/storage/service/testing';
-import { kindOf, makeService, useWorkerBundle, waitFor } from './helpers';
+import { workerFaults } from '../helpers/worker-faults';
+import { kindOf, makeService, useFaultWorker, useWorkerBundle, waitFor } from './helpers';
 
 const worker = useWorkerBundle();
+/** Stalls and `exit` crashes are the fault worker's (test/fixtures/fault-worker.ts). */
+const faultWorker = useFaultWorker();
 
 describe('worker crashes', () => {
   it('a reader and the writer killed mid-load: typed errors, recovery, nothing acknowledged lost', async () => {
-    const ctx = await makeService(worker, { readers: 2 });
+    const ctx = await makeService(faultWorker, { readers: 2 });
     try {
       await crashUnderLoad(ctx);
     } finally {
@@ -120,7 +122,7 @@ describe('worker crashes', () => {
   }
 
   it('a worker that cannot be restarted fails every call with WorkerCrashed instead of hanging', async () => {
-    const ctx = await makeService(worker, { readers: 1, maxRestarts: 1 });
+    const ctx = await makeService(faultWorker, { readers: 1, maxRestarts: 1 });
     try {
       await unrestartable(ctx);
     } finally {

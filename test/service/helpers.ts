@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StorageService, type ServiceOptions } from '../../src/main/storage';
 import { hexKey, tempDir } from '../helpers/tmp';
+import { FAULT_WORKER } from '../helpers/worker-faults';
 
 export { kindOf } from '../helpers/errors';
 
@@ -21,6 +22,17 @@ export function useWorkerBundle(): () => string {
   return () => {
     if (!existsSync(WORKER_PATH)) throw new Error(`${WORKER_PATH} is missing: run the tests through vitest (its global setup builds it) or npm run build:node`);
     return WORKER_PATH;
+  };
+}
+
+/**
+ * The path of the fault worker (the storage worker that also takes test-only `__stall` / `__crash`, see
+ * test/helpers/worker-faults.ts), as a getter: for the tests that stall or crash a worker from inside.
+ */
+export function useFaultWorker(): () => string {
+  return () => {
+    if (!existsSync(FAULT_WORKER)) throw new Error(`${FAULT_WORKER} is missing: run the tests through vitest (its global setup builds it)`);
+    return FAULT_WORKER;
   };
 }
 

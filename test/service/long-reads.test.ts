@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageService, Vault } from '../../src/main/storage';
-import { workerFaults } from '../../src/main/storage/service/testing';
+import { workerFaults } from '../helpers/worker-faults';
 import type { Progress } from '../../src/shared/types';
 import { hexKey, tempDir } from '../helpers/tmp';
 import { kindOf, useWorkerBundle, waitFor } from './helpers';

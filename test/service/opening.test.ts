@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageService, Vault } from '../../src/main/storage';
-import { workerFaults } from '../../src/main/storage/service/testing';
+import { workerFaults } from '../helpers/worker-faults';
 import { copySchema1, SCHEMA1_IDS } from '../helpers/fixture';
 import { hexKey, tempDir } from '../helpers/tmp';
 import { kindOf, useWorkerBundle, waitFor } from './helpers';

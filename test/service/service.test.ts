@@ -4,10 +4,12 @@ import { StorageService } from '../../src/main/storage';
 import { Vault } from '../../src/main/storage/vault';
 import type { Document } from '../../src/shared/types';
 import { hexKey, tempDir } from '../helpers/tmp';
-import { workerFaults } from '../../src/main/storage/service/testing';
-import { kindOf, makeService, useWorkerBundle, waitFor } from './helpers';
+import { workerFaults } from '../helpers/worker-faults';
+import { kindOf, makeService, useFaultWorker, useWorkerBundle, waitFor } from './helpers';
 
 const worker = useWorkerBundle();
+/** The tests that stall a worker run the fault worker (test/fixtures/fault-worker.ts). */
+const faultWorker = useFaultWorker();
 
 describe('StorageService basics', () => {
   let ctx: Awaited<ReturnType<typeof makeService>>;
@@ -218,7 +220,7 @@ describe('StorageService faults at the edges', () => {
   });
 
   it('Overloaded for reads too: a stalled reader holds a bounded number of calls', async () => {
-    const ctx = await makeService(worker, { readers: 1, maxPendingReads: 6, maxReaderInFlight: 2 });
+    const ctx = await makeService(faultWorker, { readers: 1, maxPendingReads: 6, maxReaderInFlight: 2 });
     const s = ctx.service;
     try {
       await s.create({ id: 'r', content: 'x' });
@@ -237,7 +239,7 @@ describe('StorageService faults at the edges', () => {
   });
 
   it('Timeout and Aborted, for queued and for running calls', async () => {
-    const ctx = await makeService(worker, { readers: 1 });
+    const ctx = await makeService(faultWorker, { readers: 1 });
     const s = ctx.service;
     try {
       await s.create({ id: 't', content: 'x' });

@@ -4,11 +4,9 @@
  * StorageService puts it on worker threads. Never imports electron.
  *
  * This class is the public API and nothing more: each method is one call. The connection's life, the
- * transactions, the cache and per-operation timing are `engine/vault-core.ts`; the bodies of the methods
- * that span several engine parts are the `engine/vault-*.ts` files (reads through the cache, writes,
- * attachments, sync, verify and audit, backup/restore/rekey); the work itself is done in ./engine: `open`
- * (keying, tuning, migrating), `rows` (the row codec), `reads`, `query` (lists and counts), `writes` and
- * `verify`.
+ * transactions, the cache and per-operation timing are `engine/vault-core.ts`; the method bodies are the
+ * `engine/vault-*.ts` files (reads, writes, attachments, sync, verify and audit, backup/restore/rekey); the
+ * work itself is done in ./engine: `open`, `rows` (the row codec), `reads`, `query`, `writes`, `verify`.
  */
 
 import type {
@@ -32,22 +30,17 @@ import type {
 import type { SearchPage, SearchQuery } from '../../shared/search';
 import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, AttachmentStart, UploadTicket } from '../../shared/attachments';
 import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
-import { validateId, validateVersion } from '../../shared/validation';
 import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type Opened } from './engine/open';
 import type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
 import type { RekeyReport } from './engine/rekey';
-import { countDocuments, listDocuments, listTrash } from './engine/query';
-import { rebuildSearchIndex, searchDocuments } from './engine/search';
-import { readHistory, readVersion } from './engine/reads';
-import { updateOne } from './engine/writes';
 import type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
 import type { SyncKeys } from './sync/seal';
 import type { ReceivedFile, SyncFile } from './engine/sync-files';
 import type { KeySpec } from './keys';
 import type { MemoryTuning } from './memory-modes';
-import { checked, searchRankWindowOf, type VaultOptions } from './engine/options';
+import { checked, type VaultOptions } from './engine/options';
 import { VaultCore } from './engine/vault-core';
-import { bulkGet, documentExists, getDocument } from './engine/vault-reads';
+import * as reads from './engine/vault-reads';
 import * as writes from './engine/vault-writes';
 import * as attach from './engine/vault-attachments';
 import * as sync from './engine/vault-sync';
@@ -64,12 +57,9 @@ export type { VaultOptions } from './engine/options';
 export class Vault {
   /** The connection, its contexts, cache and guards: every method below is one call on or with it. */
   readonly #core: VaultCore;
-  /** `search` ranks at most this many matches together (VaultOptions.searchRankWindow, checked before opening). */
-  readonly #rankWindow: number;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.#core = new VaultCore(path, opened, opts);
-    this.#rankWindow = searchRankWindowOf(opts);
   }
 
   /** The vault file's path, as opened. */
@@ -128,17 +118,17 @@ export class Vault {
 
   /** The current version of `id`. Throws `NotFound` (details.trashed for a document in the Trash), or `Integrity` if the stored bytes were altered. */
   get(id: string): Document {
-    return getDocument(this.#core, id);
+    return reads.getDocument(this.#core, id);
   }
 
   /** Whether a live document with `id` exists (false for one in the Trash). */
   exists(id: string): boolean {
-    return documentExists(this.#core, id);
+    return reads.documentExists(this.#core, id);
   }
 
   /** Version `version` of `id`, as it was written. */
   getVersion(id: string, version: number): Document {
-    return this.#core.op('getVersion', () => readVersion(this.#core.read, validateId(id), validateVersion(version)), id);
+    return reads.getVersion(this.#core, id, version);
   }
 
   /**
@@ -147,22 +137,22 @@ export class Vault {
    * altered version does not hide the history; reading it with `getVersion` raises `Integrity`.
    */
   versions(id: string): VersionInfo[] {
-    return this.#core.op('versions', () => readHistory(this.#core.read, validateId(id)), id);
+    return reads.versions(this.#core, id);
   }
 
   /** One page of document summaries, filtered and sorted, with a cursor for the next page. */
   list(query: ListQuery = {}): ListPage {
-    return this.#core.op('list', () => listDocuments(this.#core.settled(), query));
+    return reads.list(this.#core, query);
   }
 
   /** Number of documents matching the filters of `query`. */
   count(query: Pick<ListQuery, 'type' | 'tag' | 'author'> = {}): number {
-    return this.#core.op('count', () => countDocuments(this.#core.settled(), query));
+    return reads.count(this.#core, query);
   }
 
   /** One page of the Trash, the most recently trashed first. */
   listTrash(query: TrashQuery = {}): TrashPage {
-    return this.#core.op('listTrash', () => listTrash(this.#core.settled(), query));
+    return reads.listTrash(this.#core, query);
   }
 
   /**
@@ -172,12 +162,12 @@ export class Vault {
    * that cannot be read throws `Invalid` with the reason.
    */
   search(query: SearchQuery): SearchPage {
-    return this.#core.op('search', () => searchDocuments(this.#core.read, query, this.#rankWindow));
+    return reads.search(this.#core, query);
   }
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */
   bulkGet(ids: readonly string[]): BulkItemResult<Document>[] {
-    return bulkGet(this.#core, ids);
+    return reads.bulkGet(this.#core, ids);
   }
 
   // ---------------------------------------------------------------- writing (engine/vault-writes.ts)
@@ -189,7 +179,7 @@ export class Vault {
 
   /** Writes a new version with the fields of `patch` changed. `expectedVersion` guards against lost updates. */
   update(id: string, patch: DocumentPatch, opts?: WriteOptions): Document {
-    return this.#core.writeDoc('update', (w) => updateOne(w, id, patch, opts));
+    return writes.updateDocument(this.#core, id, patch, opts);
   }
 
   /** Creates the document, or writes a new version with the given fields changed (absent fields keep their value). */
@@ -481,7 +471,7 @@ export class Vault {
    * for an `Index` problem of {@link Vault.verify}. The documents are not touched. Needs a writable vault.
    */
   rebuildSearchIndex(): void {
-    this.#core.op('rebuildSearchIndex', () => this.#core.tx((w) => rebuildSearchIndex(w.db)));
+    writes.rebuildSearchIndex(this.#core);
   }
 
   /** Counters, sizes and latencies. Reads two small tables and a few pragmas: fine to poll every second. */

@@ -22,7 +22,7 @@ import { appendAudit, type AuditAppend } from './audit';
 import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
-import { DEFAULT_WAL_SCRUB_MS, type VaultOptions } from './options';
+import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
 import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
 import { PendingTotals } from './totals';
 
@@ -50,6 +50,8 @@ export class VaultCore {
   readonly tuning: MemoryTuning;
   readonly maxContentBytes: number;
   readonly readonly: boolean;
+  /** `search` ranks at most this many matches together (VaultOptions.searchRankWindow, checked before opening). */
+  readonly rankWindow: number;
 
   #db: ReadableDB | undefined;
   readonly #macKey: Buffer;
@@ -95,6 +97,7 @@ export class VaultCore {
     this.tuning = tuningFor(this.memoryMode, opts.tuning);
     this.maxContentBytes = opts.maxContentBytes ?? LIMITS.defaultMaxContentBytes;
     this.readonly = opened.mode === 'read';
+    this.rankWindow = searchRankWindowOf(opts);
     const sql = new StatementCache(opened.db);
     this.read = { db: opened.db, r: prepareReads(opened.db), sql, macKey: this.#macKey };
     this.cache = new DocumentCache({
@@ -188,7 +191,7 @@ export class VaultCore {
    *   triggers included (a statement that fails part-way is undone by SQLite itself);
    * - one that fails after changing rows cannot be taken out of the transaction alone: it throws
    *   {@link GroupSpoiled} (kind `Internal`), which the caller must let abort the group, then retry each
-   *   write in a transaction of its own (worker/worker-entry.ts does).
+   *   write in a transaction of its own (worker/serve.ts does).
    * Nested `transaction()` calls (the service's `batch`) and bulk calls keep their savepoints.
    */
   group<T>(fn: () => T): T {

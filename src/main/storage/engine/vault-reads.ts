@@ -1,14 +1,17 @@
 /**
- * The Vault's reads that go through the cache (`get`, `exists`, `bulkGet`; the cache and its rules are
- * ../cache.ts): the hit path stays cheap (no timing, no transaction), and reads inside a transaction
- * neither look in the cache nor fill it, so it is exact after a rollback. The uncached reads are one-line
- * calls in ../vault.ts.
+ * The bodies of the Vault's reads. Those that go through the cache (`get`, `exists`, `bulkGet`; the cache
+ * and its rules are ../cache.ts) keep the hit path cheap (no timing, no transaction), and reads inside a
+ * transaction neither look in the cache nor fill it, so it is exact after a rollback. The others (one
+ * version, the history, lists, counts, the Trash, search) are timed operations on the read context.
  */
 
 import { isDocvaultError } from '../../../shared/errors';
-import type { BulkItemResult, Document } from '../../../shared/types';
-import { validateBulk, validateId } from '../../../shared/validation';
-import { isLive, readCurrent } from './reads';
+import type { SearchPage, SearchQuery } from '../../../shared/search';
+import type { BulkItemResult, Document, ListPage, ListQuery, TrashPage, TrashQuery, VersionInfo } from '../../../shared/types';
+import { validateBulk, validateId, validateVersion } from '../../../shared/validation';
+import { countDocuments, listDocuments, listTrash as listTrashRows } from './query';
+import { isLive, readCurrent, readHistory, readVersion } from './reads';
+import { searchDocuments } from './search';
 import type { VaultCore } from './vault-core';
 
 /** `Vault.get`: the current version of `id`, from the cache when it is there. */
@@ -87,4 +90,34 @@ export function bulkGet(core: VaultCore, ids: readonly string[]): BulkItemResult
       }
     return out;
   });
+}
+
+/** `Vault.getVersion`: version `version` of `id`, verified. */
+export function getVersion(core: VaultCore, id: string, version: number): Document {
+  return core.op('getVersion', () => readVersion(core.read, validateId(id), validateVersion(version)), id);
+}
+
+/** `Vault.versions`: the history of `id`, oldest first, each version's tag checked. */
+export function versions(core: VaultCore, id: string): VersionInfo[] {
+  return core.op('versions', () => readHistory(core.read, validateId(id)), id);
+}
+
+/** `Vault.list`: one page of summaries (a transaction's pending totals written first). */
+export function list(core: VaultCore, query: ListQuery): ListPage {
+  return core.op('list', () => listDocuments(core.settled(), query));
+}
+
+/** `Vault.count`: documents matching the filters. */
+export function count(core: VaultCore, query: Pick<ListQuery, 'type' | 'tag' | 'author'>): number {
+  return core.op('count', () => countDocuments(core.settled(), query));
+}
+
+/** `Vault.listTrash`: one page of the Trash. */
+export function listTrash(core: VaultCore, query: TrashQuery): TrashPage {
+  return core.op('listTrash', () => listTrashRows(core.settled(), query));
+}
+
+/** `Vault.search`: one page of full-text matches, ranked within the vault's `searchRankWindow`. */
+export function search(core: VaultCore, query: SearchQuery): SearchPage {
+  return core.op('search', () => searchDocuments(core.read, query, core.rankWindow));
 }

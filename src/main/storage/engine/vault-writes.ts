@@ -5,10 +5,11 @@
  */
 
 import { isDocvaultError } from '../../../shared/errors';
-import type { BulkItemResult, BulkResult, Document, DocumentInput, WriteOptions } from '../../../shared/types';
+import type { BulkItemResult, BulkResult, Document, DocumentInput, DocumentPatch, WriteOptions } from '../../../shared/types';
 import { validateBulk, validateId, validateVersion } from '../../../shared/validation';
 import { counted, type AuditAppend } from './audit';
 import { readVersion } from './reads';
+import { rebuildSearchIndex as rebuildSearchRows } from './search';
 import type { WriteContext } from './statements';
 import { createOne, emptyTrash as emptyTrashRows, purgeOne, putOne, restoreComment, trashOne, undeleteOne, updateOne } from './writes';
 import type { VaultCore } from './vault-core';
@@ -28,6 +29,11 @@ export function createDocument(core: VaultCore, input: DocumentInput, opts?: Wri
     core.audit(w, { event: 'document.create', outcome: 'ok', count: 1 });
     return doc;
   });
+}
+
+/** `Vault.update`: the next version of `id` with `patch`'s fields changed. */
+export function updateDocument(core: VaultCore, id: string, patch: DocumentPatch, opts?: WriteOptions): Document {
+  return core.writeDoc('update', (w) => updateOne(w, id, patch, opts));
 }
 
 /** `Vault.put`: creates the document (audited) or writes its next version. */
@@ -159,4 +165,9 @@ export function bulkDelete(core: VaultCore, ids: readonly string[]): BulkResult<
     trashOne(w, id, undefined);
     return null;
   }, (r) => counted('document.delete', r.length));
+}
+
+/** `Vault.rebuildSearchIndex`: FTS5's `rebuild` from the documents, in one write transaction. */
+export function rebuildSearchIndex(core: VaultCore): void {
+  core.op('rebuildSearchIndex', () => core.tx((w) => rebuildSearchRows(w.db)));
 }

@@ -1,7 +1,7 @@
 /**
  * The service's outside-change detector for the document cache (../cache.ts): the writer thread, the one
  * connection that watches `data_version`, bumps slot 0 of a SharedArrayBuffer when another process
- * committed (worker/worker-entry.ts); the calling thread's cache reads it with one atomic load per lookup.
+ * committed (worker/serve.ts); the calling thread's cache reads it with one atomic load per lookup.
  */
 import type { OutsideChanges } from '../cache';
 

@@ -20,7 +20,7 @@ import { DocvaultError } from '../../../shared/errors';
 import type { BulkItemResult, BulkResult, Document, MemoryMode, Progress, VerifyOptions, VerifyReport } from '../../../shared/types';
 import { wipe } from '../keys';
 import { tuningFor } from '../memory-modes';
-import { Vault } from '../vault';
+import type { Vault } from '../vault';
 import { checked } from '../engine/options';
 import { READ_METHODS, WRITE_METHODS, type BatchOp, type BatchResults, type EngineMethod } from '../worker/protocol';
 import { ServiceMetrics } from './metrics';
@@ -31,7 +31,7 @@ import { SERVICE_DEFAULTS, schedulerLimits } from './defaults';
 import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
-import { resolveServiceKey, type ServiceKey } from './worker-key';
+import { createWithPassphrase, resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
 import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
@@ -123,19 +123,9 @@ export class StorageService implements StorageCalls {
   static async create(path: string, opts: ServiceOptions): Promise<StorageService> {
     // Before the file is made: a bad option must not leave a new vault behind.
     checked(opts);
-    if ('passphrase' in opts.key) {
-      const vault = await Vault.create(path, {
-        key: opts.key,
-        memoryMode: opts.memoryMode,
-        tuning: opts.tuning,
-        maxContentBytes: opts.maxContentBytes,
-        durability: opts.durability,
-        ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
-      });
-      vault.close();
-      return StorageService.#start(path, opts, false);
-    }
-    return StorageService.#start(path, opts, true);
+    // A passphrase vault is made here, then opened like any vault; otherwise the writer thread makes it.
+    const made = await createWithPassphrase(path, opts);
+    return StorageService.#start(path, opts, !made);
   }
 
   /**

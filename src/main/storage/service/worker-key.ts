@@ -4,6 +4,8 @@
  */
 import { DocvaultError } from '../../../shared/errors';
 import { parseRawKey, resolveKey, type KeySpec, type ResolvedKey } from '../keys';
+import { Vault } from '../vault';
+import type { ServiceOptions } from './types';
 
 /** Key material kept by the service for starting (and restarting) workers. Wipe `rawKey` on close. */
 export type ServiceKey = ResolvedKey;
@@ -19,4 +21,23 @@ export function resolveServiceKey(path: string, key: KeySpec): Promise<ServiceKe
     return Promise.resolve({ encryption: false });
   }
   return resolveKey(path, key);
+}
+
+/**
+ * `StorageService.create` with a passphrase: the engine creates the vault in this thread (Argon2id on
+ * libuv's pool, its KDF profile written into the header) and closes it; the service then opens it like any
+ * vault. Returns false, making nothing, for any other key: the writer thread creates those vaults.
+ */
+export async function createWithPassphrase(path: string, opts: ServiceOptions): Promise<boolean> {
+  if (!('passphrase' in opts.key)) return false;
+  const vault = await Vault.create(path, {
+    key: opts.key,
+    memoryMode: opts.memoryMode,
+    tuning: opts.tuning,
+    maxContentBytes: opts.maxContentBytes,
+    durability: opts.durability,
+    ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
+  });
+  vault.close();
+  return true;
 }

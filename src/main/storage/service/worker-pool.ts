@@ -36,7 +36,6 @@ export interface Slot<T> {
   restarts: number;
   lastError: string | undefined;
   onExit: (() => void) | undefined;
-  onStalling: (() => void) | undefined;
 }
 
 /** A results message from a worker. */
@@ -81,10 +80,10 @@ interface Control {
 /** Readers start this long after open at the latest (earlier once the writer has answered a call). */
 const READERS_AFTER_MS = 100;
 
-/** Each service's pool, by its owner: only the test-only module ./testing.ts looks here. */
+/** Each service's pool, by its owner: only the tests' fault injector (test/helpers/worker-faults.ts) looks here. */
 const pools = new WeakMap<object, WorkerPool<unknown>>();
 
-/** The pool started for `owner` (a StorageService), for ./testing.ts. */
+/** The pool started for `owner` (a StorageService): a read-only look for the tests' fault injector. */
 export function poolOwnedBy(owner: object): WorkerPool<unknown> | undefined {
   return pools.get(owner);
 }
@@ -96,7 +95,7 @@ function threadRole(slot: Slot<unknown>): Role {
 }
 
 function newSlot<T>(name: string, role: Slot<T>['role']): Slot<T> {
-  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined, onStalling: undefined };
+  return { name, role, worker: undefined, state: 'stopped', inFlight: new Map(), completed: 0, busyMs: 0, restarts: 0, lastError: undefined, onExit: undefined };
 }
 
 /** The writer and the readers of one service. */
@@ -273,25 +272,9 @@ export class WorkerPool<T> {
     this.#control.clear();
   }
 
-  /** Test-only fault injection (see ./testing.ts): the slot of `role` number `index`, if it has a thread. */
+  /** The slot of `role` number `index`, if there is one (a read-only look for tests: test/helpers/worker-faults.ts). */
   slotOf(role: Role | 'long', index = 0): Slot<T> | undefined {
     return role === 'writer' ? this.writer : role === 'long' ? this.#longs.at(index) : this.readers[index];
-  }
-
-  /** Test-only: blocks a worker's thread for `ms`; resolves once the worker has started blocking. */
-  stall(slot: Slot<T>, ms: number): Promise<void> {
-    const worker = slot.worker;
-    if (worker === undefined) return Promise.reject(new Error(`${slot.name} has no thread to stall`));
-    return new Promise<void>((resolve) => {
-      slot.onStalling = resolve;
-      worker.postMessage({ t: '__stall', ms } satisfies ToWorker);
-    });
-  }
-
-  /** Test-only: kills a worker now (`terminate`) or when it next reads its port (`exit`). */
-  crash(slot: Slot<T>, how: 'terminate' | 'exit'): void {
-    if (how === 'terminate') void slot.worker?.terminate();
-    else slot.worker?.postMessage({ t: '__crash' } satisfies ToWorker);
   }
 
   async #askWriter(message: (seq: number) => ToWorker): Promise<unknown> {
@@ -410,12 +393,10 @@ export class WorkerPool<T> {
         c?.resolve(msg.t === 'stats' ? msg.stats : msg.changed);
         break;
       }
-      case 'stalling': {
-        const onStalling = slot.onStalling;
-        slot.onStalling = undefined;
-        onStalling?.();
+      case 'refused':
+        // Only a worker bundle out of step with this code refuses a message the pool sent: say so, go on.
+        logLine('service', `${slot.name} refused a message: ${msg.error.message}`);
         break;
-      }
       case 'ready':
       case 'fatal':
       case 'closed':

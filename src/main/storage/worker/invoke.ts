@@ -1,6 +1,6 @@
 /**
  * Calls a Vault method by the name a wire call carries: the one lookup shared by the worker threads
- * (worker-entry.ts) and the connection that answers reads while they start (service/opening-reads.ts).
+ * (serve.ts) and the connection that answers reads while they start (service/opening-reads.ts).
  */
 import { DocvaultError } from '../../../shared/errors';
 import type { Vault } from '../vault';

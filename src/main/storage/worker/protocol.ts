@@ -118,10 +118,7 @@ export type ToWorker =
   /** Writer: look for outside changes now. */
   | { readonly t: 'refresh'; readonly seq: number }
   /** Close the connection (checkpoint on the writer), then reply `closed` and exit. */
-  | { readonly t: 'close' }
-  /** Tests only: block the thread for `ms` (a slow query; `stalling` is posted first), or die. */
-  | { readonly t: '__stall'; readonly ms: number }
-  | { readonly t: '__crash' };
+  | { readonly t: 'close' };
 
 /** Worker -> main thread. */
 export type FromWorker =
@@ -132,6 +129,6 @@ export type FromWorker =
   | { readonly t: 'progress'; readonly seq: number; readonly progress: Progress }
   | { readonly t: 'stats'; readonly seq: number; readonly stats: VaultStats }
   | { readonly t: 'refreshed'; readonly seq: number; readonly changed: boolean }
-  /** Tests only: the worker received `__stall` and is about to block. */
-  | { readonly t: 'stalling' }
+  /** A message that is not a {@link ToWorker} was refused (`Invalid`); nothing was done. */
+  | { readonly t: 'refused'; readonly error: SerializedError }
   | { readonly t: 'closed' };
