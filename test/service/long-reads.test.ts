@@ -141,7 +141,8 @@ describe('long reads run on a thread of their own', () => {
     expect(kind).not.toBe('not-docvault');
     expect(faults.longThreads()).toBe(0);
     expect((await s.get('d3')).id).toBe('d3');
-    // Not stuck: the next long read starts a thread again (and fails the same way).
-    expect(await kindOf(s.verify(undefined, {}))).toBe(kind);
+    // Not stuck: the next long read starts a thread again (and fails the same way). A backup, not a whole
+    // verify: a verify of 200 documents may end in its first chunk on a reader, without a long read at all.
+    expect(await kindOf(s.backup(join(dir, 'copy-2.dvault')))).toBe(kind);
   });
 });
