@@ -5,9 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Vault } from '../../src/main/storage';
-import type { VerifyOptions, VerifyReport } from '../../src/shared/types';
+import type { VerifyOptions } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/raw-db';
+import { verifyInChunks } from '../helpers/verify-in-chunks';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -22,16 +23,6 @@ function setup(n: number): { vault: Vault; path: string; key: string } {
   return made;
 }
 
-/** Runs verify in chunks until done; returns the last report and how many chunks it took. */
-function chunked(v: Vault, opts: VerifyOptions): { report: VerifyReport; chunks: number } {
-  let r = v.verify(undefined, opts);
-  let chunks = 1;
-  while (r.next !== undefined) {
-    r = v.verify(undefined, { maxMs: opts.maxMs, from: r.next });
-    chunks++;
-  }
-  return { report: r, chunks };
-}
 
 describe('verify: the search index rows against the heads (default depth)', () => {
   it('a document missing from the index and a stale version left in it, across pages of 1,000 rows, in one call and in chunks', () => {
@@ -49,7 +40,7 @@ describe('verify: the search index rows against the heads (default depth)', () =
     expect(whole.problems).toEqual([
       expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/1 current version\(s\) of live documents not indexed, 1 indexed version\(s\) not current/) }),
     ]);
-    const { report, chunks } = chunked(vault, { maxMs: 0.000001 });
+    const { report, chunks } = verifyInChunks(vault, { maxMs: 0.000001 });
     expect(report.problems).toEqual(whole.problems);
     expect(chunks).toBeGreaterThan(1200);
     vault.rebuildSearchIndex();
@@ -86,7 +77,7 @@ describe('verify: deep', () => {
       expect(r.ok).toBe(false);
       expect(r.problems.length).toBeGreaterThan(0);
       expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_title'))).toBe(true);
-      expect(chunked(vault, { maxMs: 0.000001, deep }).report.problems).toEqual(r.problems);
+      expect(verifyInChunks(vault, { maxMs: 0.000001, deep }).report.problems).toEqual(r.problems);
     }
   });
 
@@ -94,7 +85,7 @@ describe('verify: deep', () => {
     const { vault } = setup(40);
     const one = vault.verify(undefined, { deep: true });
     expect(one).toMatchObject({ ok: true, problems: [] });
-    const { report } = chunked(vault, { maxMs: 0.000001, deep: true });
+    const { report } = verifyInChunks(vault, { maxMs: 0.000001, deep: true });
     expect(report).toMatchObject({ ok: true, problems: [] });
   });
 

@@ -9,11 +9,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Vault } from '../../src/main/storage';
-import type { VerifyOptions, VerifyReport } from '../../src/shared/types';
+import type { VerifyReport } from '../../src/shared/types';
 import { asReadable } from '../../src/main/storage/engine/db';
 import { planTable } from '../../src/main/storage/engine/verify-indexes';
 import { makeVault } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/raw-db';
+import { verifyInChunks } from '../helpers/verify-in-chunks';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -28,16 +29,6 @@ function setup(n: number): { vault: Vault; path: string; key: string } {
   return made;
 }
 
-/** Runs verify in chunks until done; returns the last report and how many chunks it took. */
-function chunked(v: Vault, opts: VerifyOptions): { report: VerifyReport; chunks: number } {
-  let r = v.verify(undefined, opts);
-  let chunks = 1;
-  while (r.next !== undefined) {
-    r = v.verify(undefined, { maxMs: opts.maxMs, from: r.next });
-    chunks++;
-  }
-  return { report: r, chunks };
-}
 
 /**
  * Runs `edit` on a raw connection while index `index` of `documents` is declared partial, leaving out the
@@ -63,7 +54,7 @@ function withoutIndexing(path: string, key: string, index: string, id: string, e
 function defaultProblems(vault: Vault): VerifyReport['problems'] {
   vault.refresh();
   const whole = vault.verify();
-  const { report, chunks } = chunked(vault, { maxMs: 0.000001 });
+  const { report, chunks } = verifyInChunks(vault, { maxMs: 0.000001 });
   expect(report.problems).toEqual(whole.problems);
   expect(chunks).toBeGreaterThan(1200);
   return whole.problems;
