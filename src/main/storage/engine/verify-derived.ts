@@ -137,7 +137,13 @@ export function indexPhase(run: DerivedRun, at: DerivedAt): boolean {
     const [missing, extra] = at.indexDiff;
     if (missing > 0 || extra > 0)
       run.problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
-    run.problems.push(...facetProblems(run.ctx));
+    // The facets are counted against the heads' types and the tag rows. When earlier phases found those
+    // altered, a mismatch says nothing about the index (it holds the versions' own types and tags), so the
+    // comparison is left out rather than blaming the index; a clean run compares them.
+    const facets = facetProblems(run.ctx);
+    if (facets.length > 0 && run.problems.some((p) => p.kind !== 'Index'))
+      run.skips.push("the search index's type and tag facets: not compared, as other problems were found first (fix them, then verify again)");
+    else run.problems.push(...facets);
   } catch (err) {
     run.corrupt(err, 'the search index rows');
   }
