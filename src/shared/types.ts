@@ -221,6 +221,12 @@ export interface Progress {
   readonly phase?: string;
 }
 
+/**
+ * The `phase` of the progress of a schema upgrade, which runs when a vault made by an older docvault is
+ * opened (`done` of `total` steps, fractions within a long step): the window and the CLI say so by it.
+ */
+export const MIGRATION_PHASE = 'upgrade';
+
 /** Latency summary of one operation kind, microseconds. */
 export interface OpStats {
   readonly count: number;

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
+import { MIGRATION_PHASE, type Progress } from '../../shared/types';
 import { retagV2 } from './migrate-retag';
 import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
 import { deriveAuditKey } from './keys';
@@ -24,10 +25,20 @@ const VERSION_SPAN_SQL = 2 ** 24;
 const MAX_VERSION_SQL = 2 ** 24 - 1;
 
 
-/** What a step may need besides the connection: the tag key, for steps that rewrite tags. */
+/** What a step may need besides the connection: the tag key, for steps that rewrite tags; where to report progress. */
 export interface MigrationContext {
   /** The vault's HMAC key. A step that rewrites tags refuses to run on rows without it. */
   readonly macKey?: Uint8Array;
+  /**
+   * How the upgrade stands, for a caller that shows it: `total` is the number of steps to run, `done` the
+   * steps finished plus the running step's fraction (a step that reports its own progress moves it between
+   * whole numbers), `phase` is always {@link MIGRATION_PHASE}. Called before each step, within the steps
+   * that report, and once with `done === total` at the end; never when no step runs. A throw from it
+   * fails the step (its transaction rolls back).
+   */
+  readonly onProgress?: (p: Progress) => void;
+  /** Set by {@link migrate} for the running step: a long step reports `done` of `total` of its own units here. */
+  readonly stepProgress?: (done: number, total: number) => void;
 }
 
 /** One migration step: brings the schema from `version - 1` to `version`. */
@@ -397,12 +408,18 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION, ctx: Mig
       reason: 'newerSchema',
       schemaVersion: current,
     });
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
+  const steps = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
+  const report = ctx.onProgress;
+  const phase = MIGRATION_PHASE;
+  steps.forEach((m, i) => {
+    const stepCtx: MigrationContext =
+      report === undefined ? ctx : { ...ctx, stepProgress: (done, total) => report({ done: i + (total > 0 ? Math.min(1, done / total) : 0), total: steps.length, phase }) };
     db.transaction(() => {
-      m.up(db, ctx);
+      report?.({ done: i, total: steps.length, phase });
+      m.up(db, stepCtx);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
-  }
+  });
+  if (steps.length > 0) report?.({ done: steps.length, total: steps.length, phase });
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DocvaultError } from '../../../shared/errors';
-import type { MemoryMode } from '../../../shared/types';
+import type { MemoryMode, Progress } from '../../../shared/types';
 import { appendAudit } from './audit';
 import { DEFAULT_KDF_PROFILE, KDF_PROFILES, SQLITE_HEADER, deriveAuditKey, deriveKey, deriveMacKey, newVaultSalt, parseRawKey, profileOfSalt, readVaultHeader, resolveKey, wipe, type KeySpec, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
@@ -48,6 +48,11 @@ export interface OpenOptions {
    * Default {@link WAL_CHECKPOINT_PAGES} (4,000; ~16 MiB): idle checkpoints keep it smaller (checkpoint.ts).
    */
   readonly walCheckpointPages?: number;
+  /**
+   * Progress of a schema upgrade while an older vault is opened (a writer only; see `MigrationContext.onProgress`):
+   * steps that rebuild an index take minutes at a million documents. Not called when no upgrade is due.
+   */
+  readonly onMigration?: (p: Progress) => void;
 }
 
 /** An open, keyed, migrated connection. */
@@ -248,7 +253,7 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
       tuneWriter(raw, opts, keying.encrypted);
       opened = { mode: 'write', db: asWritable(raw) };
       // Migration 3 rewrites tags, so it runs with the tag key.
-      migrate(opened.db, SCHEMA_VERSION, { macKey });
+      migrate(opened.db, SCHEMA_VERSION, { macKey, ...(opts.onMigration === undefined ? {} : { onProgress: opts.onMigration }) });
     } else {
       tuneReader(raw, opts, keying.encrypted);
       const v = raw.pragma('user_version', { simple: true }) as number;
