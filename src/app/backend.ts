@@ -173,6 +173,8 @@ export class DocvaultBackend {
     const s = this.#settings.value;
     return {
       ...this.#opts,
+      // An older vault is upgraded as it opens (minutes at a million documents): the window shows how far.
+      onMigration: (p) => this.#emit({ event: 'progress', data: { ...p, op: 'vault.unlock' } }),
       memoryMode: s.memoryMode,
       ...(s.cacheMiB === null ? {} : { cacheBytes: s.cacheMiB * 1024 * 1024 }),
       ...(s.readers === null ? {} : { readers: s.readers }),

@@ -50,6 +50,8 @@ export interface StoreOptions {
   readonly readers?: number;
   /** The engine's search ranking window (`VaultOptions.searchRankWindow`). Only tests set it (a small one), like `kdfProfile`. */
   readonly searchRankWindow?: number;
+  /** Progress of a schema upgrade while an older vault opens (`VaultOptions.onMigration`). */
+  readonly onMigration?: (p: Progress) => void;
 }
 
 /** Opens and creates stores. */
@@ -119,8 +121,9 @@ class VaultStore implements Store {
 }
 
 /** The engine options the app's settings choose (memory mode, cache size), and the search window tests lower. */
-function tuningOptions(opts: StoreOptions): Pick<VaultOptions, 'memoryMode' | 'tuning' | 'nativeBinding' | 'searchRankWindow'> {
+function tuningOptions(opts: StoreOptions): Pick<VaultOptions, 'memoryMode' | 'tuning' | 'nativeBinding' | 'searchRankWindow' | 'onMigration'> {
   return {
+    ...(opts.onMigration === undefined ? {} : { onMigration: opts.onMigration }),
     ...(opts.searchRankWindow === undefined ? {} : { searchRankWindow: opts.searchRankWindow }),
     ...(opts.memoryMode === undefined ? {} : { memoryMode: opts.memoryMode }),
     ...(opts.cacheBytes === undefined ? {} : { tuning: { cacheBytes: opts.cacheBytes } }),

@@ -4,6 +4,7 @@
  */
 import { Vault } from '../main/storage';
 import { DocvaultError } from '../shared/errors';
+import type { Progress } from '../shared/types';
 import { usageError, type OptionSpecs, type ParsedValues } from './args';
 import type { CliIo } from './io';
 import { PASSPHRASE_ENV, resolveKey, type ResolvedKey } from './keys';
@@ -90,7 +91,7 @@ export function makeContext(
       const path = ctx.vaultPath();
       const key = ctx.key();
       try {
-        return ctx.track(await Vault.open(path, { key: key.spec }));
+        return ctx.track(await Vault.open(path, { key: key.spec, onMigration: upgradeNotes(io, ctx.note) }));
       } catch (err) {
         if (err instanceof DocvaultError && err.kind === 'WrongKey' && key.source === 'none')
           throw new DocvaultError('WrongKey', `${err.message} (set ${PASSPHRASE_ENV}, or pass --passphrase-file or --key-file)`);
@@ -99,6 +100,26 @@ export function makeContext(
     },
   };
   return ctx;
+}
+
+/**
+ * What the CLI says while a vault made by an older docvault is upgraded as it opens (once; minutes for a
+ * large vault): a line when the upgrade starts and one when it ends, on stderr, so a slow command explains
+ * itself in a script's log too; a percentage between them when stderr is a terminal.
+ */
+function upgradeNotes(io: CliIo, note: (text: string) => void): (p: Progress) => void {
+  const tty = io.stderr.isTTY === true;
+  let started = false;
+  return (p) => {
+    if (!started) {
+      started = true;
+      note('Upgrading the vault for this version of docvault (once; a large vault takes minutes)…');
+    }
+    if (p.done >= p.total) {
+      if (tty) io.stderr.write('\r\x1b[K');
+      note('The vault is upgraded.');
+    } else if (tty) io.stderr.write(`\rUpgrading: ${Math.floor((100 * p.done) / p.total)}%\x1b[K`);
+  };
 }
 
 /** The positional argument `index`, which the runner has already checked is present. */

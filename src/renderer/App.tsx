@@ -5,6 +5,7 @@ import type { SerializedError } from '../shared/errors';
 import { connect } from './api';
 import { toSerializedError } from './errors';
 import { ApiProvider, useApi, usePushEvents } from './state';
+import { busyText } from './model/busy';
 import { ErrorMessage } from './components/ErrorMessage';
 import { UnlockScreen } from './components/UnlockScreen';
 import { VaultScreen } from './components/VaultScreen';
@@ -55,7 +56,7 @@ function Shell() {
       {status?.state === 'unlocked' && <VaultScreen status={status} onStatus={setStatus} />}
       {busy !== undefined && (
         <div className="progress" role="progressbar" aria-label={busy.label} data-testid="progress">
-          <span>{busy.label}…</span>
+          <span>{busyText(busy)}</span>
           {busy.progress !== undefined && busy.progress.total > 0 ? (
             <progress value={busy.progress.done} max={busy.progress.total} />
           ) : (

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { DocvaultBackend } from '../../src/app/backend';
 import { createHandler } from '../../src/app/handlers';
 import { vaultStoreFactory } from '../../src/app/store';
-import { Vault } from '../../src/main/storage';
+import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
+import { MIGRATION_PHASE } from '../../src/shared/types';
+import { copySchema1 } from '../helpers/fixture';
 import type { PushEvent } from '../../src/shared/contract';
 import { DEFAULT_SETTINGS } from '../../src/shared/live';
 import { hexKey, tempDir } from '../helpers/tmp';
@@ -40,6 +42,25 @@ describe('unlock', () => {
     expect(windowB.some((e) => e.event === 'vault.changed' && e.data.state === 'locked')).toBe(false);
     // The right passphrase on an open vault is a no-op that says "unlocked".
     expect(await handle('vault.unlock', { passphrase: 'pass phrase' })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    await b.close();
+  });
+
+  it('an older vault is upgraded as it unlocks, with progress events for the window (op vault.unlock)', async () => {
+    const f = copySchema1();
+    cleanup = f.cleanup;
+    const b = new DocvaultBackend({ vaultPath: f.path, storeFactory: vaultStoreFactory });
+    const events: PushEvent[] = [];
+    b.subscribe((e) => events.push(e));
+    expect(await createHandler(b)('vault.unlock', { rawKey: f.key })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    const progress = events.flatMap((e) => (e.event === 'progress' ? [e.data] : []));
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((p) => p.op === 'vault.unlock' && p.phase === MIGRATION_PHASE)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ done: SCHEMA_VERSION - 1, total: SCHEMA_VERSION - 1 });
+    // Locked and unlocked again: no upgrade is due, no progress.
+    await b.lock();
+    events.length = 0;
+    expect(await createHandler(b)('vault.unlock', { rawKey: f.key })).toMatchObject({ ok: true });
+    expect(events.some((e) => e.event === 'progress')).toBe(false);
     await b.close();
   });
 

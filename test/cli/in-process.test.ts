@@ -9,6 +9,7 @@ import { Vault } from '../../src/main/storage';
 import { DocvaultError } from '../../src/shared/errors';
 import { hexKey } from '../helpers/tmp';
 import { scratch } from './helpers';
+import { copySchema1 } from '../helpers/fixture';
 
 let dir: string;
 let cleanup: () => void;
@@ -109,5 +110,27 @@ describe('main() in-process', () => {
     const notFound = fakeIo({ tty: false, env: { DOCVAULT_DEBUG: '1' } });
     expect(await main(['get', 'missing', '--key-file', keyFile], notFound)).toBe(3);
     expect(notFound.err()).toBe('NotFound: No document "missing"\n');
+  });
+
+  it('says when it upgrades an older vault: a line at the start and the end; a percentage between on a terminal', async () => {
+    for (const tty of [true, false]) {
+      const f = copySchema1();
+      try {
+        const older = join(dir, `older-${String(tty)}.key`);
+        writeFileSync(older, f.key, { mode: 0o600 });
+        const io = fakeIo({ tty, env: { DOCVAULT_VAULT: f.path } });
+        expect(await main(['ls', '--key-file', older], io)).toBe(0);
+        const lines = io.err().split('\n');
+        expect(lines[0]).toMatch(/^Upgrading the vault for this version of docvault/);
+        expect(io.err()).toMatch(/The vault is upgraded\.\n$/);
+        expect(io.err().includes('\rUpgrading: ')).toBe(tty);
+        // Upgraded once: the next command says nothing of it.
+        const next = fakeIo({ tty, env: { DOCVAULT_VAULT: f.path } });
+        expect(await main(['ls', '--key-file', older], next)).toBe(0);
+        expect(next.err()).toBe('');
+      } finally {
+        f.cleanup();
+      }
+    }
   });
 });

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StorageService, Vault } from '../../src/main/storage';
+import { SCHEMA_VERSION, StorageService, Vault } from '../../src/main/storage';
+import { MIGRATION_PHASE, type Progress } from '../../src/shared/types';
 import { workerFaults } from '../helpers/worker-faults';
 import { copySchema1, SCHEMA1_IDS } from '../helpers/fixture';
 import { hexKey, tempDir } from '../helpers/tmp';
@@ -108,5 +109,23 @@ describe('StorageService.open: reads before the writer thread is up', () => {
     expect((await s.get(id)).id).toBe(id);
     expect(workerFaults(s).answeredWhileOpening()).toBe(0);
     expect((await s.verify()).ok).toBe(true);
+  });
+
+  it("reports the writer's schema upgrade through onMigration, all done before open resolves; a current vault reports nothing", async () => {
+    const f = copySchema1();
+    cleanups.push(f.cleanup);
+    const seen: Progress[] = [];
+    const s = await StorageService.open(f.path, { key: { rawKey: f.key }, workerPath: worker(), onMigration: (p) => seen.push(p) });
+    cleanups.push(() => s.close());
+    const steps = SCHEMA_VERSION - 1;
+    expect(seen[0]).toEqual({ done: 0, total: steps, phase: MIGRATION_PHASE });
+    expect(seen.at(-1)).toEqual({ done: steps, total: steps, phase: MIGRATION_PHASE });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]?.done).toBeGreaterThanOrEqual(seen[i - 1]?.done ?? 0);
+    await s.close();
+    const again: Progress[] = [];
+    const s2 = await StorageService.open(f.path, { key: { rawKey: f.key }, workerPath: worker(), onMigration: (p) => again.push(p) });
+    cleanups.push(() => s2.close());
+    await s2.get(SCHEMA1_IDS[0] as string);
+    expect(again).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ export interface CallOptions {
  * `nativeBinding` reaches every worker.
  */
 export interface ServiceOptions
-  extends Pick<VaultOptions, 'key' | 'memoryMode' | 'tuning' | 'maxContentBytes' | 'maxAttachmentBytes' | 'uploadIdleMs' | 'durability' | 'nativeBinding' | 'searchRankWindow'> {
+  extends Pick<VaultOptions, 'key' | 'memoryMode' | 'tuning' | 'maxContentBytes' | 'maxAttachmentBytes' | 'uploadIdleMs' | 'durability' | 'nativeBinding' | 'searchRankWindow' | 'onMigration'> {
   /** Reader threads. Default: the preset's `readers`, capped by `os.availableParallelism()`. */
   readonly readers?: number;
   /** Reads waiting or running at once before new ones fail with `Overloaded`. Default 10,000. */

@@ -397,6 +397,14 @@ export class WorkerPool<T> {
         // Only a worker bundle out of step with this code refuses a message the pool sent: say so, go on.
         logLine('service', `${slot.name} refused a message: ${msg.error.message}`);
         break;
+      case 'migrating':
+        // The writer upgrading an older vault while it opens (the caller's handler must not throw into the pool).
+        try {
+          this.#config.options.onMigration?.(msg.progress);
+        } catch (err) {
+          logLine('service', `onMigration threw: ${(err as Error).message}`);
+        }
+        break;
       case 'ready':
       case 'fatal':
       case 'closed':

@@ -123,6 +123,8 @@ export type ToWorker =
 /** Worker -> main thread. */
 export type FromWorker =
   | { readonly t: 'ready' }
+  /** The writer, while it opens an older vault: how the schema upgrade stands (before `ready`). */
+  | { readonly t: 'migrating'; readonly progress: Progress }
   /** The worker could not open the vault; it exits after this. */
   | { readonly t: 'fatal'; readonly error: SerializedError }
   | { readonly t: 'results'; readonly results: readonly WireResult[]; readonly commit?: { readonly size: number; readonly durationMs: number } }

@@ -38,7 +38,8 @@ export async function serveVault(port: StoragePort, init: WorkerInit): Promise<v
   const post = (msg: FromWorker): void => port.postMessage(msg);
   let vault: Vault;
   try {
-    vault = await openVault(init);
+    // Only a writer migrates: its upgrade's progress goes to the main thread before `ready`.
+    vault = await openVault(init, init.role === 'writer' ? (progress) => post({ t: 'migrating', progress }) : undefined);
   } catch (err) {
     post({ t: 'fatal', error: serializeError(err) });
     port.close();
@@ -105,9 +106,10 @@ function refusal(msg: unknown): FromWorker {
   return { t: 'refused', error: serializeError(new DocvaultError('Invalid', `The storage worker does not take messages ${what}; nothing was done`)) };
 }
 
-async function openVault(init: WorkerInit): Promise<Vault> {
+async function openVault(init: WorkerInit, onMigration: VaultOptions['onMigration']): Promise<Vault> {
   const reader = init.role === 'reader';
   const base: Omit<VaultOptions, 'key'> = {
+    ...(onMigration === undefined ? {} : { onMigration }),
     memoryMode: init.memoryMode,
     // The document cache is the main thread's (../cache.ts, fed by service/cache-wire.ts); a worker keeps none.
     tuning: { ...init.tuning, cacheEntries: 0 },
