@@ -1,6 +1,6 @@
 /** The current figures beside the Performance charts: per-operation rates and percentiles, cache, writer, queues, workers. */
 import type { LiveSample } from '../../shared/live';
-import { formatBytes, formatMs, formatRate } from '../model/live-series';
+import { formatBytes, formatMs, formatRate, workerText } from '../model/live-series';
 
 /** The numbers of one sample. */
 export function PerformanceFigures({ s }: { s: LiveSample }) {
@@ -63,7 +63,7 @@ export function PerformanceFigures({ s }: { s: LiveSample }) {
         {s.workers.length > 0 && (
           <>
             <dt>Workers</dt>
-            <dd>{s.workers.map((w) => `${w.name} ${Math.round(w.load * 100)} %`).join(' · ')}</dd>
+            <dd data-testid="workers">{s.workers.map(workerText).join(' · ')}</dd>
           </>
         )}
         <dt>Main event loop</dt>
