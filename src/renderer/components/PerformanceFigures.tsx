@@ -1,4 +1,5 @@
 /** The current figures beside the Performance charts: per-operation rates and percentiles, cache, writer, queues, workers. */
+import { Fragment } from 'react';
 import type { LiveSample } from '../../shared/live';
 import { formatBytes, formatMs, formatRate, workerText } from '../model/live-series';
 
@@ -63,7 +64,15 @@ export function PerformanceFigures({ s }: { s: LiveSample }) {
         {s.workers.length > 0 && (
           <>
             <dt>Workers</dt>
-            <dd data-testid="workers">{s.workers.map(workerText).join(' · ')}</dd>
+            <dd data-testid="workers">
+              {/* One unbreakable item per worker: a narrow pane wraps between workers, never inside one. */}
+              {s.workers.map((w, i) => (
+                <Fragment key={w.name}>
+                  {i > 0 && ' · '}
+                  <span className="worker-load">{workerText(w)}</span>
+                </Fragment>
+              ))}
+            </dd>
           </>
         )}
         <dt>Main event loop</dt>
