@@ -71,7 +71,10 @@ export function toSample(prev: StatsSnapshot | undefined, cur: StatsSnapshot, op
   const workers = (svc?.workers ?? []).map((w) => {
     const before = psvc?.workers.find((x) => x.name === w.name);
     const busy = before === undefined ? 0 : Math.max(0, w.busyMs - before.busyMs);
-    return { name: w.name, role: w.role, load: round(Math.min(1, busy / Math.max(intervalMs, 1)), 3), inFlight: w.inFlight };
+    // A long-read thread holds one call at a time, timed only when it ends (a minute later, at 1M documents):
+    // by busyMs it would read idle all that time and then spike. While it holds one, it is busy throughout.
+    const load = w.role === 'long' && w.inFlight > 0 ? 1 : round(Math.min(1, busy / Math.max(intervalMs, 1)), 3);
+    return { name: w.name, role: w.role, load, inFlight: w.inFlight };
   });
   return {
     at,

@@ -20,8 +20,9 @@ export interface LiveOp {
 /** Load of one storage worker over the interval. */
 export interface LiveWorker {
   readonly name: string;
-  readonly role: 'reader' | 'writer';
-  /** Share of the interval spent in calls, 0..1. */
+  /** `long`: a thread started for one long read without a time budget (a backup, SQLite's check in a verify), listed while it exists. */
+  readonly role: 'reader' | 'writer' | 'long';
+  /** Share of the interval spent in calls, 0..1 (a long-read thread holding its read: 1). */
   readonly load: number;
   readonly inFlight: number;
 }

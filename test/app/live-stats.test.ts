@@ -1,9 +1,12 @@
 /** Live stats: a sample from two snapshots, and the ticker that runs only while someone watches an open vault. */
 import { describe, expect, it } from 'vitest';
 import { LiveStats, loopDelayMs, toSample, type StatsSnapshot } from '../../src/app/live-stats';
+import type { WorkerLoad } from '../../src/main/storage/service';
 import type { LiveSample } from '../../src/shared/live';
 
-function snapshot(over: { hits?: number; misses?: number; evictions?: number; commits?: number; writes?: number; busy?: number } = {}): StatsSnapshot {
+function snapshot(
+  over: { hits?: number; misses?: number; evictions?: number; commits?: number; writes?: number; busy?: number; longs?: readonly WorkerLoad[] } = {},
+): StatsSnapshot {
   const op = { count: 0, errors: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0 };
   return {
     path: '/v',
@@ -30,7 +33,8 @@ function snapshot(over: { hits?: number; misses?: number; evictions?: number; co
     service: {
       readers: 1,
       queues: { queuedReads: 1, queuedWrites: 2, pendingReads: 3, pendingWrites: 4 },
-      workers: [{ name: 'reader-0', role: 'reader', ready: true, inFlight: 1, completed: 0, busyMs: over.busy ?? 0, restarts: 0 }],
+      workers: [{ name: 'reader-0', role: 'reader', ready: true, inFlight: 1, completed: 0, busyMs: over.busy ?? 0, restarts: 0 }, ...(over.longs ?? [])],
+      longReads: { threads: over.longs?.length ?? 0, completed: 0, busyMs: 0 },
       groupCommit: { commits: over.commits ?? 0, writes: over.writes ?? 0, meanSize: 0, p50Size: 0, p99Size: 0, maxSize: 0, histogram: {}, p50CommitMs: 3, maxCommitMs: 5 },
       eventLoopDelayMs: { mean: 0, p50: 0, p99: 0, max: 0 },
       externalChanges: 0,
@@ -65,6 +69,22 @@ describe('toSample', () => {
     expect(s.cache.hitRate).toBeNull();
     expect(s.groupCommit).toEqual({ commitsPerSec: 0, meanBatch: null, p50CommitMs: 3 });
     expect(s.totalPerSec).toBe(0);
+  });
+
+  it('shows a long-read thread busy while it holds its read (timed only when the read ends), and by its time once idle', () => {
+    const long = (inFlight: number, busyMs: number): WorkerLoad => ({ name: 'long-1', role: 'long', ready: true, inFlight, completed: busyMs > 0 ? 1 : 0, busyMs, restarts: 0 });
+    // Holding a read whose time is not yet counted: busy throughout, not idle.
+    const running = toSample(snapshot({ longs: [long(1, 0)] }), snapshot({ longs: [long(1, 0)] }), {}, 1000, loop, 0);
+    expect(running.workers).toEqual([
+      { name: 'reader-0', role: 'reader', load: 0, inFlight: 1 },
+      { name: 'long-1', role: 'long', load: 1, inFlight: 1 },
+    ]);
+    // Its read ended 250 ms into the interval (a 40 s read counted at its end): by time, capped at 1.
+    const ended = toSample(snapshot({ longs: [long(1, 0)] }), snapshot({ longs: [long(0, 40_000)] }), {}, 1000, loop, 0);
+    expect(ended.workers[1]).toEqual({ name: 'long-1', role: 'long', load: 1, inFlight: 0 });
+    // Started and not yet holding its read: idle; stopped: gone from the list.
+    expect(toSample(undefined, snapshot({ longs: [long(0, 0)] }), {}, 1000, loop, 0).workers[1]).toEqual({ name: 'long-1', role: 'long', load: 0, inFlight: 0 });
+    expect(toSample(snapshot({ longs: [long(0, 40_000)] }), snapshot(), {}, 1000, loop, 0).workers.map((w) => w.name)).toEqual(['reader-0']);
   });
 
   it('has no group commit or queues for a store without a service', () => {

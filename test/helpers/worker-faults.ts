@@ -21,8 +21,16 @@ export interface WorkerFaults {
   crash(role: Role | 'long', index?: number, how?: 'terminate' | 'exit'): void;
   /** Fault worker only: blocks a worker's thread for `ms` (a slow query); resolves once it is blocking. */
   stall(role: Role, index: number, ms: number): Promise<void>;
+  /**
+   * Fault worker only: blocks the `index`th long-read thread from the moment it has started, before it runs
+   * the long read it was started for: that read is then handed to it and held (in flight) until the returned
+   * `release` is called (or `maxMs` passes: a net for a test that fails before it releases). Call it after
+   * starting the long read, in the same turn: it waits for the thread to be started, and throws if the
+   * thread had already taken its read. Resolves once the thread is blocking.
+   */
+  holdLong(index?: number, maxMs?: number): Promise<() => void>;
   /** Calls the worker holds (sent, not yet answered), read without asking it (it may be stalled). */
-  inFlight(role: Role, index?: number): number;
+  inFlight(role: Role | 'long', index?: number): number;
   /** Whether every worker has started and takes calls. */
   allReady(): boolean;
   /** Whether the writer has started and takes calls. */
@@ -55,8 +63,25 @@ export function workerFaults(service: StorageService): WorkerFaults {
       else send(worker, { t: '__crash' });
     },
     stall: (role, index, ms) => stall(thread(role, index), ms, send),
+    holdLong: async (index = 0, maxMs = 60_000) => {
+      // The scheduler starts a long-read thread on its next turn (setImmediate), so look once per turn.
+      const until = Date.now() + 30_000;
+      while (pool.slotOf('long', index)?.worker === undefined) {
+        if (Date.now() > until) throw new Error(`workerFaults.holdLong: no long-read thread ${index} started`);
+        await new Promise((r) => setImmediate(r));
+      }
+      // Sent while the thread starts, the stall is in its port before the read (sent once it is ready).
+      if (slot('long', index).state !== 'starting') throw new Error(`workerFaults.holdLong: long-read thread ${index} had already started; hold it in the turn its read is sent`);
+      const release = new SharedArrayBuffer(4);
+      await stall(thread('long', index), maxMs, send, release);
+      return () => {
+        const flag = new Int32Array(release);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      };
+    },
     inFlight: (role, index = 0) => slot(role, index).inFlight.size,
-    allReady: () => pool.loads().every((w) => w.ready),
+    allReady: () => [pool.writer, ...pool.readers].every((s) => s.state === 'ready'),
     writerReady: () => pool.writer.state === 'ready',
     longThreads: () => pool.longThreads(),
     answeredWhileOpening: () => pool.opening.completed,
@@ -68,7 +93,7 @@ export function workerFaults(service: StorageService): WorkerFaults {
  * Atomics.waitAsync: no polling) until the thread is blocked. Rejects if the worker refuses the message
  * (it is the production worker) or exits first.
  */
-function stall(worker: Worker, ms: number, send: (w: Worker, m: FaultMessage) => void): Promise<void> {
+function stall(worker: Worker, ms: number, send: (w: Worker, m: FaultMessage) => void, release?: SharedArrayBuffer): Promise<void> {
   const blocking = new SharedArrayBuffer(4);
   const raised = Atomics.waitAsync(new Int32Array(blocking), 0, 0);
   return new Promise<void>((resolve, reject) => {
@@ -91,6 +116,6 @@ function stall(worker: Worker, ms: number, send: (w: Worker, m: FaultMessage) =>
       done();
       resolve();
     });
-    send(worker, { t: '__stall', ms, blocking });
+    send(worker, release === undefined ? { t: '__stall', ms, blocking } : { t: '__stall', ms, blocking, release });
   });
 }

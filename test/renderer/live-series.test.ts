@@ -1,6 +1,6 @@
 /** The Performance view's model: five minutes of samples, chart columns, key text parsing. */
 import { describe, expect, it } from 'vitest';
-import { HISTORY_MS, latencyColumns, pushSample, throughputColumns, worstLatency, formatMs, formatRate } from '../../src/renderer/model/live-series';
+import { HISTORY_MS, latencyColumns, pushSample, throughputColumns, worstLatency, formatMs, formatRate, workerText } from '../../src/renderer/model/live-series';
 import { parseRawKeyText } from '../../src/renderer/model/raw-key';
 import type { LiveSample } from '../../src/shared/live';
 
@@ -51,6 +51,14 @@ describe('live series', () => {
     expect(formatRate(4_560_000)).toBe('4.56M');
     expect(formatMs(0.089)).toBe('89 µs');
     expect(formatMs(43.26)).toBe('43.3 ms');
+  });
+
+  it('names each worker with its load, and says what a long-read thread is', () => {
+    expect(workerText({ name: 'writer', role: 'writer', load: 0.034, inFlight: 0 })).toBe('writer 3 %');
+    expect(workerText({ name: 'reader-2', role: 'reader', load: 0, inFlight: 0 })).toBe('reader-2 0 %');
+    expect(workerText({ name: 'long-1', role: 'long', load: 1, inFlight: 1 })).toBe('long-1 (long read) 100 %');
+    // A role from a newer app than this window knows is a bug to hear about, not a line to guess.
+    expect(() => workerText({ name: 'x', role: 'spare' as never, load: 0, inFlight: 0 })).toThrow();
   });
 
   it('recognises a raw key: 64 hex characters, whitespace around ignored', () => {

@@ -12,9 +12,10 @@ import { StorageService, Vault } from '../../src/main/storage';
 import { workerFaults } from '../helpers/worker-faults';
 import type { Progress } from '../../src/shared/types';
 import { hexKey, tempDir } from '../helpers/tmp';
-import { kindOf, useWorkerBundle, waitFor } from './helpers';
+import { kindOf, useFaultWorker, useWorkerBundle, waitFor } from './helpers';
 
 const worker = useWorkerBundle();
+const faultWorker = useFaultWorker();
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -33,8 +34,8 @@ function vault(docs: number): { dir: string; path: string; key: string } {
   return { dir, path, key };
 }
 
-async function open(path: string, key: string, readers: number): Promise<StorageService> {
-  const s = await StorageService.open(path, { key: { rawKey: key }, workerPath: worker(), readers });
+async function open(path: string, key: string, readers: number, workerPath = worker()): Promise<StorageService> {
+  const s = await StorageService.open(path, { key: { rawKey: key }, workerPath, readers });
   cleanups.push(() => s.close());
   const faults = workerFaults(s);
   await waitFor('every worker started', () => faults.allReady());
@@ -144,5 +145,60 @@ describe('long reads run on a thread of their own', () => {
     // Not stuck: the next long read starts a thread again (and fails the same way). A backup, not a whole
     // verify: a verify of 200 documents may end in its first chunk on a reader, without a long read at all.
     expect(await kindOf(s.backup(join(dir, 'copy-2.dvault')))).toBe(kind);
+  });
+
+  it('stats() lists a long-read thread while it exists (role long, its read in flight), then counts it in longReads', async () => {
+    const { dir, path, key } = vault(300);
+    const s = await open(path, key, 2, faultWorker());
+    const faults = workerFaults(s);
+    const before = await s.stats();
+    const readers = before.service.workers.filter((w) => w.role === 'reader');
+    expect(readers.map((w) => w.name)).toEqual(['reader-1', 'reader-2']);
+    expect(before.service.workers.some((w) => w.role === 'long')).toBe(false);
+    expect(before.service.longReads).toEqual({ threads: 0, completed: 0, busyMs: 0 });
+
+    const backup = s.backup(join(dir, 'copy.dvault'));
+    const release = await faults.holdLong();
+    try {
+      await waitFor('the backup handed to its thread', () => faults.inFlight('long') === 1);
+      const during = await s.stats();
+      expect(during.service.workers.filter((w) => w.role === 'long')).toEqual([
+        { name: 'long-1', role: 'long', ready: true, inFlight: 1, completed: 0, busyMs: 0, restarts: 0 },
+      ]);
+      // Listed after the writer and the readers, which are as they were: the long read is not on them.
+      expect(during.service.workers.map((w) => w.role)).toEqual(['writer', 'reader', 'reader', 'long']);
+      expect(during.service.workers.filter((w) => w.role === 'reader')).toEqual(readers);
+      expect(during.service.longReads).toEqual({ threads: 1, completed: 0, busyMs: 0 });
+    } finally {
+      release();
+    }
+    expect((await backup).documents).toBe(300);
+    await waitFor('the long-read thread stopped', () => faults.longThreads() === 0);
+    const after = await s.stats();
+    expect(after.service.workers.some((w) => w.role === 'long')).toBe(false);
+    expect(after.service.workers.filter((w) => w.role === 'reader')).toEqual(readers);
+    // The stopped thread's work still counts: one long read answered, its time measured in the thread.
+    expect(after.service.longReads).toMatchObject({ threads: 1, completed: 1 });
+    expect(after.service.longReads.busyMs).toBeGreaterThan(0);
+  });
+
+  it('a long-read thread that dies holding its read leaves stats().service.workers; nothing counts as done', async () => {
+    const { dir, path, key } = vault(300);
+    const s = await open(path, key, 1, faultWorker());
+    const faults = workerFaults(s);
+    const backup = kindOf(s.backup(join(dir, 'copy.dvault')));
+    const release = await faults.holdLong();
+    try {
+      await waitFor('the backup handed to its thread', () => faults.inFlight('long') === 1);
+      expect((await s.stats()).service.workers.filter((w) => w.role === 'long').map((w) => w.inFlight)).toEqual([1]);
+      faults.crash('long', 0);
+      expect(await backup).toBe('WorkerCrashed');
+    } finally {
+      release();
+    }
+    const after = await s.stats();
+    expect(after.service.workers.map((w) => w.role)).toEqual(['writer', 'reader']);
+    expect(after.service.longReads).toEqual({ threads: 1, completed: 0, busyMs: 0 });
+    expect(after.service.rejected.crashed).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 /** The current figures beside the Performance charts: per-operation rates and percentiles, cache, writer, queues, workers. */
+import { Fragment } from 'react';
 import type { LiveSample } from '../../shared/live';
-import { formatBytes, formatMs, formatRate } from '../model/live-series';
+import { formatBytes, formatMs, formatRate, workerText } from '../model/live-series';
 
 /** The numbers of one sample. */
 export function PerformanceFigures({ s }: { s: LiveSample }) {
@@ -63,7 +64,15 @@ export function PerformanceFigures({ s }: { s: LiveSample }) {
         {s.workers.length > 0 && (
           <>
             <dt>Workers</dt>
-            <dd>{s.workers.map((w) => `${w.name} ${Math.round(w.load * 100)} %`).join(' · ')}</dd>
+            <dd data-testid="workers">
+              {/* One unbreakable item per worker: a narrow pane wraps between workers, never inside one. */}
+              {s.workers.map((w, i) => (
+                <Fragment key={w.name}>
+                  {i > 0 && ' · '}
+                  <span className="worker-load">{workerText(w)}</span>
+                </Fragment>
+              ))}
+            </dd>
           </>
         )}
         <dt>Main event loop</dt>

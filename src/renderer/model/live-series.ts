@@ -2,7 +2,8 @@
  * The Performance view's memory: the last five minutes of pushed samples, kept as a ring, and the columns
  * the charts draw from them. Pure, so it is tested without a browser.
  */
-import type { LiveSample } from '../../shared/live';
+import { assertNever } from '../../shared/errors';
+import type { LiveSample, LiveWorker } from '../../shared/live';
 
 /** How much history the charts keep, ms. */
 export const HISTORY_MS = 5 * 60_000;
@@ -59,4 +60,21 @@ export function formatRate(n: number): string {
 /** Milliseconds, with sub-millisecond precision where it matters. */
 export function formatMs(n: number): string {
   return n < 1 ? `${(n * 1000).toFixed(0)} µs` : n < 100 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;
+}
+
+/**
+ * One worker in the figures: its name and load; a long-read thread (started for a backup or SQLite's check
+ * in a verify, gone once it ends) says so, since its name alone does not tell a user what it is.
+ */
+export function workerText(w: LiveWorker): string {
+  const load = `${Math.round(w.load * 100)} %`;
+  switch (w.role) {
+    case 'writer':
+    case 'reader':
+      return `${w.name} ${load}`;
+    case 'long':
+      return `${w.name} (long read) ${load}`;
+    default:
+      return assertNever(w.role, 'worker role');
+  }
 }

@@ -9,6 +9,7 @@
  */
 import { DocvaultError } from '../../../shared/errors';
 import { logLine } from '../worker/log';
+import type { ServiceCounters } from './types';
 import type { Slot } from './worker-pool';
 
 /** What the set needs from the pool. */
@@ -32,6 +33,8 @@ export class LongThreads<T> {
   /** Running, starting or stopping. */
   readonly #slots: Slot<T>[] = [];
   #started = 0;
+  /** What the threads that stopped had done (they leave the list; their work still counts). */
+  #retired = { completed: 0, busyMs: 0 };
 
   constructor(host: LongThreadHost<T>) {
     this.#host = host;
@@ -45,6 +48,16 @@ export class LongThreads<T> {
   /** The `index`th of them, in start order. */
   at(index: number): Slot<T> | undefined {
     return this.#slots[index];
+  }
+
+  /** Threads started since open and the long reads they answered, stopped threads included. */
+  totals(): ServiceCounters['longReads'] {
+    let { completed, busyMs } = this.#retired;
+    for (const s of this.#slots) {
+      completed += s.completed;
+      busyMs += s.busyMs;
+    }
+    return { threads: this.#started, completed, busyMs: Math.round(busyMs * 100) / 100 };
   }
 
   /** Every one of them (to stop them all). */
@@ -88,6 +101,8 @@ export class LongThreads<T> {
   /** Drops a thread that stopped or died (a long-read thread is never restarted: the reads it held fail with it). */
   forget(slot: Slot<T>): void {
     const i = this.#slots.indexOf(slot);
-    if (i >= 0) this.#slots.splice(i, 1);
+    if (i < 0) return;
+    this.#slots.splice(i, 1);
+    this.#retired = { completed: this.#retired.completed + slot.completed, busyMs: this.#retired.busyMs + slot.busyMs };
   }
 }

@@ -1,12 +1,15 @@
 /**
  * The service's own measurements: round trips per method as callers see them, cache hits, group-commit
- * sizes and durations, the calling thread's event-loop delay, and calls rejected by kind.
+ * sizes and durations, the calling thread's event-loop delay, calls rejected by kind, and each worker
+ * thread's load.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { DocvaultError } from '../../../shared/errors';
 import type { CacheStats, OpStats, VaultStats } from '../../../shared/types';
 import { buildHistogram } from '../histogram';
 import { OpRecorder } from '../op-stats';
 import type { ServiceCounters, ServiceStats, WorkerLoad } from './types';
+import type { Slot } from './worker-pool';
 
 /** Why a call was refused or failed by the service itself (not by the engine). */
 export type Rejection = keyof ServiceCounters['rejected'];
@@ -19,6 +22,23 @@ function sizeBucket(size: number): string {
 
 function ms(ns: number): number {
   return Number.isFinite(ns) ? Math.round(ns / 1e4) / 100 : 0;
+}
+
+/**
+ * The load of one worker thread as `stats().service.workers` lists it (the opening connection in the
+ * calling thread is no thread: it is never listed). A long-read thread is counted like a reader.
+ */
+export function workerLoad(slot: Slot<unknown>): WorkerLoad {
+  if (slot.role === 'opening') throw new DocvaultError('Internal', 'the opening connection is not a worker thread');
+  return {
+    name: slot.name,
+    role: slot.role,
+    ready: slot.state === 'ready',
+    inFlight: slot.inFlight.size,
+    completed: slot.completed,
+    busyMs: Math.round(slot.busyMs * 100) / 100,
+    restarts: slot.restarts,
+  };
 }
 
 /** Counters and histograms of one service, from open to close. */
@@ -75,7 +95,14 @@ export class ServiceMetrics {
   }
 
   /** The stats callers see: the engine's, with this thread's cache, round trips and service counters. */
-  snapshot(engine: VaultStats, cache: CacheStats, readers: number, queues: ServiceCounters['queues'], workers: readonly WorkerLoad[]): ServiceStats {
+  snapshot(
+    engine: VaultStats,
+    cache: CacheStats,
+    readers: number,
+    queues: ServiceCounters['queues'],
+    workers: readonly WorkerLoad[],
+    longReads: ServiceCounters['longReads'],
+  ): ServiceStats {
     const ops: Record<string, OpStats> = this.#ops.snapshot();
     for (const name of ['get', 'exists'] as const) {
       const n = this.#hits[name];
@@ -94,6 +121,7 @@ export class ServiceMetrics {
         readers,
         queues,
         workers,
+        longReads,
         groupCommit: {
           commits,
           writes: this.#groupedWrites,

@@ -459,7 +459,7 @@ export class StorageService implements StorageCalls {
   async stats(): Promise<ServiceStats> {
     if (this.#state === 'closed') throw this.#closedError();
     const engine = await this.#pool.writerStats();
-    return this.#metrics.snapshot(engine, this.#cache.stats(), this.readers, this.#scheduler.queues(), this.#pool.loads());
+    return this.#metrics.snapshot(engine, this.#cache.stats(), this.readers, this.#scheduler.queues(), this.#pool.loads(), this.#pool.longReads());
   }
 
   /** Asks the writer to look for commits by other processes now; drops the cache if there were any. */

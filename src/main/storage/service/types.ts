@@ -57,10 +57,13 @@ export interface ServiceOptions
   readonly maxRestarts?: number;
 }
 
-/** Load of one worker thread. */
+/**
+ * Load of one worker thread. `long`: a read-only thread started for one long read without a time budget (a
+ * backup, SQLite's check in a whole verify) and stopped once no such read waits; listed while it exists.
+ */
 export interface WorkerLoad {
   readonly name: string;
-  readonly role: 'reader' | 'writer';
+  readonly role: 'reader' | 'writer' | 'long';
   readonly ready: boolean;
   /** Calls handed to it and not yet answered. */
   readonly inFlight: number;
@@ -83,7 +86,13 @@ export interface ServiceCounters {
     /** Writes queued or running (bounded by `maxPendingWrites`). */
     readonly pendingWrites: number;
   };
+  /** The writer, the readers, then the long-read threads that exist now (started, starting or stopping). */
   readonly workers: readonly WorkerLoad[];
+  /**
+   * Long-read threads since open, stopped ones included (a stopped thread leaves `workers`, its counts
+   * stay here): threads started, long reads they answered, and the time spent in them, ms.
+   */
+  readonly longReads: { readonly threads: number; readonly completed: number; readonly busyMs: number };
   readonly groupCommit: {
     readonly commits: number;
     readonly writes: number;

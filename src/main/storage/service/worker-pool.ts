@@ -12,8 +12,9 @@ import { wipe } from '../keys';
 import { logLine } from '../worker/log';
 import type { FromWorker, ToWorker, WorkerInit, WorkerKey } from '../worker/protocol';
 import { LongThreads } from './long-threads';
+import { workerLoad } from './metrics';
 import { OpeningReads, type WorkerPort } from './opening-reads';
-import type { ServiceOptions, WorkerLoad } from './types';
+import type { ServiceCounters, ServiceOptions, WorkerLoad } from './types';
 import type { ServiceKey } from './worker-key';
 
 /** What a worker does. */
@@ -233,18 +234,14 @@ export class WorkerPool<T> {
     return this.#longs.size;
   }
 
-  /** Per-worker load, writer first. */
+  /** Long-read threads and the long reads they answered since open, stopped threads included. */
+  longReads(): ServiceCounters['longReads'] {
+    return this.#longs.totals();
+  }
+
+  /** Per-worker load: the writer, the readers, then the long-read threads that exist now. */
   loads(): WorkerLoad[] {
-    const load = (s: Slot<T>): WorkerLoad => ({
-      name: s.name,
-      role: threadRole(s),
-      ready: s.state === 'ready',
-      inFlight: s.inFlight.size,
-      completed: s.completed,
-      busyMs: Math.round(s.busyMs * 100) / 100,
-      restarts: s.restarts,
-    });
-    return [load(this.writer), ...this.readers.map(load)];
+    return [this.writer, ...this.readers, ...this.#longs.all()].map(workerLoad);
   }
 
   /** Asks the writer for its engine stats. */
