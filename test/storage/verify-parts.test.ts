@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import { verifyParts } from '../../src/main/storage/engine/verify-parts';
+import { mergeInSlices } from '../../src/main/storage/service/verify-runner';
 import type { VerifyProblem, VerifyReport } from '../../src/shared/types';
 import { makeVault } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/tamper';
@@ -31,10 +32,18 @@ const TINY = 0.000001;
  * document), SQLite's check alone and the rest on `v`. Returns the report and how many parts there were.
  */
 function inParts(v: Vault, other: Vault, span: number): { report: VerifyReport; parts: number } {
+  const { base, tokens, after } = partTokens(v, other, span);
+  const apart = v.verify(undefined, { from: verifyParts.sqliteOnly(base) });
+  let r = v.verify(undefined, { from: verifyParts.merge(base, tokens, after, 'skip') });
+  while (r.next !== undefined) r = v.verify(undefined, { from: r.next, maxMs: TINY });
+  return { report: { ...r, problems: [...r.problems, ...apart.problems] }, parts: tokens.length };
+}
+
+/** The document phase of a run begun on `v`, as finished parts of `span` rows run on `other`. */
+function partTokens(v: Vault, other: Vault, span: number): { base: string; tokens: string[]; after: number } {
   const base = v.verify(undefined, { maxMs: TINY }).next as string;
-  const start = verifyParts.where(base).last;
   const tokens: string[] = [];
-  let after = start;
+  let after = verifyParts.where(base).last;
   for (;;) {
     let token = verifyParts.part(base, after, after + span);
     while (verifyParts.state(token).last < after + span) token = other.verify(undefined, { from: token, maxMs: TINY }).next as string;
@@ -42,10 +51,7 @@ function inParts(v: Vault, other: Vault, span: number): { report: VerifyReport; 
     after += span;
     if (verifyParts.state(token).end) break;
   }
-  const apart = v.verify(undefined, { from: verifyParts.sqliteOnly(base) });
-  let r = v.verify(undefined, { from: verifyParts.merge(base, tokens, after, 'skip') });
-  while (r.next !== undefined) r = v.verify(undefined, { from: r.next, maxMs: TINY });
-  return { report: { ...r, problems: [...r.problems, ...apart.problems] }, parts: tokens.length };
+  return { base, tokens, after };
 }
 
 const sorted = (ps: readonly VerifyProblem[]): string[] => ps.map((p) => JSON.stringify(p)).sort();
@@ -86,6 +92,22 @@ describe('verify in parts', () => {
       expect(report.documents).toBe(whole.documents);
       expect(report.versions).toBe(whole.versions);
     }
+  });
+
+  it("the service's merge a slice at a time (so its thread is never held long) makes the very token one merge makes", async () => {
+    const { vault, path, key } = setup();
+    withRawConnection(path, key, (db) => {
+      // Problems in several parts, so their order in the merged token is checked too.
+      for (const id of ['d3', 'd120', 'd250']) db.exec(`UPDATE versions SET checksum = '00' || substr(checksum, 3) WHERE vid = (SELECT doc FROM documents WHERE id = '${id}') * 16777216 + 1`);
+    });
+    vault.refresh();
+    const other = Vault.openSync(path, { key: { rawKey: key }, readonly: true });
+    cleanups.unshift(() => other.close());
+    const { base, tokens, after } = partTokens(vault, other, 13);
+    expect(tokens.length).toBeGreaterThan(10);
+    const once = verifyParts.merge(base, tokens, after, 'skip');
+    for (const slice of [1, 2, 7, tokens.length + 1]) expect(await mergeInSlices(base, tokens, after, slice)).toBe(once);
+    expect(vault.verify(undefined, { from: once }).problems.length).toBeGreaterThan(0);
   });
 
   it('a write while the parts run: the per-document checks go on, the whole-vault comparisons are skipped and say why', () => {
