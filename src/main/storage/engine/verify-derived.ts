@@ -39,6 +39,11 @@ export interface DerivedRun {
   corrupt(err: unknown, where: string): void;
   /** Whether damage has hidden rows so far. */
   damaged(): boolean;
+  /**
+   * The live documents per `type:` and `tag:` that the document phase counted from verified heads (and their
+   * other totals), when that phase saw the vault as it is now (no change between chunks, no damage); else undefined.
+   */
+  documentCounts(): ReadonlyMap<string, number> | undefined;
 }
 
 /** Where these phases stand between chunks. */
@@ -140,7 +145,7 @@ export function indexPhase(run: DerivedRun, at: DerivedAt): boolean {
     // The facets are counted against the heads' types and the tag rows. When earlier phases found those
     // altered, a mismatch says nothing about the index (it holds the versions' own types and tags), so the
     // comparison is left out rather than blaming the index; a clean run compares them.
-    const facets = facetProblems(run.ctx);
+    const facets = facetProblems(run.ctx, run.documentCounts());
     if (facets.length > 0 && run.problems.some((p) => p.kind !== 'Index'))
       run.skips.push("the search index's type and tag facets: not compared, as other problems were found first (fix them, then verify again)");
     else run.problems.push(...facets);

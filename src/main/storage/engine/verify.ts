@@ -151,6 +151,7 @@ export function verifyVault(
     tick: () => tick(),
     corrupt: (err, where) => corrupt(err, where),
     damaged: () => damaged,
+    documentCounts: () => (skippedBecause() === undefined ? expected.counters : undefined),
   };
   let stopped = false;
   // Damage met inside is reported where it is met; what escapes (SQLite can fail the read transaction's
