@@ -13,6 +13,7 @@ import { tagFacet, typeFacet } from '../../src/main/storage/search-facets';
 import type { SearchQuery } from '../../src/shared/search';
 import { withRawConnection } from '../helpers/tamper';
 import { makeVault } from '../helpers/tmp';
+import { verifyInChunks } from '../helpers/verify-in-chunks';
 
 let vault: Vault;
 let path: string;
@@ -162,6 +163,16 @@ describe('search facets', () => {
     expect(vault.search({ query: 'ledger', type: 'Scan', limit: 100 }).items.map((h) => h.id)).toContain('d3');
     const found = vault.verify();
     expect(found.problems).toEqual([expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/wrong type or tag facets: 2 facet/) })]);
+    // In chunks (the service's way), the facet tokens are read one per step: the same finding.
+    const chunked = verifyInChunks(vault, { maxMs: 0.000001 });
+    expect(chunked.report.problems).toEqual(found.problems);
+    // …and each chunk of that step stopped after one token (the tokens say where they stopped).
+    const stops = new Set<string>();
+    for (let r = vault.verify(undefined, { maxMs: 0.000001 }); r.next !== undefined; r = vault.verify(undefined, { from: r.next, maxMs: 0.000001 })) {
+      const at = (JSON.parse(Buffer.from(r.next, 'base64url').toString()) as { facets?: [string, number, number] }).facets;
+      if (at !== undefined && at[0] !== '') stops.add(at[0]);
+    }
+    expect(stops.size).toBeGreaterThan(10);
     // The counts above come from the document phase's totals; a write between chunks makes those stale, and
     // the facets are then counted again from the heads and tag rows of the last chunk: still found.
     const first = vault.verify(undefined, { maxMs: 0.000001 });

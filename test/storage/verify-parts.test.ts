@@ -129,5 +129,10 @@ describe('verify in parts', () => {
     expect(() => verifyParts.state(base)).toThrow(expect.objectContaining({ kind: 'Invalid' }));
     const bad = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(base, 'base64url').toString()), phase: 'tags', until: 5 })).toString('base64url');
     expect(() => vault.verify(undefined, { from: bad })).toThrow(expect.objectContaining({ kind: 'Invalid' }));
+    // The facet step's position: only in the index phase, a token and two counts from 0.
+    const withFacets = (phase: string, facets: unknown): string => Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(base, 'base64url').toString()), phase, facets })).toString('base64url');
+    for (const [phase, facets] of [['index', ['x', -1, 0]], ['index', ['x', 0]], ['index', [1, 0, 0]], ['tags', ['', 0, 0]]] as const)
+      expect(() => vault.verify(undefined, { from: withFacets(phase, facets) }), `${phase} ${JSON.stringify(facets)}`).toThrow(expect.objectContaining({ kind: 'Invalid' }));
+    expect(vault.verify(undefined, { from: withFacets('index', ['', 0, 0]) }).documents).toBeGreaterThanOrEqual(0);
   });
 });

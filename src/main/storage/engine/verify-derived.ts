@@ -10,7 +10,7 @@ import type { AttachmentVerifier } from './attachments-verify';
 import type { ReadContext } from './statements';
 import type { EntryKeys } from './verify-digest';
 import { checkTable, planTable, type IndexCheckState } from './verify-indexes';
-import { facetProblems } from './verify-facets';
+import { facetProblems, facetProblemsInSteps } from './verify-facets';
 import { LEFT_TO_OTHER_PHASES, SEARCH_INDEX, compareIndexedVersions, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 
 /** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
@@ -56,6 +56,8 @@ export interface DerivedAt {
   indexAt: number;
   /** index: current versions not indexed, indexed versions not current. */
   readonly indexDiff: [number, number];
+  /** index: where the facet comparison stands once the rows matched (verify-resume.ts `facets`); undefined before. */
+  facets: [string, number, number] | undefined;
 }
 
 /** How a phase's step ended: `done` — the phase is complete; `stop` — the budget ran out (inside it, or at its end). */
@@ -134,18 +136,25 @@ export function sqlitePhase(run: DerivedRun, at: DerivedAt, apart: 'only' | 'ski
 export function indexPhase(run: DerivedRun, at: DerivedAt): boolean {
   try {
     // Not counted in progress: the rows it reads are the documents' again.
-    const stopped = compareIndexedVersions(run.ctx, at.indexAt, at.indexDiff, () => run.overBudget());
-    if (stopped !== undefined) {
-      at.indexAt = stopped;
-      return true;
+    if (at.facets === undefined) {
+      const stopped = compareIndexedVersions(run.ctx, at.indexAt, at.indexDiff, () => run.overBudget());
+      if (stopped !== undefined) {
+        at.indexAt = stopped;
+        return true;
+      }
+      const [missing, extra] = at.indexDiff;
+      if (missing > 0 || extra > 0)
+        run.problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
+      at.facets = ['', 0, 0];
+      if (run.overBudget()) return true;
     }
-    const [missing, extra] = at.indexDiff;
-    if (missing > 0 || extra > 0)
-      run.problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
     // The facets are counted against the heads' types and the tag rows. When earlier phases found those
     // altered, a mismatch says nothing about the index (it holds the versions' own types and tags), so the
-    // comparison is left out rather than blaming the index; a clean run compares them.
-    const facets = facetProblems(run.ctx, run.documentCounts());
+    // comparison is left out rather than blaming the index; a clean run compares them. With the document
+    // phase's totals the tokens are read one per step (a chunk can stop between them); without, in one piece.
+    const counted = run.documentCounts();
+    const facets = counted === undefined ? facetProblems(run.ctx) : facetProblemsInSteps(run.ctx, counted, at.facets, () => run.overBudget());
+    if (facets === undefined) return true;
     if (facets.length > 0 && run.problems.some((p) => p.kind !== 'Index'))
       run.skips.push("the search index's type and tag facets: not compared, as other problems were found first (fix them, then verify again)");
     else run.problems.push(...facets);

@@ -41,6 +41,11 @@ export interface Resume {
    */
   readonly indexAt?: number;
   readonly indexDiff?: [number, number];
+  /**
+   * index (default depth), once the rows matched and their difference was reported: the facet tokens
+   * compared so far, one per step — the last token, how many counts differed, how many tokens were expected.
+   */
+  readonly facets?: [string, number, number];
   /** Where the tag-row sweep stopped: the last row's key (tag, updated_at, doc). */
   readonly tagAt: [string, number, number] | null;
   /** tags: the XOR of the rows seen so far. */
@@ -86,6 +91,13 @@ export function decodeResume(token: string): Resume {
       (r.deep === undefined || r.deep === true) &&
       (r.indexAt === undefined || Number.isSafeInteger(r.indexAt)) &&
       (r.indexDiff === undefined || (Array.isArray(r.indexDiff) && r.indexDiff.length === 2 && r.indexDiff.every((n) => Number.isSafeInteger(n) && n >= 0))) &&
+      (r.facets === undefined ||
+        (r.phase === 'index' &&
+          r.deep !== true &&
+          Array.isArray(r.facets) &&
+          r.facets.length === 3 &&
+          typeof r.facets[0] === 'string' &&
+          [r.facets[1], r.facets[2]].every((n) => Number.isSafeInteger(n) && n >= 0))) &&
       (r.sqlite === undefined || r.sqlite === 'skip' || (r.sqlite === 'only' && r.phase !== 'documents' && r.phase !== 'tags')) &&
       Number.isSafeInteger(r.tables) &&
       HEX64.test(r.acc) &&

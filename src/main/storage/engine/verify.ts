@@ -118,7 +118,7 @@ export function verifyVault(
   let last = resume?.last ?? 0;
   let tagAt = resume?.tagAt ?? null;
   /** Where the SQLite and search-index phases stand (./verify-derived.ts). */
-  const at: DerivedAt = { tables: resume?.tables ?? 0, ix: resume?.ix, indexAt: resume?.indexAt ?? 0, indexDiff: resume?.indexDiff ?? [0, 0] };
+  const at: DerivedAt = { tables: resume?.tables ?? 0, ix: resume?.ix, indexAt: resume?.indexAt ?? 0, indexDiff: resume?.indexDiff ?? [0, 0], facets: resume?.facets };
   const seq = resume !== undefined ? resume.seq : null;
   /** A part of the document phase (verify-parts.ts): the last document row it covers. */
   const until = resume?.until;
@@ -187,7 +187,7 @@ export function verifyVault(
       ...(at.ix === undefined ? {} : { ix: at.ix }),
       last,
       ...(deep ? { deep: true as const } : {}),
-      ...(phase === 'index' && !deep ? { indexAt: at.indexAt, indexDiff: at.indexDiff } : {}),
+      ...(phase === 'index' && !deep ? { indexAt: at.indexAt, indexDiff: at.indexDiff, ...(at.facets === undefined ? {} : { facets: at.facets }) } : {}),
       ...(until === undefined ? {} : { until, end }),
       ...(sqliteApart === undefined ? {} : { sqlite: sqliteApart }),
       tagAt,
