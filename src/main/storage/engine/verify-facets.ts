@@ -20,18 +20,24 @@ const FACETS_END = String.fromCharCode(TAG_FACET_MARK.charCodeAt(0) + 1);
  * {@link facetProblemsInSteps}).
  */
 export function facetProblems(ctx: ReadContext): VerifyProblem[] {
-  return facetReport(ctx, () => countWrongFacets(ctx, countFacetsNow(ctx)));
+  return compareFacets(ctx, countFacetsNow(ctx), ['', 0, 0], () => false) ?? [];
 }
 
 /**
  * The same against `counted`, the document phase's totals over verified heads (`type:…`, `tag:…`), when it
- * saw the vault as it is now: nothing is counted again, and the index's facet tokens are read one per step
- * after `at` ([last token, counts that differed, expected tokens met]), so a chunk stops between them when
+ * saw the vault as it is now: nothing is counted again, and a chunk can stop between the facet tokens when
  * `overBudget` says so (at 1M documents the longest, a type's, took ~80 ms, all of them ~0.2 s). Returns
  * undefined when stopped (`at` then says where), else the problems.
  */
 export function facetProblemsInSteps(ctx: ReadContext, counted: ReadonlyMap<string, number>, at: [string, number, number], overBudget: () => boolean): VerifyProblem[] | undefined {
-  const want = facetsOfCounts(counted);
+  return compareFacets(ctx, facetsOfCounts(counted), at, overBudget);
+}
+
+/**
+ * The index's facet tokens read one per step after `at` ([last token, counts that differed, expected
+ * tokens met]) and compared with `want`; undefined when `overBudget` stopped it (`at` says where).
+ */
+function compareFacets(ctx: ReadContext, want: ReadonlyMap<string, number>, at: [string, number, number], overBudget: () => boolean): VerifyProblem[] | undefined {
   let stopped = false;
   const problems = facetReport(ctx, () => {
     const first = ctx.sql.get("SELECT term, doc AS n FROM search_facet_terms WHERE term >= ? AND term < ? AND col = 'facets' LIMIT 1");
@@ -102,21 +108,4 @@ function countFacetsNow(ctx: ReadContext): Map<string, number> {
   const tags = ctx.sql.get('SELECT tag, count(*) AS n FROM document_tags GROUP BY tag').all() as { tag: string; n: number }[];
   for (const r of tags) want.set(tagFacet(r.tag), r.n);
   return want;
-}
-
-/**
- * The facet tokens whose count in the index differs from `want` (each token once, whichever side has more):
- * 0 when the facet column is right as far as counts can tell. Reads every facet token's list in the
- * caller's snapshot (measured at 1M: ~0.2 s).
- */
-function countWrongFacets(ctx: ReadContext, want: Map<string, number>): number {
-  const have = ctx.sql
-    .get("SELECT term, doc AS n FROM search_facet_terms WHERE term >= ? AND term < ? AND col = 'facets'")
-    .all(TYPE_FACET_MARK, FACETS_END) as { term: string; n: number }[];
-  let wrong = 0;
-  for (const r of have) {
-    if (want.get(r.term) !== r.n) wrong++;
-    want.delete(r.term);
-  }
-  return wrong + want.size;
 }
