@@ -4,15 +4,94 @@
  * frames per op from the -wal file (autocheckpoint off on a side connection is not possible for the
  * engine's own connection, so frames are counted as WAL growth with few enough ops). Times are process CPU
  * time (user + system, median), steadier than wall time on a shared machine.
- * argv: JSON { dir, docs, variants: { name: sql }[] }.
+ *
+ * A variant with `deferred` models a search index kept outside the write's commit: its triggers are dropped,
+ * and after each phase the entries of the documents that phase wrote are replaced in one transaction on the
+ * side connection (the old version's entry deleted, the current one's inserted), as a queue flushed in
+ * batches would. The flush's CPU and frames are reported apart and amortised per op, and FTS5's
+ * integrity-check must pass at the end (else the model is wrong and the line says so).
+ * argv: JSON { dir, docs, variants?: name[] (default: all), cacheKiB? }.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vault } from '../src/main/storage';
+import { facetsOf } from '../src/main/storage/search-facets';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
 
-const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; variants: [string, string][]; cacheKiB?: number };
+const NO_FTS = 'DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;';
+const fts = (option: string, value: number): string => `INSERT INTO search_index (search_index, rank) VALUES ('${option}', ${value});`;
+
+const BITS = 24;
+/**
+ * A search queue (a prototype of the index kept outside the commit, in SQL): writes record, per document, what
+ * the index still holds (`indexed`: a version key, or 0 for nothing) the first time it changes after a flush;
+ * the content view becomes "what the index holds" (a queued document's indexed version, else the current one
+ * of a live document), so FTS5's integrity-check, rebuild and snippets stay exact with a queue waiting. A
+ * purge deletes an indexed version's entry at once (its text is gone after). {@link QUEUE_FLUSH_SQL} empties it.
+ */
+const QUEUE_SQL = `
+  ${NO_FTS}
+  CREATE TABLE search_queue (doc INTEGER PRIMARY KEY, indexed INTEGER NOT NULL) STRICT;
+  DROP VIEW search_source;
+  CREATE VIEW search_source AS
+    SELECT v.vid AS vid, v.title AS title, v.content AS content, ${facetsOf('v')} AS facets
+    FROM versions v JOIN documents d ON d.doc = v.vid >> ${BITS}
+    WHERE d.version = (v.vid & ${2 ** BITS - 1}) AND d.trashed_at IS NULL AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.doc = d.doc)
+    UNION ALL
+    SELECT v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed;
+  CREATE TRIGGER search_queue_ai AFTER INSERT ON versions
+    WHEN (SELECT trashed_at FROM documents WHERE doc = new.vid >> ${BITS}) IS NULL AND EXISTS (SELECT 1 FROM documents WHERE doc = new.vid >> ${BITS}) BEGIN
+    INSERT INTO search_queue (doc, indexed) VALUES (new.vid >> ${BITS}, CASE WHEN new.version > 1 THEN new.vid - 1 ELSE 0 END) ON CONFLICT (doc) DO NOTHING;
+  END;
+  CREATE TRIGGER search_queue_trash AFTER UPDATE OF trashed_at ON documents WHEN old.trashed_at IS NULL AND new.trashed_at IS NOT NULL BEGIN
+    INSERT INTO search_queue (doc, indexed) VALUES (old.doc, (old.doc << ${BITS}) + old.version) ON CONFLICT (doc) DO NOTHING;
+  END;
+  CREATE TRIGGER search_queue_undelete AFTER UPDATE OF trashed_at ON documents WHEN old.trashed_at IS NOT NULL AND new.trashed_at IS NULL BEGIN
+    INSERT INTO search_queue (doc, indexed) VALUES (new.doc, 0) ON CONFLICT (doc) DO NOTHING;
+  END;
+  CREATE TRIGGER search_queue_ad AFTER DELETE ON versions
+    WHEN old.vid = coalesce((SELECT indexed FROM search_queue WHERE doc = old.vid >> ${BITS}),
+                            (SELECT (doc << ${BITS}) + version FROM documents WHERE doc = old.vid >> ${BITS} AND trashed_at IS NULL)) BEGIN
+    INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', old.vid, old.title, old.content, ${facetsOf('old')});
+    INSERT INTO search_queue (doc, indexed) VALUES (old.vid >> ${BITS}, 0) ON CONFLICT (doc) DO UPDATE SET indexed = 0;
+  END;
+`;
+
+/** The queue's flush, in one transaction: each queued document's indexed entry out, its current live version in. */
+const QUEUE_FLUSH_SQL = `
+  INSERT INTO search_index (search_index, rowid, title, content, facets)
+    SELECT 'delete', v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed;
+  INSERT INTO search_index (rowid, title, content, facets)
+    SELECT v.vid, v.title, v.content, ${facetsOf('v')}
+    FROM search_queue q JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version WHERE d.trashed_at IS NULL;
+  DELETE FROM search_queue;
+`;
+
+/** The levers, each SQL run once on a copy of the seeded vault (schema as shipped: the search index has its facet column). */
+const VARIANTS: Record<string, { readonly sql: string; readonly deferred?: true; readonly queue?: true }> = {
+  base: { sql: '' },
+  'no-fts': { sql: NO_FTS },
+  'fts-deferred': { sql: NO_FTS, deferred: true },
+  'fts-queue': { sql: QUEUE_SQL, queue: true },
+  'fts-automerge0': { sql: fts('automerge', 0) },
+  'fts-automerge2': { sql: fts('automerge', 2) },
+  'fts-automerge8': { sql: fts('automerge', 8) },
+  'fts-automerge16': { sql: fts('automerge', 16) + fts('crisismerge', 32) },
+  'fts-pgsz8000': { sql: fts('pgsz', 8000) },
+  'fts-hashsize4m': { sql: fts('hashsize', 4 * 1048576) },
+  'fts-hashsize16m': { sql: fts('hashsize', 16 * 1048576) },
+  // The insert trigger without its two head lookups (what the entry costs on its own), facets included.
+  'fts-bare-trigger': {
+    sql: `DROP TRIGGER search_versions_ai; CREATE TRIGGER search_versions_ai AFTER INSERT ON versions BEGIN
+      INSERT INTO search_index (rowid, title, content, facets) VALUES (new.vid, new.title, new.content, ${facetsOf('new')}); END;`,
+  },
+  'fts-optimize': { sql: "INSERT INTO search_index (search_index) VALUES ('optimize');" },
+  rebuilt: { sql: "INSERT INTO search_index (search_index) VALUES ('rebuild');" },
+  'no-doc-idx': { sql: 'DROP INDEX documents_type; DROP INDEX documents_updated; DROP INDEX documents_title;' },
+};
+
+const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; variants?: string[]; cacheKiB?: number };
 const KEY = '7'.repeat(64);
 const base = join(job.dir, 'base.dvault');
 
@@ -40,8 +119,81 @@ function frames(path: string): number {
   }
   return n;
 }
+/** The queue's flush as a phase's flush (the ids are the queue's own). */
+function queueFlusher(db: Database.Database): (ids: readonly string[]) => void {
+  return db.transaction(() => db.exec(QUEUE_FLUSH_SQL));
+}
+
+/**
+ * The queue through the other write paths: updates twice before a flush, to the Trash, back, purged (live and
+ * trashed, flushed or not), each followed by FTS5's integrity-check with the queue waiting and after a flush,
+ * and a search for a word only the newest version has.
+ */
+function queueCases(v: Vault, db: Database.Database): string {
+  const flush = queueFlusher(db);
+  const problems: string[] = [];
+  const step = (label: string, fn: () => void): void => {
+    fn();
+    for (const when of ['queued', 'flushed']) {
+      if (when === 'flushed') flush([]);
+      const c = checked(db);
+      if (c !== ' [index exact]') problems.push(`${label} (${when}):${c}`);
+    }
+  };
+  const ids = [docId(11), docId(12), docId(13), docId(14)];
+  step('updated twice', () => {
+    v.update(ids[0] as string, { content: 'zyzzyva one' });
+    v.update(ids[0] as string, { content: 'zyzzyva quokka two' });
+  });
+  const hits = (word: string): number => db.prepare('SELECT count(*) FROM search_index WHERE search_index MATCH ?').pluck().get(word) as number;
+  if (hits('quokka') !== 1 || hits('zyzzyva') !== 1) problems.push(`search after flush: quokka ${hits('quokka')}, zyzzyva ${hits('zyzzyva')}`);
+  step('updated, then to the Trash', () => {
+    v.update(ids[1] as string, { content: 'changed' });
+    v.delete(ids[1] as string);
+  });
+  step('to the Trash and back', () => {
+    v.delete(ids[2] as string);
+    v.undelete(ids[2] as string);
+  });
+  step('updated, then purged', () => {
+    v.update(ids[3] as string, { content: 'about to go' });
+    v.purge(ids[3] as string);
+  });
+  step('a trashed one purged', () => v.purge(ids[1] as string));
+  step('a live one purged', () => v.purge(ids[2] as string));
+  return problems.length === 0 ? ' [queue cases exact]' : ` [QUEUE CASES: ${problems.join('; ')}]`;
+}
+
+/** FTS5's own check of the index against its documents: the deferred model must leave it exact. */
+function checked(db: Database.Database): string {
+  try {
+    db.exec("INSERT INTO search_index (search_index) VALUES ('integrity-check')");
+    return ' [index exact]';
+  } catch (err) {
+    return ` [INDEX NOT EXACT: ${(err as Error).message}]`;
+  }
+}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-for (const [name, sql] of job.variants) {
+/** The deferred index's flush: the entries of `ids` (written since the last flush, each once) replaced in one transaction. */
+function flusher(db: Database.Database): (ids: readonly string[]) => void {
+  const ofIds = "d.id IN (SELECT value FROM json_each(?))";
+  const del = db.prepare(`INSERT INTO search_index (search_index, rowid, title, content, facets)
+    SELECT 'delete', v.vid, v.title, v.content, ${facetsOf('v')} FROM documents d JOIN versions v ON v.vid = (d.doc << 24) + d.version - 1
+    WHERE ${ofIds} AND d.version > 1 AND d.trashed_at IS NULL`);
+  const ins = db.prepare(`INSERT INTO search_index (rowid, title, content, facets)
+    SELECT v.vid, v.title, v.content, ${facetsOf('v')} FROM documents d JOIN versions v ON v.vid = (d.doc << 24) + d.version
+    WHERE ${ofIds} AND d.trashed_at IS NULL`);
+  return db.transaction((ids: readonly string[]) => {
+    const list = JSON.stringify(ids);
+    del.run(list);
+    ins.run(list);
+  });
+}
+
+for (const name of job.variants ?? Object.keys(VARIANTS)) {
+  const variant = VARIANTS[name];
+  if (variant === undefined) throw new Error(`no variant "${name}": ${Object.keys(VARIANTS).join(', ')}`);
+  const sql = variant.sql;
   const path = join(job.dir, `v-${name.replace(/\W/g, '_')}.dvault`);
   copyFileSync(base, path);
   if (sql !== '') {
@@ -51,30 +203,43 @@ for (const [name, sql] of job.variants) {
   }
   const v = Vault.openSync(path, { key: { rawKey: KEY }, ...(job.cacheKiB !== undefined ? { tuning: { sqliteCacheKiB: job.cacheKiB } } : {}) });
   const side = rawDb(path);
+  const flush = variant.deferred === true ? flusher(side) : variant.queue === true ? queueFlusher(side) : undefined;
   const out: string[] = [];
-  const phase = (label: string, n: number, per: number, fn: (i: number) => void): void => {
+  /** Runs `n` ops of `per` documents each; `fn` returns the ids it wrote (for the deferred flush). */
+  const phase = (label: string, n: number, per: number, fn: (i: number) => string[]): void => {
     side.pragma('wal_checkpoint(TRUNCATE)');
     const times: number[] = [];
+    const written: string[] = [];
     for (let i = 0; i < n; i++) {
       const u0 = process.cpuUsage();
-      fn(i);
+      written.push(...fn(i));
       const u = process.cpuUsage(u0);
       times.push(u.user + u.system);
     }
-    out.push(`${label} ${(frames(path) / (n * per)).toFixed(2)} fr, ${(median(times) / per).toFixed(0)} µs cpu`);
+    const ops = n * per;
+    let line = `${label} ${(frames(path) / ops).toFixed(2)} fr, ${(median(times) / per).toFixed(0)} µs cpu`;
+    if (flush !== undefined) {
+      const before = frames(path);
+      const u0 = process.cpuUsage();
+      flush(written);
+      const u = process.cpuUsage(u0);
+      line += ` + flush ${((frames(path) - before) / ops).toFixed(2)} fr, ${((u.user + u.system) / ops).toFixed(0)} µs`;
+    }
+    out.push(line);
   };
   let k = 0;
-  phase('update', 30, 1, (i) => v.update(docId((i * 7919 + 3) % job.docs), { content: contentFor(job.docs + i + 500, 1024) }));
-  phase('save', 30, 1, (i) => v.create(makeDoc(job.docs + i, 1024, newDocId(i))));
-  phase('bulk', 1, 1000, () => {
-    v.bulkCreate(Array.from({ length: 1000 }, (_, i) => makeDoc(job.docs + 10_000 + i, 1024, newDocId(10_000 + i + k))));
+  phase('update', 30, 1, (i) => [v.update(docId((i * 7919 + 3) % job.docs), { content: contentFor(job.docs + i + 500, 1024) }).id]);
+  phase('save', 30, 1, (i) => [v.create(makeDoc(job.docs + i, 1024, newDocId(i))).id]);
+  const bulk = (first: number): string[] => {
+    const r = v.bulkCreate(Array.from({ length: 1000 }, (_, i) => makeDoc(first + i, 1024, newDocId(first + i))));
     k += 1000;
-  });
-  phase('bulk2', 3, 1000, () => {
-    v.bulkCreate(Array.from({ length: 1000 }, (_, i) => makeDoc(job.docs + 20_000 + i + k, 1024, newDocId(20_000 + i + k))));
-    k += 1000;
-  });
-  console.log(`${name.padEnd(22)} ${out.join(' | ')}  (${(statSync(path).size / 1048576).toFixed(1)} MB)`);
+    return r.items.map((x) => x.id);
+  };
+  phase('bulk', 1, 1000, () => bulk(job.docs + 10_000 + k));
+  phase('bulk2', 3, 1000, () => bulk(job.docs + 20_000 + k));
+  let check = flush === undefined ? '' : checked(side);
+  if (variant.queue === true) check += queueCases(v, side);
+  console.log(`${name.padEnd(22)} ${out.join(' | ')}  (${(statSync(path).size / 1048576).toFixed(1)} MB)${check}`);
   side.close();
   v.close();
 }

@@ -41,7 +41,7 @@ export const TAG_FACET_MARK = '\uE0D1';
  * The tags are walked by position with json_extract, not json_each: FTS5 reads its content view with
  * virtual tables barred (SQLITE_PREPARE_NO_VTAB), and json_each is one.
  */
-function facetsOf(v: string): string {
+export function facetsOf(v: string): string {
   return `${TYPE_MARK_SQL} || hex(${v}.type) || CASE WHEN json_valid(${v}.tags) AND json_type(${v}.tags) = 'array' THEN coalesce((
       WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < json_array_length(${v}.tags))
       SELECT group_concat(' ' || ${TAG_MARK_SQL} || hex(json_extract(${v}.tags, '$[' || i || ']')), '') FROM k WHERE i < json_array_length(${v}.tags)
