@@ -10,7 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Vault } from '../../src/main/storage';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { tagFacet, typeFacet } from '../../src/main/storage/search-facets';
+import { verifyParts } from '../../src/main/storage/engine/verify-parts';
+import { verifyAcrossReaders } from '../../src/main/storage/service/verify-runner';
 import type { SearchQuery } from '../../src/shared/search';
+import type { VerifyOptions, VerifyReport } from '../../src/shared/types';
 import { withRawConnection } from '../helpers/tamper';
 import { makeVault } from '../helpers/tmp';
 import { verifyInChunks } from '../helpers/verify-in-chunks';
@@ -43,6 +46,26 @@ function seedCorpus(n: number): void {
 }
 
 const hits = (q: SearchQuery) => vault.search({ limit: 1000, rankAll: true, ...q }).items.map((h) => ({ id: h.id, score: h.score }));
+
+/**
+ * FTS5's own commands: `id`'s entry taken out and put back with `type`'s facet in place of its own (well
+ * formed, wrong). Returns the type facet it had (lower case).
+ */
+function giveTypeFacet(id: string, type: string): string | undefined {
+  const had = withRawConnection(path, key, (db) => {
+    const row = db.prepare('SELECT vid, title, content, facets FROM search_source WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = ?)').get(id) as {
+      vid: number;
+      title: string;
+      content: string;
+      facets: string;
+    };
+    db.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', ?, ?, ?, ?)").run(row.vid, row.title, row.content, row.facets);
+    db.prepare('INSERT INTO search_index (rowid, title, content, facets) VALUES (?, ?, ?, ?)').run(row.vid, row.title, row.content, row.facets.replace(/^\S+/, typeFacet(type)));
+    return row.facets.split(' ')[0]?.toLowerCase();
+  });
+  vault.refresh();
+  return had;
+}
 
 function assertIndexExact(): void {
   withRawConnection(path, key, (db) => expect(() => checkSearchIndex(db)).not.toThrow());
@@ -146,19 +169,7 @@ describe('search facets', () => {
     vault.delete('d27');
     expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
     expect(vault.verify(undefined, { deep: true })).toMatchObject({ ok: true, problems: [] });
-    withRawConnection(path, key, (db) => {
-      // FTS5's own commands: d3's entry taken out and put back with another type's facet (well formed, wrong).
-      const row = db.prepare("SELECT vid, title, content, facets FROM search_source WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd3')").get() as {
-        vid: number;
-        title: string;
-        content: string;
-        facets: string;
-      };
-      expect(row.facets.split(' ')[0]?.toLowerCase()).toBe(typeFacet('cafe')); // hex() writes upper case; unicode61 folds it
-      db.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', ?, ?, ?, ?)").run(row.vid, row.title, row.content, row.facets);
-      db.prepare('INSERT INTO search_index (rowid, title, content, facets) VALUES (?, ?, ?, ?)').run(row.vid, row.title, row.content, row.facets.replace(/^\S+/, typeFacet('Scan')));
-    });
-    vault.refresh();
+    expect(giveTypeFacet('d3', 'Scan')).toBe(typeFacet('cafe')); // hex() writes upper case; unicode61 folds it
     // The filter believes the index: d3 now passes as a Scan.
     expect(vault.search({ query: 'ledger', type: 'Scan', limit: 100 }).items.map((h) => h.id)).toContain('d3');
     const found = vault.verify();
@@ -185,6 +196,42 @@ describe('search facets', () => {
     vault.rebuildSearchIndex();
     expect(vault.search({ query: 'ledger', type: 'Scan', limit: 100 }).items.map((h) => h.id)).not.toContain('d3');
     expect(vault.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('chunked, the facet step starts a chunk of its own; the service sends it, on a large vault, as one call without a budget', async () => {
+    seedCorpus(40);
+    // A chunk with all the time it needs still stops where the facet step begins, and only there.
+    const stops: boolean[] = [];
+    let r = vault.verify(undefined, { maxMs: 60_000 });
+    for (; r.next !== undefined; r = vault.verify(undefined, { from: r.next, maxMs: 60_000 })) stops.push(verifyParts.where(r.next).facets);
+    expect(stops).toEqual([true]);
+    expect(r).toMatchObject({ ok: true, problems: [] });
+
+    // The service's runner over this vault: which calls had no budget (on a long-read thread, not a reader).
+    const calls: VerifyOptions[] = [];
+    const call = (opts: VerifyOptions): Promise<VerifyReport> => {
+      calls.push(opts);
+      return Promise.resolve(vault.verify(undefined, opts));
+    };
+    const unbudgeted = (): string[] => calls.filter((c) => c.maxMs === undefined).map((c) => (c.from !== undefined && verifyParts.where(c.from).facets ? 'facets' : 'other'));
+    const rows = 80;
+    const whole = vault.verify();
+    const small = await verifyAcrossReaders(call, 1, rows, undefined, undefined, rows + 1);
+    expect(unbudgeted()).toEqual([]);
+    calls.length = 0;
+    const large = await verifyAcrossReaders(call, 1, rows, undefined, undefined, rows);
+    expect(unbudgeted()).toEqual(['facets']);
+    expect(calls.at(-1)?.maxMs).toBeUndefined();
+    for (const report of [small, large]) expect(report).toMatchObject({ ok: true, problems: [], documents: whole.documents, versions: whole.versions });
+
+    // A wrong facet: the same finding either way.
+    giveTypeFacet('d3', 'Scan');
+    const found = vault.verify().problems;
+    expect(found).toEqual([expect.objectContaining({ kind: 'Index', message: expect.stringMatching(/wrong type or tag facets: 2 facet/) })]);
+    calls.length = 0;
+    expect((await verifyAcrossReaders(call, 1, rows, undefined, undefined, rows)).problems).toEqual(found);
+    expect(unbudgeted()).toEqual(['facets']);
+    expect((await verifyAcrossReaders(call, 2, rows, undefined, undefined, rows + 1)).problems).toEqual(found);
   });
 
   it('verify at the default depth: a damaged page where the facet lists are is an Index problem, not Corrupt', () => {

@@ -67,10 +67,10 @@ export const verifyParts = {
     return encodeResume({ ...empty(b.seq), ...(b.deep === true ? { deep: true } : {}), phase: 'sqlite', sqlite: 'only' });
   },
 
-  /** Phase, position and rows checked of any verify token (for progress). */
-  where(token: string): { readonly phase: Phase; readonly last: number; readonly done: number } {
+  /** Phase, position and rows checked of any verify token (for progress); `facets`: at the search index's facet step. */
+  where(token: string): { readonly phase: Phase; readonly last: number; readonly done: number; readonly facets: boolean } {
     const r = decodeResume(token);
-    return { phase: r.phase, last: r.last, done: r.done };
+    return { phase: r.phase, last: r.last, done: r.done, facets: r.phase === 'index' && r.facets !== undefined };
   },
 
   /** Where the part whose latest token is `token` stands. */
