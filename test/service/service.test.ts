@@ -195,7 +195,8 @@ describe('StorageService opening', () => {
       expect((await verified).ok).toBe(true);
       await waitFor('the reader started', () => faults.allReady());
       const after = (await s.stats()).service.workers;
-      expect(after.find((w) => w.role === 'reader')?.completed).toBe(1);
+      // Two chunks: the check up to the search index's facet step, then that step (it starts a chunk of its own).
+      expect(after.find((w) => w.role === 'reader')?.completed).toBe(2);
       expect(after.find((w) => w.role === 'writer')?.completed).toBe(2);
     } finally {
       await ctx.cleanup();

@@ -72,6 +72,14 @@ export class VaultCore {
   #txDepth = 0;
   /** True while {@link VaultCore.group} runs: a write directly inside it takes no savepoint of its own. */
   #grouped = false;
+  /** Cold single reads (`get`, `exists`) in this run of synchronous code (see {@link VaultCore.readInRun}). */
+  #runReads = 0;
+  /** True while the read transaction those reads share is open. */
+  #runTx = false;
+  readonly #endRun = (): void => {
+    this.#runReads = 0;
+    this.endSharedRead();
+  };
   /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
   readonly key: ResolvedKey;
   readonly nativeBinding: string | undefined;
@@ -136,11 +144,51 @@ export class VaultCore {
 
   // ---------------------------------------------------------------- plumbing
 
-  /** The connection; `Closed` after {@link VaultCore.close}. */
+  /** The connection; `Closed` after {@link VaultCore.close}. Ends the read transaction cold reads share, if open. */
   conn(): ReadableDB {
     const db = this.#db;
     if (db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
+    if (this.#runTx) this.endSharedRead();
     return db;
+  }
+
+  /** `Closed` after {@link VaultCore.close}; keeps the read transaction cold reads share (their own hit path). */
+  live(): void {
+    if (this.#db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
+  }
+
+  /**
+   * Before a cold single read's SQL (`get`, `exists`), outside any transaction: the first in a run of
+   * synchronous code reads on its own (one statement, its own implicit transaction); from the second on,
+   * the run's reads share one read transaction, ended when the run's microtasks run, or before anything
+   * else uses the connection ({@link VaultCore.conn}: every write, transaction, verify, list…). A statement's
+   * own read transaction takes and drops SQLite's file locks (`fcntl`) and checks the WAL (`fstat`): ~8 µs
+   * per statement on the bench machine, half a cold get's SQL (docs/bench.md). What it changes: another
+   * connection's commit in the middle of such a run is seen from the next run (`refresh()` ends it at once);
+   * this connection's own writes end it first, so they are always read back.
+   */
+  readInRun(): void {
+    if (this.#runReads++ === 0) {
+      queueMicrotask(this.#endRun);
+      return;
+    }
+    if (this.#runTx) return;
+    const db = this.#db;
+    if (db === undefined || db.inTransaction) return;
+    db.exec('BEGIN DEFERRED');
+    this.#runTx = true;
+  }
+
+  /** Ends the read transaction cold reads share (a read-only one: nothing to commit). */
+  endSharedRead(): void {
+    if (!this.#runTx) return;
+    this.#runTx = false;
+    const db = this.#db;
+    try {
+      if (db !== undefined && db.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // SQLite ends a transaction that failed this way itself; the next read begins a new one.
+    }
   }
 
   /** The write context; `Closed` after close, `Invalid` on a read-only connection. */
@@ -155,9 +203,13 @@ export class VaultCore {
     return this.#txDepth;
   }
 
-  /** Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about one). */
-  op<T>(name: string, fn: () => T, id?: string): T {
-    this.conn();
+  /**
+   * Runs `fn` as a timed operation, mapping stray SQLite errors to typed ones (naming `id`, if the call is about
+   * one). `sharedRead`: a cold single read, which may share the run's read transaction ({@link VaultCore.readInRun}).
+   */
+  op<T>(name: string, fn: () => T, id?: string, sharedRead = false): T {
+    if (sharedRead) this.live();
+    else this.conn();
     const t0 = now();
     try {
       const r = fn();
@@ -165,6 +217,8 @@ export class VaultCore {
       return r;
     } catch (err) {
       this.#ops.record(name, (now() - t0) * 1000, true);
+      // A damaged page fails the rest of the transaction it was read in: the run's next reads start a new one.
+      if (sharedRead) this.endSharedRead();
       throw mapSqliteError(err, name, typeof id === 'string' ? id : undefined);
     }
   }
@@ -352,6 +406,7 @@ export class VaultCore {
   close(): void {
     const db = this.#db;
     if (db === undefined) return;
+    this.endSharedRead();
     // Uploads this connection began end with it (locking the vault ends them); their chunks go.
     if (this.write !== undefined)
       for (const upload of this.attachments.ownUploads) {

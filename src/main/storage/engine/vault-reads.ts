@@ -16,7 +16,7 @@ import type { VaultCore } from './vault-core';
 
 /** `Vault.get`: the current version of `id`, from the cache when it is there. */
 export function getDocument(core: VaultCore, id: string): Document {
-  core.conn();
+  core.live();
   if (core.txDepth === 0) {
     const hit = core.cache.get(id);
     if (hit !== undefined) {
@@ -28,13 +28,14 @@ export function getDocument(core: VaultCore, id: string): Document {
     validateId(id);
     if (core.txDepth > 0) return readCurrent(core.read, id);
     const read = core.cache.begin();
+    core.readInRun();
     return core.cache.fill(read, readCurrent(core.read, id));
-  }, id);
+  }, id, true);
 }
 
 /** `Vault.exists`: whether a live document with `id` exists, from the cache when it knows. */
 export function documentExists(core: VaultCore, id: string): boolean {
-  core.conn();
+  core.live();
   if (core.txDepth === 0) {
     const known = core.cache.exists(id);
     if (known !== undefined) {
@@ -46,10 +47,11 @@ export function documentExists(core: VaultCore, id: string): boolean {
     validateId(id);
     if (core.txDepth > 0) return isLive(core.read, id);
     const read = core.cache.begin();
+    core.readInRun();
     const present = isLive(core.read, id);
     core.cache.fillExists(read, id, present);
     return present;
-  });
+  }, undefined, true);
 }
 
 /** `Vault.bulkGet`: many documents, the cache's hits first, the misses from one read transaction. */
