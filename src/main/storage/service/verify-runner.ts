@@ -161,13 +161,13 @@ export async function verifyAcrossReaders(
 
   /** Chunks from `from` until the run is complete; on a large vault the facet step in one call without a budget (a long-read thread). */
   async function sequential(from: string): Promise<VerifyReport> {
-    const chunk = (token: string): Promise<VerifyReport> =>
-      call(total >= longFacetsFrom && verifyParts.where(token).facets ? { from: token } : { from: token, maxMs: CHUNK_MS });
-    let r = await chunk(from);
+    const chunk = (token: string, atFacets: boolean): Promise<VerifyReport> =>
+      call(atFacets && total >= longFacetsFrom ? { from: token } : { from: token, maxMs: CHUNK_MS });
+    let r = await chunk(from, verifyParts.where(from).facets);
     while (r.next !== undefined) {
       const w = verifyParts.where(r.next);
       report(w.phase, w.done);
-      r = await chunk(r.next);
+      r = await chunk(r.next, w.facets);
     }
     return r;
   }
