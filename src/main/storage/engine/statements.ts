@@ -3,6 +3,7 @@ import { MAX_VERSION } from '../migrations';
 import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
 import type { StatementCache} from './db';
 import { TOTALS_SQL, type PendingTotals } from './totals';
+import type { PendingAudit } from './audit-pending';
 import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 
 /** Statements every connection has. */
@@ -86,4 +87,6 @@ export interface WriteContext extends ReadContext {
   readonly maxContentBytes: number;
   /** What the current write operation changed in the totals and the vault state, written at its end (totals.ts). */
   readonly totals: PendingTotals;
+  /** The audit entries the current write operation recorded, appended at its end (audit-pending.ts). */
+  readonly audits: PendingAudit;
 }

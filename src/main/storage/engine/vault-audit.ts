@@ -50,6 +50,8 @@ export function auditLog(core: VaultCore, query: AuditQuery = {}): AuditPage {
   return core.op('auditLog', () => {
     if (typeof query !== 'object' || query === null) throw new DocvaultError('Invalid', 'query: an object is expected');
     const db = core.conn();
+    // Inside a write transaction, its own entries are appended first (they wait for its end otherwise).
+    core.settled();
     const tx = readTransaction(db);
     tx.begin();
     try {

@@ -25,6 +25,7 @@ import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
 import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
 import { PendingTotals } from './totals';
+import { PendingAudit } from './audit-pending';
 
 /** Microsecond-capable clock for operation timing. */
 export function now(): number {
@@ -116,7 +117,7 @@ export class VaultCore {
     });
     this.write =
       opened.mode === 'write'
-        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals() }
+        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals(), audits: new PendingAudit() }
         : undefined;
     this.scrub = this.write === undefined ? undefined : new WalScrubber(this.write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
     this.#idle = this.write === undefined ? undefined : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS);
@@ -261,6 +262,7 @@ export class VaultCore {
   /** A write directly inside a group, without a savepoint: see {@link VaultCore.group}. */
   #inGroup<T>(w: WriteContext, fn: (w: WriteContext) => T): T {
     const mark = w.totals.mark();
+    const auditMark = w.audits.mark();
     // FTS5 writes the previous write's pending index data at the first statement of this one that opens a
     // statement journal, and those rows count in total_changes(): written here first, they cannot be
     // mistaken for this write's.
@@ -271,6 +273,7 @@ export class VaultCore {
       return fn(w);
     } catch (err) {
       w.totals.restore(mark);
+      w.audits.restore(auditMark);
       if ((w.w.totalChanges.get() as number) !== before) throw new GroupSpoiled(err);
       throw err;
     } finally {
@@ -284,7 +287,10 @@ export class VaultCore {
    */
   settled(): ReadContext {
     const w = this.write;
-    if (w !== undefined && this.#txDepth > 0 && !w.totals.empty) w.totals.flush(w);
+    if (w !== undefined && this.#txDepth > 0) {
+      if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditMax);
+      if (!w.totals.empty) w.totals.flush(w);
+    }
     return this.read;
   }
 
@@ -300,14 +306,22 @@ export class VaultCore {
     return () => {
       const w = this.write;
       const outermost = this.#txDepth === 1;
-      const mark = outermost || w === undefined ? undefined : w.totals.mark();
+      const mark = outermost || w === undefined ? undefined : { totals: w.totals.mark(), audits: w.audits.mark() };
       let r: T;
       try {
         r = fn();
-        if (outermost) w?.totals.flush(w);
+        if (outermost && w !== undefined) {
+          if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditMax);
+          w.totals.flush(w);
+        }
       } catch (err) {
-        if (mark !== undefined) w?.totals.restore(mark);
-        else w?.totals.clear();
+        if (mark !== undefined) {
+          w?.totals.restore(mark.totals);
+          w?.audits.restore(mark.audits);
+        } else {
+          w?.totals.clear();
+          w?.audits.clear();
+        }
         throw err;
       }
       if (outermost) this.#file?.check();
@@ -351,9 +365,14 @@ export class VaultCore {
     });
   }
 
-  /** Appends an audit entry inside the current write transaction: it commits or rolls back with the write. */
+  /**
+   * Records an audit entry in the current write transaction: it commits or rolls back with the write.
+   * Appended when the outermost transaction ends, merged with the entry before it when both count the same
+   * event and outcome (audit-pending.ts); outside any transaction, at once.
+   */
   audit(w: WriteContext, e: AuditAppend): void {
-    appendAudit(w.db, this.auditKey, e, w.clock(), this.#auditMax);
+    if (this.#txDepth > 0) w.audits.add(e, w.clock());
+    else appendAudit(w.db, this.auditKey, e, w.clock(), this.#auditMax);
   }
 
   /** `Vault.transaction`: runs `fn` in a transaction; nested calls become savepoints. */
