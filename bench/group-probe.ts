@@ -8,7 +8,7 @@
  *
  * - bulk1000: engine bulkCreate of 1,000 per call (the bench's bulk-save-1000 on the engine)
  * - bulk64:   engine bulkCreate of 64 per call (one group's worth in one bulk)
- * - group64:  engine transaction of 64 create calls, each under its own savepoint (what the writer runs)
+ * - group64:  engine group commit of 64 create calls (`Vault.writeGroup`, no savepoint per write: what the writer runs)
  * - service:  StorageService.create from 64 callers at once (the bench's save-concurrent)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +44,7 @@ function engineRate(v: Vault, per: number, how: 'bulk' | 'group'): number {
     const docs = Array.from({ length: per }, fresh);
     if (how === 'bulk') {
       if (!v.bulkCreate(docs).committed) throw new Error('bulk failed');
-    } else v.transaction(() => docs.map((d) => v.create(d)));
+    } else v.writeGroup(() => docs.map((d) => v.create(d)));
     n += per;
   }
   return n / ((performance.now() - t0) / 1000);

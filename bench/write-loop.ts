@@ -3,14 +3,15 @@
  * into `dir/base.dvault` once (kept for later runs), copies it, then runs `ops` writes of `kind` on the copy
  * and prints wall and process CPU µs per document. Run it under `perf record` (scripts/write-loop.mjs
  * --perf) to see SQLite's and SQLCipher's share, which a V8 profile shows only as one native call.
- * argv: JSON { dir, docs, kind: 'save'|'update'|'tx64'|'bulk64'|'bulk1000', ops }.
+ * argv: JSON { dir, docs, kind: 'save'|'update'|'tx64'|'group64'|'bulk64'|'bulk1000', ops, walPages? } (walPages: the
+ * engine's `walCheckpointPages`).
  */
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vault } from '../src/main/storage';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
 
-const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; kind: string; ops: number };
+const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; kind: string; ops: number; walPages?: number };
 const KEY = '7'.repeat(64);
 const base = join(job.dir, `base-${job.docs}.dvault`);
 const path = join(job.dir, 'loop.dvault');
@@ -21,13 +22,15 @@ if (!existsSync(base)) {
 }
 for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 copyFileSync(base, path);
-const v = Vault.openSync(path, { key: { rawKey: KEY } });
+const v = Vault.openSync(path, { key: { rawKey: KEY }, ...(job.walPages === undefined ? {} : { walCheckpointPages: job.walPages }) });
 const fresh = (i: number) => makeDoc(job.docs + i, 1024, newDocId(i));
-const per = job.kind === 'tx64' || job.kind === 'bulk64' ? 64 : job.kind === 'bulk1000' ? 1000 : 1;
+const per = job.kind === 'tx64' || job.kind === 'group64' || job.kind === 'bulk64' ? 64 : job.kind === 'bulk1000' ? 1000 : 1;
 const write: Record<string, (i: number) => void> = {
   save: (i) => void v.create(fresh(i)),
   update: (i) => void v.update(docId((i * 7919 + 3) % job.docs), { content: contentFor(job.docs + i + 500, 1024) }),
   tx64: (i) => v.transaction(() => Array.from({ length: 64 }, (_, j) => v.create(fresh(i * 64 + j)))),
+  // The service writer's group commit of 64 creates (no savepoint per write).
+  group64: (i) => v.writeGroup(() => Array.from({ length: 64 }, (_, j) => v.create(fresh(i * 64 + j)))),
   bulk64: (i) => void v.bulkCreate(Array.from({ length: 64 }, (_, j) => fresh(i * 64 + j))),
   bulk1000: (i) => void v.bulkCreate(Array.from({ length: 1000 }, (_, j) => fresh(i * 1000 + j))),
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A loop of one kind of write for a native profiler (a profiling aid): bundles and runs bench/write-loop.ts.
-//   node scripts/write-loop.mjs [--docs 10000] [--kind save|update|tx64|bulk64|bulk1000] [--ops 3000] [--perf]
+//   node scripts/write-loop.mjs [--docs 10000] [--kind save|update|tx64|group64|bulk64|bulk1000] [--ops 3000] [--perf]
 // --perf runs it under `perf record -F 2000` and prints `perf report` by symbol (Linux perf must be installed).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';

@@ -89,7 +89,7 @@ export const docvaultDriver: BenchDriver = {
   sync: true,
   unsupported: () => undefined,
   caveats(trial) {
-    if (trial === 'save-concurrent') return ['sync engine called through an async wrapper: calls are serialized (the worker-thread service is not built yet)'];
+    if (trial === 'save-concurrent') return ['sync engine called through an async wrapper: calls are serialized, each its own commit (the service column groups them)'];
     return [];
   },
   async seed(dir, kind, { docs, docBytes }) {

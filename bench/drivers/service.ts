@@ -92,7 +92,7 @@ export const serviceDriver: BenchDriver = {
   sync: false,
   unsupported: () => undefined,
   caveats(trial) {
-    if (trial === 'save-concurrent') return ['writes from concurrent callers share one fsync (group commit), each under its own savepoint'];
+    if (trial === 'save-concurrent') return ['writes from concurrent callers share one fsync (group commit): one transaction per group, no savepoint per write, one audit entry per group'];
     if (trial === 'save' || trial === 'update') return ['one caller: every write is its own group commit, plus a thread round trip'];
     return [];
   },

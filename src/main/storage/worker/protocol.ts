@@ -111,7 +111,7 @@ export type WireResult =
 export type ToWorker =
   /** Reader: run these calls, each on its own. */
   | { readonly t: 'calls'; readonly calls: readonly WireCall[] }
-  /** Writer: run these writes in one transaction, each under its own savepoint; reply after the commit. */
+  /** Writer: run these writes in one transaction (a group commit: `Vault.writeGroup`, no savepoint per write); reply after the commit. */
   | { readonly t: 'commit'; readonly calls: readonly WireCall[] }
   /** Writer: the engine's stats. */
   | { readonly t: 'stats'; readonly seq: number }
