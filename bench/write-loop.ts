@@ -3,15 +3,29 @@
  * into `dir/base.dvault` once (kept for later runs), copies it, then runs `ops` writes of `kind` on the copy
  * and prints wall and process CPU µs per document. Run it under `perf record` (scripts/write-loop.mjs
  * --perf) to see SQLite's and SQLCipher's share, which a V8 profile shows only as one native call.
- * argv: JSON { dir, docs, kind: 'save'|'update'|'tx64'|'group64'|'bulk64'|'bulk1000', ops, walPages? } (walPages: the
- * engine's `walCheckpointPages`).
+ * argv: JSON { dir, docs, kind: 'save'|'update'|'tx64'|'group64'|'bulk64'|'bulk1000', ops, walPages?, fts?, search? }:
+ * `walPages` the engine's `walCheckpointPages`; `fts` FTS5 settings (`{ automerge: 8 }`…) written into the
+ * copy's search index before it is opened; `search` times the bench's 1,000 search queries after the loop
+ * (one warm-up pass, two timed) and prints their median and p90.
  */
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { Vault } from '../src/main/storage';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
+import { searchQueries } from './ops';
 
-const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; kind: string; ops: number; walPages?: number };
+const job = JSON.parse(process.argv[2] ?? '{}') as {
+  dir: string;
+  docs: number;
+  kind: string;
+  ops: number;
+  walPages?: number;
+  fts?: Record<string, number>;
+  search?: boolean;
+};
+/** FTS5 settings `fts` may set (https://sqlite.org/fts5.html#fts5_configuration_options_config_table_). */
+const FTS_SETTINGS = new Set(['automerge', 'crisismerge', 'usermerge', 'pgsz', 'hashsize', 'deletemerge']);
 const KEY = '7'.repeat(64);
 const base = join(job.dir, `base-${job.docs}.dvault`);
 const path = join(job.dir, 'loop.dvault');
@@ -22,6 +36,18 @@ if (!existsSync(base)) {
 }
 for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 copyFileSync(base, path);
+if (job.fts !== undefined) {
+  const raw = new Database(path, { fileMustExist: true });
+  raw.pragma("cipher = 'sqlcipher'");
+  raw.pragma('legacy = 4');
+  raw.pragma(`key = "x'${KEY}'"`);
+  for (const [name, value] of Object.entries(job.fts)) {
+    if (!FTS_SETTINGS.has(name) || !Number.isSafeInteger(value)) throw new Error(`fts: ${name}=${value} is not an FTS5 setting with a whole number`);
+    // FTS5 takes its commands as literals (a bound name fails with "SQL logic error").
+    raw.exec(`INSERT INTO search_index (search_index, rank) VALUES ('${name}', ${value})`);
+  }
+  raw.close();
+}
 const v = Vault.openSync(path, { key: { rawKey: KEY }, ...(job.walPages === undefined ? {} : { walCheckpointPages: job.walPages }) });
 const fresh = (i: number) => makeDoc(job.docs + i, 1024, newDocId(i));
 const per = job.kind === 'tx64' || job.kind === 'group64' || job.kind === 'bulk64' ? 64 : job.kind === 'bulk1000' ? 1000 : 1;
@@ -42,4 +68,17 @@ for (let i = 0; i < job.ops; i++) run(i);
 const c = process.cpuUsage(c0);
 const n = job.ops * per;
 console.log(`${job.kind}: ${((performance.now() - t0) * 1000 / n).toFixed(0)} µs wall, ${(c.user / n).toFixed(0)} user + ${(c.system / n).toFixed(0)} system µs CPU per document (${n} documents)`);
+if (job.search === true) {
+  const { queries } = searchQueries(job.docs + (job.kind === 'update' ? 0 : n));
+  const times: number[] = [];
+  for (let pass = 0; pass < 3; pass++)
+    for (const [query, filter] of queries) {
+      const t = performance.now();
+      v.search({ query, limit: 20, ...filter });
+      if (pass > 0) times.push(performance.now() - t);
+    }
+  times.sort((a, b) => a - b);
+  const at = (q: number): string => (times[Math.min(times.length - 1, Math.floor(times.length * q))] ?? 0).toFixed(2);
+  console.log(`search after the loop: median ${at(0.5)} ms, p90 ${at(0.9)} ms (${times.length} queries)`);
+}
 v.close();

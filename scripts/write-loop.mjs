@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // A loop of one kind of write for a native profiler (a profiling aid): bundles and runs bench/write-loop.ts.
 //   node scripts/write-loop.mjs [--docs 10000] [--kind save|update|tx64|group64|bulk64|bulk1000] [--ops 3000] [--perf]
-// --perf runs it under `perf record -F 2000` and prints `perf report` by symbol (Linux perf must be installed).
+//     [--wal-pages N] [--fts automerge=8,crisismerge=32] [--search]
+// --wal-pages sets the engine's walCheckpointPages; --fts writes FTS5 settings into the copy's search index; --search
+// times the bench's 1,000 search queries after the loop. --perf runs it under `perf record -F 2000` and prints `perf report` by symbol (Linux perf must be installed).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -19,6 +21,9 @@ const { values: args } = parseArgs({
     kind: { type: 'string', default: 'save' },
     ops: { type: 'string', default: '3000' },
     perf: { type: 'boolean', default: false },
+    'wal-pages': { type: 'string' },
+    fts: { type: 'string' },
+    search: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -28,7 +33,16 @@ await build(nodeBundleOptions({ 'write-loop': join(root, 'bench/write-loop.ts') 
 // The seeded vault is kept here between runs (a seed is most of a short run's time).
 const dir = join(tmpdir(), 'dv-write-loop');
 mkdirSync(dir, { recursive: true });
-const job = JSON.stringify({ dir, docs: Number(args.docs), kind: args.kind, ops: Number(args.ops) });
+const fts = args.fts === undefined ? undefined : Object.fromEntries(args.fts.split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+const job = JSON.stringify({
+  dir,
+  docs: Number(args.docs),
+  kind: args.kind,
+  ops: Number(args.ops),
+  ...(args['wal-pages'] === undefined ? {} : { walPages: Number(args['wal-pages']) }),
+  ...(fts === undefined ? {} : { fts }),
+  ...(args.search ? { search: true } : {}),
+});
 const script = join(outdir, 'write-loop.mjs');
 if (!args.perf) execFileSync(process.execPath, [script, job], { stdio: 'inherit' });
 else {
