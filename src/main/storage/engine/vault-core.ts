@@ -24,8 +24,14 @@ import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
 import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
-import { PendingTotals } from './totals';
-import { PendingAudit } from './audit-pending';
+import { PendingTotals, type TotalsMark } from './totals';
+import { PendingAudit, type AuditMark } from './audit-pending';
+
+/** What a transaction had pending when a savepoint began (see `VaultCore.#markPending`). */
+interface PendingMark {
+  readonly totals: TotalsMark;
+  readonly audits: AuditMark;
+}
 
 /** Microsecond-capable clock for operation timing. */
 export function now(): number {
@@ -261,8 +267,7 @@ export class VaultCore {
 
   /** A write directly inside a group, without a savepoint: see {@link VaultCore.group}. */
   #inGroup<T>(w: WriteContext, fn: (w: WriteContext) => T): T {
-    const mark = w.totals.mark();
-    const auditMark = w.audits.mark();
+    const mark = this.#markPending(w);
     // FTS5 writes the previous write's pending index data at the first statement of this one that opens a
     // statement journal, and those rows count in total_changes(): written here first, they cannot be
     // mistaken for this write's.
@@ -272,8 +277,7 @@ export class VaultCore {
     try {
       return fn(w);
     } catch (err) {
-      w.totals.restore(mark);
-      w.audits.restore(auditMark);
+      this.#restorePending(w, mark);
       if ((w.w.totalChanges.get() as number) !== before) throw new GroupSpoiled(err);
       throw err;
     } finally {
@@ -287,11 +291,24 @@ export class VaultCore {
    */
   settled(): ReadContext {
     const w = this.write;
-    if (w !== undefined && this.#txDepth > 0) {
-      if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditMax);
-      if (!w.totals.empty) w.totals.flush(w);
-    }
+    if (w !== undefined && this.#txDepth > 0) this.#flushPending(w);
     return this.read;
+  }
+
+  /** What the current transaction has pending (totals, audit entries), to put back if a savepoint rolls back. */
+  #markPending(w: WriteContext): PendingMark {
+    return { totals: w.totals.mark(), audits: w.audits.mark() };
+  }
+
+  #restorePending(w: WriteContext, m: PendingMark): void {
+    w.totals.restore(m.totals);
+    w.audits.restore(m.audits);
+  }
+
+  /** Writes what the current transaction has pending: its audit entries, then its totals and vault state. */
+  #flushPending(w: WriteContext): void {
+    if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditMax);
+    if (!w.totals.empty) w.totals.flush(w);
   }
 
   /**
@@ -306,19 +323,14 @@ export class VaultCore {
     return () => {
       const w = this.write;
       const outermost = this.#txDepth === 1;
-      const mark = outermost || w === undefined ? undefined : { totals: w.totals.mark(), audits: w.audits.mark() };
+      const mark = outermost || w === undefined ? undefined : this.#markPending(w);
       let r: T;
       try {
         r = fn();
-        if (outermost && w !== undefined) {
-          if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditMax);
-          w.totals.flush(w);
-        }
+        if (outermost && w !== undefined) this.#flushPending(w);
       } catch (err) {
-        if (mark !== undefined) {
-          w?.totals.restore(mark.totals);
-          w?.audits.restore(mark.audits);
-        } else {
+        if (w !== undefined && mark !== undefined) this.#restorePending(w, mark);
+        else {
           w?.totals.clear();
           w?.audits.clear();
         }
