@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { dropAuditStep } from './audit-step';
@@ -67,6 +67,8 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
                DELETE FROM counters WHERE key IN ('attachment_files', 'attachment_stored_bytes', 'attachment_referenced_bytes');`),
   ],
   [SEARCH_FACETS_STEP, undoSearchFacets],
+  // FTS5's default, set by its own command (its config table may not be written to directly).
+  [SEARCH_IDLE_MERGE_STEP, (db) => db.exec("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 4)")],
 ]);
 
 /**

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Vault } from '../../src/main/storage';
-import { IdleCheckpointer } from '../../src/main/storage/engine/checkpoint';
+import { IdleCheckpointer, type IdleWork } from '../../src/main/storage/engine/checkpoint';
 import { asWritable } from '../../src/main/storage/engine/db';
 import { tempDir } from '../helpers/tmp';
 
@@ -138,6 +138,73 @@ describe('idle checkpoints', () => {
     expect(inMain(path, after)).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
     idle.close();
+  });
+
+  it('run idle work one step per timer before the checkpoint; a write between steps waits for the next idle time (fake timers)', () => {
+    vi.useFakeTimers();
+    const { dir, cleanup } = tempDir('docvault-ckpt-work-');
+    cleanups.push(cleanup);
+    const raw = new Database(join(dir, 'unit.db'));
+    cleanups.unshift(() => raw.close());
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('wal_autocheckpoint = 0');
+    raw.exec('CREATE TABLE t (x TEXT)');
+    const insert = raw.prepare('INSERT INTO t VALUES (?)');
+    const log: string[] = [];
+    let left = 3;
+    let fail = false;
+    const work: IdleWork = {
+      get pending() {
+        return left > 0;
+      },
+      touched: () => log.push('touched'),
+      step: () => {
+        if (fail) throw new Error('SQLITE_BUSY');
+        log.push(`step ${left}`);
+        return --left > 0;
+      },
+    };
+    let clock = 0;
+    // Work pending at open is scheduled for the first idle time.
+    const idle = new IdleCheckpointer(asWritable(raw), 100, () => clock, work);
+    expect(vi.getTimerCount()).toBe(1);
+    clock += 100;
+    vi.advanceTimersByTime(100);
+    expect(log.filter((e) => e.startsWith('step'))).toEqual(['step 3']);
+    expect(idle.runs).toBe(0);
+    // A commit between two steps: no step until the writer has been idle again for 100 ms.
+    insert.run('a');
+    idle.touched();
+    clock += 50;
+    vi.advanceTimersToNextTimer();
+    expect(log.filter((e) => e.startsWith('step'))).toEqual(['step 3']);
+    clock += 50;
+    vi.advanceTimersToNextTimer();
+    expect(log.filter((e) => e.startsWith('step'))).toEqual(['step 3', 'step 2']);
+    // The last step, then the checkpoint in the same timer; then nothing is left to run.
+    vi.advanceTimersToNextTimer();
+    expect(log.filter((e) => e.startsWith('step'))).toEqual(['step 3', 'step 2', 'step 1']);
+    expect(idle.runs).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    // A step that throws: the checkpoint still runs, and the step is retried after a wait, not at once.
+    left = 1;
+    fail = true;
+    insert.run('b');
+    idle.touched();
+    clock += 100;
+    vi.advanceTimersByTime(100);
+    expect(idle.runs).toBe(2);
+    expect(left).toBe(1);
+    fail = false;
+    vi.advanceTimersByTime(1);
+    expect(left).toBe(1);
+    clock += 100;
+    vi.advanceTimersByTime(100);
+    expect(left).toBe(0);
+    expect(idle.runs).toBe(3);
+    expect(log.filter((e) => e === 'touched')).toHaveLength(3);
+    idle.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('leave a long WAL that a crash image recovers in full', () => {

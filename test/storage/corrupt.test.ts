@@ -65,8 +65,13 @@ describe('damaged vaults', () => {
     const copy = join(dir, 'flip-copy.dvault');
     let again: Vault | undefined;
     let results: string[] = [];
-    for (let k = 0; k < 40 && !results.includes('Corrupt'); k++) {
-      again?.close();
+    for (let k = 0; k < 40 && results.filter((r) => r === 'Corrupt').length !== 1; k++) {
+      try {
+        again?.close();
+      } catch (err) {
+        // A copy damaged in a page many documents share (an interior page) may fail its close's `optimize`: Corrupt, as it should.
+        expect((err as { kind?: string }).kind).toBe('Corrupt');
+      }
       copyFileSync(path, copy);
       flipByte(copy, Math.floor(pages * (0.15 + 0.017 * k)) * 4096 + 1000);
       again = Vault.openSync(copy, { key: { rawKey: key } });

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { Vault } from '../../src/main/storage';
+import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { SEARCH_FACETS_STEP } from '../../src/main/storage/migrations';
 import { addSearchFacets } from '../../src/main/storage/search-facets';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
@@ -55,29 +55,34 @@ function reportsOf(path: string, key: string): Progress[] {
   return seen;
 }
 
+/** Steps due on a vault of the step before the facets step (that step, then every later one, which report nothing of their own). */
+const DUE = SCHEMA_VERSION - SEARCH_FACETS_STEP + 1;
+
 describe('schema upgrade progress', () => {
   it('reports each step as a whole number, a long step in fractions between, and all done at the end', () => {
     const f = vaultBeforeStep(SEARCH_FACETS_STEP, cleanups, prepare);
     const seen = reportsOf(f.path, f.key);
-    expect(seen[0]).toEqual({ done: 0, total: 1, phase: MIGRATION_PHASE });
-    expect(seen.at(-1)).toEqual({ done: 1, total: 1, phase: MIGRATION_PHASE });
-    expect(seen.every((p) => p.phase === MIGRATION_PHASE && p.total === 1)).toBe(true);
-    // The step's own reports: the build's, then the merge's.
+    expect(seen[0]).toEqual({ done: 0, total: DUE, phase: MIGRATION_PHASE });
+    expect(seen.at(-1)).toEqual({ done: DUE, total: DUE, phase: MIGRATION_PHASE });
+    expect(seen.every((p) => p.phase === MIGRATION_PHASE && p.total === DUE)).toBe(true);
+    // The facets step's own reports: the build's, then the merge's.
     expect(seen.some((p) => p.done > 0 && p.done < 1)).toBe(true);
+    // Every later step: its whole number.
+    for (let step = 1; step <= DUE; step++) expect(seen.some((p) => p.done === step)).toBe(true);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.done).toBeGreaterThanOrEqual(seen[i - 1]?.done ?? 0);
     // Opened again: no step is due, nothing is reported.
     expect(reportsOf(f.path, f.key)).toEqual([]);
   });
 
-  it('counts the steps to run: two steps due give a total of 2, the first ending at exactly 1', () => {
+  it('counts the steps to run: one step more due gives a total one higher, the first ending at exactly 1', () => {
     const f = vaultBeforeStep(SEARCH_FACETS_STEP - 1, cleanups, prepare);
     const seen = reportsOf(f.path, f.key);
-    expect(seen.every((p) => p.total === 2)).toBe(true);
+    expect(seen.every((p) => p.total === DUE + 1)).toBe(true);
     // The first step (which reports nothing of its own) ends at exactly 1; the second's fractions lie above it.
     expect(seen.filter((p) => p.done < 1).map((p) => p.done)).toEqual([0]);
     expect(seen.some((p) => p.done === 1)).toBe(true);
     expect(seen.some((p) => p.done > 1 && p.done < 2)).toBe(true);
-    expect(seen.at(-1)?.done).toBe(2);
+    expect(seen.at(-1)?.done).toBe(DUE + 1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.done).toBeGreaterThanOrEqual(seen[i - 1]?.done ?? 0);
   });
 
@@ -92,7 +97,7 @@ describe('schema upgrade progress', () => {
       }),
     ).toThrow(/window gone/);
     withRawConnection(f.path, f.key, (db) => expect(db.pragma('user_version', { simple: true })).toBe(SEARCH_FACETS_STEP - 1));
-    expect(reportsOf(f.path, f.key).at(-1)).toEqual({ done: 1, total: 1, phase: MIGRATION_PHASE });
+    expect(reportsOf(f.path, f.key).at(-1)).toEqual({ done: DUE, total: DUE, phase: MIGRATION_PHASE });
   });
 });
 

@@ -353,6 +353,13 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'search facets: the search index made again with a third column, a token per type and tag, so filters run inside FTS5',
     up: addSearchFacets,
   },
+  {
+    version: 15,
+    name: 'search merges at idle: FTS5 automerge off, the writer merges the index when idle (engine/search-merge.ts)',
+    // A setting in the index's config table: no row or segment changes. Older builds refuse the vault by its
+    // number, so none runs on it without the idle merges.
+    up: (db) => db.exec("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0)"),
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -373,6 +380,8 @@ export const SEARCH_FACETS_STEP = (MIGRATIONS.find((m) => m.up === addSearchFace
 export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 /** The step that merges the search index into one segment; code and tests name it through this. */
 export const SEARCH_MERGED_STEP = stepNamed('search index merged');
+/** The step that turns FTS5's automerge off (the writer merges at idle); code and tests name it through this. */
+export const SEARCH_IDLE_MERGE_STEP = stepNamed('search merges at idle');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

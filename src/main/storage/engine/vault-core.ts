@@ -23,7 +23,8 @@ import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
-import { DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
+import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
+import { SearchMerger } from './search-merge';
 import { PendingTotals, type TotalsMark } from './totals';
 import { PendingAudit, type AuditMark } from './audit-pending';
 
@@ -126,7 +127,11 @@ export class VaultCore {
         ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals(), audits: new PendingAudit() }
         : undefined;
     this.scrub = this.write === undefined ? undefined : new WalScrubber(this.write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
-    this.#idle = this.write === undefined ? undefined : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS);
+    // The search index is merged at idle, before the checkpoint (engine/search-merge.ts).
+    this.#idle =
+      this.write === undefined
+        ? undefined
+        : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS, undefined, new SearchMerger(this.write.db));
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.scrub !== undefined && walBytes(path) > 0) this.scrub.request();
     this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
@@ -447,6 +452,8 @@ export class VaultCore {
           this.attachments.forget(upload);
         }
       }
+    // Merges left (a writer closed within its idle time) run now, for a bounded time, before the checkpoint.
+    this.#idle?.drain(CLOSE_WORK_MS);
     this.#db = undefined;
     this.scrub?.close();
     this.#idle?.close();
