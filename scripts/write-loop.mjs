@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // A loop of one kind of write for a native profiler (a profiling aid): bundles and runs bench/write-loop.ts.
 //   node scripts/write-loop.mjs [--docs 10000] [--kind save|update|tx64|group64|bulk64|bulk1000] [--ops 3000] [--perf]
-//     [--wal-pages N] [--fts automerge=8,crisismerge=32] [--search]
+//     [--wal-pages N] [--fts automerge=8,crisismerge=32] [--search] [--idle-merge [--merge-pages N]]
 // --wal-pages sets the engine's walCheckpointPages; --fts writes FTS5 settings into the copy's search index; --search
-// times the bench's 1,000 search queries after the loop. --perf runs it under `perf record -F 2000` and prints `perf report` by symbol (Linux perf must be installed).
+// times the bench's 1,000 search queries after the loop; --idle-merge times the search index's idle merge steps after the loop
+// (the writer's own idle work held off during it). --perf runs it under `perf record -F 2000` and prints `perf report` by symbol (Linux perf must be installed).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -24,6 +25,8 @@ const { values: args } = parseArgs({
     'wal-pages': { type: 'string' },
     fts: { type: 'string' },
     search: { type: 'boolean', default: false },
+    'idle-merge': { type: 'boolean', default: false },
+    'merge-pages': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -42,6 +45,8 @@ const job = JSON.stringify({
   ...(args['wal-pages'] === undefined ? {} : { walPages: Number(args['wal-pages']) }),
   ...(fts === undefined ? {} : { fts }),
   ...(args.search ? { search: true } : {}),
+  ...(args['idle-merge'] ? { idleMerge: true } : {}),
+  ...(args['merge-pages'] === undefined ? {} : { mergePages: Number(args['merge-pages']) }),
 });
 const script = join(outdir, 'write-loop.mjs');
 if (!args.perf) execFileSync(process.execPath, [script, job], { stdio: 'inherit' });
