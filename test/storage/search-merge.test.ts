@@ -103,6 +103,21 @@ describe('search merges at idle', () => {
     expect(hits(v, 'ledger')).toEqual(['d0', 'd16', 'd24', 'd32', 'd8']);
   });
 
+  it('run at close for closeWorkMs only: 0 leaves the segments for the next writer', () => {
+    const { vault, path } = plainVault(60_000);
+    vault.close();
+    const raw = rawOf(path);
+    const v = Vault.openSync(path, { key: { encryption: false }, idleCheckpointMs: 60_000, closeWorkMs: 0 });
+    for (let i = 0; i < 12; i++) v.create(doc(i));
+    const left = segments(raw);
+    expect(left).toBeGreaterThan(4);
+    v.close();
+    expect(segments(raw)).toBe(left);
+    // The next writer's close (default budget) merges them.
+    Vault.openSync(path, { key: { encryption: false }, idleCheckpointMs: 60_000 }).close();
+    expect(segments(raw)).toBeLessThanOrEqual(3);
+  });
+
   it('step until nothing is left, then report no work; a write lock held elsewhere makes a step throw and keeps the work pending', () => {
     const { vault, path } = plainVault(60_000);
     // Texts of many distinct words: segments of several pages each.

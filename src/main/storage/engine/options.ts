@@ -22,10 +22,16 @@ export interface VaultOptions extends OpenOptions {
    */
   readonly walScrubMs?: number;
   /**
-   * A writer checkpoints the WAL (PASSIVE: never waiting for readers) once no transaction has run on it
-   * for this many ms, so commits seldom pay a checkpoint themselves (engine/checkpoint.ts). Default 250.
+   * Once no transaction has run on a writer for this many ms, it merges the search index's segments in
+   * bounded steps (engine/search-merge.ts), then checkpoints the WAL (PASSIVE: never waiting for readers),
+   * so commits seldom pay a merge or a checkpoint themselves (engine/checkpoint.ts). Default 250.
    */
   readonly idleCheckpointMs?: number;
+  /**
+   * How long a writer's close may spend on the search index's merges left (a writer closed within its idle
+   * time), before its checkpoint. Default 100 ms; an import or a seed that closes at once may pass more.
+   */
+  readonly closeWorkMs?: number;
   /** Audit entries kept before the oldest are pruned. Default `AUDIT_MAX_ENTRIES` (10,000; tests lower it). */
   readonly auditMaxEntries?: number;
   /** Largest attachment accepted, bytes. Default `ATTACHMENT_LIMITS.maxBytes` (256 MiB). */

@@ -95,6 +95,8 @@ export class VaultCore {
   readonly scrub: WalScrubber | undefined;
   /** Checkpoints the WAL when the writer is idle (writers only). */
   readonly #idle: IdleCheckpointer | undefined;
+  /** How long close may spend on idle work left (`VaultOptions.closeWorkMs`). */
+  readonly #closeWorkMs: number;
   /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
   readonly #file: VaultFileGuard | undefined;
   /** Uploads, reads and checks of attachments (engine/attachments.ts). */
@@ -132,6 +134,7 @@ export class VaultCore {
       this.write === undefined
         ? undefined
         : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS, undefined, new SearchMerger(this.write.db));
+    this.#closeWorkMs = Math.max(0, opts.closeWorkMs ?? CLOSE_WORK_MS);
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.scrub !== undefined && walBytes(path) > 0) this.scrub.request();
     this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
@@ -453,7 +456,7 @@ export class VaultCore {
         }
       }
     // Merges left (a writer closed within its idle time) run now, for a bounded time, before the checkpoint.
-    this.#idle?.drain(CLOSE_WORK_MS);
+    this.#idle?.drain(this.#closeWorkMs);
     this.#db = undefined;
     this.scrub?.close();
     this.#idle?.close();
