@@ -37,6 +37,18 @@ function plainVault(opts: { idleCheckpointMs?: number; walCheckpointPages?: numb
 const secret = (label: string): string => `${label}-${randomBytes(12).toString('hex')}-TEXT`;
 const inMain = (path: string, text: string): boolean => existsSync(path) && readFileSync(path).includes(Buffer.from(text, 'utf8'));
 
+/** A bare WAL database with one table and no commit-time checkpoint, closed and removed after the test. */
+function walDb(prefix: string): Database.Database {
+  const { dir, cleanup } = tempDir(prefix);
+  cleanups.push(cleanup);
+  const raw = new Database(join(dir, 'unit.db'));
+  cleanups.unshift(() => raw.close());
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('wal_autocheckpoint = 0');
+  raw.exec('CREATE TABLE t (x TEXT)');
+  return raw;
+}
+
 /** Polls `cond` on timers (no fixed sleep), failing after `limitMs`. */
 async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -59,13 +71,7 @@ describe('idle checkpoints', () => {
 
   it('do nothing while commits keep coming or a transaction is open (fake timers)', () => {
     vi.useFakeTimers();
-    const { dir, cleanup } = tempDir('docvault-ckpt-unit-');
-    cleanups.push(cleanup);
-    const raw = new Database(join(dir, 'unit.db'));
-    cleanups.unshift(() => raw.close());
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('wal_autocheckpoint = 0');
-    raw.exec('CREATE TABLE t (x TEXT)');
+    const raw = walDb('docvault-ckpt-unit-');
     let clock = 0;
     const idle = new IdleCheckpointer(asWritable(raw), 100, () => clock);
     const insert = raw.prepare('INSERT INTO t VALUES (?)');
@@ -142,13 +148,7 @@ describe('idle checkpoints', () => {
 
   it('run idle work one step per timer before the checkpoint; a write between steps waits for the next idle time (fake timers)', () => {
     vi.useFakeTimers();
-    const { dir, cleanup } = tempDir('docvault-ckpt-work-');
-    cleanups.push(cleanup);
-    const raw = new Database(join(dir, 'unit.db'));
-    cleanups.unshift(() => raw.close());
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('wal_autocheckpoint = 0');
-    raw.exec('CREATE TABLE t (x TEXT)');
+    const raw = walDb('docvault-ckpt-work-');
     const insert = raw.prepare('INSERT INTO t VALUES (?)');
     const log: string[] = [];
     let left = 3;
