@@ -1,6 +1,6 @@
 /**
  * The search index's merges in the service's writer thread (engine/search-merge.ts): while 64 callers keep
- * the writer busy for over a second, it sets FTS5's automerge back to 4, so its group commits merge as they
+ * the writer busy for over BUSY_MERGE_MS (10 s), it sets FTS5's automerge back to 4, so its group commits merge as they
  * did before schema step 15 (other callers wait behind each commit); once the writer idles, its merge steps
  * run and automerge is 0 again; searches find every document throughout.
  */
@@ -20,7 +20,7 @@ afterEach(async () => {
 const CALLERS = 64;
 
 describe('search merges in the service writer', () => {
-  it('go back into commits while the writer is busy for over a second, and to idle steps once it idles', async () => {
+  it('go back into commits while the writer is busy for over BUSY_MERGE_MS, and to idle steps once it idles', async () => {
     const ctx = await makeService(worker);
     cleanups.push(ctx.cleanup);
     const raw: Database.Database = openRaw(ctx.path, ctx.key);

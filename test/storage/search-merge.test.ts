@@ -150,7 +150,7 @@ describe('search merges at idle', () => {
     expect(() => checkSearchIndex(db)).not.toThrow();
   });
 
-  it('let commits merge again once the writer has been busy for a second between transactions, until its next idle time (fake timers)', () => {
+  it('let commits merge again once the writer has been busy for BUSY_MERGE_MS between transactions, until its next idle time (fake timers)', () => {
     vi.useFakeTimers();
     const { vault, path } = plainVault(60_000);
     vault.close();

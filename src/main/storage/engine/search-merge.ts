@@ -13,13 +13,13 @@
  * searches cost what they did.
  *
  * A writer that stays busy does not pile segments up for long. If its event loop turns (the service's
- * writer thread, between group commits) while it has been busy for {@link BUSY_MERGE_MS} without an idle
- * time, {@link SearchMerger.busy} sets `automerge` back to 4 for the vault, so its commits merge as they
+ * writer thread, between group commits) while it has been busy for {@link BUSY_MERGE_MS} (10 s) without an
+ * idle time, {@link SearchMerger.busy} sets `automerge` back to 4 for the vault, so its commits merge as they
  * did before the step; the next idle time's steps end with it set to 0 again (as does a close, and the
- * first idle time after a crash that left it at 4). Without that (a synchronous loop of writes, whose
- * event loop never turns: an import in one call chain, the bench's loops) the bound is FTS5's
- * `crisismerge` (16): a level's 16th segment merges the whole level inside that commit, the longest
- * single commit of such a run (docs/bench.md, ninth session, has the figures).
+ * first idle time after a crash that left it at 4). Before that, and in a synchronous loop of writes
+ * whose event loop never turns (scripts/write-loop.mjs), the bound is FTS5's `crisismerge` (16): a
+ * level's 16th segment merges the whole level inside that commit, the longest single commit of such a
+ * run (docs/bench.md, ninth session, has the figures).
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { WritableDB } from './db';
@@ -27,8 +27,15 @@ import type { WritableDB } from './db';
 /** Pages FTS5 writes per idle merge step: measured 6.7 ms median, 57 ms at most, per step (docs/bench.md, ninth session). */
 export const MERGE_STEP_PAGES = 32;
 
-/** How long a writer may be busy, without an idle time, before its commits merge again (automerge 4). */
-export const BUSY_MERGE_MS = 1000;
+/**
+ * How long a writer may be busy, without an idle time, before its commits merge again (automerge 4). Long
+ * enough that a burst (a bulk import of a few thousand documents, the bench's 2.3 s trials) defers all its
+ * merges to the idle time after it; short enough that FTS5's crisis merges stay small (at the service's
+ * rates, level 1 at most). Measured (docs/bench.md, ninth session): at 1 s, the switch moved the first
+ * second's merges into the rest of a bench trial, and bulk-save-1000 fell 23 % below the build without the
+ * step (2.90–3.12k against 3.77–4.08k docs/s); without a switch inside the trial it rose 10 % (4.15–4.44k).
+ */
+export const BUSY_MERGE_MS = 10_000;
 
 /** FTS5's `automerge` in a commit-merging period (FTS5's default). */
 const IN_COMMITS = 4;
