@@ -57,7 +57,10 @@ describe('export and import', () => {
   it('round trip through Markdown with versions; safe file names that never leave DIR', () => {
     const a = newVault();
     seed(a.dv);
-    const out = join(dir(), 'md-export');
+    // Two levels inside the scratch folder, so the escape this checks for would land in it, not in /tmp.
+    const nest = join(dir(), 'nest');
+    mkdirSync(nest);
+    const out = join(nest, 'md-export');
     a.dv(['export', out, '--versions']);
     const files = readdirSync(out).sort();
     expect(files).toEqual(['Flat lease (renewed).md', 'Flat lease (renewed).v1.md', 'Flat lease (renewed).v2.md', 'document-CON.md', 'x.md']);
