@@ -52,7 +52,6 @@ export class SearchMerger {
   readonly #pages: number;
   /** Whether a commit since the last fruitless step may have added a segment (true at open: a last session may have left some). */
   #pending = true;
-  #steps = 0;
   /** Prepared at the first use (the connection is migrated by then). */
   #sql: MergeStatements | undefined;
   /** Whether commits merge (automerge 4, set by {@link busy} or left by a crash); undefined until read. */
@@ -62,11 +61,6 @@ export class SearchMerger {
   constructor(db: WritableDB, pages = MERGE_STEP_PAGES) {
     this.#db = db;
     this.#pages = Math.max(1, Math.floor(pages));
-  }
-
-  /** Merge steps run, fruitful or not (for tests and the bench). */
-  get steps(): number {
-    return this.#steps;
   }
 
   /** Whether a step may find work (a commit since the last step that found none), or commits merge and must stop. */
@@ -90,7 +84,6 @@ export class SearchMerger {
     if (this.#pending) {
       const before = changes.get() as number;
       this.#db.transaction(() => merge.run()).immediate();
-      this.#steps++;
       // FTS5's own test of "nothing left": a merge that found no work changes fewer than two rows.
       this.#pending = (changes.get() as number) - before >= 2;
       if (this.#pending) return true;
