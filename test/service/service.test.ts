@@ -195,8 +195,10 @@ describe('StorageService opening', () => {
       expect((await verified).ok).toBe(true);
       await waitFor('the reader started', () => faults.allReady());
       const after = (await s.stats()).service.workers;
-      // Two chunks: the check up to the search index's facet step, then that step (it starts a chunk of its own).
-      expect(after.find((w) => w.role === 'reader')?.completed).toBe(2);
+      // At least two chunks: the check up to the search index's facet step, then that step (it starts a chunk
+      // of its own). A chunk stops at its 20 ms budget, so on a loaded machine the first may end sooner and
+      // the check take a third (seen once in CI): the count is bounded below, not fixed.
+      expect(after.find((w) => w.role === 'reader')?.completed).toBeGreaterThanOrEqual(2);
       expect(after.find((w) => w.role === 'writer')?.completed).toBe(2);
     } finally {
       await ctx.cleanup();
