@@ -5,9 +5,10 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
+import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
 import { dropAuditStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -42,6 +43,25 @@ function undoSearchFacets(db: Database.Database): void {
   for (const vid of vids) add.run(vid);
 }
 
+/**
+ * The search queue step undone: what is queued indexed (the flush the writer runs), the queue, its view and
+ * triggers dropped, and the view and triggers of the step before put back as a fresh schema at that step has them.
+ */
+function undoSearchQueue(db: Database.Database): void {
+  const end = db.prepare('SELECT max(doc) FROM search_queue').pluck().get() as number | null;
+  if (end !== null) for (const sql of QUEUE_FLUSH_SQL) db.prepare(sql).run(end);
+  db.exec(`DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad;
+           DROP VIEW search_source; DROP TABLE search_queue;`);
+  const fresh = new Database(':memory:');
+  try {
+    migrate(fresh, SEARCH_QUEUE_STEP - 1);
+    const get = fresh.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck();
+    for (const name of ['search_source', 'search_versions_ai', 'search_versions_ad', 'search_trash', 'search_undelete']) db.exec(get.get(name) as string);
+  } finally {
+    fresh.close();
+  }
+}
+
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
 const FIRST_UNDOABLE = 6;
 
@@ -69,6 +89,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [SEARCH_FACETS_STEP, undoSearchFacets],
   // FTS5's default, set by its own command (its config table may not be written to directly).
   [SEARCH_IDLE_MERGE_STEP, (db) => db.exec("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 4)")],
+  [SEARCH_QUEUE_STEP, undoSearchQueue],
 ]);
 
 /**

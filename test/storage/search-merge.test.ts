@@ -58,6 +58,14 @@ const doc = (i: number) => ({
   content: `${WORDS[(i * 3) % 8]} ${WORDS[(i * 5) % 8]} entry ${i} ${'filler '.repeat(i % 7)}`,
   type: 'note',
 });
+/**
+ * A write indexed at once: the writer's flush of its search queue (engine/search-queue.ts) is a commit of its
+ * own with a segment of its own, as each write's commit had before the queue.
+ */
+function indexed(v: Vault, write: (v: Vault) => void): void {
+  write(v);
+  v.indexSearch();
+}
 const hits = (v: Vault, query: string) => v.search({ query, limit: 1000, rankAll: true }).items.map((h) => h.id).sort();
 
 describe('search merges at idle', () => {
@@ -66,9 +74,9 @@ describe('search merges at idle', () => {
     const { vault, path } = plainVault(50);
     const raw = rawOf(path);
     expect(raw.prepare("SELECT v FROM search_index_config WHERE k = 'automerge'").pluck().get()).toBe(0);
-    for (let i = 0; i < 40; i++) vault.create(doc(i));
-    vault.update('d3', { content: 'saffron replaced' });
-    vault.delete('d4');
+    for (let i = 0; i < 40; i++) indexed(vault, (v) => v.create(doc(i)));
+    indexed(vault, (v) => v.update('d3', { content: 'saffron replaced' }));
+    indexed(vault, (v) => v.delete('d4'));
     const busy = segments(raw);
     // One segment per commit, a crisis merge of level 0 at 16: more than FTS5's automerge 4 leaves (<= 3 per level), fewer than 42.
     expect(busy).toBeGreaterThan(6);
@@ -108,7 +116,7 @@ describe('search merges at idle', () => {
     vault.close();
     const raw = rawOf(path);
     const v = Vault.openSync(path, { key: { encryption: false }, idleCheckpointMs: 60_000, closeWorkMs: 0 });
-    for (let i = 0; i < 12; i++) v.create(doc(i));
+    for (let i = 0; i < 12; i++) indexed(v, (w) => w.create(doc(i)));
     const left = segments(raw);
     expect(left).toBeGreaterThan(4);
     v.close();
@@ -121,7 +129,7 @@ describe('search merges at idle', () => {
   it('step until nothing is left, then report no work; a write lock held elsewhere makes a step throw and keeps the work pending', () => {
     const { vault, path } = plainVault(60_000);
     // Texts of many distinct words: segments of several pages each.
-    for (let i = 0; i < 30; i++) vault.create({ ...doc(i), content: Array.from({ length: 400 }, (_, j) => `w${i}x${j}`).join(' ') });
+    for (let i = 0; i < 30; i++) indexed(vault, (v) => v.create({ ...doc(i), content: Array.from({ length: 400 }, (_, j) => `w${i}x${j}`).join(' ') }));
     // Kept open (its idle time is long) so its close does not merge them first.
     const db = new Database(path, { fileMustExist: true });
     cleanups.unshift(() => db.close());

@@ -28,6 +28,8 @@ describe('verify: the search index rows against the heads (default depth)', () =
   it('a document missing from the index and a stale version left in it, across pages of 1,000 rows, in one call and in chunks', () => {
     const { vault, path, key } = setup(1200);
     vault.update('d1100', { content: 'the second text of d1100' });
+    // The writes' queue indexed first: the raw edits below alter an index that holds every document.
+    vault.indexSearch();
     withRawConnection(path, key, (db) => {
       const vid = (id: string, version: number): number =>
         db.prepare('SELECT doc * 16777216 + ? FROM documents WHERE id = ?').pluck().get(version, id) as number;

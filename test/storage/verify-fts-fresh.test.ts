@@ -19,8 +19,12 @@ describe('verify deep on a connection whose FTS5 read the index before other wri
     const { vault: writer, path, key, cleanup } = makeVault();
     cleanups.push(cleanup);
     const write = (from: number, n: number): void => {
-      // Each its own commit: a new segment of the search index each, which FTS5 merges as they pile up.
-      for (let i = from; i < from + n; i++) writer.create({ id: `d${i}`, title: `note ${i}`, content: `words of note ${i} `.repeat(20) });
+      // Each its own commit, indexed at once (the writer's flush of its search queue is a commit of its own):
+      // a new segment of the search index each, which FTS5 merges as they pile up.
+      for (let i = from; i < from + n; i++) {
+        writer.create({ id: `d${i}`, title: `note ${i}`, content: `words of note ${i} `.repeat(20) });
+        writer.indexSearch();
+      }
     };
     write(0, 6);
     const reader = Vault.openSync(path, { key: { rawKey: key }, readonly: true });

@@ -21,6 +21,8 @@ function setup(): ReturnType<typeof makeVault> {
   cleanups.push(made.cleanup);
   made.vault.bulkCreate(Array.from({ length: 200 }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, content: `ledger entry ${i} for the garden budget`, tags: [`t${i % 4}`] })));
   made.vault.create({ id: 'lone', content: 'a quince marmalade recipe' });
+  // The writes' queue indexed (engine/search-queue.ts): the raw edits below alter an index that holds every document.
+  made.vault.indexSearch();
   return made;
 }
 

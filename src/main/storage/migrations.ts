@@ -17,6 +17,7 @@ import { createSyncState } from './sync/schema';
 import { createAttachmentTables, createAttachmentTotals } from './attachments-schema';
 import { createSyncFiles } from './sync/files-schema';
 import { addSearchFacets } from './search-facets';
+import { SEARCH_QUEUE_SQL } from './search-queue-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -360,6 +361,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // number, so none runs on it without the idle merges.
     up: (db) => db.exec("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0)"),
   },
+  {
+    version: 16,
+    name: 'search queue: writes queue their documents, the writer indexes them later in batches (engine/search-queue.ts)',
+    // An empty queue, the view over it and the queue's triggers in place of the index's: the index is
+    // exact at the step before, so nothing is queued and no entry changes.
+    up: (db) => db.exec(SEARCH_QUEUE_SQL),
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -382,6 +390,8 @@ export const TAG_ROWS_KEYED_STEP = stepNamed('tag rows keyed');
 export const SEARCH_MERGED_STEP = stepNamed('search index merged');
 /** The step that turns FTS5's automerge off (the writer merges at idle); code and tests name it through this. */
 export const SEARCH_IDLE_MERGE_STEP = stepNamed('search merges at idle');
+/** The step that queues the search index's work outside the commits; code and tests name it through this. */
+export const SEARCH_QUEUE_STEP = stepNamed('search queue');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

@@ -159,10 +159,21 @@ export class Vault {
    * One page of live documents whose current title or content matches `query.query` (words, `prefix*`,
    * `"phrases"`, AND / OR / NOT, `title:`), best first (bm25, title weighted; past `searchRankWindow` matches,
    * within windows of the newest: `page.ranking`), with a marked snippet each, filtered like a list. A query
-   * that cannot be read throws `Invalid` with the reason.
+   * that cannot be read throws `Invalid` with the reason. A writer indexes every committed write first
+   * ({@link Vault.indexSearch}); a read-only vault answers from the index as its writer last left it.
    */
   search(query: SearchQuery): SearchPage {
     return reads.search(this.#core, query);
+  }
+
+  /**
+   * Indexes every document the writes queued for search, now (they are indexed in batches: when idle, before
+   * this writer's searches and verifies, when many wait, at close: engine/search-queue.ts). The service calls
+   * it before a search on a reader. A no-op on a read-only vault; inside a transaction, part of it; `Closed`
+   * after close, else never throws (a flush that fails leaves the index as of its last flush).
+   */
+  indexSearch(): void {
+    this.#core.flushSearch();
   }
 
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */

@@ -258,8 +258,10 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
 
 /**
  * Rebuilds the full-text index from `search_source` (FTS5's `rebuild`): the repair for a damaged or stale
- * index. The caller holds the write transaction; the documents are only read.
+ * index. The search queue is emptied first, so the view it reads is the current version of every live
+ * document, whatever the queue held. The caller holds the write transaction; the documents are only read.
  */
 export function rebuildSearchIndex(db: WritableDB): void {
+  db.prepare('DELETE FROM search_queue').run();
   db.prepare("INSERT INTO search_index (search_index) VALUES ('rebuild')").run();
 }

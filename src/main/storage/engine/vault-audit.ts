@@ -31,6 +31,8 @@ function checkIndexNow(db: WritableDB): void {
 /** `Vault.verify`: the engine's checks, then (with the last chunk) the audit chain's. */
 export function verify(core: VaultCore, onProgress?: (p: Progress) => void, options?: VerifyOptions): VerifyReport {
   return core.op('verify', () => {
+    // A whole verify compares the search index with every committed write: the queue is flushed first.
+    if (options?.from === undefined) core.flushSearch();
     const db = core.conn();
     const t0 = now();
     const w = core.write;

@@ -23,8 +23,7 @@ import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
-import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer } from './checkpoint';
-import { SearchMerger } from './search-merge';
+import { WriterUpkeep } from './search-queue';
 import { PendingTotals, type TotalsMark } from './totals';
 import { PendingAudit, type AuditMark } from './audit-pending';
 
@@ -93,10 +92,11 @@ export class VaultCore {
   readonly nativeBinding: string | undefined;
   /** Truncates the WAL after erasing writes (writers only). */
   readonly scrub: WalScrubber | undefined;
-  /** Checkpoints the WAL when the writer is idle (writers only). */
-  readonly #idle: IdleCheckpointer | undefined;
-  /** How long close may spend on idle work left (`VaultOptions.closeWorkMs`). */
-  readonly #closeWorkMs: number;
+  /**
+   * Writers only: the search queue (indexed past its bound, before searches and verifies, at close) and the
+   * idle work (the queue, the index's merges, the WAL checkpoint): ./search-queue.ts, ./checkpoint.ts.
+   */
+  readonly #upkeep: WriterUpkeep | undefined;
   /** The file opened, checked before each commit (undefined on a read-only connection, which never commits). */
   readonly #file: VaultFileGuard | undefined;
   /** Uploads, reads and checks of attachments (engine/attachments.ts). */
@@ -129,12 +129,7 @@ export class VaultCore {
         ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals(), audits: new PendingAudit() }
         : undefined;
     this.scrub = this.write === undefined ? undefined : new WalScrubber(this.write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
-    // The search index is merged at idle, before the checkpoint (engine/search-merge.ts).
-    this.#idle =
-      this.write === undefined
-        ? undefined
-        : new IdleCheckpointer(this.write.db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS, undefined, new SearchMerger(this.write.db));
-    this.#closeWorkMs = Math.max(0, opts.closeWorkMs ?? CLOSE_WORK_MS);
+    this.#upkeep = this.write === undefined ? undefined : new WriterUpkeep(this.write.db, opts);
     // A crash between an erasure and its checkpoint leaves the erased text in the -wal: fold it in now.
     if (this.scrub !== undefined && walBytes(path) > 0) this.scrub.request();
     this.#file = opened.mode === 'write' ? new VaultFileGuard(path) : undefined;
@@ -246,7 +241,25 @@ export class VaultCore {
   tx<T>(fn: (w: WriteContext) => T, savepoint = false): T {
     const w = this.writer();
     if (this.#grouped && this.#txDepth === 1 && !savepoint) return this.#inGroup(w, fn);
-    return w.db.transaction(this.counted(this.#guarded(() => fn(w)))).immediate();
+    const outermost = this.#txDepth === 0;
+    const r = w.db.transaction(this.counted(this.#guarded(() => fn(w)))).immediate();
+    // The search queue past its bound is indexed in a commit of its own (./search-queue.ts).
+    if (outermost) this.#upkeep?.afterCommit();
+    return r;
+  }
+
+  /**
+   * Brings the search index up to date with every committed write (the queue flushed), before a search or a
+   * whole verify on this connection, on a writer. Inside a transaction it is part of it (a search sees the
+   * transaction's own writes, and a rollback puts the queue back with them). One that fails (another process
+   * holds the write lock past the busy timeout, a full disk) leaves the index as of its last flush, still
+   * exact for what it holds: the caller reads it as it is. `Closed` after close.
+   */
+  flushSearch(): void {
+    if (this.#upkeep === undefined) return;
+    // `Closed` after close; ends the read transaction cold reads share (the flush writes).
+    this.conn();
+    this.#upkeep.flushSearch();
   }
 
   /**
@@ -335,7 +348,10 @@ export class VaultCore {
       let r: T;
       try {
         r = fn();
-        if (outermost && w !== undefined) this.#flushPending(w);
+        if (outermost && w !== undefined) {
+          this.#flushPending(w);
+          this.#upkeep?.beforeCommit();
+        }
       } catch (err) {
         if (w !== undefined && mark !== undefined) this.#restorePending(w, mark);
         else {
@@ -359,7 +375,7 @@ export class VaultCore {
       try {
         return fn();
       } finally {
-        if (--this.#txDepth === 0) this.#idle?.touched();
+        if (--this.#txDepth === 0) this.#upkeep?.touched();
       }
     };
   }
@@ -407,11 +423,15 @@ export class VaultCore {
         }),
       ),
     );
+    let r: T;
     try {
-      return this.#txDepth > 0 ? wrapped() : wrapped.immediate();
+      if (this.#txDepth > 0) return wrapped();
+      r = wrapped.immediate();
     } catch (err) {
       throw mapSqliteError(err, 'transaction');
     }
+    this.#upkeep?.afterCommit();
+    return r;
   }
 
   // ---------------------------------------------------------------- state
@@ -455,11 +475,11 @@ export class VaultCore {
           this.attachments.forget(upload);
         }
       }
-    // Merges left (a writer closed within its idle time) run now, for a bounded time, before the checkpoint.
-    this.#idle?.drain(this.#closeWorkMs);
+    // The search queue is indexed whole (the next session's searches must find every document), then merges
+    // left (a writer closed within its idle time) run for a bounded time, before the checkpoint.
+    this.#upkeep?.close();
     this.#db = undefined;
     this.scrub?.close();
-    this.#idle?.close();
     this.attachments.close();
     try {
       if (this.write !== undefined) {

@@ -121,5 +121,9 @@ export function listTrash(core: VaultCore, query: TrashQuery): TrashPage {
 
 /** `Vault.search`: one page of full-text matches, ranked within the vault's `searchRankWindow`. */
 export function search(core: VaultCore, query: SearchQuery): SearchPage {
-  return core.op('search', () => searchDocuments(core.read, query, core.rankWindow));
+  return core.op('search', () => {
+    // Every committed write is indexed first (the search queue: engine/search-queue.ts).
+    core.flushSearch();
+    return searchDocuments(core.read, query, core.rankWindow);
+  });
 }

@@ -35,6 +35,7 @@ import { createWithPassphrase, resolveServiceKey, type ServiceKey } from './work
 import { resolveWorkerPath } from './worker-path';
 import { verifyAcrossReaders } from './verify-runner';
 import { writeEffectOf } from './write-effects';
+import { SearchFreshness } from './search-freshness';
 
 /** Whether `method` runs on the writer: `batch` and every row of the write-effects table. */
 const isWrite = (method: Method): boolean => method === 'batch' || writeEffectOf(method) !== undefined;
@@ -61,6 +62,8 @@ export class StorageService implements StorageCalls {
   readonly #scheduler: Scheduler;
   /** Answers `get`, `exists` and `bulkGet` from the cache when it can (./cache-front.ts). */
   readonly #front: CacheFront;
+  /** Searches and verifies on a reader wait for the writer to index what was written (./search-freshness.ts). */
+  readonly #fresh: SearchFreshness;
 
   private constructor(path: string, opts: ServiceOptions, key: ServiceKey, workerPath: string) {
     this.path = path;
@@ -112,6 +115,7 @@ export class StorageService implements StorageCalls {
       isWrite,
     );
     this.#front = new CacheFront(this.#cache, this.#scheduler, this.#metrics);
+    this.#fresh = new SearchFreshness({ indexSearch: () => this.#pool.indexSearch(), outside: outside.buffer });
   }
 
   // ---------------------------------------------------------------- opening and closing
@@ -276,7 +280,7 @@ export class StorageService implements StorageCalls {
     return this.#typed('restore', a);
   }
 
-  /** See `Vault.search`. A read: served by the reader pool. */
+  /** See `Vault.search`. A read: served by the reader pool once the writer indexed the writes before it (./search-freshness.ts). */
   search(...a: Parameters<Vault['search']>): Promise<ReturnType<Vault['search']>> {
     return this.#typed('search', a);
   }
@@ -490,7 +494,8 @@ export class StorageService implements StorageCalls {
       case 'bulkGet':
         return this.#front.bulkGet(args, co);
       default:
-        return this.#scheduler.accept(method, args, co);
+        // A search or a verify waits for the writer to index what was written; a write is counted when answered.
+        return this.#fresh.around(method, args, isWrite(method), () => this.#scheduler.accept(method, args, co));
     }
   }
 }

@@ -254,6 +254,11 @@ export class WorkerPool<T> {
     await this.#askWriter((seq) => ({ t: 'refresh', seq }));
   }
 
+  /** Asks the writer to bring the search index up to date with every commit (the search queue flushed). */
+  async indexSearch(): Promise<void> {
+    await this.#askWriter((seq) => ({ t: 'indexSearch', seq }));
+  }
+
   /** Closes every worker (the writer checkpoints) and fails control requests still waiting with `error`. */
   async stop(error: DocvaultError): Promise<void> {
     this.#closed = true;
@@ -384,10 +389,11 @@ export class WorkerPool<T> {
         this.#events.progress(slot, msg.seq, msg.progress);
         break;
       case 'stats':
-      case 'refreshed': {
+      case 'refreshed':
+      case 'indexed': {
         const c = this.#control.get(msg.seq);
         this.#control.delete(msg.seq);
-        c?.resolve(msg.t === 'stats' ? msg.stats : msg.changed);
+        c?.resolve(msg.t === 'stats' ? msg.stats : msg.t === 'refreshed' ? msg.changed : undefined);
         break;
       }
       case 'refused':

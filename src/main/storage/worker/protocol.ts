@@ -117,6 +117,8 @@ export type ToWorker =
   | { readonly t: 'stats'; readonly seq: number }
   /** Writer: look for outside changes now. */
   | { readonly t: 'refresh'; readonly seq: number }
+  /** Writer: bring the search index up to date with every commit (`Vault.indexSearch`), before a search or verify on a reader. */
+  | { readonly t: 'indexSearch'; readonly seq: number }
   /** Close the connection (checkpoint on the writer), then reply `closed` and exit. */
   | { readonly t: 'close' };
 
@@ -131,6 +133,7 @@ export type FromWorker =
   | { readonly t: 'progress'; readonly seq: number; readonly progress: Progress }
   | { readonly t: 'stats'; readonly seq: number; readonly stats: VaultStats }
   | { readonly t: 'refreshed'; readonly seq: number; readonly changed: boolean }
+  | { readonly t: 'indexed'; readonly seq: number }
   /** A message that is not a {@link ToWorker} was refused (`Invalid`); nothing was done. */
   | { readonly t: 'refused'; readonly error: SerializedError }
   | { readonly t: 'closed' };

@@ -69,6 +69,11 @@ export async function serveVault(port: StoragePort, init: WorkerInit): Promise<v
       case 'refresh':
         post({ t: 'refreshed', seq: msg.seq, changed: lookOutside() });
         break;
+      case 'indexSearch':
+        // Never throws: a flush that fails leaves the index as of its last flush (engine/search-queue.ts).
+        vault.indexSearch();
+        post({ t: 'indexed', seq: msg.seq });
+        break;
       case 'close':
         if (timer !== undefined) clearInterval(timer);
         try {
@@ -91,7 +96,7 @@ export async function serveVault(port: StoragePort, init: WorkerInit): Promise<v
 }
 
 /** The protocol's message types: a type added to `ToWorker` without a row here does not compile. */
-const MESSAGE_TYPES: Readonly<Record<ToWorker['t'], true>> = { calls: true, commit: true, stats: true, refresh: true, close: true };
+const MESSAGE_TYPES: Readonly<Record<ToWorker['t'], true>> = { calls: true, commit: true, stats: true, refresh: true, indexSearch: true, close: true };
 
 /** Whether `msg` is one of the protocol's messages (by its type; the main thread builds them, typed). */
 function isMessage(msg: unknown): msg is ToWorker {

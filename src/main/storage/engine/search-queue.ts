@@ -1,0 +1,221 @@
+/**
+ * The search queue's flushes (schema step "search queue", ../search-queue-schema.ts): a write queues the
+ * documents it changes, and the writer brings the search index up to date for many of them in one
+ * transaction, which costs FTS5 one segment for the lot instead of one per commit.
+ *
+ * When the writer flushes:
+ * - idle: {@link SearchQueue.step} flushes up to {@link FLUSH_STEP_DOCS} documents per step, one step per
+ *   idle timer, before the index's merges and the WAL checkpoint (./checkpoint.ts);
+ * - before a search or a verify on its connection ({@link SearchQueue.flushAll}), so they see every write;
+ *   the service asks its writer for the same before a search or verify on a reader;
+ * - after a commit that leaves {@link QUEUE_BOUND} documents or more queued (a writer that never idles, a
+ *   synchronous import): down to {@link QUEUE_BOUND} − {@link FLUSH_STEP_DOCS}·4, in a transaction of its own;
+ * - at close, all of it (the next session's searches would otherwise miss the documents).
+ *
+ * A flush is its own IMMEDIATE transaction, durable like any commit. One that fails (busy, a full disk, a
+ * damaged page) leaves the queue as it was, and the index as exact as the queue says: it is tried again later.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { QUEUE_CHUNK_END_SQL, QUEUE_FLUSH_SQL } from '../search-queue-schema';
+import type { WritableDB } from './db';
+import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer, type IdleWork } from './checkpoint';
+import { SearchMerger } from './search-merge';
+
+/** Documents per idle step: ~15–40 ms at 1 KB documents, so a write that arrives waits for one step at most. */
+export const FLUSH_STEP_DOCS = 256;
+
+/**
+ * Queued documents from which a commit's writer flushes at once (down to the bound less four steps). The
+ * first search after a burst waits for at most this many documents' indexing (~0.5–1 s at 1 KB); a
+ * bulk import of up to this many documents leaves all of its indexing to the idle time after it.
+ */
+export const QUEUE_BOUND = 4096;
+
+interface QueueStatements {
+  readonly count: Database.Statement;
+  readonly chunkEnd: Database.Statement;
+  readonly flush: readonly Database.Statement[];
+}
+
+/** The writer's flushes of the search queue; see the file comment. One per writer connection. */
+export class SearchQueue {
+  readonly #db: WritableDB;
+  readonly #bound: number;
+  #sql: QueueStatements | undefined;
+  /** Documents queued, as last counted (undefined: not counted since the last commit or flush). */
+  #queued: number | undefined;
+
+  constructor(db: WritableDB, bound = QUEUE_BOUND) {
+    this.#db = db;
+    this.#bound = Math.max(1, Math.floor(bound));
+  }
+
+  /** Documents queued now (one count of a small table; cached until the next commit). */
+  get size(): number {
+    return (this.#queued ??= this.#statements().count.get() as number);
+  }
+
+  /** Inside a commit's transaction, before it commits: counts the queue, and says whether the commit should be followed by a flush. */
+  counted(): boolean {
+    this.#queued = this.#statements().count.get() as number;
+    return this.#queued >= this.#bound;
+  }
+
+  /** After another connection's change may have queued documents: count again at the next look. */
+  forget(): void {
+    this.#queued = undefined;
+  }
+
+  /** Flushes up to `docs` queued documents (in document order) in one IMMEDIATE transaction; returns whether more are queued. */
+  flush(docs: number): boolean {
+    const { chunkEnd, flush } = this.#statements();
+    this.#queued = undefined;
+    let more = false;
+    this.#db
+      .transaction(() => {
+        const last = chunkEnd.get(docs) as number | null;
+        if (last === null) return;
+        for (const s of flush) s.run(last);
+        more = this.#statements().count.get() !== 0;
+      })
+      .immediate();
+    return more;
+  }
+
+  /** Flushes everything queued (before a search or a verify, at close). */
+  flushAll(): void {
+    // Counted afresh: another connection may have queued documents since this one's last commit.
+    this.#queued = undefined;
+    if (this.size === 0) return;
+    while (this.flush(FLUSH_STEP_DOCS * 16));
+    this.#queued = 0;
+  }
+
+  /** After a commit that left the queue at its bound: flushes it down below, leaving the rest for the idle time. */
+  flushOver(): void {
+    const over = this.size - this.#bound + FLUSH_STEP_DOCS * 4;
+    if (over > 0) this.flush(over);
+  }
+
+  #statements(): QueueStatements {
+    const db = this.#db;
+    return (this.#sql ??= {
+      count: db.prepare('SELECT count(*) FROM search_queue').pluck(),
+      chunkEnd: db.prepare(QUEUE_CHUNK_END_SQL).pluck(),
+      flush: QUEUE_FLUSH_SQL.map((s) => db.prepare(s)),
+    });
+  }
+}
+
+/**
+ * The writer's idle work on the search index: the queue flushed first (a step per {@link FLUSH_STEP_DOCS}
+ * documents), then the index's merges (./search-merge.ts), which the flushes' segments feed.
+ */
+export class SearchUpkeep implements IdleWork {
+  readonly #queue: SearchQueue;
+  readonly #merges: IdleWork;
+  /** Whether the queue may hold documents (true at open: a last session or another process may have left some). */
+  #queuePending = true;
+
+  constructor(queue: SearchQueue, merges: IdleWork) {
+    this.#queue = queue;
+    this.#merges = merges;
+  }
+
+  get busyAfterMs(): number | undefined {
+    return this.#merges.busyAfterMs;
+  }
+
+  get pending(): boolean {
+    return this.#queuePending || this.#merges.pending;
+  }
+
+  touched(): void {
+    this.#queuePending = true;
+    this.#merges.touched();
+  }
+
+  step(): boolean {
+    if (this.#queuePending) {
+      if (this.#queue.size === 0) this.#queuePending = false;
+      else {
+        // A flush that throws keeps its work pending (retried by the caller's backoff).
+        this.#queuePending = this.#queue.flush(FLUSH_STEP_DOCS);
+        // Its segment is the merges' work.
+        this.#merges.touched();
+        return true;
+      }
+    }
+    return this.#merges.step();
+  }
+
+  busy(): void {
+    this.#merges.busy?.();
+  }
+}
+
+/**
+ * A writer connection's upkeep after its commits: the search queue (flushed past its bound, on request, at
+ * close) and the idle work (the queue, the index's merges, the WAL checkpoint: ./checkpoint.ts). One per
+ * writer; vault-core.ts calls it at the points named by its methods.
+ */
+export class WriterUpkeep {
+  readonly #queue: SearchQueue;
+  readonly #idle: IdleCheckpointer;
+  readonly #closeWorkMs: number;
+  /** Set before the outermost commit when it leaves the queue at its bound: flushed once it has committed. */
+  #flushDue = false;
+
+  constructor(db: WritableDB, opts: { readonly idleCheckpointMs?: number; readonly closeWorkMs?: number }) {
+    this.#queue = new SearchQueue(db);
+    this.#idle = new IdleCheckpointer(db, opts.idleCheckpointMs ?? DEFAULT_IDLE_CHECKPOINT_MS, undefined, new SearchUpkeep(this.#queue, new SearchMerger(db)));
+    this.#closeWorkMs = Math.max(0, opts.closeWorkMs ?? CLOSE_WORK_MS);
+  }
+
+  /** A transaction of the connection ended (committed or not): the idle time starts again. O(1). */
+  touched(): void {
+    this.#idle.touched();
+  }
+
+  /** Inside the outermost transaction, before it commits: counts the queue (a count that fails is no reason to fail the write). */
+  beforeCommit(): void {
+    try {
+      this.#flushDue = this.#queue.counted();
+    } catch {
+      this.#flushDue = false;
+    }
+  }
+
+  /**
+   * After the outermost commit: when it left the queue at its bound, a flush in a transaction of its own.
+   * Its failure (busy, a full disk) is not the write's: the write is committed, and the queue waits for the
+   * idle time.
+   */
+  afterCommit(): void {
+    if (!this.#flushDue) return;
+    this.#flushDue = false;
+    try {
+      this.#queue.flushOver();
+    } catch {
+      // Retried at idle, and before the next search.
+    }
+  }
+
+  /** Every queued document indexed now; a failure leaves the index as of its last flush. See `VaultCore.flushSearch`. */
+  flushSearch(): void {
+    try {
+      this.#queue.flushAll();
+    } catch {
+      return;
+    }
+    // Its segments wait for the idle merges, and its frames for the checkpoint.
+    this.#idle.touched();
+  }
+
+  /** At close, before the checkpoint: the queue indexed whole, then merges left for `closeWorkMs`; the timer stopped. */
+  close(): void {
+    this.flushSearch();
+    this.#idle.drain(this.#closeWorkMs);
+    this.#idle.close();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The search queue (schema step "search queue"): the search index kept outside the writes' commits.
+ *
+ * Until this step, four triggers wrote each new version into the FTS5 index inside the commit that wrote
+ * it: about a quarter of a single save's or update's time and half of a bulk save's (docs/bench.md,
+ * seventh session). Now a write records, in `search_queue`, the first time it changes a document after the
+ * last flush, which version the index still holds for it (`indexed`: a version key, or 0 for none), and
+ * the writer brings the index up to date later, many documents in one transaction (engine/search-queue.ts):
+ * when it is idle, before a search or a verify on its connection, when the queue is long, and at close.
+ *
+ * The content view FTS5 reads (`search_source`) becomes "what the index holds": the current version of
+ * each live document that is not queued, and the indexed version of each queued one. So FTS5's own
+ * `integrity-check`, its `rebuild` and the snippets stay exact while a queue waits, and a purge can still
+ * take the purged version's entry out at once (its text must not outlive it in the index).
+ *
+ * The type and tags of an entry (its facets) travel with its version row, as in the facets step.
+ */
+import { facetsOf } from './search-facets';
+
+// Literals, as in migrations.ts: a shipped step never changes.
+const BITS = 24;
+const MASK = 2 ** 24 - 1;
+
+/** The step's SQL: the queue, the view made again over it, and the four triggers replaced by the queue's. */
+export const SEARCH_QUEUE_SQL = `
+  -- One row per document changed since the last flush: the version key the index holds for it (0: none).
+  CREATE TABLE search_queue (doc INTEGER PRIMARY KEY, indexed INTEGER NOT NULL) STRICT;
+
+  DROP TRIGGER search_versions_ai; DROP TRIGGER search_versions_ad; DROP TRIGGER search_trash; DROP TRIGGER search_undelete;
+
+  -- What the index holds: the current version of a live document that is not queued, else the queued one's indexed version.
+  DROP VIEW search_source;
+  CREATE VIEW search_source AS
+    SELECT v.vid AS vid, v.title AS title, v.content AS content, ${facetsOf('v')} AS facets
+    FROM versions v JOIN documents d ON d.doc = v.vid >> ${BITS}
+    WHERE d.version = (v.vid & ${MASK}) AND d.trashed_at IS NULL AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.doc = d.doc)
+    UNION ALL
+    SELECT v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed;
+
+  -- A new version of a live document: queued, holding what the index has (the version before, or none for a new document).
+  CREATE TRIGGER search_queue_ai AFTER INSERT ON versions
+    WHEN (SELECT trashed_at FROM documents WHERE doc = new.vid >> ${BITS}) IS NULL
+      AND EXISTS (SELECT 1 FROM documents WHERE doc = new.vid >> ${BITS}) BEGIN
+    INSERT INTO search_queue (doc, indexed) VALUES (new.vid >> ${BITS}, CASE WHEN new.version > 1 THEN new.vid - 1 ELSE 0 END)
+      ON CONFLICT (doc) DO NOTHING;
+  END;
+
+  -- To the Trash: the index still holds its current version until the flush takes it out.
+  CREATE TRIGGER search_queue_trash AFTER UPDATE OF trashed_at ON documents
+    WHEN old.trashed_at IS NULL AND new.trashed_at IS NOT NULL BEGIN
+    INSERT INTO search_queue (doc, indexed) VALUES (old.doc, (old.doc << ${BITS}) + old.version) ON CONFLICT (doc) DO NOTHING;
+  END;
+
+  -- Back from the Trash: the index holds nothing for it until the flush puts its current version in.
+  CREATE TRIGGER search_queue_undelete AFTER UPDATE OF trashed_at ON documents
+    WHEN old.trashed_at IS NOT NULL AND new.trashed_at IS NULL BEGIN
+    INSERT INTO search_queue (doc, indexed) VALUES (new.doc, 0) ON CONFLICT (doc) DO NOTHING;
+  END;
+
+  -- A purged version the index holds: its entry out now, and the index holds nothing for the document.
+  CREATE TRIGGER search_queue_ad AFTER DELETE ON versions
+    WHEN old.vid = coalesce((SELECT indexed FROM search_queue WHERE doc = old.vid >> ${BITS}),
+                            (SELECT (doc << ${BITS}) + version FROM documents WHERE doc = old.vid >> ${BITS} AND trashed_at IS NULL)) BEGIN
+    INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', old.vid, old.title, old.content, ${facetsOf('old')});
+    INSERT INTO search_queue (doc, indexed) VALUES (old.vid >> ${BITS}, 0) ON CONFLICT (doc) DO UPDATE SET indexed = 0;
+  END;
+`;
+
+/** The last document of the next `n` queued ones (the parameter), or null when the queue is empty. */
+export const QUEUE_CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT ?)';
+
+/**
+ * One flush of the queued documents up to `doc` (the three statements' one parameter, in order): each
+ * one's indexed entry out, the current version of each that is live in, their queue rows removed. Run in
+ * one transaction.
+ */
+export const QUEUE_FLUSH_SQL = [
+  `INSERT INTO search_index (search_index, rowid, title, content, facets)
+    SELECT 'delete', v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed WHERE q.doc <= ?`,
+  `INSERT INTO search_index (rowid, title, content, facets)
+    SELECT v.vid, v.title, v.content, ${facetsOf('v')}
+    FROM search_queue q JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
+    WHERE q.doc <= ? AND d.trashed_at IS NULL`,
+  'DELETE FROM search_queue WHERE doc <= ?',
+] as const;
