@@ -51,14 +51,19 @@ async function main(): Promise<void> {
     const v = Vault.openSync(path, { key: { rawKey: key } });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const r = v.verify(undefined, opts);
+    // When each phase began (ms from the call's start): progress reports carry the phase.
+    const began: string[] = [];
+    let was = '';
+    const r = v.verify((p) => {
+      if (p.phase !== undefined && p.phase !== was) began.push(`${(was = p.phase)} ${Math.round(performance.now() - t0)}`);
+    }, opts);
     const cpu = process.cpuUsage(cpu0);
     const ms = performance.now() - t0;
     v.close();
     const cpuS = (cpu.user + cpu.system) / 1e6;
     console.log(
       `engine verify${values.deep === true ? ' (deep)' : ''}: ${r.versions} versions in ${(ms / 1000).toFixed(2)} s = ${Math.round((r.versions * 1000) / ms)} versions/s, ` +
-        `cpu ${cpuS.toFixed(2)} s = ${Math.round(r.versions / cpuS)} versions per cpu-s, ok ${r.ok}`,
+        `cpu ${cpuS.toFixed(2)} s = ${Math.round(r.versions / cpuS)} versions per cpu-s, ok ${r.ok}; phases began (ms): ${began.join(', ')}`,
     );
   }
   if (want('service')) {

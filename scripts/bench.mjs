@@ -9,8 +9,8 @@
 //   npm run bench -- --trial get-hot,save --driver docvault,raw
 //   npm run bench -- --trial attachments   attachment write/read MB/s and dedup (64 × 4 MiB; --quick: 8 × 1 MiB)
 //   npm run bench -- --trial import        import docs/s: 20,000 Markdown files with front matter, the CLI's path (--quick: 500; --docs N)
-//   npm run bench -- --trial index-build   search index build docs/s at 10k and 100k: rebuild, bulk-save with and
-//                                          without the search triggers (--quick: 1,000; --docs N: that size only)
+//   npm run bench -- --trial index-build   search index build docs/s at 10k and 100k: rebuild, bulk-save with the search
+//                                          queue indexed and without its triggers (--quick: 1,000; --docs N: that size only)
 //   npm run bench -- --json FILE --md FILE  (default bench/results/latest.json / latest.md)
 //   npm run bench -- --publish             also write the table to bench/RESULTS.md (committed)
 //   npm run bench -- --docs 100000 --bytes 1024   one custom size
@@ -104,7 +104,7 @@ if (standalone.includes('index-build')) {
     console.log(
       [
         `index-build (${docs.toLocaleString('en')} documents × ${r.docBytes} B; one machine run, noisy):`,
-        `  rebuildSearchIndex ${rate(r.rebuildDocsPerSec)}; bulk-save ${rate(r.bulkSaveDocsPerSec)} with the search triggers, ${rate(r.bulkSaveNoFtsDocsPerSec)} without (index share ${(r.ftsShare * 100).toFixed(0)} %)`,
+        `  rebuildSearchIndex ${rate(r.rebuildDocsPerSec)}; bulk-save ${rate(r.bulkSaveDocsPerSec)} with the search queue indexed, ${rate(r.bulkSaveNoFtsDocsPerSec)} without (index share ${(r.ftsShare * 100).toFixed(0)} %)`,
         `  check ${r.ok ? 'ok' : 'FAILED'}; peak RSS ${r.peakRssMb.toFixed(0)} MiB`,
       ].join('\n'),
     );
