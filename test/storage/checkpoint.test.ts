@@ -15,6 +15,7 @@ import { Vault } from '../../src/main/storage';
 import { IdleCheckpointer, type IdleWork } from '../../src/main/storage/engine/checkpoint';
 import { asWritable } from '../../src/main/storage/engine/db';
 import { tempDir } from '../helpers/tmp';
+import { waitFor } from '../helpers/wait';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -50,14 +51,6 @@ function walDb(prefix: string): Database.Database {
 }
 
 /** Polls `cond` on timers (no fixed sleep), failing after `limitMs`. */
-async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('idle checkpoints', () => {
   it('fold a commit into the main file once the writer is idle, without a close', async () => {
     const { vault, path } = plainVault({ idleCheckpointMs: 20, walCheckpointPages: 0 });
@@ -65,7 +58,7 @@ describe('idle checkpoints', () => {
     vault.create({ id: 'a', title: 't', content: text, type: 'note' });
     // The commit is durable in the WAL; with the bound off, only the idle checkpoint can copy it over.
     expect(inMain(path, text)).toBe(false);
-    await until(() => inMain(path, text));
+    await waitFor('the idle checkpoint copies the text into the main file', () => inMain(path, text));
     expect(vault.get('a').content).toBe(text);
   });
 

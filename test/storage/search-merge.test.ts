@@ -14,6 +14,7 @@ import { BUSY_MERGE_MS, SearchMerger } from '../../src/main/storage/engine/searc
 import { asWritable } from '../../src/main/storage/engine/db';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { tempDir } from '../helpers/tmp';
+import { waitFor } from '../helpers/wait';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -42,14 +43,6 @@ function rawOf(path: string): Database.Database {
 
 /** Segments of the index (FTS5 keeps one row per segment and leaf range in its `_idx` table). */
 const segments = (db: Database.Database): number => db.prepare('SELECT count(DISTINCT segid) FROM search_index_idx').pluck().get() as number;
-
-async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const WORDS = ['ledger', 'invoice', 'garden', 'harbour', 'violin', 'quarry', 'meadow', 'saffron'];
 const doc = (i: number) => ({
@@ -85,7 +78,7 @@ describe('search merges at idle', () => {
     expect(before.saffron).toContain('d3');
     expect(before.ledger).not.toContain('d4');
     // Idle now: the writer's merge steps run on its timer.
-    await until(() => segments(raw) <= 4);
+    await waitFor('the idle writer merges the segments', () => segments(raw) <= 4);
     expect(() => checkSearchIndex(raw)).not.toThrow();
     expect(Object.fromEntries(WORDS.map((w) => [w, hits(vault, w)]))).toEqual(before);
     expect(vault.verify().ok).toBe(true);

@@ -13,6 +13,7 @@ import { FLUSH_STEP_DOCS, QUEUE_BOUND, SearchQueue } from '../../src/main/storag
 import { asWritable } from '../../src/main/storage/engine/db';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { tempDir } from '../helpers/tmp';
+import { waitFor } from '../helpers/wait';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -46,14 +47,6 @@ const rawHits = (raw: Database.Database, word: string): string[] =>
       .all(word) as string[]
   );
 const hits = (v: Vault, query: string): string[] => v.search({ query, limit: 1000, rankAll: true }).items.map((h) => h.id).sort();
-
-async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('search queue', () => {
   it('writes queue their documents and leave the index alone; a search on the writer indexes them first', () => {
@@ -147,7 +140,7 @@ describe('search queue', () => {
     const n = FLUSH_STEP_DOCS * 2 + 10;
     vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, content: `idle words ${i}` })));
     expect(queued(raw)).toBe(n);
-    await until(() => queued(raw) === 0);
+    await waitFor('the idle writer indexes the queue', () => queued(raw) === 0);
     expect(entries(raw)).toBe(n);
     expect(rawHits(raw, 'idle')).toHaveLength(n);
     expect(() => checkSearchIndex(raw)).not.toThrow();

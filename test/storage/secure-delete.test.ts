@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import { tempDir } from '../helpers/tmp';
+import { waitFor } from '../helpers/wait';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -47,14 +48,6 @@ function walSize(path: string): number {
 }
 
 /** Polls `cond` on timers (no fixed sleep), failing after `limitMs`. */
-async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** A document whose text is in the main file (checkpointed) and, through two more versions, in the WAL. */
 function plant(vault: Vault, path: string, id: string): string[] {
   const texts = [secret(`${id}-v1`), secret(`${id}-v2`), secret(`${id}-v3`)];
@@ -92,7 +85,7 @@ describe('secure deletion while running (plain vault)', () => {
     for (const t of first) expect(anywhere(path, t)).toEqual({ main: false, wal: false });
     vault.delete('second');
     vault.emptyTrash();
-    await until(() => walSize(path) === 0 && second.every((t) => !anywhere(path, t).main && !anywhere(path, t).wal));
+    await waitFor('the idle checkpoint folds the WAL in and the erased text is gone', () => walSize(path) === 0 && second.every((t) => !anywhere(path, t).main && !anywhere(path, t).wal));
     expect(vault.count()).toBe(0);
     expect(vault.verify().ok).toBe(true);
   });
