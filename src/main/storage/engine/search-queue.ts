@@ -4,7 +4,7 @@
  * transaction, which costs FTS5 one segment for the lot instead of one per commit.
  *
  * When the writer flushes:
- * - idle: {@link SearchQueue.step} flushes up to {@link FLUSH_STEP_DOCS} documents per step, one step per
+ * - idle: {@link SearchUpkeep.step} flushes up to {@link FLUSH_STEP_DOCS} documents per step, one step per
  *   idle timer, before the index's merges and the WAL checkpoint (./checkpoint.ts);
  * - before a search or a verify on its connection ({@link SearchQueue.flushAll}), so they see every write;
  *   the service asks its writer for the same before a search or verify on a reader;
@@ -40,14 +40,12 @@ interface QueueStatements {
 /** The writer's flushes of the search queue; see the file comment. One per writer connection. */
 export class SearchQueue {
   readonly #db: WritableDB;
-  readonly #bound: number;
   #sql: QueueStatements | undefined;
   /** Documents queued, as last counted (undefined: not counted since the last commit or flush). */
   #queued: number | undefined;
 
-  constructor(db: WritableDB, bound = QUEUE_BOUND) {
+  constructor(db: WritableDB) {
     this.#db = db;
-    this.#bound = Math.max(1, Math.floor(bound));
   }
 
   /** Documents queued now (one count of a small table; cached until the next commit). */
@@ -58,12 +56,7 @@ export class SearchQueue {
   /** Inside a commit's transaction, before it commits: counts the queue, and says whether the commit should be followed by a flush. */
   counted(): boolean {
     this.#queued = this.#statements().count.get() as number;
-    return this.#queued >= this.#bound;
-  }
-
-  /** After another connection's change may have queued documents: count again at the next look. */
-  forget(): void {
-    this.#queued = undefined;
+    return this.#queued >= QUEUE_BOUND;
   }
 
   /** Flushes up to `docs` queued documents (in document order) in one IMMEDIATE transaction; returns whether more are queued. */
@@ -93,7 +86,7 @@ export class SearchQueue {
 
   /** After a commit that left the queue at its bound: flushes it down below, leaving the rest for the idle time. */
   flushOver(): void {
-    const over = this.size - this.#bound + FLUSH_STEP_DOCS * 4;
+    const over = this.size - QUEUE_BOUND + FLUSH_STEP_DOCS * 4;
     if (over > 0) this.flush(over);
   }
 

@@ -40,11 +40,6 @@ export class SearchFreshness {
     this.#outsideSeen = Atomics.load(this.#outside, 0) - 1;
   }
 
-  /** A write's answer arrived (before its caller sees it). */
-  wrote(): void {
-    this.#sent++;
-  }
-
   /**
    * Runs one call of the service (`run` schedules it): a search, or the first chunk of a verify, once
    * {@link ready}; a write at once, counted when its answer arrives (before the caller's continuation runs);
@@ -54,7 +49,10 @@ export class SearchFreshness {
     if (method === 'search' || (method === 'verify' && !resumes(args))) return this.ready().then(run);
     const p = run();
     if (write) {
-      const answered = (): void => this.wrote();
+      // Counted when its answer arrives, before its caller sees it.
+      const answered = (): void => {
+        this.#sent++;
+      };
       p.then(answered, answered);
     }
     return p;
