@@ -72,14 +72,15 @@ export const QUEUE_CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM search
 /**
  * One flush of the queued documents up to `doc` (the three statements' one parameter, in order): each
  * one's indexed entry out, the current version of each that is live in, their queue rows removed. Run in
- * one transaction.
+ * one transaction. CROSS JOIN keeps the queue the outer loop: without it SQLite read every document up to
+ * `doc` for a few queued ones.
  */
 export const QUEUE_FLUSH_SQL = [
   `INSERT INTO search_index (search_index, rowid, title, content, facets)
     SELECT 'delete', v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed WHERE q.doc <= ?`,
   `INSERT INTO search_index (rowid, title, content, facets)
     SELECT v.vid, v.title, v.content, ${facetsOf('v')}
-    FROM search_queue q JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
+    FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE q.doc <= ? AND d.trashed_at IS NULL`,
   'DELETE FROM search_queue WHERE doc <= ?',
 ] as const;
