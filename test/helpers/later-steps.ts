@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
@@ -43,13 +43,18 @@ function undoSearchFacets(db: Database.Database): void {
   for (const vid of vids) add.run(vid);
 }
 
+/** Everything queued flushed, as the writer does (the search index's entries and the tag rows). */
+function flushQueue(db: Database.Database): void {
+  const end = db.prepare('SELECT max(doc) FROM search_queue').pluck().get() as number | null;
+  if (end !== null) for (const sql of QUEUE_FLUSH_SQL) db.prepare(sql).run(end);
+}
+
 /**
  * The search queue step undone: what is queued indexed (the flush the writer runs), the queue, its view and
  * triggers dropped, and the view and triggers of the step before put back as a fresh schema at that step has them.
  */
 function undoSearchQueue(db: Database.Database): void {
-  const end = db.prepare('SELECT max(doc) FROM search_queue').pluck().get() as number | null;
-  if (end !== null) for (const sql of QUEUE_FLUSH_SQL) db.prepare(sql).run(end);
+  flushQueue(db);
   db.exec(`DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad;
            DROP VIEW search_source; DROP TABLE search_queue;`);
   const fresh = new Database(':memory:');
@@ -90,6 +95,8 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   // FTS5's default, set by its own command (its config table may not be written to directly).
   [SEARCH_IDLE_MERGE_STEP, (db) => db.exec("INSERT INTO search_index (search_index, rank) VALUES ('automerge', 4)")],
   [SEARCH_QUEUE_STEP, undoSearchQueue],
+  // What is queued flushed (index entries and tag rows), so the rows are the heads' as the step before keeps them.
+  [TAG_QUEUE_STEP, flushQueue],
 ]);
 
 /**

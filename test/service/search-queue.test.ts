@@ -2,7 +2,8 @@
  * The search queue through the service (service/search-freshness.ts): a search or verify on a reader sees
  * every write answered before it, although writes only queue their documents for the index and a reader
  * cannot index them: the service has the writer index them first. The same for a write by another process,
- * once the service has seen it (`refresh`, or the writer's periodic look).
+ * once the service has seen it (`refresh`, or the writer's periodic look). Tag rows move with the same flush,
+ * so a list or count by tag waits the same way.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
@@ -47,5 +48,29 @@ describe('search queue in the service', () => {
     expect(report).toMatchObject({ ok: true, problems: [] });
     expect(report.skipped ?? '').not.toMatch(/waiting to be indexed/);
     expect((await s.search({ query: 'kingfisher' })).items.map((h) => h.id).sort()).toEqual(['w1', 'w2', 'w3', 'w4']);
+  });
+
+  it('a list or count by tag on a reader right after a write sees it: tag rows move with the same flush', async () => {
+    const ctx = await makeService(worker, { readers: 1 });
+    cleanups.push(ctx.cleanup);
+    const s = ctx.service;
+    await waitFor('the reader started', () => workerFaults(s).allReady());
+    const before = (await s.stats()).service.workers.find((w) => w.role === 'reader')?.completed ?? 0;
+    const ids = async (q: { tag: string; type?: string }): Promise<string[]> => (await s.list({ ...q, limit: 50 })).items.map((d) => d.id);
+    // Each list follows its write at once, within the writer's idle time (250 ms).
+    await s.create({ id: 'a', content: 'a', type: 'note', tags: ['red'] });
+    expect(await ids({ tag: 'red' })).toEqual(['a']);
+    await s.create({ id: 'b', content: 'b', type: 'note', tags: ['red'] });
+    expect(await ids({ tag: 'red' })).toEqual(['b', 'a']);
+    await s.update('a', { tags: ['blue'] });
+    expect(await ids({ tag: 'red' })).toEqual(['b']);
+    expect(await ids({ tag: 'blue', type: 'note' })).toEqual(['a']);
+    await s.delete('b');
+    expect(await ids({ tag: 'red' })).toEqual([]);
+    await s.update('a', { tags: ['blue', 'red'] });
+    expect(await s.count({ tag: 'red', type: 'note' })).toBe(1);
+    // The lists and the count ran on the reader.
+    const after = (await s.stats()).service.workers.find((w) => w.role === 'reader')?.completed ?? 0;
+    expect(after - before).toBeGreaterThanOrEqual(6);
   });
 });

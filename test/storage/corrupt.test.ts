@@ -34,6 +34,8 @@ describe('damaged vaults', () => {
     const made = makeVault();
     cleanups.push(made.cleanup);
     for (let i = 0; i < 4; i++) made.vault.create({ id: `d${i}`, content: `c${i}`, tags: ['x'] });
+    // A vault at rest: its tag rows written (they move with the search queue's flush).
+    made.vault.indexSearch();
     withRawConnection(made.path, made.key, (db) => {
       db.prepare("UPDATE documents SET tags = '[not json' WHERE id = 'd1'").run();
       db.prepare("UPDATE documents SET metadata = '\"a string\"' WHERE id = 'd2'").run();

@@ -12,7 +12,7 @@ import { Vault } from '../../src/main/storage';
 import { FLUSH_STEP_DOCS, QUEUE_BOUND, SearchQueue } from '../../src/main/storage/engine/search-queue';
 import { asWritable } from '../../src/main/storage/engine/db';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
-import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
+import { QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL } from '../../src/main/storage/search-queue-schema';
 import { tempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
 
@@ -232,7 +232,7 @@ describe('search queue', () => {
     const { vault, raw } = plainVault();
     vault.bulkCreate(Array.from({ length: 50 }, (_, i) => ({ id: `d${i}`, content: `${i}`, tags: ['k'] })));
     vault.indexSearch();
-    for (const sql of QUEUE_FLUSH_SQL) {
+    for (const sql of [...QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL]) {
       const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(50) as { detail: string }[]).map((r) => r.detail);
       for (const line of plan) expect([sql, line]).not.toEqual([sql, expect.stringMatching(/^(SCAN|SEARCH) (d|v|documents|versions)\b(?!.*rowid=\?)/)]);
       if (sql.includes('search_queue q')) expect([sql, plan.find((l) => /^(SCAN|SEARCH) (q|d|v)\b/.test(l))]).toEqual([sql, expect.stringMatching(/^SEARCH q /)]);

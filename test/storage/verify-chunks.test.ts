@@ -48,6 +48,7 @@ describe('verify in chunks', () => {
 
   it('finds what one call finds: a broken chain, and a document deleted outside docvault', () => {
     const { vault, path, key } = setup();
+    vault.indexSearch();
     withRawConnection(path, key, (db) => {
       db.exec("DELETE FROM versions WHERE vid = (SELECT doc FROM documents WHERE id = 'd7') * 16777216 + 1");
       db.exec("DELETE FROM document_tags WHERE doc = (SELECT doc FROM documents WHERE id = 'd8')");

@@ -17,7 +17,7 @@ import { createSyncState } from './sync/schema';
 import { createAttachmentTables, createAttachmentTotals } from './attachments-schema';
 import { createSyncFiles } from './sync/files-schema';
 import { addSearchFacets } from './search-facets';
-import { SEARCH_QUEUE_SQL } from './search-queue-schema';
+import { SEARCH_QUEUE_SQL, TAG_QUEUE_STEP_SQL } from './search-queue-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -368,6 +368,16 @@ export const MIGRATIONS: readonly Migration[] = [
     // exact at the step before, so nothing is queued and no entry changes.
     up: (db) => db.exec(SEARCH_QUEUE_SQL),
   },
+  {
+    version: 17,
+    name: 'tag rows queued: a document\'s tag rows move with the search queue\'s flush, not in each write (engine/search-queue.ts)',
+    // The rows are exact at the step before and the index is as the queue says: the queue is emptied as that
+    // step flushed it, so rows, index and queue agree. No object changes; older builds refuse the vault by its
+    // number, so none writes tag rows the old way beside a queue that moves them.
+    up: (db) => {
+      for (const sql of TAG_QUEUE_STEP_SQL) db.exec(sql);
+    },
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -392,6 +402,8 @@ export const SEARCH_MERGED_STEP = stepNamed('search index merged');
 export const SEARCH_IDLE_MERGE_STEP = stepNamed('search merges at idle');
 /** The step that queues the search index's work outside the commits; code and tests name it through this. */
 export const SEARCH_QUEUE_STEP = stepNamed('search queue');
+/** The step from which tag rows move with the search queue's flush. */
+export const TAG_QUEUE_STEP = stepNamed('tag rows queued');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

@@ -70,10 +70,39 @@ export const SEARCH_QUEUE_SQL = `
 export const QUEUE_CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT ?)';
 
 /**
- * One flush of the queued documents up to `doc` (the three statements' one parameter, in order): each
- * one's indexed entry out, the current version of each that is live in, their queue rows removed. Run in
- * one transaction. CROSS JOIN keeps the queue the outer loop: without it SQLite read every document up to
- * `doc` for a few queued ones.
+ * The step "tag rows queued": from it on, a document's tag rows (`document_tags`, which
+ * tag-filtered lists walk) are what the index holds too, moved by the same flush, not by each write. The
+ * step empties the queue as the step before flushed it (the index's entries only: its tag rows were
+ * exact), so the rows and the queue agree from the start; no object changes.
+ */
+export const TAG_QUEUE_STEP_SQL = [
+  `INSERT INTO search_index (search_index, rowid, title, content, facets)
+    SELECT 'delete', v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed`,
+  `INSERT INTO search_index (rowid, title, content, facets)
+    SELECT v.vid, v.title, v.content, ${facetsOf('v')}
+    FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
+    WHERE d.trashed_at IS NULL`,
+  'DELETE FROM search_queue',
+] as const;
+
+/** A version's tag list as json_each reads it: '[]' for one that does not parse (a row altered outside docvault). */
+const tagList = (col: string): string => `json_each(CASE WHEN json_valid(${col}) THEN ${col} ELSE '[]' END)`;
+
+/**
+ * The held tag rows (see {@link QUEUE_FLUSH_SQL}) of the queued documents up to `doc` that are not at their
+ * key: none in a vault only docvault wrote. Each is then deleted by (tag, doc), a walk of its tag's rows.
+ */
+export const QUEUE_STRAY_TAGS_SQL = `
+  SELECT j.value AS tag, q.doc AS doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${tagList('v.tags')} j
+  WHERE q.doc <= ? AND j.type = 'text'
+    AND NOT EXISTS (SELECT 1 FROM document_tags x WHERE x.tag = j.value AND x.updated_at = v.created_at AND x.doc = q.doc)`;
+
+/**
+ * One flush of the queued documents up to `doc` (each statement's one parameter, in order): each one's
+ * indexed entry out, the current version of each that is live in; its tag rows likewise (those of the
+ * indexed version, keyed by that version's time, which was its head's update time, out; the live head's
+ * in); their queue rows removed. Run in one transaction. CROSS JOIN keeps the queue the outer loop:
+ * without it SQLite read every document up to `doc` for a few queued ones.
  */
 export const QUEUE_FLUSH_SQL = [
   `INSERT INTO search_index (search_index, rowid, title, content, facets)
@@ -82,5 +111,11 @@ export const QUEUE_FLUSH_SQL = [
     SELECT v.vid, v.title, v.content, ${facetsOf('v')}
     FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE q.doc <= ? AND d.trashed_at IS NULL`,
+  `DELETE FROM document_tags WHERE (tag, updated_at, doc) IN (
+    SELECT j.value, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${tagList('v.tags')} j
+    WHERE q.doc <= ? AND j.type = 'text')`,
+  `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
+    SELECT j.value, d.updated_at, d.doc FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc, ${tagList('d.tags')} j
+    WHERE q.doc <= ? AND d.trashed_at IS NULL AND j.type = 'text'`,
   'DELETE FROM search_queue WHERE doc <= ?',
 ] as const;

@@ -34,8 +34,10 @@ function decodeCursor(cursor: string, numeric: boolean): [string | number, numbe
 function filters(q: Pick<ListQuery, 'type' | 'tag' | 'author'>): { where: string[]; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  // Tag rows exist only for live documents, so a tag filter needs no trash condition of its own.
-  if (q.tag === undefined) where.push(LIVE);
+  // Tag rows follow the search queue (../search-queue-schema.ts): until its flush, a document written or
+  // trashed since keeps the rows of the version the index holds, keyed by that version's time. So a row
+  // counts only for a live head with the same updated_at (the writer flushes before such a list).
+  where.push(LIVE);
   if (q.type !== undefined) {
     where.push('d.type = ?');
     params.push(q.type);
@@ -50,6 +52,16 @@ function filters(q: Pick<ListQuery, 'type' | 'tag' | 'author'>): { where: string
     params.push(q.tag);
   }
   return { where, params };
+}
+
+/**
+ * Whether a list (or a count: `counting`) with these filters reads tag rows, which move with the search
+ * queue's flush. Any value (checked later). A count by one tag alone is its running total, not rows.
+ */
+export function readsTagRows(query: unknown, counting = false): boolean {
+  if (typeof query !== 'object' || query === null) return false;
+  const q = query as Partial<Record<'tag' | 'type' | 'author', unknown>>;
+  return q.tag !== undefined && (!counting || q.type !== undefined || q.author !== undefined);
 }
 
 function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'author'>): number {
@@ -102,10 +114,8 @@ export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
   const plan = pagePlan(ctx, query, col, limit);
   const { where, params } = filters(plan.filter);
   if (plan.from !== 'documents d') {
-    where.unshift('t.tag = ?');
+    where.unshift('t.tag = ?', 't.updated_at = d.updated_at');
     params.unshift(query.tag ?? '');
-    // Tag rows exist only for live documents: the trash condition filters() added is not needed.
-    where.splice(where.indexOf(LIVE), 1);
   }
   const total = query.cursor === undefined || countedByCounters(query) ? countWhere(ctx, query) : undefined;
   const docCol = plan.from === 'documents d' ? 'd.doc' : 't.doc';

@@ -16,7 +16,7 @@
  * damaged page) leaves the queue as it was, and the index as exact as the queue says: it is tried again later.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { QUEUE_CHUNK_END_SQL, QUEUE_FLUSH_SQL } from '../search-queue-schema';
+import { QUEUE_CHUNK_END_SQL, QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL } from '../search-queue-schema';
 import type { WritableDB } from './db';
 import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer, type IdleWork } from './checkpoint';
 import { SearchMerger } from './search-merge';
@@ -35,6 +35,8 @@ interface QueueStatements {
   readonly count: Database.Statement;
   readonly chunkEnd: Database.Statement;
   readonly flush: readonly Database.Statement[];
+  readonly strays: Database.Statement;
+  readonly deleteStray: Database.Statement;
 }
 
 /** The writer's flushes of the search queue; see the file comment. One per writer connection. */
@@ -61,13 +63,15 @@ export class SearchQueue {
 
   /** Flushes up to `docs` queued documents (in document order) in one IMMEDIATE transaction; returns whether more are queued. */
   flush(docs: number): boolean {
-    const { chunkEnd, flush } = this.#statements();
+    const { chunkEnd, flush, strays, deleteStray } = this.#statements();
     this.#queued = undefined;
     let more = false;
     this.#db
       .transaction(() => {
         const last = chunkEnd.get(docs) as number | null;
         if (last === null) return;
+        // A held tag row whose time was altered outside docvault is not at its key: found by a walk of its tag.
+        for (const r of strays.all(last) as { tag: string; doc: number }[]) deleteStray.run(r.tag, r.doc);
         for (const s of flush) s.run(last);
         more = this.#statements().count.get() !== 0;
       })
@@ -96,6 +100,8 @@ export class SearchQueue {
       count: db.prepare('SELECT count(*) FROM search_queue').pluck(),
       chunkEnd: db.prepare(QUEUE_CHUNK_END_SQL).pluck(),
       flush: QUEUE_FLUSH_SQL.map((s) => db.prepare(s)),
+      strays: db.prepare(QUEUE_STRAY_TAGS_SQL),
+      deleteStray: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
     });
   }
 }

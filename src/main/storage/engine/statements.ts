@@ -46,10 +46,10 @@ export function prepareWrites(db: WritableDB) {
     deleteTagAnyTime: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
     /** Every tag row of a document, by a scan (a head whose list does not parse); returns the tags removed. */
     deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ? RETURNING tag').pluck(),
-    insertTag: db.prepare('INSERT INTO document_tags (tag, doc, updated_at) VALUES (?, ?, ?)'),
-    /** Moves a kept tag's row to the head's new updated_at (new time, tag, old time, doc). */
-    touchTag: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND updated_at = ? AND doc = ?'),
-    touchTagAnyTime: db.prepare('UPDATE document_tags SET updated_at = ? WHERE tag = ? AND doc = ?'),
+    /** The version key the search index holds for a queued document (0: none), or undefined when it is not queued. */
+    queuedVersion: db.prepare('SELECT indexed FROM search_queue WHERE doc = ?').pluck(),
+    /** A version's tag list and time, by its key: the tag rows it has while the index holds it. */
+    versionTags: db.prepare('SELECT tags, created_at AS at FROM versions WHERE vid = ?'),
     deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
     deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
     setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),

@@ -122,17 +122,15 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
     ctx.sql.get('INSERT INTO version_attachments (vid, list) VALUES (?, ?)').run(versionKey(docKey, version), v.attachments);
     retainBlobs(ctx, v.attachments);
   }
-  // Tag rows are keyed (tag, updated_at, doc) with the head's updated_at (the tag pages' order): a
-  // kept tag's row moves to the new time, a dropped one is deleted, a new one inserted.
-  if (old === undefined) for (const t of v.tags) insertTag(ctx, t, docKey, updatedAt);
-  else if (old.tags === v.tagsJson) for (const t of v.tags) touchTag(ctx, t, docKey, old.updated_at, updatedAt);
-  else {
-    const kept = new Set(base(old.tags));
-    deleteTags(ctx, old.tags, docKey, old.updated_at, new Set(v.tags));
-    for (const t of v.tags) {
-      if (kept.has(t)) touchTag(ctx, t, docKey, old.updated_at, updatedAt);
-      else insertTag(ctx, t, docKey, updatedAt);
-    }
+  // Tag rows (keyed tag, the head's updated_at, doc) move with the search queue's flush, as the index's
+  // entries do (../search-queue-schema.ts): a write changes the running totals only.
+  if (old === undefined) countTags(ctx, v.tags, 1);
+  else if (old.tags !== v.tagsJson) {
+    const before = base(old.tags);
+    const now = new Set(v.tags);
+    countTags(ctx, before.filter((t) => !now.has(t)), -1);
+    const had = new Set(before);
+    countTags(ctx, v.tags.filter((t) => !had.has(t)), 1);
   }
   changeSet(ctx, id, old?.head_mac, hmac);
   const attachments = v.attachments === null ? undefined : (JSON.parse(v.attachments) as AttachmentInfo[]);
@@ -168,37 +166,34 @@ function base(tagsJson: string): string[] {
   return storedTags(tagsJson) ?? [];
 }
 
-/**
- * Moves tag `t`'s row of `doc` from the head's old update time to its new one: one keyed probe. A row
- * whose copy of the time was altered outside docvault is missed by the probe and found by a walk of
- * the tag's range, as the (tag, doc) key of step 5 found it.
- */
-function touchTag(ctx: WriteContext, t: string, doc: number, oldAt: number, newAt: number): void {
-  if (ctx.w.touchTag.run(newAt, t, oldAt, doc).changes === 0) ctx.w.touchTagAnyTime.run(newAt, t, doc);
+/** Adds `sign` to the running total of each of `tags`. */
+function countTags(ctx: WriteContext, tags: readonly string[], sign: 1 | -1): void {
+  for (const t of tags) ctx.totals.add(`tag:${t}`, sign);
+}
+
+/** The tag list of `head`'s current version, or undefined when it does not parse. */
+function versionTagList(ctx: WriteContext, head: HeadRow): string[] | undefined {
+  const row = ctx.w.versionTags.get(versionKey(head.doc, head.version)) as { tags: string } | undefined;
+  return row === undefined ? undefined : storedTags(row.tags);
 }
 
 /**
- * Removes a document's tag rows, named by the tag list stored in its head and keyed by its updated_at,
- * but those in `keep`. A row whose time differs (altered outside docvault) is found by a walk of its
- * tag's range; a head whose list does not parse falls back to a scan, so a damaged document can still
- * be purged.
+ * Deletes the tag rows the vault holds for `doc` (`live`: its head when live), now, before its versions
+ * go: those of the version the search queue says the index holds when the document is queued, else its
+ * live head's. Each by its full key; a row whose time differs (altered outside docvault) is found by a walk
+ * of its tag's range; a list that does not parse falls back to a scan of every row, whose tags it returns,
+ * so a damaged document can still be purged.
  */
-function deleteTags(ctx: WriteContext, tagsJson: string, doc: number, updatedAt: number, keep?: ReadonlySet<string>): void {
-  const tags = storedTags(tagsJson);
-  if (tags === undefined) for (const t of ctx.w.deleteAllTags.all(doc) as string[]) ctx.totals.add(`tag:${t}`, -1);
-  else
-    for (const t of tags) {
-      if (keep?.has(t) === true) continue;
-      let removed = ctx.w.deleteTag.run(t, updatedAt, doc).changes;
-      if (removed === 0) removed = ctx.w.deleteTagAnyTime.run(t, doc).changes;
-      ctx.totals.add(`tag:${t}`, -removed);
-    }
-}
-
-/** Adds tag `t`'s row of `doc` at the head's update time. */
-function insertTag(ctx: WriteContext, t: string, doc: number, updatedAt: number): void {
-  ctx.w.insertTag.run(t, doc, updatedAt);
-  ctx.totals.add(`tag:${t}`, 1);
+function deleteHeldTags(ctx: WriteContext, doc: number, live: HeadRow | undefined): string[] | undefined {
+  const indexed = ctx.w.queuedVersion.get(doc) as number | undefined;
+  let held: { tags: string; at: number } | undefined;
+  if (indexed === undefined) held = live === undefined ? undefined : { tags: live.tags, at: live.updated_at };
+  else if (indexed !== 0) held = ctx.w.versionTags.get(indexed) as { tags: string; at: number } | undefined;
+  if (held === undefined) return undefined;
+  const tags = storedTags(held.tags);
+  if (tags === undefined) return ctx.w.deleteAllTags.all(doc) as string[];
+  for (const t of tags) if (ctx.w.deleteTag.run(t, held.at, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
+  return undefined;
 }
 
 /**
@@ -305,7 +300,7 @@ export function putOne(ctx: WriteContext, input: DocumentInput, opts: WriteOptio
   return updateOne(ctx, id, patch, opts);
 }
 
-/** Moves a live document to the Trash: its head and versions stay; its tag rows go. */
+/** Moves a live document to the Trash: its head and versions stay; its tag rows go at the search queue's next flush. */
 export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | undefined): void {
   validateId(id);
   validateWriteOptions(opts);
@@ -316,7 +311,8 @@ export function trashOne(ctx: WriteContext, id: string, opts: WriteOptions | und
   checkHead(ctx.macKey, head);
   const trashedAt = ctx.clock();
   const tag = retagHead(ctx, head, trashedAt);
-  deleteTags(ctx, head.tags, head.doc, head.updated_at);
+  // Its tag rows leave with the queue's flush, as its index entry does (the lists skip trashed documents).
+  countTags(ctx, base(head.tags), -1);
   ctx.w.setTrashed.run(trashedAt, tag, head.doc);
   moveTotals(ctx, head, -1);
   changeSet(ctx, id, head.head_mac, tag);
@@ -349,8 +345,11 @@ export function purgeOne(ctx: WriteContext, id: string): void {
   validateId(id);
   const head = ctx.r.getHead.get(id) as HeadRow | undefined;
   if (head === undefined) throw notFound(id, false);
-  if (head.trashed_at === null) deleteTags(ctx, head.tags, head.doc, head.updated_at);
-  purgeRows(ctx, head.doc, head.trashed_at === null ? head : undefined);
+  const live = head.trashed_at === null ? head : undefined;
+  const scanned = deleteHeldTags(ctx, head.doc, live);
+  // The totals counted the head's list; one that does not parse (altered outside docvault) is its version's.
+  if (live !== undefined) countTags(ctx, storedTags(live.tags) ?? versionTagList(ctx, live) ?? scanned ?? [], -1);
+  purgeRows(ctx, head.doc, live);
   changeSet(ctx, id, head.head_mac, undefined);
 }
 
@@ -358,13 +357,15 @@ export function purgeOne(ctx: WriteContext, id: string): void {
 export function emptyTrash(ctx: WriteContext): string[] {
   const rows = ctx.w.trashedDocs.all() as { doc: number; id: string; head_mac: Buffer }[];
   for (const r of rows) {
+    // Tag rows it had when trashed stay until the queue's flush, which a purge cannot wait for.
+    deleteHeldTags(ctx, r.doc, undefined);
     purgeRows(ctx, r.doc, undefined);
     changeSet(ctx, r.id, r.head_mac, undefined);
   }
   return rows.map((r) => r.id);
 }
 
-/** Brings a trashed document back: verified first, then live again with its tag rows restored. */
+/** Brings a trashed document back: verified first, then live again (its tag rows come back with the search queue's next flush). */
 export function undeleteOne(ctx: WriteContext, id: string): Document {
   validateId(id);
   const row: HeadWithContent | undefined = readCurrentRow(ctx, id);
@@ -374,7 +375,7 @@ export function undeleteOne(ctx: WriteContext, id: string): Document {
   const tag = retagHead(ctx, row, null);
   ctx.w.setTrashed.run(null, tag, row.doc);
   moveTotals(ctx, row, 1);
-  for (const t of doc.tags) insertTag(ctx, t, row.doc, row.updated_at);
+  countTags(ctx, doc.tags, 1);
   changeSet(ctx, id, row.head_mac, tag);
   return doc;
 }
