@@ -5,7 +5,6 @@
  * its bound and at close; a read-only connection answers as of the last flush, and its verify says why it
  * could not compare the index.
  */
-import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
@@ -13,7 +12,7 @@ import { FLUSH_STEP_DOCS, QUEUE_BOUND, SearchQueue } from '../../src/main/storag
 import { asWritable } from '../../src/main/storage/engine/db';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL } from '../../src/main/storage/search-queue-schema';
-import { tempDir } from '../helpers/tmp';
+import { plainVault as makePlain, queued } from '../helpers/plain-vault';
 import { waitFor } from '../helpers/wait';
 
 const cleanups: (() => void)[] = [];
@@ -21,22 +20,8 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A plain (unencrypted) vault, so a raw connection can look at its tables; `idleCheckpointMs` long unless given. */
-function plainVault(opts: { idleCheckpointMs?: number; closeWorkMs?: number } = {}): { vault: Vault; path: string; raw: Database.Database } {
-  const { dir, cleanup } = tempDir('docvault-queue-');
-  const path = join(dir, 'plain.dvault');
-  Vault.createSync(path, { key: { encryption: false } }).close();
-  const vault = Vault.openSync(path, { key: { encryption: false }, idleCheckpointMs: 600_000, ...opts });
-  const raw = new Database(path, { fileMustExist: true });
-  cleanups.push(() => {
-    raw.close();
-    if (vault.isOpen) vault.close();
-    cleanup();
-  });
-  return { vault, path, raw };
-}
+const plainVault = (opts: Parameters<typeof makePlain>[1] = {}): ReturnType<typeof makePlain> => makePlain(cleanups, opts);
 
-const queued = (raw: Database.Database): number => raw.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;
 /** Versions the index holds (one docsize row per entry). */
 const entries = (raw: Database.Database): number => raw.prepare('SELECT count(*) FROM search_index_docsize').pluck().get() as number;
 /** Ids whose entry in the index matches `word`, read on the raw connection (no flush first). */

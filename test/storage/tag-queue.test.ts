@@ -6,34 +6,19 @@
  * lacks, nor a trashed one; its verify says why it left the tag rows uncompared. (That the flush reads only
  * the queued documents is search-queue.test.ts's.)
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/main/storage';
 import type { ListQuery } from '../../src/shared/types';
-import { tempDir } from '../helpers/tmp';
+import { plainVault as makePlain, queued } from '../helpers/plain-vault';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A plain (unencrypted) vault, so a raw connection can look at its tables; no idle work during a test. */
-function plainVault(): { vault: Vault; path: string; raw: Database.Database } {
-  const { dir, cleanup } = tempDir('docvault-tagq-');
-  const path = join(dir, 'plain.dvault');
-  Vault.createSync(path, { key: { encryption: false } }).close();
-  const vault = Vault.openSync(path, { key: { encryption: false }, idleCheckpointMs: 600_000 });
-  const raw = new Database(path, { fileMustExist: true });
-  cleanups.push(() => {
-    raw.close();
-    if (vault.isOpen) vault.close();
-    cleanup();
-  });
-  return { vault, path, raw };
-}
+const plainVault = (opts: Parameters<typeof makePlain>[1] = {}): ReturnType<typeof makePlain> => makePlain(cleanups, opts);
 
-const queued = (raw: Database.Database): number => raw.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;
 /** The tag rows as "tag id@time" (a row of no document: "tag ?doc@time"), sorted. */
 const rows = (raw: Database.Database): string[] =>
   raw
