@@ -13,6 +13,7 @@ import { Vault } from '../../src/main/storage';
 import { isDocvaultError } from '../../src/shared/errors';
 import { hexKey, tempDir } from '../helpers/tmp';
 import { withRawConnection } from '../helpers/raw-db';
+import { execWithHeadTable } from '../helpers/audit-step';
 import { count, recordFigures, suiteRandom } from './harness';
 
 /** Kinds that name damage; `Corrupt` is the engine's newer kind for a damaged page. */
@@ -176,7 +177,7 @@ describe('tamper: the audit log altered with the page key', () => {
       const path = join(tmp.dir, `audit-${round % 4}.dvault`);
       copyFileSync(auditPristine, path);
       const sql = (alterations[Math.floor(random() * alterations.length)] as (n: number, r: () => number) => string)(ENTRIES, random);
-      withRawConnection(path, key, (db) => db.exec(sql));
+      withRawConnection(path, key, (db) => execWithHeadTable(db, sql));
       const v = Vault.openSync(path, { key: { rawKey: key } });
       try {
         const audit = v.verify().problems.filter((p) => p.kind === 'Audit');

@@ -5,11 +5,11 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
-import { dropAuditStep } from './audit-step';
+import { dropAuditStep, undoAuditHeadStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
 
@@ -97,6 +97,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [SEARCH_QUEUE_STEP, undoSearchQueue],
   // What is queued flushed (index entries and tag rows), so the rows are the heads' as the step before keeps them.
   [TAG_QUEUE_STEP, flushQueue],
+  [AUDIT_HEAD_STEP, undoAuditHeadStep],
 ]);
 
 /**

@@ -9,6 +9,7 @@ import { AUDIT_STEP, SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import type { AuditEvent } from '../../src/shared/audit';
 import { withRawConnection } from '../helpers/raw-db';
 import { undoStepsAfter } from '../helpers/later-steps';
+import { execWithHeadTable } from '../helpers/audit-step';
 import { hexKey, makeVault } from '../helpers/tmp';
 import { kindOfSync } from '../helpers/errors';
 
@@ -97,7 +98,7 @@ describe('audit log: recording', () => {
     v.create({ id: 'tax-2026-secret-id', title: 'Confidential title', content: 'private words' });
     v.delete('tax-2026-secret-id');
     v.close();
-    const dump = withRawConnection(path, key, (db) => JSON.stringify(db.prepare('SELECT * FROM audit_log').all()) + JSON.stringify(db.prepare('SELECT * FROM audit_head').all()));
+    const dump = withRawConnection(path, key, (db) => JSON.stringify(db.prepare('SELECT * FROM audit_log').all()) + JSON.stringify(db.prepare('SELECT * FROM counters').all()));
     for (const secret of ['tax-2026-secret-id', 'Confidential', 'private']) expect(dump).not.toContain(secret);
   });
 
@@ -142,7 +143,7 @@ describe('audit log: tampering with the page key is detected', () => {
   /** Applies `sql` with a raw connection (page key, no HMAC key) and returns the audit problems verify reports. */
   function tampered(sql: string): { verify: { entry?: number; message: string }[]; log: { seq?: number; message: string }[] } {
     const { path, key } = fiveEntries();
-    withRawConnection(path, key, (db) => db.exec(sql));
+    withRawConnection(path, key, (db) => execWithHeadTable(db, sql));
     const v = reopen(path, key);
     const log = [...v.auditLog().problems];
     return { verify: auditProblems(v), log };
@@ -201,17 +202,28 @@ describe('audit log: tampering with the page key is detected', () => {
 
   it('an entry put back from an earlier copy of the log is not a valid end', () => {
     const { path, key } = fiveEntries();
-    const old = withRawConnection(path, key, (db) => db.prepare('SELECT * FROM audit_head').get() as Record<string, unknown>);
+    const old = withRawConnection(path, key, (db) => db.prepare("SELECT b FROM counters WHERE key = 'audit'").pluck().get() as Buffer);
     const v = reopen(path, key);
     v.create({ id: 'later', content: 'l' });
     v.close();
     withRawConnection(path, key, (db) => {
       db.prepare('DELETE FROM audit_log WHERE seq = 6').run();
-      db.prepare('UPDATE audit_head SET first_seq = @first_seq, anchor = @anchor, last_seq = @last_seq, last_mac = @last_mac, mac = @mac').run(old);
+      db.prepare("UPDATE counters SET b = ? WHERE key = 'audit'").run(old);
     });
     // A head and log rolled back together to an older copy verify: a rollback is detected only when it
     // breaks the chain (the README says so). This test pins that limit.
     expect(auditProblems(reopen(path, key))).toEqual([]);
+  });
+
+  it('a head whose stored bytes do not decode: reported, and writes go on from the log\'s own end without laundering it', () => {
+    const { path, key } = fiveEntries();
+    withRawConnection(path, key, (db) => db.exec("UPDATE counters SET b = x'0102' WHERE key = 'audit'"));
+    const v = reopen(path, key);
+    expect(auditProblems(v).map((p) => p.message)).toEqual([expect.stringMatching(/head does not verify/)]);
+    v.create({ id: 'after', content: 'x' });
+    expect(v.auditLog().total).toBe(6);
+    expect(v.auditLog().entries[0]).toMatchObject({ seq: 6, event: 'document.create' });
+    expect(auditProblems(v).map((p) => p.message)).toEqual([expect.stringMatching(/head does not verify/)]);
   });
 
   it('a write after tampering does not launder it: the head stays unverifiable', () => {

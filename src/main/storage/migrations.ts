@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { DocvaultError } from '../../shared/errors';
 import { MIGRATION_PHASE, type Progress } from '../../shared/types';
 import { retagV2 } from './migrate-retag';
-import { AUDIT_SCHEMA, initAuditHead } from './engine/audit-schema';
+import { AUDIT_SCHEMA, initAuditHead, moveAuditHead } from './engine/audit-schema';
 import { deriveAuditKey } from './keys';
 import { createSearchIndex } from './search-index';
 import { createSyncState } from './sync/schema';
@@ -378,6 +378,13 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const sql of TAG_QUEUE_STEP_SQL) db.exec(sql);
     },
   },
+  {
+    version: 18,
+    name: 'audit head in counters: the audit log\'s head moves to a row of counters, the page every write already rewrites (engine/audit-schema.ts)',
+    // Fields and tag unchanged (the tag covers the fields, not where they are kept); audit_head is dropped.
+    // Older builds refuse the vault by its number, so none looks for the head in the table.
+    up: moveAuditHead,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -404,6 +411,8 @@ export const SEARCH_IDLE_MERGE_STEP = stepNamed('search merges at idle');
 export const SEARCH_QUEUE_STEP = stepNamed('search queue');
 /** The step from which tag rows move with the search queue's flush. */
 export const TAG_QUEUE_STEP = stepNamed('tag rows queued');
+/** The step from which the audit log's head is a row of `counters`. */
+export const AUDIT_HEAD_STEP = stepNamed('audit head in counters');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

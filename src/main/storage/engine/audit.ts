@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { APP_AUDIT_EVENTS, AUDIT_EVENTS, AUDIT_MAX_ENTRIES, AUDIT_PRUNE_BATCH, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditPage, type AuditProblem, type AuditQuery } from '../../../shared/audit';
 import { DocvaultError } from '../../../shared/errors';
 import { auditEntryMac, auditHeadMac, macEqual, type AuditHeadFields } from '../integrity';
-import { POISON, prepared, writeHead } from './audit-schema';
+import { AUDIT_HEAD_KEY, decodeAuditHead, POISON, prepared, writeCountersHead as writeHead } from './audit-schema';
 import type { VerifyProblem } from '../../../shared/types';
 import { isCorruption, readTransaction, type ReadableDB } from './db';
 
@@ -42,8 +42,22 @@ function headFields(h: HeadRow): AuditHeadFields {
   return { firstSeq: h.first_seq, anchor: h.anchor, lastSeq: h.last_seq, lastMac: h.last_mac };
 }
 
+/**
+ * The head, from its `counters` row (schema step "audit head in counters"). Undefined when the row is gone;
+ * bytes that do not decode read as the log's own ends under a tag that never verifies, so they are
+ * reported as altered and never laundered by the next append.
+ */
 function readHead(db: Database.Database): HeadRow | undefined {
-  return prepared(db, 'SELECT first_seq, anchor, last_seq, last_mac, mac FROM audit_head WHERE one = 1').get() as HeadRow | undefined;
+  const b = prepared(db, `SELECT b FROM counters WHERE key = '${AUDIT_HEAD_KEY}'`).pluck().get();
+  if (b === undefined) return undefined;
+  const head = decodeAuditHead(b);
+  if (head === undefined) {
+    // Where the log says it ends, under a tag that never verifies: appends go on, the head stays reported.
+    const ends = prepared(db, 'SELECT min(seq) AS first, max(seq) AS last, (SELECT mac FROM audit_log ORDER BY seq DESC LIMIT 1) AS mac FROM audit_log').get() as { first: number | null; last: number | null; mac: Buffer | null };
+    return { first_seq: ends.first ?? 1, anchor: null, last_seq: ends.last ?? 0, last_mac: ends.mac, mac: Buffer.alloc(0) };
+  }
+  const f = head.fields;
+  return { first_seq: f.firstSeq, anchor: f.anchor === null ? null : Buffer.from(f.anchor), last_seq: f.lastSeq, last_mac: f.lastMac === null ? null : Buffer.from(f.lastMac), mac: head.mac };
 }
 
 /** Whether the head's tag verifies and the log really ends where it says. */
