@@ -20,10 +20,15 @@ import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vault } from '../src/main/storage';
 import { facetsOf } from '../src/main/storage/search-facets';
+import { SEARCH_MARK_KEY } from '../src/main/storage/search-mark-schema';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
 
-/** The search queue's four triggers (schema step "search queue"): without them nothing is queued or indexed. */
-const NO_FTS = 'DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_ad; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete;';
+/**
+ * The search queue's four triggers (schema step "search queue") and the search mark (step "search mark"): without
+ * them nothing is queued or indexed (a mark row removed reads as past every document, so none waits after it).
+ */
+const NO_FTS = `DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_ad; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete;
+  DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';`;
 const fts = (option: string, value: number): string => `INSERT INTO search_index (search_index, rank) VALUES ('${option}', ${value});`;
 
 /** The levers, each SQL run once on a copy of the seeded vault (schema as shipped: the search index has its facet column). */

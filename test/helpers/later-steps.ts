@@ -5,10 +5,11 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
+import { MARK_FLUSH_SQL, SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
 import { dropAuditStep, undoAuditHeadStep } from './audit-step';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
@@ -67,6 +68,25 @@ function undoSearchQueue(db: Database.Database): void {
   }
 }
 
+/**
+ * The search mark step undone: the documents after the mark indexed (the flush the writer runs), the mark's
+ * row deleted, and the view and triggers of the step before put back as a fresh schema at that step has them.
+ */
+function undoSearchMark(db: Database.Database): void {
+  const end = db.prepare('SELECT max(doc) FROM documents').pluck().get() as number | null;
+  if (end !== null) for (const sql of MARK_FLUSH_SQL) db.prepare(sql).run(end);
+  db.exec(`DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';
+           DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad; DROP VIEW search_source;`);
+  const fresh = new Database(':memory:');
+  try {
+    migrate(fresh, SEARCH_MARK_STEP - 1);
+    const get = fresh.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck();
+    for (const name of ['search_source', 'search_queue_ai', 'search_queue_trash', 'search_queue_undelete', 'search_queue_ad']) db.exec(get.get(name) as string);
+  } finally {
+    fresh.close();
+  }
+}
+
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
 const FIRST_UNDOABLE = 6;
 
@@ -98,6 +118,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   // What is queued flushed (index entries and tag rows), so the rows are the heads' as the step before keeps them.
   [TAG_QUEUE_STEP, flushQueue],
   [AUDIT_HEAD_STEP, undoAuditHeadStep],
+  [SEARCH_MARK_STEP, undoSearchMark],
 ]);
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { Vault } from '../../src/main/storage';
 import { tempDir } from './tmp';
+import { PENDING_COUNT_SQL } from '../../src/main/storage/search-mark-schema';
 
 /**
  * Makes the vault and opens it with `idleCheckpointMs` long (no idle work during a test) unless `opts` say
@@ -22,5 +23,5 @@ export function plainVault(cleanups: (() => void)[], opts: { idleCheckpointMs?: 
   return { vault, path, raw };
 }
 
-/** Documents waiting in the search queue, read on the raw connection. */
-export const queued = (raw: Database.Database): number => raw.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;
+/** Documents waiting for the search index (queued, or after the search mark), read on the raw connection. */
+export const queued = (raw: Database.Database): number => raw.prepare(PENDING_COUNT_SQL).pluck().get() as number;

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AUDIT_HEAD_KEY } from '../../src/main/storage/engine/audit-schema';
+import { SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
 
 /** Opens `path` the way stock SQLCipher 4 would (`PRAGMA key` with the raw key); plain when `hexKey` is undefined. */
 export function openRaw(path: string, hexKey: string | undefined, opts: Database.Options = {}): Database.Database {
@@ -35,10 +36,10 @@ export function withRawConnection<T>(path: string, hexKey: string | undefined, f
  * SQL that sets every total in `counters` to what the rows say, as a tamperer holding the page key can
  * (until schema step "totals kept by the write path", triggers did it for them): tests of what verify
  * detects beyond the totals run it after their edits. The rows that are not totals (the vault state, the
- * audit head) are left as they are.
+ * audit head, the search mark) are left as they are.
  */
 export const RECOUNT_TOTALS_SQL = `
-  DELETE FROM counters WHERE key NOT IN ('state', '${AUDIT_HEAD_KEY}');
+  DELETE FROM counters WHERE key NOT IN ('state', '${AUDIT_HEAD_KEY}', '${SEARCH_MARK_KEY}');
   INSERT INTO counters (key, n) VALUES
     ('documents', (SELECT count(*) FROM documents WHERE trashed_at IS NULL)),
     ('trash_documents', (SELECT count(*) FROM documents WHERE trashed_at IS NOT NULL)),

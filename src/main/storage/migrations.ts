@@ -18,6 +18,7 @@ import { createAttachmentTables, createAttachmentTotals } from './attachments-sc
 import { createSyncFiles } from './sync/files-schema';
 import { addSearchFacets } from './search-facets';
 import { SEARCH_QUEUE_SQL, TAG_QUEUE_STEP_SQL } from './search-queue-schema';
+import { SEARCH_MARK_STEP_SQL } from './search-mark-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -385,6 +386,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // Older builds refuse the vault by its number, so none looks for the head in the table.
     up: moveAuditHead,
   },
+  {
+    version: 19,
+    name: 'search mark: new documents wait for the index after a mark in counters, without a queue row (search-mark-schema.ts)',
+    // The mark at the last document: every document before it is indexed or queued, as the step before
+    // keeps them, so nothing moves. The view and the queue's triggers are made again with the mark. Older
+    // builds refuse the vault by its number, so none writes to it without the mark.
+    up: (db) => db.exec(SEARCH_MARK_STEP_SQL),
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -413,6 +422,8 @@ export const SEARCH_QUEUE_STEP = stepNamed('search queue');
 export const TAG_QUEUE_STEP = stepNamed('tag rows queued');
 /** The step from which the audit log's head is a row of `counters`. */
 export const AUDIT_HEAD_STEP = stepNamed('audit head in counters');
+/** The step from which new documents wait for the index after a mark instead of in the queue. */
+export const SEARCH_MARK_STEP = stepNamed('search mark');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

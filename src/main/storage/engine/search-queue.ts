@@ -17,6 +17,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { QUEUE_CHUNK_END_SQL, QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL } from '../search-queue-schema';
+import { MARK_CHUNK_END_SQL, MARK_FLUSH_SQL, PENDING_COUNT_SQL } from '../search-mark-schema';
 import type { WritableDB } from './db';
 import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer, type IdleWork } from './checkpoint';
 import { SearchMerger } from './search-merge';
@@ -32,11 +33,14 @@ export const FLUSH_STEP_DOCS = 256;
 export const QUEUE_BOUND = 4096;
 
 interface QueueStatements {
+  /** Queued documents and those after the search mark. */
   readonly count: Database.Statement;
   readonly chunkEnd: Database.Statement;
   readonly flush: readonly Database.Statement[];
   readonly strays: Database.Statement;
   readonly deleteStray: Database.Statement;
+  readonly markEnd: Database.Statement;
+  readonly markFlush: readonly Database.Statement[];
 }
 
 /** The writer's flushes of the search queue; see the file comment. One per writer connection. */
@@ -61,19 +65,31 @@ export class SearchQueue {
     return this.#queued >= QUEUE_BOUND;
   }
 
-  /** Flushes up to `docs` queued documents (in document order) in one IMMEDIATE transaction; returns whether more are queued. */
+  /**
+   * Flushes up to `docs` waiting documents in one IMMEDIATE transaction: queued ones first (in document
+   * order), then, with what is left of `docs`, those after the search mark (../search-mark-schema.ts).
+   * Returns whether more are waiting.
+   */
   flush(docs: number): boolean {
-    const { chunkEnd, flush, strays, deleteStray } = this.#statements();
+    const { count, chunkEnd, flush, strays, deleteStray, markEnd, markFlush } = this.#statements();
     this.#queued = undefined;
     let more = false;
     this.#db
       .transaction(() => {
+        let left = docs;
         const last = chunkEnd.get(docs) as number | null;
-        if (last === null) return;
-        // A held tag row whose time was altered outside docvault is not at its key: found by a walk of its tag.
-        for (const r of strays.all(last) as { tag: string; doc: number }[]) deleteStray.run(r.tag, r.doc);
-        for (const s of flush) s.run(last);
-        more = this.#statements().count.get() !== 0;
+        if (last !== null) {
+          // A held tag row whose time was altered outside docvault is not at its key: found by a walk of its tag.
+          for (const r of strays.all(last) as { tag: string; doc: number }[]) deleteStray.run(r.tag, r.doc);
+          // The last statement removes the queue rows flushed: what it removes is taken from `docs`.
+          flush.forEach((s, i) => {
+            const { changes } = s.run(last);
+            if (i === flush.length - 1) left -= changes;
+          });
+        }
+        const end = left > 0 ? (markEnd.get(left) as number | null) : null;
+        if (end !== null) for (const s of markFlush) s.run(end);
+        more = count.get() !== 0;
       })
       .immediate();
     return more;
@@ -97,11 +113,13 @@ export class SearchQueue {
   #statements(): QueueStatements {
     const db = this.#db;
     return (this.#sql ??= {
-      count: db.prepare('SELECT count(*) FROM search_queue').pluck(),
+      count: db.prepare(PENDING_COUNT_SQL).pluck(),
       chunkEnd: db.prepare(QUEUE_CHUNK_END_SQL).pluck(),
       flush: QUEUE_FLUSH_SQL.map((s) => db.prepare(s)),
       strays: db.prepare(QUEUE_STRAY_TAGS_SQL),
       deleteStray: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
+      markEnd: db.prepare(MARK_CHUNK_END_SQL).pluck(),
+      markFlush: MARK_FLUSH_SQL.map((s) => db.prepare(s)),
     });
   }
 }

@@ -1,5 +1,6 @@
 /** The fixed statements of a connection, prepared once: reads on any connection, writes only on a {@link WritableDB}. */
 import { MAX_VERSION } from '../migrations';
+import { MARK_SQL } from '../search-mark-schema';
 import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
 import type { StatementCache} from './db';
 import { TOTALS_SQL, type PendingTotals } from './totals';
@@ -47,7 +48,8 @@ export function prepareWrites(db: WritableDB) {
     /** Every tag row of a document, by a scan (a head whose list does not parse); returns the tags removed. */
     deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ? RETURNING tag').pluck(),
     /** The version key the search index holds for a queued document (0: none), or undefined when it is not queued. */
-    queuedVersion: db.prepare('SELECT indexed FROM search_queue WHERE doc = ?').pluck(),
+    // The version the index holds for a queued document, 0 (none) for one after the search mark, else no row.
+    queuedVersion: db.prepare(`WITH p(doc) AS (SELECT ?) SELECT q.indexed FROM p JOIN search_queue q ON q.doc = p.doc UNION ALL SELECT 0 FROM p WHERE p.doc > ${MARK_SQL}`).pluck(),
     /** A version's tag list and time, by its key: the tag rows it has while the index holds it. */
     versionTags: db.prepare('SELECT tags, created_at AS at FROM versions WHERE vid = ?'),
     deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),

@@ -12,6 +12,7 @@ import type { EntryKeys } from './verify-digest';
 import { checkTable, planTable, type IndexCheckState } from './verify-indexes';
 import { facetProblems, facetProblemsInSteps } from './verify-facets';
 import { LEFT_TO_OTHER_PHASES, SEARCH_INDEX, compareIndexedVersions, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
+import { PENDING_COUNT_SQL } from '../search-mark-schema';
 
 /** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
 export interface VerifyExtras {
@@ -139,7 +140,7 @@ export function indexPhase(run: DerivedRun, at: DerivedAt): boolean {
     // entries the index does not hold yet, or holds as an older version: not a fault, and not comparable
     // here. A verify on a writer, or through the service, flushes first, so this is a write that came
     // during the verify, or a read-only connection's view of a busy writer.
-    const queued = run.ctx.sql.get('SELECT count(*) FROM search_queue', true).get() as number;
+    const queued = run.ctx.sql.get(PENDING_COUNT_SQL, true).get() as number;
     if (queued > 0) {
       run.skips.push(`the search index against the documents: ${queued} document(s) were waiting to be indexed (verify again once the vault is idle)`);
       return false;

@@ -19,6 +19,7 @@ import { EntryKeys } from './verify-digest';
 import { deepIndexPhase, indexPhase, sqlitePhase, type DerivedAt, type DerivedRun, type VerifyExtras } from './verify-derived';
 import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
+import { PENDING_COUNT_SQL } from '../search-mark-schema';
 
 const PAGE = 256;
 
@@ -405,7 +406,7 @@ export function verifyVault(
    * phase starts and ends (a flush between its chunks moves rows it has read); a writer flushes first.
    */
   function queuedTags(): void {
-    const n = ctx.sql.get('SELECT count(*) FROM search_queue', true).get() as number;
+    const n = ctx.sql.get(PENDING_COUNT_SQL, true).get() as number;
     if (n > 0 && !skips.some((s) => s.startsWith(TAG_QUEUE_SKIP)))
       skips.push(`${TAG_QUEUE_SKIP}${n} document(s) were waiting for the search queue's flush (verify again once the vault is idle)`);
   }
