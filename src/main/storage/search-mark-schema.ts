@@ -97,6 +97,13 @@ export const MARK_FLUSH_SQL = [
 /** Documents waiting for the index: those queued and those after the mark (trashed ones included: the flush moves the mark past them). */
 export const PENDING_COUNT_SQL = `SELECT (SELECT count(*) FROM search_queue) + (SELECT count(*) FROM documents WHERE doc > ${MARK_SQL})`;
 
+/**
+ * {@link PENDING_COUNT_SQL} with the documents after the mark bounded in O(1) by the last document's number
+ * less the mark's (exact but for purges after the mark; 0 exactly when none is after it): the writer asks it
+ * after every commit, where counting the documents after the mark walked up to the bound's 4,096 rows.
+ */
+export const PENDING_BOUND_SQL = `SELECT (SELECT count(*) FROM search_queue) + max(0, coalesce((SELECT max(doc) FROM documents), 0) - ${MARK_SQL})`;
+
 /** The mark put at the last document, its row made again if it was removed (a rebuild of the index from `search_source` after this indexes them all). */
 export const MARK_AT_END_SQL = `INSERT OR REPLACE INTO counters (key, n) VALUES ('${SEARCH_MARK_KEY}', coalesce((SELECT max(doc) FROM documents), 0))`;
 

@@ -17,7 +17,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { QUEUE_CHUNK_END_SQL, QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL } from '../search-queue-schema';
-import { MARK_CHUNK_END_SQL, MARK_FLUSH_SQL, PENDING_COUNT_SQL } from '../search-mark-schema';
+import { MARK_CHUNK_END_SQL, MARK_FLUSH_SQL, PENDING_BOUND_SQL } from '../search-mark-schema';
 import type { WritableDB } from './db';
 import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer, type IdleWork } from './checkpoint';
 import { SearchMerger } from './search-merge';
@@ -33,7 +33,7 @@ export const FLUSH_STEP_DOCS = 256;
 export const QUEUE_BOUND = 4096;
 
 interface QueueStatements {
-  /** Queued documents and those after the search mark. */
+  /** Queued documents and those after the search mark (the latter bounded in O(1): ../search-mark-schema.ts). */
   readonly count: Database.Statement;
   readonly chunkEnd: Database.Statement;
   readonly flush: readonly Database.Statement[];
@@ -113,7 +113,7 @@ export class SearchQueue {
   #statements(): QueueStatements {
     const db = this.#db;
     return (this.#sql ??= {
-      count: db.prepare(PENDING_COUNT_SQL).pluck(),
+      count: db.prepare(PENDING_BOUND_SQL).pluck(),
       chunkEnd: db.prepare(QUEUE_CHUNK_END_SQL).pluck(),
       flush: QUEUE_FLUSH_SQL.map((s) => db.prepare(s)),
       strays: db.prepare(QUEUE_STRAY_TAGS_SQL),
