@@ -1,0 +1,184 @@
+/**
+ * Where a single durable create's time goes: the engine's transaction body (everything before COMMIT: checks,
+ * tags, statements, totals, state, audit entry) against its COMMIT (the WAL frames and the fsync), beside
+ * the floor of the same schema — the same rows written by plain SQL on a raw connection (head and version
+ * rows, totals, vault state, audit entry and head; tags as random bytes, no docvault code) — and raw's one
+ * table. Interleaved rounds on copies of one seeded vault (the machine is shared: read the medians). Each
+ * document is made before its transaction in all three, so `body` is the write's own work.
+ *
+ *   node scripts/build-node.mjs
+ *   npx esbuild bench/write-split.ts --bundle --platform=node --format=esm --packages=external --outfile=out/probe/write-split.mjs
+ *   node out/probe/write-split.mjs [--docs 10000] [--ops 2000] [--rounds 3]
+ *
+ * The engine's outermost transactions are timed by wrapping better-sqlite3's `transaction().immediate()` in this
+ * process only (BEGIN IMMEDIATE, the body, COMMIT, each timed); nothing in src/ is changed.
+ */
+import Database from 'better-sqlite3-multiple-ciphers';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Vault } from '../src/main/storage';
+import { AUDIT_HEAD_KEY } from '../src/main/storage/engine/audit-schema';
+import { DOCS_TABLE, enginePragmas } from './drivers/one-table';
+import { makeDoc, newDocId, seedBatches } from './data';
+import type { BenchDoc } from './types';
+
+const { values } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, ops: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
+const DOCS = Number(values.docs);
+const OPS = Number(values.ops);
+const ROUNDS = Number(values.rounds);
+const KEY = randomBytes(32).toString('hex');
+
+/** One variant's figures in one round, µs per create. */
+interface Split {
+  wall: number;
+  body: number;
+  commit: number;
+  cpu: number;
+}
+
+/** Body and COMMIT times of the outermost immediate transactions run while `timing` is set. */
+let timing: { body: number[]; commit: number[] } | undefined;
+const original = Database.prototype.transaction;
+(Database.prototype as unknown as { transaction: unknown }).transaction = function (this: Database.Database, fn: (...args: unknown[]) => unknown) {
+  const wrapped = original.call(this, fn);
+  const immediate = (...args: unknown[]): unknown => {
+    if (timing === undefined || this.inTransaction) return wrapped.immediate(...args);
+    this.exec('BEGIN IMMEDIATE');
+    const t0 = performance.now();
+    let r: unknown;
+    try {
+      r = fn(...args);
+    } catch (err) {
+      this.exec('ROLLBACK');
+      throw err;
+    }
+    const t1 = performance.now();
+    this.exec('COMMIT');
+    timing.body.push((t1 - t0) * 1000);
+    timing.commit.push((performance.now() - t1) * 1000);
+    return r;
+  };
+  return Object.assign((...args: unknown[]) => wrapped(...args), { deferred: wrapped.deferred, immediate, exclusive: wrapped.exclusive });
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'dv-split-'));
+const base = join(dir, 'base.dvault');
+const copy = join(dir, 'copy.dvault');
+let next = 5_000_000;
+
+function fresh(): void {
+  for (const s of ['', '-wal', '-shm']) rmSync(copy + s, { force: true });
+  copyFileSync(base, copy);
+}
+
+function rawConnection(): Database.Database {
+  const db = new Database(copy);
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${KEY}'"`);
+  for (const p of enginePragmas(true)) db.pragma(p);
+  db.pragma('wal_autocheckpoint = 4000');
+  return db;
+}
+
+const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+
+function measure(run: () => void): Split {
+  timing = { body: [], commit: [] };
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  run();
+  const wall = ((performance.now() - t0) * 1000) / OPS;
+  const c = process.cpuUsage(c0);
+  const t = timing;
+  timing = undefined;
+  return { wall, body: mean(t.body), commit: mean(t.commit), cpu: (c.user + c.system) / OPS };
+}
+
+function engine(): Split {
+  fresh();
+  const v = Vault.openSync(copy, { key: { rawKey: KEY } });
+  try {
+    return measure(() => {
+      for (let i = 0; i < OPS; i++, next++) v.create(makeDoc(next, 1024, newDocId(next)));
+    });
+  } finally {
+    v.close();
+  }
+}
+
+/** The rows a create writes, by plain SQL: what the schema alone costs. */
+function floor(): Split {
+  fresh();
+  const db = rawConnection();
+  try {
+    const head = db.prepare(`INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac)
+      VALUES (@id, @t, @t, 1, @title, @type, @tags, '{}', NULL, @size, @checksum, @mac, @mac) RETURNING doc`).pluck();
+    const version = db.prepare(`INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
+      VALUES (@vid, 1, @t, @mac, @size, @checksum, NULL, @title, @type, @tags, '{}', @content)`);
+    const totals = db.prepare('INSERT INTO counters (key, n) SELECT key, value FROM json_each(?) WHERE true ON CONFLICT (key) DO UPDATE SET n = n + excluded.n');
+    const state = db.prepare("UPDATE counters SET b = ? WHERE key = 'state'");
+    const entry = db.prepare("INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM audit_log), ?, 'document.create', 'ok', 1, NULL, ?)");
+    const auditHead = db.prepare(`UPDATE counters SET b = ? WHERE key = '${AUDIT_HEAD_KEY}'`);
+    const write = db.transaction((d: BenchDoc) => {
+      const t = Date.now();
+      const mac = randomBytes(32);
+      const size = Buffer.byteLength(d.content);
+      const checksum = createHash('sha256').update(d.content).digest('hex');
+      const tags = JSON.stringify(d.tags);
+      const doc = head.get({ id: d.id, t, title: d.title, type: d.type, tags, size, checksum, mac }) as number;
+      version.run({ vid: doc * 2 ** 24 + 1, t, mac, size, checksum, title: d.title, type: d.type, tags, content: d.content });
+      totals.run(JSON.stringify({ documents: 1, versions: 1, content_bytes: size, history_bytes: size, [`type:${d.type}`]: 1, ...Object.fromEntries(d.tags.map((g) => [`tag:${g}`, 1])) }));
+      state.run(randomBytes(72));
+      entry.run(t, mac);
+      auditHead.run(randomBytes(120));
+    });
+    return measure(() => {
+      for (let i = 0; i < OPS; i++, next++) write.immediate(makeDoc(next, 1024, newDocId(next)));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** raw's one table (bench/drivers/one-table.ts), one insert per transaction. */
+function raw(): Split {
+  fresh();
+  const db = rawConnection();
+  try {
+    db.exec(DOCS_TABLE);
+    const insert = db.prepare('INSERT INTO docs (id, content) VALUES (?, ?)');
+    const write = db.transaction((d: BenchDoc) => insert.run(d.id, d.content));
+    return measure(() => {
+      for (let i = 0; i < OPS; i++, next++) write.immediate(makeDoc(next, 1024, newDocId(next)));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+try {
+  const seeded = Vault.createSync(base, { key: { rawKey: KEY } });
+  for (const batch of seedBatches(DOCS, 1024)) seeded.bulkCreate(batch);
+  seeded.close();
+  const variants = { engine, floor, raw } as const;
+  const results: Record<string, Split[]> = { engine: [], floor: [], raw: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? (['engine', 'floor', 'raw'] as const) : (['raw', 'floor', 'engine'] as const);
+    for (const name of order) (results[name] as Split[]).push(variants[name]());
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const f = (x: number): string => x.toFixed(0).padStart(6);
+  console.log(`${OPS} creates × ${ROUNDS} rounds on ${DOCS} realistic documents, µs per create (median of rounds; each round's figures after /)`);
+  console.log('variant   wall   body  COMMIT  CPU');
+  for (const name of ['engine', 'floor', 'raw']) {
+    const rs = results[name] as Split[];
+    const col = (k: keyof Split): string => f(median(rs.map((x) => x[k])));
+    console.log(`${name.padEnd(7)} ${col('wall')} ${col('body')} ${col('commit')} ${col('cpu')}   / ${rs.map((x) => `${x.wall.toFixed(0)}:${x.body.toFixed(0)}:${x.commit.toFixed(0)}`).join(' ')}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
