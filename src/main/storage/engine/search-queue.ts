@@ -1,7 +1,8 @@
 /**
  * The search queue's flushes (schema step "search queue", ../search-queue-schema.ts): a write queues the
- * documents it changes, and the writer brings the search index up to date for many of them in one
- * transaction, which costs FTS5 one segment for the lot instead of one per commit.
+ * documents it changes (a new document waits after the search mark instead, with no queue row: schema step
+ * "search mark", ../search-mark-schema.ts), and the writer brings the search index up to date for many of
+ * them in one transaction, which costs FTS5 one segment for the lot instead of one per commit.
  *
  * When the writer flushes:
  * - idle: {@link SearchUpkeep.step} flushes up to {@link FLUSH_STEP_DOCS} documents per step, one step per
