@@ -110,11 +110,23 @@ function engine(): Split {
   }
 }
 
-/** The rows a create writes, by plain SQL: what the schema alone costs. */
-function floor(): Split {
+/** Creates on a raw connection to a fresh copy, one transaction each: `prepare` returns the write of one document. */
+function onRaw(prepare: (db: Database.Database) => (d: BenchDoc) => void): Split {
   fresh();
   const db = rawConnection();
   try {
+    const write = db.transaction(prepare(db));
+    return measure(() => {
+      for (let i = 0; i < OPS; i++, next++) write.immediate(makeDoc(next, 1024, newDocId(next)));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The rows a create writes, by plain SQL: what the schema alone costs. */
+function floor(): Split {
+  return onRaw((db) => {
     const head = db.prepare(`INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac)
       VALUES (@id, @t, @t, 1, @title, @type, @tags, '{}', NULL, @size, @checksum, @mac, @mac) RETURNING doc`).pluck();
     const version = db.prepare(`INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
@@ -123,7 +135,7 @@ function floor(): Split {
     const state = db.prepare("UPDATE counters SET b = ? WHERE key = 'state'");
     const entry = db.prepare("INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM audit_log), ?, 'document.create', 'ok', 1, NULL, ?)");
     const auditHead = db.prepare(`UPDATE counters SET b = ? WHERE key = '${AUDIT_HEAD_KEY}'`);
-    const write = db.transaction((d: BenchDoc) => {
+    return (d) => {
       const t = Date.now();
       const mac = randomBytes(32);
       const size = Buffer.byteLength(d.content);
@@ -135,29 +147,19 @@ function floor(): Split {
       state.run(randomBytes(72));
       entry.run(t, mac);
       auditHead.run(randomBytes(120));
-    });
-    return measure(() => {
-      for (let i = 0; i < OPS; i++, next++) write.immediate(makeDoc(next, 1024, newDocId(next)));
-    });
-  } finally {
-    db.close();
-  }
+    };
+  });
 }
 
 /** raw's one table (bench/drivers/one-table.ts), one insert per transaction. */
 function raw(): Split {
-  fresh();
-  const db = rawConnection();
-  try {
+  return onRaw((db) => {
     db.exec(DOCS_TABLE);
     const insert = db.prepare('INSERT INTO docs (id, content) VALUES (?, ?)');
-    const write = db.transaction((d: BenchDoc) => insert.run(d.id, d.content));
-    return measure(() => {
-      for (let i = 0; i < OPS; i++, next++) write.immediate(makeDoc(next, 1024, newDocId(next)));
-    });
-  } finally {
-    db.close();
-  }
+    return (d) => {
+      insert.run(d.id, d.content);
+    };
+  });
 }
 
 try {

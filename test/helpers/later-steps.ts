@@ -19,16 +19,21 @@ export const TOTALS_TRIGGERS = [
   'documents_ai', 'documents_au', 'documents_ad', 'documents_ad_trashed', 'documents_trash', 'versions_ai', 'versions_ad', 'document_tags_ai', 'document_tags_ad',
 ] as const;
 
-/** Puts back the counter triggers exactly as the step before the totals step has them (read from a fresh schema at that step). */
-function restoreTotalsTriggers(db: Database.Database): void {
+/** Makes the objects `names` on `db` exactly as a fresh schema at `step` has them. */
+function putBackAsAt(db: Database.Database, step: number, names: readonly string[]): void {
   const fresh = new Database(':memory:');
   try {
-    migrate(fresh, TOTALS_STEP - 1);
-    const get = fresh.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").pluck();
-    for (const name of TOTALS_TRIGGERS) db.exec(get.get(name) as string);
+    migrate(fresh, step);
+    const get = fresh.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck();
+    for (const name of names) db.exec(get.get(name) as string);
   } finally {
     fresh.close();
   }
+}
+
+/** Puts back the counter triggers exactly as the step before the totals step has them (read from a fresh schema at that step). */
+function restoreTotalsTriggers(db: Database.Database): void {
+  putBackAsAt(db, TOTALS_STEP - 1, TOTALS_TRIGGERS);
 }
 
 /**
@@ -58,14 +63,7 @@ function undoSearchQueue(db: Database.Database): void {
   flushQueue(db);
   db.exec(`DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad;
            DROP VIEW search_source; DROP TABLE search_queue;`);
-  const fresh = new Database(':memory:');
-  try {
-    migrate(fresh, SEARCH_QUEUE_STEP - 1);
-    const get = fresh.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck();
-    for (const name of ['search_source', 'search_versions_ai', 'search_versions_ad', 'search_trash', 'search_undelete']) db.exec(get.get(name) as string);
-  } finally {
-    fresh.close();
-  }
+  putBackAsAt(db, SEARCH_QUEUE_STEP - 1, ['search_source', 'search_versions_ai', 'search_versions_ad', 'search_trash', 'search_undelete']);
 }
 
 /**
@@ -77,14 +75,7 @@ function undoSearchMark(db: Database.Database): void {
   if (end !== null) for (const sql of MARK_FLUSH_SQL) db.prepare(sql).run(end);
   db.exec(`DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';
            DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad; DROP VIEW search_source;`);
-  const fresh = new Database(':memory:');
-  try {
-    migrate(fresh, SEARCH_MARK_STEP - 1);
-    const get = fresh.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck();
-    for (const name of ['search_source', 'search_queue_ai', 'search_queue_trash', 'search_queue_undelete', 'search_queue_ad']) db.exec(get.get(name) as string);
-  } finally {
-    fresh.close();
-  }
+  putBackAsAt(db, SEARCH_MARK_STEP - 1, ['search_source', 'search_queue_ai', 'search_queue_trash', 'search_queue_undelete', 'search_queue_ad']);
 }
 
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
