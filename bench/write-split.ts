@@ -8,7 +8,11 @@
  *
  *   node scripts/build-node.mjs
  *   npx esbuild bench/write-split.ts --bundle --platform=node --format=esm --packages=external --outfile=out/probe/write-split.mjs
- *   node out/probe/write-split.mjs [--docs 10000] [--ops 2000] [--rounds 3]
+ *   node out/probe/write-split.mjs [--docs 10000] [--ops 2000] [--rounds 3] [--kind create|update]
+ *
+ * `--kind update`: new content for seeded documents (the i-th write to document (i × 7,919 + 3) mod docs, as
+ * scripts/wal-pages.mjs); the floor then reads the head and its current content, rewrites the head row and adds
+ * the version, totals and state (an update is not audited); raw updates its row (its table filled first, untimed).
  *
  * The engine's outermost transactions are timed by wrapping better-sqlite3's `transaction().immediate()` in this
  * process only (BEGIN IMMEDIATE, the body, COMMIT, each timed); nothing in src/ is changed.
@@ -22,10 +26,14 @@ import { parseArgs } from 'node:util';
 import { Vault } from '../src/main/storage';
 import { AUDIT_HEAD_KEY } from '../src/main/storage/engine/audit-schema';
 import { DOCS_TABLE, enginePragmas } from './drivers/one-table';
-import { makeDoc, newDocId, seedBatches } from './data';
+import { docId, makeDoc, newDocId, seedBatches } from './data';
 import type { BenchDoc } from './types';
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, ops: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { docs: { type: 'string', default: '10000' }, ops: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, kind: { type: 'string', default: 'create' } },
+});
+if (values.kind !== 'create' && values.kind !== 'update') throw new Error('--kind: create or update');
+const UPDATE = values.kind === 'update';
 const DOCS = Number(values.docs);
 const OPS = Number(values.ops);
 const ROUNDS = Number(values.rounds);
@@ -98,26 +106,37 @@ function measure(run: () => void): Split {
   return { wall, body: mean(t.body), commit: mean(t.commit), cpu: (c.user + c.system) / OPS };
 }
 
+/** The i-th document written: a new one, or new content for a seeded one (`--kind update`). */
+function docFor(i: number): BenchDoc {
+  next++;
+  return makeDoc(next, 1024, UPDATE ? docId((i * 7919 + 3) % DOCS) : newDocId(next));
+}
+
 function engine(): Split {
   fresh();
   const v = Vault.openSync(copy, { key: { rawKey: KEY } });
   try {
+    const docs = Array.from({ length: OPS }, (_, i) => docFor(i));
     return measure(() => {
-      for (let i = 0; i < OPS; i++, next++) v.create(makeDoc(next, 1024, newDocId(next)));
+      for (const d of docs) {
+        if (UPDATE) v.update(d.id, { content: d.content });
+        else v.create(d);
+      }
     });
   } finally {
     v.close();
   }
 }
 
-/** Creates on a raw connection to a fresh copy, one transaction each: `prepare` returns the write of one document. */
+/** Writes on a raw connection to a fresh copy, one transaction each: `prepare` returns the write of one document. */
 function onRaw(prepare: (db: Database.Database) => (d: BenchDoc) => void): Split {
   fresh();
   const db = rawConnection();
   try {
     const write = db.transaction(prepare(db));
+    const docs = Array.from({ length: OPS }, (_, i) => docFor(i));
     return measure(() => {
-      for (let i = 0; i < OPS; i++, next++) write.immediate(makeDoc(next, 1024, newDocId(next)));
+      for (const d of docs) write.immediate(d);
     });
   } finally {
     db.close();
@@ -129,12 +148,29 @@ function floor(): Split {
   return onRaw((db) => {
     const head = db.prepare(`INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac)
       VALUES (@id, @t, @t, 1, @title, @type, @tags, '{}', NULL, @size, @checksum, @mac, @mac) RETURNING doc`).pluck();
-    const version = db.prepare(`INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
-      VALUES (@vid, 1, @t, @mac, @size, @checksum, NULL, @title, @type, @tags, '{}', @content)`);
+    const versionRow = db.prepare(`INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
+      VALUES (@vid, @version, @t, @mac, @size, @checksum, NULL, @title, @type, @tags, '{}', @content)`);
     const totals = db.prepare('INSERT INTO counters (key, n) SELECT key, value FROM json_each(?) WHERE true ON CONFLICT (key) DO UPDATE SET n = n + excluded.n');
     const state = db.prepare("UPDATE counters SET b = ? WHERE key = 'state'");
     const entry = db.prepare("INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM audit_log), ?, 'document.create', 'ok', 1, NULL, ?)");
     const auditHead = db.prepare(`UPDATE counters SET b = ? WHERE key = '${AUDIT_HEAD_KEY}'`);
+    const current = db.prepare('SELECT d.doc, d.version, d.size, v.content FROM documents d JOIN versions v ON v.vid = (d.doc << 24) + d.version WHERE d.id = ?');
+    const rehead = db.prepare(`UPDATE documents SET updated_at = @t, version = @version, tags = @tags, metadata = '{}', size = @size, checksum = @checksum,
+      head_mac = @mac, version_mac = @mac WHERE doc = @doc`);
+    if (UPDATE)
+      return (d) => {
+        const cur = current.get(d.id) as { doc: number; version: number; size: number; content: string };
+        const t = Date.now();
+        const mac = randomBytes(32);
+        const size = Buffer.byteLength(d.content);
+        const checksum = createHash('sha256').update(d.content).digest('hex');
+        const tags = JSON.stringify(d.tags);
+        const version = cur.version + 1;
+        rehead.run({ t, version, tags, size, checksum, mac, doc: cur.doc });
+        versionRow.run({ vid: cur.doc * 2 ** 24 + version, version, t, mac, size, checksum, title: d.title, type: d.type, tags, content: d.content });
+        totals.run(JSON.stringify({ versions: 1, content_bytes: size - cur.size, history_bytes: size }));
+        state.run(randomBytes(72));
+      };
     return (d) => {
       const t = Date.now();
       const mac = randomBytes(32);
@@ -142,7 +178,7 @@ function floor(): Split {
       const checksum = createHash('sha256').update(d.content).digest('hex');
       const tags = JSON.stringify(d.tags);
       const doc = head.get({ id: d.id, t, title: d.title, type: d.type, tags, size, checksum, mac }) as number;
-      version.run({ vid: doc * 2 ** 24 + 1, t, mac, size, checksum, title: d.title, type: d.type, tags, content: d.content });
+      versionRow.run({ vid: doc * 2 ** 24 + 1, version: 1, t, mac, size, checksum, title: d.title, type: d.type, tags, content: d.content });
       totals.run(JSON.stringify({ documents: 1, versions: 1, content_bytes: size, history_bytes: size, [`type:${d.type}`]: 1, ...Object.fromEntries(d.tags.map((g) => [`tag:${g}`, 1])) }));
       state.run(randomBytes(72));
       entry.run(t, mac);
@@ -156,8 +192,17 @@ function raw(): Split {
   return onRaw((db) => {
     db.exec(DOCS_TABLE);
     const insert = db.prepare('INSERT INTO docs (id, content) VALUES (?, ?)');
+    if (!UPDATE)
+      return (d) => {
+        insert.run(d.id, d.content);
+      };
+    // raw's rows for the seeded documents first (untimed), as its driver seeds them.
+    db.transaction(() => {
+      for (const batch of seedBatches(DOCS, 1024)) for (const d of batch) insert.run(d.id, d.content);
+    })();
+    const update = db.prepare('UPDATE docs SET content = ? WHERE id = ?');
     return (d) => {
-      insert.run(d.id, d.content);
+      if (update.run(d.content, d.id).changes !== 1) throw new Error(`raw: no row ${d.id}`);
     };
   });
 }
@@ -174,7 +219,7 @@ try {
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const f = (x: number): string => x.toFixed(0).padStart(6);
-  console.log(`${OPS} creates × ${ROUNDS} rounds on ${DOCS} realistic documents, µs per create (median of rounds; each round's figures after /)`);
+  console.log(`${OPS} ${UPDATE ? 'updates' : 'creates'} × ${ROUNDS} rounds on ${DOCS} realistic documents, µs per write (median of rounds; each round's figures after /)`);
   console.log('variant   wall   body  COMMIT  CPU');
   for (const name of ['engine', 'floor', 'raw']) {
     const rs = results[name] as Split[];
