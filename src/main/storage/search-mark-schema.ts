@@ -18,6 +18,7 @@
  * documents it then finds missing from the index, and a rebuild puts the mark back.
  */
 import { facetsOf } from './search-facets';
+import { insertHeadTagRows } from './search-queue-schema';
 
 // Literals, as in migrations.ts: a shipped step never changes.
 const BITS = 24;
@@ -75,9 +76,6 @@ export const SEARCH_MARK_STEP_SQL = `
 /** The last of the next `n` documents after the mark (the parameter), or null when there is none. */
 export const MARK_CHUNK_END_SQL = `SELECT max(doc) FROM (SELECT doc FROM documents WHERE doc > ${MARK_SQL} ORDER BY doc LIMIT ?)`;
 
-/** A tag list as json_each reads it: '[]' for one that does not parse (a row altered outside docvault). */
-const tagList = (col: string): string => `json_each(CASE WHEN json_valid(${col}) THEN ${col} ELSE '[]' END)`;
-
 /**
  * One flush of the documents after the mark up to `doc` (each statement's one parameter): the current
  * version of each live one into the index, its head's tag rows in, and the mark moved to `doc`. Run in
@@ -88,9 +86,7 @@ export const MARK_FLUSH_SQL = [
     SELECT v.vid, v.title, v.content, ${facetsOf('v')}
     FROM documents d CROSS JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE d.doc > ${MARK_SQL} AND d.doc <= ? AND d.trashed_at IS NULL`,
-  `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-    SELECT j.value, d.updated_at, d.doc FROM documents d, ${tagList('d.tags')} j
-    WHERE d.doc > ${MARK_SQL} AND d.doc <= ? AND d.trashed_at IS NULL AND j.type = 'text'`,
+  insertHeadTagRows('documents d', `d.doc > ${MARK_SQL} AND d.doc <= ?`),
   `UPDATE counters SET n = ? WHERE key = '${SEARCH_MARK_KEY}'`,
 ] as const;
 
@@ -108,5 +104,4 @@ export const PENDING_BOUND_SQL = `SELECT (SELECT count(*) FROM search_queue) + m
 export const MARK_AT_END_SQL = `INSERT OR REPLACE INTO counters (key, n) VALUES ('${SEARCH_MARK_KEY}', coalesce((SELECT max(doc) FROM documents), 0))`;
 
 /** Every live head's tag rows, as a flush leaves them (after `DELETE FROM document_tags`: the repair's rebuild). */
-export const HEAD_TAG_ROWS_SQL = `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-  SELECT j.value, d.updated_at, d.doc FROM documents d, ${tagList('d.tags')} j WHERE d.trashed_at IS NULL AND j.type = 'text'`;
+export const HEAD_TAG_ROWS_SQL = insertHeadTagRows('documents d');

@@ -89,6 +89,16 @@ export const TAG_QUEUE_STEP_SQL = [
 const tagList = (col: string): string => `json_each(CASE WHEN json_valid(${col}) THEN ${col} ELSE '[]' END)`;
 
 /**
+ * Inserts the tag rows of the live heads `d` that `from` (which names `documents d`) and `where` select, keyed
+ * by each head's update time, as a flush leaves them: the queue's flush, the search mark's, the repair's rebuild.
+ */
+export function insertHeadTagRows(from: string, where = 'true'): string {
+  return `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
+    SELECT j.value, d.updated_at, d.doc FROM ${from}, ${tagList('d.tags')} j
+    WHERE ${where} AND d.trashed_at IS NULL AND j.type = 'text'`;
+}
+
+/**
  * The held tag rows (see {@link QUEUE_FLUSH_SQL}) of the queued documents up to `doc` that are not at their
  * key: none in a vault only docvault wrote. Each is then deleted by (tag, doc), a walk of its tag's rows.
  */
@@ -114,8 +124,6 @@ export const QUEUE_FLUSH_SQL = [
   `DELETE FROM document_tags WHERE (tag, updated_at, doc) IN (
     SELECT j.value, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${tagList('v.tags')} j
     WHERE q.doc <= ? AND j.type = 'text')`,
-  `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-    SELECT j.value, d.updated_at, d.doc FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc, ${tagList('d.tags')} j
-    WHERE q.doc <= ? AND d.trashed_at IS NULL AND j.type = 'text'`,
+  insertHeadTagRows('search_queue q CROSS JOIN documents d ON d.doc = q.doc', 'q.doc <= ?'),
   'DELETE FROM search_queue WHERE doc <= ?',
 ] as const;

@@ -83,9 +83,10 @@ const NONE = 0xff;
 
 /** `firstSeq` and `lastSeq` (8 bytes each, big-endian), then anchor, lastMac and mac, each a length byte (0xff: null) and its bytes. */
 export function encodeAuditHead(f: AuditHeadFields, mac: Uint8Array): Buffer {
-  const parts: Buffer[] = [Buffer.alloc(16)];
-  (parts[0] as Buffer).writeBigInt64BE(BigInt(f.firstSeq), 0);
-  (parts[0] as Buffer).writeBigInt64BE(BigInt(f.lastSeq), 8);
+  const seqs = Buffer.alloc(16);
+  seqs.writeBigInt64BE(BigInt(f.firstSeq), 0);
+  seqs.writeBigInt64BE(BigInt(f.lastSeq), 8);
+  const parts = [seqs];
   for (const bytes of [f.anchor, f.lastMac, mac]) {
     if (bytes !== null && bytes.length >= NONE) throw new RangeError('an audit head tag longer than 254 bytes');
     parts.push(Buffer.from([bytes === null ? NONE : bytes.length]), bytes === null ? Buffer.alloc(0) : Buffer.from(bytes));

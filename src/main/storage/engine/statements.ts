@@ -47,8 +47,7 @@ export function prepareWrites(db: WritableDB) {
     deleteTagAnyTime: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
     /** Every tag row of a document, by a scan (a head whose list does not parse); returns the tags removed. */
     deleteAllTags: db.prepare('DELETE FROM document_tags WHERE doc = ? RETURNING tag').pluck(),
-    /** The version key the search index holds for a queued document (0: none), or undefined when it is not queued. */
-    // The version the index holds for a queued document, 0 (none) for one after the search mark, else no row.
+    /** The version key the search index holds for a queued document, 0 (none) for one after the search mark, else no row. */
     queuedVersion: db.prepare(`WITH p(doc) AS (SELECT ?) SELECT q.indexed FROM p JOIN search_queue q ON q.doc = p.doc UNION ALL SELECT 0 FROM p WHERE p.doc > ${MARK_SQL}`).pluck(),
     /** A version's tag list and time, by its key: the tag rows it has while the index holds it. */
     versionTags: db.prepare('SELECT tags, created_at AS at FROM versions WHERE vid = ?'),

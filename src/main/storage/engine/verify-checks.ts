@@ -190,8 +190,8 @@ export function checkState(ctx: ReadContext, acc: Buffer | undefined, problems: 
 /** The running totals against what the heads and versions say. */
 export function checkCounters(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
   // The 'state' row holds the vault state (checked above), the 'audit' row the audit log's head (checked by
-  // the audit phase), 'search_mark' the search queue's mark: none is a total. The attachment totals are the stored files' (checked by
-  // AttachmentVerifier.finish), not the heads'.
+  // the audit phase), 'search_mark' the search queue's mark: none is a total. The attachment totals are the
+  // stored files' (checked by AttachmentVerifier.finish), not the heads'.
   const stored = new Map(
     (ctx.r.counters.all() as { key: string; n: number }[]).filter((r) => r.key !== 'state' && r.key !== AUDIT_HEAD_KEY && r.key !== SEARCH_MARK_KEY && !r.key.startsWith('attachment_')).map((r) => [r.key, r.n]),
   );

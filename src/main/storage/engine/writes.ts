@@ -180,9 +180,9 @@ function versionTagList(ctx: WriteContext, head: HeadRow): string[] | undefined 
 /**
  * Deletes the tag rows the vault holds for `doc` (`live`: its head when live), now, before its versions
  * go: those of the version the search queue says the index holds when the document is queued (none after
- * the search mark), else its live head's. Each by its full key; a row whose time differs (altered outside docvault) is found by a walk
- * of its tag's range; a list that does not parse falls back to a scan of every row, whose tags it returns,
- * so a damaged document can still be purged.
+ * the search mark), else its live head's. Each by its full key; a row whose time differs (altered outside
+ * docvault) is found by a walk of its tag's range; a list that does not parse falls back to a scan of every
+ * row, whose tags it returns, so a damaged document can still be purged.
  */
 function deleteHeldTags(ctx: WriteContext, doc: number, live: HeadRow | undefined): string[] | undefined {
   const indexed = ctx.w.queuedVersion.get(doc) as number | undefined;
