@@ -68,21 +68,23 @@ export interface VersionRowWithContent extends VersionRow {
 export const HEAD_COLUMNS =
   'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, d.head_mac, d.author, d.trashed_at, d.version_mac';
 /**
- * Columns of {@link HeadWithContent} for a `.raw()` statement (table aliases `d`, `v`), read back by
- * {@link headWithContentOf}. A cold `get` spent more time building better-sqlite3's 17-key row object
- * and three separately allocated BLOB Buffers than in SQLite: arrays, and tags as hex text decoded into
- * Node's pooled small Buffers, cost about half (measured, bench/gc-probe.ts).
+ * Columns of {@link HeadRow} for a `.raw()` statement (table alias `d`), read back by {@link headOf}. A cold
+ * `get` spent more time building better-sqlite3's 17-key row object and three separately allocated BLOB
+ * Buffers than in SQLite: arrays, and tags as hex text decoded into Node's pooled small Buffers, cost about
+ * half (measured, bench/gc-probe.ts); verify reads every head this way too (100k heads: 0.52 s as objects,
+ * 0.22 s as arrays).
  */
-export const CURRENT_COLUMNS_RAW =
-  'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, hex(d.head_mac), d.author, d.trashed_at, hex(d.version_mac), v.content, hex(v.mac), ' +
-  '(SELECT a.list FROM version_attachments a WHERE a.vid = v.vid)';
+export const HEAD_COLUMNS_RAW =
+  'd.doc, d.id, d.created_at, d.updated_at, d.version, d.title, d.type, d.tags, d.metadata, d.size, d.checksum, hex(d.head_mac), d.author, d.trashed_at, hex(d.version_mac)';
+/** Columns of {@link HeadWithContent} for a `.raw()` statement (table aliases `d`, `v`), read back by {@link headWithContentOf}. */
+export const CURRENT_COLUMNS_RAW = `${HEAD_COLUMNS_RAW}, v.content, hex(v.mac), (SELECT a.list FROM version_attachments a WHERE a.vid = v.vid)`;
 
-const macOf = (hex: unknown): Buffer | null => (typeof hex === 'string' ? Buffer.from(hex, 'hex') : null);
+/** A tag read as hex text: its bytes (null for anything else). */
+export const macOf = (hex: unknown): Buffer | null => (typeof hex === 'string' ? Buffer.from(hex, 'hex') : null);
 
-/** A row of {@link CURRENT_COLUMNS_RAW} as a {@link HeadWithContent} (hex of a NULL tag is '', read as an empty tag). */
-export function headWithContentOf(r: unknown[]): HeadWithContent {
+/** A row of {@link HEAD_COLUMNS_RAW} as a {@link HeadRow} (hex of a NULL tag is '', read as an empty tag). */
+export function headOf(r: unknown[]): HeadRow {
   const versionMac = r[14] as string;
-  const curMac = r[16] as string | null;
   return {
     doc: r[0] as number,
     id: r[1] as string,
@@ -100,11 +102,17 @@ export function headWithContentOf(r: unknown[]): HeadWithContent {
     trashed_at: r[13] as number | null,
     // hex(NULL) is '': a head without the copy (schema 2 rows) reads as null, as the BLOB column did.
     version_mac: versionMac === '' ? null : macOf(versionMac),
-    content: r[15] as string | null,
-    // No version row: the LEFT JOIN gives NULL, and hex(NULL) is ''.
-    cur_mac: r[15] === null ? null : macOf(curMac),
-    cur_attachments: r[17] as string | null,
   };
+}
+
+/** A row of {@link CURRENT_COLUMNS_RAW} as a {@link HeadWithContent}. */
+export function headWithContentOf(r: unknown[]): HeadWithContent {
+  const row = headOf(r) as HeadWithContent;
+  row.content = r[15] as string | null;
+  // No version row: the LEFT JOIN gives NULL, and hex(NULL) is ''.
+  row.cur_mac = r[15] === null ? null : macOf(r[16]);
+  row.cur_attachments = r[17] as string | null;
+  return row;
 }
 
 /** Columns of {@link VersionRow}, aliases `d` (documents) and `v` (versions). */

@@ -17,7 +17,7 @@ import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
 import { EntryKeys } from './verify-digest';
 import { deepIndexPhase, indexPhase, sqlitePhase, type DerivedAt, type DerivedRun, type VerifyExtras } from './verify-derived';
-import { HEAD_COLUMNS, VERSION_COLUMNS, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
+import { HEAD_COLUMNS_RAW, VERSION_COLUMNS, headOf, macOf, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
 import { PENDING_COUNT_SQL } from '../search-mark-schema';
 
@@ -43,7 +43,8 @@ type StreamedVersion = [
   vid: number,
   version: number,
   created_at: number,
-  mac: Buffer,
+  /** Hex text (see HEAD_COLUMNS_RAW: cheaper than a BLOB's Buffer of its own). */
+  mac: string,
   size: number,
   checksum: string,
   comment: string | null,
@@ -214,13 +215,14 @@ export function verifyVault(
 
   /** Every head and its versions, streamed in rowid order. True if the budget ran out first. */
   function documentsPhase(): boolean {
-    const heads =
+    const heads = (
       until === undefined
-        ? ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`)
-        : ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc > ? AND d.doc <= ${until} ORDER BY d.doc LIMIT ${PAGE}`);
+        ? ctx.sql.get(`SELECT ${HEAD_COLUMNS_RAW} FROM documents d WHERE d.doc > ? ORDER BY d.doc LIMIT ${PAGE}`)
+        : ctx.sql.get(`SELECT ${HEAD_COLUMNS_RAW} FROM documents d WHERE d.doc > ? AND d.doc <= ${until} ORDER BY d.doc LIMIT ${PAGE}`)
+    ).raw(true);
     const stream = ctx.sql
       .get(
-        'SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content, ' +
+        'SELECT vid, version, created_at, hex(mac), size, checksum, comment, title, type, tags, metadata, content, ' +
           '(SELECT a.list FROM version_attachments a WHERE a.vid = versions.vid) AS attachments FROM versions WHERE vid >= ? AND vid < ? ORDER BY vid',
       )
       .raw(true);
@@ -229,7 +231,7 @@ export function verifyVault(
     for (;;) {
       let page: HeadRow[];
       try {
-        page = heads.all(last) as HeadRow[];
+        page = (heads.all(last) as unknown[][]).map(headOf);
         skip = 1;
       } catch (err) {
         // A damaged page of the documents table: report it, and step past it as far as needed.
@@ -425,7 +427,7 @@ function withHead(head: HeadRow, v: StreamedVersion): VersionRowWithContent {
     doc_created_at: head.created_at,
     version: v[1],
     created_at: v[2],
-    mac: v[3],
+    mac: macOf(v[3]) ?? Buffer.alloc(0),
     size: v[4],
     checksum: v[5],
     comment: v[6],
