@@ -8,18 +8,22 @@
  *
  *   node scripts/build-node.mjs
  *   npx esbuild bench/write-split.ts --bundle --platform=node --format=esm --packages=external --outfile=out/probe/write-split.mjs
- *   node out/probe/write-split.mjs [--docs 10000] [--ops 2000] [--rounds 3] [--kind create|update]
+ *   node out/probe/write-split.mjs [--docs 10000] [--ops 2000] [--rounds 3] [--kind create|update] [--durability full|normal] [--frames]
  *
  * `--kind update`: new content for seeded documents (the i-th write to document (i × 7,919 + 3) mod docs, as
  * scripts/wal-pages.mjs); the floor then reads the head and its current content, rewrites the head row and adds
  * the version, totals and state (an update is not audited); raw updates its row (its table filled first, untimed).
+ *
+ * `--durability normal`: no fsync per commit in any variant (the engine's `durability: 'normal'`, `synchronous = NORMAL`
+ * on the raw connections): what is left of COMMIT is the frames' encryption and writes. `--frames` also prints the WAL
+ * frames each write added (SQLite's count, with checkpoints off for the round: the timings then differ a little).
  *
  * The engine's outermost transactions are timed by wrapping better-sqlite3's `transaction().immediate()` in this
  * process only (BEGIN IMMEDIATE, the body, COMMIT, each timed); nothing in src/ is changed.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,14 +34,26 @@ import { docId, makeDoc, newDocId, seedBatches } from './data';
 import type { BenchDoc } from './types';
 
 const { values } = parseArgs({
-  options: { docs: { type: 'string', default: '10000' }, ops: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, kind: { type: 'string', default: 'create' } },
+  options: {
+    docs: { type: 'string', default: '10000' },
+    ops: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+    kind: { type: 'string', default: 'create' },
+    durability: { type: 'string', default: 'full' },
+    frames: { type: 'boolean', default: false },
+  },
 });
+if (values.durability !== 'full' && values.durability !== 'normal') throw new Error('--durability: full or normal');
+const DURABILITY = values.durability;
+const FRAMES = values.frames === true;
 if (values.kind !== 'create' && values.kind !== 'update') throw new Error('--kind: create or update');
 const UPDATE = values.kind === 'update';
 const DOCS = Number(values.docs);
 const OPS = Number(values.ops);
 const ROUNDS = Number(values.rounds);
 const KEY = randomBytes(32).toString('hex');
+/** The vault's page size (SQLCipher 4's default, which docvault keeps). */
+const PAGE_SIZE = 4096;
 
 /** One variant's figures in one round, µs per create. */
 interface Split {
@@ -45,6 +61,8 @@ interface Split {
   body: number;
   commit: number;
   cpu: number;
+  /** WAL frames per write (`--frames`), else NaN. */
+  frames: number;
   /** `log` only: the later flush that applies the logged rows to the schema's tables, µs per write (one transaction for the round's writes). */
   apply?: number;
 }
@@ -90,13 +108,25 @@ function rawConnection(): Database.Database {
   db.pragma('legacy = 4');
   db.pragma(`key = "x'${KEY}'"`);
   for (const p of enginePragmas(true)) db.pragma(p);
-  db.pragma('wal_autocheckpoint = 4000');
+  if (DURABILITY === 'normal') db.pragma('synchronous = NORMAL');
+  // The engine's walCheckpointPages; none with --frames (a checkpoint resets the count).
+  db.pragma(`wal_autocheckpoint = ${FRAMES ? 0 : 4000}`);
   return db;
 }
 
 const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
 
+/** The frames in the copy's WAL file (`--frames`: no checkpoint runs in a round, so the file only grows): its size over a frame's. */
+function walFrames(): number {
+  if (!FRAMES) return Number.NaN;
+  const wal = `${copy}-wal`;
+  const size = existsSync(wal) ? statSync(wal).size : 0;
+  // A frame is a 24-byte header and a page; the file starts with a 32-byte header.
+  return Math.max(0, size - 32) / (PAGE_SIZE + 24);
+}
+
 function measure(run: () => void): Split {
+  const f0 = walFrames();
   timing = { body: [], commit: [] };
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -105,7 +135,7 @@ function measure(run: () => void): Split {
   const c = process.cpuUsage(c0);
   const t = timing;
   timing = undefined;
-  return { wall, body: mean(t.body), commit: mean(t.commit), cpu: (c.user + c.system) / OPS };
+  return { wall, body: mean(t.body), commit: mean(t.commit), cpu: (c.user + c.system) / OPS, frames: (walFrames() - f0) / OPS };
 }
 
 /** The i-th document written: a new one, or new content for a seeded one (`--kind update`). */
@@ -116,7 +146,7 @@ function docFor(i: number): BenchDoc {
 
 function engine(): Split {
   fresh();
-  const v = Vault.openSync(copy, { key: { rawKey: KEY } });
+  const v = Vault.openSync(copy, { key: { rawKey: KEY }, durability: DURABILITY, ...(FRAMES ? { walCheckpointPages: 0 } : {}) });
   try {
     const docs = Array.from({ length: OPS }, (_, i) => docFor(i));
     return measure(() => {
@@ -290,12 +320,13 @@ try {
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const f = (x: number): string => x.toFixed(0).padStart(6);
   console.log(`${OPS} ${UPDATE ? 'updates' : 'creates'} × ${ROUNDS} rounds on ${DOCS} realistic documents, µs per write (median of rounds; each round's figures after /)`);
-  console.log('variant   wall   body  COMMIT  CPU   (log: + its later apply, per write)');
+  console.log(`variant   wall   body  COMMIT  CPU${FRAMES ? '  frames' : ''}   (log: + its later apply, per write)`);
   for (const name of ['engine', 'floor', 'log', 'raw']) {
     const rs = results[name] as Split[];
     const col = (k: keyof Split): string => f(median(rs.map((x) => x[k] ?? 0)));
     const apply = rs[0]?.apply === undefined ? '' : ` + ${col('apply').trim()}`;
-    console.log(`${name.padEnd(7)} ${col('wall')} ${col('body')} ${col('commit')} ${col('cpu')}${apply}   / ${rs.map((x) => `${x.wall.toFixed(0)}:${x.body.toFixed(0)}:${x.commit.toFixed(0)}`).join(' ')}`);
+    const frames = FRAMES ? ` ${median(rs.map((x) => x.frames)).toFixed(2).padStart(7)}` : '';
+    console.log(`${name.padEnd(7)} ${col('wall')} ${col('body')} ${col('commit')} ${col('cpu')}${frames}${apply}   / ${rs.map((x) => `${x.wall.toFixed(0)}:${x.body.toFixed(0)}:${x.commit.toFixed(0)}`).join(' ')}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
