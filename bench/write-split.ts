@@ -2,8 +2,8 @@
  * Where a single durable create's time goes: the engine's transaction body (everything before COMMIT: checks,
  * tags, statements, totals, state, audit entry) against its COMMIT (the WAL frames and the fsync), beside
  * the floor of the same schema — the same rows written by plain SQL on a raw connection (head and version
- * rows, totals, vault state, audit entry and head; tags as random bytes, no docvault code) — and raw's one
- * table. Interleaved rounds on copies of one seeded vault (the machine is shared: read the medians). Each
+ * rows, totals, vault state, audit entry and head; tags as random bytes, no docvault code) — the floor of a
+ * log-structured commit (`log`, below), and raw's one table. Interleaved rounds on copies of one seeded vault (the machine is shared: read the medians). Each
  * document is made before its transaction in all three, so `body` is the write's own work.
  *
  *   node scripts/build-node.mjs
