@@ -3,8 +3,9 @@
  * tags, statements, totals, state, audit entry) against its COMMIT (the WAL frames and the fsync), beside
  * the floor of the same schema — the same rows written by plain SQL on a raw connection (head and version
  * rows, totals, vault state, audit entry and head; tags as random bytes, no docvault code) — the floor of a
- * log-structured commit (`log`, below), and raw's one table. Interleaved rounds on copies of one seeded vault (the machine is shared: read the medians). Each
- * document is made before its transaction in all three, so `body` is the write's own work.
+ * log-structured commit (`log`, below), and raw's one table. Interleaved rounds on copies of one seeded vault
+ * (the machine is shared: read the medians). Each document is made before its transaction in every variant,
+ * so `body` is the write's own work.
  *
  *   node scripts/build-node.mjs
  *   npx esbuild bench/write-split.ts --bundle --platform=node --format=esm --packages=external --outfile=out/probe/write-split.mjs
