@@ -178,6 +178,11 @@ function onRaw(prepare: (db: Database.Database) => (d: BenchDoc) => void, after?
   }
 }
 
+/** What a plain-SQL variant writes for `d` besides its text: the time, a random stand-in for a tag, size, checksum, the tags' JSON. */
+function fieldsOf(d: BenchDoc): { t: number; mac: Buffer; size: number; checksum: string; tags: string } {
+  return { t: Date.now(), mac: randomBytes(32), size: Buffer.byteLength(d.content), checksum: createHash('sha256').update(d.content).digest('hex'), tags: JSON.stringify(d.tags) };
+}
+
 /** The rows a create writes, by plain SQL: what the schema alone costs. */
 function floor(): Split {
   return onRaw((db) => {
@@ -195,11 +200,7 @@ function floor(): Split {
     if (UPDATE)
       return (d) => {
         const cur = current.get(d.id) as { doc: number; version: number; size: number; content: string };
-        const t = Date.now();
-        const mac = randomBytes(32);
-        const size = Buffer.byteLength(d.content);
-        const checksum = createHash('sha256').update(d.content).digest('hex');
-        const tags = JSON.stringify(d.tags);
+        const { t, mac, size, checksum, tags } = fieldsOf(d);
         const version = cur.version + 1;
         rehead.run({ t, version, tags, size, checksum, mac, doc: cur.doc });
         versionRow.run({ vid: cur.doc * 2 ** 24 + version, version, t, mac, size, checksum, title: d.title, type: d.type, tags, content: d.content });
@@ -207,11 +208,7 @@ function floor(): Split {
         state.run(randomBytes(72));
       };
     return (d) => {
-      const t = Date.now();
-      const mac = randomBytes(32);
-      const size = Buffer.byteLength(d.content);
-      const checksum = createHash('sha256').update(d.content).digest('hex');
-      const tags = JSON.stringify(d.tags);
+      const { t, mac, size, checksum, tags } = fieldsOf(d);
       const doc = head.get({ id: d.id, t, title: d.title, type: d.type, tags, size, checksum, mac }) as number;
       versionRow.run({ vid: doc * 2 ** 24 + 1, version: 1, t, mac, size, checksum, title: d.title, type: d.type, tags, content: d.content });
       totals.run(JSON.stringify({ documents: 1, versions: 1, content_bytes: size, history_bytes: size, [`type:${d.type}`]: 1, ...Object.fromEntries(d.tags.map((g) => [`tag:${g}`, 1])) }));
@@ -266,11 +263,7 @@ function log(): Split {
         return ms;
       };
     return (d) => {
-      const t = Date.now();
-      const mac = randomBytes(32);
-      const size = Buffer.byteLength(d.content);
-      const checksum = createHash('sha256').update(d.content).digest('hex');
-      const tags = JSON.stringify(d.tags);
+      const { t, mac, size, checksum, tags } = fieldsOf(d);
       if (UPDATE) {
         const cur = current.get(d.id) as { doc: number; version: number; size: number; content: string };
         append.run({ id: d.id, vid: cur.doc * 2 ** 24 + cur.version + 1, t, title: d.title, type: d.type, tags, size, checksum, mac, content: d.content });
