@@ -43,6 +43,8 @@ const ROWS: readonly Row[] = [
   { label: 'peak RSS, seeding, MiB', format: 'mb', get: (r) => r.docvault.seed.peakRssMb },
   { label: 'peak RSS, measuring, MiB', format: 'mb', get: (r) => r.docvault.measure.peakRssMb },
   { label: 'peak RSS, service (main thread + workers), MiB', format: 'mb', get: (r) => r.docvault.service?.peakRssMb },
+  { label: 'JS heap in use after a full GC, seeded (vault open), MiB', format: 'mb', get: (r) => r.docvault.seed.liveHeapMb },
+  { label: 'JS heap in use after a full GC, measured (vault open), MiB', format: 'mb', get: (r) => r.docvault.measure.liveHeapMb },
 ];
 
 function fmt(x: number | undefined, f: Format): string {

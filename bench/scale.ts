@@ -14,6 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { StorageService, Vault } from '../src/main/storage';
 import { DOC_TYPES, TAGS, docId, randomIndices, seedBatches, tagsFor, typeFor } from './data';
 import { driverByName } from './drivers';
@@ -58,6 +60,8 @@ export interface ScaleSeed {
   /** fileBytes ÷ (docs × docBytes). */
   readonly fileRatio: number;
   readonly peakRssMb: number;
+  /** The JS heap in use after a full collection, with the store still open (docvault: after its last batch and the search flush). */
+  readonly liveHeapMb: number;
   readonly manifest: StoreManifest;
 }
 
@@ -92,6 +96,8 @@ export interface ScaleMeasure {
   /** get, uniform over every document, document cache set small (the bench's get-cold). */
   readonly getColdOpsPerSec: number;
   readonly peakRssMb: number;
+  /** The JS heap in use after a full collection, the vault still open after every figure above but get-cold. */
+  readonly liveHeapMb: number;
 }
 
 /** Latencies of the gets one caller made while the service verified the whole vault. */
@@ -134,6 +140,16 @@ export interface ScaleRecord {
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/**
+ * The JS heap in use after a full collection, MiB: what the process keeps, where a peak RSS also counts the
+ * garbage V8 had not collected yet (and the heap it keeps committed for the next burst).
+ */
+export function liveHeapMb(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 }
 
 function dirBytes(dir: string): number {
@@ -180,9 +196,11 @@ export async function scaleSeed(driver: 'docvault' | 'raw', docs: number, docByt
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
   let seedMs: number;
+  let live: number;
   if (driver === 'raw') {
     manifest = await rawDriver.seed(dir, 'docs', { docs, docBytes });
     seedMs = performance.now() - t0;
+    live = liveHeapMb();
   } else {
     const rawKey = randomBytes(32).toString('hex');
     // The close finishes the search index's merges, as the bench's seed does (drivers/docvault.ts): the
@@ -193,13 +211,14 @@ export async function scaleSeed(driver: 'docvault' | 'raw', docs: number, docByt
       for (const batch of seedBatches(docs, docBytes, SCALE_SEED_BATCH)) check(vault.bulkCreate(batch).committed, 'a seed batch did not commit');
       vault.indexSearch();
       seedMs = performance.now() - t0;
+      live = liveHeapMb();
     } finally {
       vault.close();
     }
     manifest = { driver: 'docvault', seed: 'docs', docs, docBytes, rawKey, seedMs };
   }
   const fileBytes = dirBytes(dir);
-  return { driver, docs, docBytes, seedMs, docsPerSec: (docs * 1000) / seedMs, fileBytes, fileRatio: fileBytes / (docs * docBytes), peakRssMb: peakRssMb(), manifest };
+  return { driver, docs, docBytes, seedMs, docsPerSec: (docs * 1000) / seedMs, fileBytes, fileRatio: fileBytes / (docs * docBytes), peakRssMb: peakRssMb(), liveHeapMb: live, manifest };
 }
 
 /** Follows cursors from the first page down to the page DEEP_PAGES deep (or the last); times that page. */
@@ -229,7 +248,8 @@ export async function scaleMeasure(dir: string, manifest: StoreManifest): Promis
 
   const expected = expectedCounts(manifest.docs);
   const vault = Vault.openSync(path, { key });
-  let m: Omit<ScaleMeasure, 'getColdOpsPerSec' | 'peakRssMb'>;
+  let m: Omit<ScaleMeasure, 'getColdOpsPerSec' | 'peakRssMb' | 'liveHeapMb'>;
+  let live: number;
   try {
     const filters = Object.keys(SCALE_FILTERS) as ScaleFilter[];
     const pages = {} as Record<ScaleFilter, PageFigure>;
@@ -247,11 +267,12 @@ export async function scaleMeasure(dir: string, manifest: StoreManifest): Promis
     check(report.ok, `verify found ${report.problems.length} problems`);
     check(report.versions === manifest.docs, `verify checked ${report.versions} versions of ${manifest.docs}`);
     m = { firstOpenMs, openMs, pages, countMs, counts, statsMs, verifyMs, verifyVersions: report.versions, verifyVersionsPerSec: (report.versions * 1000) / verifyMs, verifyOk: report.ok };
+    live = liveHeapMb();
   } finally {
     vault.close();
   }
   const getColdOpsPerSec = await getCold('docvault', dir, manifest);
-  return { ...m, getColdOpsPerSec, peakRssMb: peakRssMb() };
+  return { ...m, getColdOpsPerSec, peakRssMb: peakRssMb(), liveHeapMb: live };
 }
 
 /** The bench's get-cold trial on an open store: uniform gets over every document, small cache. */

@@ -50,6 +50,9 @@ describe('bench:scale steps at the smallest size', () => {
     expect(seed.fileBytes).toBeGreaterThan(DOCS * BYTES);
     expect(seed.fileRatio).toBeCloseTo(seed.fileBytes / (DOCS * BYTES), 9);
     expect(seed.peakRssMb).toBeGreaterThan(0);
+    // What stays after a full collection is part of the process, never more than its peak.
+    expect(seed.liveHeapMb).toBeGreaterThan(0);
+    expect(seed.liveHeapMb).toBeLessThanOrEqual(seed.peakRssMb);
   });
 
   it('counts exactly what bench/data.ts seeded, with each filter', () => {
@@ -81,6 +84,8 @@ describe('bench:scale steps at the smallest size', () => {
     expect(measured.openMs).toBeGreaterThan(0);
     expect(measured.statsMs).toBeGreaterThan(0);
     expect(measured.peakRssMb).toBeGreaterThan(0);
+    expect(measured.liveHeapMb).toBeGreaterThan(0);
+    expect(measured.liveHeapMb).toBeLessThanOrEqual(measured.peakRssMb);
   });
 
   it('fails its self-checks on a store that holds other documents than its manifest says', async () => {
