@@ -9,18 +9,21 @@
  *   npx esbuild bench/bulk-split.ts --bundle --platform=node --format=esm --packages=external --outfile=out/probe/bulk-split.mjs
  *   node out/probe/bulk-split.mjs [--docs 10000] [--bulks 8] [--rounds 2]
  *
+ * Shares `freshCopy` and `openRawCopy` (bench/raw-copy.ts) with write-split.ts.
+ *
  * Parts taken out of the floor: `-version` (no version row), `-content` (a version row with one byte of
  * content), `-indexes` (the title, type and update-time indexes dropped from the copy), `-js` (no random tag,
  * SHA-256 or tags JSON per document). µs of wall time and of CPU per document.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Vault } from '../src/main/storage';
-import { DOCS_TABLE, enginePragmas } from './drivers/one-table';
+import { DOCS_TABLE } from './drivers/one-table';
+import { freshCopy, openRawCopy } from './raw-copy';
 import { makeDoc, newDocId, seedBatches } from './data';
 import type { BenchDoc } from './types';
 
@@ -46,20 +49,8 @@ function bulks(): BenchDoc[][] {
   );
 }
 
-function fresh(): void {
-  for (const s of ['', '-wal', '-shm']) rmSync(copy + s, { force: true });
-  copyFileSync(base, copy);
-}
-
-function rawConnection(): Database.Database {
-  const db = new Database(copy);
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${KEY}'"`);
-  for (const p of enginePragmas(true)) db.pragma(p);
-  db.pragma('wal_autocheckpoint = 4000');
-  return db;
-}
+const fresh = (): void => freshCopy(base, copy);
+const rawConnection = (): Database.Database => openRawCopy(copy, KEY);
 
 /** `[wall, cpu]` µs per document of `run` over every bulk. */
 function perDoc(run: () => void): string {

@@ -24,13 +24,14 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Vault } from '../src/main/storage';
 import { AUDIT_HEAD_KEY } from '../src/main/storage/engine/audit-schema';
-import { DOCS_TABLE, enginePragmas } from './drivers/one-table';
+import { DOCS_TABLE } from './drivers/one-table';
+import { freshCopy, openRawCopy } from './raw-copy';
 import { docId, makeDoc, newDocId, seedBatches } from './data';
 import type { BenchDoc } from './types';
 
@@ -98,17 +99,10 @@ const base = join(dir, 'base.dvault');
 const copy = join(dir, 'copy.dvault');
 let next = 5_000_000;
 
-function fresh(): void {
-  for (const s of ['', '-wal', '-shm']) rmSync(copy + s, { force: true });
-  copyFileSync(base, copy);
-}
+const fresh = (): void => freshCopy(base, copy);
 
 function rawConnection(): Database.Database {
-  const db = new Database(copy);
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${KEY}'"`);
-  for (const p of enginePragmas(true)) db.pragma(p);
+  const db = openRawCopy(copy, KEY);
   if (DURABILITY === 'normal') db.pragma('synchronous = NORMAL');
   // The engine's walCheckpointPages; none with --frames (a checkpoint resets the count).
   db.pragma(`wal_autocheckpoint = ${FRAMES ? 0 : 4000}`);
