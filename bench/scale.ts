@@ -60,7 +60,7 @@ export interface ScaleSeed {
   /** fileBytes ÷ (docs × docBytes). */
   readonly fileRatio: number;
   readonly peakRssMb: number;
-  /** The JS heap in use after a full collection, with the store still open (docvault: after its last batch and the search flush). */
+  /** The JS heap in use after a full collection: docvault's with the vault still open (after its last batch and the search flush), raw's after its seed. */
   readonly liveHeapMb: number;
   readonly manifest: StoreManifest;
 }
@@ -146,7 +146,7 @@ function peakRssMb(): number {
  * The JS heap in use after a full collection, MiB: what the process keeps, where a peak RSS also counts the
  * garbage V8 had not collected yet (and the heap it keeps committed for the next burst).
  */
-export function liveHeapMb(): number {
+function liveHeapMb(): number {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
   return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
