@@ -125,6 +125,21 @@ describe('integrity over history', () => {
     expect(() => t.vault.get('h')).toThrow(expect.objectContaining({ kind: 'Integrity' }));
   });
 
+  it("the current version row's tag alone changed or removed, or the row deleted: get names which", () => {
+    const CUR = `vid = ${DOC('h')} * 16777216 + 3`;
+    for (const [sql, what] of [
+      // Content and checksum intact: only the comparison with the head's copy of the tag can catch these.
+      [`UPDATE versions SET mac = (SELECT mac FROM versions WHERE vid = ${DOC('h')} * 16777216 + 2) WHERE ${CUR}`, /current version was replaced/],
+      [`UPDATE versions SET mac = zeroblob(33) WHERE ${CUR}`, /current version was replaced/],
+      [`DELETE FROM versions WHERE ${CUR}`, /current version is missing/],
+    ] as const) {
+      const t = setup();
+      tamper(t, sql);
+      expect(() => t.vault.get('h'), sql).toThrow(expect.objectContaining({ kind: 'Integrity', message: expect.stringMatching(what) }));
+      expect(t.vault.get('other').content, sql).toBe('other');
+    }
+  });
+
   it('a tag row added: the tag filter flags the row; verify reports it. A tag row removed: verify reports it', () => {
     const t = setup();
     // With the head's updated_at, as the tag rows' key carries it: the row then shows on the tag's pages.
