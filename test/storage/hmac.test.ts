@@ -1,7 +1,8 @@
 /** HMAC-SHA256 from two one-shot hashes over kept pads (src/main/storage/hmac.ts) equals Node's createHmac. */
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HMAC_BLOCK, forgetHmacKeys, hmacBinary } from '../../src/main/storage/hmac';
+import { HMAC_BLOCK, hmacBinary } from '../../src/main/storage/hmac';
+import { wipe } from '../../src/main/storage/keys';
 import { headMacV2 } from '../../src/main/storage/integrity';
 
 /** `message` laid out after the gap hmacBinary fills, in a buffer with room to spare (filled with junk). */
@@ -50,12 +51,15 @@ describe('hmacBinary', () => {
     expect(ours(key, msg).equals(theirs(Buffer.alloc(32), msg))).toBe(true);
   });
 
-  it('gives the same tags after the kept pads are forgotten', () => {
+  it("wipe() wipes a key's kept pads with it: the same key's bytes given again get fresh pads and the same tag", () => {
     const key = randomBytes(32);
+    const copy = Buffer.from(key);
     const msg = randomBytes(500);
     const before = ours(key, msg);
-    forgetHmacKeys();
-    expect(ours(key, msg).equals(before)).toBe(true);
+    wipe(key);
+    expect(key.equals(Buffer.alloc(32))).toBe(true);
+    expect(ours(key, msg).equals(theirs(Buffer.alloc(32), msg))).toBe(true);
+    expect(ours(copy, msg).equals(before)).toBe(true);
   });
 
   it('refuses a message end outside the buffer or inside the gap', () => {

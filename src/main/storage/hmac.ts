@@ -10,7 +10,7 @@
  *
  * The padded blocks are key material: a few keys' worth are kept (a vault uses two, its tag key and its
  * audit key), each with a copy of its key that every call compares, so a key changed in place is never
- * served stale pads; {@link forgetHmacKeys} wipes them where the keys themselves are wiped.
+ * served stale pads; {@link forgetHmacKey} wipes a key's pads where the key itself is wiped.
  */
 import { createHash, hash, timingSafeEqual } from 'node:crypto';
 
@@ -74,7 +74,12 @@ export function hmacBinary(key: Uint8Array, buf: Buffer, end: number): string {
   return hash('sha256', p.outer, 'binary');
 }
 
-/** Wipes every kept key's pads (called where a vault wipes its keys; a key still in use is padded again). */
-export function forgetHmacKeys(): void {
-  for (const p of kept.splice(0)) wipePads(p);
+/** Wipes and drops the pads kept for `key` (../keys.ts `wipe` calls it: wherever a key is wiped, so are its pads). */
+export function forgetHmacKey(key: Uint8Array): void {
+  for (let i = kept.length - 1; i >= 0; i--) {
+    const p = kept[i] as Pads;
+    if (p.key !== key) continue;
+    kept.splice(i, 1);
+    wipePads(p);
+  }
 }

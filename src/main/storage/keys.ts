@@ -11,6 +11,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { DocvaultError } from '../../shared/errors';
+import { forgetHmacKey } from './hmac';
 
 /** Argon2id parameters. */
 export interface KdfParams {
@@ -107,9 +108,11 @@ export function deriveAuditKey(macKey: Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', macKey, Buffer.alloc(0), 'docvault/v1/audit-hmac', 32));
 }
 
-/** Overwrites key material in place (best effort: JS strings cannot be wiped). */
+/** Overwrites key material in place (best effort: JS strings cannot be wiped), and any HMAC pads kept for it. */
 export function wipe(buf: Uint8Array | undefined): void {
-  buf?.fill(0);
+  if (buf === undefined) return;
+  buf.fill(0);
+  forgetHmacKey(buf);
 }
 
 /** The first 16 bytes of a plain (unencrypted) SQLite file. */

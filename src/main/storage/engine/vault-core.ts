@@ -20,7 +20,6 @@ import { WalScrubber, walBytes } from './wal-scrub';
 import { VaultFileGuard } from './vault-file';
 import { appendAudit, type AuditAppend } from './audit';
 import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
-import { forgetHmacKeys } from '../hmac';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
@@ -496,7 +495,6 @@ export class VaultCore {
       this.cache.drop();
       wipe(this.#macKey);
       wipe(this.auditKey);
-      forgetHmacKeys();
       if ('rawKey' in this.key) wipe(this.key.rawKey);
     }
   }
