@@ -87,7 +87,7 @@ export function appendAudit(db: Database.Database, key: Uint8Array, e: AuditAppe
   const seq = head.last_seq + 1;
   const fields = { seq, at, event: e.event, outcome: e.outcome, count: e.count ?? null, detail: e.detail ?? null };
   const mac = auditEntryMac(key, fields, head.last_seq === 0 ? null : (head.last_mac ?? head.anchor));
-  prepared(db, 'INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (@seq, @at, @event, @outcome, @count, @detail, @mac)').run({ ...fields, mac });
+  prepared(db, 'INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)').run(seq, at, fields.event, fields.outcome, fields.count, fields.detail, mac);
   let next: AuditHeadFields = { firstSeq: head.first_seq, anchor: head.anchor, lastSeq: seq, lastMac: mac };
   if (seq - head.first_seq + 1 > maxEntries) {
     const firstSeq = seq - maxEntries + Math.min(AUDIT_PRUNE_BATCH, maxEntries - 1) + 1;
