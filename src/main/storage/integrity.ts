@@ -152,10 +152,10 @@ class Encoder {
 
 const enc = new Encoder();
 
-/** The tag of one version. */
-export function versionMac(key: Uint8Array, f: VersionFields): Buffer {
+/** `domain`, then the fields both versions of a version's tag cover, in their order. */
+function versionFields(domain: string, f: VersionFields): Encoder {
   return enc
-    .start('docvault/v1/version\0')
+    .start(domain)
     .field(f.id)
     .field(f.version)
     .field(f.docCreatedAt)
@@ -166,14 +166,18 @@ export function versionMac(key: Uint8Array, f: VersionFields): Buffer {
     .field(f.metadata)
     .field(f.size)
     .field(f.checksum)
-    .field(f.comment)
-    .mac(key);
+    .field(f.comment);
 }
 
-/** The tag of a document head. */
-export function headMac(key: Uint8Array, f: HeadFields): Buffer {
+/** The tag of one version. */
+export function versionMac(key: Uint8Array, f: VersionFields): Buffer {
+  return versionFields('docvault/v1/version\0', f).mac(key);
+}
+
+/** `domain`, then the fields both versions of a head's tag cover, in their order. */
+function headFields(domain: string, f: HeadFields): Encoder {
   return enc
-    .start('docvault/v1/head\0')
+    .start(domain)
     .field(f.id)
     .field(f.version)
     .field(f.createdAt)
@@ -183,8 +187,12 @@ export function headMac(key: Uint8Array, f: HeadFields): Buffer {
     .field(f.tags)
     .field(f.metadata)
     .field(f.size)
-    .field(f.checksum)
-    .mac(key);
+    .field(f.checksum);
+}
+
+/** The tag of a document head. */
+export function headMac(key: Uint8Array, f: HeadFields): Buffer {
+  return headFields('docvault/v1/head\0', f).mac(key);
 }
 
 /** Constant-time tag comparison. */
@@ -216,19 +224,7 @@ export const POISONED_TAG = Buffer.alloc(33);
 
 /** The v2 tag of one version: every v1 field and the previous version's stored tag (null for version 1). */
 export function versionMacV2(key: Uint8Array, f: VersionFields, prevMac: Uint8Array | null): Buffer {
-  return enc
-    .start('docvault/v2/version\0')
-    .field(f.id)
-    .field(f.version)
-    .field(f.docCreatedAt)
-    .field(f.createdAt)
-    .field(f.title)
-    .field(f.type)
-    .field(f.tags)
-    .field(f.metadata)
-    .field(f.size)
-    .field(f.checksum)
-    .field(f.comment)
+  return versionFields('docvault/v2/version\0', f)
     .bytes(prevMac)
     .optional(f.attachments ?? null)
     .macV2(key);
@@ -243,18 +239,7 @@ export interface HeadFieldsV2 extends HeadFields {
 
 /** The v2 tag of a document head. */
 export function headMacV2(key: Uint8Array, f: HeadFieldsV2): Buffer {
-  return enc
-    .start('docvault/v2/head\0')
-    .field(f.id)
-    .field(f.version)
-    .field(f.createdAt)
-    .field(f.updatedAt)
-    .field(f.title)
-    .field(f.type)
-    .field(f.tags)
-    .field(f.metadata)
-    .field(f.size)
-    .field(f.checksum)
+  return headFields('docvault/v2/head\0', f)
     .field(f.author)
     .field(f.trashedAt)
     .bytes(f.versionMac)
