@@ -62,6 +62,14 @@ describe('hmacBinary', () => {
     expect(ours(copy, msg).equals(before)).toBe(true);
   });
 
+  it("leaves no key material in the caller's buffer: the gap is zeros after, the message untouched", () => {
+    const msg = randomBytes(200);
+    const { buf, end } = laidOut(msg);
+    hmacBinary(randomBytes(32), buf, end);
+    expect(buf.subarray(0, HMAC_BLOCK).equals(Buffer.alloc(HMAC_BLOCK))).toBe(true);
+    expect(buf.subarray(HMAC_BLOCK, end).equals(msg)).toBe(true);
+  });
+
   it('refuses a message end outside the buffer or inside the gap', () => {
     const buf = Buffer.alloc(100);
     expect(() => hmacBinary(Buffer.alloc(32), buf, HMAC_BLOCK - 1)).toThrow(RangeError);

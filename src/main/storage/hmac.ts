@@ -64,13 +64,16 @@ function padsFor(key: Uint8Array): Pads {
 
 /**
  * HMAC-SHA256 under `key` of `buf[HMAC_BLOCK, end)`, as a 32-character binary (latin1) string (one character per
- * byte). Overwrites `buf[0, HMAC_BLOCK)` with the key's inner block.
+ * byte). `buf[0, HMAC_BLOCK)` holds the key's inner block while the inner hash runs, and zeros after: the
+ * caller's scratch buffer keeps no key material.
  */
 export function hmacBinary(key: Uint8Array, buf: Buffer, end: number): string {
   if (end < HMAC_BLOCK || end > buf.length) throw new RangeError(`hmacBinary: end ${end} is outside [${HMAC_BLOCK}, ${buf.length}]`);
   const p = padsFor(key);
   p.inner.copy(buf, 0);
-  p.outer.write(hash('sha256', buf.subarray(0, end), 'binary'), HMAC_BLOCK, 'binary');
+  const inner = hash('sha256', buf.subarray(0, end), 'binary');
+  buf.fill(0, 0, HMAC_BLOCK);
+  p.outer.write(inner, HMAC_BLOCK, 'binary');
   return hash('sha256', p.outer, 'binary');
 }
 
