@@ -1,6 +1,6 @@
 /** The shared validators: ids that cannot display as something else, metadata that round-trips exactly. */
 import { describe, expect, it } from 'vitest';
-import { validateId, validateMetadata } from '../../src/shared/validation';
+import { utf8Length, validateId, validateMetadata } from '../../src/shared/validation';
 import { isDocvaultError } from '../../src/shared/errors';
 
 function invalidMessage(fn: () => unknown): string {
@@ -61,5 +61,14 @@ describe('validateMetadata', () => {
     const o = Object.create(null) as Record<string, unknown>;
     o['k'] = 'v';
     expect(validateMetadata(o)).toBe('{"k":"v"}');
+  });
+});
+
+describe('utf8Length', () => {
+  it("equals the UTF-8 encoder's byte count for ASCII, 2-, 3- and 4-byte characters, mixed anywhere in the text", () => {
+    const enc = new TextEncoder();
+    const samples = ['', 'a', 'plain ASCII text\n\twith controls \u0001 and \u007f', 'é', 'ß€', '日本語', '😀', 'a😀b', '\u0080', '\u07ff\u0800\uffff'];
+    for (const tail of ['é', '€', '😀']) samples.push('x'.repeat(5000) + tail, tail + 'y'.repeat(5000), 'z'.repeat(2500) + tail + 'z'.repeat(2500));
+    for (const s of samples) expect(utf8Length(s), JSON.stringify(s.slice(0, 20))).toBe(enc.encode(s).length);
   });
 });
