@@ -32,11 +32,12 @@ export function prepareReads(db: ReadableDB) {
 /** Statements only a writer has. */
 export function prepareWrites(db: WritableDB) {
   return {
+    /** `changes` 0: the id is taken; else `lastInsertRowid` is the new document's key (no RETURNING: its result table costs more). */
     insertDoc: db.prepare(
       `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac)
        VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac, @versionMac)
-       ON CONFLICT (id) DO NOTHING RETURNING doc`,
-    ).pluck(),
+       ON CONFLICT (id) DO NOTHING`,
+    ),
     insertVersion: db.prepare(
       `INSERT INTO versions (vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content)
        VALUES (@vid, @version, @createdAt, @mac, @size, @checksum, @comment, @title, @type, @tags, @metadata, @content)`,

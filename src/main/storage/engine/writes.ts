@@ -80,11 +80,12 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
   const head = { doc: old?.doc ?? 0, id, version, title, type, tags, metadata: metadataJson, size, checksum, createdAt, updatedAt, author, headMac: hmac, versionMac: mac };
   let docKey: number;
   if (old === undefined) {
-    const inserted = ctx.w.insertDoc.get(head) as number | undefined;
-    if (inserted === undefined) {
+    const info = ctx.w.insertDoc.run(head);
+    if (info.changes === 0) {
       if (ctx.r.state.get(id) !== null) throw trashedExists(id);
       throw new DocvaultError('AlreadyExists', `A document "${id}" already exists`, { id });
     }
+    const inserted = Number(info.lastInsertRowid);
     if (inserted > MAX_DOC) throw new DocvaultError('TooLarge', `The vault has reached the most documents it can hold (${MAX_DOC})`, { limit: MAX_DOC });
     docKey = inserted;
     ctx.totals.add('documents', 1);
