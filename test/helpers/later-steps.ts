@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
@@ -49,10 +49,25 @@ function undoSearchFacets(db: Database.Database): void {
   for (const vid of vids) add.run(vid);
 }
 
+/**
+ * The rows of the reserved keys (schema step "time rows held") deleted: the flushes below are today's, which
+ * move them with the tag rows, and a vault before that step has none.
+ */
+function dropReservedRows(db: Database.Database): void {
+  db.exec("DELETE FROM document_tags WHERE tag < ' '");
+}
+
 /** Everything queued flushed, as the writer does (the search index's entries and the tag rows). */
 function flushQueue(db: Database.Database): void {
   const end = db.prepare('SELECT max(doc) FROM search_queue').pluck().get() as number | null;
   if (end !== null) for (const sql of QUEUE_FLUSH_SQL) db.prepare(sql).run(end);
+  dropReservedRows(db);
+}
+
+/** The time rows step undone: the reserved keys' rows deleted, the two indexes put back as a fresh schema at the step before has them. */
+function undoTimeRows(db: Database.Database): void {
+  dropReservedRows(db);
+  putBackAsAt(db, TIME_ROWS_STEP - 1, ['documents_updated', 'documents_type']);
 }
 
 /**
@@ -73,6 +88,7 @@ function undoSearchQueue(db: Database.Database): void {
 function undoSearchMark(db: Database.Database): void {
   const end = db.prepare('SELECT max(doc) FROM documents').pluck().get() as number | null;
   if (end !== null) for (const sql of MARK_FLUSH_SQL) db.prepare(sql).run(end);
+  dropReservedRows(db);
   db.exec(`DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';
            DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad; DROP VIEW search_source;`);
   putBackAsAt(db, SEARCH_MARK_STEP - 1, ['search_source', 'search_queue_ai', 'search_queue_trash', 'search_queue_undelete', 'search_queue_ad']);
@@ -110,6 +126,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [TAG_QUEUE_STEP, flushQueue],
   [AUDIT_HEAD_STEP, undoAuditHeadStep],
   [SEARCH_MARK_STEP, undoSearchMark],
+  [TIME_ROWS_STEP, undoTimeRows],
 ]);
 
 /**

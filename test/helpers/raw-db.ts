@@ -47,5 +47,5 @@ export const RECOUNT_TOTALS_SQL = `
     ('versions', (SELECT count(*) FROM versions v JOIN documents d ON d.doc = v.vid >> 24 WHERE d.trashed_at IS NULL)),
     ('history_bytes', (SELECT coalesce(sum(v.size), 0) FROM versions v JOIN documents d ON d.doc = v.vid >> 24 WHERE d.trashed_at IS NULL));
   INSERT INTO counters (key, n) SELECT 'type:' || type, count(*) FROM documents WHERE trashed_at IS NULL GROUP BY type;
-  INSERT INTO counters (key, n) SELECT 'tag:' || tag, count(*) FROM document_tags GROUP BY tag;
+  INSERT INTO counters (key, n) SELECT 'tag:' || tag, count(*) FROM document_tags WHERE tag >= char(32) GROUP BY tag;
 `;

@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const queueRows = (db: Database.Database): unknown[] => db.prepare('SELECT doc, indexed FROM search_queue ORDER BY doc').all();
-const tagRows = (db: Database.Database): unknown[] => db.prepare('SELECT * FROM document_tags ORDER BY tag, updated_at, doc').all();
+const tagRows = (db: Database.Database): unknown[] => db.prepare('SELECT * FROM document_tags WHERE tag >= char(32) ORDER BY tag, updated_at, doc').all();
 const headRows = (db: Database.Database): unknown[] =>
   db.prepare('SELECT DISTINCT j.value AS tag, d.updated_at, d.doc FROM documents d, json_each(d.tags) j WHERE d.trashed_at IS NULL ORDER BY 1, 2, 3').all();
 const hits = (v: Vault, query: string): string[] => v.search({ query, limit: 50, rankAll: true }).items.map((h) => h.id).sort();

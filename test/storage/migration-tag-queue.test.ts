@@ -19,7 +19,7 @@ afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()?.();
 });
 
-const tagRows = (db: Database.Database): unknown[] => db.prepare('SELECT * FROM document_tags ORDER BY tag, updated_at, doc').all();
+const tagRows = (db: Database.Database): unknown[] => db.prepare('SELECT * FROM document_tags WHERE tag >= char(32) ORDER BY tag, updated_at, doc').all();
 const headRows = (db: Database.Database): unknown[] =>
   db.prepare('SELECT j.value AS tag, d.updated_at, d.doc FROM documents d, json_each(d.tags) j WHERE d.trashed_at IS NULL ORDER BY 1, 2, 3').all();
 const queued = (db: Database.Database): number => db.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;

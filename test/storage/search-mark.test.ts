@@ -21,7 +21,7 @@ afterEach(() => {
 const mark = (raw: Database.Database): number | undefined => raw.prepare(`SELECT n FROM counters WHERE key = '${SEARCH_MARK_KEY}'`).pluck().get() as number | undefined;
 const queueRows = (raw: Database.Database): number => raw.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;
 const docOf = (raw: Database.Database, id: string): number => raw.prepare('SELECT doc FROM documents WHERE id = ?').pluck().get(id) as number;
-const tagRows = (raw: Database.Database): unknown[] => raw.prepare('SELECT tag, updated_at, doc FROM document_tags ORDER BY 1, 2, 3').all();
+const tagRows = (raw: Database.Database): unknown[] => raw.prepare('SELECT tag, updated_at, doc FROM document_tags WHERE tag >= char(32) ORDER BY 1, 2, 3').all();
 const headRows = (raw: Database.Database): unknown[] =>
   raw.prepare('SELECT DISTINCT j.value AS tag, d.updated_at, d.doc FROM documents d, json_each(d.tags) j WHERE d.trashed_at IS NULL ORDER BY 1, 2, 3').all();
 const hits = (v: Vault, query: string): string[] => v.search({ query, limit: 1000, rankAll: true }).items.map((h) => h.id).sort();

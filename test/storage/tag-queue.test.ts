@@ -23,7 +23,7 @@ const plainVault = (opts: Parameters<typeof makePlain>[1] = {}): ReturnType<type
 /** The tag rows as "tag id@time" (a row of no document: "tag ?doc@time"), sorted. */
 const rows = (raw: Database.Database): string[] =>
   raw
-    .prepare("SELECT t.tag || ' ' || coalesce(d.id, '?' || t.doc) || '@' || t.updated_at FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc ORDER BY 1")
+    .prepare("SELECT t.tag || ' ' || coalesce(d.id, '?' || t.doc) || '@' || t.updated_at FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE t.tag >= char(32) ORDER BY 1")
     .pluck()
     .all() as string[];
 /** What the rows must be: each live head's tags at its updated_at. */

@@ -19,6 +19,7 @@ import { createSyncFiles } from './sync/files-schema';
 import { addSearchFacets } from './search-facets';
 import { SEARCH_QUEUE_SQL, TAG_QUEUE_STEP_SQL } from './search-queue-schema';
 import { SEARCH_MARK_STEP_SQL } from './search-mark-schema';
+import { holdTimeRows } from './time-rows-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -394,6 +395,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // builds refuse the vault by its number, so none writes to it without the mark.
     up: (db) => db.exec(SEARCH_MARK_STEP_SQL),
   },
+  {
+    version: 20,
+    name: 'time rows held: lists by update time walk rows the search queue\'s flush moves, not two indexes every write re-keys (time-rows-schema.ts)',
+    // The rows as a flush would have left them, then documents_updated and documents_type dropped. Older
+    // builds refuse the vault by its number, so none lists from the indexes or writes without the rows.
+    up: holdTimeRows,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -424,6 +432,8 @@ export const TAG_QUEUE_STEP = stepNamed('tag rows queued');
 export const AUDIT_HEAD_STEP = stepNamed('audit head in counters');
 /** The step from which new documents wait for the index after a mark instead of in the queue. */
 export const SEARCH_MARK_STEP = stepNamed('search mark');
+/** The step from which lists by update time walk held rows in `document_tags` (the two time indexes dropped). */
+export const TIME_ROWS_STEP = stepNamed('time rows held');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

@@ -3,6 +3,7 @@ import { DocvaultError } from '../../../shared/errors';
 import type { DocumentSummary, ListPage, ListQuery, TrashPage, TrashQuery, TrashedSummary } from '../../../shared/types';
 import { validateListQuery } from '../../../shared/validation';
 import { HEAD_COLUMNS_RAW, headOf, readCounters, summaryOf } from './rows';
+import { ALL_KEY, TYPE_KEY } from '../search-queue-schema';
 import type { ReadContext } from './statements';
 
 /** Sort columns of list(). Creation order is rowid order (see migrations.ts), so `created` needs no index. */
@@ -55,13 +56,16 @@ function filters(q: Pick<ListQuery, 'type' | 'tag' | 'author'>): { where: string
 }
 
 /**
- * Whether a list (or a count: `counting`) with these filters reads tag rows, which move with the search
- * queue's flush. Any value (checked later). A count by one tag alone is its running total, not rows.
+ * Whether a list (or a count: `counting`) with these filters reads held rows, which move with the search
+ * queue's flush: a tag filter's, or a list sorted by update time (the default), which walks the rows of the
+ * reserved keys (../time-rows-schema.ts). Any value (checked later). A count by one tag alone is its running
+ * total, not rows; a count never walks the reserved keys.
  */
-export function readsTagRows(query: unknown, counting = false): boolean {
+export function readsHeldRows(query: unknown, counting = false): boolean {
   if (typeof query !== 'object' || query === null) return false;
-  const q = query as Partial<Record<'tag' | 'type' | 'author', unknown>>;
-  return q.tag !== undefined && (!counting || q.type !== undefined || q.author !== undefined);
+  const q = query as Partial<Record<'tag' | 'type' | 'author' | 'sort', unknown>>;
+  if (counting) return q.tag !== undefined && (q.type !== undefined || q.author !== undefined);
+  return q.tag !== undefined || q.sort === undefined || q.sort === 'updated';
 }
 
 function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'author'>): number {
@@ -75,23 +79,36 @@ function countWhere(ctx: ReadContext, q: Pick<ListQuery, 'type' | 'tag' | 'autho
   return ctx.sql.get(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`, true).get(...params) as number;
 }
 
+/** A page plan: where its rows come from, the key it walks, the held rows' key it walks (if any), the filters left. */
+interface PagePlan {
+  readonly from: string;
+  readonly key: string;
+  /** The `document_tags` key whose rows the page walks: a tag, or a reserved key (../time-rows-schema.ts). */
+  readonly rows?: string;
+  readonly filter: ListQuery;
+}
+
 /**
- * The page plan. A tag filter sorted by update time (the default) walks the tag's own key range
- * (`document_tags (tag, updated_at, doc)`) and joins each row to its head, so a page costs O(page)
- * whatever the tag's size; CROSS JOIN keeps SQLite from starting at `documents`. Sorted by creation, a
- * page either walks `documents` by rowid probing the tag's key per document (about page ÷ the tag's
- * share of documents probes) or reads all the tag's rows and sorts them (the tag's size): whichever the
- * running totals say is fewer, so neither a common nor a rare tag pays for the whole vault. Everything
- * else reads `documents` through its sort index, a tag filter probing the tag's key.
+ * The page plan. Sorted by update time (the default), a page walks one key's range of the held rows
+ * (`document_tags (tag, updated_at, doc)`) and joins each row to its head, so it costs O(page) whatever the
+ * key's size: a tag filter's tag; else a type filter's reserved key (`TYPE_KEY` + type), or the one every
+ * live document holds (`ALL_KEY`). CROSS JOIN keeps SQLite from starting at `documents`. Sorted by
+ * creation, a tag filter's page either walks `documents` by rowid probing the tag's key per document (about
+ * page ÷ the tag's share of documents probes) or reads all the tag's rows and sorts them (the tag's size):
+ * whichever the running totals say is fewer, so neither a common nor a rare tag pays for the whole vault.
+ * Everything else reads `documents` through its sort index (rowid, title), a tag filter probing the tag's key.
  */
-function pagePlan(ctx: ReadContext, query: ListQuery, col: string, limit: number): { from: string; key: string; filter: ListQuery } {
+function pagePlan(ctx: ReadContext, query: ListQuery, col: string, limit: number): PagePlan {
   const { tag: _tag, ...rest } = query;
-  const tagRows = { from: 'document_tags t CROSS JOIN documents d ON d.doc = t.doc', filter: rest };
-  if (query.tag !== undefined && col === 'updated_at') return { ...tagRows, key: 't.updated_at' };
+  const from = 'document_tags t CROSS JOIN documents d ON d.doc = t.doc';
+  if (col === 'updated_at') {
+    if (query.tag !== undefined) return { from, key: 't.updated_at', rows: query.tag, filter: rest };
+    return { from, key: 't.updated_at', rows: query.type !== undefined ? TYPE_KEY + query.type : ALL_KEY, filter: rest };
+  }
   if (query.tag !== undefined && col === 'doc') {
     const tagged = (ctx.r.counter.get(`tag:${query.tag}`) as number | undefined) ?? 0;
     const all = Math.max(1, ctx.r.documentCount.get() as number);
-    if (tagged < ((limit + 1) * all) / Math.max(1, tagged)) return { ...tagRows, key: 't.doc' };
+    if (tagged < ((limit + 1) * all) / Math.max(1, tagged)) return { from, key: 't.doc', rows: query.tag, filter: rest };
   }
   return { from: 'documents d', key: `d.${col}`, filter: query };
 }
@@ -113,12 +130,12 @@ export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
   const col = SORT_COLUMNS[sort];
   const plan = pagePlan(ctx, query, col, limit);
   const { where, params } = filters(plan.filter);
-  if (plan.from !== 'documents d') {
+  if (plan.rows !== undefined) {
     where.unshift('t.tag = ?', 't.updated_at = d.updated_at');
-    params.unshift(query.tag ?? '');
+    params.unshift(plan.rows);
   }
   const total = query.cursor === undefined || countedByCounters(query) ? countWhere(ctx, query) : undefined;
-  const docCol = plan.from === 'documents d' ? 'd.doc' : 't.doc';
+  const docCol = plan.rows === undefined ? 'd.doc' : 't.doc';
   if (query.cursor !== undefined) {
     const [value, doc] = decodeCursor(query.cursor, sort !== 'title');
     where.push(`(${plan.key}, ${docCol}) ${order === 'desc' ? '<' : '>'} (?, ?)`);

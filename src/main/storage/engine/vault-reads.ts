@@ -9,7 +9,7 @@ import { isDocvaultError } from '../../../shared/errors';
 import type { SearchPage, SearchQuery } from '../../../shared/search';
 import type { BulkItemResult, Document, ListPage, ListQuery, TrashPage, TrashQuery, VersionInfo } from '../../../shared/types';
 import { validateBulk, validateId, validateVersion } from '../../../shared/validation';
-import { countDocuments, listDocuments, listTrash as listTrashRows, readsTagRows } from './query';
+import { countDocuments, listDocuments, listTrash as listTrashRows, readsHeldRows } from './query';
 import { isLive, readCurrent, readHistory, readVersion } from './reads';
 import { searchDocuments } from './search';
 import type { VaultCore } from './vault-core';
@@ -107,8 +107,8 @@ export function versions(core: VaultCore, id: string): VersionInfo[] {
 /** `Vault.list`: one page of summaries (a transaction's pending totals written first). */
 export function list(core: VaultCore, query: ListQuery): ListPage {
   return core.op('list', () => {
-    // Tag rows move with the search queue's flush: a writer flushes before it walks them.
-    if (readsTagRows(query)) core.flushSearch();
+    // Tag rows and the rows lists by update time walk move with the search queue's flush: a writer flushes before it walks them.
+    if (readsHeldRows(query)) core.flushSearch();
     return listDocuments(core.settled(), query);
   });
 }
@@ -116,7 +116,7 @@ export function list(core: VaultCore, query: ListQuery): ListPage {
 /** `Vault.count`: documents matching the filters. */
 export function count(core: VaultCore, query: Pick<ListQuery, 'type' | 'tag' | 'author'>): number {
   return core.op('count', () => {
-    if (readsTagRows(query, true)) core.flushSearch();
+    if (readsHeldRows(query, true)) core.flushSearch();
     return countDocuments(core.settled(), query);
   });
 }

@@ -11,6 +11,7 @@ import { checkHead, checkVersion, tagsOf, type HeadRow, type VersionRowWithConte
 import type { AttachmentVerifier } from './attachments-verify';
 import { AUDIT_HEAD_KEY } from './audit-schema';
 import { SEARCH_MARK_KEY } from '../search-mark-schema';
+import { ALL_KEY, TYPE_KEY, isReservedKey, reservedKeys } from '../search-queue-schema';
 import { isCorruption } from './db';
 import type { ReadContext } from './statements';
 
@@ -165,6 +166,8 @@ export function checkDocument(
   expected.add('content_bytes', head.size);
   expected.add('history_bytes', historyBytes);
   expected.add(`type:${head.type}`, 1);
+  // The rows lists by update time walk (../time-rows-schema.ts), keyed like its tag rows.
+  for (const key of reservedKeys(head.type)) expected.tagRows.add(key, head.doc, head.updated_at);
   try {
     for (const tag of tagsOf(head.tags, id, head.version)) {
       expected.add(`tag:${tag}`, 1);
@@ -208,11 +211,25 @@ export function checkCounters(ctx: ReadContext, expected: Expected, problems: Ve
 export function diagnoseTagRows(ctx: ReadContext, problems: VerifyProblem[]): void {
   const before = problems.length;
   const orphans = ctx.db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as { tag: string; doc: number }[];
-  for (const t of orphans) problems.push({ kind: 'Sqlite', message: `tag "${t.tag}" belongs to no live document (row ${t.doc})` });
+  for (const t of orphans) problems.push({ kind: 'Sqlite', message: `${rowName(t.tag)} belongs to no live document (row ${t.doc})` });
   // The copy of updated_at each tag row carries (schema step 5) orders the tag pages: a stale one would list out of order.
   const stale = ctx.db
     .prepare('SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.updated_at IS NOT d.updated_at LIMIT 100')
     .all() as { tag: string; id: string }[];
-  for (const t of stale) problems.push({ kind: 'Vault', message: `tag "${t.tag}" of "${t.id}" carries another update time than its document (tag pages would list it out of order)` });
-  if (problems.length === before) problems.push({ kind: 'Vault', message: "the tag rows do not match the documents' tags: a tag row was added or removed outside docvault" });
+  for (const t of stale) problems.push({ kind: 'Vault', message: `${rowName(t.tag)} of "${t.id}" carries another update time than its document (its pages would list it out of order)` });
+  // A type row under another type than its live head's (the head's type changed outside docvault, or the row).
+  const retyped = ctx.db
+    .prepare('SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.tag >= char(2) AND t.tag < char(3) AND t.tag IS NOT char(2) || d.type AND d.trashed_at IS NULL LIMIT 100')
+    .all() as { tag: string; id: string }[];
+  for (const t of retyped) problems.push({ kind: 'Vault', message: `${rowName(t.tag)} of "${t.id}" names another type than its document (a list of either type would be wrong)` });
+  if (problems.length === before)
+    problems.push({ kind: 'Vault', message: "the tag rows do not match the documents' tags, types and update times: a row was added or removed outside docvault" });
+}
+
+/** A held row's key as a problem names it: a tag, or one of the reserved keys lists by update time walk. */
+function rowName(key: string): string {
+  if (!isReservedKey(key)) return `tag "${key}"`;
+  if (key === ALL_KEY) return 'the update-time list row';
+  if (key.startsWith(TYPE_KEY)) return `the update-time list row of type "${key.slice(TYPE_KEY.length)}"`;
+  return `a row under the unknown reserved key ${JSON.stringify(key)}`;
 }

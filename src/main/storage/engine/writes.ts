@@ -23,6 +23,7 @@ import { readCurrentRow, verifyCurrent } from './reads';
 import { releaseDocBlobs, retainBlobs } from './blob-store';
 import { checkHead, notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
 import type { WriteContext } from './statements';
+import { isReservedKey, reservedKeys } from '../search-queue-schema';
 
 /** A validated, fully resolved version about to be written. */
 interface NewVersion {
@@ -182,7 +183,8 @@ function versionTagList(ctx: WriteContext, head: HeadRow): string[] | undefined 
 }
 
 /**
- * Deletes the tag rows the vault holds for `doc` (`live`: its head when live), now, before its versions
+ * Deletes the tag rows the vault holds for `doc` (`live`: its head when live), and the rows of its reserved
+ * keys (../time-rows-schema.ts), now, before its versions
  * go: those of the version the search queue says the index holds when the document is queued (none after
  * the search mark), else its live head's. Each by its full key; a row whose time differs (altered outside
  * docvault) is found by a walk of its tag's range; a list that does not parse falls back to a scan of every
@@ -190,13 +192,14 @@ function versionTagList(ctx: WriteContext, head: HeadRow): string[] | undefined 
  */
 function deleteHeldTags(ctx: WriteContext, doc: number, live: HeadRow | undefined): string[] | undefined {
   const indexed = ctx.w.queuedVersion.get(doc) as number | undefined;
-  let held: { tags: string; at: number } | undefined;
-  if (indexed === undefined) held = live === undefined ? undefined : { tags: live.tags, at: live.updated_at };
-  else if (indexed !== 0) held = ctx.w.versionTags.get(indexed) as { tags: string; at: number } | undefined;
+  let held: { tags: string; at: number; type: string } | undefined;
+  if (indexed === undefined) held = live === undefined ? undefined : { tags: live.tags, at: live.updated_at, type: live.type };
+  else if (indexed !== 0) held = ctx.w.versionTags.get(indexed) as { tags: string; at: number; type: string } | undefined;
   if (held === undefined) return undefined;
   const tags = storedTags(held.tags);
-  if (tags === undefined) return ctx.w.deleteAllTags.all(doc) as string[];
-  for (const t of tags) if (ctx.w.deleteTag.run(t, held.at, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
+  // The scan's rows include the reserved keys' (../time-rows-schema.ts): they are no tags.
+  if (tags === undefined) return (ctx.w.deleteAllTags.all(doc) as string[]).filter((t) => !isReservedKey(t));
+  for (const t of [...tags, ...reservedKeys(held.type)]) if (ctx.w.deleteTag.run(t, held.at, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
   return undefined;
 }
 

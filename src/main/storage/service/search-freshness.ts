@@ -1,16 +1,16 @@
 /**
- * Searches, verifies and tag-filtered lists on a reader see every write acknowledged before they were called.
+ * Searches, verifies, tag-filtered lists and lists by update time on a reader see every write acknowledged before they were called.
  *
  * Writes queue their documents for the search index, and the writer indexes them later, in batches
  * (engine/search-queue.ts). A reader's connection cannot do that, so before a search or a whole verify the
  * service asks the writer to (`indexSearch`), when a write was answered since the last time or another
  * process committed. Writes are counted when their answer arrives, so every one counted had committed
  * before the request was sent, and the writer handles messages in order: each is indexed when the answer
- * comes. Tag rows move with the same flush (../search-queue-schema.ts), so a list or count filtered by
- * tag waits the same way. Calls that come while one such request is on its way share it if it covers them.
+ * comes. Tag rows, and the rows a list sorted by update time walks (../time-rows-schema.ts), move with the
+ * same flush (../search-queue-schema.ts), so such a list, or a count filtered by tag, waits the same way. Calls that come while one such request is on its way share it if it covers them.
  */
 
-import { readsTagRows } from '../engine/query';
+import { readsHeldRows } from '../engine/query';
 
 /** What the freshness check needs from the pool and the writer's outside-change counter. */
 export interface FreshnessPort {
@@ -49,7 +49,7 @@ export class SearchFreshness {
    * anything else at once.
    */
   around(method: string, args: readonly unknown[], write: boolean, run: () => Promise<unknown>): Promise<unknown> {
-    if (method === 'search' || (method === 'verify' && !resumes(args)) || (method === 'list' && readsTagRows(args[0])) || (method === 'count' && readsTagRows(args[0], true)))
+    if (method === 'search' || (method === 'verify' && !resumes(args)) || (method === 'list' && readsHeldRows(args[0])) || (method === 'count' && readsHeldRows(args[0], true)))
       return this.ready().then(run);
     const p = run();
     if (write) {
