@@ -6,7 +6,7 @@
  * so a list or count by tag waits the same way.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Vault } from '../../src/main/storage';
+import { StorageService, Vault } from '../../src/main/storage';
 import { workerFaults } from '../helpers/worker-faults';
 import { makeService, useWorkerBundle, waitFor } from './helpers';
 
@@ -72,5 +72,35 @@ describe('search queue in the service', () => {
     // The lists and the count ran on the reader.
     const after = (await s.stats()).service.workers.find((w) => w.role === 'reader')?.completed ?? 0;
     expect(after - before).toBeGreaterThanOrEqual(6);
+  });
+
+  it('a list by update time (by type too) on a reader right after a write sees it; at open, documents another process left waiting are listed', async () => {
+    const ctx = await makeService(worker, { readers: 1 });
+    cleanups.push(ctx.cleanup);
+    const s = ctx.service;
+    await waitFor('the reader started', () => workerFaults(s).allReady());
+    const ids = async (q: { type?: string } = {}): Promise<string[]> => (await s.list({ ...q, limit: 50 })).items.map((d) => d.id);
+    await s.create({ id: 'a', content: 'a', type: 'note' });
+    expect(await ids()).toEqual(['a']);
+    await s.create({ id: 'b', content: 'b', type: 'task' });
+    expect(await ids()).toEqual(['b', 'a']);
+    await s.update('a', { type: 'task' });
+    expect(await ids({ type: 'task' })).toEqual(['a', 'b']);
+    expect(await ids({ type: 'note' })).toEqual([]);
+    await s.delete('b');
+    expect(await ids()).toEqual(['a']);
+    await s.close();
+
+    // Another process leaves a new document and an update waiting for the flush (its connection neither
+    // closes nor idles): the service's first list after open must still list them, in order.
+    const other = Vault.openSync(ctx.path, { key: { rawKey: ctx.key }, idleCheckpointMs: 600_000 });
+    cleanups.unshift(() => other.isOpen && other.close());
+    other.create({ id: 'c', content: 'c', type: 'note' });
+    other.update('a', { content: 'a again' });
+    expect(other.searchPending()).toBe(true);
+    const again = await StorageService.open(ctx.path, { key: { rawKey: ctx.key }, workerPath: worker(), readers: 1 });
+    cleanups.unshift(() => again.close());
+    expect((await again.list({ limit: 50 })).items.map((d) => d.id)).toEqual(['a', 'c']);
+    expect((await again.list({ type: 'note', limit: 50 })).items.map((d) => d.id)).toEqual(['c']);
   });
 });

@@ -176,6 +176,11 @@ export class Vault {
     this.#core.flushSearch();
   }
 
+  /** Whether written documents wait for the search queue's flush, as this connection sees the vault (O(1)). */
+  searchPending(): boolean {
+    return reads.searchPending(this.#core);
+  }
+
   /** Reads many documents; a result per id (NotFound and Integrity are per item). */
   bulkGet(ids: readonly string[]): BulkItemResult<Document>[] {
     return reads.bulkGet(this.#core, ids);

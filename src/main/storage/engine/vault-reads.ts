@@ -13,6 +13,7 @@ import { countDocuments, listDocuments, listTrash as listTrashRows, readsHeldRow
 import { isLive, readCurrent, readHistory, readVersion } from './reads';
 import { searchDocuments } from './search';
 import type { VaultCore } from './vault-core';
+import { PENDING_BOUND_SQL } from '../search-mark-schema';
 
 /** `Vault.get`: the current version of `id`, from the cache when it is there. */
 export function getDocument(core: VaultCore, id: string): Document {
@@ -133,4 +134,9 @@ export function search(core: VaultCore, query: SearchQuery): SearchPage {
     core.flushSearch();
     return searchDocuments(core.read, query, core.rankWindow);
   });
+}
+
+/** `Vault.searchPending`: whether documents wait for the search queue's flush in this connection's view (O(1)). */
+export function searchPending(core: VaultCore): boolean {
+  return core.op('searchPending', () => (core.read.sql.get(PENDING_BOUND_SQL).pluck().get() as number) > 0);
 }

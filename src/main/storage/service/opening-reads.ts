@@ -32,8 +32,16 @@ export class OpeningReads implements WorkerPort {
   readonly #closed: Promise<number>;
   #onClosed: (() => void) | undefined;
 
+  /**
+   * Whether documents waited for the search queue's flush when this connection opened: if not, lists by
+   * update time and by tag need not wait for the writer to flush before their first answer
+   * (./search-freshness.ts).
+   */
+  readonly searchPending: boolean;
+
   private constructor(vault: Vault, deliver: (msg: FromWorker) => void) {
     this.#vault = vault;
+    this.searchPending = vault.searchPending();
     this.#deliver = deliver;
     this.#closed = new Promise<number>((resolve) => {
       this.#onClosed = () => resolve(0);

@@ -63,6 +63,16 @@ export class SearchFreshness {
   }
 
   /**
+   * The vault was seen at open with nothing waiting for the flush (by the opening connection): what the
+   * constructor assumed another process may have left is not there, so until this service writes or sees an
+   * outside commit, lists by update time or by tag answer at once instead of waiting for the writer to start.
+   */
+  nothingWaitingAtOpen(): void {
+    const outside = Atomics.load(this.#outside, 0);
+    if (this.#sent === 0 && this.#inFlight === undefined && this.#outsideSeen === outside - 1) this.#outsideSeen = outside;
+  }
+
+  /**
    * Resolves once the index holds every write answered before this call (and every outside commit seen);
    * at once when nothing was written since. Never rejects: a request that fails (the writer restarting)
    * leaves the search to read the index as it is.

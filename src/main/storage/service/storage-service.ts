@@ -149,6 +149,7 @@ export class StorageService implements StorageCalls {
     const service = new StorageService(path, opts, key, workerPath);
     try {
       await service.#pool.start(create);
+      if (service.#pool.searchPendingAtOpen === false) service.#fresh.nothingWaitingAtOpen();
     } catch (err) {
       service.#state = 'closed';
       await service.#pool.stop(service.#closedError());

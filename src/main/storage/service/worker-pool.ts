@@ -151,10 +151,14 @@ export class WorkerPool<T> {
       return;
     }
     this.opening.worker = opening;
+    this.searchPendingAtOpen = opening.searchPending;
     this.opening.state = 'ready';
     this.writer.state = 'starting';
     this.#writerUp = this.#startOrGiveUp(this.writer);
   }
+
+  /** Whether documents waited for the search queue's flush when the connection in this thread opened (undefined: none opened). */
+  searchPendingAtOpen: boolean | undefined;
 
   /** The read-only connection in this thread, when the key opens it at once (a raw key or none). */
   #openHere(): OpeningReads | undefined {
