@@ -59,7 +59,7 @@ export class Vault {
   readonly #core: VaultCore;
 
   private constructor(path: string, opened: Opened, opts: VaultOptions) {
-    this.#core = new VaultCore(path, opened, opts);
+    this.#core = VaultCore.over(path, opened, opts);
   }
 
   /** The vault file's path, as opened. */

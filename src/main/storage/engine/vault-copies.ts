@@ -18,7 +18,7 @@ import { VaultCore } from './vault-core';
 
 /** Opens the vault at `path` as `Vault.open` does, without the public face. */
 async function openCore(path: string, opts: VaultOptions): Promise<VaultCore> {
-  return new VaultCore(path, await openVaultFile(path, opts), opts);
+  return VaultCore.over(path, await openVaultFile(path, opts), opts);
 }
 
 /** Verifies the vault `v` has open and closes it, whatever happens. */
@@ -40,7 +40,7 @@ function verifyCopy(core: VaultCore, path: string, onProgress?: (p: Progress) =>
   const key = core.key;
   const copy: ResolvedKey = 'rawKey' in key ? { rawKey: Buffer.from(key.rawKey) } : key;
   const opts: VaultOptions = { key: specOf(copy), readonly: true, memoryMode: 'baseline', ...(core.nativeBinding === undefined ? {} : { nativeBinding: core.nativeBinding }) };
-  return verifyWith(new VaultCore(path, openResolved(path, opts, copy), opts), onProgress);
+  return verifyWith(VaultCore.over(path, openResolved(path, opts, copy), opts), onProgress);
 }
 
 /** `Vault.restoreBackup`: replaces the (closed) vault at `vaultPath` with the verified backup `file`, atomically. */
@@ -88,7 +88,7 @@ export async function rekey(
         // its remote vault's rows. The copy (only: the vault keeps its remote until the swap) is detached.
         if ('rawKey' in k && syncState(v).remoteVault !== undefined) {
           const copyOpts: VaultOptions = { key: { rawKey: Buffer.from(k.rawKey) }, memoryMode: 'baseline', ...binding };
-          const cv = new VaultCore(copy, openVaultFileSync(copy, copyOpts), copyOpts);
+          const cv = VaultCore.over(copy, openVaultFileSync(copy, copyOpts), copyOpts);
           try {
             detachedFrom = detachRemote(cv);
           } finally {
@@ -102,7 +102,7 @@ export async function rekey(
     },
     verifyCopy: (copy, rawKey, onProgress) => {
       const nvOpts: VaultOptions = { key: { rawKey }, readonly: true, memoryMode: 'baseline', ...binding };
-      return verifyWith(new VaultCore(copy, openVaultFileSync(copy, nvOpts), nvOpts), onProgress);
+      return verifyWith(VaultCore.over(copy, openVaultFileSync(copy, nvOpts), nvOpts), onProgress);
     },
   });
   return detachedFrom === undefined ? report : { ...report, detachedFrom };

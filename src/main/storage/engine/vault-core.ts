@@ -102,7 +102,23 @@ export class VaultCore {
   /** Uploads, reads and checks of attachments (engine/attachments.ts). */
   readonly attachments: AttachmentStore;
 
-  constructor(path: string, opened: Opened, opts: VaultOptions) {
+  /** A core over `opened`; a damaged page met while preparing (the schema, the search index's config) closes the connection, wipes the keys, throws typed. */
+  static over(path: string, opened: Opened, opts: VaultOptions): VaultCore {
+    try {
+      return new VaultCore(path, opened, opts);
+    } catch (err) {
+      try {
+        opened.db.close();
+      } catch {
+        // Dropped either way.
+      }
+      wipe(opened.macKey);
+      if ('rawKey' in opened.key) wipe(opened.key.rawKey);
+      throw mapSqliteError(err, 'Opening the vault');
+    }
+  }
+
+  private constructor(path: string, opened: Opened, opts: VaultOptions) {
     this.path = path;
     this.#db = opened.db;
     this.#macKey = opened.macKey;
