@@ -62,6 +62,19 @@ describe('idle checkpoints', () => {
     expect(vault.get('a').content).toBe(text);
   });
 
+  it('a list by update time with nothing to flush does not hold the idle checkpoint off', async () => {
+    const { vault, path } = plainVault({ idleCheckpointMs: 60, walCheckpointPages: 0 });
+    const text = secret('listed');
+    vault.create({ id: 'a', title: 't', content: text, type: 'note' });
+    // The first list flushes the new document (a write: the idle time starts again); the later ones, every
+    // few ms, find nothing queued and must leave the idle time running.
+    expect(vault.list().items.map((d) => d.id)).toEqual(['a']);
+    await waitFor('the idle checkpoint runs while lists keep coming', () => {
+      vault.list();
+      return inMain(path, text);
+    }, 10_000);
+  });
+
   it('do nothing while commits keep coming or a transaction is open (fake timers)', () => {
     vi.useFakeTimers();
     const raw = walDb('docvault-ckpt-unit-');

@@ -96,13 +96,14 @@ export class SearchQueue {
     return more;
   }
 
-  /** Flushes everything queued (before a search or a verify, at close). */
-  flushAll(): void {
+  /** Flushes everything queued (before a search, a verify or a list that reads held rows; at close). Whether anything was. */
+  flushAll(): boolean {
     // Counted afresh: another connection may have queued documents since this one's last commit.
     this.#queued = undefined;
-    if (this.size === 0) return;
+    if (this.size === 0) return false;
     while (this.flush(FLUSH_STEP_DOCS * 16));
     this.#queued = 0;
+    return true;
   }
 
   /** After a commit that left the queue at its bound: flushes it down below, leaving the rest for the idle time. */
@@ -221,13 +222,15 @@ export class WriterUpkeep {
 
   /** Every queued document indexed now; a failure leaves the index as of its last flush. See `VaultCore.flushSearch`. */
   flushSearch(): void {
+    let flushed: boolean;
     try {
-      this.#queue.flushAll();
+      flushed = this.#queue.flushAll();
     } catch {
       return;
     }
-    // Its segments wait for the idle merges, and its frames for the checkpoint.
-    this.#idle.touched();
+    // Its segments wait for the idle merges, and its frames for the checkpoint. Nothing queued, nothing
+    // written: the idle time goes on (every list by update time asks, and must not hold the idle work off).
+    if (flushed) this.#idle.touched();
   }
 
   /** At close, before the checkpoint: the queue indexed whole, then merges left for `closeWorkMs`; the timer stopped. */
