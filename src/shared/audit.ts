@@ -83,3 +83,9 @@ export interface AuditPage {
 export const AUDIT_MAX_ENTRIES = 10_000;
 /** How many of the oldest entries one prune removes (so pruning runs once per this many appends). */
 export const AUDIT_PRUNE_BATCH = 1_000;
+/**
+ * Counted entries of one event and outcome (neither with a detail) that follow each other within this long of
+ * the first are one entry with their summed count, stamped with the first one's time, committed together or
+ * not (a run of single saves is one `document.create` entry per minute).
+ */
+export const AUDIT_MERGE_MS = 60_000;

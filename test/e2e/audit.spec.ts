@@ -61,11 +61,12 @@ test.describe('dark', () => {
 
 test('an entry edited with the page key: a warning naming it, the row marked', async ({ page }) => {
   const key = await deriveRawKeyHex(twin.vaultPath, PASS);
-  withRawConnection(twin.vaultPath, key, (db) => db.exec("UPDATE audit_log SET event = 'document.undelete' WHERE seq = 3"));
+  // Entry 2 (the create): the newest, 3, is kept in the audit head, not in audit_log.
+  withRawConnection(twin.vaultPath, key, (db) => db.exec("UPDATE audit_log SET event = 'document.undelete' WHERE seq = 2"));
   await openAudit(page);
   const warning = page.getByTestId('audit-tampered');
   await expect(warning).toContainText('The audit log was altered outside docvault.');
-  await expect(warning).toContainText('audit entry 3 does not verify');
+  await expect(warning).toContainText('audit entry 2 does not verify');
   const marked = page.locator('tr.broken');
   await expect(marked).toHaveCount(1);
   await expect(marked).toContainText('altered?');

@@ -158,7 +158,9 @@ describe('tamper: the audit log altered with the page key', () => {
   ];
 
   beforeAll(() => {
-    const v = Vault.createSync(auditPristine, { key: { rawKey: key } });
+    // An entry per write (auditMergeMs 0: adjacent creates would merge into one); the alterations run with
+    // every entry a row of audit_log (execWithHeadTable), the newest included.
+    const v = Vault.createSync(auditPristine, { key: { rawKey: key }, auditMergeMs: 0 });
     try {
       for (let i = 1; i < ENTRIES; i++) {
         if (i % 3 === 0) v.delete(`a-${i - 1}`);

@@ -1,6 +1,7 @@
 /** The audit log's schema steps on a raw connection, for tests that rebuild a vault of an earlier step or alter its head. */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { AUDIT_HEAD_KEY, decodeAuditHead, writeCountersHead } from '../../src/main/storage/engine/audit-schema';
+import { settleAuditTail } from '../../src/main/storage/engine/audit';
 
 /** Drops the audit step's tables (a vault made by today's code, taken back to before that step). */
 export function dropAuditStep(db: Database.Database): void {
@@ -40,10 +41,23 @@ export function undoAuditHeadStep(db: Database.Database): void {
  * stay written as SQL on the head's columns; deleting its row deletes the head.
  */
 export function execWithHeadTable(db: Database.Database, sql: string): void {
+  // Every entry in the table first (the head may hold the newest: schema step "audit tail in the head"), so
+  // an alteration of `audit_log` reaches all of them.
+  settleAuditTail(db);
   headToTable(db, 'temp');
   try {
     db.exec(sql);
   } finally {
     headFromTable(db, 'temp');
   }
+}
+
+/**
+ * A page-key holder's cut of the log's newest entry where it is kept, the head (schema step "audit tail in the
+ * head"): the head's bytes written again without it, fields and tag unchanged. A no-op when the head holds none.
+ */
+export function dropHeadEntry(db: Database.Database): void {
+  const head = decodeAuditHead(db.prepare(`SELECT b FROM counters WHERE key = '${AUDIT_HEAD_KEY}'`).pluck().get());
+  if (head === undefined) throw new Error('the audit head row does not decode');
+  writeCountersHead(db, head.fields, head.mac);
 }

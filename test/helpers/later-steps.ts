@@ -5,12 +5,13 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
 import { MARK_FLUSH_SQL, SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
 import { dropAuditStep, undoAuditHeadStep } from './audit-step';
+import { settleAuditTail } from '../../src/main/storage/engine/audit';
 import { undoTagRowsKeyed } from './schema5';
 import { dropSyncState } from './sync-state';
 
@@ -127,6 +128,8 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [AUDIT_HEAD_STEP, undoAuditHeadStep],
   [SEARCH_MARK_STEP, undoSearchMark],
   [TIME_ROWS_STEP, undoTimeRows],
+  // The newest audit entry moved from the head into the table, tags unchanged, as the step before keeps it.
+  [AUDIT_TAIL_STEP, settleAuditTail],
 ]);
 
 /**

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 function vault(): Vault {
-  const made = makeVault();
+  const made = makeVault({ auditMergeMs: 0 });
   cleanups.push(made.cleanup);
   return made.vault;
 }

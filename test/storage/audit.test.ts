@@ -18,8 +18,9 @@ afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()?.();
 });
 
+/** A vault whose entries merge only within a transaction (auditMergeMs 0): one entry per commit, as these tests count them. */
 function vault(opts: Parameters<typeof makeVault>[0] = {}) {
-  const made = makeVault(opts);
+  const made = makeVault({ auditMergeMs: 0, ...opts });
   cleanups.push(made.cleanup);
   return made;
 }
@@ -44,7 +45,7 @@ function fiveEntries() {
 }
 
 function reopen(path: string, key: string): Vault {
-  const v = Vault.openSync(path, { key: { rawKey: key } });
+  const v = Vault.openSync(path, { key: { rawKey: key }, auditMergeMs: 0 });
   cleanups.push(() => v.close());
   return v;
 }
@@ -207,7 +208,8 @@ describe('audit log: tampering with the page key is detected', () => {
     v.create({ id: 'later', content: 'l' });
     v.close();
     withRawConnection(path, key, (db) => {
-      db.prepare('DELETE FROM audit_log WHERE seq = 6').run();
+      // In the older copy entry 5 was the newest, kept in its head; entry 6 is in the head now.
+      db.prepare('DELETE FROM audit_log WHERE seq >= 5').run();
       db.prepare("UPDATE counters SET b = ? WHERE key = 'audit'").run(old);
     });
     // A head and log rolled back together to an older copy verify: a rollback is detected only when it
@@ -221,18 +223,20 @@ describe('audit log: tampering with the page key is detected', () => {
     const v = reopen(path, key);
     expect(auditProblems(v).map((p) => p.message)).toEqual([expect.stringMatching(/head does not verify/)]);
     v.create({ id: 'after', content: 'x' });
-    expect(v.auditLog().total).toBe(6);
-    expect(v.auditLog().entries[0]).toMatchObject({ seq: 6, event: 'document.create' });
+    // The newest entry (5) was kept in the head and went with its bytes: the log's own end is entry 4.
+    expect(v.auditLog().total).toBe(5);
+    expect(v.auditLog().entries[0]).toMatchObject({ seq: 5, event: 'document.create' });
     expect(auditProblems(v).map((p) => p.message)).toEqual([expect.stringMatching(/head does not verify/)]);
   });
 
   it('a write after tampering does not launder it: the head stays unverifiable', () => {
     const { path, key } = fiveEntries();
-    withRawConnection(path, key, (db) => db.exec('DELETE FROM audit_log WHERE seq = 5'));
+    // The last entry the table holds (the newest, 5, is kept in the head).
+    withRawConnection(path, key, (db) => db.exec('DELETE FROM audit_log WHERE seq = 4'));
     const v = reopen(path, key);
     v.create({ id: 'after', content: 'x' });
     const problems = auditProblems(v).map((p) => p.message);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/audit entry 5 is missing/), expect.stringMatching(/head does not verify/)]));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/audit entry 4 is missing/), expect.stringMatching(/head does not verify/)]));
   });
 });
 
@@ -257,8 +261,9 @@ describe('audit log: growth, migration, re-key, restore', () => {
     const { vault: v, path, key } = vault({ auditMaxEntries: 8 });
     v.create({ id: 'x', content: 'x' });
     v.close();
-    withRawConnection(path, key, (db) => db.exec("UPDATE audit_log SET event = 'backup' WHERE seq = 2"));
-    const w = Vault.openSync(path, { key: { rawKey: key }, auditMaxEntries: 8 });
+    // Entry 1 (the vault's creation): entry 2 is the newest, kept in the head.
+    withRawConnection(path, key, (db) => db.exec("UPDATE audit_log SET event = 'backup' WHERE seq = 1"));
+    const w = Vault.openSync(path, { key: { rawKey: key }, auditMaxEntries: 8, auditMergeMs: 0 });
     cleanups.push(() => w.close());
     for (let i = 0; i < 20; i++) w.create({ id: `d${i}`, content: String(i) });
     expect(w.auditLog().firstSeq).toBeGreaterThan(2);

@@ -56,7 +56,7 @@ describe('migration: audit head in counters', () => {
       const row = db.prepare("SELECT n, b FROM counters WHERE key = 'audit'").get() as { n: number; b: Buffer };
       const h = f.head as TableHead;
       expect(row.n).toBe(h.last_seq);
-      expect(decodeAuditHead(row.b)).toEqual({ fields: { firstSeq: h.first_seq, anchor: h.anchor, lastSeq: h.last_seq, lastMac: h.last_mac }, mac: h.mac });
+      expect(decodeAuditHead(row.b)).toEqual({ fields: { firstSeq: h.first_seq, anchor: h.anchor, lastSeq: h.last_seq, lastMac: h.last_mac }, mac: h.mac, tail: null });
     });
     const log = v.auditLog();
     expect(log).toMatchObject({ total: f.entries, problems: [] });

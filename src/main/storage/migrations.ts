@@ -402,6 +402,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // builds refuse the vault by its number, so none lists from the indexes or writes without the rows.
     up: holdTimeRows,
   },
+  {
+    version: 21,
+    name: 'audit tail in the head: the newest audit entry is kept in the head, so a run of single writes of one event writes no audit_log page (engine/audit.ts)',
+    // Nothing moves: a head without an entry is read as before, and the next append puts the new entry in
+    // it. Older builds refuse the vault by its number, so none reads a head it cannot decode as altered.
+    up: () => undefined,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -434,6 +441,8 @@ export const AUDIT_HEAD_STEP = stepNamed('audit head in counters');
 export const SEARCH_MARK_STEP = stepNamed('search mark');
 /** The step from which lists by update time walk held rows in `document_tags` (the two time indexes dropped). */
 export const TIME_ROWS_STEP = stepNamed('time rows held');
+/** The step from which the audit log's newest entry may be kept in its head (engine/audit.ts). */
+export const AUDIT_TAIL_STEP = stepNamed('audit tail in the head');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

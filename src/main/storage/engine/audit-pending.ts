@@ -9,7 +9,7 @@
  * (docs/bench.md).
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { appendAudit, type AuditAppend } from './audit';
+import { appendAudit, merges, type AuditAppend, type AuditLimits } from './audit';
 
 /** An entry waiting for its transaction's end, with the time of its first write. Never changed: a merge replaces it. */
 interface Pending {
@@ -23,11 +23,6 @@ interface Pending {
  * of the log again. Usually one entry (what a transaction's writes record merges).
  */
 export type AuditMark = readonly Pending[];
-
-/** True if `b`, written after `a` in one transaction, may be told as part of `a`'s count. */
-function merges(a: AuditAppend, b: AuditAppend): boolean {
-  return a.event === b.event && a.outcome === b.outcome && (a.detail ?? null) === null && (b.detail ?? null) === null && typeof a.count === 'number' && typeof b.count === 'number';
-}
 
 /** The audit entries of one write transaction, not yet appended. */
 export class PendingAudit {
@@ -60,9 +55,9 @@ export class PendingAudit {
   }
 
   /** Appends what is pending to the log, in order (inside the transaction), and forgets it. */
-  flush(db: Database.Database, key: Uint8Array, maxEntries: number): void {
+  flush(db: Database.Database, key: Uint8Array, limits: AuditLimits): void {
     const entries = this.#entries;
     this.#entries = [];
-    for (const p of entries) appendAudit(db, key, p.e, p.at, maxEntries);
+    for (const p of entries) appendAudit(db, key, p.e, p.at, limits);
   }
 }

@@ -73,54 +73,115 @@ export function initAuditHead(db: Database.Database, auditKey: Uint8Array | unde
  */
 export const AUDIT_HEAD_KEY = 'audit';
 
-/** The head as stored: its fields and its tag. */
+/**
+ * The log's newest entry while it is kept in the head (schema step "audit tail in the head"): entry `lastSeq`,
+ * its tag the head's `lastMac`. Kept there until an entry that cannot merge into it comes, so a run of single
+ * writes of one event rewrites only the `counters` page, not a page of `audit_log` as well (engine/audit.ts).
+ */
+export interface AuditTail {
+  readonly at: number;
+  readonly event: string;
+  readonly outcome: string;
+  readonly count: number | null;
+  readonly detail: string | null;
+}
+
+/** The head as stored: its fields, its tag, and the newest entry when the head holds it. */
 export interface StoredAuditHead {
   readonly fields: AuditHeadFields;
   readonly mac: Buffer;
+  readonly tail: AuditTail | null;
 }
 
 const NONE = 0xff;
+/** The byte after the head's tag that says a tail follows. */
+const TAIL = 0x01;
 
-/** `firstSeq` and `lastSeq` (8 bytes each, big-endian), then anchor, lastMac and mac, each a length byte (0xff: null) and its bytes. */
-export function encodeAuditHead(f: AuditHeadFields, mac: Uint8Array): Buffer {
-  const seqs = Buffer.alloc(16);
-  seqs.writeBigInt64BE(BigInt(f.firstSeq), 0);
-  seqs.writeBigInt64BE(BigInt(f.lastSeq), 8);
-  const parts = [seqs];
-  for (const bytes of [f.anchor, f.lastMac, mac]) {
-    if (bytes !== null && bytes.length >= NONE) throw new RangeError('an audit head tag longer than 254 bytes');
-    parts.push(Buffer.from([bytes === null ? NONE : bytes.length]), bytes === null ? Buffer.alloc(0) : Buffer.from(bytes));
+function lengthByte(bytes: Uint8Array | null): Buffer {
+  if (bytes !== null && bytes.length >= NONE) throw new RangeError('an audit head field longer than 254 bytes');
+  return Buffer.from([bytes === null ? NONE : bytes.length]);
+}
+
+function int64(n: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt(n), 0);
+  return b;
+}
+
+/**
+ * `firstSeq` and `lastSeq` (8 bytes each, big-endian), then anchor, lastMac and mac, each a length byte (0xff:
+ * null) and its bytes; with a tail, then 0x01, its `at` and `count` (8 bytes each; a count of null is a
+ * length byte of 0xff instead), and `event`, `outcome`, `detail` as UTF-8, each after a length byte.
+ */
+export function encodeAuditHead(f: AuditHeadFields, mac: Uint8Array, tail: AuditTail | null = null): Buffer {
+  const parts = [int64(f.firstSeq), int64(f.lastSeq)];
+  for (const bytes of [f.anchor, f.lastMac, mac]) parts.push(lengthByte(bytes), bytes === null ? Buffer.alloc(0) : Buffer.from(bytes));
+  if (tail !== null) {
+    parts.push(Buffer.from([TAIL]), int64(tail.at), tail.count === null ? Buffer.from([NONE]) : Buffer.concat([Buffer.from([8]), int64(tail.count)]));
+    for (const text of [tail.event, tail.outcome, tail.detail]) {
+      const bytes = text === null ? null : Buffer.from(text, 'utf8');
+      parts.push(lengthByte(bytes), bytes ?? Buffer.alloc(0));
+    }
   }
   return Buffer.concat(parts);
+}
+
+/** Reads what {@link encodeAuditHead} wrote from `value` at an offset it moves; undefined past the end or for a bad length byte. */
+class HeadReader {
+  at = 0;
+  constructor(readonly value: Buffer) {}
+
+  int64(): number | undefined {
+    if (this.at + 8 > this.value.length) return undefined;
+    const n = Number(this.value.readBigInt64BE(this.at));
+    this.at += 8;
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+
+  /** A length-prefixed field: null for 0xff, undefined when it runs past the end. */
+  bytes(): Buffer | null | undefined {
+    const len = this.value[this.at];
+    if (len === undefined) return undefined;
+    this.at += 1;
+    if (len === NONE) return null;
+    if (this.at + len > this.value.length) return undefined;
+    const b = Buffer.from(this.value.subarray(this.at, this.at + len));
+    this.at += len;
+    return b;
+  }
+}
+
+/** The tail after the head's tag; undefined when its bytes are not a tail's. */
+function readTail(r: HeadReader): AuditTail | undefined {
+  if (r.value[r.at++] !== TAIL) return undefined;
+  const at = r.int64();
+  const countBytes = r.bytes();
+  const count = countBytes === null ? null : countBytes !== undefined && countBytes.length === 8 ? Number(countBytes.readBigInt64BE(0)) : undefined;
+  const [event, outcome, detail] = [r.bytes(), r.bytes(), r.bytes()];
+  if (at === undefined || count === undefined || (count !== null && !Number.isSafeInteger(count))) return undefined;
+  if (event == null || outcome == null || detail === undefined || r.at !== r.value.length) return undefined;
+  return { at, event: event.toString('utf8'), outcome: outcome.toString('utf8'), count, detail: detail === null ? null : detail.toString('utf8') };
 }
 
 /** Decodes {@link encodeAuditHead}'s bytes; undefined when they are not such bytes (altered outside docvault). */
 export function decodeAuditHead(value: unknown): StoredAuditHead | undefined {
   if (!Buffer.isBuffer(value) || value.length < 19) return undefined;
-  const firstSeq = Number(value.readBigInt64BE(0));
-  const lastSeq = Number(value.readBigInt64BE(8));
-  if (!Number.isSafeInteger(firstSeq) || !Number.isSafeInteger(lastSeq)) return undefined;
-  const fields: (Buffer | null)[] = [];
-  let at = 16;
-  for (let i = 0; i < 3; i++) {
-    const len = value[at];
-    if (len === undefined) return undefined;
-    at += 1;
-    if (len === NONE) fields.push(null);
-    else {
-      if (at + len > value.length) return undefined;
-      fields.push(Buffer.from(value.subarray(at, at + len)));
-      at += len;
-    }
-  }
-  const [anchor = null, lastMac = null, mac = null] = fields;
-  if (at !== value.length || mac === null) return undefined;
-  return { fields: { firstSeq, anchor, lastSeq, lastMac }, mac };
+  const r = new HeadReader(value);
+  const firstSeq = r.int64();
+  const lastSeq = r.int64();
+  const [anchor, lastMac, mac] = [r.bytes(), r.bytes(), r.bytes()];
+  if (firstSeq === undefined || lastSeq === undefined || anchor === undefined || lastMac === undefined || mac == null) return undefined;
+  const fields = { firstSeq, anchor, lastSeq, lastMac };
+  if (r.at === value.length) return { fields, mac, tail: null };
+  const tail = readTail(r);
+  return tail === undefined ? undefined : { fields, mac, tail };
 }
 
-/** Writes the head into its `counters` row (schema step "audit head in counters" on). */
-export function writeCountersHead(db: Database.Database, f: AuditHeadFields, mac: Buffer): void {
-  prepared(db, `INSERT OR REPLACE INTO counters (key, n, b) VALUES ('${AUDIT_HEAD_KEY}', ?, ?)`).run(f.lastSeq, encodeAuditHead(f, mac));
+/** Writes the head into its `counters` row (schema step "audit head in counters" on), with the newest entry when it holds it. */
+export function writeCountersHead(db: Database.Database, f: AuditHeadFields, mac: Buffer, tail: AuditTail | null = null): Buffer {
+  const bytes = encodeAuditHead(f, mac, tail);
+  prepared(db, `INSERT OR REPLACE INTO counters (key, n, b) VALUES ('${AUDIT_HEAD_KEY}', ?, ?)`).run(f.lastSeq, bytes);
+  return bytes;
 }
 
 /**

@@ -11,20 +11,23 @@
  * broken stretch poisons the head rather than vanishing), and the head's anchor keeps the last removed tag.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { APP_AUDIT_EVENTS, AUDIT_EVENTS, AUDIT_MAX_ENTRIES, AUDIT_PRUNE_BATCH, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditPage, type AuditProblem, type AuditQuery } from '../../../shared/audit';
+import { APP_AUDIT_EVENTS, AUDIT_EVENTS, AUDIT_MAX_ENTRIES, AUDIT_MERGE_MS, AUDIT_PRUNE_BATCH, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditPage, type AuditProblem, type AuditQuery } from '../../../shared/audit';
 import { DocvaultError } from '../../../shared/errors';
 import { auditEntryMac, auditHeadMac, macEqual, type AuditHeadFields } from '../integrity';
-import { AUDIT_HEAD_KEY, decodeAuditHead, POISON, prepared, writeCountersHead as writeHead } from './audit-schema';
+import { AUDIT_HEAD_KEY, decodeAuditHead, POISON, prepared, writeCountersHead as writeHead, type AuditTail } from './audit-schema';
 import type { VerifyProblem } from '../../../shared/types';
 import { isCorruption, readTransaction, type ReadableDB } from './db';
 
-/** The stored head row. */
+/** The stored head row, with the newest entry when the head holds it (its number `last_seq`, its tag `last_mac`). */
 interface HeadRow {
   first_seq: number;
   anchor: Buffer | null;
   last_seq: number;
   last_mac: Buffer | null;
   mac: Buffer;
+  tail: AuditTail | null;
+  /** The row's bytes as stored (undefined when the head was read from the log's own ends). */
+  bytes?: Buffer;
 }
 
 /** A stored entry. */
@@ -54,18 +57,54 @@ function readHead(db: Database.Database): HeadRow | undefined {
   if (head === undefined) {
     // Where the log says it ends, under a tag that never verifies: appends go on, the head stays reported.
     const ends = prepared(db, 'SELECT min(seq) AS first, max(seq) AS last, (SELECT mac FROM audit_log ORDER BY seq DESC LIMIT 1) AS mac FROM audit_log').get() as { first: number | null; last: number | null; mac: Buffer | null };
-    return { first_seq: ends.first ?? 1, anchor: null, last_seq: ends.last ?? 0, last_mac: ends.mac, mac: Buffer.alloc(0) };
+    return { first_seq: ends.first ?? 1, anchor: null, last_seq: ends.last ?? 0, last_mac: ends.mac, mac: Buffer.alloc(0), tail: null };
   }
   const f = head.fields;
-  return { first_seq: f.firstSeq, anchor: f.anchor === null ? null : Buffer.from(f.anchor), last_seq: f.lastSeq, last_mac: f.lastMac === null ? null : Buffer.from(f.lastMac), mac: head.mac };
+  return {
+    first_seq: f.firstSeq,
+    anchor: f.anchor === null ? null : Buffer.from(f.anchor),
+    last_seq: f.lastSeq,
+    last_mac: f.lastMac === null ? null : Buffer.from(f.lastMac),
+    mac: head.mac,
+    tail: head.tail,
+    bytes: b as Buffer,
+  };
 }
 
-/** Whether the head's tag verifies and the log really ends where it says. */
-function headSound(db: Database.Database, key: Uint8Array, head: HeadRow): boolean {
-  if (!macEqual(auditHeadMac(key, headFields(head)), head.mac)) return false;
-  const last = prepared(db, 'SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; mac: Buffer } | undefined;
-  if (last === undefined) return head.last_seq === 0 || head.last_seq === head.first_seq - 1;
-  return last.seq === head.last_seq && macEqual(last.mac, head.last_mac);
+/** The entry the head holds, as a row; undefined when it holds none. */
+function tailRow(head: HeadRow): EntryRow | undefined {
+  const t = head.tail;
+  if (t === null) return undefined;
+  return { seq: head.last_seq, at: t.at, event: t.event, outcome: t.outcome, count: t.count, detail: t.detail, mac: head.last_mac ?? POISON };
+}
+
+/** The log's end as the table holds it. */
+function lastStored(db: Database.Database): { seq: number; mac: Buffer } | undefined {
+  return prepared(db, 'SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; mac: Buffer } | undefined;
+}
+
+/** What an append learns of the log's end: whether it is sound, and the tag the head's entry chains from. */
+interface LogEnd {
+  readonly sound: boolean;
+  readonly tailPrev: Buffer | null;
+}
+
+/**
+ * Whether the head's tag verifies and the log really ends where it says: the table's last entry is the head's
+ * last, or, when the head holds the newest entry, the one before it, and that entry's tag verifies over it.
+ */
+function logEnd(db: Database.Database, key: Uint8Array, head: HeadRow): LogEnd {
+  const unsound = { sound: false, tailPrev: null };
+  if (!macEqual(auditHeadMac(key, headFields(head)), head.mac)) return unsound;
+  const last = lastStored(db);
+  const tail = tailRow(head);
+  if (tail === undefined) {
+    const sound = last === undefined ? head.last_seq === 0 || head.last_seq === head.first_seq - 1 : last.seq === head.last_seq && macEqual(last.mac, head.last_mac);
+    return { sound, tailPrev: null };
+  }
+  if (last === undefined ? tail.seq - 1 !== head.first_seq - 1 : last.seq !== tail.seq - 1) return unsound;
+  const tailPrev = tail.seq === 1 ? null : (last?.mac ?? head.anchor);
+  return { sound: macEqual(auditEntryMac(key, tail, tailPrev), tail.mac), tailPrev };
 }
 
 /** What an append records. */
@@ -76,18 +115,62 @@ export interface AuditAppend {
   readonly detail?: string | null;
 }
 
+/** True if `b`, recorded after `a`, may be told as part of `a`'s count: same event and outcome, both counted, neither with a detail. */
+export function merges(a: AuditTail | AuditAppend, b: AuditTail | AuditAppend): boolean {
+  return a.event === b.event && a.outcome === b.outcome && (a.detail ?? null) === null && (b.detail ?? null) === null && typeof a.count === 'number' && typeof b.count === 'number';
+}
+
+function insertEntry(db: Database.Database, r: EntryRow): void {
+  prepared(db, 'INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)').run(r.seq, r.at, r.event, r.outcome, r.count, r.detail, r.mac);
+}
+
+/** How an append bounds the log: entries kept, and how long after the newest entry began another may merge into it. */
+export interface AuditLimits {
+  readonly maxEntries: number;
+  readonly mergeMs: number;
+}
+
+/** The defaults (VaultOptions `auditMaxEntries`, `auditMergeMs`). */
+export const AUDIT_LIMITS: AuditLimits = { maxEntries: AUDIT_MAX_ENTRIES, mergeMs: AUDIT_MERGE_MS };
+
+/**
+ * Per connection: the head bytes it last wrote under a tag that verifies, and the tag the entry they hold
+ * chains from. An append that reads those very bytes back skips checking them again (the head's tag, the
+ * table's end, the entry's tag: two HMACs and a statement per write). What it cannot see then is the table
+ * altered since its last append without the head; that never re-tags the alteration as sound, as the head's
+ * fields do not cover the table: the chain still breaks at the altered row, and verify reports it. Bytes that
+ * differ (another connection's append, a rollback, an alteration) are checked in full.
+ */
+const written = new WeakMap<Database.Database, LogEnd & { readonly bytes: Buffer }>();
+
 /**
  * Appends one entry inside the caller's write transaction (so it commits or rolls back with the write it
- * records). `maxEntries` is the cap (tests lower it).
+ * records). `limits`: the cap and the merge time (tests lower them). The newest entry is kept in the head (schema step
+ * "audit tail in the head"): one that merges into it (same event and outcome, both counted, neither with a
+ * detail, less than `limits.mergeMs` after it began) adds its count there and is re-tagged, and the commit
+ * writes no page of `audit_log`; any other moves it to the table, tag unchanged, and takes its place.
  */
-export function appendAudit(db: Database.Database, key: Uint8Array, e: AuditAppend, at: number, maxEntries = AUDIT_MAX_ENTRIES): void {
+export function appendAudit(db: Database.Database, key: Uint8Array, e: AuditAppend, at: number, limits: AuditLimits = AUDIT_LIMITS): void {
+  const maxEntries = limits.maxEntries;
   const head = readHead(db);
   if (head === undefined) throw new DocvaultError('Integrity', 'The audit log has no head row: it was removed outside docvault');
-  let sound = headSound(db, key, head);
+  const known = written.get(db);
+  const end = known !== undefined && head.bytes !== undefined && known.bytes.equals(head.bytes) ? known : logEnd(db, key, head);
+  let sound = end.sound;
+  const entry: AuditTail = { at, event: e.event, outcome: e.outcome, count: e.count ?? null, detail: e.detail ?? null };
+  const tail = head.tail;
+  if (sound && tail !== null && merges(tail, entry) && at >= tail.at && at - tail.at < limits.mergeMs) {
+    const merged: AuditTail = { at: tail.at, event: tail.event, outcome: tail.outcome, count: (tail.count as number) + (entry.count as number), detail: null };
+    const lastMac = auditEntryMac(key, { seq: head.last_seq, ...merged }, end.tailPrev);
+    const next: AuditHeadFields = { firstSeq: head.first_seq, anchor: head.anchor, lastSeq: head.last_seq, lastMac };
+    written.set(db, { bytes: writeHead(db, next, auditHeadMac(key, next), merged), sound: true, tailPrev: end.tailPrev });
+    return;
+  }
+  const held = tailRow(head);
+  if (held !== undefined) insertEntry(db, held);
   const seq = head.last_seq + 1;
-  const fields = { seq, at, event: e.event, outcome: e.outcome, count: e.count ?? null, detail: e.detail ?? null };
-  const mac = auditEntryMac(key, fields, head.last_seq === 0 ? null : (head.last_mac ?? head.anchor));
-  prepared(db, 'INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)').run(seq, at, fields.event, fields.outcome, fields.count, fields.detail, mac);
+  const prev = head.last_seq === 0 ? null : (head.last_mac ?? head.anchor);
+  const mac = auditEntryMac(key, { seq, ...entry }, prev);
   let next: AuditHeadFields = { firstSeq: head.first_seq, anchor: head.anchor, lastSeq: seq, lastMac: mac };
   if (seq - head.first_seq + 1 > maxEntries) {
     const firstSeq = seq - maxEntries + Math.min(AUDIT_PRUNE_BATCH, maxEntries - 1) + 1;
@@ -98,7 +181,22 @@ export function appendAudit(db: Database.Database, key: Uint8Array, e: AuditAppe
     db.prepare('DELETE FROM audit_log WHERE seq < ?').run(firstSeq);
     next = { ...next, firstSeq, anchor };
   }
-  writeHead(db, next, sound ? auditHeadMac(key, next) : POISON);
+  const bytes = writeHead(db, next, sound ? auditHeadMac(key, next) : POISON, entry);
+  if (sound) written.set(db, { bytes, sound, tailPrev: prev });
+  else written.delete(db);
+}
+
+/**
+ * Moves the newest entry from the head into the table, tags unchanged (the head's fields do not change, so
+ * neither does its tag): before a re-tag of the whole chain, and for tests that take a vault back to the step
+ * before "audit tail in the head". Nothing to do when the head holds none.
+ */
+export function settleAuditTail(db: Database.Database): void {
+  const head = readHead(db);
+  const held = head === undefined ? undefined : tailRow(head);
+  if (head === undefined || held === undefined) return;
+  insertEntry(db, held);
+  writeHead(db, headFields(head), head.mac);
 }
 
 /** Breaks in a run of entries that should start at `firstSeq` and chain from `anchor`. */
@@ -136,8 +234,13 @@ function logProblems(db: Database.Database, key: Uint8Array, rows: readonly Entr
   return problems;
 }
 
+/** Every kept entry, oldest first: the table's, then the one the head holds. */
 function allRows(db: Database.Database): EntryRow[] {
-  return db.prepare('SELECT seq, at, event, outcome, count, detail, mac FROM audit_log ORDER BY seq').all() as EntryRow[];
+  const rows = db.prepare('SELECT seq, at, event, outcome, count, detail, mac FROM audit_log ORDER BY seq').all() as EntryRow[];
+  const head = readHead(db);
+  const held = head === undefined ? undefined : tailRow(head);
+  if (held !== undefined) rows.push(held);
+  return rows;
 }
 
 /** Checks the whole chain (what `verify` adds to its report). */
@@ -164,6 +267,8 @@ export function readAudit(db: Database.Database, key: Uint8Array, query: AuditQu
  * that was broken stays broken: each entry's tag is remade only if it verified under `oldKey`.
  */
 export function retagAudit(db: Database.Database, oldKey: Uint8Array, key: Uint8Array): void {
+  // Every entry in the table first, so one UPDATE per entry re-tags them all.
+  settleAuditTail(db);
   const rows = allRows(db);
   const head = readHead(db);
   if (head === undefined) return;

@@ -34,6 +34,11 @@ export interface VaultOptions extends OpenOptions {
   readonly closeWorkMs?: number;
   /** Audit entries kept before the oldest are pruned. Default `AUDIT_MAX_ENTRIES` (10,000; tests lower it). */
   readonly auditMaxEntries?: number;
+  /**
+   * Counted audit entries of one event that follow the newest within this long of its start merge into it,
+   * committed together or not. Default `AUDIT_MERGE_MS` (60 s); 0: only entries of one transaction merge (tests).
+   */
+  readonly auditMergeMs?: number;
   /** Largest attachment accepted, bytes. Default `ATTACHMENT_LIMITS.maxBytes` (256 MiB). */
   readonly maxAttachmentBytes?: number;
   /** An attachment upload not continued for this long may be dropped (by the next `beginAttachment` or open). Default 15 min. */
@@ -59,5 +64,8 @@ export const DEFAULT_WAL_SCRUB_MS = 1000;
 /** `opts`, once the options no file operation checks are found valid: called before anything is opened. */
 export function checked<T extends VaultOptions>(opts: T): T {
   searchRankWindowOf(opts);
+  const merge = opts.auditMergeMs;
+  if (merge !== undefined && !(typeof merge === 'number' && Number.isFinite(merge) && merge >= 0))
+    throw new DocvaultError('Invalid', 'auditMergeMs: must be a number of milliseconds, 0 or more', { field: 'auditMergeMs' });
   return opts;
 }

@@ -8,7 +8,7 @@
 import { DocvaultError } from '../../../shared/errors';
 import { LIMITS, type Document, type MemoryMode, type VaultStats } from '../../../shared/types';
 import { ATTACHMENT_LIMITS } from '../../../shared/attachments';
-import { AUDIT_MAX_ENTRIES } from '../../../shared/audit';
+import { AUDIT_MAX_ENTRIES, AUDIT_MERGE_MS } from '../../../shared/audit';
 import { AttachmentStore, DEFAULT_UPLOAD_IDLE_MS } from './attachments';
 import { DocumentCache } from '../cache';
 import { StatementCache, mapSqliteError, type ReadableDB } from './db';
@@ -18,7 +18,7 @@ import { prepareReads, prepareWrites, type ReadContext, type WriteContext } from
 import { vaultStats } from './stats';
 import { WalScrubber, walBytes } from './wal-scrub';
 import { VaultFileGuard } from './vault-file';
-import { appendAudit, type AuditAppend } from './audit';
+import { appendAudit, type AuditAppend, type AuditLimits } from './audit';
 import { deriveAuditKey, wipe, type ResolvedKey } from '../keys';
 import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
@@ -64,7 +64,8 @@ export class VaultCore {
   readonly #macKey: Buffer;
   /** The audit log's tag key (derived from the tag key), wiped on close. */
   readonly auditKey: Buffer;
-  readonly #auditMax: number;
+  /** The audit log's cap and merge time (VaultOptions `auditMaxEntries`, `auditMergeMs`). */
+  readonly #auditLimits: AuditLimits;
   readonly read: ReadContext;
   /** Undefined on a read-only connection: the only place "can this write?" is decided. */
   readonly write: WriteContext | undefined;
@@ -123,7 +124,7 @@ export class VaultCore {
     this.#db = opened.db;
     this.#macKey = opened.macKey;
     this.auditKey = deriveAuditKey(opened.macKey);
-    this.#auditMax = opts.auditMaxEntries ?? AUDIT_MAX_ENTRIES;
+    this.#auditLimits = { maxEntries: opts.auditMaxEntries ?? AUDIT_MAX_ENTRIES, mergeMs: opts.auditMergeMs ?? AUDIT_MERGE_MS };
     this.key = opened.key;
     this.nativeBinding = opts.nativeBinding;
     this.encrypted = opened.encrypted;
@@ -344,7 +345,7 @@ export class VaultCore {
 
   /** Writes what the current transaction has pending: its audit entries, then its totals and vault state. */
   #flushPending(w: WriteContext): void {
-    if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditMax);
+    if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditLimits);
     if (!w.totals.empty) w.totals.flush(w);
   }
 
@@ -424,7 +425,7 @@ export class VaultCore {
    */
   audit(w: WriteContext, e: AuditAppend): void {
     if (this.#txDepth > 0) w.audits.add(e, w.clock());
-    else appendAudit(w.db, this.auditKey, e, w.clock(), this.#auditMax);
+    else appendAudit(w.db, this.auditKey, e, w.clock(), this.#auditLimits);
   }
 
   /** `Vault.transaction`: runs `fn` in a transaction; nested calls become savepoints. */
