@@ -26,6 +26,7 @@ import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './o
 import { WriterUpkeep } from './search-queue';
 import { PendingTotals, type TotalsMark } from './totals';
 import { PendingAudit, type AuditMark } from './audit-pending';
+import { ReadRun } from './read-run';
 
 /** What a transaction had pending when a savepoint began (see `VaultCore.#markPending`). */
 interface PendingMark {
@@ -80,14 +81,8 @@ export class VaultCore {
   #txDepth = 0;
   /** True while {@link VaultCore.group} runs: a write directly inside it takes no savepoint of its own. */
   #grouped = false;
-  /** Cold single reads (`get`, `exists`) in this run of synchronous code (see {@link VaultCore.readInRun}). */
-  #runReads = 0;
-  /** True while the read transaction those reads share is open. */
-  #runTx = false;
-  readonly #endRun = (): void => {
-    this.#runReads = 0;
-    this.endSharedRead();
-  };
+  /** The read transaction cold single reads of a run of synchronous code share (see {@link VaultCore.readInRun}). */
+  readonly #run = new ReadRun(() => this.#db);
   /** What the connection was keyed with (a copy, wiped on close): a backup is opened and verified with it. */
   readonly key: ResolvedKey;
   readonly nativeBinding: string | undefined;
@@ -175,7 +170,7 @@ export class VaultCore {
   conn(): ReadableDB {
     const db = this.#db;
     if (db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
-    if (this.#runTx) this.endSharedRead();
+    if (this.#run.open) this.#run.end();
     return db;
   }
 
@@ -184,38 +179,14 @@ export class VaultCore {
     if (this.#db === undefined) throw new DocvaultError('Closed', 'The vault is closed');
   }
 
-  /**
-   * Before a cold single read's SQL (`get`, `exists`), outside any transaction: the first in a run of
-   * synchronous code reads on its own (one statement, its own implicit transaction); from the second on,
-   * the run's reads share one read transaction, ended when the run's microtasks run, or before anything
-   * else uses the connection ({@link VaultCore.conn}: every write, transaction, verify, list…). A statement's
-   * own read transaction takes and drops SQLite's file locks (`fcntl`) and checks the WAL (`fstat`): ~8 µs
-   * per statement on the bench machine, half a cold get's SQL (docs/bench.md). What it changes: another
-   * connection's commit in the middle of such a run is seen from the next run (`refresh()` ends it at once);
-   * this connection's own writes end it first, so they are always read back.
-   */
+  /** Before a cold single read's SQL (`get`, `exists`), outside any transaction: see {@link ReadRun.read} (./read-run.ts). */
   readInRun(): void {
-    if (this.#runReads++ === 0) {
-      queueMicrotask(this.#endRun);
-      return;
-    }
-    if (this.#runTx) return;
-    const db = this.#db;
-    if (db === undefined || db.inTransaction) return;
-    db.exec('BEGIN DEFERRED');
-    this.#runTx = true;
+    this.#run.read();
   }
 
   /** Ends the read transaction cold reads share (a read-only one: nothing to commit). */
   endSharedRead(): void {
-    if (!this.#runTx) return;
-    this.#runTx = false;
-    const db = this.#db;
-    try {
-      if (db !== undefined && db.inTransaction) db.exec('ROLLBACK');
-    } catch {
-      // SQLite ends a transaction that failed this way itself; the next read begins a new one.
-    }
+    this.#run.end();
   }
 
   /** The write context; `Closed` after close, `Invalid` on a read-only connection. */
