@@ -24,15 +24,10 @@ import { tuningFor, type MemoryTuning } from '../memory-modes';
 import { OpRecorder } from '../op-stats';
 import { DEFAULT_WAL_SCRUB_MS, searchRankWindowOf, type VaultOptions } from './options';
 import { WriterUpkeep } from './search-queue';
-import { PendingTotals, type TotalsMark } from './totals';
-import { PendingAudit, type AuditMark } from './audit-pending';
+import { PendingTotals } from './totals';
+import { PendingAudit } from './audit-pending';
+import { flushPending, markPending, restorePending } from './pending';
 import { ReadRun } from './read-run';
-
-/** What a transaction had pending when a savepoint began (see `VaultCore.#markPending`). */
-interface PendingMark {
-  readonly totals: TotalsMark;
-  readonly audits: AuditMark;
-}
 
 /** Microsecond-capable clock for operation timing. */
 export function now(): number {
@@ -276,7 +271,7 @@ export class VaultCore {
 
   /** A write directly inside a group, without a savepoint: see {@link VaultCore.group}. */
   #inGroup<T>(w: WriteContext, fn: (w: WriteContext) => T): T {
-    const mark = this.#markPending(w);
+    const mark = markPending(w);
     // FTS5 writes the previous write's pending index data at the first statement of this one that opens a
     // statement journal, and those rows count in total_changes(): written here first, they cannot be
     // mistaken for this write's.
@@ -286,7 +281,7 @@ export class VaultCore {
     try {
       return fn(w);
     } catch (err) {
-      this.#restorePending(w, mark);
+      restorePending(w, mark);
       if ((w.w.totalChanges.get() as number) !== before) throw new GroupSpoiled(err);
       throw err;
     } finally {
@@ -300,24 +295,8 @@ export class VaultCore {
    */
   settled(): ReadContext {
     const w = this.write;
-    if (w !== undefined && this.#txDepth > 0) this.#flushPending(w);
+    if (w !== undefined && this.#txDepth > 0) flushPending(w, this.auditKey, this.#auditLimits);
     return this.read;
-  }
-
-  /** What the current transaction has pending (totals, audit entries), to put back if a savepoint rolls back. */
-  #markPending(w: WriteContext): PendingMark {
-    return { totals: w.totals.mark(), audits: w.audits.mark() };
-  }
-
-  #restorePending(w: WriteContext, m: PendingMark): void {
-    w.totals.restore(m.totals);
-    w.audits.restore(m.audits);
-  }
-
-  /** Writes what the current transaction has pending: its audit entries, then its totals and vault state. */
-  #flushPending(w: WriteContext): void {
-    if (!w.audits.empty) w.audits.flush(w.db, this.auditKey, this.#auditLimits);
-    if (!w.totals.empty) w.totals.flush(w);
   }
 
   /**
@@ -332,16 +311,16 @@ export class VaultCore {
     return () => {
       const w = this.write;
       const outermost = this.#txDepth === 1;
-      const mark = outermost || w === undefined ? undefined : this.#markPending(w);
+      const mark = outermost || w === undefined ? undefined : markPending(w);
       let r: T;
       try {
         r = fn();
         if (outermost && w !== undefined) {
-          this.#flushPending(w);
+          flushPending(w, this.auditKey, this.#auditLimits);
           this.#upkeep?.beforeCommit();
         }
       } catch (err) {
-        if (w !== undefined && mark !== undefined) this.#restorePending(w, mark);
+        if (w !== undefined && mark !== undefined) restorePending(w, mark);
         else {
           w?.totals.clear();
           w?.audits.clear();
