@@ -32,11 +32,9 @@ import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, Attachment
 import type { AuditPage, AuditQuery, AuditRecord } from '../../shared/audit';
 import { createVaultFile, createVaultFileSync, openVaultFile, openVaultFileSync, type Opened } from './engine/open';
 import type { BackupOptions, BackupReport, RestoreReport } from './engine/backup';
-import type { RekeyReport } from './engine/rekey';
 import type { ApplyReport, AttachOptions, DetachedRemote, OutboxEntry, PulledRow, SyncConflict, SyncLocalState } from './engine/sync';
 import type { SyncKeys } from './sync/seal';
 import type { ReceivedFile, SyncFile } from './engine/sync-files';
-import type { KeySpec } from './keys';
 import type { MemoryTuning } from './memory-modes';
 import { checked, type VaultOptions } from './engine/options';
 import { VaultCore } from './engine/vault-core';
@@ -45,7 +43,7 @@ import * as writes from './engine/vault-writes';
 import * as attach from './engine/vault-attachments';
 import * as sync from './engine/vault-sync';
 import { auditLog, recordAudit, verify } from './engine/vault-audit';
-import { backup, rekey, restoreBackup } from './engine/vault-copies';
+import { backup, rekey, restoreBackup, type RekeyOptions, type RekeyResult, type RestoreOptions } from './engine/vault-copies';
 
 export type { VaultOptions } from './engine/options';
 
@@ -425,10 +423,7 @@ export class Vault {
    * `key`, `Invalid` for a plain vault or a bad new key, `Overloaded` while the vault is open anywhere,
    * `Integrity` if the vault does not verify (nothing changes).
    */
-  static async rekey(
-    path: string,
-    opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-  ): Promise<RekeyReport & { readonly detachedFrom?: DetachedRemote }> {
+  static async rekey(path: string, opts: RekeyOptions): Promise<RekeyResult> {
     return rekey(path, opts);
   }
 
@@ -450,7 +445,7 @@ export class Vault {
    * the vault — atomically: the vault path always holds the old vault or the whole restored one. The vault
    * must be closed everywhere (`Overloaded` otherwise).
    */
-  static restoreBackup(vaultPath: string, file: string, opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void }): Promise<RestoreReport> {
+  static restoreBackup(vaultPath: string, file: string, opts: RestoreOptions): Promise<RestoreReport> {
     return restoreBackup(vaultPath, file, opts);
   }
 

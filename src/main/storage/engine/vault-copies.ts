@@ -16,6 +16,20 @@ import { detachRemote, syncState } from './vault-sync';
 import { verify } from './vault-audit';
 import { VaultCore } from './vault-core';
 
+/** What {@link rekey} takes: the vault's key now, the key it is to have, and where to report progress. */
+export interface RekeyOptions {
+  readonly key: KeySpec;
+  readonly newKey: KeySpec;
+  readonly onProgress?: (p: Progress) => void;
+  readonly nativeBinding?: string;
+}
+
+/** What {@link rekey} did; `detachedFrom` names the remote the vault was detached from (the sync keys derive from the vault key). */
+export type RekeyResult = RekeyReport & { readonly detachedFrom?: DetachedRemote };
+
+/** What {@link restoreBackup} takes: the backup's key (`key`), and where to report progress. */
+export type RestoreOptions = Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void };
+
 /** Opens the vault at `path` as `Vault.open` does, without the public face. */
 async function openCore(path: string, opts: VaultOptions): Promise<VaultCore> {
   return VaultCore.over(path, await openVaultFile(path, opts), opts);
@@ -44,11 +58,7 @@ function verifyCopy(core: VaultCore, path: string, onProgress?: (p: Progress) =>
 }
 
 /** `Vault.restoreBackup`: replaces the (closed) vault at `vaultPath` with the verified backup `file`, atomically. */
-export function restoreBackup(
-  vaultPath: string,
-  file: string,
-  opts: Pick<VaultOptions, 'key' | 'nativeBinding' | 'now'> & { readonly onProgress?: (p: Progress) => void },
-): Promise<RestoreReport> {
+export function restoreBackup(vaultPath: string, file: string, opts: RestoreOptions): Promise<RestoreReport> {
   const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
   return restoreBackupFile(vaultPath, file, {
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
@@ -71,10 +81,7 @@ export function restoreBackup(
 }
 
 /** `Vault.rekey`: changes the key of the (closed) vault at `path` by copy and swap (see ./rekey.ts). */
-export async function rekey(
-  path: string,
-  opts: { readonly key: KeySpec; readonly newKey: KeySpec; readonly onProgress?: (p: Progress) => void; readonly nativeBinding?: string },
-): Promise<RekeyReport & { readonly detachedFrom?: DetachedRemote }> {
+export async function rekey(path: string, opts: RekeyOptions): Promise<RekeyResult> {
   const binding = opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding };
   let detachedFrom: DetachedRemote | undefined;
   const report = await rekeyVault(path, opts, {
