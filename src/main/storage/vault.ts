@@ -10,22 +10,8 @@
  */
 
 import type {
-  BulkItemResult,
-  BulkResult,
-  Document,
-  DocumentInput,
-  DocumentPatch,
-  ListPage,
-  ListQuery,
-  MemoryMode,
-  Progress,
-  TrashPage,
-  TrashQuery,
-  VaultStats,
-  VerifyOptions,
-  VerifyReport,
-  VersionInfo,
-  WriteOptions,
+  BulkItemResult, BulkResult, Document, DocumentInput, DocumentPatch, ListPage, ListQuery, MemoryMode,
+  Progress, TrashPage, TrashQuery, VaultStats, VerifyOptions, VerifyReport, VersionInfo, WriteOptions,
 } from '../../shared/types';
 import type { SearchPage, SearchQuery } from '../../shared/search';
 import type { AttachmentBytes, AttachmentInfo, AttachmentReadOptions, AttachmentStart, UploadTicket } from '../../shared/attachments';
