@@ -7,15 +7,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { DocvaultError, deserializeError } from '../../../shared/errors';
-import type { MemoryMode, Progress, VaultStats } from '../../../shared/types';
+import type { Progress, VaultStats } from '../../../shared/types';
 import { wipe } from '../keys';
 import { logLine } from '../worker/log';
-import type { FromWorker, ToWorker, WorkerInit, WorkerKey } from '../worker/protocol';
+import type { FromWorker, ToWorker } from '../worker/protocol';
 import { LongThreads } from './long-threads';
 import { workerLoad } from './metrics';
 import { OpeningReads, type WorkerPort } from './opening-reads';
-import type { ServiceCounters, ServiceOptions, WorkerLoad } from './types';
-import type { ServiceKey } from './worker-key';
+import type { ServiceCounters, WorkerLoad } from './types';
+import { openingOptions, workerInit, type PoolConfig } from './worker-init';
 
 /** What a worker does. */
 export type Role = 'reader' | 'writer';
@@ -56,21 +56,6 @@ export interface PoolEvents<T> {
   readonly gaveUp: (slot: Slot<T>, error: DocvaultError) => void;
   /** A long-read thread could not start; `others` long-read threads are still running or starting. */
   readonly longFailed: (error: DocvaultError, others: number) => void;
-}
-
-/** What workers are started with. */
-export interface PoolConfig {
-  readonly path: string;
-  readonly workerPath: string;
-  readonly key: ServiceKey;
-  readonly memoryMode: MemoryMode;
-  readonly options: ServiceOptions;
-  readonly readers: number;
-  readonly externalCheckMs: number;
-  readonly slowCallMs: number;
-  readonly maxRestarts: number;
-  /** The cache's outside-change flag, bumped by the writer. */
-  readonly signal: SharedArrayBuffer;
 }
 
 interface Control {
@@ -167,19 +152,7 @@ export class WorkerPool<T> {
     if ('sqlcipherPassphrase' in k) return undefined;
     const key = 'rawKey' in k ? { rawKey: new Uint8Array(k.rawKey) } : { encryption: false as const };
     try {
-      return OpeningReads.open(
-        c.path,
-        {
-          key,
-          memoryMode: c.memoryMode,
-          tuning: c.options.tuning ?? {},
-          maxContentBytes: c.options.maxContentBytes,
-          ...(c.options.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: c.options.maxAttachmentBytes }),
-          ...(c.options.searchRankWindow === undefined ? {} : { searchRankWindow: c.options.searchRankWindow }),
-          ...(c.options.nativeBinding === undefined ? {} : { nativeBinding: c.options.nativeBinding }),
-        },
-        (msg) => this.#onMessage(this.opening, msg),
-      );
+      return OpeningReads.open(c.path, openingOptions(c, key), (msg) => this.#onMessage(this.opening, msg));
     } finally {
       if ('rawKey' in key) wipe(key.rawKey);
     }
@@ -297,37 +270,10 @@ export class WorkerPool<T> {
     });
   }
 
-  #workerKey(): { key: WorkerKey; copy: Uint8Array | undefined } {
-    const k = this.#config.key;
-    if ('rawKey' in k) {
-      const copy = new Uint8Array(k.rawKey);
-      return { key: { rawKey: copy }, copy };
-    }
-    return { key: k, copy: undefined };
-  }
-
   #spawn(slot: Slot<T>, create: boolean): Promise<void> {
     const c = this.#config;
     return new Promise<void>((resolve, reject) => {
-      const { key, copy } = this.#workerKey();
-      const init: WorkerInit = {
-        role: threadRole(slot),
-        name: slot.name,
-        path: c.path,
-        key,
-        create,
-        memoryMode: c.memoryMode,
-        tuning: c.options.tuning ?? {},
-        maxContentBytes: c.options.maxContentBytes,
-        maxAttachmentBytes: c.options.maxAttachmentBytes,
-        uploadIdleMs: c.options.uploadIdleMs,
-        searchRankWindow: c.options.searchRankWindow,
-        durability: c.options.durability ?? 'full',
-        externalCheckMs: c.externalCheckMs,
-        signal: c.signal,
-        slowCallMs: c.slowCallMs,
-        nativeBinding: c.options.nativeBinding,
-      };
+      const { init, copy } = workerInit(c, slot.name, threadRole(slot), create);
       let worker: Worker;
       try {
         worker = new Worker(c.workerPath, { workerData: init, name: `docvault-${slot.name}` });
