@@ -27,10 +27,11 @@ import { ServiceMetrics } from './metrics';
 import { Scheduler, type Method, type Pending } from './scheduler';
 import { DocumentCache } from '../cache';
 import { CacheFront } from './cache-front';
-import { SERVICE_DEFAULTS, schedulerLimits } from './defaults';
+import { schedulerLimits } from './defaults';
 import { OutsideFlag } from './outside-flag';
 import type { CallOptions, ServiceOptions, ServiceStats, StorageCalls } from './types';
 import { WorkerPool } from './worker-pool';
+import { poolConfig } from './worker-init';
 import { createWithPassphrase, resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
 import { verifyAcrossReaders } from './verify-runner';
@@ -81,18 +82,7 @@ export class StorageService implements StorageCalls {
     });
     this.#pool = new WorkerPool<Pending>(
       this,
-      {
-        path,
-        workerPath,
-        key,
-        memoryMode: this.memoryMode,
-        options: opts,
-        readers: this.readers,
-        externalCheckMs: opts.externalCheckMs ?? SERVICE_DEFAULTS.externalCheckMs,
-        slowCallMs: opts.slowCallMs ?? SERVICE_DEFAULTS.slowCallMs,
-        maxRestarts: Math.max(1, opts.maxRestarts ?? SERVICE_DEFAULTS.maxRestarts),
-        signal: outside.buffer,
-      },
+      poolConfig({ path, workerPath, key, memoryMode: this.memoryMode, readers: this.readers, signal: outside.buffer }, opts),
       {
         results: (slot, msg) => this.#scheduler.results(slot, msg),
         progress: (slot, seq, progress) => this.#scheduler.progress(slot, seq, progress),

@@ -1,12 +1,14 @@
 /**
- * What the pool's connections are started with, made from its config: a worker thread's `workerData`
- * (../worker/protocol.ts `WorkerInit`), carrying a copy of the raw key made for that thread alone, and the
- * options of the read-only connection that answers reads in this thread while the writer starts
- * (./opening-reads.ts). When a thread starts, and what becomes of it, is the pool's business (./worker-pool.ts).
+ * What the pool's connections are started with: the pool's config, made from the service's options (their
+ * defaults applied), and from it a worker thread's `workerData` (../worker/protocol.ts `WorkerInit`),
+ * carrying a copy of the raw key made for that thread alone, and the options of the read-only connection
+ * that answers reads in this thread while the writer starts (./opening-reads.ts). When a thread starts, and
+ * what becomes of it, is the pool's business (./worker-pool.ts).
  */
 import type { MemoryMode } from '../../../shared/types';
 import type { VaultOptions } from '../vault';
 import type { WorkerInit, WorkerKey } from '../worker/protocol';
+import { SERVICE_DEFAULTS } from './defaults';
 import type { ServiceOptions } from './types';
 import type { ServiceKey } from './worker-key';
 
@@ -23,6 +25,20 @@ export interface PoolConfig {
   readonly maxRestarts: number;
   /** The cache's outside-change flag, bumped by the writer. */
   readonly signal: SharedArrayBuffer;
+}
+
+/** What the service decides itself, apart from its options, for {@link poolConfig}. */
+export type PoolSetup = Pick<PoolConfig, 'path' | 'workerPath' | 'key' | 'memoryMode' | 'readers' | 'signal'>;
+
+/** The pool's config: `setup`, and the service's options `opts` with the defaults of those the pool reads. */
+export function poolConfig(setup: PoolSetup, opts: ServiceOptions): PoolConfig {
+  return {
+    ...setup,
+    options: opts,
+    externalCheckMs: opts.externalCheckMs ?? SERVICE_DEFAULTS.externalCheckMs,
+    slowCallMs: opts.slowCallMs ?? SERVICE_DEFAULTS.slowCallMs,
+    maxRestarts: Math.max(1, opts.maxRestarts ?? SERVICE_DEFAULTS.maxRestarts),
+  };
 }
 
 /**
