@@ -17,7 +17,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DocvaultError } from '../../../shared/errors';
-import type { BulkItemResult, BulkResult, Document, MemoryMode, Progress, VerifyOptions, VerifyReport } from '../../../shared/types';
+import type { BulkItemResult, BulkResult, Document, MemoryMode, VerifyOptions, VerifyReport } from '../../../shared/types';
 import { wipe } from '../keys';
 import { tuningFor } from '../memory-modes';
 import type { Vault } from '../vault';
@@ -34,7 +34,7 @@ import { WorkerPool } from './worker-pool';
 import { poolConfig } from './worker-init';
 import { createWithPassphrase, resolveServiceKey, type ServiceKey } from './worker-key';
 import { resolveWorkerPath } from './worker-path';
-import { verifyAcrossReaders } from './verify-runner';
+import { verifyWhole } from './verify-runner';
 import { writeEffectOf } from './write-effects';
 import { SearchFreshness } from './search-freshness';
 
@@ -225,17 +225,8 @@ export class StorageService implements StorageCalls {
   verify(...a: Parameters<Vault['verify']>): Promise<ReturnType<Vault['verify']>> {
     const [onProgress, options] = a;
     if (options?.maxMs !== undefined || options?.from !== undefined) return this.#typed('verify', a);
-    return this.#verifyWhole(onProgress, options?.deep);
-  }
-
-  async #verifyWhole(onProgress: ((p: Progress) => void) | undefined, deep: boolean | undefined): Promise<VerifyReport> {
-    let total = 0;
-    if (this.#state === 'open') {
-      const st = await this.#pool.writerStats().catch(() => undefined);
-      if (st !== undefined) total = st.documents + st.versions + st.trashed;
-    }
     const call = (opts: VerifyOptions): Promise<VerifyReport> => this.#call('verify', [undefined, opts], undefined) as Promise<VerifyReport>;
-    return verifyAcrossReaders(call, this.readers, total, onProgress, deep);
+    return verifyWhole(call, this.readers, this.#state === 'open' ? () => this.#pool.writerStats() : undefined, onProgress, options?.deep);
   }
 
   /**

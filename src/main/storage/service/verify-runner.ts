@@ -19,7 +19,7 @@
  * A caller's reads go on between the chunks, and never wait behind SQLite's check, with any number of
  * readers. Progress is reported after each chunk, and never goes back.
  */
-import type { Progress, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
+import type { Progress, VaultStats, VerifyOptions, VerifyProblem, VerifyReport } from '../../../shared/types';
 import { verifyParts } from '../engine/verify-parts';
 
 /** Budget of one chunk on a reader (it may overrun by one document or one page of tag rows). */
@@ -61,6 +61,26 @@ export async function mergeInSlices(base: string, tokens: readonly string[], end
     merged = verifyParts.merge(merged, tokens.slice(i, i + slice), end, 'skip');
   }
   return merged;
+}
+
+/**
+ * `StorageService.verify` of the whole vault: {@link verifyAcrossReaders}, with the rows to count for progress
+ * from the writer's stats (`writerStats`; undefined when the service is no longer open). Without them (the
+ * writer restarting, the service closing) the total is unknown (0): the verify runs all the same.
+ */
+export async function verifyWhole(
+  call: VerifyCall,
+  readers: number,
+  writerStats: (() => Promise<VaultStats>) | undefined,
+  onProgress?: (p: Progress) => void,
+  deep?: boolean,
+): Promise<VerifyReport> {
+  let total = 0;
+  if (writerStats !== undefined) {
+    const st = await writerStats().catch(() => undefined);
+    if (st !== undefined) total = st.documents + st.versions + st.trashed;
+  }
+  return verifyAcrossReaders(call, readers, total, onProgress, deep);
 }
 
 /**
