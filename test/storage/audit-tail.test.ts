@@ -170,6 +170,18 @@ describe('audit tail: the entry in the head is covered by the chain', () => {
     expect(auditProblems(w)).toEqual(expect.arrayContaining([expect.stringMatching(/audit entry 3 is missing/)]));
   });
 
+  it('a row forged under the number of the entry in the head: writes go on, and the log stays reported', () => {
+    const { path, key } = withTail();
+    withRawConnection(path, key, (db) => db.exec("INSERT INTO audit_log SELECT 4, at, 'backup', 'ok', NULL, NULL, mac FROM audit_log WHERE seq = 3"));
+    const v = open(path, key);
+    expect(auditProblems(v).length).toBeGreaterThan(0);
+    v.delete('a'); // the head's entry (4) goes to the table where the forged row was
+    v.create({ id: 'later', content: 'l' });
+    expect(v.get('later').version).toBe(1);
+    expect(v.auditLog().entries.slice(0, 3).map((e) => [e.seq, e.event])).toEqual([[6, 'document.create'], [5, 'document.delete'], [4, 'document.create']]);
+    expect(auditProblems(v)).toEqual([expect.stringMatching(/head does not verify/)]);
+  });
+
   it('cut from the head: the log ends before where its head says', () => {
     const { path, key } = withTail();
     withRawConnection(path, key, dropHeadEntry);

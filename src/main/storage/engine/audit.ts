@@ -120,8 +120,13 @@ export function merges(a: AuditTail | AuditAppend, b: AuditTail | AuditAppend): 
   return a.event === b.event && a.outcome === b.outcome && (a.detail ?? null) === null && (b.detail ?? null) === null && typeof a.count === 'number' && typeof b.count === 'number';
 }
 
+/**
+ * Stores `r` as a row. A row already there under its number was put there outside docvault (the log never had
+ * one: its numbers past the table's end are the head's): it is replaced, so the writes that record entries go
+ * on, and the append that finds it has already judged the log unsound, so the head it writes stays reported.
+ */
 function insertEntry(db: Database.Database, r: EntryRow): void {
-  prepared(db, 'INSERT INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)').run(r.seq, r.at, r.event, r.outcome, r.count, r.detail, r.mac);
+  prepared(db, 'INSERT OR REPLACE INTO audit_log (seq, at, event, outcome, count, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)').run(r.seq, r.at, r.event, r.outcome, r.count, r.detail, r.mac);
 }
 
 /** How an append bounds the log: entries kept, and how long after the newest entry began another may merge into it. */
