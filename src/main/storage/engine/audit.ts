@@ -102,7 +102,8 @@ function logEnd(db: Database.Database, key: Uint8Array, head: HeadRow): LogEnd {
     const sound = last === undefined ? head.last_seq === 0 || head.last_seq === head.first_seq - 1 : last.seq === head.last_seq && macEqual(last.mac, head.last_mac);
     return { sound, tailPrev: null };
   }
-  if (last === undefined ? tail.seq - 1 !== head.first_seq - 1 : last.seq !== tail.seq - 1) return unsound;
+  // The entry before the head's is the table's last row, or, when the table holds none, was pruned (the anchor).
+  if (last === undefined ? tail.seq !== head.first_seq : last.seq !== tail.seq - 1) return unsound;
   const tailPrev = tail.seq === 1 ? null : (last?.mac ?? head.anchor);
   return { sound: macEqual(auditEntryMac(key, tail, tailPrev), tail.mac), tailPrev };
 }
