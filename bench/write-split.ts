@@ -54,9 +54,11 @@ const UPDATE = values.kind === 'update';
 const DOCS = Number(values.docs);
 const OPS = Number(values.ops);
 const ROUNDS = Number(values.rounds);
+/** Every variant, in the order a round runs them (the next round reversed). */
+const VARIANTS = ['engine', 'floor', 'split', 'append', 'log', 'raw'] as const;
 /** The variants to run (`--only`, comma-separated): one at a time under `perf` or `strace`. */
 const ONLY = new Set(values.only.split(',').map((s) => s.trim()));
-for (const name of ONLY) if (!['engine', 'floor', 'log', 'raw'].includes(name)) throw new Error(`--only: unknown variant ${name}`);
+for (const name of ONLY) if (!(VARIANTS as readonly string[]).includes(name)) throw new Error(`--only: unknown variant ${name}`);
 const KEY = randomBytes(32).toString('hex');
 /** The vault's page size (SQLCipher 4's default, which docvault keeps). */
 const PAGE_SIZE = 4096;
@@ -216,6 +218,80 @@ function floor(): Split {
   });
 }
 
+/** The columns of a version row other than its key and content. */
+const VERSION_META = 'version INTEGER NOT NULL, created_at INTEGER NOT NULL, mac BLOB NOT NULL, size INTEGER NOT NULL, checksum TEXT NOT NULL, comment TEXT, title TEXT NOT NULL, type TEXT NOT NULL, tags TEXT NOT NULL, metadata TEXT NOT NULL';
+
+/**
+ * An update's rows, by plain SQL, on a copy whose versions were rebuilt (untimed) by `layout`: `setup` SQL, then
+ * `write(db)` adds the version (given its key, returns the row id the head should name, or undefined).
+ */
+function relaid(setup: string, current: string, write: (db: Database.Database) => (vid: number, d: BenchDoc, f: ReturnType<typeof fieldsOf>, version: number) => number): Split {
+  if (!UPDATE) throw new Error('split / append: --kind update only (a create appends its version in every layout)');
+  return onRaw((db) => {
+    db.exec(setup);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const add = write(db);
+    const totals = db.prepare('INSERT INTO counters (key, n) SELECT key, value FROM json_each(?) WHERE true ON CONFLICT (key) DO UPDATE SET n = n + excluded.n');
+    const state = db.prepare("UPDATE counters SET b = ? WHERE key = 'state'");
+    const read = db.prepare(current);
+    const rehead = db.prepare(`UPDATE documents SET updated_at = @t, version = @version, tags = @tags, metadata = '{}', size = @size, checksum = @checksum,
+      head_mac = @mac, version_mac = @mac, pointer = @pointer WHERE doc = @doc`);
+    return (d) => {
+      const cur = read.get(d.id) as { doc: number; version: number; size: number; content: string };
+      const f = fieldsOf(d);
+      const version = cur.version + 1;
+      const pointer = add(cur.doc * 2 ** 24 + version, d, f, version);
+      rehead.run({ t: f.t, version, tags: f.tags, size: f.size, checksum: f.checksum, mac: f.mac, doc: cur.doc, pointer });
+      totals.run(JSON.stringify({ versions: 1, content_bytes: f.size - cur.size, history_bytes: f.size }));
+      state.run(randomBytes(72));
+    };
+  });
+}
+
+/**
+ * A layout the write targets could move to (prototype, untimed rebuild of the seeded copy): each version's
+ * content in a table of its own in append order; the version row (its key unchanged) and the head name it.
+ */
+function split(): Split {
+  return relaid(
+    `CREATE TABLE contents (cid INTEGER PRIMARY KEY, content TEXT NOT NULL) STRICT;
+     CREATE TABLE versions2 (vid INTEGER PRIMARY KEY, ${VERSION_META}, cid INTEGER NOT NULL) STRICT;
+     INSERT INTO contents (cid, content) SELECT row_number() OVER (ORDER BY vid), content FROM versions ORDER BY vid;
+     INSERT INTO versions2 SELECT vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, row_number() OVER (ORDER BY vid) FROM versions ORDER BY vid;
+     ALTER TABLE documents ADD COLUMN pointer INTEGER;
+     UPDATE documents SET pointer = (SELECT cid FROM versions2 v WHERE v.vid = (doc << 24) + version);
+     DROP TABLE versions;`,
+    'SELECT d.doc, d.version, d.size, c.content FROM documents d JOIN contents c ON c.cid = d.pointer WHERE d.id = ?',
+    (db) => {
+      const content = db.prepare('INSERT INTO contents (content) VALUES (?)');
+      const row = db.prepare(`INSERT INTO versions2 VALUES (@vid, @version, @t, @mac, @size, @checksum, NULL, @title, @type, @tags, '{}', @cid)`);
+      return (vid, d, f, version) => {
+        const cid = Number(content.run(d.content).lastInsertRowid);
+        row.run({ vid, version, t: f.t, mac: f.mac, size: f.size, checksum: f.checksum, title: d.title, type: d.type, tags: f.tags, cid });
+        return cid;
+      };
+    },
+  );
+}
+
+/** The other such layout: versions whole in append order (a sequence key), found by their key through an index; the head names its row. */
+function append(): Split {
+  return relaid(
+    `CREATE TABLE versions3 (seq INTEGER PRIMARY KEY, vid INTEGER NOT NULL, ${VERSION_META}, content TEXT NOT NULL) STRICT;
+     INSERT INTO versions3 SELECT NULL, vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content FROM versions ORDER BY vid;
+     CREATE UNIQUE INDEX versions3_vid ON versions3 (vid);
+     ALTER TABLE documents ADD COLUMN pointer INTEGER;
+     UPDATE documents SET pointer = (SELECT seq FROM versions3 v WHERE v.vid = (doc << 24) + version);
+     DROP TABLE versions;`,
+    'SELECT d.doc, d.version, d.size, v.content FROM documents d JOIN versions3 v ON v.seq = d.pointer WHERE d.id = ?',
+    (db) => {
+      const row = db.prepare(`INSERT INTO versions3 VALUES (NULL, @vid, @version, @t, @mac, @size, @checksum, NULL, @title, @type, @tags, '{}', @content)`);
+      return (vid, d, f, version) =>
+        Number(row.run({ vid, version, t: f.t, mac: f.mac, size: f.size, checksum: f.checksum, title: d.title, type: d.type, tags: f.tags, content: d.content }).lastInsertRowid);
+    },
+  );
+}
+
 /**
  * The floor of a log-structured commit (the design docs/bench.md names for the write targets): a write
  * appends one row holding everything it wrote to a small log table (found by id by a reader until it is
@@ -302,17 +378,17 @@ try {
   const seeded = Vault.createSync(base, { key: { rawKey: KEY } });
   for (const batch of seedBatches(DOCS, 1024)) seeded.bulkCreate(batch);
   seeded.close();
-  const variants = { engine, floor, log, raw } as const;
-  const results: Record<string, Split[]> = { engine: [], floor: [], log: [], raw: [] };
+  const variants = { engine, floor, split, append, log, raw } as const;
+  const results: Record<string, Split[]> = { engine: [], floor: [], split: [], append: [], log: [], raw: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? (['engine', 'floor', 'log', 'raw'] as const) : (['raw', 'log', 'floor', 'engine'] as const);
+    const order = r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
     for (const name of order) if (ONLY.has(name)) (results[name] as Split[]).push(variants[name]());
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const f = (x: number): string => x.toFixed(0).padStart(6);
   console.log(`${OPS} ${UPDATE ? 'updates' : 'creates'} × ${ROUNDS} rounds on ${DOCS} realistic documents, µs per write (median of rounds; each round's figures after /)`);
   console.log(`variant   wall   body  COMMIT  CPU${FRAMES ? '  frames' : ''}   (log: + its later apply, per write)`);
-  for (const name of ['engine', 'floor', 'log', 'raw']) {
+  for (const name of VARIANTS) {
     if (!ONLY.has(name)) continue;
     const rs = results[name] as Split[];
     const col = (k: keyof Split): string => f(median(rs.map((x) => x[k] ?? 0)));
