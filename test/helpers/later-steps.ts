@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP } from '../../src/main/storage/migrations';
+import { rebuildVersions } from '../../src/main/storage/versions-order-schema';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
@@ -98,6 +99,20 @@ function undoSearchMark(db: Database.Database): void {
 /** The last step whose undo lives in its own test (steps 2–5 rewrite existing rows; their tests know how). */
 const FIRST_UNDOABLE = 6;
 
+/** The versions table keyed by `vid` again, as a fresh schema at the step before has it (same rows; the key index goes with the old table), and the heads without their pointer. */
+function undoVersionsOrder(db: Database.Database): void {
+  const fresh = new Database(':memory:');
+  let create: string;
+  try {
+    migrate(fresh, VERSIONS_ORDER_STEP - 1);
+    create = fresh.prepare("SELECT sql FROM sqlite_master WHERE name = 'versions'").pluck().get() as string;
+  } finally {
+    fresh.close();
+  }
+  db.exec('ALTER TABLE documents DROP COLUMN current_seq;');
+  rebuildVersions(db, { create: (name) => create.replace(/^CREATE TABLE versions/, `CREATE TABLE ${name}`), indexes: [] });
+}
+
 const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [SYNC_FILES_STEP, (db) => db.exec('DROP TRIGGER sync_files_blob_ad; DROP TABLE sync_files; DROP TABLE sync_held;')],
   [SYNC_STATE_STEP, dropSyncState],
@@ -130,6 +145,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [TIME_ROWS_STEP, undoTimeRows],
   // The newest audit entry moved from the head into the table, tags unchanged, as the step before keeps it.
   [AUDIT_TAIL_STEP, settleAuditTail],
+  [VERSIONS_ORDER_STEP, undoVersionsOrder],
 ]);
 
 /**

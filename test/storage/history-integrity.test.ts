@@ -140,6 +140,18 @@ describe('integrity over history', () => {
     }
   });
 
+  it('the newest version row deleted: the history says it ends before its head, rather than listing less', () => {
+    const t = setup();
+    tamper(t, `DELETE FROM versions WHERE vid = ${DOC('h')} * 16777216 + 3`);
+    expect(() => t.vault.versions('h')).toThrow(
+      expect.objectContaining({ kind: 'Integrity', message: expect.stringMatching(/version 3 failed its integrity check \(the history ends at version 2\)/) }),
+    );
+    expect(t.vault.versions('other').map((v) => v.version)).toEqual([1]);
+    const r = t.vault.verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContainEqual(expect.objectContaining({ kind: 'Head', id: 'h' }));
+  });
+
   it('a tag row added: the tag filter flags the row; verify reports it. A tag row removed: verify reports it', () => {
     const t = setup();
     // With the head's updated_at, as the tag rows' key carries it: the row then shows on the tag's pages.

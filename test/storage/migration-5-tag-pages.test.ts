@@ -11,6 +11,7 @@ import { copySchema1 } from '../helpers/fixture';
 import { makeVault } from '../helpers/tmp';
 import { undoStepsAfter } from '../helpers/later-steps';
 import { MIGRATIONS, SCHEMA_VERSION, Vault } from '../../src/main/storage';
+import { documentRows } from '../helpers/document-rows';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -63,7 +64,7 @@ describe('migration 5: tag pages by update time', () => {
   it('upgrades a schema-4 vault: every tag row gets its head\'s updated_at, nothing else changes, verify clean', () => {
     const { path, key } = schema4();
     const rows = (db: Database.Database) => ({
-      docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
+      docs: documentRows(db),
       versions: db.prepare('SELECT vid, mac, content FROM versions ORDER BY vid').all(),
       tags: db.prepare('SELECT tag, doc FROM document_tags WHERE tag >= char(32) ORDER BY tag, doc').all(),
     });

@@ -10,6 +10,8 @@ import { ATTACHMENTS_STEP, MIGRATIONS, SCHEMA_VERSION, Vault, attachStream, migr
 import { withRawConnection } from '../helpers/tamper';
 import { SCHEMA1_IDS } from '../helpers/fixture';
 import { vaultBeforeStep } from '../helpers/before-step';
+import { VERSION_ROW_COLUMNS } from '../../src/main/storage/versions-order-schema';
+import { documentRows } from '../helpers/document-rows';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -33,8 +35,8 @@ describe('migration: attachments', () => {
   it('upgrades a vault of the step before: tables and key added, no row changed, old tags verify, files attach', async () => {
     const { path, key } = beforeStep();
     const rows = (db: Database.Database) => ({
-      docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
-      versions: db.prepare('SELECT * FROM versions ORDER BY vid').all(),
+      docs: documentRows(db),
+      versions: db.prepare(`SELECT ${VERSION_ROW_COLUMNS} FROM versions ORDER BY vid`).all(),
     });
     const before = withRawConnection(path, key, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(ATTACHMENTS_STEP - 1);

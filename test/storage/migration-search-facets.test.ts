@@ -12,6 +12,7 @@ import { SEARCH_FACETS_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { vaultBeforeStep } from '../helpers/before-step';
 import { withRawConnection } from '../helpers/raw-db';
+import { documentRows } from '../helpers/document-rows';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -19,7 +20,7 @@ afterEach(() => {
 });
 
 const rows = (db: Database.Database) => ({
-  docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
+  docs: documentRows(db),
   versions: db.prepare('SELECT vid, mac, type, tags FROM versions ORDER BY vid').all(),
   tags: db.prepare('SELECT * FROM document_tags WHERE tag >= char(32) ORDER BY tag, updated_at, doc').all(),
 });

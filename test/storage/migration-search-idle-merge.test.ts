@@ -10,6 +10,7 @@ import { SEARCH_IDLE_MERGE_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { vaultBeforeStep } from '../helpers/before-step';
 import { withRawConnection } from '../helpers/raw-db';
+import { documentRows } from '../helpers/document-rows';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -18,7 +19,7 @@ afterEach(() => {
 
 const automerge = (db: Database.Database): unknown => db.prepare("SELECT v FROM search_index_config WHERE k = 'automerge'").pluck().get();
 const state = (db: Database.Database) => ({
-  docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
+  docs: documentRows(db),
   versions: db.prepare('SELECT vid, mac FROM versions ORDER BY vid').all(),
   segments: db.prepare('SELECT * FROM search_index_idx ORDER BY segid, term, pgno').all(),
 });

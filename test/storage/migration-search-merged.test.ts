@@ -11,6 +11,7 @@ import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/raw-db';
 import { makeVault } from '../helpers/tmp';
 import { undoStepsAfter } from '../helpers/later-steps';
+import { documentRows } from '../helpers/document-rows';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -19,7 +20,7 @@ afterEach(() => {
 
 const segments = (db: Database.Database) => db.prepare('SELECT count(DISTINCT segid) FROM search_index_idx').pluck().get() as number;
 const rows = (db: Database.Database) => ({
-  docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
+  docs: documentRows(db),
   versions: db.prepare('SELECT vid, mac FROM versions ORDER BY vid').all(),
   tags: db.prepare('SELECT * FROM document_tags WHERE tag >= char(32) ORDER BY tag, doc').all(),
 });

@@ -11,6 +11,7 @@ import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
 import { undoStepsAfter } from '../helpers/later-steps';
+import { documentRows } from '../helpers/document-rows';
 
 const STEP = MIGRATIONS.find((m) => m.name.startsWith('search:'))?.version ?? NaN;
 const cleanups: (() => void)[] = [];
@@ -53,7 +54,7 @@ describe('migration: search index', () => {
   it('indexes the current version of every live document and nothing else, changing no row', () => {
     const { path, key } = beforeStep();
     const rows = (db: Database.Database) => ({
-      docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
+      docs: documentRows(db),
       versions: db.prepare('SELECT vid, title, content FROM versions ORDER BY vid').all(),
     });
     const before = withRawConnection(path, key, rows);

@@ -10,6 +10,7 @@ import { MIGRATIONS, SCHEMA_VERSION, SYNC_FILES_STEP, Vault, attachStream, migra
 import { withRawConnection } from '../helpers/tamper';
 import { copySchema1 } from '../helpers/fixture';
 import { undoStepsAfter } from '../helpers/later-steps';
+import { VERSION_ROW_COLUMNS } from '../../src/main/storage/versions-order-schema';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -38,7 +39,7 @@ describe('migration: sync files', () => {
   it('upgrades a vault of the step before: tables added, no row changed; a digest goes with its file', async () => {
     const { path, key } = await beforeStep();
     const rows = (db: Database.Database) => ({
-      versions: db.prepare('SELECT * FROM versions ORDER BY vid').all(),
+      versions: db.prepare(`SELECT ${VERSION_ROW_COLUMNS} FROM versions ORDER BY vid`).all(),
       blobs: db.prepare('SELECT * FROM attachment_blobs ORDER BY bkey').all(),
     });
     const before = withRawConnection(path, key, (db) => {

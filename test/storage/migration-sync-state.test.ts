@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { SCHEMA_VERSION, SYNC_STATE_STEP, Vault } from '../../src/main/storage';
 import { withRawConnection } from '../helpers/tamper';
 import { vaultBeforeStep } from '../helpers/before-step';
+import { documentRows } from '../helpers/document-rows';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -22,7 +23,7 @@ describe('migration: team-vault sync state', () => {
   it('upgrades the vault before it without changing a row, and queues nothing until attached', () => {
     const { path, key } = beforeStep();
     const rows = (db: Database.Database) => ({
-      docs: db.prepare('SELECT * FROM documents ORDER BY doc').all(),
+      docs: documentRows(db),
       versions: db.prepare('SELECT vid, mac, content FROM versions ORDER BY vid').all(),
     });
     const before = withRawConnection(path, key, rows);

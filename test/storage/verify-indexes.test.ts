@@ -66,9 +66,12 @@ describe('verify: indexes against their rows at the default depth', () => {
     withRawConnection(path, key, (raw) => {
       const db = asReadable(raw);
       // Rowid tables: a WITHOUT ROWID table's primary key index is the table itself (integrity_check reads it in order).
-      const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow') AND wr = 0 AND name NOT IN ('versions', 'search_index') AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+      const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow') AND wr = 0 AND name NOT IN ('search_index') AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
       const withIndexes = tables.filter((t) => (db.prepare('SELECT count(*) FROM pragma_index_list(?)').pluck().get(t) as number) > 0);
       expect(withIndexes).toContain('documents');
+      // Since schema step "versions in append order" versions has a key index, checked the same way.
+      expect(withIndexes).toContain('versions');
+      expect(planTable(db, 'versions')?.indexes.map((i) => i.name)).toEqual(['versions_vid']);
       for (const t of withIndexes) expect(planTable(db, t), t).toBeDefined();
       expect(planTable(db, 'documents')?.indexes.map((i) => i.name).sort()).toEqual(
         // documents_type and documents_updated went at schema step "time rows held" (their rows live in document_tags).

@@ -20,6 +20,7 @@ import { addSearchFacets } from './search-facets';
 import { SEARCH_QUEUE_SQL, TAG_QUEUE_STEP_SQL } from './search-queue-schema';
 import { SEARCH_MARK_STEP_SQL } from './search-mark-schema';
 import { holdTimeRows } from './time-rows-schema';
+import { versionsInAppendOrder } from './versions-order-schema';
 
 // Literals for SQL text (the numbers are also exported below; kept here so the steps read them before
 // those declarations run). Never change: shipped steps depend on them.
@@ -409,6 +410,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // it. Older builds refuse the vault by its number, so none reads a head it cannot decode as altered.
     up: () => undefined,
   },
+  {
+    version: 22,
+    name: 'versions in append order: a version row goes at the end of its table, found by its key through an index, not inserted mid-table (versions-order-schema.ts)',
+    up: versionsInAppendOrder,
+  },
 ];
 
 /** The schema step that adds the team-vault sync state (its number lives only in the step above). */
@@ -443,6 +449,8 @@ export const SEARCH_MARK_STEP = stepNamed('search mark');
 export const TIME_ROWS_STEP = stepNamed('time rows held');
 /** The step from which the audit log's newest entry may be kept in its head (engine/audit.ts). */
 export const AUDIT_TAIL_STEP = stepNamed('audit tail in the head');
+/** The step from which version rows are in append order (`seq`), found by `vid` through `versions_vid`. */
+export const VERSIONS_ORDER_STEP = stepNamed('versions in append order');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

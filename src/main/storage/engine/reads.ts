@@ -20,7 +20,10 @@ import type { ReadContext } from './statements';
 /** The head of `id` with its current content, unverified; undefined when there is no such id. */
 export function readCurrentRow(ctx: ReadContext, id: string): HeadWithContent | undefined {
   const r = ctx.r.getCurrent.get(id) as unknown[] | undefined;
-  return r === undefined ? undefined : headWithContentOf(r);
+  if (r === undefined) return undefined;
+  // No version row by the head's pointer (a hint, ../versions-order-schema.ts): by its key. Column 15 is the content.
+  const row = r[15] === null ? (ctx.r.getCurrentByKey.get(id) as unknown[] | undefined) : r;
+  return row === undefined ? undefined : headWithContentOf(row);
 }
 
 /** Verifies a head and its current content (tag, presence, checksum) and returns the document. */
@@ -77,8 +80,11 @@ export function readVersion(ctx: ReadContext, id: string, version: number): Docu
 
 /** Every version of a live `id`, oldest first, each verified (content excluded). */
 export function readHistory(ctx: ReadContext, id: string): VersionInfo[] {
-  const rows = ctx.r.listVersions.all(id) as VersionRow[];
+  const rows = ctx.r.listVersions.all(id) as (VersionRow & { head_version: number })[];
   if (rows.length === 0 || rows[0]?.trashed_at !== null) throw notFound(id, rows.length > 0);
+  // The newest version is the head's (a middle one missing shows in the chain below; the newest, only here).
+  const newest = rows[rows.length - 1] as VersionRow & { head_version: number };
+  if (newest.version !== newest.head_version) throw integrityError(id, newest.head_version, `the history ends at version ${newest.version}`);
   // A version whose record fails its tag is still listed, with its fields as stored (untrusted) and
   // `integrityProblem` saying why, so one altered version does not hide the rest of the history.
   let prev: Buffer | null = null;

@@ -1,6 +1,7 @@
 /** The fixed statements of a connection, prepared once: reads on any connection, writes only on a {@link WritableDB}. */
 import { MAX_VERSION } from '../migrations';
 import { MARK_SQL } from '../search-mark-schema';
+import { NEXT_SEQ_SQL } from '../versions-order-schema';
 import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
 import type { StatementCache} from './db';
 import { TOTALS_SQL, type PendingTotals } from './totals';
@@ -11,8 +12,15 @@ import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 export function prepareReads(db: ReadableDB) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    /** Arrays of {@link CURRENT_COLUMNS_RAW}: read with `headWithContentOf`. */
-    getCurrent: db.prepare(`SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`).raw(),
+    /**
+     * Arrays of {@link CURRENT_COLUMNS_RAW}: read with `headWithContentOf`. The version row by the head's pointer
+     * (one descent), taken only if it has the head's key; no row: ask `getCurrentByKey` (engine/reads.ts).
+     */
+    getCurrent: db.prepare(
+      `SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.seq = d.current_seq AND v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`,
+    ).raw(),
+    /** The same by the version key alone (through `versions_vid`): a head whose pointer is stale or missing. */
+    getCurrentByKey: db.prepare(`SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`).raw(),
     getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
     /** undefined: no such id; null: live; a number: in the Trash since then. */
     state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
@@ -20,7 +28,8 @@ export function prepareReads(db: ReadableDB) {
       `SELECT ${VERSION_COLUMNS}, v.content, (SELECT mac FROM versions p WHERE p.vid = ${VID('d.doc', '@version - 1')}) AS prev_mac
        FROM documents d JOIN versions v ON v.vid = ${VID('d.doc', '@version')} WHERE d.id = @id`,
     ),
-    listVersions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.id = ? ORDER BY v.vid`),
+    /** Rows of {@link VERSION_COLUMNS} and the head's version number (`head_version`). */
+    listVersions: db.prepare(`SELECT ${VERSION_COLUMNS}, d.version AS head_version FROM documents d JOIN versions v ON v.vid BETWEEN ${VID_RANGE('d.doc')} WHERE d.id = ? ORDER BY v.vid`),
     counters: db.prepare('SELECT key, n FROM counters'),
     documentCount: db.prepare("SELECT n FROM counters WHERE key = 'documents'").pluck(),
     /** A running total by its key (`type:<t>`, `tag:<t>`). */
@@ -34,8 +43,8 @@ export function prepareWrites(db: WritableDB) {
   return {
     /** `changes` 0: the id is taken; else `lastInsertRowid` is the new document's key (no RETURNING: its result table costs more). */
     insertDoc: db.prepare(
-      `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac)
-       VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac, @versionMac)
+      `INSERT INTO documents (id, created_at, updated_at, version, title, type, tags, metadata, author, size, checksum, head_mac, version_mac, current_seq)
+       VALUES (@id, @createdAt, @updatedAt, @version, @title, @type, @tags, @metadata, @author, @size, @checksum, @headMac, @versionMac, ${NEXT_SEQ_SQL})
        ON CONFLICT (id) DO NOTHING`,
     ),
     insertVersion: db.prepare(

@@ -24,6 +24,7 @@ import { releaseDocBlobs, retainBlobs } from './blob-store';
 import { checkHead, notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
 import type { WriteContext } from './statements';
 import { isReservedKey, reservedKeys } from '../search-queue-schema';
+import { NEXT_SEQ_SQL } from '../versions-order-schema';
 
 /** A validated, fully resolved version about to be written. */
 interface NewVersion {
@@ -95,7 +96,8 @@ function writeVersion(ctx: WriteContext, id: string, old: HeadRow | undefined, v
   } else {
     docKey = old.doc;
     // SET only the indexed columns that changed: an unchanged title or author then costs no index write.
-    const sets = ['updated_at = @updatedAt', 'version = @version', 'tags = @tags', 'metadata = @metadata', 'size = @size', 'checksum = @checksum', 'head_mac = @headMac', 'version_mac = @versionMac'];
+    // current_seq: the row the version below gets (../versions-order-schema.ts), a hint for current reads.
+    const sets = ['updated_at = @updatedAt', 'version = @version', 'tags = @tags', 'metadata = @metadata', 'size = @size', 'checksum = @checksum', 'head_mac = @headMac', 'version_mac = @versionMac', `current_seq = ${NEXT_SEQ_SQL}`];
     if (v.title !== old.title) sets.push('title = @title');
     if (v.type !== old.type) sets.push('type = @type');
     if (author !== old.author) sets.push('author = @author');
