@@ -249,7 +249,7 @@ function relaid(setup: string, current: string, write: (db: Database.Database) =
 }
 
 /**
- * A layout the write targets could move to (prototype, untimed rebuild of the seeded copy): each version's
+ * A layout the write targets could move to (prototype measured at schema 21, untimed rebuild of the seeded copy): each version's
  * content in a table of its own in append order; the version row (its key unchanged) and the head name it.
  */
 function split(): Split {
@@ -274,7 +274,10 @@ function split(): Split {
   );
 }
 
-/** The other such layout: versions whole in append order (a sequence key), found by their key through an index; the head names its row. */
+/**
+ * The other such layout: versions whole in append order (a sequence key), found by their key through an index; the
+ * head names its row. Schema step 22 ships it, so on today's schema this variant rebuilds what is already there.
+ */
 function append(): Split {
   return relaid(
     `CREATE TABLE versions3 (seq INTEGER PRIMARY KEY, vid INTEGER NOT NULL, ${VERSION_META}, content TEXT NOT NULL) STRICT;
