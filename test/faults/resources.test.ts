@@ -1,18 +1,21 @@
 /**
- * Resource fault suite: a read-only vault, a full disk, and a vault file deleted while open. Each must
+ * Resource fault suite: a read-only vault, a full disk (for writes and for a schema upgrade), and a vault file deleted while open. Each must
  * give a typed error (or keep working) and lose nothing committed. The read-only and disk-full cases need
  * a small tmpfs (`mount -t tmpfs -o size=2m`, root only); where mounting is not permitted they print why
  * and are skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Vault } from '../../src/main/storage';
+import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { isDocvaultError } from '../../src/shared/errors';
 import { errorOf, kindOfSync } from '../helpers/errors';
 import { hexKey, tempDir } from '../helpers/tmp';
 import { recordFigures } from './harness';
+import { VERSIONS_ORDER_STEP } from '../../src/main/storage/migrations';
+import { vaultBeforeStep } from '../helpers/before-step';
+import { withRawConnection } from '../helpers/raw-db';
 
 const tmp = tempDir('docvault-faults-res-');
 const mnt = join(tmp.dir, 'mnt');
@@ -138,6 +141,36 @@ describe('resources', () => {
       expect(again.verify().problems).toEqual([]);
     } finally {
       again.close();
+    }
+  });
+
+  it.skipIf(mountError !== undefined)('an upgrade that runs out of room: DiskFull on open, the vault stays at the step before and upgrades once there is room', () => {
+    // Schema step 22 copies every version row before it drops the old table: it needs about that much room.
+    const cleanups: (() => void)[] = [];
+    try {
+      const f = vaultBeforeStep(VERSIONS_ORDER_STEP, cleanups, (v) => {
+        for (let i = 0; i < 24; i++) v.create({ id: `big-${i}`, content: `big-${i} `.repeat(6_000) });
+      });
+      for (const name of readdirSync(mnt)) rmSync(join(mnt, name), { force: true });
+      mount('-o', 'remount,size=16m', mnt);
+      const path = join(mnt, 'upgrade.dvault');
+      copyFileSync(f.path, path);
+      // Room for the file and a little more: not for a second copy of its versions.
+      mount('-o', `remount,size=${Math.ceil(statSync(path).size / 1024) + 512}k`, mnt);
+      const failed = outcome(() => Vault.openSync(path, { key: { rawKey: f.key } }).close());
+      figures['upgrade on a full disk'] = failed;
+      expect(failed).toMatch(new RegExp(`^DiskFull: Upgrading the vault from schema ${VERSIONS_ORDER_STEP - 1} to ${SCHEMA_VERSION} \\(an upgrade can need free space about the size of the vault; the step that failed wrote nothing\\): the disk is full`));
+      expect(withRawConnection(path, f.key, (db) => db.pragma('user_version', { simple: true }))).toBe(VERSIONS_ORDER_STEP - 1);
+      mount('-o', 'remount,size=16m', mnt);
+      const again = Vault.openSync(path, { key: { rawKey: f.key } });
+      try {
+        expect(again.get('big-23').content).toBe(`big-23 `.repeat(6_000));
+        expect(again.verify().problems).toEqual([]);
+      } finally {
+        again.close();
+      }
+    } finally {
+      for (const c of cleanups.reverse()) c();
     }
   });
 

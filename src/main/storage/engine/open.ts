@@ -253,7 +253,13 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
       tuneWriter(raw, opts, keying.encrypted);
       opened = { mode: 'write', db: asWritable(raw) };
       // Migration 3 rewrites tags, so it runs with the tag key.
-      migrate(opened.db, SCHEMA_VERSION, { macKey, ...(opts.onMigration === undefined ? {} : { onProgress: opts.onMigration }) });
+      const from = raw.pragma('user_version', { simple: true }) as number;
+      try {
+        migrate(opened.db, SCHEMA_VERSION, { macKey, ...(opts.onMigration === undefined ? {} : { onProgress: opts.onMigration }) });
+      } catch (err) {
+        // A step that rebuilds a table (22: versions) writes a copy of it before it frees the old one.
+        throw mapSqliteError(err, `Upgrading the vault from schema ${from} to ${SCHEMA_VERSION} (an upgrade can need free space about the size of the vault; the step that failed wrote nothing)`);
+      }
     } else {
       tuneReader(raw, opts, keying.encrypted);
       const v = raw.pragma('user_version', { simple: true }) as number;
