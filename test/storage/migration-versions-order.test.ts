@@ -7,14 +7,17 @@
  * the step leaves the vault at the step before. verify names the key index when it no longer matches the rows.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type Database from 'better-sqlite3-multiple-ciphers';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { VERSIONS_ORDER_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { VERSION_ROW_COLUMNS } from '../../src/main/storage/versions-order-schema';
 import { vaultBeforeStep } from '../helpers/before-step';
 import { withRawConnection } from '../helpers/raw-db';
-import { makeVault } from '../helpers/tmp';
+import { makeVault, tempDir } from '../helpers/tmp';
+import { undoStepsAfter } from '../helpers/later-steps';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -26,6 +29,10 @@ const rows = (db: Database.Database): unknown[] => db.prepare(`SELECT ${VERSION_
 /** The views and triggers that name `versions`, with their SQL. */
 const dependents = (db: Database.Database): unknown[] =>
   db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND (tbl_name = 'versions' OR sql LIKE '%versions%') ORDER BY name").all();
+
+/** Whether the vault file or its WAL holds `text`. */
+const inFiles = (path: string, text: string): boolean =>
+  [path, `${path}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(text, 'utf8')));
 
 /** Heads whose pointer does not name their current version's row. */
 const pointersOff = (db: Database.Database): number =>
@@ -87,6 +94,32 @@ describe(`migration: versions in append order (from step ${VERSIONS_ORDER_STEP -
       expect(() => checkSearchIndex(db)).not.toThrow();
       expect(pointersOff(db)).toBe(0);
     });
+  });
+
+  it('keeps the erasure promise: once the document is purged, no copy of a row the step moved is left in the file', () => {
+    const { dir, cleanup } = tempDir('docvault-erase-');
+    cleanups.push(cleanup);
+    const path = join(dir, 'plain.dvault');
+    const secret = 'unmistakable-secret-4711';
+    const v = Vault.createSync(path, { key: { encryption: false } });
+    for (let i = 0; i < 200; i++) v.create({ id: `keep-${i}`, content: `kept ${i} `.repeat(300) });
+    v.create({ id: 'gone', content: `${secret} one `.repeat(50) });
+    v.update('gone', { content: `${secret} two `.repeat(50) });
+    v.close();
+    // Back at the step before, compacted: one copy of each row in the file (the undo's own rebuild leaves none behind).
+    const raw = new Database(path, { fileMustExist: true });
+    try {
+      undoStepsAfter(raw, VERSIONS_ORDER_STEP - 1);
+      raw.exec('VACUUM');
+    } finally {
+      raw.close();
+    }
+    expect(inFiles(path, secret)).toBe(true);
+    const again = Vault.openSync(path, { key: { encryption: false } });
+    expect(again.versions('gone').length).toBe(2);
+    again.purge('gone');
+    again.close();
+    expect(inFiles(path, secret)).toBe(false);
   });
 
   it('a failure inside the step leaves the vault at the step before, and the next open upgrades it', () => {
