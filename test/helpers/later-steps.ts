@@ -21,16 +21,21 @@ export const TOTALS_TRIGGERS = [
   'documents_ai', 'documents_au', 'documents_ad', 'documents_ad_trashed', 'documents_trash', 'versions_ai', 'versions_ad', 'document_tags_ai', 'document_tags_ad',
 ] as const;
 
-/** Makes the objects `names` on `db` exactly as a fresh schema at `step` has them. */
-function putBackAsAt(db: Database.Database, step: number, names: readonly string[]): void {
+/** The SQL of the objects `names` as a fresh schema at `step` has them. */
+function sqlAsAt(step: number, names: readonly string[]): string[] {
   const fresh = new Database(':memory:');
   try {
     migrate(fresh, step);
     const get = fresh.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck();
-    for (const name of names) db.exec(get.get(name) as string);
+    return names.map((name) => get.get(name) as string);
   } finally {
     fresh.close();
   }
+}
+
+/** Makes the objects `names` on `db` exactly as a fresh schema at `step` has them. */
+function putBackAsAt(db: Database.Database, step: number, names: readonly string[]): void {
+  for (const sql of sqlAsAt(step, names)) db.exec(sql);
 }
 
 /** Puts back the counter triggers exactly as the step before the totals step has them (read from a fresh schema at that step). */
@@ -101,14 +106,7 @@ const FIRST_UNDOABLE = 6;
 
 /** The versions table keyed by `vid` again, as a fresh schema at the step before has it (same rows; the key index goes with the old table), and the heads without their pointer. */
 function undoVersionsOrder(db: Database.Database): void {
-  const fresh = new Database(':memory:');
-  let create: string;
-  try {
-    migrate(fresh, VERSIONS_ORDER_STEP - 1);
-    create = fresh.prepare("SELECT sql FROM sqlite_master WHERE name = 'versions'").pluck().get() as string;
-  } finally {
-    fresh.close();
-  }
+  const [create] = sqlAsAt(VERSIONS_ORDER_STEP - 1, ['versions']) as [string];
   db.exec('ALTER TABLE documents DROP COLUMN current_seq;');
   rebuildVersions(db, { create: (name) => create.replace(/^CREATE TABLE versions/, `CREATE TABLE ${name}`), indexes: [] });
 }

@@ -63,7 +63,7 @@ export interface VersionsLayout {
 }
 
 /** The layout of this step. */
-export const APPEND_ORDER: VersionsLayout = { create: APPEND_ORDER_SQL, indexes: [KEY_INDEX_SQL] };
+const APPEND_ORDER: VersionsLayout = { create: APPEND_ORDER_SQL, indexes: [KEY_INDEX_SQL] };
 
 /**
  * Rebuilds `versions` as `layout` with the same rows, copied in key order; the views and triggers that name

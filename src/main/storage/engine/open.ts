@@ -257,7 +257,7 @@ function openKeyed(path: string, opts: OpenOptions, keying: Keying, sqlcipherPas
       try {
         migrate(opened.db, SCHEMA_VERSION, { macKey, ...(opts.onMigration === undefined ? {} : { onProgress: opts.onMigration }) });
       } catch (err) {
-        // A step that rebuilds a table (22: versions) writes a copy of it before it frees the old one.
+        // A step that rebuilds a table (22: versions) holds the whole copy in the WAL until it commits.
         throw mapSqliteError(err, `Upgrading the vault from schema ${from} to ${SCHEMA_VERSION} (an upgrade can need free space about the size of the vault; the step that failed wrote nothing)`);
       }
     } else {

@@ -15,14 +15,14 @@ import {
   type VersionRow,
   type VersionRowWithContent,
 } from './rows';
-import type { ReadContext } from './statements';
+import { CURRENT_BY_KEY_SQL, type ReadContext } from './statements';
 
 /** The head of `id` with its current content, unverified; undefined when there is no such id. */
 export function readCurrentRow(ctx: ReadContext, id: string): HeadWithContent | undefined {
   const r = ctx.r.getCurrent.get(id) as unknown[] | undefined;
   if (r === undefined) return undefined;
   // No version row by the head's pointer (a hint, ../versions-order-schema.ts): by its key. Column 15 is the content.
-  const row = r[15] === null ? (ctx.r.getCurrentByKey.get(id) as unknown[] | undefined) : r;
+  const row = r[15] === null ? (ctx.sql.get(CURRENT_BY_KEY_SQL).raw().get(id) as unknown[] | undefined) : r;
   return row === undefined ? undefined : headWithContentOf(row);
 }
 

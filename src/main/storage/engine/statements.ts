@@ -8,19 +8,20 @@ import { TOTALS_SQL, type PendingTotals } from './totals';
 import type { PendingAudit } from './audit-pending';
 import { VID, VID_RANGE, type ReadableDB, type WritableDB } from './db';
 
+/** The current read by the version key alone (through `versions_vid`): a head whose pointer is stale or missing. Prepared when first needed. */
+export const CURRENT_BY_KEY_SQL = `SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`;
+
 /** Statements every connection has. */
 export function prepareReads(db: ReadableDB) {
   return {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     /**
      * Arrays of {@link CURRENT_COLUMNS_RAW}: read with `headWithContentOf`. The version row by the head's pointer
-     * (one descent), taken only if it has the head's key; no row: ask `getCurrentByKey` (engine/reads.ts).
+     * (one descent), taken only if it has the head's key; no row: {@link CURRENT_BY_KEY_SQL} (engine/reads.ts).
      */
     getCurrent: db.prepare(
       `SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.seq = d.current_seq AND v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`,
     ).raw(),
-    /** The same by the version key alone (through `versions_vid`): a head whose pointer is stale or missing. */
-    getCurrentByKey: db.prepare(`SELECT ${CURRENT_COLUMNS_RAW} FROM documents d LEFT JOIN versions v ON v.vid = ${VID('d.doc', 'd.version')} WHERE d.id = ?`).raw(),
     getHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.id = ?`),
     /** undefined: no such id; null: live; a number: in the Trash since then. */
     state: db.prepare('SELECT trashed_at FROM documents WHERE id = ?').pluck(),
