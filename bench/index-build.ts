@@ -21,6 +21,7 @@ import { Vault } from '../src/main/storage';
 import { generateRawKey } from '../src/main/storage/keys';
 import { seedBatches } from './data';
 import { SEARCH_MARK_KEY } from '../src/main/storage/search-mark-schema';
+import { SEARCH_SEQ_KEY } from '../src/main/storage/search-seq-schema';
 
 /** Options of {@link runIndexBuildTrial}. */
 export interface IndexBuildTrialOptions {
@@ -50,8 +51,8 @@ export interface IndexBuildRecord {
   readonly peakRssMb: number;
 }
 
-/** The triggers that queue documents for the index (schema step "search queue"). */
-const SEARCH_TRIGGERS = ['search_queue_ai', 'search_queue_ad', 'search_queue_trash', 'search_queue_undelete'];
+/** The triggers that queue documents for the index (schema step "search queue"; the one for new versions went with step "updates wait past a sequence mark"). */
+const SEARCH_TRIGGERS = ['search_queue_ad', 'search_queue_trash', 'search_queue_undelete'];
 
 /** Runs `fn` on a second connection to the vault at `path` (raw key, SQLCipher 4). */
 function side<T>(path: string, keyHex: string, fn: (db: Database.Database) => T): T {
@@ -109,9 +110,9 @@ export function runIndexBuildTrial(opts: IndexBuildTrialOptions): IndexBuildReco
 
     const withoutPath = join(opts.dir, 'no-fts.dvault');
     Vault.createSync(withoutPath, { key }).close();
-    // As scripts/variants.mjs's `no-fts` lever: the triggers dropped and the search mark's row removed (read
-    // as past every document, so no new document waits after it).
-    side(withoutPath, keyHex, (db) => db.exec(`${SEARCH_TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(' ')} DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';`));
+    // As scripts/variants.mjs's `no-fts` lever: the triggers dropped and the marks' rows removed (read as past
+    // every document and version, so nothing waits after them).
+    side(withoutPath, keyHex, (db) => db.exec(`${SEARCH_TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(' ')} DELETE FROM counters WHERE key IN ('${SEARCH_MARK_KEY}', '${SEARCH_SEQ_KEY}');`));
     const w = Vault.openSync(withoutPath, { key });
     let bareS: number;
     try {

@@ -21,14 +21,16 @@ import { join } from 'node:path';
 import { Vault } from '../src/main/storage';
 import { facetsOf } from '../src/main/storage/search-facets';
 import { SEARCH_MARK_KEY } from '../src/main/storage/search-mark-schema';
+import { SEARCH_SEQ_KEY } from '../src/main/storage/search-seq-schema';
 import { contentFor, docId, makeDoc, newDocId, seedBatches } from './data';
 
 /**
- * The search queue's four triggers (schema step "search queue") and the search mark (step "search mark"): without
- * them nothing is queued or indexed (a mark row removed reads as past every document, so none waits after it).
+ * The search queue's three triggers (schema step "search queue"), the search mark (step "search mark") and the
+ * sequence mark (step "updates wait past a sequence mark"): without them nothing is queued or indexed (a mark
+ * row removed reads as past every document, so none waits after it; the sequence mark's, as past every version).
  */
-const NO_FTS = `DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_ad; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete;
-  DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';`;
+const NO_FTS = `DROP TRIGGER search_queue_ad; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete;
+  DELETE FROM counters WHERE key IN ('${SEARCH_MARK_KEY}', '${SEARCH_SEQ_KEY}');`;
 const fts = (option: string, value: number): string => `INSERT INTO search_index (search_index, rank) VALUES ('${option}', ${value});`;
 
 /** The levers, each SQL run once on a copy of the seeded vault (schema as shipped: the search index has its facet column). */

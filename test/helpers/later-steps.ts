@@ -5,12 +5,13 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP, SEARCH_SEQ_STEP } from '../../src/main/storage/migrations';
 import { rebuildVersions } from '../../src/main/storage/versions-order-schema';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
 import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
 import { MARK_FLUSH_SQL, SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
+import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY, SEQ_QUEUE_SQL } from '../../src/main/storage/search-seq-schema';
 import { dropAuditStep, undoAuditHeadStep } from './audit-step';
 import { settleAuditTail } from '../../src/main/storage/engine/audit';
 import { undoTagRowsKeyed } from './schema5';
@@ -111,6 +112,16 @@ function undoVersionsOrder(db: Database.Database): void {
   rebuildVersions(db, { create: (name) => create.replace(/^CREATE TABLE versions/, `CREATE TABLE ${name}`), indexes: [] });
 }
 
+/**
+ * The sequence mark step undone: the documents updated since the last flush queued (the first statement of
+ * every flush), the mark's row deleted, and the view and the two triggers of the step before put back as a
+ * fresh schema at that step has them.
+ */
+function undoSearchSeq(db: Database.Database): void {
+  db.exec(`${SEQ_QUEUE_SQL}; DELETE FROM counters WHERE key IN ('${SEARCH_SEQ_KEY}', '${SEARCH_SEQ_DOCS_KEY}'); DROP VIEW search_source; DROP TRIGGER search_queue_trash;`);
+  putBackAsAt(db, SEARCH_SEQ_STEP - 1, ['search_source', 'search_queue_ai', 'search_queue_trash']);
+}
+
 const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [SYNC_FILES_STEP, (db) => db.exec('DROP TRIGGER sync_files_blob_ad; DROP TABLE sync_files; DROP TABLE sync_held;')],
   [SYNC_STATE_STEP, dropSyncState],
@@ -144,6 +155,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   // The newest audit entry moved from the head into the table, tags unchanged, as the step before keeps it.
   [AUDIT_TAIL_STEP, settleAuditTail],
   [VERSIONS_ORDER_STEP, undoVersionsOrder],
+  [SEARCH_SEQ_STEP, undoSearchSeq],
 ]);
 
 /**

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
 import { TAG_QUEUE_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { facetsOf } from '../../src/main/storage/search-facets';
+import { PENDING_COUNT_SQL } from '../../src/main/storage/search-mark-schema';
 import { vaultBeforeStep } from '../helpers/before-step';
 import { withRawConnection } from '../helpers/raw-db';
 
@@ -22,7 +23,8 @@ afterEach(() => {
 const tagRows = (db: Database.Database): unknown[] => db.prepare('SELECT * FROM document_tags WHERE tag >= char(32) ORDER BY tag, updated_at, doc').all();
 const headRows = (db: Database.Database): unknown[] =>
   db.prepare('SELECT j.value AS tag, d.updated_at, d.doc FROM documents d, json_each(d.tags) j WHERE d.trashed_at IS NULL ORDER BY 1, 2, 3').all();
-const queued = (db: Database.Database): number => db.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;
+/** Documents waiting for the index (queued, or updated past the sequence mark since a later step). */
+const queued = (db: Database.Database): number => db.prepare(PENDING_COUNT_SQL).pluck().get() as number;
 const hits = (v: Vault, query: string): string[] => v.search({ query, limit: 50, rankAll: true }).items.map((h) => h.id).sort();
 
 describe('migration: tag rows queued', () => {

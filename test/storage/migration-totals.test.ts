@@ -16,6 +16,7 @@ import { TOTALS_TRIGGERS } from '../helpers/later-steps';
 import { makeVault } from '../helpers/tmp';
 import { AUDIT_HEAD_KEY } from '../../src/main/storage/engine/audit-schema';
 import { SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
+import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY } from '../../src/main/storage/search-seq-schema';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -54,8 +55,8 @@ describe('migration: totals kept by the write path', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       for (const t of TOTALS_TRIGGERS) expect(triggers(db)).not.toContain(t);
       // The attachment totals, the audit head and the search mark are rows later steps add (ATTACHMENT_TOTALS_STEP,
-      // AUDIT_HEAD_STEP, SEARCH_MARK_STEP); every total there before is unchanged.
-      const later = (key: string): boolean => key.startsWith('attachment_') || key === AUDIT_HEAD_KEY || key === SEARCH_MARK_KEY;
+      // AUDIT_HEAD_STEP, SEARCH_MARK_STEP, SEARCH_SEQ_STEP); every total there before is unchanged.
+      const later = (key: string): boolean => key.startsWith('attachment_') || key === AUDIT_HEAD_KEY || key === SEARCH_MARK_KEY || key === SEARCH_SEQ_KEY || key === SEARCH_SEQ_DOCS_KEY;
       expect((totals(db) as { key: string }[]).filter((r) => !later(r.key))).toEqual(before);
     });
     exact(v);

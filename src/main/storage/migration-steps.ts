@@ -15,6 +15,7 @@ import { SEARCH_QUEUE_SQL, TAG_QUEUE_STEP_SQL } from './search-queue-schema';
 import { SEARCH_MARK_STEP_SQL } from './search-mark-schema';
 import { holdTimeRows } from './time-rows-schema';
 import { versionsInAppendOrder } from './versions-order-schema';
+import { SEARCH_SEQ_STEP_SQL } from './search-seq-schema';
 import type { Migration, MigrationContext } from './migrations';
 
 // Literals for SQL text (the numbers are also exported by migrations.ts; kept here so the steps read them before
@@ -385,5 +386,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 22,
     name: 'versions in append order: a version row goes at the end of its table, found by its key through an index, not inserted mid-table (versions-order-schema.ts)',
     up: versionsInAppendOrder,
+  },
+  {
+    version: 23,
+    name: 'updates wait past a sequence mark: an update of an indexed document writes no search queue row; the flush queues the documents with versions past the mark first (search-seq-schema.ts)',
+    up: (db) => db.exec(SEARCH_SEQ_STEP_SQL),
   },
 ];

@@ -75,6 +75,8 @@ export const TIME_ROWS_STEP = stepNamed('time rows held');
 export const AUDIT_TAIL_STEP = stepNamed('audit tail in the head');
 /** The step from which version rows are in append order (`seq`), found by `vid` through `versions_vid`. */
 export const VERSIONS_ORDER_STEP = stepNamed('versions in append order');
+/** The step from which an update waits for the index past the sequence mark, not in a queue row (search-seq-schema.ts). */
+export const SEARCH_SEQ_STEP = stepNamed('updates wait past a sequence mark');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

@@ -14,11 +14,13 @@
  * The view `search_source` ("what the index holds") leaves the documents after the mark out, and the
  * triggers leave them alone: a new version, a move to the Trash or back, a purge change nothing the index
  * holds for them. A vault whose mark row was removed outside docvault reads the mark as past every
- * document (so writes queue as before the step, and nothing is indexed twice); verify reports the
+ * document (so nothing is indexed twice; since step "updates wait past a sequence mark", a document after the
+ * old mark with versions past the sequence mark is then indexed as one holding none); verify reports the
  * documents it then finds missing from the index, and a rebuild puts the mark back.
  */
 import { facetsOf } from './search-facets';
 import { insertHeadTagRows } from './search-queue-schema';
+import { PAST_SEQ_BOUND_SQL, PAST_SEQ_DOCS_SQL } from './search-seq-schema';
 
 // Literals, as in migrations.ts: a shipped step never changes.
 const BITS = 24;
@@ -90,15 +92,20 @@ export const MARK_FLUSH_SQL = [
   `UPDATE counters SET n = ? WHERE key = '${SEARCH_MARK_KEY}'`,
 ] as const;
 
-/** Documents waiting for the index: those queued and those after the mark (trashed ones included: the flush moves the mark past them). */
-export const PENDING_COUNT_SQL = `SELECT (SELECT count(*) FROM search_queue) + (SELECT count(*) FROM documents WHERE doc > ${MARK_SQL})`;
+/**
+ * Documents waiting for the index: those queued, those updated since the last flush (versions past the
+ * sequence mark: ./search-seq-schema.ts), and those after the mark (trashed ones included: the flush moves
+ * the mark past them).
+ */
+export const PENDING_COUNT_SQL = `SELECT (SELECT count(*) FROM (SELECT doc FROM search_queue UNION ${PAST_SEQ_DOCS_SQL})) + (SELECT count(*) FROM documents WHERE doc > ${MARK_SQL})`;
 
 /**
- * {@link PENDING_COUNT_SQL} with the documents after the mark bounded in O(1) by the last document's number
- * less the mark's (exact but for purges after the mark; 0 exactly when none is after it): the writer asks it
- * after every commit, where counting the documents after the mark walked up to the bound's 4,096 rows.
+ * {@link PENDING_COUNT_SQL} bounded in O(1): the documents after the mark by the last document's number less
+ * the mark's (exact but for purges after the mark; 0 exactly when none is after it), and those updated since
+ * the last flush by ./search-seq-schema.ts's `PAST_SEQ_BOUND_SQL`. 0 exactly when nothing waits. The writer
+ * asks it after every commit, where counting the documents after the mark walked up to the bound's 4,096 rows.
  */
-export const PENDING_BOUND_SQL = `SELECT (SELECT count(*) FROM search_queue) + max(0, coalesce((SELECT max(doc) FROM documents), 0) - ${MARK_SQL})`;
+export const PENDING_BOUND_SQL = `SELECT (SELECT count(*) FROM search_queue) + max(0, coalesce((SELECT max(doc) FROM documents), 0) - ${MARK_SQL}) + ${PAST_SEQ_BOUND_SQL}`;
 
 /** The mark put at the last document, its row made again if it was removed (a rebuild of the index from `search_source` after this indexes them all). */
 export const MARK_AT_END_SQL = `INSERT OR REPLACE INTO counters (key, n) VALUES ('${SEARCH_MARK_KEY}', coalesce((SELECT max(doc) FROM documents), 0))`;

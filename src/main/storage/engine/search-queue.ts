@@ -1,7 +1,8 @@
 /**
  * The search queue's flushes (schema step "search queue", ../search-queue-schema.ts): a write queues the
  * documents it changes (a new document waits after the search mark instead, with no queue row: schema step
- * "search mark", ../search-mark-schema.ts), and the writer brings the search index up to date for many of
+ * "search mark", ../search-mark-schema.ts; an update's new version past the sequence mark: schema step
+ * "updates wait past a sequence mark", ../search-seq-schema.ts), and the writer brings the search index up to date for many of
  * them in one transaction, which costs FTS5 one segment for the lot instead of one per commit.
  *
  * When the writer flushes:
@@ -19,6 +20,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { QUEUE_CHUNK_END_SQL, QUEUE_FLUSH_SQL, QUEUE_STRAY_TAGS_SQL } from '../search-queue-schema';
 import { MARK_CHUNK_END_SQL, MARK_FLUSH_SQL, PENDING_BOUND_SQL } from '../search-mark-schema';
+import { SEQ_FLUSHED_SQL, SEQ_QUEUE_SQL } from '../search-seq-schema';
 import type { WritableDB } from './db';
 import { CLOSE_WORK_MS, DEFAULT_IDLE_CHECKPOINT_MS, IdleCheckpointer, type IdleWork } from './checkpoint';
 import { SearchMerger } from './search-merge';
@@ -42,6 +44,8 @@ interface QueueStatements {
   readonly deleteStray: Database.Statement;
   readonly markEnd: Database.Statement;
   readonly markFlush: readonly Database.Statement[];
+  readonly seqQueue: Database.Statement;
+  readonly seqFlushed: readonly Database.Statement[];
 }
 
 /** The writer's flushes of the search queue; see the file comment. One per writer connection. */
@@ -67,16 +71,19 @@ export class SearchQueue {
   }
 
   /**
-   * Flushes up to `docs` waiting documents in one IMMEDIATE transaction: queued ones first (in document
-   * order), then, with what is left of `docs`, those after the search mark (../search-mark-schema.ts).
-   * Returns whether more are waiting.
+   * Flushes up to `docs` waiting documents in one IMMEDIATE transaction: first the documents updated since
+   * the last flush become queue rows (../search-seq-schema.ts: every flush starts so, whatever it indexes
+   * next), then queued ones (in document order), then, with what is left of `docs`, those after the search
+   * mark (../search-mark-schema.ts). Returns whether more are waiting.
    */
   flush(docs: number): boolean {
-    const { count, chunkEnd, flush, strays, deleteStray, markEnd, markFlush } = this.#statements();
+    const { count, chunkEnd, flush, strays, deleteStray, markEnd, markFlush, seqQueue, seqFlushed } = this.#statements();
     this.#queued = undefined;
     let more = false;
     this.#db
       .transaction(() => {
+        seqQueue.run();
+        for (const st of seqFlushed) st.run();
         let left = docs;
         const last = chunkEnd.get(docs) as number | null;
         if (last !== null) {
@@ -122,6 +129,8 @@ export class SearchQueue {
       deleteStray: db.prepare('DELETE FROM document_tags WHERE tag = ? AND doc = ?'),
       markEnd: db.prepare(MARK_CHUNK_END_SQL).pluck(),
       markFlush: MARK_FLUSH_SQL.map((s) => db.prepare(s)),
+      seqQueue: db.prepare(SEQ_QUEUE_SQL),
+      seqFlushed: SEQ_FLUSHED_SQL.map((st) => db.prepare(st)),
     });
   }
 }

@@ -10,6 +10,7 @@ import { HEAD_COLUMNS, summaryOf, type HeadRow } from './rows';
 import type { WritableDB } from './db';
 import type { ReadContext } from './statements';
 import { HEAD_TAG_ROWS_SQL, MARK_AT_END_SQL } from '../search-mark-schema';
+import { SEQ_TO_END_SQL } from '../search-seq-schema';
 
 /** bm25 column weights: a word in the title counts ten times one in the content. */
 const TITLE_WEIGHT = 10;
@@ -259,8 +260,9 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
 
 /**
  * Rebuilds the full-text index from `search_source` (FTS5's `rebuild`): the repair for a damaged or stale
- * index. The search queue is emptied and the search mark put at the last document first, so the view it
- * reads is the current version of every live document, whatever the queue held. The tag rows, which move
+ * index. The search queue is emptied and the search mark put at the last document first (and the sequence
+ * mark at the last version: ../search-seq-schema.ts), so the view it reads is the current version of every
+ * live document, whatever the queue held. The tag rows, which move
  * with the queue (schema step "tag rows queued"), are made again from the live heads in the same
  * transaction: emptying the queue alone left those of the documents it held as of their last flush.
  * The caller holds the write transaction; the documents are only read.
@@ -268,6 +270,7 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
 export function rebuildSearchIndex(db: WritableDB): void {
   db.prepare('DELETE FROM search_queue').run();
   db.prepare(MARK_AT_END_SQL).run();
+  db.prepare(SEQ_TO_END_SQL).run();
   db.prepare("INSERT INTO search_index (search_index) VALUES ('rebuild')").run();
   db.prepare('DELETE FROM document_tags').run();
   db.prepare(HEAD_TAG_ROWS_SQL).run();

@@ -11,6 +11,7 @@ import { checkHead, checkVersion, tagsOf, type HeadRow, type VersionRowWithConte
 import type { AttachmentVerifier } from './attachments-verify';
 import { AUDIT_HEAD_KEY } from './audit-schema';
 import { SEARCH_MARK_KEY } from '../search-mark-schema';
+import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY } from '../search-seq-schema';
 import { ALL_KEY, TYPE_KEY, isReservedKey, reservedKeys } from '../search-queue-schema';
 import { isCorruption } from './db';
 import type { ReadContext } from './statements';
@@ -193,10 +194,10 @@ export function checkState(ctx: ReadContext, acc: Buffer | undefined, problems: 
 /** The running totals against what the heads and versions say. */
 export function checkCounters(ctx: ReadContext, expected: Expected, problems: VerifyProblem[]): void {
   // The 'state' row holds the vault state (checked above), the 'audit' row the audit log's head (checked by
-  // the audit phase), 'search_mark' the search queue's mark: none is a total. The attachment totals are the
+  // the audit phase), 'search_mark', 'search_seq' and 'search_seq_docs' the search queue's marks: none is a total. The attachment totals are the
   // stored files' (checked by AttachmentVerifier.finish), not the heads'.
   const stored = new Map(
-    (ctx.r.counters.all() as { key: string; n: number }[]).filter((r) => r.key !== 'state' && r.key !== AUDIT_HEAD_KEY && r.key !== SEARCH_MARK_KEY && !r.key.startsWith('attachment_')).map((r) => [r.key, r.n]),
+    (ctx.r.counters.all() as { key: string; n: number }[]).filter((r) => r.key !== 'state' && r.key !== AUDIT_HEAD_KEY && r.key !== SEARCH_MARK_KEY && r.key !== SEARCH_SEQ_KEY && r.key !== SEARCH_SEQ_DOCS_KEY && !r.key.startsWith('attachment_')).map((r) => [r.key, r.n]),
   );
   for (const key of ['documents', 'versions', 'content_bytes', 'history_bytes', 'trash_documents']) if (!expected.counters.has(key)) expected.counters.set(key, 0);
   const keys = new Set([...stored.keys(), ...expected.counters.keys()]);

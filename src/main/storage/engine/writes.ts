@@ -25,6 +25,7 @@ import { checkHead, notFound, trashedExists, type HeadRow, type HeadWithContent 
 import type { WriteContext } from './statements';
 import { isReservedKey, reservedKeys } from '../search-queue-schema';
 import { NEXT_SEQ_SQL } from '../versions-order-schema';
+import { SEQ_AFTER_PURGE_SQL, SEQ_QUEUE_ONE_SQL } from '../search-seq-schema';
 
 /** A validated, fully resolved version about to be written. */
 interface NewVersion {
@@ -341,6 +342,8 @@ function purgeRows(ctx: WriteContext, doc: number, live: HeadRow | undefined): v
     ctx.totals.add('history_bytes', -versions.bytes);
   }
   ctx.w.deleteVersions.run(doc, doc);
+  // Deleted at the end of the table, their numbers are handed out again: the search's sequence mark goes below them.
+  ctx.sql.get(SEQ_AFTER_PURGE_SQL).run();
   if (ctx.w.deleteDoc.run(doc).changes === 0) return;
   if (live === undefined) ctx.totals.add('trash_documents', -1);
   else {
@@ -356,6 +359,9 @@ export function purgeOne(ctx: WriteContext, id: string): void {
   const head = ctx.r.getHead.get(id) as HeadRow | undefined;
   if (head === undefined) throw notFound(id, false);
   const live = head.trashed_at === null ? head : undefined;
+  // Updated since the search queue's last flush: queued now, with the version the index holds, which its
+  // entry and tag rows go by (../search-seq-schema.ts); its versions are about to go.
+  if (live !== undefined) ctx.sql.get(SEQ_QUEUE_ONE_SQL).run(head.doc);
   const scanned = deleteHeldTags(ctx, head.doc, live);
   // The totals counted the head's list; one that does not parse (altered outside docvault) is its version's.
   if (live !== undefined) countTags(ctx, storedTags(live.tags) ?? versionTagList(ctx, live) ?? scanned ?? [], -1);
