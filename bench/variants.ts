@@ -48,9 +48,6 @@ const VARIANTS: Record<string, { readonly sql: string; readonly deferred?: true;
   'fts-hashsize16m': { sql: fts('hashsize', 16 * 1048576) },
   'fts-optimize': { sql: "INSERT INTO search_index (search_index) VALUES ('optimize');" },
   rebuilt: { sql: "INSERT INTO search_index (search_index) VALUES ('rebuild');" },
-  'no-doc-idx': { sql: 'DROP INDEX documents_type; DROP INDEX documents_updated; DROP INDEX documents_title;' },
-  // The two indexes an update re-keys by its new time (a list by type or by update time walks them).
-  'no-time-idx': { sql: 'DROP INDEX documents_type; DROP INDEX documents_updated;' },
 };
 
 const job = JSON.parse(process.argv[2] ?? '{}') as { dir: string; docs: number; variants?: string[]; cacheKiB?: number };

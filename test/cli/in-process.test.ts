@@ -49,8 +49,8 @@ describe('main() in-process', () => {
   it('verify shows progress on a terminal stderr and clears it', async () => {
     const io = fakeIo({ tty: true });
     expect(await main(['verify', '--key-file', keyFile], io)).toBe(0);
-    // Of 1 document and 2 versions; the last phases add its 2 rows of the update-time lists (5 in all).
-    expect(io.err()).toMatch(/^\rVerifying \w* ?\d+\/[35]\b/);
+    // Of 1 document and 2 versions; the last phases add its 2 rows of the update-time lists and 1 of the list by title (6 in all).
+    expect(io.err()).toMatch(/^\rVerifying \w* ?\d+\/[36]\b/);
     expect(io.err().endsWith('\r\x1b[K')).toBe(true);
     expect(io.out()).toMatch(/^OK: 1 document, 2 versions/);
   });

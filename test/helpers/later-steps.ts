@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP, SEARCH_SEQ_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP, SEARCH_SEQ_STEP, TITLE_ROWS_STEP } from '../../src/main/storage/migrations';
 import { rebuildVersions } from '../../src/main/storage/versions-order-schema';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
@@ -122,6 +122,12 @@ function undoSearchSeq(db: Database.Database): void {
   putBackAsAt(db, SEARCH_SEQ_STEP - 1, ['search_source', 'search_queue_ai', 'search_queue_trash']);
 }
 
+/** The title rows step undone: the title keys' rows deleted, the index put back as a fresh schema at the step before has it. */
+function undoTitleRows(db: Database.Database): void {
+  db.exec('DELETE FROM document_tags WHERE tag >= char(3) AND tag < char(4)');
+  putBackAsAt(db, TITLE_ROWS_STEP - 1, ['documents_title']);
+}
+
 const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [SYNC_FILES_STEP, (db) => db.exec('DROP TRIGGER sync_files_blob_ad; DROP TABLE sync_files; DROP TABLE sync_held;')],
   [SYNC_STATE_STEP, dropSyncState],
@@ -156,6 +162,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [AUDIT_TAIL_STEP, settleAuditTail],
   [VERSIONS_ORDER_STEP, undoVersionsOrder],
   [SEARCH_SEQ_STEP, undoSearchSeq],
+  [TITLE_ROWS_STEP, undoTitleRows],
 ]);
 
 /**

@@ -103,4 +103,24 @@ describe('search queue in the service', () => {
     expect((await again.list({ limit: 50 })).items.map((d) => d.id)).toEqual(['a', 'c']);
     expect((await again.list({ type: 'note', limit: 50 })).items.map((d) => d.id)).toEqual(['c']);
   });
+
+  it('a list by title on a reader right after a write sees it (its rows move with the flush too)', async () => {
+    const ctx = await makeService(worker, { readers: 1 });
+    cleanups.push(ctx.cleanup);
+    const s = ctx.service;
+    await waitFor('the reader started', () => workerFaults(s).allReady());
+    const ids = async (q: { type?: string; order?: 'asc' | 'desc' } = {}): Promise<string[]> => (await s.list({ ...q, sort: 'title', limit: 50 })).items.map((d) => d.id);
+    const before = (await s.stats()).service.workers.find((w) => w.role === 'reader')?.completed ?? 0;
+    await s.create({ id: 'a', title: 'Pear', content: 'a', type: 'note' });
+    expect(await ids()).toEqual(['a']);
+    await s.create({ id: 'b', title: 'Fig', content: 'b', type: 'task' });
+    expect(await ids()).toEqual(['b', 'a']);
+    await s.update('a', { title: 'Apple' });
+    expect(await ids()).toEqual(['a', 'b']);
+    expect(await ids({ order: 'desc', type: 'task' })).toEqual(['b']);
+    await s.delete('a');
+    expect(await ids()).toEqual(['b']);
+    const after = (await s.stats()).service.workers.find((w) => w.role === 'reader')?.completed ?? 0;
+    expect(after - before).toBeGreaterThanOrEqual(5);
+  });
 });

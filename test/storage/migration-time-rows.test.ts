@@ -29,7 +29,7 @@ afterEach(() => {
 function timeRows(db: Database.Database): string[] {
   return db
     .prepare(
-      "SELECT CASE WHEN t.tag = char(1) THEN 'all' ELSE 'type:' || substr(t.tag, 2) END || ' ' || coalesce(d.id, '?' || t.doc) || '@' || t.updated_at FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE t.tag < char(32) ORDER BY 1",
+      "SELECT CASE WHEN t.tag = char(1) THEN 'all' ELSE 'type:' || substr(t.tag, 2) END || ' ' || coalesce(d.id, '?' || t.doc) || '@' || t.updated_at FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE t.tag < char(3) ORDER BY 1",
     )
     .pluck()
     .all() as string[];
@@ -161,7 +161,7 @@ describe('migration: time rows held', () => {
       withRawConnection(path, key, (db) => {
         db.exec('DELETE FROM document_tags');
         db.exec(
-          "INSERT INTO document_tags (tag, updated_at, doc) SELECT j.value, d.updated_at, d.doc FROM documents d, json_each(json_insert(d.tags, '$[#]', char(1), '$[#]', char(2) || d.type)) j WHERE d.trashed_at IS NULL",
+          "INSERT INTO document_tags (tag, updated_at, doc) SELECT j.value, d.updated_at, d.doc FROM documents d, json_each(json_insert(d.tags, '$[#]', char(1), '$[#]', char(2) || d.type, '$[#]', char(3) || d.title)) j WHERE d.trashed_at IS NULL",
         );
       });
       v.refresh();

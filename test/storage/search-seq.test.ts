@@ -8,7 +8,6 @@
  * tag rows exact. A purge of the table's last version rows lowers the mark (their numbers are handed out
  * again); flushes in small chunks with writes between them; the mark's row removed outside docvault.
  */
-import { copyFileSync, existsSync } from 'node:fs';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
@@ -18,8 +17,7 @@ import { SEARCH_SEQ_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { SEARCH_SEQ_KEY } from '../../src/main/storage/search-seq-schema';
 import { PENDING_BOUND_SQL } from '../../src/main/storage/search-mark-schema';
-import { copySchema1 } from '../helpers/fixture';
-import { undoStepsAfter } from '../helpers/later-steps';
+import { queuedVaultBeforeStep as queuedBefore } from '../helpers/before-step';
 import { plainVault, queued } from '../helpers/plain-vault';
 import { withRawConnection } from '../helpers/raw-db';
 
@@ -37,23 +35,7 @@ const headRows = (db: Database.Database): unknown[] =>
 const hits = (v: Vault, query: string): string[] => v.search({ query, limit: 1000, rankAll: true }).items.map((h) => h.id).sort();
 const byTag = (v: Vault, tag: string): string[] => v.list({ tag, limit: 200 }).items.map((d) => d.id).sort();
 
-/** The fixture with `write` run and a copy taken before the writer's close flushes, taken back to the step before. */
-function queuedVaultBeforeStep(write: (v: Vault) => void): { path: string; key: string } {
-  const f = copySchema1();
-  cleanups.push(f.cleanup);
-  const copy = `${f.path}.queued`;
-  const v = Vault.openSync(f.path, { key: { rawKey: f.key }, idleCheckpointMs: 600_000 });
-  try {
-    v.indexSearch();
-    write(v);
-    copyFileSync(f.path, copy);
-    if (existsSync(`${f.path}-wal`)) copyFileSync(`${f.path}-wal`, `${copy}-wal`);
-  } finally {
-    v.close();
-  }
-  withRawConnection(copy, f.key, (db) => undoStepsAfter(db, SEARCH_SEQ_STEP - 1));
-  return { path: copy, key: f.key };
-}
+const queuedVaultBeforeStep = (write: (v: Vault) => void): { path: string; key: string } => queuedBefore(SEARCH_SEQ_STEP, cleanups, write);
 
 describe(`migration: updates wait past a sequence mark (from step ${SEARCH_SEQ_STEP - 1})`, () => {
   it('carries the queue over, records the last version, and the index, tag rows and verify come out exact', () => {
@@ -234,10 +216,11 @@ describe('updates past the sequence mark', () => {
     // A search that meets a's stale entry fails as damage, typed, and names the way out; one that does not, answers.
     expect(() => hits(vault, 'larch')).toThrow(expect.objectContaining({ kind: 'Corrupt', message: expect.stringMatching(/run verify/) }));
     expect(hits(vault, 'b')).toEqual(['b']);
-    // a's held rows (the lists by update time) are still those of its indexed version, and the index is stale.
+    // a's held rows (the lists by update time and by title) are still those of its indexed version, and the index is stale.
     expect(vault.verify().problems).toEqual([
       expect.objectContaining({ kind: 'Vault', message: expect.stringMatching(/update-time list row of "a" carries another update time/) }),
       expect.objectContaining({ kind: 'Vault', message: expect.stringMatching(/update-time list row of type "" of "a"/) }),
+      expect.objectContaining({ kind: 'Vault', message: expect.stringMatching(/title list row "" of "a" carries another update time/) }),
       expect.objectContaining({ kind: 'Index', message: expect.stringMatching(/1 current version\(s\) of live documents not indexed, 1 indexed version\(s\) not current/) }),
     ]);
     vault.rebuildSearchIndex();

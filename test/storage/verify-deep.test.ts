@@ -19,7 +19,7 @@ afterEach(() => {
 function setup(n: number): { vault: Vault; path: string; key: string } {
   const made = makeVault();
   cleanups.push(made.cleanup);
-  made.vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, content: `ledger entry ${i}`, tags: [`t${i % 4}`] })));
+  made.vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, metadata: { author: `Author ${i % 3}` }, content: `ledger entry ${i}`, tags: [`t${i % 4}`] })));
   return made;
 }
 
@@ -60,25 +60,25 @@ describe('verify: the search index rows against the heads (default depth)', () =
 describe('verify: deep', () => {
   it("an entry missing from one of the documents table's indexes: a Sqlite problem naming the index, at both depths", () => {
     const { vault, path, key } = setup(50);
-    const original = withRawConnection(path, key, (db) => db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'documents_title'").pluck().get() as string);
+    const original = withRawConnection(path, key, (db) => db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'documents_author'").pluck().get() as string);
     // Rebuild the index as a partial one without d7's row, then put its declaration back: the index lacks one entry.
     withRawConnection(path, key, (db) => {
       db.unsafeMode(true);
       db.pragma('writable_schema = ON');
-      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents_title'").run(`${original} WHERE id <> 'd7'`);
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents_author'").run(`${original} AND id <> 'd7'`);
     });
     withRawConnection(path, key, (db) => {
       db.unsafeMode(true);
-      db.exec('REINDEX documents_title');
+      db.exec('REINDEX documents_author');
       db.pragma('writable_schema = ON');
-      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents_title'").run(original);
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents_author'").run(original);
     });
     vault.refresh();
     for (const deep of [false, true]) {
       const r = vault.verify(undefined, { deep });
       expect(r.ok).toBe(false);
       expect(r.problems.length).toBeGreaterThan(0);
-      expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_title'))).toBe(true);
+      expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_author'))).toBe(true);
       expect(verifyInChunks(vault, { maxMs: 0.000001, deep }).report.problems).toEqual(r.problems);
     }
   });

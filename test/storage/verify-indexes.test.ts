@@ -25,13 +25,13 @@ afterEach(() => {
 function setup(n: number): { vault: Vault; path: string; key: string } {
   const made = makeVault();
   cleanups.push(made.cleanup);
-  made.vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, content: `ledger entry ${i}`, type: i % 2 === 0 ? 'note' : 'task' })));
+  made.vault.bulkCreate(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, title: `Note ${i}`, metadata: { author: `Author ${i}` }, content: `ledger entry ${i}`, type: i % 2 === 0 ? 'note' : 'task' })));
   return made;
 }
 
 
 /**
- * Runs `edit` on a raw connection while index `index` of `documents` is declared partial, leaving out the
+ * Runs `edit` on a raw connection while index `index` of `documents` is declared partial (or more partial), leaving out the
  * row of `id`: SQLite neither adds, removes nor changes that row's entry meanwhile. The declaration is put
  * back after (without a REINDEX: the index keeps what it held).
  */
@@ -40,7 +40,7 @@ function withoutIndexing(path: string, key: string, index: string, id: string, e
   withRawConnection(path, key, (db) => {
     db.unsafeMode(true);
     db.pragma('writable_schema = ON');
-    db.prepare('UPDATE sqlite_schema SET sql = ? WHERE name = ?').run(`${original} WHERE id <> '${id}'`, index);
+    db.prepare('UPDATE sqlite_schema SET sql = ? WHERE name = ?').run(`${original} ${original.includes(' WHERE ') ? 'AND' : 'WHERE'} id <> '${id}'`, index);
   });
   withRawConnection(path, key, (db) => {
     db.unsafeMode(true);
@@ -74,8 +74,8 @@ describe('verify: indexes against their rows at the default depth', () => {
       expect(planTable(db, 'versions')?.indexes.map((i) => i.name)).toEqual(['versions_vid']);
       for (const t of withIndexes) expect(planTable(db, t), t).toBeDefined();
       expect(planTable(db, 'documents')?.indexes.map((i) => i.name).sort()).toEqual(
-        // documents_type and documents_updated went at schema step "time rows held" (their rows live in document_tags).
-        ['documents_author', 'documents_title', 'documents_trashed', 'sqlite_autoindex_documents_1'].sort(),
+        // documents_type and documents_updated went at schema step "time rows held", documents_title at "title rows held" (their rows live in document_tags).
+        ['documents_author', 'documents_trashed', 'sqlite_autoindex_documents_1'].sort(),
       );
     });
   });
@@ -94,40 +94,40 @@ describe('verify: indexes against their rows at the default depth', () => {
     // d700's row is deleted while the index keeps its entry, then put back while the index ignores it.
     const row = withRawConnection(path, key, (db) => db.prepare("SELECT * FROM documents WHERE id = 'd700'").get() as Record<string, unknown>);
     withRawConnection(path, key, (db) => db.prepare("DELETE FROM documents WHERE id = 'd700'").run());
-    withoutIndexing(path, key, 'documents_title', 'd700', (db) => {
+    withoutIndexing(path, key, 'documents_author', 'd700', (db) => {
       const cols = Object.keys(row);
       db.prepare(`INSERT INTO documents (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
     });
     const problems = defaultProblems(vault);
-    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_title of table documents has 1299 entries for 1300 rows/) })]);
+    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_author of table documents has 1299 entries for 1300 rows/) })]);
   });
 
   it('an index entry holding a value its row does not have', () => {
     const { vault, path, key } = setup(1300);
-    // The entry is moved to another title, then the row put back while the index ignores it.
-    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET title = 'Elsewhere' WHERE id = 'd900'").run());
-    withoutIndexing(path, key, 'documents_title', 'd900', (db) => db.prepare("UPDATE documents SET title = 'Note 900' WHERE id = 'd900'").run());
+    // The entry is moved to another author, then the row put back while the index ignores it.
+    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET author = 'Elsewhere' WHERE id = 'd900'").run());
+    withoutIndexing(path, key, 'documents_author', 'd900', (db) => db.prepare("UPDATE documents SET author = 'Author 900' WHERE id = 'd900'").run());
     const problems = defaultProblems(vault);
-    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_title of table documents does not match the table's rows/) })]);
+    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_author of table documents does not match the table's rows/) })]);
   });
 
   it('a table row changed without its index', () => {
     const { vault, path, key } = setup(1300);
-    withoutIndexing(path, key, 'documents_title', 'd1100', (db) => db.prepare("UPDATE documents SET title = 'Renamed' WHERE id = 'd1100'").run());
+    withoutIndexing(path, key, 'documents_author', 'd1100', (db) => db.prepare("UPDATE documents SET author = 'Renamed' WHERE id = 'd1100'").run());
     const problems = defaultProblems(vault);
     // The head's tag fails too (the row was edited without the key); the index is named on its own.
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_title of table documents does not match the table's rows/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index documents_author of table documents does not match the table's rows/) }));
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'Head', id: 'd1100' }));
   });
 
   it('deep finds the same through integrity_check', () => {
     const { vault, path, key } = setup(30);
-    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET title = 'Elsewhere' WHERE id = 'd9'").run());
-    withoutIndexing(path, key, 'documents_title', 'd9', (db) => db.prepare("UPDATE documents SET title = 'Note 9' WHERE id = 'd9'").run());
+    withRawConnection(path, key, (db) => db.prepare("UPDATE documents SET author = 'Elsewhere' WHERE id = 'd9'").run());
+    withoutIndexing(path, key, 'documents_author', 'd9', (db) => db.prepare("UPDATE documents SET author = 'Author 9' WHERE id = 'd9'").run());
     vault.refresh();
     const r = vault.verify(undefined, { deep: true });
     expect(r.problems.length).toBeGreaterThan(0);
-    expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_title'))).toBe(true);
+    expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_author'))).toBe(true);
   });
 
   it('a token of an older build (v4) or with a malformed index state is refused: Invalid', () => {

@@ -1,5 +1,5 @@
 /** The keyed sum verify compares the tag rows with: order-free, sensitive to every field of a row and to the key. */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TagRowKeys, TagRowSum } from '../../src/main/storage/engine/verify-checks';
 
@@ -38,5 +38,14 @@ describe('the tag-row sum', () => {
       sumOf(randomBytes(32), rows),
     ];
     expect(new Set([whole, ...sums]).size).toBe(sums.length + 1);
+  });
+
+  it("G(tag) is the HMAC of the tag under the integrity key, however long the tag, whether kept or not (a title row's key is not)", () => {
+    const keys = new TagRowKeys(key);
+    const want = (tag: string): string => createHmac('sha256', key).update('docvault/v2/verify/tag\0').update(tag, 'utf8').digest().subarray(0, 16).toString('hex');
+    for (const tag of ['t0', '\u0001', '\u0002note', '\u0003A title', '\u0003Ünïcode 😀', `\u0003${'é'.repeat(3000)}`, 'x'.repeat(5000)]) {
+      expect(keys.tagDigest(tag).toString('hex')).toBe(want(tag));
+      expect(keys.tagDigest(tag).toString('hex')).toBe(want(tag));
+    }
   });
 });

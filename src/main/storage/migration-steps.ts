@@ -16,6 +16,7 @@ import { SEARCH_MARK_STEP_SQL } from './search-mark-schema';
 import { holdTimeRows } from './time-rows-schema';
 import { versionsInAppendOrder } from './versions-order-schema';
 import { SEARCH_SEQ_STEP_SQL } from './search-seq-schema';
+import { holdTitleRows } from './title-rows-schema';
 import type { Migration, MigrationContext } from './migrations';
 
 // Literals for SQL text (the numbers are also exported by migrations.ts; kept here so the steps read them before
@@ -391,5 +392,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 23,
     name: 'updates wait past a sequence mark: an update of an indexed document writes no search queue row; the flush queues the documents with versions past the mark first (search-seq-schema.ts)',
     up: (db) => db.exec(SEARCH_SEQ_STEP_SQL),
+  },
+  {
+    version: 24,
+    name: 'title rows held: lists by title walk rows the search queue\'s flush moves, not an index every create inserts into (title-rows-schema.ts)',
+    // The rows as a flush would have left them, then documents_title dropped. Older builds refuse the vault
+    // by its number, so none lists from the index or writes without the rows.
+    up: holdTitleRows,
   },
 ];

@@ -77,6 +77,8 @@ export const AUDIT_TAIL_STEP = stepNamed('audit tail in the head');
 export const VERSIONS_ORDER_STEP = stepNamed('versions in append order');
 /** The step from which an update waits for the index past the sequence mark, not in a queue row (search-seq-schema.ts). */
 export const SEARCH_SEQ_STEP = stepNamed('updates wait past a sequence mark');
+/** The step from which lists by title walk held rows in `document_tags` (`documents_title` dropped: title-rows-schema.ts). */
+export const TITLE_ROWS_STEP = stepNamed('title rows held');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

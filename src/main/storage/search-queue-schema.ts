@@ -87,18 +87,21 @@ export const TAG_QUEUE_STEP_SQL = [
 
 /**
  * The keys of the rows a document holds in `document_tags` from schema step "time rows held" on, as json_each
- * reads them: its tags, then {@link ALL_KEY} (every live document: what a list by update time walks) and
- * {@link TYPE_KEY} + its type (what a list of one type by update time walks). A tag list that is not a JSON
- * array (a row altered outside docvault) gives the two reserved keys alone. Every statement that inserts,
+ * reads them: its tags, then {@link ALL_KEY} (every live document: what a list by update time walks),
+ * {@link TYPE_KEY} + its type (what a list of one type by update time walks) and, from schema step "title
+ * rows held" on, {@link TITLE_KEY} + its title (what a list by title walks). A tag list that is not a JSON
+ * array (a row altered outside docvault) gives the reserved keys alone. Every statement that inserts,
  * deletes or looks for held rows reads the keys through this, so they move together.
  */
-export const heldList = (tags: string, type: string): string =>
-  `json_each(CASE WHEN json_valid(${tags}) AND json_type(${tags}) = 'array' THEN json_insert(${tags}, '$[#]', char(1), '$[#]', char(2) || ${type}) ELSE json_array(char(1), char(2) || ${type}) END)`;
+export const heldList = (tags: string, type: string, title: string): string =>
+  `json_each(CASE WHEN json_valid(${tags}) AND json_type(${tags}) = 'array' THEN json_insert(${tags}, '$[#]', char(1), '$[#]', char(2) || ${type}, '$[#]', char(3) || ${title}) ELSE json_array(char(1), char(2) || ${type}, char(3) || ${title}) END)`;
 
 /** The reserved key of every live document's held row (a control character: no tag can be one, tags are printable). */
 export const ALL_KEY = '\u0001';
 /** The prefix of the reserved key of a live document's held row by its type. */
 export const TYPE_KEY = '\u0002';
+/** The prefix of the reserved key of a live document's held row by its title (../title-rows-schema.ts). */
+export const TITLE_KEY = '\u0003';
 
 /** Whether a `document_tags` key is one of the reserved ones (not a tag). */
 export function isReservedKey(key: string): boolean {
@@ -106,8 +109,8 @@ export function isReservedKey(key: string): boolean {
 }
 
 /** The keys a document holds rows under, besides its tags. */
-export function reservedKeys(type: string): [string, string] {
-  return [ALL_KEY, TYPE_KEY + type];
+export function reservedKeys(type: string, title: string): [string, string, string] {
+  return [ALL_KEY, TYPE_KEY + type, TITLE_KEY + title];
 }
 
 /**
@@ -117,7 +120,7 @@ export function reservedKeys(type: string): [string, string] {
  */
 export function insertHeadTagRows(from: string, where = 'true'): string {
   return `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-    SELECT j.value, d.updated_at, d.doc FROM ${from}, ${heldList('d.tags', 'd.type')} j
+    SELECT j.value, d.updated_at, d.doc FROM ${from}, ${heldList('d.tags', 'd.type', 'd.title')} j
     WHERE ${where} AND d.trashed_at IS NULL AND j.type = 'text'`;
 }
 
@@ -126,7 +129,7 @@ export function insertHeadTagRows(from: string, where = 'true'): string {
  * key: none in a vault only docvault wrote. Each is then deleted by (tag, doc), a walk of its tag's rows.
  */
 export const QUEUE_STRAY_TAGS_SQL = `
-  SELECT j.value AS tag, q.doc AS doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${heldList('v.tags', 'v.type')} j
+  SELECT j.value AS tag, q.doc AS doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${heldList('v.tags', 'v.type', 'v.title')} j
   WHERE q.doc <= ? AND j.type = 'text'
     AND NOT EXISTS (SELECT 1 FROM document_tags x WHERE x.tag = j.value AND x.updated_at = v.created_at AND x.doc = q.doc)`;
 
@@ -145,7 +148,7 @@ export const QUEUE_FLUSH_SQL = [
     FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE q.doc <= ? AND d.trashed_at IS NULL`,
   `DELETE FROM document_tags WHERE (tag, updated_at, doc) IN (
-    SELECT j.value, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${heldList('v.tags', 'v.type')} j
+    SELECT j.value, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${heldList('v.tags', 'v.type', 'v.title')} j
     WHERE q.doc <= ? AND j.type = 'text')`,
   insertHeadTagRows('search_queue q CROSS JOIN documents d ON d.doc = q.doc', 'q.doc <= ?'),
   'DELETE FROM search_queue WHERE doc <= ?',

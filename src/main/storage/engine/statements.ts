@@ -61,7 +61,7 @@ export function prepareWrites(db: WritableDB) {
     /** The version key the search index holds for a queued document, 0 (none) for one after the search mark, else no row. */
     queuedVersion: db.prepare(`WITH p(doc) AS (SELECT ?) SELECT q.indexed FROM p JOIN search_queue q ON q.doc = p.doc UNION ALL SELECT 0 FROM p WHERE p.doc > ${MARK_SQL}`).pluck(),
     /** A version's tag list and time, by its key: the tag rows it has while the index holds it. */
-    versionTags: db.prepare('SELECT tags, created_at AS at, type FROM versions WHERE vid = ?'),
+    versionTags: db.prepare('SELECT tags, created_at AS at, type, title FROM versions WHERE vid = ?'),
     deleteVersions: db.prepare(`DELETE FROM versions WHERE vid BETWEEN ${VID('?', '1')} AND ${VID('?', String(MAX_VERSION))}`),
     deleteDoc: db.prepare('DELETE FROM documents WHERE doc = ?'),
     setTrashed: db.prepare('UPDATE documents SET trashed_at = ?, head_mac = ? WHERE doc = ?'),

@@ -187,7 +187,7 @@ function versionTagList(ctx: WriteContext, head: HeadRow): string[] | undefined 
 
 /**
  * Deletes the tag rows the vault holds for `doc` (`live`: its head when live), and the rows of its reserved
- * keys (../time-rows-schema.ts), now, before its versions
+ * keys (../time-rows-schema.ts, ../title-rows-schema.ts), now, before its versions
  * go: those of the version the search queue says the index holds when the document is queued (none after
  * the search mark), else its live head's. Each by its full key; a row whose time differs (altered outside
  * docvault) is found by a walk of its tag's range; a list that does not parse falls back to a scan of every
@@ -195,14 +195,14 @@ function versionTagList(ctx: WriteContext, head: HeadRow): string[] | undefined 
  */
 function deleteHeldTags(ctx: WriteContext, doc: number, live: HeadRow | undefined): string[] | undefined {
   const indexed = ctx.w.queuedVersion.get(doc) as number | undefined;
-  let held: { tags: string; at: number; type: string } | undefined;
-  if (indexed === undefined) held = live === undefined ? undefined : { tags: live.tags, at: live.updated_at, type: live.type };
-  else if (indexed !== 0) held = ctx.w.versionTags.get(indexed) as { tags: string; at: number; type: string } | undefined;
+  let held: { tags: string; at: number; type: string; title: string } | undefined;
+  if (indexed === undefined) held = live === undefined ? undefined : { tags: live.tags, at: live.updated_at, type: live.type, title: live.title };
+  else if (indexed !== 0) held = ctx.w.versionTags.get(indexed) as { tags: string; at: number; type: string; title: string } | undefined;
   if (held === undefined) return undefined;
   const tags = storedTags(held.tags);
   // The scan's rows include the reserved keys' (../time-rows-schema.ts): they are no tags.
   if (tags === undefined) return (ctx.w.deleteAllTags.all(doc) as string[]).filter((t) => !isReservedKey(t));
-  for (const t of [...tags, ...reservedKeys(held.type)]) if (ctx.w.deleteTag.run(t, held.at, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
+  for (const t of [...tags, ...reservedKeys(held.type, held.title)]) if (ctx.w.deleteTag.run(t, held.at, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
   return undefined;
 }
 

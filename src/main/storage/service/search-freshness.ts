@@ -1,12 +1,12 @@
 /**
- * Searches, verifies, tag-filtered lists and lists by update time on a reader see every write acknowledged before they were called.
+ * Searches, verifies, tag-filtered lists and lists by update time or title on a reader see every write acknowledged before they were called.
  *
  * Writes queue their documents for the search index, and the writer indexes them later, in batches
  * (engine/search-queue.ts). A reader's connection cannot do that, so before a search or a whole verify the
  * service asks the writer to (`indexSearch`), when a write was answered since the last time or another
  * process committed. Writes are counted when their answer arrives, so every one counted had committed
  * before the request was sent, and the writer handles messages in order: each is indexed when the answer
- * comes. Tag rows, and the rows a list sorted by update time walks (../time-rows-schema.ts), move with the
+ * comes. Tag rows, and the rows a list sorted by update time or title walks (../time-rows-schema.ts, ../title-rows-schema.ts), move with the
  * same flush (../search-queue-schema.ts), so such a list, or a count filtered by tag, waits the same way. Calls that come while one such request is on its way share it if it covers them.
  */
 
@@ -65,7 +65,7 @@ export class SearchFreshness {
   /**
    * The vault was seen at open with nothing waiting for the flush (by the opening connection): what the
    * constructor assumed another process may have left is not there, so until this service writes or sees an
-   * outside commit, lists by update time or by tag answer at once instead of waiting for the writer to start.
+   * outside commit, lists by update time, by title or by tag answer at once instead of waiting for the writer to start.
    */
   nothingWaitingAtOpen(): void {
     const outside = Atomics.load(this.#outside, 0);

@@ -1,0 +1,187 @@
+/**
+ * Schema step "title rows held" (../../src/main/storage/title-rows-schema.ts): lists sorted by title walk
+ * rows under `char(3) || title` in `document_tags`, moved by the search queue's flush like the tag rows and
+ * the update-time rows, instead of `documents_title`, which every create inserted into. From a vault of the
+ * step before left unflushed (a document updated past the sequence mark with a new title, one queued in the
+ * Trash, one after the search mark): the step adds the rows a flush would have left and drops the index.
+ * Then the write path: nothing is written for a title until the flush, a list by title flushes first (on the
+ * writer and through the service's rule), ties of one title go by update time, pages follow cursors, a purge
+ * takes the row at once; verify names a title row missing, stale, under another title or of no document.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, Vault } from '../../src/main/storage';
+import { readsHeldRows } from '../../src/main/storage/engine/query';
+import { TITLE_ROWS_STEP } from '../../src/main/storage/migrations';
+import { checkSearchIndex } from '../../src/main/storage/search-index';
+import type { ListQuery } from '../../src/shared/types';
+import { queuedVaultBeforeStep } from '../helpers/before-step';
+import { plainVault } from '../helpers/plain-vault';
+import { withRawConnection } from '../helpers/raw-db';
+import { makeVault } from '../helpers/tmp';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()?.();
+});
+
+/** The title rows, readable: "id title@time" (a row of no document: "?<row>"). */
+function titleRows(db: Database.Database): string[] {
+  return db
+    .prepare(
+      "SELECT coalesce(d.id, '?' || t.doc) || ' ' || substr(t.tag, 2) || '@' || t.updated_at FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE t.tag >= char(3) AND t.tag < char(4) ORDER BY 1",
+    )
+    .pluck()
+    .all() as string[];
+}
+
+/** What a flush leaves: each live head's title at its update time (`where` selects heads). */
+function headTitleRows(db: Database.Database, where = 'true'): string[] {
+  return db.prepare(`SELECT id || ' ' || title || '@' || updated_at FROM documents WHERE trashed_at IS NULL AND ${where} ORDER BY 1`).pluck().all() as string[];
+}
+
+/** The live ids by title, ties by update time then creation, in plain SQL. */
+function byTitle(db: Database.Database, order: 'ASC' | 'DESC' = 'ASC'): string[] {
+  return db.prepare(`SELECT id FROM documents WHERE trashed_at IS NULL ORDER BY title ${order}, updated_at ${order}, doc ${order}`).pluck().all() as string[];
+}
+
+/** Every page of a list, following its cursors. */
+function listAll(v: Vault, query: Omit<ListQuery, 'cursor'>): string[] {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = v.list({ ...query, ...(cursor !== undefined ? { cursor } : {}) });
+    ids.push(...page.items.map((i) => i.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return ids;
+}
+
+describe(`migration: title rows held (from step ${TITLE_ROWS_STEP - 1})`, () => {
+  it('adds the rows a flush would have left, drops the index, and every list by title pages as it gave them', () => {
+    const f = queuedVaultBeforeStep(TITLE_ROWS_STEP, cleanups, (v) => {
+      v.create({ id: 'renamed', title: 'Apple', content: 'x' });
+      v.create({ id: 'trashed', title: 'Kiwi', content: 'x' });
+      v.create({ id: 'kept', title: 'Mango', content: 'x' });
+      v.indexSearch();
+      // Past the sequence mark (the index holds "Apple"), queued in the Trash, after the search mark.
+      v.update('renamed', { title: 'Zucchini' });
+      v.delete('trashed');
+      v.create({ id: 'late', title: 'Banana', content: 'x' });
+    });
+    const firstTime = (db: Database.Database, id: string): number =>
+      db.prepare("SELECT v.created_at FROM versions v JOIN documents d ON v.vid = (d.doc << 24) + 1 WHERE d.id = ?").pluck().get(id) as number;
+    const expected = withRawConnection(f.path, f.key, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(TITLE_ROWS_STEP - 1);
+      expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'documents_title'").pluck().get()).toBe(1);
+      expect(titleRows(db)).toEqual([]);
+      return [...headTitleRows(db, "id NOT IN ('renamed', 'late')"), `renamed Apple@${firstTime(db, 'renamed')}`, `trashed Kiwi@${firstTime(db, 'trashed')}`].sort();
+    });
+    const v = Vault.openSync(f.path, { key: { rawKey: f.key }, idleCheckpointMs: 600_000 });
+    cleanups.push(() => v.isOpen && v.close());
+    const listed = withRawConnection(f.path, f.key, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'documents_title'").pluck().get()).toBe(0);
+      expect(titleRows(db)).toEqual(expected);
+      expect(() => checkSearchIndex(db)).not.toThrow();
+      return { asc: byTitle(db), desc: byTitle(db, 'DESC') };
+    });
+    expect(listed.asc).toEqual(expect.arrayContaining(['renamed', 'kept', 'late']));
+    // A list by title flushes first: every live document, in title order, on pages of 2, both ways.
+    expect(listAll(v, { sort: 'title', limit: 2 })).toEqual(listed.asc);
+    expect(listAll(v, { sort: 'title', order: 'desc', limit: 3 })).toEqual(listed.desc);
+    withRawConnection(f.path, f.key, (db) => expect(titleRows(db)).toEqual(headTitleRows(db)));
+    expect(v.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describe('title rows', () => {
+  it('move at the flush, which a list by title runs first; ties by update time; a purge takes its row at once', () => {
+    const { vault: v, raw } = plainVault(cleanups);
+    v.create({ id: 'a', title: 'Fig', content: 'x', type: 'note', tags: ['t'] });
+    v.create({ id: 'b', title: 'Pear', content: 'x', type: 'task' });
+    v.create({ id: 'c', title: 'Fig', content: 'x', type: 'note' });
+    // A create writes no title row: the flush does.
+    expect(titleRows(raw)).toEqual([]);
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['a', 'c', 'b']);
+    expect(titleRows(raw)).toEqual(headTitleRows(raw));
+    // One title: by update time, then creation; the other way round descending.
+    v.update('a', { content: 'y' });
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['c', 'a', 'b']);
+    expect(v.list({ sort: 'title', order: 'desc' }).items.map((d) => d.id)).toEqual(['b', 'a', 'c']);
+    expect(listAll(v, { sort: 'title', limit: 1 })).toEqual(['c', 'a', 'b']);
+    expect(listAll(v, { sort: 'title', order: 'desc', limit: 1 })).toEqual(['b', 'a', 'c']);
+    // Filters ride along: a type, a tag.
+    expect(v.list({ sort: 'title', type: 'note' }).items.map((d) => d.id)).toEqual(['c', 'a']);
+    expect(v.list({ sort: 'title', tag: 't' }).items.map((d) => d.id)).toEqual(['a']);
+    // A new title waits for the flush, which the list runs.
+    const before = titleRows(raw);
+    v.update('b', { title: 'Apple' });
+    expect(titleRows(raw)).toEqual(before);
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'c', 'a']);
+    expect(titleRows(raw)).toEqual(headTitleRows(raw));
+    // The Trash and back.
+    v.delete('c');
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'a']);
+    v.undelete('c');
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'c', 'a']);
+    // A purge deletes the row in its own commit, whatever the queue holds.
+    v.update('a', { title: 'Quince' });
+    v.purge('a');
+    expect(titleRows(raw).filter((r) => r.startsWith('a '))).toEqual([]);
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'c']);
+    expect(v.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('a cursor of another sort, or of a list by title before this step (two parts), is refused: Invalid', () => {
+    const { vault: v } = plainVault(cleanups);
+    for (const id of ['a', 'b', 'c']) v.create({ id, title: id, content: 'x' });
+    const byTime = v.list({ limit: 1 }).nextCursor as string;
+    expect(() => v.list({ sort: 'title', cursor: byTime })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'cursor' } }));
+    const twoParts = Buffer.from(JSON.stringify(['a', 1])).toString('base64url');
+    expect(() => v.list({ sort: 'title', cursor: twoParts })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'cursor' } }));
+    const byTitle = v.list({ sort: 'title', limit: 1 }).nextCursor as string;
+    expect(() => v.list({ cursor: byTitle })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'cursor' } }));
+    expect(v.list({ sort: 'title', cursor: byTitle }).items.map((d) => d.id)).toEqual(['b', 'c']);
+  });
+
+  it('a list by title reads held rows: through the service it waits for the flush like a list by update time', () => {
+    expect(readsHeldRows({ sort: 'title' })).toBe(true);
+    expect(readsHeldRows({ sort: 'title', type: 'note' })).toBe(true);
+    expect(readsHeldRows({})).toBe(true);
+    expect(readsHeldRows({ sort: 'created' })).toBe(false);
+    expect(readsHeldRows({ sort: 'created', tag: 't' })).toBe(true);
+  });
+
+  it('verify names a title row missing, one under another title, one at another time, one of no document', () => {
+    const { vault: v, path, key } = makeVault({ idleCheckpointMs: 600_000 });
+    cleanups.push(() => v.isOpen && v.close());
+    for (let i = 0; i < 4; i++) v.create({ id: `d${i}`, title: `Title ${i}`, content: `text ${i}` });
+    expect(v.verify()).toMatchObject({ ok: true, problems: [] });
+    const doc = (id: string): string => `(SELECT doc FROM documents WHERE id = '${id}')`;
+    const problemsAfter = (sql: string): readonly { kind: string; message: string }[] => {
+      withRawConnection(path, key, (db) => db.exec(sql));
+      v.refresh();
+      const r = v.verify();
+      withRawConnection(path, key, (db) => {
+        db.exec('DELETE FROM document_tags WHERE tag >= char(3) AND tag < char(4)');
+        db.exec('INSERT INTO document_tags (tag, updated_at, doc) SELECT char(3) || title, updated_at, doc FROM documents WHERE trashed_at IS NULL');
+      });
+      v.refresh();
+      expect(v.verify()).toMatchObject({ ok: true, problems: [] });
+      return r.problems;
+    };
+    expect(problemsAfter(`DELETE FROM document_tags WHERE tag = char(3) || 'Title 1' AND doc = ${doc('d1')}`)).toEqual([
+      { kind: 'Vault', message: "the tag rows do not match the documents' tags, types and update times: a row was added or removed outside docvault" },
+    ]);
+    expect(problemsAfter(`UPDATE document_tags SET tag = char(3) || 'Aardvark' WHERE tag = char(3) || 'Title 2' AND doc = ${doc('d2')}`)).toEqual([
+      expect.objectContaining({ kind: 'Vault', message: 'the title list row "Aardvark" of "d2" names another title than its document (a list by title would place it wrongly)' }),
+    ]);
+    expect(problemsAfter(`UPDATE document_tags SET updated_at = 1 WHERE tag = char(3) || 'Title 3' AND doc = ${doc('d3')}`)).toEqual([
+      expect.objectContaining({ kind: 'Vault', message: expect.stringMatching(/^the title list row "Title 3" of "d3" carries another update time than its document/) }),
+    ]);
+    expect(problemsAfter(`INSERT INTO document_tags (tag, updated_at, doc) VALUES (char(3) || 'Ghost', 5, 999)`)).toEqual([
+      expect.objectContaining({ kind: 'Sqlite', message: 'the title list row "Ghost" belongs to no live document (row 999)' }),
+    ]);
+  });
+});
