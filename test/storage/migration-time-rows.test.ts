@@ -161,7 +161,7 @@ describe('migration: time rows held', () => {
       withRawConnection(path, key, (db) => {
         db.exec('DELETE FROM document_tags');
         db.exec(
-          "INSERT INTO document_tags (tag, updated_at, doc) SELECT j.value, d.updated_at, d.doc FROM documents d, json_each(json_insert(d.tags, '$[#]', char(1), '$[#]', char(2) || d.type, '$[#]', char(3) || d.title)) j WHERE d.trashed_at IS NULL",
+          "INSERT INTO document_tags (tag, updated_at, doc) SELECT j.value, CASE WHEN j.value >= char(3) AND j.value < char(4) THEN 0 ELSE d.updated_at END, d.doc FROM documents d, json_each(json_insert(d.tags, '$[#]', char(1), '$[#]', char(2) || d.type, '$[#]', char(3) || d.title)) j WHERE d.trashed_at IS NULL",
         );
       });
       v.refresh();

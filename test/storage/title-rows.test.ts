@@ -5,8 +5,9 @@
  * step before left unflushed (a document updated past the sequence mark with a new title, one queued in the
  * Trash, one after the search mark): the step adds the rows a flush would have left and drops the index.
  * Then the write path: nothing is written for a title until the flush, a list by title flushes first (on the
- * writer and through the service's rule), ties of one title go by update time, pages follow cursors, a purge
- * takes the row at once; verify names a title row missing, stale, under another title or of no document.
+ * writer and through the service's rule), one title's documents come in creation order as the index gave
+ * them, pages follow cursors (of the same shape as before the step), a purge takes the row at once; verify
+ * names a title row missing, re-timed, under another title or of no document.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()?.();
 });
 
-/** The title rows, readable: "id title@time" (a row of no document: "?<row>"). */
+/** The title rows, readable: "id title@time" (a row of no document: "?<row>"; the time is 0 unless altered). */
 function titleRows(db: Database.Database): string[] {
   return db
     .prepare(
@@ -35,14 +36,14 @@ function titleRows(db: Database.Database): string[] {
     .all() as string[];
 }
 
-/** What a flush leaves: each live head's title at its update time (`where` selects heads). */
+/** What a flush leaves: each live head's title, at time 0 (`where` selects heads). */
 function headTitleRows(db: Database.Database, where = 'true'): string[] {
-  return db.prepare(`SELECT id || ' ' || title || '@' || updated_at FROM documents WHERE trashed_at IS NULL AND ${where} ORDER BY 1`).pluck().all() as string[];
+  return db.prepare(`SELECT id || ' ' || title || '@0' FROM documents WHERE trashed_at IS NULL AND ${where} ORDER BY 1`).pluck().all() as string[];
 }
 
-/** The live ids by title, ties by update time then creation, in plain SQL. */
+/** The live ids by title, ties by creation, in plain SQL: the order the index gave. */
 function byTitle(db: Database.Database, order: 'ASC' | 'DESC' = 'ASC'): string[] {
-  return db.prepare(`SELECT id FROM documents WHERE trashed_at IS NULL ORDER BY title ${order}, updated_at ${order}, doc ${order}`).pluck().all() as string[];
+  return db.prepare(`SELECT id FROM documents WHERE trashed_at IS NULL ORDER BY title ${order}, doc ${order}`).pluck().all() as string[];
 }
 
 /** Every page of a list, following its cursors. */
@@ -69,13 +70,11 @@ describe(`migration: title rows held (from step ${TITLE_ROWS_STEP - 1})`, () => 
       v.delete('trashed');
       v.create({ id: 'late', title: 'Banana', content: 'x' });
     });
-    const firstTime = (db: Database.Database, id: string): number =>
-      db.prepare("SELECT v.created_at FROM versions v JOIN documents d ON v.vid = (d.doc << 24) + 1 WHERE d.id = ?").pluck().get(id) as number;
     const expected = withRawConnection(f.path, f.key, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(TITLE_ROWS_STEP - 1);
       expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'documents_title'").pluck().get()).toBe(1);
       expect(titleRows(db)).toEqual([]);
-      return [...headTitleRows(db, "id NOT IN ('renamed', 'late')"), `renamed Apple@${firstTime(db, 'renamed')}`, `trashed Kiwi@${firstTime(db, 'trashed')}`].sort();
+      return [...headTitleRows(db, "id NOT IN ('renamed', 'late')"), 'renamed Apple@0', 'trashed Kiwi@0'].sort();
     });
     const v = Vault.openSync(f.path, { key: { rawKey: f.key }, idleCheckpointMs: 600_000 });
     cleanups.push(() => v.isOpen && v.close());
@@ -96,7 +95,7 @@ describe(`migration: title rows held (from step ${TITLE_ROWS_STEP - 1})`, () => 
 });
 
 describe('title rows', () => {
-  it('move at the flush, which a list by title runs first; ties by update time; a purge takes its row at once', () => {
+  it('move at the flush, which a list by title runs first; one title by creation; a purge takes its row at once', () => {
     const { vault: v, raw } = plainVault(cleanups);
     v.create({ id: 'a', title: 'Fig', content: 'x', type: 'note', tags: ['t'] });
     v.create({ id: 'b', title: 'Pear', content: 'x', type: 'task' });
@@ -105,26 +104,29 @@ describe('title rows', () => {
     expect(titleRows(raw)).toEqual([]);
     expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['a', 'c', 'b']);
     expect(titleRows(raw)).toEqual(headTitleRows(raw));
-    // One title: by update time, then creation; the other way round descending.
+    // One title: by creation, whatever was updated since; the other way round descending. An update that
+    // keeps its title leaves its row as it was.
+    const kept = titleRows(raw);
     v.update('a', { content: 'y' });
-    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['c', 'a', 'b']);
-    expect(v.list({ sort: 'title', order: 'desc' }).items.map((d) => d.id)).toEqual(['b', 'a', 'c']);
-    expect(listAll(v, { sort: 'title', limit: 1 })).toEqual(['c', 'a', 'b']);
-    expect(listAll(v, { sort: 'title', order: 'desc', limit: 1 })).toEqual(['b', 'a', 'c']);
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['a', 'c', 'b']);
+    expect(titleRows(raw)).toEqual(kept);
+    expect(v.list({ sort: 'title', order: 'desc' }).items.map((d) => d.id)).toEqual(['b', 'c', 'a']);
+    expect(listAll(v, { sort: 'title', limit: 1 })).toEqual(['a', 'c', 'b']);
+    expect(listAll(v, { sort: 'title', order: 'desc', limit: 1 })).toEqual(['b', 'c', 'a']);
     // Filters ride along: a type, a tag.
-    expect(v.list({ sort: 'title', type: 'note' }).items.map((d) => d.id)).toEqual(['c', 'a']);
+    expect(v.list({ sort: 'title', type: 'note' }).items.map((d) => d.id)).toEqual(['a', 'c']);
     expect(v.list({ sort: 'title', tag: 't' }).items.map((d) => d.id)).toEqual(['a']);
     // A new title waits for the flush, which the list runs.
     const before = titleRows(raw);
     v.update('b', { title: 'Apple' });
     expect(titleRows(raw)).toEqual(before);
-    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'c', 'a']);
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'a', 'c']);
     expect(titleRows(raw)).toEqual(headTitleRows(raw));
     // The Trash and back.
     v.delete('c');
     expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'a']);
     v.undelete('c');
-    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'c', 'a']);
+    expect(v.list({ sort: 'title' }).items.map((d) => d.id)).toEqual(['b', 'a', 'c']);
     // A purge deletes the row in its own commit, whatever the queue holds.
     v.update('a', { title: 'Quince' });
     v.purge('a');
@@ -133,16 +135,35 @@ describe('title rows', () => {
     expect(v.verify()).toMatchObject({ ok: true, problems: [] });
   });
 
-  it('a cursor of another sort, or of a list by title before this step (two parts), is refused: Invalid', () => {
+  it('the flush deletes a title row only when the title changed or the document left: an update that keeps its title rewrites no title row', () => {
+    const { vault: v, raw } = plainVault(cleanups);
+    for (const id of ['a', 'b', 'c']) v.create({ id, title: `Title ${id}`, content: 'x', tags: ['t'] });
+    v.indexSearch();
+    // A probe: every title row the vault's connection deletes from here on.
+    raw.exec(`CREATE TABLE probe_deleted (tag TEXT, doc INTEGER);
+      CREATE TRIGGER probe_title_deleted AFTER DELETE ON document_tags WHEN old.tag >= char(3) AND old.tag < char(4) BEGIN
+        INSERT INTO probe_deleted VALUES (substr(old.tag, 2), old.doc);
+      END;`);
+    const deleted = (): unknown[] => raw.prepare('SELECT tag FROM probe_deleted ORDER BY rowid').pluck().all();
+    v.update('a', { content: 'y', tags: ['u'] });
+    v.update('b', { title: 'Renamed b' });
+    v.delete('c');
+    v.indexSearch();
+    expect(deleted()).toEqual(['Title b', 'Title c']);
+    expect(titleRows(raw)).toEqual(['a Title a@0', 'b Renamed b@0']);
+    raw.exec('DROP TRIGGER probe_title_deleted; DROP TABLE probe_deleted;');
+  });
+
+  it('a cursor keeps its shape (title, row): one made before the step goes on; one of another sort is refused: Invalid', () => {
     const { vault: v } = plainVault(cleanups);
     for (const id of ['a', 'b', 'c']) v.create({ id, title: id, content: 'x' });
+    const byTitle = v.list({ sort: 'title', limit: 1 }).nextCursor as string;
+    expect(JSON.parse(Buffer.from(byTitle, 'base64url').toString('utf8'))).toEqual(['a', 1]);
+    expect(v.list({ sort: 'title', cursor: byTitle }).items.map((d) => d.id)).toEqual(['b', 'c']);
+    expect(v.list({ sort: 'title', order: 'desc', cursor: Buffer.from(JSON.stringify(['c', 3])).toString('base64url') }).items.map((d) => d.id)).toEqual(['b', 'a']);
     const byTime = v.list({ limit: 1 }).nextCursor as string;
     expect(() => v.list({ sort: 'title', cursor: byTime })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'cursor' } }));
-    const twoParts = Buffer.from(JSON.stringify(['a', 1])).toString('base64url');
-    expect(() => v.list({ sort: 'title', cursor: twoParts })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'cursor' } }));
-    const byTitle = v.list({ sort: 'title', limit: 1 }).nextCursor as string;
     expect(() => v.list({ cursor: byTitle })).toThrow(expect.objectContaining({ kind: 'Invalid', details: { field: 'cursor' } }));
-    expect(v.list({ sort: 'title', cursor: byTitle }).items.map((d) => d.id)).toEqual(['b', 'c']);
   });
 
   it('a list by title reads held rows: through the service it waits for the flush like a list by update time', () => {
@@ -165,7 +186,7 @@ describe('title rows', () => {
       const r = v.verify();
       withRawConnection(path, key, (db) => {
         db.exec('DELETE FROM document_tags WHERE tag >= char(3) AND tag < char(4)');
-        db.exec('INSERT INTO document_tags (tag, updated_at, doc) SELECT char(3) || title, updated_at, doc FROM documents WHERE trashed_at IS NULL');
+        db.exec('INSERT INTO document_tags (tag, updated_at, doc) SELECT char(3) || title, 0, doc FROM documents WHERE trashed_at IS NULL');
       });
       v.refresh();
       expect(v.verify()).toMatchObject({ ok: true, problems: [] });

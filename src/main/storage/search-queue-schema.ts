@@ -91,7 +91,8 @@ export const TAG_QUEUE_STEP_SQL = [
  * {@link TYPE_KEY} + its type (what a list of one type by update time walks) and, from schema step "title
  * rows held" on, {@link TITLE_KEY} + its title (what a list by title walks). A tag list that is not a JSON
  * array (a row altered outside docvault) gives the reserved keys alone. Every statement that inserts,
- * deletes or looks for held rows reads the keys through this, so they move together.
+ * deletes or looks for held rows reads the keys through this, and their times through {@link heldTime}, so
+ * they move together.
  */
 export const heldList = (tags: string, type: string, title: string): string =>
   `json_each(CASE WHEN json_valid(${tags}) AND json_type(${tags}) = 'array' THEN json_insert(${tags}, '$[#]', char(1), '$[#]', char(2) || ${type}, '$[#]', char(3) || ${title}) ELSE json_array(char(1), char(2) || ${type}, char(3) || ${title}) END)`;
@@ -108,6 +109,18 @@ export function isReservedKey(key: string): boolean {
   return key < ' ';
 }
 
+/**
+ * The time a held row under `key` (SQL) carries, for a version or head of update time `time` (SQL): that
+ * time, but 0 under a title key — a list by title orders one title's rows by document (by creation), and an
+ * update that keeps its title leaves its row where it is.
+ */
+export const heldTime = (key: string, time: string): string => `CASE WHEN ${key} >= char(3) AND ${key} < char(4) THEN 0 ELSE ${time} END`;
+
+/** {@link heldTime} in JavaScript. */
+export function heldAt(key: string, time: number): number {
+  return key.charCodeAt(0) === 3 ? 0 : time;
+}
+
 /** The keys a document holds rows under, besides its tags. */
 export function reservedKeys(type: string, title: string): [string, string, string] {
   return [ALL_KEY, TYPE_KEY + type, TITLE_KEY + title];
@@ -115,12 +128,12 @@ export function reservedKeys(type: string, title: string): [string, string, stri
 
 /**
  * Inserts the held rows (tags and reserved keys: {@link heldList}) of the live heads `d` that `from` (which names
- * `documents d`) and `where` select, keyed by each head's update time, as a flush leaves them: the queue's
- * flush, the search mark's, the repair's rebuild.
+ * `documents d`) and `where` select, keyed by each head's update time ({@link heldTime}), as a flush leaves them:
+ * the queue's flush, the search mark's, the repair's rebuild. A row already there is left as it is.
  */
 export function insertHeadTagRows(from: string, where = 'true'): string {
   return `INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-    SELECT j.value, d.updated_at, d.doc FROM ${from}, ${heldList('d.tags', 'd.type', 'd.title')} j
+    SELECT j.value, ${heldTime('j.value', 'd.updated_at')}, d.doc FROM ${from}, ${heldList('d.tags', 'd.type', 'd.title')} j
     WHERE ${where} AND d.trashed_at IS NULL AND j.type = 'text'`;
 }
 
@@ -131,7 +144,7 @@ export function insertHeadTagRows(from: string, where = 'true'): string {
 export const QUEUE_STRAY_TAGS_SQL = `
   SELECT j.value AS tag, q.doc AS doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${heldList('v.tags', 'v.type', 'v.title')} j
   WHERE q.doc <= ? AND j.type = 'text'
-    AND NOT EXISTS (SELECT 1 FROM document_tags x WHERE x.tag = j.value AND x.updated_at = v.created_at AND x.doc = q.doc)`;
+    AND NOT EXISTS (SELECT 1 FROM document_tags x WHERE x.tag = j.value AND x.updated_at = ${heldTime('j.value', 'v.created_at')} AND x.doc = q.doc)`;
 
 /**
  * One flush of the queued documents up to `doc` (each statement's one parameter, in order): each one's
@@ -147,9 +160,11 @@ export const QUEUE_FLUSH_SQL = [
     SELECT v.vid, v.title, v.content, ${facetsOf('v')}
     FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE q.doc <= ? AND d.trashed_at IS NULL`,
+  // A title row the live head keeps (an update that left the title) stays: the insert below finds it there.
   `DELETE FROM document_tags WHERE (tag, updated_at, doc) IN (
-    SELECT j.value, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed, ${heldList('v.tags', 'v.type', 'v.title')} j
-    WHERE q.doc <= ? AND j.type = 'text')`,
+    SELECT j.value, ${heldTime('j.value', 'v.created_at')}, q.doc
+    FROM search_queue q JOIN versions v ON v.vid = q.indexed LEFT JOIN documents d ON d.doc = q.doc, ${heldList('v.tags', 'v.type', 'v.title')} j
+    WHERE q.doc <= ? AND j.type = 'text' AND NOT (j.value >= char(3) AND j.value < char(4) AND d.trashed_at IS NULL AND j.value IS char(3) || d.title))`,
   insertHeadTagRows('search_queue q CROSS JOIN documents d ON d.doc = q.doc', 'q.doc <= ?'),
   'DELETE FROM search_queue WHERE doc <= ?',
 ] as const;

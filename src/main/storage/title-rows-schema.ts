@@ -7,14 +7,14 @@
  * session), and an update that changed a title moved its entry. From this step the index is gone, and each
  * live document holds one more row in `document_tags (tag, updated_at, doc)` beside its tag rows and the two
  * rows of step "time rows held": under `char(3) || title` (a control character first: no tag can take the
- * key, tags are printable; and keys under it sort as their titles do). It moves as those rows do: written,
- * re-keyed and removed by the search queue's flush from the version the index holds
- * (../search-queue-schema.ts, `heldList`), so a list sorted by title walks that key's range, and flushes
- * first on a writer and through the service, as a list by update time does. Ties of one title are walked
- * by update time, then by creation (the rows' key), where the index gave creation order alone.
+ * key, tags are printable; and keys under it sort as their titles do), with the time 0, so one title's rows
+ * are in creation order as the index had them, and an update that keeps its title leaves its row alone. It
+ * moves as those rows do: written, moved and removed by the search queue's flush from the version the index
+ * holds (../search-queue-schema.ts, `heldList`, `heldTime`), so a list sorted by title walks that key's range,
+ * and flushes first on a writer and through the service, as a list by update time does.
  *
  * The step adds the rows as a flush would have left them — the title of the version the index holds for
- * each document, keyed by that version's time (what ../search-seq-schema.ts's view `search_source` reads):
+ * each document (what ../search-seq-schema.ts's view `search_source` reads):
  * for a live document at or before the search mark that is not queued, its newest version at or before the
  * sequence mark; for a queued one, its queue row's version; none for a document after the mark or one
  * queued with nothing indexed. Then the index is dropped. One transaction (migrations.ts): a crash leaves
@@ -32,7 +32,7 @@ const SEQ = "coalesce((SELECT n FROM counters WHERE key = 'search_seq'), 9007199
 /** Live, unqueued documents in (after, last] at or before the mark: the row of the version the index holds (none when it holds none). */
 const HELD_ROWS_SQL = `
   INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-    SELECT char(3) || v.title, v.created_at, d.doc FROM documents d JOIN versions v
+    SELECT char(3) || v.title, 0, d.doc FROM documents d JOIN versions v
       ON v.vid = (SELECT p.vid FROM versions p WHERE p.vid BETWEEN d.doc << ${BITS} AND (d.doc << ${BITS}) + ${MASK} AND p.seq <= ${SEQ} ORDER BY p.vid DESC LIMIT 1)
     WHERE d.doc > ? AND d.doc <= ? AND d.trashed_at IS NULL AND d.doc <= ${MARK}
       AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.doc = d.doc)`;
@@ -40,7 +40,7 @@ const HELD_ROWS_SQL = `
 /** Queued documents: the row of the version the index holds (none when it holds nothing). */
 const QUEUED_ROWS_SQL = `
   INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
-    SELECT char(3) || v.title, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed`;
+    SELECT char(3) || v.title, 0, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed`;
 
 const CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM documents WHERE doc > ? ORDER BY doc LIMIT ?)';
 

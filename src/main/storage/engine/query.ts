@@ -4,10 +4,10 @@ import type { DocumentSummary, ListPage, ListQuery, TrashPage, TrashQuery, Trash
 import { validateListQuery } from '../../../shared/validation';
 import { HEAD_COLUMNS_RAW, headOf, readCounters, summaryOf } from './rows';
 import { ALL_KEY, TITLE_KEY, TYPE_KEY } from '../search-queue-schema';
+import type { ReadContext } from './statements';
 
 /** The first key past every title row's (../title-rows-schema.ts). */
 const TITLE_END = String.fromCharCode(TITLE_KEY.charCodeAt(0) + 1);
-import type { ReadContext } from './statements';
 
 /** Sort columns of list(). Creation order is rowid order (see migrations.ts), so `created` needs no index. */
 const SORT_COLUMNS = { updated: 'updated_at', created: 'doc', title: 'title' } as const;
@@ -15,21 +15,20 @@ const SORT_COLUMNS = { updated: 'updated_at', created: 'doc', title: 'title' } a
 /** The condition every live-document query starts from. */
 const LIVE = 'd.trashed_at IS NULL';
 
-/** A page's last row as the next page starts after it: the sort key, then (by title) its update time, then its row. */
-type CursorKey = [string | number, number] | [string, number, number];
-
-function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+function encodeCursor(value: string | number, doc: number): string {
+  return Buffer.from(JSON.stringify([value, doc]), 'utf8').toString('base64url');
 }
 
-/** A cursor of a list by title has three parts (title, update time, row: the order its held rows walk), the others two. */
-function decodeCursor(cursor: string, sort: 'updated' | 'created' | 'title'): CursorKey {
+function decodeCursor(cursor: string, numeric: boolean): [string | number, number] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.every((v, i) => (i === 0 && sort === 'title' ? typeof v === 'string' : Number.isSafeInteger(v)))) {
-      if (sort === 'title' && parsed.length === 3) return parsed as [string, number, number];
-      if (sort !== 'title' && parsed.length === 2) return parsed as [number, number];
-    }
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      (numeric ? typeof parsed[0] === 'number' : typeof parsed[0] === 'string') &&
+      Number.isSafeInteger(parsed[1])
+    )
+      return [parsed[0] as string | number, parsed[1] as number];
   } catch {
     // fall through
   }
@@ -89,7 +88,7 @@ interface PagePlan {
   readonly key: string;
   /** The `document_tags` key whose rows the page walks: a tag, or a reserved key (../time-rows-schema.ts). */
   readonly rows?: string;
-  /** The page walks the title rows (../title-rows-schema.ts): every key under {@link TITLE_KEY}, by key, time and row. */
+  /** The page walks the title rows (../title-rows-schema.ts): every key under {@link TITLE_KEY}, by key (time 0) and row. */
   readonly titles?: true;
   readonly filter: ListQuery;
 }
@@ -102,7 +101,7 @@ interface PagePlan {
  * creation, a tag filter's page either walks `documents` by rowid probing the tag's key per document (about
  * page ÷ the tag's share of documents probes) or reads all the tag's rows and sorts them (the tag's size):
  * whichever the running totals say is fewer, so neither a common nor a rare tag pays for the whole vault.
- * Sorted by title, a page walks the title rows (ties by update time, then creation), its filters probed per
+ * Sorted by title, a page walks the title rows (one title's documents by creation), its filters probed per
  * row; else it reads `documents` by rowid, a tag filter probing the tag's key.
  */
 function pagePlan(ctx: ReadContext, query: ListQuery, col: string, limit: number): PagePlan {
@@ -142,19 +141,19 @@ export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
     where.unshift('t.tag = ?', 't.updated_at = d.updated_at');
     params.unshift(plan.rows);
   }
-  // The keys under TITLE_KEY: from the key with an empty title up to the next control character.
-  if (plan.titles) where.unshift('t.tag >= ? AND t.tag < ?', 't.updated_at = d.updated_at', 't.tag = ? || d.title');
-  if (plan.titles) params.unshift(TITLE_KEY, TITLE_END, TITLE_KEY);
+  if (plan.titles) {
+    // The keys under TITLE_KEY, from the one of an empty title up to the next control character; title rows carry time 0.
+    where.unshift('t.tag >= ? AND t.tag < ?', 't.updated_at = 0', 't.tag = ? || d.title');
+    params.unshift(TITLE_KEY, TITLE_END, TITLE_KEY);
+  }
   const total = query.cursor === undefined || countedByCounters(query) ? countWhere(ctx, query) : undefined;
   const docCol = plan.rows === undefined && !plan.titles ? 'd.doc' : 't.doc';
-  // A list by title walks (key, time, row): ties of one title by update time, then by row.
+  // A list by title walks the rows' whole key (title, 0, row): one title's documents by creation.
   const keys = plan.titles ? [plan.key, 't.updated_at', docCol] : plan.key === docCol ? [docCol] : [plan.key, docCol];
   if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor, sort);
-    const [first, ...rest] = after;
+    const [value, doc] = decodeCursor(query.cursor, sort !== 'title');
     where.push(`(${keys.join(', ')}) ${order === 'desc' ? '<' : '>'} (${keys.map(() => '?').join(', ')})`);
-    if (keys.length === 1) params.push(rest[rest.length - 1] as number);
-    else params.push(plan.titles ? TITLE_KEY + (first as string) : first, ...rest);
+    params.push(...(plan.titles ? [TITLE_KEY + (value as string), 0, doc] : keys.length === 1 ? [doc] : [value, doc]));
   }
   const dir = order === 'desc' ? 'DESC' : 'ASC';
   const orderBy = keys.map((k) => `${k} ${dir}`).join(', ');
@@ -165,10 +164,7 @@ export function listDocuments(ctx: ReadContext, query: ListQuery): ListPage {
   const page = more ? rows.slice(0, limit) : rows;
   const items: DocumentSummary[] = page.map((row) => summaryOf(ctx.macKey, row, query.tag));
   const last = page[page.length - 1];
-  const nextCursor =
-    more && last !== undefined
-      ? encodeCursor(sort === 'title' ? [last.title, last.updated_at, last.doc] : [sort === 'created' ? last.doc : last.updated_at, last.doc])
-      : null;
+  const nextCursor = more && last !== undefined ? encodeCursor(sort === 'title' ? last.title : sort === 'created' ? last.doc : last.updated_at, last.doc) : null;
   return total === undefined ? { items, nextCursor } : { items, nextCursor, total };
 }
 
@@ -185,9 +181,9 @@ export function listTrash(ctx: ReadContext, query: TrashQuery): TrashPage {
   const params: number[] = [];
   let after = '';
   if (query.cursor !== undefined) {
-    const [value, doc] = decodeCursor(query.cursor, 'created') as [number, number];
+    const [value, doc] = decodeCursor(query.cursor, true);
     after = 'AND (d.trashed_at, d.doc) < (?, ?)';
-    params.push(value, doc);
+    params.push(value as number, doc);
   }
   const rows = (
     ctx.sql
@@ -200,5 +196,5 @@ export function listTrash(ctx: ReadContext, query: TrashQuery): TrashPage {
   const items: TrashedSummary[] = page.map((row) => ({ ...summaryOf(ctx.macKey, row), trashedAt: row.trashed_at ?? 0 }));
   const last = page[page.length - 1];
   const total = readCounters(ctx.r.counters).trashed;
-  return more && last !== undefined ? { items, nextCursor: encodeCursor([last.trashed_at ?? 0, last.doc]), total } : { items, total };
+  return more && last !== undefined ? { items, nextCursor: encodeCursor(last.trashed_at ?? 0, last.doc), total } : { items, total };
 }

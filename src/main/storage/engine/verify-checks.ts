@@ -13,7 +13,7 @@ import type { AttachmentVerifier } from './attachments-verify';
 import { AUDIT_HEAD_KEY } from './audit-schema';
 import { SEARCH_MARK_KEY } from '../search-mark-schema';
 import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY } from '../search-seq-schema';
-import { ALL_KEY, TITLE_KEY, TYPE_KEY, isReservedKey, reservedKeys } from '../search-queue-schema';
+import { ALL_KEY, TITLE_KEY, TYPE_KEY, heldAt, heldTime, isReservedKey, reservedKeys } from '../search-queue-schema';
 import { isCorruption } from './db';
 import type { ReadContext } from './statements';
 
@@ -191,7 +191,7 @@ export function checkDocument(
   expected.add('history_bytes', historyBytes);
   expected.add(`type:${head.type}`, 1);
   // The rows lists by update time and by title walk (../time-rows-schema.ts, ../title-rows-schema.ts), keyed like its tag rows.
-  for (const key of reservedKeys(head.type, head.title)) expected.tagRows.add(key, head.doc, head.updated_at);
+  for (const key of reservedKeys(head.type, head.title)) expected.tagRows.add(key, head.doc, heldAt(key, head.updated_at));
   try {
     for (const tag of tagsOf(head.tags, id, head.version)) {
       expected.add(`tag:${tag}`, 1);
@@ -236,9 +236,10 @@ export function diagnoseTagRows(ctx: ReadContext, problems: VerifyProblem[]): vo
   const before = problems.length;
   const orphans = ctx.db.prepare('SELECT t.tag, t.doc FROM document_tags t LEFT JOIN documents d ON d.doc = t.doc WHERE d.doc IS NULL OR d.trashed_at IS NOT NULL').all() as { tag: string; doc: number }[];
   for (const t of orphans) problems.push({ kind: 'Sqlite', message: `${rowName(t.tag)} belongs to no live document (row ${t.doc})` });
-  // The copy of updated_at each tag row carries (schema step 5) orders the tag pages: a stale one would list out of order.
+  // The copy of updated_at each tag row carries (schema step 5) orders the tag pages: a stale one would list out of order
+  // (a title row carries 0: ../title-rows-schema.ts).
   const stale = ctx.db
-    .prepare('SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.updated_at IS NOT d.updated_at LIMIT 100')
+    .prepare(`SELECT t.tag, d.id FROM document_tags t JOIN documents d ON d.doc = t.doc WHERE t.updated_at IS NOT ${heldTime('t.tag', 'd.updated_at')} LIMIT 100`)
     .all() as { tag: string; id: string }[];
   for (const t of stale) problems.push({ kind: 'Vault', message: `${rowName(t.tag)} of "${t.id}" carries another update time than its document (its pages would list it out of order)` });
   // A type row under another type than its live head's (the head's type changed outside docvault, or the row).

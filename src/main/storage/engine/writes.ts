@@ -23,7 +23,7 @@ import { readCurrentRow, verifyCurrent } from './reads';
 import { releaseDocBlobs, retainBlobs } from './blob-store';
 import { checkHead, notFound, trashedExists, type HeadRow, type HeadWithContent } from './rows';
 import type { WriteContext } from './statements';
-import { isReservedKey, reservedKeys } from '../search-queue-schema';
+import { heldAt, isReservedKey, reservedKeys } from '../search-queue-schema';
 import { NEXT_SEQ_SQL } from '../versions-order-schema';
 import { SEQ_AFTER_PURGE_SQL, SEQ_QUEUE_ONE_SQL } from '../search-seq-schema';
 
@@ -202,7 +202,7 @@ function deleteHeldTags(ctx: WriteContext, doc: number, live: HeadRow | undefine
   const tags = storedTags(held.tags);
   // The scan's rows include the reserved keys' (../time-rows-schema.ts): they are no tags.
   if (tags === undefined) return (ctx.w.deleteAllTags.all(doc) as string[]).filter((t) => !isReservedKey(t));
-  for (const t of [...tags, ...reservedKeys(held.type, held.title)]) if (ctx.w.deleteTag.run(t, held.at, doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
+  for (const t of [...tags, ...reservedKeys(held.type, held.title)]) if (ctx.w.deleteTag.run(t, heldAt(t, held.at), doc).changes === 0) ctx.w.deleteTagAnyTime.run(t, doc);
   return undefined;
 }
 
