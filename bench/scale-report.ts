@@ -28,6 +28,8 @@ const ROWS: readonly Row[] = [
   ...FILTERS.map((f): Row => ({ label: `first list call after open, ${FILTER_LABEL[f]}, ms`, format: 'ms', get: (r) => r.docvault.measure.pages[f].firstCallMs })),
   ...FILTERS.map((f): Row => ({ label: `first page, ${FILTER_LABEL[f]}, ms`, format: 'ms', get: (r) => r.docvault.measure.pages[f].firstPageMs })),
   ...FILTERS.map((f): Row => ({ label: `deep page (${DEEP_PAGES} cursors in), ${FILTER_LABEL[f]}, ms`, format: 'ms', get: (r) => r.docvault.measure.pages[f].deepPageMs })),
+  { label: 'first page, by title, ms', format: 'ms', get: (r) => r.docvault.measure.titlePages?.firstPageMs },
+  { label: `deep page (${DEEP_PAGES} cursors in), by title, ms`, format: 'ms', get: (r) => r.docvault.measure.titlePages?.deepPageMs },
   ...FILTERS.map((f): Row => ({ label: `count, ${FILTER_LABEL[f]}, ms`, format: 'ms', get: (r) => r.docvault.measure.countMs[f] })),
   { label: 'stats, ms', format: 'ms', get: (r) => r.docvault.measure.statsMs },
   { label: 'verify, versions/s', format: 'rate', get: (r) => r.docvault.measure.verifyVersionsPerSec },

@@ -85,6 +85,8 @@ export interface ScaleMeasure {
   /** Median of later open + close, ms. */
   readonly openMs: number;
   readonly pages: Readonly<Record<ScaleFilter, PageFigure>>;
+  /** Unfiltered, sorted by title (schema step "title rows held": held rows, not an index). Absent from records made before it. */
+  readonly titlePages?: PageFigure;
   readonly countMs: Readonly<Record<ScaleFilter, number>>;
   /** The counts themselves, checked against what data.ts says the store holds. */
   readonly counts: Readonly<Record<ScaleFilter, number>>;
@@ -222,8 +224,8 @@ export async function scaleSeed(driver: 'docvault' | 'raw', docs: number, docByt
 }
 
 /** Follows cursors from the first page down to the page DEEP_PAGES deep (or the last); times that page. */
-function pageFigure(vault: Vault, filter: Readonly<{ type?: string; tag?: string }>): PageFigure {
-  const q = { ...filter, sort: 'updated' as const, limit: 100 };
+function pageFigure(vault: Vault, filter: Readonly<{ type?: string; tag?: string }>, sort: 'updated' | 'title' = 'updated'): PageFigure {
+  const q = { ...filter, sort, limit: 100 };
   const [first, firstCallMs] = timeMs(() => vault.list(q));
   const firstPageMs = latencyMs(() => vault.list(q));
   let cursor = first.nextCursor;
@@ -262,11 +264,13 @@ export async function scaleMeasure(dir: string, manifest: StoreManifest): Promis
       check(counts[f] === expected[f], `count (${f}) is ${counts[f]}, the store holds ${expected[f]}`);
       countMs[f] = latencyMs(() => vault.count(SCALE_FILTERS[f]));
     }
+    const titlePages = pageFigure(vault, {}, 'title');
+    check(titlePages.firstPageItems === Math.min(100, expected.all), `first page by title has ${titlePages.firstPageItems} items`);
     const statsMs = latencyMs(() => vault.stats());
     const [report, verifyMs] = timeMs(() => vault.verify());
     check(report.ok, `verify found ${report.problems.length} problems`);
     check(report.versions === manifest.docs, `verify checked ${report.versions} versions of ${manifest.docs}`);
-    m = { firstOpenMs, openMs, pages, countMs, counts, statsMs, verifyMs, verifyVersions: report.versions, verifyVersionsPerSec: (report.versions * 1000) / verifyMs, verifyOk: report.ok };
+    m = { firstOpenMs, openMs, pages, titlePages, countMs, counts, statsMs, verifyMs, verifyVersions: report.versions, verifyVersionsPerSec: (report.versions * 1000) / verifyMs, verifyOk: report.ok };
     live = liveHeapMb();
   } finally {
     vault.close();

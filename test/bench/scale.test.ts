@@ -73,6 +73,9 @@ describe('bench:scale steps at the smallest size', () => {
       expect(p.firstPageMs).toBeGreaterThan(0);
       expect(p.deepPageMs).toBeGreaterThan(0);
     }
+    // Sorted by title, unfiltered: as deep as the unfiltered list.
+    expect(measured.titlePages).toMatchObject({ firstPageItems: Math.min(100, expected.all), depth: Math.min(DEEP_PAGES, Math.ceil(expected.all / 100) - 1) });
+    expect(measured.titlePages?.deepPageMs).toBeGreaterThan(0);
   });
 
   it('verifies every version and reads cold', () => {
