@@ -19,6 +19,7 @@
  * One transaction (migrations.ts): a crash leaves the vault at step 19 or 20, never between.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
+import { forEachDocumentChunk } from './migration-chunks';
 import type { MigrationContext } from './migrations';
 
 // Literals, as in migrations.ts: a shipped step never changes (the runtime SQL lives in search-queue-schema.ts).
@@ -37,8 +38,6 @@ const QUEUED_ROWS_SQL = `
     SELECT j.value, v.created_at, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed,
       json_each(json_array(char(1), char(2) || v.type)) j`;
 
-const CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM documents WHERE doc > ? ORDER BY doc LIMIT ?)';
-
 const DROP_SQL = 'DROP INDEX documents_updated; DROP INDEX documents_type;';
 
 /** Documents per statement of the step (progress is reported after each). */
@@ -46,19 +45,8 @@ const CHUNK = 8192;
 
 /** The step (see the file comment); reports its progress in documents. */
 export function holdTimeRows(db: Database.Database, ctx: MigrationContext = {}): void {
-  const total = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   const fill = db.prepare(HEAD_ROWS_SQL);
-  const chunkEnd = db.prepare(CHUNK_END_SQL).pluck();
-  ctx.stepProgress?.(0, total + 1);
-  let done = 0;
-  for (let after = 0; ; ) {
-    const last = chunkEnd.get(after, CHUNK) as number | null;
-    if (last === null) break;
-    fill.run(after, last);
-    after = last;
-    done = Math.min(total, done + CHUNK);
-    ctx.stepProgress?.(done, total + 1);
-  }
+  const total = forEachDocumentChunk(db, ctx, CHUNK, (after, last) => fill.run(after, last));
   db.prepare(QUEUED_ROWS_SQL).run();
   db.exec(DROP_SQL);
   ctx.stepProgress?.(total + 1, total + 1);

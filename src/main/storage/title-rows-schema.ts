@@ -21,6 +21,7 @@
  * the vault at step 23 or 24, never between.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
+import { forEachDocumentChunk } from './migration-chunks';
 import type { MigrationContext } from './migrations';
 
 // Literals, as in migrations.ts: a shipped step never changes (the runtime SQL lives in search-queue-schema.ts).
@@ -42,26 +43,13 @@ const QUEUED_ROWS_SQL = `
   INSERT OR IGNORE INTO document_tags (tag, updated_at, doc)
     SELECT char(3) || v.title, 0, q.doc FROM search_queue q JOIN versions v ON v.vid = q.indexed`;
 
-const CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM documents WHERE doc > ? ORDER BY doc LIMIT ?)';
-
 /** Documents per statement of the step (progress is reported after each). */
 const CHUNK = 8192;
 
 /** The step (see the file comment); reports its progress in documents. */
 export function holdTitleRows(db: Database.Database, ctx: MigrationContext = {}): void {
-  const total = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   const fill = db.prepare(HELD_ROWS_SQL);
-  const chunkEnd = db.prepare(CHUNK_END_SQL).pluck();
-  ctx.stepProgress?.(0, total + 1);
-  let done = 0;
-  for (let after = 0; ; ) {
-    const last = chunkEnd.get(after, CHUNK) as number | null;
-    if (last === null) break;
-    fill.run(after, last);
-    after = last;
-    done = Math.min(total, done + CHUNK);
-    ctx.stepProgress?.(done, total + 1);
-  }
+  const total = forEachDocumentChunk(db, ctx, CHUNK, (after, last) => fill.run(after, last));
   db.prepare(QUEUED_ROWS_SQL).run();
   db.exec('DROP INDEX documents_title');
   ctx.stepProgress?.(total + 1, total + 1);
