@@ -15,8 +15,8 @@ import { TIME_ROWS_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
 import { SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
 import { facetsOf } from '../../src/main/storage/search-facets';
-import type { ListQuery } from '../../src/shared/types';
 import { vaultBeforeStep } from '../helpers/before-step';
+import { listAll } from '../helpers/list-all';
 import { withRawConnection } from '../helpers/raw-db';
 import { makeVault } from '../helpers/tmp';
 
@@ -50,18 +50,6 @@ function headTimeRows(db: Database.Database, where = 'true'): string[] {
 function byTime(db: Database.Database, type?: string): string[] {
   const sql = `SELECT id FROM documents WHERE trashed_at IS NULL ${type === undefined ? '' : 'AND type = ?'} ORDER BY updated_at DESC, doc DESC`;
   return (type === undefined ? db.prepare(sql).pluck().all() : db.prepare(sql).pluck().all(type)) as string[];
-}
-
-/** Every page of a list, following its cursors. */
-function listAll(v: Vault, query: Omit<ListQuery, 'cursor'>): string[] {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = v.list({ ...query, ...(cursor !== undefined ? { cursor } : {}) });
-    ids.push(...page.items.map((i) => i.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return ids;
 }
 
 const TYPES = ['note', 'task', ''];

@@ -17,9 +17,9 @@ import { pageStatement, readsHeldRows } from '../../src/main/storage/engine/quer
 import { prepareReads, type ReadContext } from '../../src/main/storage/engine/statements';
 import { TITLE_ROWS_STEP } from '../../src/main/storage/migrations';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
-import type { ListQuery } from '../../src/shared/types';
 import { queuedVaultBeforeStep } from '../helpers/before-step';
 import { plainVault } from '../helpers/plain-vault';
+import { listAll } from '../helpers/list-all';
 import { withRawConnection } from '../helpers/raw-db';
 import { makeVault } from '../helpers/tmp';
 
@@ -46,18 +46,6 @@ function headTitleRows(db: Database.Database, where = 'true'): string[] {
 /** The live ids by title, ties by creation, in plain SQL: the order the index gave. */
 function byTitle(db: Database.Database, order: 'ASC' | 'DESC' = 'ASC'): string[] {
   return db.prepare(`SELECT id FROM documents WHERE trashed_at IS NULL ORDER BY title ${order}, doc ${order}`).pluck().all() as string[];
-}
-
-/** Every page of a list, following its cursors. */
-function listAll(v: Vault, query: Omit<ListQuery, 'cursor'>): string[] {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = v.list({ ...query, ...(cursor !== undefined ? { cursor } : {}) });
-    ids.push(...page.items.map((i) => i.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return ids;
 }
 
 describe(`migration: title rows held (from step ${TITLE_ROWS_STEP - 1})`, () => {

@@ -116,9 +116,14 @@ export function isReservedKey(key: string): boolean {
  */
 export const heldTime = (key: string, time: string): string => `CASE WHEN ${key} >= char(3) AND ${key} < char(4) THEN 0 ELSE ${time} END`;
 
+/** Whether a `document_tags` key is a title row's (../title-rows-schema.ts). */
+export function isTitleKey(key: string): boolean {
+  return key.startsWith(TITLE_KEY);
+}
+
 /** {@link heldTime} in JavaScript. */
 export function heldAt(key: string, time: number): number {
-  return key.charCodeAt(0) === 3 ? 0 : time;
+  return isTitleKey(key) ? 0 : time;
 }
 
 /** The keys a document holds rows under, besides its tags. */

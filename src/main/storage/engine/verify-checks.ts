@@ -13,7 +13,7 @@ import type { AttachmentVerifier } from './attachments-verify';
 import { AUDIT_HEAD_KEY } from './audit-schema';
 import { SEARCH_MARK_KEY } from '../search-mark-schema';
 import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY } from '../search-seq-schema';
-import { ALL_KEY, TITLE_KEY, TYPE_KEY, heldAt, heldTime, isReservedKey, reservedKeys } from '../search-queue-schema';
+import { ALL_KEY, TITLE_KEY, TYPE_KEY, heldAt, heldTime, isReservedKey, isTitleKey, reservedKeys } from '../search-queue-schema';
 import { isCorruption } from './db';
 import type { ReadContext } from './statements';
 
@@ -22,8 +22,6 @@ const STAGED = 1024;
 
 /** What G(tag) tags before the key (see {@link TagRowKeys}). */
 const TAG_PREFIX = 'docvault/v2/verify/tag\0';
-/** The first character of a title row's key. */
-const TITLE_CODE = TITLE_KEY.charCodeAt(0);
 
 /**
  * The keys of one verify's tag-row sums. A row's term is a keyed pseudorandom function of its key and the
@@ -57,7 +55,7 @@ export class TagRowKeys {
     let g = this.#tags.get(tag);
     if (g === undefined) {
       g = this.#digest(tag);
-      if (tag.charCodeAt(0) === TITLE_CODE) return g;
+      if (isTitleKey(tag)) return g;
       if (this.#tags.size >= 10_000) this.#tags.clear();
       this.#tags.set(tag, g);
     }
@@ -261,6 +259,6 @@ function rowName(key: string): string {
   if (!isReservedKey(key)) return `tag "${key}"`;
   if (key === ALL_KEY) return 'the update-time list row';
   if (key.startsWith(TYPE_KEY)) return `the update-time list row of type "${key.slice(TYPE_KEY.length)}"`;
-  if (key.startsWith(TITLE_KEY)) return `the title list row "${key.slice(TITLE_KEY.length)}"`;
+  if (isTitleKey(key)) return `the title list row "${key.slice(TITLE_KEY.length)}"`;
   return `a row under the unknown reserved key ${JSON.stringify(key)}`;
 }
