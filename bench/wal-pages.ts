@@ -1,7 +1,7 @@
 /**
  * Which B-trees a write touches (a profiling aid): seeds a vault, empties the WAL, runs `ops` operations
  * of one kind, then reads the page number of every WAL frame and names its table or index with dbstat.
- * argv: JSON { dir, docs, ops, kind: 'update'|'save'|'bulk', rebuilt? }.
+ * argv: JSON { dir, docs, ops, kind: 'update'|'save'|'bulk'|'bulk64' (bulks of 64), rebuilt? }.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { readFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ const before = side.prepare('SELECT 1').get();
 void before;
 if (job.kind === 'update') for (let i = 0; i < job.ops; i++) v.update(docId((i * 7919 + 3) % job.docs), { content: contentFor(job.docs + i, 1024) });
 else if (job.kind === 'save') for (let i = 0; i < job.ops; i++) v.create(makeDoc(job.docs + i, 1024, newDocId(i)));
+else if (job.kind === 'bulk64')
+  for (let b = 0; b * 64 < job.ops; b++) v.bulkCreate(Array.from({ length: Math.min(64, job.ops - b * 64) }, (_, j) => makeDoc(job.docs + 10_000 + b * 64 + j, 1024, newDocId(10_000 + b * 64 + j))));
 else v.bulkCreate(Array.from({ length: job.ops }, (_, i) => makeDoc(job.docs + 10_000 + i, 1024, newDocId(10_000 + i))));
 const wal = readFileSync(`${path}-wal`);
 const pageSize = wal.readUInt32BE(8);
