@@ -56,7 +56,7 @@ describe('verify', () => {
     const { vault, hex, args } = newVault();
     ok(args('put', '--id', 'q'), { input: 'a quince marmalade recipe' });
     ok(args('put', '--id', 'other'), { input: 'nothing to see' });
-    tamper(vault, hex, "INSERT INTO search_index (search_index, rowid, title, content) SELECT 'delete', vid, title, content FROM versions WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'q')");
+    tamper(vault, hex, "INSERT INTO search_index (search_index, rowid, title, content) SELECT 'delete', vid >> 24, title, content FROM versions WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'q')");
     expect(JSON.parse(ok(args('search', 'quince', '--json'))).items).toEqual([]);
     const r = fails(args('verify'), 'Integrity', 6);
     expect(r.stdout).toMatch(/^FAILED: 1 problem in 2 documents, 2 versions\n {2}Index: search index "search_index" does not match/);

@@ -5,12 +5,12 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate } from '../../src/main/storage';
-import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP, SEARCH_SEQ_STEP, TITLE_ROWS_STEP } from '../../src/main/storage/migrations';
+import { ATTACHMENT_TOTALS_STEP, ATTACHMENTS_STEP, AUDIT_HEAD_STEP, AUDIT_STEP, AUDIT_TAIL_STEP, SEARCH_MARK_STEP, SEARCH_FACETS_STEP, SEARCH_IDLE_MERGE_STEP, SEARCH_MERGED_STEP, SEARCH_QUEUE_STEP, SYNC_FILES_STEP, SYNC_STATE_STEP, TAG_QUEUE_STEP, TAG_ROWS_KEYED_STEP, TIME_ROWS_STEP, TOTALS_STEP, VERSIONS_ORDER_STEP, SEARCH_SEQ_STEP, TITLE_ROWS_STEP, SEARCH_DOC_KEYS_STEP } from '../../src/main/storage/migrations';
 import { rebuildVersions } from '../../src/main/storage/versions-order-schema';
 import { DROP_SEARCH_INDEX_SQL } from '../../src/main/storage/search-facets';
 import { SEARCH_INDEX_SQL } from '../../src/main/storage/search-index';
-import { QUEUE_FLUSH_SQL } from '../../src/main/storage/search-queue-schema';
-import { MARK_FLUSH_SQL, SEARCH_MARK_KEY } from '../../src/main/storage/search-mark-schema';
+import { queueFlushSql } from '../../src/main/storage/search-queue-schema';
+import { SEARCH_MARK_KEY, markFlushSql } from '../../src/main/storage/search-mark-schema';
 import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY, SEQ_QUEUE_SQL } from '../../src/main/storage/search-seq-schema';
 import { dropAuditStep, undoAuditHeadStep } from './audit-step';
 import { settleAuditTail } from '../../src/main/storage/engine/audit';
@@ -68,7 +68,7 @@ function dropReservedRows(db: Database.Database): void {
 /** Everything queued flushed, as the writer does (the search index's entries and the tag rows). */
 function flushQueue(db: Database.Database): void {
   const end = db.prepare('SELECT max(doc) FROM search_queue').pluck().get() as number | null;
-  if (end !== null) for (const sql of QUEUE_FLUSH_SQL) db.prepare(sql).run(end);
+  if (end !== null) for (const sql of queueFlushSql('vid')) db.prepare(sql).run(end);
   dropReservedRows(db);
 }
 
@@ -95,7 +95,7 @@ function undoSearchQueue(db: Database.Database): void {
  */
 function undoSearchMark(db: Database.Database): void {
   const end = db.prepare('SELECT max(doc) FROM documents').pluck().get() as number | null;
-  if (end !== null) for (const sql of MARK_FLUSH_SQL) db.prepare(sql).run(end);
+  if (end !== null) for (const sql of markFlushSql('vid')) db.prepare(sql).run(end);
   dropReservedRows(db);
   db.exec(`DELETE FROM counters WHERE key = '${SEARCH_MARK_KEY}';
            DROP TRIGGER search_queue_ai; DROP TRIGGER search_queue_trash; DROP TRIGGER search_queue_undelete; DROP TRIGGER search_queue_ad; DROP VIEW search_source;`);
@@ -126,6 +126,19 @@ function undoSearchSeq(db: Database.Database): void {
 function undoTitleRows(db: Database.Database): void {
   db.exec('DELETE FROM document_tags WHERE tag >= char(3) AND tag < char(4)');
   putBackAsAt(db, TITLE_ROWS_STEP - 1, ['documents_title']);
+}
+
+/**
+ * The search entries keyed by document undone: the index, its term table, view and purge trigger made again as
+ * a fresh schema at the step before has them (keyed by version), refilled with the same entries from that view,
+ * merged, with automerge off as that step left it.
+ */
+function undoSearchDocKeys(db: Database.Database): void {
+  db.exec('DROP TRIGGER search_queue_ad; DROP TABLE search_facet_terms; DROP TABLE search_index; DROP VIEW search_source;');
+  putBackAsAt(db, SEARCH_DOC_KEYS_STEP - 1, ['search_source', 'search_index', 'search_facet_terms', 'search_queue_ad']);
+  db.exec(`INSERT INTO search_index (search_index) VALUES ('rebuild');
+           INSERT INTO search_index (search_index) VALUES ('optimize');
+           INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);`);
 }
 
 const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
@@ -163,6 +176,7 @@ const UNDO: ReadonlyMap<number, (db: Database.Database) => void> = new Map([
   [VERSIONS_ORDER_STEP, undoVersionsOrder],
   [SEARCH_SEQ_STEP, undoSearchSeq],
   [TITLE_ROWS_STEP, undoTitleRows],
+  [SEARCH_DOC_KEYS_STEP, undoSearchDocKeys],
 ]);
 
 /**

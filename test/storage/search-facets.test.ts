@@ -55,14 +55,14 @@ function giveTypeFacet(id: string, type: string): string | undefined {
   // The writes' queue indexed first: the edit alters an index that holds every document.
   vault.indexSearch();
   const had = withRawConnection(path, key, (db) => {
-    const row = db.prepare('SELECT vid, title, content, facets FROM search_source WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = ?)').get(id) as {
-      vid: number;
+    const row = db.prepare('SELECT doc, title, content, facets FROM search_source WHERE doc = (SELECT doc FROM documents WHERE id = ?)').get(id) as {
+      doc: number;
       title: string;
       content: string;
       facets: string;
     };
-    db.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', ?, ?, ?, ?)").run(row.vid, row.title, row.content, row.facets);
-    db.prepare('INSERT INTO search_index (rowid, title, content, facets) VALUES (?, ?, ?, ?)').run(row.vid, row.title, row.content, row.facets.replace(/^\S+/, typeFacet(type)));
+    db.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', ?, ?, ?, ?)").run(row.doc, row.title, row.content, row.facets);
+    db.prepare('INSERT INTO search_index (rowid, title, content, facets) VALUES (?, ?, ?, ?)').run(row.doc, row.title, row.content, row.facets.replace(/^\S+/, typeFacet(type)));
     return row.facets.split(' ')[0]?.toLowerCase();
   });
   vault.refresh();

@@ -22,13 +22,13 @@ afterEach(() => {
 
 const plainVault = (opts: Parameters<typeof makePlain>[1] = {}): ReturnType<typeof makePlain> => makePlain(cleanups, opts);
 
-/** Versions the index holds (one docsize row per entry). */
+/** Entries the index holds (one docsize row per entry, keyed by document). */
 const entries = (raw: Database.Database): number => raw.prepare('SELECT count(*) FROM search_index_docsize').pluck().get() as number;
 /** Ids whose entry in the index matches `word`, read on the raw connection (no flush first). */
 const rawHits = (raw: Database.Database, word: string): string[] =>
   (
     raw
-      .prepare('SELECT d.id FROM search_index s JOIN documents d ON d.doc = s.rowid >> 24 WHERE search_index MATCH ? ORDER BY d.id')
+      .prepare('SELECT d.id FROM search_index s JOIN documents d ON d.doc = s.rowid WHERE search_index MATCH ? ORDER BY d.id')
       .pluck()
       .all(word) as string[]
   );
@@ -185,10 +185,10 @@ describe('search queue', () => {
     expect(r.skipped ?? '').not.toMatch(/waiting to be indexed/);
     expect(queued(raw)).toBe(0);
     // An entry taken out behind its back is found (the comparison ran).
-    raw.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) SELECT 'delete', vid, title, content, facets FROM search_source WHERE vid >> 24 = (SELECT doc FROM documents WHERE id = 'd3')").run();
+    raw.prepare("INSERT INTO search_index (search_index, rowid, title, content, facets) SELECT 'delete', doc, title, content, facets FROM search_source WHERE doc = (SELECT doc FROM documents WHERE id = 'd3')").run();
     vault.refresh();
     const problems = vault.verify().problems;
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/1 current version\(s\) of live documents not indexed/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Index', index: 'search_index', message: expect.stringMatching(/1 live document\(s\) not indexed/) }));
     expect(problems.every((p) => p.kind === 'Index')).toBe(true);
   });
 

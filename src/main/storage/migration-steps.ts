@@ -16,6 +16,7 @@ import { SEARCH_MARK_STEP_SQL } from './search-mark-schema';
 import { holdTimeRows } from './time-rows-schema';
 import { versionsInAppendOrder } from './versions-order-schema';
 import { SEARCH_SEQ_STEP_SQL } from './search-seq-schema';
+import { keySearchByDocument } from './search-doc-keys-schema';
 import { holdTitleRows } from './title-rows-schema';
 import type { Migration, MigrationContext } from './migrations';
 
@@ -399,5 +400,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // The rows as a flush would have left them, then documents_title dropped. Older builds refuse the vault
     // by its number, so none lists from the index or writes without the rows.
     up: holdTitleRows,
+  },
+  {
+    version: 25,
+    name: 'search entries keyed by document: the search index\'s rowid is the document\'s number, not its version key (search-doc-keys-schema.ts)',
+    // The index made again with the same entries under the new keys, then merged. Older builds refuse the
+    // vault by its number, so none writes entries under version keys beside them.
+    up: keySearchByDocument,
   },
 ];

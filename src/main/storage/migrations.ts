@@ -79,6 +79,8 @@ export const VERSIONS_ORDER_STEP = stepNamed('versions in append order');
 export const SEARCH_SEQ_STEP = stepNamed('updates wait past a sequence mark');
 /** The step from which lists by title walk held rows in `document_tags` (`documents_title` dropped: title-rows-schema.ts). */
 export const TITLE_ROWS_STEP = stepNamed('title rows held');
+/** The step from which the search index is keyed by document, not by version (search-doc-keys-schema.ts). */
+export const SEARCH_DOC_KEYS_STEP = stepNamed('search entries keyed by document');
 
 /** The number of the step whose name starts with `prefix` (each step's number lives in MIGRATIONS only). */
 function stepNamed(prefix: string): number {

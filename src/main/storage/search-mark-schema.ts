@@ -81,16 +81,22 @@ export const MARK_CHUNK_END_SQL = `SELECT max(doc) FROM (SELECT doc FROM documen
 /**
  * One flush of the documents after the mark up to `doc` (each statement's one parameter): the current
  * version of each live one into the index, its head's tag rows in, and the mark moved to `doc`. Run in
- * one transaction, the mark last (the first two read it).
+ * one transaction, the mark last (the first two read it). `key`: the index's rowid (see
+ * ./search-queue-schema.ts's `queueFlushSql`).
  */
-export const MARK_FLUSH_SQL = [
-  `INSERT INTO search_index (rowid, title, content, facets)
-    SELECT v.vid, v.title, v.content, ${facetsOf('v')}
+export function markFlushSql(key: 'doc' | 'vid'): readonly string[] {
+  return [
+    `INSERT INTO search_index (rowid, title, content, facets)
+    SELECT ${key === 'doc' ? 'd.doc' : 'v.vid'}, v.title, v.content, ${facetsOf('v')}
     FROM documents d CROSS JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE d.doc > ${MARK_SQL} AND d.doc <= ? AND d.trashed_at IS NULL`,
-  insertHeadTagRows('documents d', `d.doc > ${MARK_SQL} AND d.doc <= ?`),
-  `UPDATE counters SET n = ? WHERE key = '${SEARCH_MARK_KEY}'`,
-] as const;
+    insertHeadTagRows('documents d', `d.doc > ${MARK_SQL} AND d.doc <= ?`),
+    `UPDATE counters SET n = ? WHERE key = '${SEARCH_MARK_KEY}'`,
+  ];
+}
+
+/** The mark's flush (see {@link markFlushSql}), the index keyed by document. */
+export const MARK_FLUSH_SQL = markFlushSql('doc');
 
 /**
  * Documents waiting for the index: those queued, those updated since the last flush (versions past the

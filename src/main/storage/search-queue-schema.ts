@@ -156,20 +156,28 @@ export const QUEUE_STRAY_TAGS_SQL = `
  * indexed entry out, the current version of each that is live in; its tag rows likewise (those of the
  * indexed version, keyed by that version's time, which was its head's update time, out; the live head's
  * in); their queue rows removed. Run in one transaction. CROSS JOIN keeps the queue the outer loop:
- * without it SQLite read every document up to `doc` for a few queued ones.
+ * without it SQLite read every document up to `doc` for a few queued ones. `key`: the index's rowid, the
+ * document's number from schema step "search entries keyed by document" on (../search-doc-keys-schema.ts),
+ * the version key before it ({@link QUEUE_FLUSH_SQL} is the former: tests that take a vault back to an
+ * earlier step flush it with the latter).
  */
-export const QUEUE_FLUSH_SQL = [
-  `INSERT INTO search_index (search_index, rowid, title, content, facets)
-    SELECT 'delete', v.vid, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed WHERE q.doc <= ?`,
-  `INSERT INTO search_index (rowid, title, content, facets)
-    SELECT v.vid, v.title, v.content, ${facetsOf('v')}
+export function queueFlushSql(key: 'doc' | 'vid'): readonly string[] {
+  return [
+    `INSERT INTO search_index (search_index, rowid, title, content, facets)
+    SELECT 'delete', ${key === 'doc' ? 'q.doc' : 'v.vid'}, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed WHERE q.doc <= ?`,
+    `INSERT INTO search_index (rowid, title, content, facets)
+    SELECT ${key === 'doc' ? 'd.doc' : 'v.vid'}, v.title, v.content, ${facetsOf('v')}
     FROM search_queue q CROSS JOIN documents d ON d.doc = q.doc JOIN versions v ON v.vid = (d.doc << ${BITS}) + d.version
     WHERE q.doc <= ? AND d.trashed_at IS NULL`,
-  // A title row the live head keeps (an update that left the title) stays: the insert below finds it there.
-  `DELETE FROM document_tags WHERE (tag, updated_at, doc) IN (
+    // A title row the live head keeps (an update that left the title) stays: the insert below finds it there.
+    `DELETE FROM document_tags WHERE (tag, updated_at, doc) IN (
     SELECT j.value, ${heldTime('j.value', 'v.created_at')}, q.doc
     FROM search_queue q JOIN versions v ON v.vid = q.indexed LEFT JOIN documents d ON d.doc = q.doc, ${heldList('v.tags', 'v.type', 'v.title')} j
     WHERE q.doc <= ? AND j.type = 'text' AND NOT (j.value >= char(3) AND j.value < char(4) AND d.trashed_at IS NULL AND j.value IS char(3) || d.title))`,
-  insertHeadTagRows('search_queue q CROSS JOIN documents d ON d.doc = q.doc', 'q.doc <= ?'),
-  'DELETE FROM search_queue WHERE doc <= ?',
-] as const;
+    insertHeadTagRows('search_queue q CROSS JOIN documents d ON d.doc = q.doc', 'q.doc <= ?'),
+    'DELETE FROM search_queue WHERE doc <= ?',
+  ];
+}
+
+/** The queue's flush (see {@link queueFlushSql}), the index keyed by document. */
+export const QUEUE_FLUSH_SQL = queueFlushSql('doc');

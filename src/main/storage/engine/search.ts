@@ -78,7 +78,7 @@ function facetMatch(parsed: ParsedQuery, query: SearchQuery): { words: string; a
   return { words, all: terms.join(' AND ') };
 }
 
-/** A match's index rowid (doc * 2^24 + version) and its bm25 score (lower is better). */
+/** A match's index rowid (its document's number: ../search-doc-keys-schema.ts) and its bm25 score (lower is better). */
 interface Scored {
   readonly rid: number;
   readonly score: number;
@@ -92,8 +92,8 @@ interface WindowRow extends Scored {
 }
 
 /**
- * One window's part of a page. The window is read newest first (highest rowid: the rowid is doc * 2^24 +
- * version, and documents are numbered as they are added to the vault), with one match more than it holds,
+ * One window's part of a page. The window is read newest first (highest rowid: the rowid is the document's
+ * number, and documents are numbered as they are added to the vault), with one match more than it holds,
  * which says whether another window follows; SQLite then sorts it by bm25 and returns `count` rows from
  * `from`, each with `n`, the number read. All in one statement: one FTS5 pass (a prefix query pays its
  * merge of term lists once per MATCH, a filtered one its candidate probes once), and only the page's rows
@@ -176,7 +176,7 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
   const parsed = parseSearchQuery(query.query);
   // Type and tags are terms of the FTS5 expression (the index's facet column, ../search-facets.ts), so
   // FTS5 intersects their term lists with the words' in C; the user's expression is confined to title and
-  // content. The other filters select candidate versions (doc * 2^24 + version of live documents) through
+  // content. The other filters select candidate documents (live ones) through
   // the documents' own indexes.
   const match = facetMatch(parsed, query);
   const where = ['d.trashed_at IS NULL'];
@@ -207,13 +207,13 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
   // primary keys), which costs less than gathering every candidate. Both count and read the matches of the
   // whole expression, so type and tags have narrowed them already. A prefix query always takes the first
   // plan: counting its matches would cost FTS5 the prefix merge twice.
-  const candidates = `SELECT (d.doc << 24) + d.version FROM documents d WHERE ${where.join(' AND ')}`;
+  const candidates = `SELECT d.doc FROM documents d WHERE ${where.join(' AND ')}`;
   const filters = (plan: Plan): string =>
     plan === 'index'
       ? ''
       : plan === 'candidates'
         ? `AND +rowid IN (${candidates})`
-        : `AND EXISTS (${candidates} AND d.doc = search_index.rowid >> 24 AND d.version = (search_index.rowid & ${2 ** 24 - 1}))`;
+        : `AND EXISTS (${candidates} AND d.doc = search_index.rowid)`;
   const select = `SELECT rowid AS rid, bm25(search_index, ${TITLE_WEIGHT}, 1, 0) AS score FROM search_index WHERE search_index MATCH ?`;
   let rows: readonly Scored[];
   let ranking: SearchRanking | undefined;
@@ -246,7 +246,7 @@ export function searchDocuments(ctx: ReadContext, query: SearchQuery, window: nu
   const headOf = ctx.sql.get(`SELECT ${HEAD_COLUMNS} FROM documents d WHERE d.doc = ?`);
   const items: SearchHit[] = [];
   for (const r of page) {
-    const head = headOf.get(Math.floor(r.rid / 2 ** 24)) as HeadRow | undefined;
+    const head = headOf.get(r.rid) as HeadRow | undefined;
     // Belt and braces: never show a document that is gone or in the Trash, even if the index disagreed.
     if (head === undefined || head.trashed_at !== null) continue;
     const s = summaryOf(ctx.macKey, head);

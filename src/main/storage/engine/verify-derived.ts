@@ -11,7 +11,7 @@ import type { ReadContext } from './statements';
 import type { EntryKeys } from './verify-digest';
 import { checkTable, planTable, type IndexCheckState } from './verify-indexes';
 import { facetProblems, facetProblemsInSteps } from './verify-facets';
-import { LEFT_TO_OTHER_PHASES, SEARCH_INDEX, compareIndexedVersions, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
+import { LEFT_TO_OTHER_PHASES, SEARCH_INDEX, compareIndexedDocuments, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 import { PENDING_COUNT_SQL } from '../search-mark-schema';
 
 /** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
@@ -147,14 +147,14 @@ export function indexPhase(run: DerivedRun, at: DerivedAt): boolean {
     }
     // Not counted in progress: the rows it reads are the documents' again.
     if (at.facets === undefined) {
-      const stopped = compareIndexedVersions(run.ctx, at.indexAt, at.indexDiff, () => run.overBudget());
+      const stopped = compareIndexedDocuments(run.ctx, at.indexAt, at.indexDiff, () => run.overBudget());
       if (stopped !== undefined) {
         at.indexAt = stopped;
         return true;
       }
       const [missing, extra] = at.indexDiff;
       if (missing > 0 || extra > 0)
-        run.problems.push(indexProblem(`does not match the documents: ${missing} current version(s) of live documents not indexed, ${extra} indexed version(s) not current or not live`));
+        run.problems.push(indexProblem(`does not match the documents: ${missing} live document(s) not indexed, ${extra} indexed document(s) not live`));
       at.facets = ['', 0, 0];
       // Chunked, the facet step starts a chunk of its own: the service sends it, on a large vault, to a
       // thread of its own (one token's list can take longer than a chunk: service/verify-runner.ts).

@@ -12,7 +12,7 @@ const ZERO = '0'.repeat(64);
 /** A token at the start of the document phase with nothing gathered, for the run whose first chunk saw `seq`. */
 function empty(seq: number | null): Resume {
   return {
-    v: 5,
+    v: 6,
     phase: 'documents',
     last: 0,
     tagAt: null,

@@ -17,10 +17,11 @@ export const PHASES: readonly Phase[] = ['documents', 'tags', 'sqlite', 'index']
 /** Where a chunked verify stopped, and what it had gathered: the opaque `next` / `from` token. */
 export interface Resume {
   /**
-   * 5: SQLite's check at the default depth compares indexes with their rows by digests (./verify-indexes.ts),
-   * and a table's check can stop between pages (`ix`). A token of an older build is refused, not misread.
+   * 6: the index phase's `indexAt` is a document's number (the search index keyed by document); 5: SQLite's
+   * check at the default depth compares indexes with their rows by digests (./verify-indexes.ts), and a
+   * table's check can stop between pages (`ix`). A token of an older build is refused, not misread.
    */
-  readonly v: 5;
+  readonly v: 6;
   readonly phase: Phase;
   /** documents: the last document checked. */
   readonly last: number;
@@ -81,7 +82,7 @@ export function decodeResume(token: string): Resume {
   try {
     const r = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
     if (
-      r.v === 5 &&
+      r.v === 6 &&
       (r.ix === undefined || (r.phase === 'sqlite' && r.deep !== true && isIndexCheckState(r.ix))) &&
       (r.tagAt === null || (Array.isArray(r.tagAt) && r.tagAt.length === 3 && typeof r.tagAt[0] === 'string' && Number.isSafeInteger(r.tagAt[1]) && Number.isSafeInteger(r.tagAt[2]))) &&
       PHASES.includes(r.phase) &&

@@ -3,10 +3,8 @@
  * and the search index's rows against the heads. verify-derived.ts runs them in the `sqlite` and `index` phases.
  */
 import type { VerifyProblem } from '../../../shared/types';
-import { VERSION_BITS } from '../migrations';
 import type { ReadContext } from './statements';
 
-const DOC_SPAN = 2 ** VERSION_BITS;
 /** Rows of the search index (and heads) read per statement. */
 const PAGE = 1000;
 /** The FTS5 index, named in its problems. */
@@ -67,36 +65,31 @@ export function integrityCheckProblems(lines: readonly string[]): VerifyProblem[
 }
 
 /**
- * The search index's rows against the heads (verify's default depth): the versions it holds
- * (`search_index_docsize`, one row per indexed version, in key order) must be exactly the current versions
- * of the live documents (in the same order: a version key is doc * 2^24 + version). Both are merged a page
- * at a time, each page over whole documents and in one snapshot, from key `after` on; `diff` counts current
- * versions not indexed ([0]) and indexed versions not current or not live ([1]). Finds a document missing
- * from the index, one left in it after its move to the Trash, a stale version; not a wrong term inside one
- * document's entries (deep: FTS5's comparison with the text). Returns the key it stopped after when
- * `overBudget` said so between pages, undefined once complete. Throws what reading throws (damage).
+ * The search index's rows against the heads (verify's default depth): the documents it holds entries for
+ * (`search_index_docsize`, one row per entry, keyed by document since schema step "search entries keyed by
+ * document", in key order) must be exactly the live documents. Both are merged a page at a time, from
+ * document `after` on; `diff` counts live documents not indexed ([0]) and entries of documents that are not
+ * live ([1]). Finds a document missing from the index, one left in it after its move to the Trash or its
+ * purge; not which version an entry holds, nor a wrong term inside one (deep: FTS5's comparison with the
+ * text). Returns the document it stopped after when `overBudget` said so between pages, undefined once
+ * complete. Throws what reading throws (damage).
  */
-export function compareIndexedVersions(
+export function compareIndexedDocuments(
   ctx: ReadContext,
   after: number,
   diff: [number, number],
   overBudget: () => boolean,
 ): number | undefined {
   const indexed = ctx.sql.get(`SELECT id FROM search_index_docsize WHERE id > ? ORDER BY id LIMIT ${PAGE}`, true);
-  const indexedUpTo = ctx.sql.get('SELECT id FROM search_index_docsize WHERE id > ? AND id <= ? ORDER BY id', true);
-  const live = ctx.sql.get(`SELECT (doc * ${DOC_SPAN}) + version FROM documents WHERE doc >= ? AND trashed_at IS NULL ORDER BY doc LIMIT ${PAGE + 1}`, true);
-  /** The last key of the document of `key`: pages end on whole documents. */
-  const docEnd = (key: number): number => (Math.floor(key / DOC_SPAN) + 1) * DOC_SPAN - 1;
+  const live = ctx.sql.get(`SELECT doc FROM documents WHERE doc > ? AND trashed_at IS NULL ORDER BY doc LIMIT ${PAGE}`, true);
   let at = after;
   for (;;) {
-    const ids = indexed.all(at) as number[];
-    const heads = (live.all(Math.floor(at / DOC_SPAN)) as number[]).filter((k) => k > at);
-    const lastId = ids.length === PAGE ? ids[ids.length - 1] : undefined;
-    const lastHead = heads.length >= PAGE ? heads[PAGE - 1] : undefined;
-    const bound = Math.min(lastId === undefined ? Number.MAX_SAFE_INTEGER : docEnd(lastId), lastHead === undefined ? Number.MAX_SAFE_INTEGER : docEnd(lastHead));
-    // Further indexed versions of the page's last document (a stale copy beside its current one).
-    if (lastId !== undefined && bound > lastId) ids.push(...(indexedUpTo.all(lastId, bound) as number[]));
-    const have = ids.filter((k) => k <= bound);
+    const page = indexed.all(at) as number[];
+    const heads = live.all(at) as number[];
+    // Every key up to the smaller of the full pages' last keys (the end when neither page is full) is on
+    // both pages: the page is compared up to it.
+    const bound = Math.min(page.length === PAGE ? (page[PAGE - 1] as number) : Number.MAX_SAFE_INTEGER, heads.length === PAGE ? (heads[PAGE - 1] as number) : Number.MAX_SAFE_INTEGER);
+    const have = page.filter((k) => k <= bound);
     const want = heads.filter((k) => k <= bound);
     let i = 0;
     let j = 0;

@@ -184,7 +184,7 @@ export function verifyVault(
   tagActual.flush();
   if (stopped) {
     const next = encodeResume({
-      v: 5,
+      v: 6,
       phase,
       ...(at.ix === undefined ? {} : { ix: at.ix }),
       last,
