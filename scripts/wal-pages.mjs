@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // WAL frames per operation by table/index (a profiling aid): bundles and runs bench/wal-pages.ts.
-//   node scripts/wal-pages.mjs [--docs 10000] [--ops 50] [--kind update|save|bulk] [--rebuilt]
+//   node scripts/wal-pages.mjs [--docs 10000] [--ops 50] [--kind update|save|bulk|bulk64] [--rebuilt]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -5,8 +5,8 @@
  * Until this step an entry was keyed by the version it indexes (doc * 2^24 + version). FTS5 stores each
  * term's list of rowids as deltas, and consecutive documents' keys differ by 2^24 or more: 4–5 bytes a
  * delta instead of 1–2. Keyed by document, the index of 20,000 realistic 1 KB documents takes 545 bytes a
- * document instead of 832 (−34 %), and FTS5 inserts them in 20.5 µs instead of 24.2 (one transaction,
- * `optimize`d, in memory: docs/bench.md, twentieth session). The index holds one entry per document anyway
+ * document instead of 832 (−34 %; bench/fts-rowid-probe.ts), and the search queue's flush of a bulk of
+ * 1,000 costs 45 µs a document instead of 69 (docs/bench.md, twentieth session). The index holds one entry per document anyway
  * (the version ../search-seq-schema.ts's view names: "what the index holds"), so nothing is lost but the
  * version in the key: verify's default depth compared the keys with each live head's version (an entry left
  * at an older version was named); it now compares them with the live documents, and the version an entry
