@@ -13,10 +13,11 @@
  * holds is checked by the deep verify (FTS5's comparison of every entry with the view's text), as a wrong
  * word inside an entry always was (docs/api.md).
  *
- * The step makes the view again with the document's number as its key column (the same rows), the index
- * again keyed by it, fills it a chunk of documents at a time with progress, merges it into one segment,
- * turns FTS5's automerge off again (schema step "search merges at idle": a setting of the old index's
- * config table), makes the term table verify reads, and the purge trigger again with the new key. The
+ * The step deletes the old index's rows a chunk at a time (memory stays bounded: {@link OLD_ROWS_SQL}), makes
+ * the view again with the document's number as its key column (the same rows), the index again keyed by it,
+ * turns FTS5's automerge off again (schema step "search merges at idle": a setting of the old index's config
+ * table; the writer's idle merges go on from the segments the fill left), fills it a chunk of documents at a
+ * time with progress, makes the term table verify reads, and the purge trigger again with the new key. The
  * queue, the marks and the tag rows are untouched: the new index holds exactly what the old one did. One
  * transaction (migrations.ts): a crash leaves the vault at step 24 or 25, never between.
  */
@@ -34,7 +35,19 @@ const SEQ = "coalesce((SELECT n FROM counters WHERE key = 'search_seq'), 9007199
 const INDEXED = (doc: string): string =>
   `coalesce((SELECT p.vid FROM versions p WHERE p.vid BETWEEN (${doc}) << ${BITS} AND ((${doc}) << ${BITS}) + ${MASK} AND p.seq <= ${SEQ} ORDER BY p.vid DESC LIMIT 1), 0)`;
 
-/** The step's first part: the old index, its term table, view and purge trigger out; the view and the index made again keyed by document. */
+/**
+ * The old index's rows, a bounded number per statement (parameter: how many), until none is left. Dropped
+ * whole, its pages were freed by one statement: with `secure_delete` each freed page is overwritten, and
+ * SQLite keeps every such page's old content in the statement's journal, in memory (`temp_store =
+ * MEMORY`): 1.1 GB at a million documents (docs/bench.md, twentieth session). FTS5's own records (the
+ * averages, 1, and the structure, 10) stay for its drop to read; segment blocks have far larger ids.
+ */
+const OLD_ROWS_SQL = [
+  'DELETE FROM search_index_data WHERE rowid IN (SELECT rowid FROM search_index_data WHERE rowid > 10 LIMIT ?)',
+  'DELETE FROM search_index_docsize WHERE rowid IN (SELECT rowid FROM search_index_docsize LIMIT ?)',
+] as const;
+
+/** The step's first part (after the old rows): the old index, its term table, view and purge trigger out; the view and the index made again keyed by document. */
 const CREATE_SQL = `
   DROP TRIGGER search_queue_ad;
   DROP TABLE search_facet_terms;
@@ -55,15 +68,18 @@ const CREATE_SQL = `
     content = 'search_source', content_rowid = 'doc',
     tokenize = 'unicode61 remove_diacritics 2'
   );
+  -- FTS5's automerge off before the fill, as schema step "search merges at idle" left the old index (a setting
+  -- of its config table): the fill's segments merge only when a level holds 16 (FTS5's crisismerge), and the
+  -- writer's idle merges go on from there once the vault is open. An 'optimize' here would rewrite the whole
+  -- index in one statement, freeing every page of its segments in it (see OLD_ROWS_SQL).
+  INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);
 `;
 
 /** One chunk of the fill: the entries of the documents in (after, last] (the two parameters), as the view has them. */
 const FILL_SQL = 'INSERT INTO search_index (rowid, title, content, facets) SELECT doc, title, content, facets FROM search_source WHERE doc > ? AND doc <= ?';
 
-/** The step's last part: merged, automerge off, the term table, the purge trigger keyed by document. */
+/** The step's last part: the term table, the purge trigger keyed by document. */
 const FINISH_SQL = `
-  INSERT INTO search_index (search_index) VALUES ('optimize');
-  INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);
   CREATE VIRTUAL TABLE search_facet_terms USING fts5vocab(search_index, 'col');
 
   -- A purged version the index holds: its entry out now, and the index holds nothing for the document.
@@ -79,11 +95,36 @@ const FINISH_SQL = `
 /** Documents per chunk of the fill (a progress report each). */
 export const DOC_KEYS_FILL_CHUNK = 8192;
 
+/** Rows of the old index deleted per statement (a block of `search_index_data` is up to ~4 KB). */
+const OLD_ROWS_CHUNK = 2048;
+
 /** Runs the step on `db` inside the migration's transaction (see the file comment). */
 export function keySearchByDocument(db: Database.Database, ctx: MigrationContext = {}, chunk = DOC_KEYS_FILL_CHUNK): void {
+  // Progress in documents filled, after the old rows deleted at ten rows a unit (measured at a million 1 KB
+  // documents: 1.21M rows deleted in 11 s, the fill 108 s).
+  const rows = db.prepare('SELECT (SELECT count(*) FROM search_index_data) + (SELECT count(*) FROM search_index_docsize)').pluck().get() as number;
+  const old = Math.ceil(rows / 10);
+  const documents = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+  const units = old + documents + 1;
+  let deleted = 0;
+  // FTS5's shadow tables are written to only by FTS5 (SQLite's defensive mode, which better-sqlite3 turns
+  // on); the step lifts that for these deletes alone: the table they belong to is dropped right after.
+  db.unsafeMode(true);
+  try {
+    for (const sql of OLD_ROWS_SQL) {
+      const step = db.prepare(sql);
+      for (let n = step.run(OLD_ROWS_CHUNK).changes; n > 0; n = step.run(OLD_ROWS_CHUNK).changes) {
+        deleted = Math.min(rows, deleted + n);
+        ctx.stepProgress?.(Math.floor(deleted / 10), units);
+      }
+    }
+  } finally {
+    db.unsafeMode(false);
+  }
   db.exec(CREATE_SQL);
   const fill = db.prepare(FILL_SQL);
-  const total = forEachDocumentChunk(db, ctx, chunk, (after, last) => fill.run(after, last));
+  const filling: MigrationContext = { ...ctx, stepProgress: (done) => ctx.stepProgress?.(old + Math.min(done, documents), units) };
+  forEachDocumentChunk(db, filling, chunk, (after, last) => fill.run(after, last));
   db.exec(FINISH_SQL);
-  ctx.stepProgress?.(total + 1, total + 1);
+  ctx.stepProgress?.(units, units);
 }
