@@ -404,8 +404,8 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 25,
     name: 'search entries keyed by document: the search index\'s rowid is the document\'s number, not its version key (search-doc-keys-schema.ts)',
-    // The index made again with the same entries under the new keys, then merged. Older builds refuse the
-    // vault by its number, so none writes entries under version keys beside them.
+    // The index made again with the same entries under the new keys (merged later by the writer's idle
+    // merges). Older builds refuse the vault by its number, so none writes entries under version keys beside them.
     up: keySearchByDocument,
   },
 ];

@@ -23,17 +23,14 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { facetsOf } from './search-facets';
+import { MARK_SQL } from './search-mark-schema';
+import { INDEXED_SQL } from './search-seq-schema';
 import { forEachDocumentChunk } from './migration-chunks';
 import type { MigrationContext } from './migrations';
 
-// Literals, as in migrations.ts: a shipped step never changes (the runtime statements read the same).
+// A literal, as in migrations.ts: a shipped step never changes. The view reads "what the index holds" through
+// ../search-seq-schema.ts's and ../search-mark-schema.ts's own expressions (frozen with their steps).
 const BITS = 24;
-const MASK = 2 ** 24 - 1;
-const MARK = "coalesce((SELECT n FROM counters WHERE key = 'search_mark'), 1099511627776)";
-const SEQ = "coalesce((SELECT n FROM counters WHERE key = 'search_seq'), 9007199254740991)";
-/** The version key the index holds for live, unqueued document `doc` at or before the mark (../search-seq-schema.ts's INDEXED_SQL). */
-const INDEXED = (doc: string): string =>
-  `coalesce((SELECT p.vid FROM versions p WHERE p.vid BETWEEN (${doc}) << ${BITS} AND ((${doc}) << ${BITS}) + ${MASK} AND p.seq <= ${SEQ} ORDER BY p.vid DESC LIMIT 1), 0)`;
 
 /**
  * The old index's rows, a bounded number per statement (parameter: how many), until none is left. Dropped
@@ -57,8 +54,8 @@ const CREATE_SQL = `
   -- What the index holds, by document: as ../search-seq-schema.ts's view, read from the documents' side.
   CREATE VIEW search_source AS
     SELECT d.doc AS doc, v.title AS title, v.content AS content, ${facetsOf('v')} AS facets
-    FROM documents d JOIN versions v ON v.vid = ${INDEXED('d.doc')}
-    WHERE d.trashed_at IS NULL AND d.doc <= ${MARK}
+    FROM documents d JOIN versions v ON v.vid = ${INDEXED_SQL('d.doc')}
+    WHERE d.trashed_at IS NULL AND d.doc <= ${MARK_SQL}
       AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.doc = d.doc)
     UNION ALL
     SELECT q.doc, v.title, v.content, ${facetsOf('v')} FROM search_queue q JOIN versions v ON v.vid = q.indexed;
@@ -84,7 +81,7 @@ const FINISH_SQL = `
 
   -- A purged version the index holds: its entry out now, and the index holds nothing for the document.
   CREATE TRIGGER search_queue_ad AFTER DELETE ON versions
-    WHEN (old.vid >> ${BITS}) <= ${MARK}
+    WHEN (old.vid >> ${BITS}) <= ${MARK_SQL}
       AND old.vid = coalesce((SELECT indexed FROM search_queue WHERE doc = old.vid >> ${BITS}),
                              (SELECT (doc << ${BITS}) + version FROM documents WHERE doc = old.vid >> ${BITS} AND trashed_at IS NULL)) BEGIN
     INSERT INTO search_index (search_index, rowid, title, content, facets) VALUES ('delete', old.vid >> ${BITS}, old.title, old.content, ${facetsOf('old')});
@@ -123,7 +120,7 @@ export function keySearchByDocument(db: Database.Database, ctx: MigrationContext
   }
   db.exec(CREATE_SQL);
   const fill = db.prepare(FILL_SQL);
-  const filling: MigrationContext = { ...ctx, stepProgress: (done) => ctx.stepProgress?.(old + Math.min(done, documents), units) };
+  const filling: MigrationContext = { ...ctx, stepProgress: (done) => ctx.stepProgress?.(old + done, units) };
   forEachDocumentChunk(db, filling, chunk, (after, last) => fill.run(after, last));
   db.exec(FINISH_SQL);
   ctx.stepProgress?.(units, units);
