@@ -2,12 +2,14 @@
  * The step that merges the search index into one segment (FTS5 'optimize'), from a vault of the step
  * before it: made with today's code, one commit per document (several segments, as a rebuilt index of
  * a larger vault has), `user_version` set back. Then: one segment, the index
- * still exact (FTS5's own integrity check), search answers the same, no row touched, verify clean.
+ * still exact (FTS5's own integrity check), search answers the same, no row touched, verify clean. And the
+ * step alone (it merges a bounded number of pages a statement): one segment, the same entries, its progress.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { SCHEMA_VERSION, SEARCH_MERGED_STEP, Vault } from '../../src/main/storage';
 import { checkSearchIndex } from '../../src/main/storage/search-index';
+import { migrate } from '../../src/main/storage/migrations';
 import { withRawConnection } from '../helpers/raw-db';
 import { makeVault } from '../helpers/tmp';
 import { undoStepsAfter } from '../helpers/later-steps';
@@ -51,5 +53,27 @@ describe('migration: search index merged into one segment', () => {
     });
     expect(w.search(query).items.map((h) => h.id).sort()).toEqual(hitsBefore);
     expect(w.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('the step alone: one segment by bounded merges, the same entries, progress reported within the step', () => {
+    const { vault: v, path, key } = makeVault();
+    cleanups.push(() => v.close());
+    for (let i = 0; i < 40; i++) v.create({ id: `d${i}`, title: `Note ${i}`, content: `alpha beta${i % 5} gamma ${'lorem '.repeat(i)}` });
+    v.close();
+    withRawConnection(path, key, (db) => {
+      undoStepsAfter(db, SEARCH_MERGED_STEP - 1);
+      const before = segments(db);
+      expect(before).toBeGreaterThan(1);
+      const entries = () => db.prepare('SELECT id, sz FROM search_index_docsize ORDER BY id').raw().all();
+      const had = entries();
+      const seen: number[] = [];
+      migrate(db, SEARCH_MERGED_STEP, { onProgress: (p) => seen.push(p.done) });
+      expect(db.pragma('user_version', { simple: true })).toBe(SEARCH_MERGED_STEP);
+      expect(segments(db)).toBe(1);
+      expect(() => checkSearchIndex(db)).not.toThrow();
+      expect(entries()).toEqual(had);
+      expect(seen.some((d) => d > 0 && d < 1)).toBe(true);
+      expect(seen.at(-1)).toBe(1);
+    });
   });
 });

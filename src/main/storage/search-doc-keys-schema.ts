@@ -13,7 +13,7 @@
  * holds is checked by the deep verify (FTS5's comparison of every entry with the view's text), as a wrong
  * word inside an entry always was (docs/api.md).
  *
- * The step deletes the old index's rows a chunk at a time (memory stays bounded: {@link OLD_ROWS_SQL}), makes
+ * The step deletes the old index's rows a chunk at a time (memory stays bounded: ./migration-chunks.ts), makes
  * the view again with the document's number as its key column (the same rows), the index again keyed by it,
  * turns FTS5's automerge off again (schema step "search merges at idle": a setting of the old index's config
  * table; the writer's idle merges go on from the segments the fill left), fills it a chunk of documents at a
@@ -25,24 +25,12 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { facetsOf } from './search-facets';
 import { MARK_SQL } from './search-mark-schema';
 import { INDEXED_SQL } from './search-seq-schema';
-import { forEachDocumentChunk } from './migration-chunks';
+import { deleteSearchRows, forEachDocumentChunk, searchRowCount } from './migration-chunks';
 import type { MigrationContext } from './migrations';
 
 // A literal, as in migrations.ts: a shipped step never changes. The view reads "what the index holds" through
 // ../search-seq-schema.ts's and ../search-mark-schema.ts's own expressions (frozen with their steps).
 const BITS = 24;
-
-/**
- * The old index's rows, a bounded number per statement (parameter: how many), until none is left. Dropped
- * whole, its pages were freed by one statement: with `secure_delete` each freed page is overwritten, and
- * SQLite keeps every such page's old content in the statement's journal, in memory (`temp_store =
- * MEMORY`): 1.1 GB at a million documents (docs/bench.md, twentieth session). FTS5's own records (the
- * averages, 1, and the structure, 10) stay for its drop to read; segment blocks have far larger ids.
- */
-const OLD_ROWS_SQL = [
-  'DELETE FROM search_index_data WHERE rowid IN (SELECT rowid FROM search_index_data WHERE rowid > 10 LIMIT ?)',
-  'DELETE FROM search_index_docsize WHERE rowid IN (SELECT rowid FROM search_index_docsize LIMIT ?)',
-] as const;
 
 /** The step's first part (after the old rows): the old index, its term table, view and purge trigger out; the view and the index made again keyed by document. */
 const CREATE_SQL = `
@@ -68,7 +56,7 @@ const CREATE_SQL = `
   -- FTS5's automerge off before the fill, as schema step "search merges at idle" left the old index (a setting
   -- of its config table): the fill's segments merge only when a level holds 16 (FTS5's crisismerge), and the
   -- writer's idle merges go on from there once the vault is open. An 'optimize' here would rewrite the whole
-  -- index in one statement, freeing every page of its segments in it (see OLD_ROWS_SQL).
+  -- index in one statement, freeing every page of its segments in it (see ./migration-chunks.ts).
   INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);
 `;
 
@@ -92,32 +80,14 @@ const FINISH_SQL = `
 /** Documents per chunk of the fill (a progress report each). */
 export const DOC_KEYS_FILL_CHUNK = 8192;
 
-/** Rows of the old index deleted per statement (a block of `search_index_data` is up to ~4 KB). */
-const OLD_ROWS_CHUNK = 2048;
-
 /** Runs the step on `db` inside the migration's transaction (see the file comment). */
 export function keySearchByDocument(db: Database.Database, ctx: MigrationContext = {}, chunk = DOC_KEYS_FILL_CHUNK): void {
   // Progress in documents filled, after the old rows deleted at ten rows a unit (measured at a million 1 KB
   // documents: 1.21M rows deleted in 11 s, the fill 108 s).
-  const rows = db.prepare('SELECT (SELECT count(*) FROM search_index_data) + (SELECT count(*) FROM search_index_docsize)').pluck().get() as number;
-  const old = Math.ceil(rows / 10);
+  const old = Math.ceil(searchRowCount(db) / 10);
   const documents = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   const units = old + documents + 1;
-  let deleted = 0;
-  // FTS5's shadow tables are written to only by FTS5 (SQLite's defensive mode, which better-sqlite3 turns
-  // on); the step lifts that for these deletes alone: the table they belong to is dropped right after.
-  db.unsafeMode(true);
-  try {
-    for (const sql of OLD_ROWS_SQL) {
-      const step = db.prepare(sql);
-      for (let n = step.run(OLD_ROWS_CHUNK).changes; n > 0; n = step.run(OLD_ROWS_CHUNK).changes) {
-        deleted = Math.min(rows, deleted + n);
-        ctx.stepProgress?.(Math.floor(deleted / 10), units);
-      }
-    }
-  } finally {
-    db.unsafeMode(false);
-  }
+  deleteSearchRows(db, (deleted) => ctx.stepProgress?.(Math.min(old, Math.floor(deleted / 10)), units));
   db.exec(CREATE_SQL);
   const fill = db.prepare(FILL_SQL);
   const filling: MigrationContext = { ...ctx, stepProgress: (done) => ctx.stepProgress?.(old + done, units) };

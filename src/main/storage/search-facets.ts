@@ -22,6 +22,7 @@
  * than an error in every write that touches the document.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
+import { deleteSearchRows, mergeSearchIndex, searchRowCount } from './migration-chunks';
 import type { MigrationContext } from './migrations';
 
 // Literals, as in migrations.ts: a shipped step never changes.
@@ -89,12 +90,12 @@ const FILL_CHUNK_SQL = `
 /** The last of the next `n` live documents after document `after` (the two parameters; fewer when fewer are left), or null. */
 const CHUNK_END_SQL = 'SELECT max(doc) FROM (SELECT doc FROM documents WHERE doc > ? AND trashed_at IS NULL ORDER BY doc LIMIT ?)';
 
-/** The step's last part: the index merged, the term table verify reads, and the four triggers that keep it. */
+/**
+ * The step's last part (after the index is merged into one segment, as step "search index merged" left it:
+ * an index left on the lowest levels costs every later commit FTS5's automerge into it): the term table
+ * verify reads, and the four triggers that keep the index.
+ */
 const FINISH_SQL = `
-  -- Merged into one segment (as step "search index merged" did: an index left on the lowest levels costs
-  -- every later commit FTS5's automerge into it).
-  INSERT INTO search_index (search_index) VALUES ('optimize');
-
   -- The index's terms by column, for verify's count of each facet token against the heads (a read of the
   -- facet tokens' lists alone: they sort together, behind their markers).
   CREATE VIRTUAL TABLE search_facet_terms USING fts5vocab(search_index, 'col');
@@ -129,21 +130,26 @@ const FINISH_SQL = `
 export const FACETS_FILL_CHUNK = 5000;
 
 /**
- * Runs the step on `db` (inside the migration's transaction): the index made again with its facet column,
- * filled in chunks of {@link FACETS_FILL_CHUNK} live documents with a progress report after each (the
- * step's time grows with the vault: minutes at a million documents), merged, then kept by the triggers.
- * The step shipped with one FTS5 'rebuild' instead of the chunks; they build the same index
- * (test/storage/migration-progress.test.ts compares the two token by token).
+ * Runs the step on `db` (inside the migration's transaction): the old index's rows deleted a chunk at a
+ * time, the index made again with its facet column, filled in chunks of {@link FACETS_FILL_CHUNK} live
+ * documents with a progress report after each (the step's time grows with the vault: minutes at a million
+ * documents), merged into one segment a bounded number of pages at a time, then kept by the triggers.
+ * Memory stays bounded: the step shipped dropping the old index and running FTS5's 'optimize' in one
+ * statement each, and SQLite journals every page such a statement frees (./migration-chunks.ts; measured
+ * at 100k documents: 55 → 183 MiB). It also shipped with one FTS5 'rebuild' instead of the chunks. Each form
+ * builds the same index (test/storage/migration-progress.test.ts compares them token by token).
  */
 export function addSearchFacets(db: Database.Database, ctx: MigrationContext = {}, chunk = FACETS_FILL_CHUNK): void {
-  db.exec(CREATE_SQL);
   const total = db.prepare('SELECT count(*) FROM documents WHERE trashed_at IS NULL').pluck().get() as number;
+  // Units: the old rows at ten a unit, then two per document built, one per document merged (the merge took
+  // about a third of the build's time at 100k documents, measured), so the bar moves at an even pace.
+  const old = Math.ceil(searchRowCount(db) / 10);
+  const units = old + 3 * total + 1;
+  ctx.stepProgress?.(0, units);
+  deleteSearchRows(db, (deleted) => ctx.stepProgress?.(Math.min(old, Math.floor(deleted / 10)), units));
+  db.exec(CREATE_SQL);
   const fill = db.prepare(FILL_CHUNK_SQL);
   const chunkEnd = db.prepare(CHUNK_END_SQL).pluck();
-  // Units: two per document built, one per document merged (the merge took about a third of the step at
-  // 100k documents, measured), so the bar moves at an even pace through both.
-  const units = 3 * total + 1;
-  ctx.stepProgress?.(0, units);
   let done = 0;
   for (let after = 0; ; ) {
     const last = chunkEnd.get(after, chunk) as number | null;
@@ -151,10 +157,13 @@ export function addSearchFacets(db: Database.Database, ctx: MigrationContext = {
     fill.run(after, last);
     done = Math.min(total, done + chunk);
     after = last;
-    ctx.stepProgress?.(2 * done, units);
+    ctx.stepProgress?.(old + 2 * done, units);
   }
-  ctx.stepProgress?.(2 * total, units);
+  ctx.stepProgress?.(old + 2 * total, units);
+  const pages = Math.max(1, db.prepare('SELECT count(*) FROM search_index_data').pluck().get() as number);
+  mergeSearchIndex(db, (written) => ctx.stepProgress?.(old + 2 * total + Math.floor(total * Math.min(1, written / pages)), units));
   db.exec(FINISH_SQL);
+  ctx.stepProgress?.(units, units);
 }
 
 /** The hex of `s`'s UTF-8 bytes. */
