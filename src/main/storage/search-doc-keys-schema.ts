@@ -15,9 +15,9 @@
  *
  * The step deletes the old index's rows a chunk at a time (memory stays bounded: ./migration-chunks.ts), makes
  * the view again with the document's number as its key column (the same rows), the index again keyed by it,
- * turns FTS5's automerge off again (schema step "search merges at idle": a setting of the old index's config
- * table; the writer's idle merges go on from the segments the fill left), fills it a chunk of documents at a
- * time with progress, makes the term table verify reads, and the purge trigger again with the new key. The
+ * fills it a chunk of documents at a time with progress, turns FTS5's automerge off again (schema step "search
+ * merges at idle": a setting of the old index's config table; the writer's idle merges go on from the
+ * segments the fill left), makes the term table verify reads, and the purge trigger again with the new key. The
  * queue, the marks and the tag rows are untouched: the new index holds exactly what the old one did. One
  * transaction (migrations.ts): a crash leaves the vault at step 24 or 25, never between.
  */
@@ -53,18 +53,21 @@ const CREATE_SQL = `
     content = 'search_source', content_rowid = 'doc',
     tokenize = 'unicode61 remove_diacritics 2'
   );
-  -- FTS5's automerge off before the fill, as schema step "search merges at idle" left the old index (a setting
-  -- of its config table): the fill's segments merge only when a level holds 16 (FTS5's crisismerge), and the
-  -- writer's idle merges go on from there once the vault is open. An 'optimize' here would rewrite the whole
-  -- index in one statement, freeing every page of its segments in it (see ./migration-chunks.ts).
-  INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);
 `;
 
 /** One chunk of the fill: the entries of the documents in (after, last] (the two parameters), as the view has them. */
 const FILL_SQL = 'INSERT INTO search_index (rowid, title, content, facets) SELECT doc, title, content, facets FROM search_source WHERE doc > ? AND doc <= ?';
 
-/** The step's last part: the term table, the purge trigger keyed by document. */
+/** The step's last part: automerge off, the term table, the purge trigger keyed by document. */
 const FINISH_SQL = `
+  -- FTS5's automerge off again, as schema step "search merges at idle" left the old index (a setting of its
+  -- config table): the writer's idle merges go on from the segments the fill left. The fill ran with FTS5's
+  -- default (4), which merges a bounded amount in every statement: with automerge off, a level's 16th segment
+  -- merged the whole level inside one statement of the fill, and SQLite journaled every page that merge freed
+  -- (./migration-chunks.ts): 627 MiB of memory at a million documents. An 'optimize' here would rewrite the
+  -- whole index in one statement the same way.
+  INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);
+
   CREATE VIRTUAL TABLE search_facet_terms USING fts5vocab(search_index, 'col');
 
   -- A purged version the index holds: its entry out now, and the index holds nothing for the document.
