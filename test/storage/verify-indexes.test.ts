@@ -130,6 +130,48 @@ describe('verify: indexes against their rows at the default depth', () => {
     expect(r.problems.every((p) => p.kind === 'Sqlite' && p.message.includes('documents_author'))).toBe(true);
   });
 
+  it('versions: its key index is still compared with its rows; its pages\' quick_check is left to deep', () => {
+    const { vault, path, key } = setup(40);
+    // A row that breaks the table's CHECK (its version no longer the key's low bits), written past the constraint.
+    withRawConnection(path, key, (db) => {
+      db.pragma('ignore_check_constraints = ON');
+      db.prepare("UPDATE versions SET version = 7 WHERE vid = (SELECT (doc << 24) + 1 FROM documents WHERE id = 'd3')").run();
+    });
+    vault.refresh();
+    const problems = vault.verify().problems;
+    // The document phase reads every row of versions: the edited one fails its version's tag there.
+    expect(problems.some((p) => p.kind !== 'Sqlite' && 'id' in p && p.id === 'd3')).toBe(true);
+    // quick_check(versions), which names the CHECK, is not run at the default depth (PAGES_READ_BY_DOCUMENTS) ...
+    expect(problems.filter((p) => p.kind === 'Sqlite')).toEqual([]);
+    // ... the deep verify's integrity_check is.
+    const deep = vault.verify(undefined, { deep: true });
+    expect(deep.problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/CHECK constraint failed in versions/) }));
+  });
+
+  it('versions: an entry missing from versions_vid is found at the default depth', () => {
+    const { vault, path, key } = setup(1300);
+    const vid = withRawConnection(path, key, (db) => db.prepare("SELECT (doc << 24) + 1 FROM documents WHERE id = 'd700'").pluck().get() as number);
+    const original = withRawConnection(path, key, (db) => db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'versions_vid'").pluck().get() as string);
+    // The row is deleted (its entry with it), then put back while the index is declared without it.
+    const row = withRawConnection(path, key, (db) => {
+      const r = db.prepare('SELECT * FROM versions WHERE vid = ?').get(vid) as Record<string, unknown>;
+      db.prepare('DELETE FROM versions WHERE vid = ?').run(vid);
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'versions_vid'").run(`${original} WHERE vid <> ${vid}`);
+      return r;
+    });
+    withRawConnection(path, key, (db) => {
+      db.unsafeMode(true);
+      const cols = Object.keys(row);
+      db.prepare(`INSERT INTO versions (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'versions_vid'").run(original);
+    });
+    const problems = defaultProblems(vault);
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^index versions_vid of table versions has 1299 entries for 1300 rows/) }));
+  });
+
   it('a token of an older build (v4) or with a malformed index state is refused: Invalid', () => {
     const { vault } = setup(1300);
     let r = vault.verify(undefined, { maxMs: 0.000001 });

@@ -11,7 +11,7 @@ import type { ReadContext } from './statements';
 import type { EntryKeys } from './verify-digest';
 import { checkTable, planTable, type IndexCheckState } from './verify-indexes';
 import { facetProblems, facetProblemsInSteps } from './verify-facets';
-import { LEFT_TO_OTHER_PHASES, SEARCH_INDEX, compareIndexedDocuments, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
+import { LEFT_TO_OTHER_PHASES, PAGES_READ_BY_DOCUMENTS, SEARCH_INDEX, compareIndexedDocuments, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 import { PENDING_COUNT_SQL } from '../search-mark-schema';
 
 /** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
@@ -73,8 +73,9 @@ export interface StepEnd {
  * by `integrity_check(T)` (the same check then). Deep: `integrity_check(T)` (every index entry looked up
  * from its row); in one call, the whole-file check instead, which adds the file's page accounting
  * (free-list pages, pages used twice or never) and FTS5's check of the search index's structure. At the
- * default depth two tables are left to the other phases: `versions`, whose every row the document phase
- * has read (each page authenticated by the cipher) and checked against its keyed tag and chain, and the
+ * default depth two tables are left to the other phases: the pages of `versions`, whose every row the
+ * document phase has read (each page authenticated by the cipher) and checked against its keyed tag and
+ * chain (its key index is still compared with its rows here: ./verify-sqlite.ts PAGES_READ_BY_DOCUMENTS), and the
  * search index's virtual table (FTS5's structure check decodes every posting list: seconds per 100k
  * documents), whose shadow tables' b-trees are still checked here and whose rows are compared with the
  * heads by {@link indexPhase}. `apart`: `skip` — left to a run of its own (verify-parts.ts).
@@ -111,7 +112,8 @@ export function sqlitePhase(run: DerivedRun, at: DerivedAt, apart: 'only' | 'ski
       const plan = deep ? undefined : planTable(db, name);
       if (plan === undefined) integrityCheck(name);
       else {
-        at.ix = checkTable(ctx, plan, at.ix, run.entryKeys, problems, report, () => run.overBudget());
+        const checked = PAGES_READ_BY_DOCUMENTS.has(name) ? { ...plan, pagesReadElsewhere: true } : plan;
+        at.ix = checkTable(ctx, checked, at.ix, run.entryKeys, problems, report, () => run.overBudget());
         if (at.ix !== undefined) return { done: false, stop: true };
       }
       at.tables++;

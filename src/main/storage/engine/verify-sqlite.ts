@@ -19,6 +19,17 @@ export const SEARCH_INDEX = 'search_index';
 export const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set([SEARCH_INDEX]);
 
 /**
+ * Tables whose every row the document phase reads at the default depth (each page authenticated by the cipher
+ * as it is read, each row checked against its keyed tag and its document's chain): SQLite's check still
+ * compares their indexes with their rows (./verify-indexes.ts), but leaves `quick_check`'s walk of their pages
+ * (free-space accounting, cell layout, constraints) to the deep verify, as it left the whole of `versions`
+ * before schema step "versions in append order". `versions` holds most of a vault's pages: its `quick_check`
+ * read each of them a third time, 8.0 s of a 66 s verify at a million documents (docs/bench.md,
+ * twenty-first session).
+ */
+export const PAGES_READ_BY_DOCUMENTS: ReadonlySet<string> = new Set(['versions']);
+
+/**
  * Makes this connection's FTS5 see the search index as its current snapshot has it, before SQLite's check
  * runs FTS5's. FTS5 caches the index's structure record (its list of segments) per connection and drops
  * the copy only when a statement opens the table (xOpen, xBegin) and `PRAGMA data_version` says another
