@@ -83,9 +83,11 @@ const MERGE_PAGES = 1000;
  * all (see {@link SEARCH_ROWS_SQL}). A negative 'merge' moves every segment to one level and starts merging
  * them; positive ones go on with that merge (FTS5 finishes a level's merge before it starts another) until
  * one finds nothing to do: FTS5's own test, fewer than two rows changed. Reports after each statement the
- * pages written so far, of about `search_index_data`'s row count.
+ * pages written so far (at most the total) out of `search_index_data`'s row count before the merge + 1 (the
+ * step's own last piece of work, as {@link forEachDocumentChunk} counts).
  */
-export function mergeSearchIndex(db: Database.Database, progress: (pages: number) => void): void {
+export function mergeSearchIndex(db: Database.Database, progress: (done: number, total: number) => void): void {
+  const total = Math.max(1, db.prepare('SELECT count(*) FROM search_index_data').pluck().get() as number);
   const changes = db.prepare('SELECT total_changes()').pluck();
   const start = db.prepare(`INSERT INTO search_index (search_index, rank) VALUES ('merge', -${MERGE_PAGES})`);
   const more = db.prepare(`INSERT INTO search_index (search_index, rank) VALUES ('merge', ${MERGE_PAGES})`);
@@ -93,6 +95,6 @@ export function mergeSearchIndex(db: Database.Database, progress: (pages: number
     const before = changes.get() as number;
     step.run();
     if ((changes.get() as number) - before < 2) return;
-    progress(pages);
+    progress(Math.min(pages, total), total + 1);
   }
 }

@@ -307,10 +307,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // one does (52 and 42). Rows are not touched; the work is once, on the order of the index's size.
     // The step shipped as one 'optimize'; the same merge now runs a bounded number of pages a statement,
     // with progress (memory: ./migration-chunks.ts).
-    up: (db, ctx) => {
-      const pages = Math.max(1, db.prepare('SELECT count(*) FROM search_index_data').pluck().get() as number);
-      mergeSearchIndex(db, (written) => ctx.stepProgress?.(Math.min(written, pages), pages + 1));
-    },
+    up: (db, ctx) => mergeSearchIndex(db, (merged, of) => ctx.stepProgress?.(merged, of)),
   },
   {
     version: 10,

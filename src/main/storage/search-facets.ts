@@ -160,8 +160,7 @@ export function addSearchFacets(db: Database.Database, ctx: MigrationContext = {
     ctx.stepProgress?.(old + 2 * done, units);
   }
   ctx.stepProgress?.(old + 2 * total, units);
-  const pages = Math.max(1, db.prepare('SELECT count(*) FROM search_index_data').pluck().get() as number);
-  mergeSearchIndex(db, (written) => ctx.stepProgress?.(old + 2 * total + Math.floor(total * Math.min(1, written / pages)), units));
+  mergeSearchIndex(db, (merged, of) => ctx.stepProgress?.(old + 2 * total + Math.floor((total * merged) / of), units));
   db.exec(FINISH_SQL);
   ctx.stepProgress?.(units, units);
 }

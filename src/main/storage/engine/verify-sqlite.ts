@@ -13,8 +13,9 @@ export const SEARCH_INDEX = 'search_index';
 /**
  * Tables SQLite's check leaves to other phases at the default depth: the FTS5 table (FTS5's structure check
  * decodes every posting list: deep only; its rows are compared with the heads by {@link compareIndexedDocuments}).
- * `versions` was one until its rows got a key index (schema step "versions in append order"): its pages and
- * that index's entries are now checked here like any other table's.
+ * `versions` was one until its rows got a key index (schema step "versions in append order"): that index's
+ * entries are compared with its rows here like any other table's; its pages are left to the document phase
+ * ({@link PAGES_READ_BY_DOCUMENTS}).
  */
 export const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set([SEARCH_INDEX]);
 
