@@ -141,11 +141,72 @@ describe('verify: indexes against their rows at the default depth', () => {
     const problems = vault.verify().problems;
     // The document phase reads every row of versions: the edited one fails its version's tag there.
     expect(problems.some((p) => p.kind !== 'Sqlite' && 'id' in p && p.id === 'd3')).toBe(true);
-    // quick_check(versions), which names the CHECK, is not run at the default depth (PAGES_READ_BY_DOCUMENTS) ...
+    // quick_check(versions), which names the CHECK, is not run at the default depth (PAGES_READ_BY_OTHER_PHASES) ...
     expect(problems.filter((p) => p.kind === 'Sqlite')).toEqual([]);
     // ... the deep verify's integrity_check is.
     const deep = vault.verify(undefined, { deep: true });
     expect(deep.problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/CHECK constraint failed in versions/) }));
+  });
+
+  /**
+   * Runs `edit` while `table` is declared without STRICT and `column` without a type (so a value of another type
+   * is written as it is, not converted by the column's affinity), then declares both as they were.
+   */
+  function pastStrict(path: string, key: string, table: string, column: string, edit: (db: Database.Database) => void): void {
+    const original = withRawConnection(path, key, (db) => db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as string);
+    expect(original).toMatch(/\) STRICT/);
+    const set = (db: Database.Database, sql: string): void => {
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?").run(sql, table);
+    };
+    const loose = original.replace(/\) STRICT/, ')').replace(new RegExp(`\\b${column} INTEGER\\b`), `${column} BLOB`);
+    expect(loose).toContain(`${column} BLOB`);
+    withRawConnection(path, key, (db) => set(db, loose));
+    withRawConnection(path, key, (db) => {
+      edit(db);
+      set(db, original);
+    });
+  }
+
+  it("documents: its pages' quick_check is left to deep; the document phase checks each head's column types", () => {
+    const { vault, path, key } = setup(40);
+    // A head's update time (INTEGER) written as text of the same digits: its tag still matches (a tag encodes a
+    // number by its digits), so only a check of the type finds it.
+    pastStrict(path, key, 'documents', 'updated_at', (db) => db.prepare("UPDATE documents SET updated_at = CAST(updated_at AS TEXT) WHERE id = 'd3'").run());
+    expect(withRawConnection(path, key, (db) => db.prepare("SELECT typeof(updated_at) FROM documents WHERE id = 'd3'").pluck().get())).toBe('text');
+    vault.refresh();
+    const problems = vault.verify().problems;
+    // The document phase names it in SQLite's words, and nothing else: quick_check(documents) did not run.
+    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', id: 'd3', message: 'non-INTEGER value in documents.updated_at (document "d3")' })]);
+    // The deep verify's integrity_check finds it too.
+    const deep = vault.verify(undefined, { deep: true });
+    expect(deep.problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^non-INTEGER value in documents\.updated_at$/) }));
+  });
+
+  it('versions: a value of the wrong type is found by the document phase at the default depth', () => {
+    const { vault, path, key } = setup(40);
+    pastStrict(path, key, 'versions', 'created_at', (db) => db.prepare("UPDATE versions SET created_at = CAST(created_at AS TEXT) WHERE vid = (SELECT (doc << 24) + 1 FROM documents WHERE id = 'd5')").run());
+    vault.refresh();
+    expect(vault.verify().problems).toEqual([expect.objectContaining({ kind: 'Sqlite', id: 'd5', version: 1, message: 'non-INTEGER value in versions.created_at (document "d5", version 1)' })]);
+  });
+
+  it("document_tags: its pages' check is left to the tag-row phase, which checks each row's column types", () => {
+    const { vault, path, key } = setup(40);
+    // The search queue's flush writes a document's list rows (a verify on the writer flushes first).
+    expect(vault.verify().ok).toBe(true);
+    // A list row's time (INTEGER) written as text of the same digits: the tag rows' keyed sum reads it as the number.
+    pastStrict(path, key, 'document_tags', 'updated_at', (db) => {
+      const row = db.prepare("SELECT tag, updated_at, doc FROM document_tags WHERE doc = (SELECT doc FROM documents WHERE id = 'd3') AND updated_at > 0 LIMIT 1").get();
+      expect(db.prepare('UPDATE document_tags SET updated_at = CAST(updated_at AS TEXT) WHERE (tag, updated_at, doc) = (@tag, @updated_at, @doc)').run(row).changes).toBe(1);
+    });
+    const doc = withRawConnection(path, key, (db) => db.prepare("SELECT doc FROM documents WHERE id = 'd3'").pluck().get() as number);
+    vault.refresh();
+    const problems = vault.verify().problems;
+    // The tag-row phase names it; integrity_check(document_tags) did not run at the default depth.
+    expect(problems).toEqual([expect.objectContaining({ kind: 'Sqlite', message: `non-INTEGER value in document_tags.updated_at (a row of document row ${doc})` })]);
+    const deep = vault.verify(undefined, { deep: true });
+    expect(deep.problems).toContainEqual(expect.objectContaining({ kind: 'Sqlite', message: expect.stringMatching(/^non-INTEGER value in document_tags\.updated_at$/) }));
   });
 
   it('versions: an entry missing from versions_vid is found at the default depth', () => {

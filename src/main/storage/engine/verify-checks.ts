@@ -16,6 +16,7 @@ import { SEARCH_SEQ_DOCS_KEY, SEARCH_SEQ_KEY } from '../search-seq-schema';
 import { ALL_KEY, TITLE_KEY, TYPE_KEY, heldAt, heldTime, isReservedKey, isTitleKey, reservedKeys } from '../search-queue-schema';
 import { isCorruption } from './db';
 import type { ReadContext } from './statements';
+import { headMisfit, versionMisfit } from './verify-types';
 
 /** Tag rows staged before one cipher call: 16 KiB. */
 const STAGED = 1024;
@@ -139,6 +140,8 @@ export function checkDocument(
   files?: AttachmentVerifier,
 ): void {
   const { id } = head;
+  const headType = headMisfit(head);
+  if (headType !== undefined) problems.push({ kind: 'Sqlite', id, version: head.version, message: `${headType} (document "${id}")` });
   try {
     checkHead(ctx.macKey, head);
   } catch (err) {
@@ -151,6 +154,8 @@ export function checkDocument(
   let historyBytes = 0;
   let current: VersionRowWithContent | undefined;
   for (const row of rows) {
+    const rowType = versionMisfit(row);
+    if (rowType !== undefined) problems.push({ kind: 'Sqlite', id, version: row.version, message: `${rowType} (document "${id}", version ${String(row.version)})` });
     try {
       checkVersion(ctx.macKey, row, prev);
       // sha256Hex's digest in one native call (crypto.hash): half the time of createHash → update → digest

@@ -9,9 +9,9 @@ import type { AttachmentStore } from './attachments';
 import type { AttachmentVerifier } from './attachments-verify';
 import type { ReadContext } from './statements';
 import type { EntryKeys } from './verify-digest';
-import { checkTable, planTable, type IndexCheckState } from './verify-indexes';
+import { checkTable, isOnlyItsOwnBtree, planTable, type IndexCheckState } from './verify-indexes';
 import { facetProblems, facetProblemsInSteps } from './verify-facets';
-import { LEFT_TO_OTHER_PHASES, PAGES_READ_BY_DOCUMENTS, SEARCH_INDEX, compareIndexedDocuments, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
+import { LEFT_TO_OTHER_PHASES, PAGES_READ_BY_OTHER_PHASES, SEARCH_INDEX, compareIndexedDocuments, freshenSearchIndex, indexProblem, integrityCheckProblems, quoteIdent } from './verify-sqlite';
 import { PENDING_COUNT_SQL } from '../search-mark-schema';
 
 /** What verify may do beyond reading: compare the search index with the text it indexes (a write statement in FTS5). */
@@ -73,9 +73,9 @@ export interface StepEnd {
  * by `integrity_check(T)` (the same check then). Deep: `integrity_check(T)` (every index entry looked up
  * from its row); in one call, the whole-file check instead, which adds the file's page accounting
  * (free-list pages, pages used twice or never) and FTS5's check of the search index's structure. At the
- * default depth two tables are left to the other phases: the pages of `versions`, whose every row the
- * document phase has read (each page authenticated by the cipher) and checked against its keyed tag and
- * chain (its key index is still compared with its rows here: ./verify-sqlite.ts PAGES_READ_BY_DOCUMENTS), and the
+ * default depth the other phases have the pages of `versions`, `documents` and `document_tags`, whose every row
+ * they read (each page authenticated by the cipher) and check by key — `quick_check` of those tables is deep's
+ * (their indexes are still compared with their rows here: ./verify-sqlite.ts PAGES_READ_BY_OTHER_PHASES) —, and the
  * search index's virtual table (FTS5's structure check decodes every posting list: seconds per 100k
  * documents), whose shadow tables' b-trees are still checked here and whose rows are compared with the
  * heads by {@link indexPhase}. `apart`: `skip` — left to a run of its own (verify-parts.ts).
@@ -110,9 +110,12 @@ export function sqlitePhase(run: DerivedRun, at: DerivedAt, apart: 'only' | 'ski
     while (at.tables < names.length) {
       const name = names[at.tables] as string;
       const plan = deep ? undefined : planTable(db, name);
-      if (plan === undefined) integrityCheck(name);
-      else {
-        const checked = PAGES_READ_BY_DOCUMENTS.has(name) ? { ...plan, pagesReadElsewhere: true } : plan;
+      const readElsewhere = !deep && PAGES_READ_BY_OTHER_PHASES.has(name);
+      if (plan === undefined) {
+        // A table that is its only b-tree (no index to compare) and whose pages another phase reads: nothing left here.
+        if (!(readElsewhere && isOnlyItsOwnBtree(db, name))) integrityCheck(name);
+      } else {
+        const checked = readElsewhere ? { ...plan, pagesReadElsewhere: true } : plan;
         at.ix = checkTable(ctx, checked, at.ix, run.entryKeys, problems, report, () => run.overBudget());
         if (at.ix !== undefined) return { done: false, stop: true };
       }

@@ -138,6 +138,18 @@ export function planTable(db: ReadableDB, table: string): TablePlan | undefined 
 
 const plans = new WeakMap<ReadableDB, { version: number; tables: Map<string, TablePlan | undefined> }>();
 
+/**
+ * Whether `table` is its own only b-tree: a WITHOUT ROWID table without secondary indexes, or a rowid table
+ * without any index (SQLite's check of it then compares nothing, and only walks its pages).
+ */
+export function isOnlyItsOwnBtree(db: ReadableDB, table: string): boolean {
+  const info = db.prepare('SELECT wr FROM pragma_table_list WHERE schema = ? AND name = ?').get('main', table) as { wr: number } | undefined;
+  if (info === undefined) return false;
+  const list = db.prepare('SELECT origin FROM pragma_index_list(?)').pluck().all(table) as string[];
+  // A WITHOUT ROWID table's primary key (origin pk) is the table itself; a rowid table's is an index of its own.
+  return list.every((origin) => info.wr === 1 && origin === 'pk');
+}
+
 function makePlan(db: ReadableDB, table: string): TablePlan | undefined {
   const info = db.prepare('SELECT type, wr FROM pragma_table_list WHERE schema = ? AND name = ?').get('main', table) as { type: string; wr: number } | undefined;
   // A shadow table (FTS5's) is an ordinary one to SQLite's check.

@@ -15,20 +15,23 @@ export const SEARCH_INDEX = 'search_index';
  * decodes every posting list: deep only; its rows are compared with the heads by {@link compareIndexedDocuments}).
  * `versions` was one until its rows got a key index (schema step "versions in append order"): that index's
  * entries are compared with its rows here like any other table's; its pages are left to the document phase
- * ({@link PAGES_READ_BY_DOCUMENTS}).
+ * ({@link PAGES_READ_BY_OTHER_PHASES}).
  */
 export const LEFT_TO_OTHER_PHASES: ReadonlySet<string> = new Set([SEARCH_INDEX]);
 
 /**
- * Tables whose every row the document phase reads at the default depth (each page authenticated by the cipher
- * as it is read, each row checked against its keyed tag and its document's chain): SQLite's check still
- * compares their indexes with their rows (./verify-indexes.ts), but leaves `quick_check`'s walk of their pages
- * (free-space accounting, cell layout, constraints) to the deep verify, as it left the whole of `versions`
- * before schema step "versions in append order". `versions` holds most of a vault's pages: its `quick_check`
- * read each of them a third time, 8.0 s of a 66 s verify at a million documents (docs/bench.md,
- * twenty-first session).
+ * Tables whose every row an earlier phase reads at the default depth, each page authenticated by the cipher as
+ * it is read and each row checked by key: `versions` and `documents` by the document phase (every version
+ * against its tag and its document's chain, every head against its tag), `document_tags` by the tag-row phase
+ * (every row in its keyed sum). SQLite's check still compares their indexes with their rows
+ * (./verify-indexes.ts), but leaves `quick_check`'s walk of their pages (free-space accounting, cell layout,
+ * constraints, column types) to the deep verify: what only that walk finds is a page whose bookkeeping is
+ * wrong while its rows still read back, or a value of the wrong type or outside a CHECK that still reads back
+ * as the keyed value (a row whose values change fails its tag or the keyed sum). The walk read each of these
+ * pages once more: `versions` 8.0 s, `documents` ~2.1 s and `document_tags` ~1.2 s of a verify at a million
+ * documents (docs/bench.md, twenty-first and twenty-second sessions).
  */
-export const PAGES_READ_BY_DOCUMENTS: ReadonlySet<string> = new Set(['versions']);
+export const PAGES_READ_BY_OTHER_PHASES: ReadonlySet<string> = new Set(['versions', 'documents', 'document_tags']);
 
 /**
  * Makes this connection's FTS5 see the search index as its current snapshot has it, before SQLite's check

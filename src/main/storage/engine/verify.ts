@@ -16,6 +16,7 @@ import { decodeState } from '../vault-state';
 import { VID_RANGE, isCorruption } from './db';
 import { decodeResume, encodeResume, type Phase } from './verify-resume';
 import { EntryKeys } from './verify-digest';
+import { tagRowMisfit } from './verify-types';
 import { deepIndexPhase, indexPhase, sqlitePhase, type DerivedAt, type DerivedRun, type VerifyExtras } from './verify-derived';
 import { HEAD_COLUMNS_RAW, VERSION_COLUMNS, headOf, macOf, readCounters, type HeadRow, type VersionRowWithContent } from './rows';
 import type { ReadContext } from './statements';
@@ -383,7 +384,11 @@ export function verifyVault(
       for (;;) {
         const page = (tagAt === null ? first.all() : after.all(tagAt[0], tagAt[1], tagAt[2])) as { tag: string; doc: number; updated_at: number }[];
         if (page.length === 0) break;
-        for (const t of page) tagActual.add(t.tag, t.doc, t.updated_at);
+        for (const t of page) {
+          const misfit = tagRowMisfit(t.tag, t.doc, t.updated_at);
+          if (misfit !== undefined) problems.push({ kind: 'Sqlite', message: `${misfit} (a row of document row ${String(t.doc)})` });
+          tagActual.add(t.tag, t.doc, t.updated_at);
+        }
         const end = page[page.length - 1] as { tag: string; doc: number; updated_at: number };
         tagAt = [end.tag, end.updated_at, end.doc];
         tick(page.length);
