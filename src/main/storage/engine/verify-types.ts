@@ -67,10 +67,20 @@ export function versionMisfit(row: VersionRowWithContent): string | undefined {
   return firstMisfit(row, 'versions', VERSION);
 }
 
-/** The same for a tag row (`document_tags`: tag, updated_at and doc, none NULL). */
-export function tagRowMisfit(tag: unknown, doc: unknown, updatedAt: unknown): string | undefined {
-  if (typeof tag !== 'string') return 'non-TEXT value in document_tags.tag';
-  if (!fits(updatedAt, 'INTEGER', false)) return `${updatedAt === null ? 'NULL' : 'non-INTEGER'} value in document_tags.updated_at`;
-  if (!fits(doc, 'INTEGER', false)) return `${doc === null ? 'NULL' : 'non-INTEGER'} value in document_tags.doc`;
-  return undefined;
+/** A tag row as the tag-row phase reads it. */
+interface TagRow {
+  readonly tag: unknown;
+  readonly updated_at: unknown;
+  readonly doc: unknown;
+}
+
+const TAG_ROW: readonly Column<TagRow>[] = [
+  ['tag', 'TEXT', false],
+  ['updated_at', 'INTEGER', false],
+  ['doc', 'INTEGER', false],
+];
+
+/** The same for a tag row (`document_tags`). */
+export function tagRowMisfit(row: TagRow): string | undefined {
+  return firstMisfit(row, 'document_tags', TAG_ROW);
 }

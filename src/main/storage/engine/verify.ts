@@ -385,7 +385,7 @@ export function verifyVault(
         const page = (tagAt === null ? first.all() : after.all(tagAt[0], tagAt[1], tagAt[2])) as { tag: string; doc: number; updated_at: number }[];
         if (page.length === 0) break;
         for (const t of page) {
-          const misfit = tagRowMisfit(t.tag, t.doc, t.updated_at);
+          const misfit = tagRowMisfit(t);
           if (misfit !== undefined) problems.push({ kind: 'Sqlite', message: `${misfit} (a row of document row ${String(t.doc)})` });
           tagActual.add(t.tag, t.doc, t.updated_at);
         }
