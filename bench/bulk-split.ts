@@ -7,7 +7,9 @@
  *
  *   node scripts/build-node.mjs
  *   npx esbuild bench/bulk-split.ts --bundle --platform=node --format=esm --packages=external --outfile=out/probe/bulk-split.mjs
- *   node out/probe/bulk-split.mjs [--docs 10000] [--bulks 8] [--rounds 2]
+ *   node out/probe/bulk-split.mjs [--docs 10000] [--bulks 8] [--size 1000] [--rounds 2]
+ *
+ * `--size 64`: bulks the size of the service writer's groups under the bench's 64 concurrent callers (one commit each).
  *
  * Shares `freshCopy` and `openRawCopy` (bench/raw-copy.ts) with write-split.ts.
  *
@@ -28,11 +30,11 @@ import { freshCopy, openRawCopy } from './raw-copy';
 import { makeDoc, newDocId, seedBatches } from './data';
 import type { BenchDoc } from './types';
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, bulks: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, bulks: { type: 'string', default: '8' }, size: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '2' } } });
 const DOCS = Number(values.docs);
 const BULKS = Number(values.bulks);
 const ROUNDS = Number(values.rounds);
-const BULK = 1000;
+const BULK = Number(values.size);
 const KEY = randomBytes(32).toString('hex');
 const FIXED_TAG = randomBytes(32);
 const dir = mkdtempSync(join(tmpdir(), 'dv-bulk-split-'));
