@@ -3,6 +3,7 @@ import { MAX_VERSION } from '../migrations';
 import { MARK_SQL } from '../search-mark-schema';
 import { NEXT_SEQ_SQL } from '../versions-order-schema';
 import { CURRENT_COLUMNS_RAW, HEAD_COLUMNS, VERSION_COLUMNS } from './rows';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { StatementCache} from './db';
 import { TOTALS_SQL, type PendingTotals } from './totals';
 import type { PendingAudit } from './audit-pending';
@@ -101,4 +102,11 @@ export interface WriteContext extends ReadContext {
   readonly totals: PendingTotals;
   /** The audit entries the current write operation recorded, appended at its end (audit-pending.ts). */
   readonly audits: PendingAudit;
+  /**
+   * The connection's one transaction function, called with the body to run: BEGIN (`.immediate`) … COMMIT, or
+   * a savepoint when a transaction is open (better-sqlite3 decides at each call). Made once: each
+   * `db.transaction(fn)` builds four wrappers and defines twenty properties on them (~4 µs in a loop, more in
+   * garbage later), and the write path took one per write, bulk call and nested `transaction()`.
+   */
+  readonly inTx: Database.Transaction<(body: () => unknown) => unknown>;
 }

@@ -133,7 +133,7 @@ export class VaultCore {
     });
     this.write =
       opened.mode === 'write'
-        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals(), audits: new PendingAudit() }
+        ? { ...this.read, db: opened.db, w: prepareWrites(opened.db), clock: opts.now ?? Date.now, maxContentBytes: this.maxContentBytes, totals: new PendingTotals(), audits: new PendingAudit(), inTx: opened.db.transaction((body: () => unknown) => body()) }
         : undefined;
     this.scrub = this.write === undefined ? undefined : new WalScrubber(this.write.db, opts.walScrubMs ?? DEFAULT_WAL_SCRUB_MS);
     this.#upkeep = this.write === undefined ? undefined : new WriterUpkeep(this.write.db, opts);
@@ -225,7 +225,7 @@ export class VaultCore {
     const w = this.writer();
     if (this.#grouped && this.#txDepth === 1 && !savepoint) return this.#inGroup(w, fn);
     const outermost = this.#txDepth === 0;
-    const r = w.db.transaction(this.counted(this.#guarded(() => fn(w)))).immediate();
+    const r = w.inTx.immediate(this.counted(this.#guarded(() => fn(w)))) as T;
     // The search queue past its bound is indexed in a commit of its own (./search-queue.ts).
     if (outermost) this.#upkeep?.afterCommit();
     return r;
@@ -381,19 +381,17 @@ export class VaultCore {
   /** `Vault.transaction`: runs `fn` in a transaction; nested calls become savepoints. */
   transaction<T>(fn: () => T): T {
     const w = this.writer();
-    const wrapped = w.db.transaction(
-      this.counted(
-        this.#guarded(() => {
-          const r = fn();
-          if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
-          return r;
-        }),
-      ),
+    const body = this.counted(
+      this.#guarded(() => {
+        const r = fn();
+        if (r instanceof Promise) throw new DocvaultError('Invalid', 'transaction(): the function must be synchronous');
+        return r;
+      }),
     );
     let r: T;
     try {
-      if (this.#txDepth > 0) return wrapped();
-      r = wrapped.immediate();
+      if (this.#txDepth > 0) return w.inTx(body) as T;
+      r = w.inTx.immediate(body) as T;
     } catch (err) {
       throw mapSqliteError(err, 'transaction');
     }
