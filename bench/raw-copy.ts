@@ -12,12 +12,17 @@ export function freshCopy(base: string, copy: string): void {
   copyFileSync(base, copy);
 }
 
-/** `path` opened as stock SQLCipher 4 with the raw key `hexKey`, with the engine's pragmas and its WAL checkpoint bound. */
-export function openRawCopy(path: string, hexKey: string): Database.Database {
-  const db = new Database(path);
+/** Keys `db` as stock SQLCipher 4 with the raw key `hexKey` (64 hex digits). */
+export function keyAsSqlcipher4(db: Database.Database, hexKey: string): void {
   db.pragma("cipher = 'sqlcipher'");
   db.pragma('legacy = 4');
   db.pragma(`key = "x'${hexKey}'"`);
+}
+
+/** `path` opened as stock SQLCipher 4 with the raw key `hexKey`, with the engine's pragmas and its WAL checkpoint bound. */
+export function openRawCopy(path: string, hexKey: string): Database.Database {
+  const db = new Database(path);
+  keyAsSqlcipher4(db, hexKey);
   for (const p of enginePragmas(true)) db.pragma(p);
   db.pragma('wal_autocheckpoint = 4000');
   return db;

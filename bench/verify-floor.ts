@@ -16,7 +16,9 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { MEMORY_PRESETS } from '../src/main/storage';
 import { sha256Hex, versionMacV2 } from '../src/main/storage/integrity';
+import { keyAsSqlcipher4 } from './raw-copy';
 
 const { values } = parseArgs({
   options: { vault: { type: 'string' }, key: { type: 'string' }, steps: { type: 'string', default: 'seq,vid,sha,tag,heads' } },
@@ -26,11 +28,9 @@ if (values.vault === undefined || values.key === undefined || !/^[0-9a-f]{64}$/i
   process.exit(2);
 }
 const db = new Database(values.vault, { readonly: true, fileMustExist: true });
-db.pragma("cipher = 'sqlcipher'");
-db.pragma('legacy = 4');
-db.pragma(`key = "x'${values.key}'"`);
-// The engine's page cache at its default memory mode (32 MiB).
-db.pragma('cache_size = -32768');
+keyAsSqlcipher4(db, values.key);
+// The engine's page cache at its default memory mode.
+db.pragma(`cache_size = -${MEMORY_PRESETS.standard.sqliteCacheKiB}`);
 
 const COLUMNS = 'vid, version, created_at, mac, size, checksum, comment, title, type, tags, metadata, content';
 const macKey = randomBytes(32);
